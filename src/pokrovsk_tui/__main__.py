@@ -1,0 +1,3 @@
+from pokrovsk_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Hex geometry on a pointy-top, odd-r offset grid, as numpy arrays over the whole map.
+
+Hex number ``i = row * width + col`` (0-based). Hex id ``CCRR`` is 1-based column then row,
+as printed on paper wargame maps. Axial coordinates: ``q = col - (row - (row & 1)) // 2``,
+``r = row``; cube ``(x, y, z) = (q, -q - r, r)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+# Neighbour offsets (dcol, drow) in direction order E, NE, NW, W, SW, SE.
+DIRECTIONS = ("E", "NE", "NW", "W", "SW", "SE")
+_EVEN_ROW = ((1, 0), (0, -1), (-1, -1), (-1, 0), (-1, 1), (0, 1))
+_ODD_ROW = ((1, 0), (1, -1), (0, -1), (-1, 0), (0, 1), (1, 1))
+
+
+class HexIdError(ValueError):
+    """A hex id that is malformed or off the map."""
+
+
+def offset_to_axial(col, row):
+    col = np.asarray(col)
+    row = np.asarray(row)
+    q = col - (row - (row & 1)) // 2
+    return q, row
+
+
+def axial_to_offset(q, r):
+    q = np.asarray(q)
+    r = np.asarray(r)
+    col = q + (r - (r & 1)) // 2
+    return col, r
+
+
+def cube_distance(q1, r1, q2, r2):
+    dq = q1 - q2
+    dr = r1 - r2
+    return (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2
+
+
+def cube_round(qf, rf):
+    """Round fractional axial coordinates to the nearest hex (vectorised)."""
+    xf = np.asarray(qf, dtype=float)
+    zf = np.asarray(rf, dtype=float)
+    yf = -xf - zf
+    x, y, z = np.rint(xf), np.rint(yf), np.rint(zf)
+    dx, dy, dz = np.abs(x - xf), np.abs(y - yf), np.abs(z - zf)
+    fix_x = (dx > dy) & (dx > dz)
+    fix_y = ~fix_x & (dy > dz)
+    fix_z = ~fix_x & ~fix_y
+    x = np.where(fix_x, -y - z, x)
+    y = np.where(fix_y, -x - z, y)
+    z = np.where(fix_z, -x - y, z)
+    return x.astype(np.int64), z.astype(np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class HexGrid:
+    """All the geometry of one map, precomputed once."""
+
+    width: int
+    height: int
+    col: np.ndarray = field(init=False, repr=False)
+    row: np.ndarray = field(init=False, repr=False)
+    q: np.ndarray = field(init=False, repr=False)
+    r: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        n = self.width * self.height
+        idx = np.arange(n)
+        col = idx % self.width
+        row = idx // self.width
+        q, r = offset_to_axial(col, row)
+        object.__setattr__(self, "col", col)
+        object.__setattr__(self, "row", row)
+        object.__setattr__(self, "q", q)
+        object.__setattr__(self, "r", r)
+
+    @property
+    def n(self) -> int:
+        return self.width * self.height
+
+    # ----- ids -------------------------------------------------------------------------
+    def hex_id(self, i: int) -> str:
+        i = int(i)
+        return f"{i % self.width + 1:02d}{i // self.width + 1:02d}"
+
+    def index(self, hex_id: str) -> int:
+        """Hex number of a ``CCRR`` id; raises HexIdError with a readable reason."""
+        s = str(hex_id).strip()
+        if len(s) != 4 or not s.isdigit():
+            raise HexIdError(f"hex id {hex_id!r} is not four digits CCRR")
+        c, r = int(s[:2]) - 1, int(s[2:]) - 1
+        if not (0 <= c < self.width and 0 <= r < self.height):
+            raise HexIdError(
+                f"hex {s} is off the map (columns 01-{self.width:02d}, rows 01-{self.height:02d})"
+            )
+        return r * self.width + c
+
+    def ids(self, indices) -> list[str]:
+        return [self.hex_id(i) for i in np.asarray(indices).ravel()]
+
+    # ----- neighbours and distance -----------------------------------------------------
+    @cached_property
+    def neighbours(self) -> np.ndarray:
+        """(n, 6) neighbour hex numbers, -1 where off the map."""
+        out = np.full((self.n, 6), -1, dtype=np.int64)
+        odd = (self.row & 1).astype(bool)
+        for d in range(6):
+            dc = np.where(odd, _ODD_ROW[d][0], _EVEN_ROW[d][0])
+            dr = np.where(odd, _ODD_ROW[d][1], _EVEN_ROW[d][1])
+            c = self.col + dc
+            r = self.row + dr
+            ok = (c >= 0) & (c < self.width) & (r >= 0) & (r < self.height)
+            out[:, d] = np.where(ok, r * self.width + c, -1)
+        return out
+
+    @cached_property
+    def distance(self) -> np.ndarray:
+        """(n, n) hex distances, int16."""
+        d = cube_distance(self.q[:, None], self.r[:, None], self.q[None, :], self.r[None, :])
+        return d.astype(np.int16)
+
+    @cached_property
+    def adjacency(self) -> np.ndarray:
+        """(n, n) bool: True where two hexes are neighbours."""
+        return self.distance == 1
+
+    @cached_property
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Directed edge list (src, dst) of all neighbour pairs."""
+        nb = self.neighbours
+        src = np.repeat(np.arange(self.n), 6)
+        dst = nb.ravel()
+        ok = dst >= 0
+        return src[ok], dst[ok]
+
+    def within(self, centre: int, radius: int) -> np.ndarray:
+        """Hex numbers within ``radius`` of ``centre`` (inclusive)."""
+        return np.flatnonzero(self.distance[centre] <= radius)
+
+    def line(self, a: int, b: int) -> np.ndarray:
+        """Hexes on the straight line from a to b (both included), by cube lerp."""
+        n = int(self.distance[a, b])
+        if n == 0:
+            return np.array([a], dtype=np.int64)
+        t = np.linspace(0.0, 1.0, n + 1)
+        # a tiny nudge keeps lines along hex edges deterministic
+        qa, ra = self.q[a] + 1e-6, self.r[a] + 2e-6
+        qb, rb = self.q[b] + 1e-6, self.r[b] + 2e-6
+        qq, rr = cube_round(qa + (qb - qa) * t, ra + (rb - ra) * t)
+        cc, rw = axial_to_offset(qq, rr)
+        return (rw * self.width + cc).astype(np.int64)
+
+    def direction(self, a: int, b: int) -> int | None:
+        """Direction index from a to its neighbour b, or None if not adjacent."""
+        hits = np.flatnonzero(self.neighbours[a] == b)
+        return int(hits[0]) if hits.size else None

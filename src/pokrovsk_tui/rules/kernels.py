@@ -1,0 +1,33 @@
+"""Small vectorised helpers shared by the engine's phases (all arrays carry a leading K)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def per_hex(hexes: np.ndarray, mask: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """(K, n) sum of weights (or count) of the masked (K, U) entries on each hex."""
+    K = hexes.shape[0]
+    flat = (np.arange(K)[:, None] * n + np.where(mask, hexes, 0)).ravel()
+    w = mask.astype(float) if weights is None else np.where(mask, weights, 0.0)
+    return np.bincount(flat, weights=w.ravel(), minlength=K * n).reshape(K, n)
+
+
+def at_hex(layer: np.ndarray, hexes: np.ndarray) -> np.ndarray:
+    """(K, U) values of a (K, n) layer at each unit's hex (hex -1 reads hex 0: mask it)."""
+    return np.take_along_axis(layer, np.maximum(hexes, 0), axis=1)
+
+
+def spread(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Split (K,) totals over (K, U) weights in proportion (zero weights get nothing)."""
+    s = weights.sum(axis=1, keepdims=True)
+    return np.where(s > 0, total[:, None] * weights / np.where(s > 0, s, 1.0), 0.0)
+
+
+def unique_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the distinct rows of a (K, ...) array and, for each row, its group."""
+    flat = a.reshape(a.shape[0], -1)
+    if flat.shape[0] == 1 or (flat == flat[:1]).all():
+        return np.array([0]), np.zeros(a.shape[0], np.int64)
+    _, first, inverse = np.unique(flat, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.ravel()

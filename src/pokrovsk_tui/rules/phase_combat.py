@@ -1,0 +1,255 @@
+"""Phase 5: ground combat. Assaults, infiltrations and raids by the combat results table, and
+the daily fighting of units that share a contested hex.
+
+A combat group is every unit of one side attacking one hex; groups are numbered from the
+orders (sorted by side, then hex), so the dice line up whatever happens on the map.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dice import die_from_uniform, poisson_icdf
+from .kernels import at_hex, per_hex
+from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
+from .params import RESULTS, WEATHERS
+
+R, E, D, X = range(4)
+
+
+def groups(world, co):
+    """(G,) side and target hex of each combat group, (U,) group of each attacker, kinds."""
+    att = np.isin(co.ground, (G_ASSAULT, G_INFILTRATE, G_RAID))
+    keys = sorted({(int(world.u_side[u]), int(co.target[u])) for u in np.flatnonzero(att)})
+    g_side = np.array([k[0] for k in keys], np.int64)
+    g_hex = np.array([k[1] for k in keys], np.int64)
+    group_of = np.full(world.n_units, -1, np.int64)
+    for gi, (s, h) in enumerate(keys):
+        group_of[att & (world.u_side == s) & (co.target == h)] = gi
+    g_infil = np.array([np.all(co.ground[group_of == gi] == G_INFILTRATE) for gi in range(len(keys))], bool)
+    g_raid = np.array([np.all(co.ground[group_of == gi] == G_RAID) for gi in range(len(keys))], bool)
+    return g_side, g_hex, group_of, g_infil, g_raid
+
+
+def attack_power(w) -> np.ndarray:
+    world, p = w.world, w.p
+    coh = 0.5 + 0.5 * w.cohesion / 100.0
+    sup = np.where(w.supply < p.low_supply, p.low_supply_factor, 1.0)
+    return w.strength * world.t_attack[world.u_type][None, :] * coh * sup
+
+
+def defence_power(w, hexes: np.ndarray) -> np.ndarray:
+    world, p = w.world, w.p
+    sup = np.where(w.supply < p.low_supply, p.low_supply_factor, 1.0)
+    posture = np.asarray(p.posture)[w.entrench]
+    return (w.strength * world.t_defence[world.u_type][None, :] * world.defence[np.maximum(hexes, 0)]
+            * (1.0 + p.entrench_defence * w.entrench) * posture * sup)
+
+
+def crt_column(p, ratio: np.ndarray) -> np.ndarray:
+    return np.clip(np.searchsorted(np.asarray(p.crt_ratios), ratio, side="right") - 1, 0, len(p.crt_ratios) - 1)
+
+
+def crt_table(p) -> np.ndarray:
+    return np.array([[RESULTS.index(c) for c in cells] for cells in p.crt.values()], np.int64)
+
+
+def loss_means(p, weather, s_att, s_def, a, d, infil):
+    """Lanchester-style Poisson means for attacker and defender losses."""
+    ok = (a > 0) & (d > 0)
+    ra = np.where(ok, d / np.where(ok, a, 1.0), 0.0)
+    bad = np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])[weather]
+    mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None] * np.where(infil, p.infiltration_loss_mult, 1.0)[None, :]
+    m_att = np.where(ok, p.attacker_loss_rate * s_att * np.sqrt(ra), 0.0) * mult
+    m_def = np.where(ok, p.defender_loss_rate * s_def * np.sqrt(np.where(ok, 1.0 / np.where(ok, ra, 1.0), 0.0)), 0.0) * mult
+    return m_att, m_def
+
+
+def combat(w) -> None:
+    world, p, co = w.world, w.p, w.co
+    K, U, n = w.K, w.U, w.n
+    g_side, g_hex, group_of, g_infil, g_raid = groups(world, co)
+    G = g_side.size
+    live = w.live
+    k_idx = np.arange(K)[:, None]
+    occ = np.stack([per_hex(w.hex, live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
+    u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
+    u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))
+    u_dl = w.dice.uniform(w.turn, "combat", "def_loss", (K, G))
+    start_hex = w.hex.copy()
+    start_str = w.strength.copy()
+    new_hex = w.hex.copy()
+    extra = np.zeros((K, U))
+    retreat_n = np.zeros((K, U), np.int64)
+    adv = np.zeros((K, U), bool)
+    fought = np.zeros((K, U), bool)
+    if G:
+        gid = np.full((2, n), -1, np.int64)
+        gid[g_side, g_hex] = np.arange(G)
+        part = live & (group_of >= 0)[None, :]
+        dgrp = np.where(live, gid[1 - world.u_side[None, :], np.maximum(w.hex, 0)], -1)   # defender's group
+        dpart = dgrp >= 0
+        ap = attack_power(w)
+        dp = defence_power(w, w.hex)
+        flat_a = (np.arange(K)[:, None] * G + np.maximum(group_of, 0)[None, :]).ravel()
+        flat_d = (np.arange(K)[:, None] * G + np.maximum(dgrp, 0)).ravel()
+
+        def gsum(flat, mask, vals):
+            return np.bincount(flat, weights=np.where(mask, vals, 0.0).ravel(), minlength=K * G).reshape(K, G)
+
+        A = gsum(flat_a, part, ap)
+        Dp = gsum(flat_d, dpart, dp)
+        s_att = gsum(flat_a, part, w.strength)
+        s_def = gsum(flat_d, dpart, w.strength)
+        ratio = np.where(Dp > 0, A / np.where(Dp > 0, Dp, 1.0), np.inf)
+        col = crt_column(p, ratio)
+        die = die_from_uniform(u_die)
+        wr = [p.weather[WEATHERS[i]] for i in range(4)]
+        mod = np.where(g_infil[None, :], np.array([x.infiltration_mod for x in wr])[w.weather][:, None],
+                       np.array([x.attack_mod for x in wr])[w.weather][:, None])
+        idx = np.clip(die + mod, 0, 7)
+        res = crt_table(p)[col, idx]
+        fight = (A > 0) & (Dp > 0)
+        res = np.where(fight, res, np.where(A > 0, D, R))            # unopposed: walk in
+        m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil)
+        la = poisson_icdf(u_al, m_att).astype(float)
+        ld = poisson_icdf(u_dl, m_def).astype(float)
+        # losses spread over each group's units by strength
+        ga = np.maximum(group_of, 0)[None, :] * np.ones((K, 1), np.int64)
+        share_a = np.where(part, w.strength / np.maximum(np.take_along_axis(s_att, ga, 1), 1e-12), 0.0)
+        share_d = np.where(dpart, w.strength / np.maximum(np.take_along_axis(s_def, np.maximum(dgrp, 0), 1), 1e-12), 0.0)
+        loss_a = share_a * np.take_along_axis(la, ga, 1)
+        loss_d = share_d * np.take_along_axis(ld, np.maximum(dgrp, 0), 1)
+        # the defender's result
+        dres = np.where(dpart, np.take_along_axis(res, np.maximum(dgrp, 0), 1), R)
+        draid = np.where(dpart, g_raid[np.maximum(dgrp, 0)], False)
+        extra = np.where(dpart & (dres == X), p.rout_loss * w.strength, 0.0)
+        extra = np.where(dpart & draid & (dres == D), p.raid_d_loss * w.strength, extra)
+        retreat_n = np.where(dpart & ~draid & (dres == D), 1, np.where(dpart & ~draid & (dres == X), 2, 0))
+        ares = np.take_along_axis(res, ga, 1)
+        adv = part & (ares >= E) & (co.ground != G_RAID)[None, :]
+        fought = (part | dpart) & np.where(part, np.take_along_axis(fight, ga, 1), False) | (
+            dpart & np.take_along_axis(fight, np.maximum(dgrp, 0), 1))
+        w.hurt(loss_a + loss_d + extra, "ground")
+        # retreats, from the positions after movement; the attack's sources repel
+        src_dist = np.full((G, n), 99.0)
+        for gi in range(G):
+            srcs = np.unique(start_hex[0, group_of == gi]) if K else []
+            if len(srcs):
+                src_dist[gi] = world.grid.distance[srcs].min(axis=0)
+        blocked = occ[:, ::-1]
+        pos = w.hex.copy()
+        gone = np.zeros((K, U), bool)
+        for step in (1, 2):
+            who = retreat_n >= step
+            if not who.any():
+                break
+            moved_pos, none = _retreat(w, pos, who, src_dist, np.maximum(dgrp, 0), blocked)
+            if step == 1:
+                gone |= none
+            pos = moved_pos
+        new_hex = np.where(retreat_n > 0, pos, w.hex)
+        new_hex = np.where(adv, np.asarray(co.target)[None, :], new_hex)
+        new_hex = np.where(retreat_n > 0, pos, new_hex)           # a unit made to retreat goes back
+        w.hurt(np.where(gone, w.strength, 0.0), "ground")          # cut off: surrenders
+        pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
+        w.cohesion = np.where(part | dpart, w.cohesion - p.cohesion_loss_per_pct * pct, w.cohesion)
+        w.cohesion = np.where(retreat_n == 1, w.cohesion - p.retreat_cohesion, w.cohesion)
+        w.cohesion = np.where(retreat_n == 2, w.cohesion - p.rout_cohesion, w.cohesion)
+        w.cohesion = np.maximum(w.cohesion, 0.0)
+        w.hex = new_hex
+        w.entrench = np.where(adv | (retreat_n > 0), 0, w.entrench)
+        w.moved = w.moved | adv | (retreat_n > 0)
+        if w.events is not None:
+            _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
+                          m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n)
+    w.fought = fought
+    _contact(w, g_hex, g_side, start_hex)
+
+
+def _retreat(w, pos, who, src_dist, grp, blocked):
+    """One hex of retreat for the (K, U) mask ``who``: the neighbour farthest from the attack's
+    source hexes (own ground preferred, then direction order E, NE, NW, W, SW, SE). Returns the
+    new positions and a mask of those who had nowhere to go."""
+    world = w.world
+    K, U = pos.shape
+    nb = world.grid.neighbours[np.maximum(pos, 0)]                   # (K, U, 6)
+    ok = nb >= 0
+    nbc = np.maximum(nb, 0)
+    k3 = np.arange(K)[:, None, None]
+    side = world.u_side[None, :, None]
+    valid = ok & world.passable[nbc] & ~blocked[k3, side, nbc]
+    own = (w.control[k3, nbc] == side).astype(float)
+    dist = src_dist[grp[:, :, None], nbc]
+    score = np.where(valid, 2.0 * dist + own, -1e9)
+    best = np.argmax(score, axis=2)
+    dest = np.take_along_axis(nb, best[:, :, None], axis=2)[:, :, 0]
+    none = who & ~valid.any(axis=2)
+    return np.where(who & ~none, dest, pos), none
+
+
+def _contact(w, g_hex, g_side, start_hex) -> None:
+    """Units of both sides on one hex that no group attacked fight at half rates."""
+    world, p = w.world, w.p
+    K, U, n = w.K, w.U, w.n
+    live = w.live
+    side = world.u_side[None, :]
+    s_side = np.stack([per_hex(w.hex, live & (side == s), n, w.strength) for s in (0, 1)], axis=1)
+    pw = w.strength * world.t_defence[world.u_type][None, :]
+    p_side = np.stack([per_hex(w.hex, live & (side == s), n, pw) for s in (0, 1)], axis=1)
+    both = (s_side[:, 0] > 0) & (s_side[:, 1] > 0)
+    both[:, g_hex] = False
+    bad = np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])[w.weather]
+    mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None]
+    u = w.dice.uniform(w.turn, "combat", "contact", (K, 2, n))
+    total = np.zeros((K, U))
+    for s in (0, 1):
+        ratio = np.where(both, p_side[:, 1 - s] / np.where(both, p_side[:, s], 1.0), 0.0)
+        mean = np.where(both, p.contested_rate_mult * p.defender_loss_rate * s_side[:, s] * np.sqrt(ratio) * mult, 0.0)
+        lost = poisson_icdf(u[:, s], mean).astype(float)
+        mine = live & (side == s) & at_hex(both, w.hex)
+        share = np.where(mine, w.strength / np.maximum(at_hex(s_side[:, s], w.hex), 1e-12), 0.0)
+        total += share * at_hex(lost, w.hex)
+        w.fought = w.fought | mine
+        if w.events is not None:
+            for h in np.flatnonzero(both[0]):
+                w.emit("combat", "contact", f"Close fighting in contested {world.grid.hex_id(h)}: "
+                       f"{('UA', 'RU')[s]} loses {lost[0, h]:.0f}",
+                       hex=int(h), why={"side": ("ua", "ru")[s], "strength": s_side[0, s, h], "mean": mean[0, h],
+                                        "draw": u[0, s, h], "loss": lost[0, h]})
+    before = w.strength.copy()
+    w.hurt(total, "ground")
+    pct = (before - w.strength) / np.maximum(before, 1e-12) * 100.0
+    w.cohesion = np.maximum(w.cohesion - p.cohesion_loss_per_pct * pct, 0.0)
+
+
+def _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
+                  m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n) -> None:
+    world, p = w.world, w.p
+    g = world.grid
+    cols = list(p.crt)
+    for gi in range(g_side.size):
+        att = np.flatnonzero(group_of == gi)
+        dfd = np.flatnonzero(dgrp[0] == gi)
+        kind = "infiltration" if g_infil[gi] else "raid" if g_raid[gi] else "assault"
+        side = int(g_side[gi])
+        r = RESULTS[int(res[0, gi])]
+        names = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats",
+                 "X": "defender routed"}
+        if Dp[0, gi] <= 0:
+            text = f"{('UA', 'RU')[side]} {kind} on {g.hex_id(g_hex[gi])}: no defenders, walks in"
+        else:
+            text = (f"{('UA', 'RU')[side]} {kind} on {g.hex_id(g_hex[gi])}: {A[0, gi]:.0f} vs {Dp[0, gi]:.0f} "
+                    f"({cols[col[0, gi]]}), die {die[0, gi]}{mod[0, gi]:+d} -> {r} {names[r]}; "
+                    f"losses {('UA', 'RU')[side]} {la[0, gi]:.0f}, {('UA', 'RU')[1 - side]} {ld[0, gi]:.0f}")
+        why = {"kind": kind, "attack": A[0, gi], "defence": Dp[0, gi], "ratio": float(min(ratio[0, gi], 999.0)),
+               "column": cols[col[0, gi]], "die": die[0, gi], "modifier": mod[0, gi], "row": idx[0, gi],
+               "result": r, "attacker_loss_mean": m_att[0, gi], "defender_loss_mean": m_def[0, gi],
+               "attacker_loss": la[0, gi], "defender_loss": ld[0, gi], "die_draw": u_die[0, gi],
+               "attacker_loss_draw": u_al[0, gi], "defender_loss_draw": u_dl[0, gi],
+               "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd]}
+        surrendered = [world.unit_ids[u] for u in dfd if gone[0, u]]
+        if surrendered:
+            why["surrendered"] = surrendered
+            text += f"; cut off, surrender: {', '.join(surrendered)}"
+        w.emit("combat", kind, text, hex=int(g_hex[gi]), units=list(att) + list(dfd), why=why)

@@ -1,0 +1,114 @@
+"""Phases 7 and 8: recovery, deliveries, reinforcements, removal; control and victory."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernels import per_hex
+from .orders import G_DIG, G_HOLD, G_JAM, G_REST
+from .phase_supply import provisional_control
+from .world import CAUSES, CONTESTED
+
+
+def recovery(w) -> None:
+    world, p, co = w.world, w.p, w.co
+    K, U, n = w.K, w.U, w.n
+    live = w.live
+    g = co.ground[None, :]
+    still = live & ~w.moved & ~w.fought
+    supplied = w.supply >= p.low_supply
+    gain = np.where(g == G_REST, p.rest_cohesion, np.where(np.isin(g, (G_HOLD, G_DIG, G_JAM)), p.hold_cohesion, 0.0))
+    w.cohesion = np.where(still & supplied, np.minimum(w.cohesion + gain, 100.0), w.cohesion)
+    w.entrench = np.where(still & (g == G_DIG), np.minimum(w.entrench + 1, p.max_entrenchment), w.entrench)
+
+    # drones delivered to supplied drone units, shared equally (remainder by slot order)
+    d = world.scenario.deliveries
+    drone = world.role_is("drone")[None, :] & live & (w.delivered > 0) & (w.isolated == 0)
+    for s, total in ((0, d.ua_drones), (1, d.ru_drones)):
+        mine = drone & (world.u_side == s)[None, :]
+        cnt = mine.sum(axis=1, keepdims=True)
+        rank = np.cumsum(mine, axis=1) - 1
+        base = np.where(cnt > 0, total // np.maximum(cnt, 1), 0)
+        share = base + (rank < (total - base * cnt))
+        w.stock = np.where(mine, np.minimum(w.stock + share, world.t_max_stock[world.u_type][None, :]), w.stock)
+
+    # removal: cohesion gone or strength below 10% of full
+    out = w.on_map & ((w.cohesion <= 0) | (w.strength < p.removal_strength * world.u_full[None, :]))
+    if out.any():
+        worst = np.argmax(w.loss, axis=2)
+        cause = np.where(w.loss.max(axis=2) > 0, worst, CAUSES.index("attrition"))
+        rest = np.where(out, w.strength, 0.0)
+        for c in range(len(CAUSES)):
+            w.loss[:, :, c] += np.where(cause == c, rest, 0.0)
+        w.strength = np.where(out, 0.0, w.strength)
+        w.on_map = w.on_map & ~out
+        w.lost = w.lost | out
+        if w.events is not None:
+            for u in np.flatnonzero(out[0]):
+                w.emit("recovery", "lost", f"{world.unit_ids[u]} is destroyed or broken and leaves play",
+                       hex=int(w.hex[0, u]), units=[u], why={"cohesion": w.cohesion[0, u], "cause": CAUSES[cause[0, u]]})
+
+    # reinforcements arrive at their hex, or the nearest free friendly hex
+    arriving = np.flatnonzero(world.u_arrival == w.turn)
+    if arriving.size:
+        occ = np.stack([per_hex(w.hex, w.live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
+        for u in arriving:
+            s = world.u_side[u]
+            want = world.u_start_hex[u]
+            dist = world.grid.distance[want].astype(float)
+            bad = occ[:, 1 - s] | ~world.passable[None, :] | ((w.control != s) & (w.control != CONTESTED))
+            bad[:, want] &= occ[:, 1 - s][:, want]            # its own hex is fine unless enemy-held
+            score = np.where(bad, np.inf, dist[None, :] + np.arange(n)[None, :] * 1e-6)
+            dest = np.argmin(score, axis=1)
+            w.hex[:, u] = dest
+            w.on_map[:, u] = np.isfinite(score.min(axis=1))
+            w.emit("recovery", "arrives", f"Reinforcement {world.unit_ids[u]} arrives at {world.grid.hex_id(dest[0])}",
+                   side=int(s), hex=int(dest[0]), units=[u])
+    w.casualties = w.casualties + np.stack(
+        [w.loss[:, world.u_side == s].sum(axis=1) for s in (0, 1)], axis=1)
+
+
+def control_and_victory(w) -> None:
+    world, p = w.world, w.p
+    scn = world.scenario
+    K = w.K
+    w.control = provisional_control(w)
+    factor = 2.0 if scn.victory.talks_turn == w.turn else 1.0
+    gained = np.zeros((K, 2))
+    for ob, hexes in zip(scn.objectives, world.objective_hexes, strict=True):
+        c = w.control[:, hexes]
+        if ob.kind == "hold":
+            for s in (0, 1):
+                gained[:, s] += ob.vp * (c == s).mean(axis=1)
+        else:
+            ru = (c == 1).any(axis=1) | (w.fc_total[:, 1][:, hexes] >= ob.fire_control_threshold).any(axis=1)
+            gained[:, 1] += np.where(ru, ob.vp, 0.0)
+            gained[:, 0] += np.where(ru, 0.0, ob.vp)
+    w.vp = w.vp + gained * factor
+    playing = w.winner < 0
+    for i, (sd, hexes) in enumerate(zip(scn.victory.sudden_death, world.sudden_death_hexes, strict=True)):
+        s = 0 if sd.side == "ua" else 1
+        if sd.kind == "control_all":
+            holds = (w.control[:, hexes] == s).all(axis=1)
+        else:
+            holds = ~w.reach[:, 1 - s][:, hexes].any(axis=1)
+        w.sd_days[:, i] = np.where(holds, w.sd_days[:, i] + 1, 0)
+        fire = playing & (w.sd_days[:, i] >= sd.days)
+        w.winner = np.where(fire, s, w.winner)
+        w.end_reason = np.where(fire, i, w.end_reason)
+        if fire[0]:
+            w.emit("victory", "sudden_death", f"Sudden death: {sd.name} - {sd.side.upper()} wins",
+                   why={"condition": sd.id, "days": w.sd_days[0, i]})
+        playing = w.winner < 0
+    if w.turn >= scn.turns:
+        margin = w.vp[:, 0] - w.vp[:, 1]
+        res = np.where(margin >= scn.victory.margin, 0, np.where(-margin >= scn.victory.margin, 1, 2))
+        w.winner = np.where(playing, res, w.winner)
+        w.end_reason = np.where(playing, -2, w.end_reason)
+        if playing[0]:
+            w.emit("victory", "end", f"Last turn: VP UA {w.vp[0, 0]:.1f}, RU {w.vp[0, 1]:.1f} -> "
+                   + ("UA wins" if res[0] == 0 else "RU wins" if res[0] == 1 else "draw"),
+                   why={"margin_needed": scn.victory.margin, "margin": margin[0]})
+    w.emit("victory", "vp", f"VP today: UA +{gained[0, 0] * factor:.1f}, RU +{gained[0, 1] * factor:.1f}"
+           + (" (talks day: double)" if factor > 1 else ""), why={"ua": w.vp[0, 0], "ru": w.vp[0, 1]})
+

@@ -1,0 +1,175 @@
+"""Phase 3: fires. Drone strikes and hunts, artillery, glide bombs, EW jamming, interdiction.
+
+All missions fire on the state at the start of the phase; their damage lands at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dice import binomial_icdf
+from .kernels import at_hex, per_hex
+from .orders import G_MOVE, M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
+from .params import TERRAINS
+from .phase_sense import disk
+
+URBAN = TERRAINS.index("urban")
+# damage layers: which cause a mission's hits count under
+CAUSE_OF = {M_STRIKE: "drone", M_HUNT: "drone", M_FIRE: "artillery", M_BOMB: "glide_bomb"}
+
+
+def jamming(w) -> np.ndarray:
+    """(K, 2, n) strongest jamming of each side's EW units covering each hex."""
+    world = w.world
+    g = world.grid
+    out = np.zeros((w.K, 2, w.n))
+    ew = np.flatnonzero(world.role_is("ew"))
+    if ew.size == 0:
+        return out
+    jams = w.live[:, ew] & (w.co.ground[ew] != G_MOVE)[None, :]
+    t = world.u_type[ew]
+    for j, u in enumerate(ew):
+        ring = disk(g, int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
+        ok = (ring >= 0) & jams[:, j:j + 1]
+        s = world.u_side[u]
+        k_idx = np.broadcast_to(np.arange(w.K)[:, None], ring.shape)[ok]
+        np.maximum.at(out[:, s], (k_idx, ring[ok]), world.t_ew_strength[t[j]])
+    return out
+
+
+def mission_probability(w, jam: np.ndarray, spotted: np.ndarray):
+    """(K, M) hit probability of every mission, with its factors for the events."""
+    world = w.world
+    p = w.p
+    co = w.co
+    kind = co.m_kind
+    unit = np.maximum(co.m_unit, 0)
+    ut = world.u_type[unit]
+    is_drone = np.isin(kind, (M_STRIKE, M_HUNT))
+    base = np.select(
+        [is_drone & world.t_fpv[ut], is_drone, kind == M_FIRE, kind == M_BOMB],
+        [p.fpv_base_p, p.bomber_base_p, p.artillery_base_p, p.glide_base_p], 0.0)
+    enemy = 1 - co.m_side
+    det = spotted[:, enemy, co.m_hex] > 0 if co.m_hex.size else np.zeros((w.K, 0), bool)  # (K, M)
+    det_f = np.where(det, 1.0, p.undetected_factor)
+    radio = is_drone & world.t_radio[ut]
+    jam_m = np.where(radio[None, :], jam[:, enemy, co.m_hex] if co.m_hex.size else 0.0, 0.0)
+    v_f = np.where(is_drone[None, :], w.v[:, None], 1.0)
+    return base[None, :] * det_f * (1.0 - jam_m) * v_f, base, det, jam_m, v_f
+
+
+def fires(w) -> None:
+    world = w.world
+    p = w.p
+    co = w.co
+    g = world.grid
+    K, U, n = w.K, w.U, w.n
+
+    # fire control: yesterday's interdiction decays, today's patrol field adds
+    w.fire_control = w.fire_control * (1.0 - p.fire_control_decay)
+    jam = jamming(w)
+    w.jam = jam
+    # which enemy hexes each side has spotted (detected units there)
+    spotted = np.stack([per_hex(w.hex, w.detected[:, s], n) for s in (0, 1)], axis=1)   # (K, 2, n)
+    prob, base, det, jam_m, v_f = mission_probability(w, jam, spotted)
+    u = w.dice.uniform(w.turn, "fires", "missions", (K, co.m_kind.size))
+    hits = binomial_icdf(u, co.m_count[None, :], prob)                                 # (K, M)
+
+    dmg_per_hit = np.select(
+        [np.isin(co.m_kind, (M_STRIKE, M_HUNT)) & world.t_fpv[world.u_type[np.maximum(co.m_unit, 0)]],
+         np.isin(co.m_kind, (M_STRIKE, M_HUNT)), co.m_kind == M_FIRE, co.m_kind == M_BOMB],
+        [p.fpv_damage, p.bomber_damage, p.artillery_damage, p.glide_damage], 0.0)
+    urban_bomb = (co.m_kind == M_BOMB) & (world.terrain[co.m_hex] == URBAN) if co.m_hex.size else np.zeros(0, bool)
+    dmg_per_hit = np.where(urban_bomb, dmg_per_hit * p.glide_urban_mult, dmg_per_hit)
+    damage = hits * dmg_per_hit[None, :]                                                  # (K, M)
+
+    # damage pools per (target side, hex), by cause; hunts only touch drone/EW/UGV units
+    pools = {}
+    for mk, cause in CAUSE_OF.items():
+        for ts in (0, 1):
+            sel = (co.m_kind == mk) & (co.m_side == 1 - ts)
+            if sel.any():
+                pool = np.zeros((K, n))
+                np.add.at(pool, (slice(None), co.m_hex[sel]), damage[:, sel])
+                pools[(mk, ts)] = pool
+    sig_w = world.t_signature[world.u_type][None, :] * w.strength
+    huntable = world.role_is("drone", "ew", "ugv")[None, :]
+    reduce = 1.0 - p.entrench_damage_reduction * w.entrench
+    total = {c: np.zeros((K, U)) for c in set(CAUSE_OF.values())}
+    for (mk, ts), pool in pools.items():
+        elig = w.live & (world.u_side == ts)[None, :]
+        if mk == M_HUNT:
+            elig = elig & huntable
+        wts = np.where(elig, sig_w, 0.0)
+        wsum = per_hex(w.hex, elig, n, wts)
+        share = np.where(elig, wts / np.maximum(at_hex(wsum, w.hex), 1e-12), 0.0)
+        total[CAUSE_OF[mk]] += at_hex(pool, w.hex) * share * reduce
+    before = w.strength.copy()
+    taken = {c: np.minimum(np.maximum(a, 0.0), before) for c, a in total.items()}
+    # several causes on one unit: scale down together so the sum never exceeds strength
+    s = sum(taken.values())
+    scale = np.where(s > before, before / np.maximum(s, 1e-12), 1.0)
+    for c, a in taken.items():
+        w.hurt(a * scale, c)
+
+    # glide bombs: 2+ hits on a hex strip one entrenchment level from the units there
+    bomb_hits = np.zeros((K, 2, n))
+    for ts in (0, 1):
+        sel = (co.m_kind == M_BOMB) & (co.m_side == 1 - ts)
+        if sel.any():
+            np.add.at(bomb_hits[:, ts], (slice(None), co.m_hex[sel]), hits[:, sel])
+    unit_hits = bomb_hits[np.arange(K)[:, None], world.u_side[None, :], np.maximum(w.hex, 0)]
+    strip = w.on_map & (unit_hits >= p.glide_entrench_hits)
+    w.entrench = np.where(strip, np.maximum(w.entrench - 1, 0), w.entrench)
+
+    # interdiction: fire control on road hexes; every sortie uses a drone
+    for s in (0, 1):
+        sel = (co.m_kind == M_INTERDICT) & (co.m_side == s)
+        if sel.any():
+            add = np.zeros((K, n))
+            np.add.at(add, (slice(None), co.m_hex[sel]), co.m_count[sel][None, :] * w.v[:, None])
+            w.fire_control[:, s] += add
+    w.fc_total = w.fire_control + w.patrol_fc
+    flown = np.bincount(co.m_unit[co.m_unit >= 0], weights=co.m_count[co.m_unit >= 0], minlength=U)
+    drone_flown = np.where(world.role_is("drone"), flown, 0).astype(np.int64)
+    w.stock = np.maximum(w.stock - drone_flown[None, :] - w.patrol, 0)
+
+    if w.events is not None:
+        _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before)
+
+
+def _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before) -> None:
+    world = w.world
+    co = w.co
+    g = world.grid
+    names = {M_STRIKE: "strike", M_HUNT: "hunt", M_FIRE: "artillery fire", M_BOMB: "glide bombs",
+             M_INTERDICT: "interdiction"}
+    lost = before[0] - w.strength[0]
+    for m in range(co.m_kind.size):
+        mk = int(co.m_kind[m])
+        if mk not in names:
+            continue
+        side = int(co.m_side[m])
+        h = int(co.m_hex[m])
+        who = world.unit_ids[co.m_unit[m]] if co.m_unit[m] >= 0 else "glide bombs"
+        if mk == M_INTERDICT:
+            w.emit("fires", "interdict",
+                   f"{who} puts fire control on {g.hex_id(h)} ({world.road_names.get(h, 'road')}): "
+                   f"F now {w.fire_control[0, side, h]:.1f}",
+                   side=side, hex=h, units=[co.m_unit[m]],
+                   why={"sorties": co.m_count[m], "visibility": w.v[0], "f_after": w.fire_control[0, side, h]})
+            continue
+        victims = np.flatnonzero((w.hex[0] == h) & (world.u_side != side) & (lost > 0) & w.on_map[0])
+        why = {"sorties" if mk in (M_STRIKE, M_HUNT) else "rounds": co.m_count[m], "base_p": base[m],
+               "target_detected": bool(det[0, m]), "jamming": jam_m[0, m], "visibility_factor": v_f[0, m],
+               "p": prob[0, m], "draw": u[0, m], "hits": hits[0, m], "damage": damage[0, m]}
+        if mk == M_BOMB:
+            why["urban_x1_5"] = bool(urban_bomb[m])
+        text = (f"{names[mk]} by {who} on {g.hex_id(h)}: {int(hits[0, m])} hits of {int(co.m_count[m])} "
+                f"(p={prob[0, m]:.2f}), {damage[0, m]:.1f} damage")
+        w.emit("fires", names[mk].replace(" ", "_"), text, side=side, hex=h,
+               units=([co.m_unit[m]] if co.m_unit[m] >= 0 else []), why=why)
+        if victims.size:
+            w.emit("fires", "hit", f"Under fire at {g.hex_id(h)}: "
+                   + ", ".join(f"{world.unit_ids[v]} -{lost[v]:.1f}" for v in victims),
+                   side=1 - side, hex=h, units=list(victims), why={"losses": {world.unit_ids[v]: lost[v] for v in victims}})

@@ -1,0 +1,89 @@
+"""Phase 4: movement. All units step along their paths together, one hex a step.
+
+A unit stops when its MP run out (its first hex is always allowed), before a hex held by
+enemy units, or on entering an enemy zone of control (a hex next to an enemy unit at the
+start of the phase). Every hex entered under enemy fire control costs strength: the drone
+kill zone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernels import per_hex
+from .orders import G_MOVE, MAX_PATH
+from .params import WEATHERS
+from .phase_sense import disk
+
+
+def movement(w) -> None:
+    world = w.world
+    p = w.p
+    g = world.grid
+    K, U, n = w.K, w.U, w.n
+    co = w.co
+    live = w.live
+    start = w.hex.copy()
+    # enemy presence and zones of control, from positions at the start of the phase
+    occ = np.stack([per_hex(w.hex, live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
+    nb = disk(g, 1)
+    zoc = np.zeros((K, 2, n), bool)
+    for s in (0, 1):
+        cells = nb[np.arange(n)]                                     # (n, 7)
+        ok = cells >= 0
+        zoc[:, s] = (occ[:, s][:, np.where(ok, cells, 0)] & ok[None]).any(axis=2)
+    enemy_occ = occ[:, ::-1]        # enemy_occ[:, s] = hexes held by the enemy of side s
+    enemy_zoc = zoc[:, ::-1]
+    mult = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[w.weather]   # (K,)
+    mp = world.t_mp[world.u_type][None, :] * np.ones((K, 1))
+    moving = live & (co.ground == G_MOVE)[None, :]
+    spent = np.zeros((K, U))
+    side = world.u_side[None, :]
+    sig = world.t_signature[world.u_type][None, :] * p.moving_signature
+    stopped_by = np.full((K, U), "", dtype=object) if w.events is not None else None
+    fc_enemy = w.fc_total[:, ::-1]
+    k_idx = np.arange(K)[:, None]
+    kz = np.zeros((K, U))
+    for j in range(MAX_PATH):
+        nxt = co.path[:, j][None, :] * np.ones((K, 1), np.int64)
+        go = moving & (nxt >= 0)
+        if not go.any():
+            break
+        nx = np.maximum(nxt, 0)
+        cost = world.move_cost[nx] * np.where(world.offroad[nx], mult[:, None], 1.0)
+        too_far = (spent + cost > mp + 1e-9) & (j > 0)
+        blocked = enemy_occ[k_idx, side, nx]
+        step = go & ~too_far & ~blocked
+        if stopped_by is not None:
+            stopped_by[go & too_far] = "out of movement points"
+            stopped_by[go & ~too_far & blocked] = f"blocked by enemy units at {{{j}}}"
+        w.hex = np.where(step, nx, w.hex)
+        spent = np.where(step, spent + cost, spent)
+        f = fc_enemy[k_idx, side, nx]
+        frac = 1.0 - np.exp(-p.killzone_coeff * f * sig)
+        kz += w.hurt(np.where(step, w.strength * frac, 0.0), "drone")
+        in_zoc = step & enemy_zoc[k_idx, side, nx]
+        if stopped_by is not None:
+            stopped_by[in_zoc] = "entered an enemy zone of control"
+        moving = step & ~in_zoc
+    w.moved = w.hex != start
+    w.entrench = np.where(w.moved, 0, w.entrench)
+
+    if w.events is not None:
+        for u in np.flatnonzero(live[0] & (co.ground == G_MOVE)):
+            planned = co.path[u][co.path[u] >= 0]
+            end = int(w.hex[0, u])
+            why = {"planned": g.ids(planned), "mp": mp[0, u], "spent": spent[0, u],
+                   "weather_offroad_x": mult[0], "killzone_loss": kz[0, u]}
+            reason = stopped_by[0, u]
+            if "{" in reason:
+                reason = f"blocked by enemy units at {g.hex_id(planned[int(reason.split('{')[1][:-1])])}"
+            if reason:
+                why["stopped"] = reason
+            text = (f"{world.unit_ids[u]} moves {g.hex_id(start[0, u])} -> {g.hex_id(end)}"
+                    if end != start[0, u] else f"{world.unit_ids[u]} could not move")
+            if reason:
+                text += f" ({reason})"
+            if kz[0, u] > 0:
+                text += f"; kill zone -{kz[0, u]:.1f}"
+            w.emit("movement", "move", text, side=int(world.u_side[u]), hex=end, units=[u], why=why)

@@ -1,0 +1,178 @@
+"""Phases 1 and 2: the day's weather, and what each side detects."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from .kernels import at_hex, per_hex, unique_rows
+from .orders import G_ASSAULT, G_MOVE, G_RAID, M_RECON
+from .params import TERRAINS, WEATHERS
+
+INDUSTRIAL = TERRAINS.index("industrial")
+
+
+def weather(w) -> None:
+    world = w.world
+    t = w.turn - 1
+    scripted = world.weather_script[t] if t < len(world.weather_script) else -1
+    if scripted >= 0:
+        day = np.full(w.K, scripted, np.int64)
+        why = {"source": "script"}
+    else:
+        prev = np.where(w.weather < 0, world.weather_initial, w.weather)
+        u = w.dice.uniform(w.turn, "weather", "day", (w.K,))
+        cum = np.cumsum(world.weather_markov, axis=1)[prev]
+        day = np.minimum((u[:, None] >= cum).sum(axis=1), 3)
+        why = {"source": "markov", "yesterday": WEATHERS[int(prev[0])], "draw": float(u[0]),
+               "table": {WEATHERS[i]: float(world.weather_markov[prev[0], i]) for i in range(4)}}
+    w.weather = day
+    w.v = np.array([world.params.weather[WEATHERS[d]].visibility for d in range(4)])[day]
+    name = WEATHERS[int(day[0])]
+    wr = world.params.weather[name]
+    w.emit("weather", "weather", f"Weather: {name} (drone visibility {wr.visibility:g}, "
+           f"off-road movement x{wr.offroad_mp_mult:g})", why=why | {"weather": name})
+
+
+@cache
+def disk(grid, radius: int) -> np.ndarray:
+    """(n, m) hexes within radius of each hex, padded with -1."""
+    d = grid.distance <= radius
+    m = int(d.sum(axis=1).max())
+    out = np.full((grid.n, m), -1, np.int64)
+    for i in range(grid.n):      # once per map and radius, cached
+        idx = np.flatnonzero(d[i])
+        out[i, : idx.size] = idx
+    return out
+
+
+def _spray(hexes: np.ndarray, mask: np.ndarray, ring: np.ndarray, weight: np.ndarray | float, n: int) -> np.ndarray:
+    """(K, n) effort: each masked unit adds weight to every hex of ring[hex]."""
+    cells = ring[np.maximum(hexes, 0)]                       # (K, U, m)
+    ok = mask[:, :, None] & (cells >= 0)
+    wt = np.broadcast_to(np.asarray(weight, float)[..., None] if np.ndim(weight) else weight, cells.shape)
+    K = hexes.shape[0]
+    flat = (np.arange(K)[:, None, None] * n + np.where(ok, cells, 0)).ravel()
+    return np.bincount(flat, weights=np.where(ok, wt, 0.0).ravel(), minlength=K * n).reshape(K, n)
+
+
+def patrol_sorties(w) -> np.ndarray:
+    """(K, U) sorties each drone unit flies on patrol: what its orders leave unassigned."""
+    world = w.world
+    co = w.co
+    assigned = np.bincount(co.m_unit[co.m_unit >= 0], weights=co.m_count[co.m_unit >= 0],
+                           minlength=w.U)
+    cap = np.minimum(world.t_sorties[world.u_type][None, :], w.stock)
+    drone = world.role_is("drone")[None, :] & w.live
+    return np.where(drone, np.maximum(cap - assigned[None, :], 0), 0).astype(np.int64)
+
+
+def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
+    """(K, 2, n) patrol fire-control field 0.05 * sorties * v * f(d) over each unit's range."""
+    world = w.world
+    p = w.p
+    g = world.grid
+    f = _falloff(g, p.patrol_flat_radius, p.patrol_decay_length)
+    rng = world.t_range[world.u_type]
+    out = np.zeros((w.K, 2, w.n))
+    drones = np.flatnonzero(world.role_is("drone"))
+    for s in (0, 1):
+        us = drones[world.u_side[drones] == s]
+        if us.size == 0:
+            continue
+        hx = np.maximum(w.hex[:, us], 0)                              # (K, Ud)
+        first, group = unique_rows(hx)
+        weight = sorties[:, us] * w.v[:, None] * p.patrol_coeff        # (K, Ud)
+        for gi, k0 in enumerate(first):
+            fd = f[hx[k0]] * (g.distance[hx[k0]] <= rng[us][:, None])   # (Ud, n)
+            rows = group == gi
+            out[rows, s] = weight[rows] @ fd
+    return out
+
+
+@cache
+def _falloff(grid, flat: int, length: float) -> np.ndarray:
+    dist = grid.distance.astype(float)
+    return np.where(dist <= flat, 1.0, np.exp(-(dist - flat) / length))
+
+
+def effort(w, patrol: np.ndarray) -> np.ndarray:
+    """(K, 2, n) detection effort of each side on each hex."""
+    first, group = unique_rows(np.where(w.live, w.hex, -1))
+    static = np.stack([_static_effort(w, w.hex[k:k + 1], w.live[k:k + 1])[0] for k in first])
+    return static[group] + patrol * w.p.patrol_detection_share
+
+
+def _static_effort(w, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """(1, 2, n) passive observation and recon effort for one set of positions."""
+    world = w.world
+    p = w.p
+    g = world.grid
+    n = w.n
+    out = np.zeros((1, 2, n))
+    on_ind = world.terrain[np.maximum(hexes, 0)] == INDUSTRIAL
+    drone = world.role_is("drone")[None, :]
+    co = w.co
+    for s in (0, 1):
+        own = live & (world.u_side == s)[None, :]
+        e = per_hex(hexes, own, n) * (p.own_hex_effort - p.adjacent_effort)  # disks include the own hex
+        e += _spray(hexes, own & ~on_ind, disk(g, 1), p.adjacent_effort, n)
+        e += _spray(hexes, own & on_ind, disk(g, 1 + p.industrial_observation_bonus), p.adjacent_effort, n)
+        e += _spray(hexes, own & drone, disk(g, p.drone_watch_radius), p.drone_watch_effort, n)
+        rec = (co.m_side == s) & (co.m_kind == M_RECON)
+        if rec.any():
+            tgt = co.m_hex[rec]
+            cnt = co.m_count[rec].astype(float)
+            e += np.bincount(tgt, weights=cnt * (1.0 - p.recon_neighbour_share), minlength=n)[None, :]
+            nb = disk(g, 1)[tgt]
+            ok = nb >= 0
+            e += np.bincount(nb[ok], weights=np.broadcast_to(cnt[:, None] * p.recon_neighbour_share, nb.shape)[ok],
+                             minlength=n)[None, :]
+        out[:, s] = e
+    return out
+
+
+def signature(w) -> np.ndarray:
+    """(K, U) signature for detection this turn: moving x1.5, dug in x0.6 per level above 1."""
+    world = w.world
+    p = w.p
+    sig = world.t_signature[world.u_type][None, :] * np.ones((w.K, 1))
+    moving = np.isin(w.co.ground, (G_MOVE, G_ASSAULT, G_RAID))[None, :]
+    sig = np.where(moving, sig * p.moving_signature, sig)
+    return sig * p.dug_in_signature ** np.maximum(w.entrench - 1, 0)
+
+
+def detection(w) -> None:
+    world = w.world
+    p = w.p
+    patrol = patrol_sorties(w)
+    w.patrol = patrol
+    w.patrol_fc = patrol_field(w, patrol)
+    eff = effort(w, w.patrol_fc)
+    sig = signature(w)
+    conceal = world.concealment[np.maximum(w.hex, 0)]
+    u = w.dice.uniform(w.turn, "detection", "units", (w.K, 2, w.U))
+    det = np.zeros((w.K, 2, w.U), bool)
+    for s in (0, 1):
+        enemy = w.live & (world.u_side != s)[None, :]
+        e = at_hex(eff[:, s], w.hex)
+        x = p.detect_k * e * sig * conceal * w.v[:, None]
+        prob = 1.0 - np.exp(-x)
+        det[:, s] = enemy & (u[:, s] < prob)
+        if w.events is not None:
+            idx = np.flatnonzero(det[0, s])
+            for i in idx:
+                w.emit("detection", "detected",
+                       f"{world.unit_ids[i]} spotted at {world.grid.hex_id(w.hex[0, i])} (P={prob[0, i]:.2f})",
+                       side=s, hex=int(w.hex[0, i]), units=[i],
+                       why={"effort": e[0, i], "signature": sig[0, i], "concealment": conceal[0, i],
+                            "visibility": w.v[0], "k": p.detect_k, "p": prob[0, i], "draw": u[0, s, i]})
+            w.emit("detection", "summary",
+                   f"{int(det[0, s].sum())} of {int(enemy[0].sum())} enemy units detected "
+                   f"({int(patrol[0][world.u_side == s].sum())} patrol sorties)", side=s)
+    w.detected = det
+    seen = det
+    w.seen_hex = np.where(seen, w.hex[:, None, :], w.seen_hex)
+    w.seen_turn = np.where(seen, w.turn, w.seen_turn)
+    w.seen_strength = np.where(seen, w.strength[:, None, :], w.seen_strength)

@@ -1,0 +1,190 @@
+"""Phase 6: logistics. Shortest supply paths under fire control, source capacity, HQ relays,
+UGV resupply runs, consumption and isolation.
+
+Shortest paths use scipy's Dijkstra (compiled) once per distinct map configuration of the
+batch; a batch drawn from one state usually has very few.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from .dice import binomial_icdf
+from .kernels import per_hex, unique_rows
+from .world import CONTESTED
+
+
+def provisional_control(w) -> np.ndarray:
+    """(K, n) control from the units now on the map (unchanged where no unit stands)."""
+    world = w.world
+    live = w.live
+    ua = per_hex(w.hex, live & (world.u_side == 0)[None, :], w.n) > 0
+    ru = per_hex(w.hex, live & (world.u_side == 1)[None, :], w.n) > 0
+    return np.where(ua & ru, CONTESTED, np.where(ua, 0, np.where(ru, 1, w.control))).astype(np.int8)
+
+
+def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int) -> np.ndarray:
+    """(n,) cost of entering each hex for side's supply, inf where it may not pass."""
+    ok = world.passable & ((control == side) | (control == CONTESTED))
+    return np.where(ok, world.move_cost * (1.0 + p.fire_control_cost * fc_enemy), np.inf)
+
+
+def shortest(world, cost: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Multi-source Dijkstra: (n,) cost from the nearest source and (n,) which source (-1)."""
+    n = world.grid.n
+    if sources.size == 0:
+        return np.full(n, np.inf), np.full(n, -1, np.int64)
+    src, dst = world.grid.edges
+    wts = cost[dst]
+    keep = np.isfinite(wts) & np.isfinite(cost[src])
+    graph = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(n, n))
+    dist, _, origin = dijkstra(graph, directed=True, indices=sources, min_only=True, return_predecessors=True)
+    return dist, origin.astype(np.int64)
+
+
+def supply_fields(w, control: np.ndarray):
+    """Per replication and side: cost field from real sources and from supplied HQs."""
+    world, p = w.world, w.p
+    K, n = w.K, w.n
+    cost_src = np.full((K, 2, n), np.inf)
+    orig_src = np.full((K, 2, n), -1, np.int64)
+    key = np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1)
+    first, group = unique_rows(key)
+    for gi, k in enumerate(first):
+        rows = group == gi
+        for s in (0, 1):
+            cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
+            srcs = world.src_hex[(world.src_side == s) & np.isfinite(cost[world.src_hex])]
+            # the source hex itself costs nothing to stand on
+            d, o = shortest(world, cost, np.unique(srcs))
+            cost_src[rows, s] = d
+            orig_src[rows, s] = o
+    return cost_src, orig_src
+
+
+def deliver(p, cost: np.ndarray) -> np.ndarray:
+    return np.where(cost <= p.supply_max_cost, p.supply_base * np.exp(-cost / p.supply_scale), 0.0)
+
+
+def logistics(w) -> None:
+    world, p, co = w.world, w.p, w.co
+    K, U, n = w.K, w.U, w.n
+    control = provisional_control(w)
+    w.control = control
+    cost_src, orig_src = supply_fields(w, control)
+    side = world.u_side[None, :]
+    live = w.live
+    k_idx = np.arange(K)[:, None]
+    c_unit = cost_src[k_idx, side, np.maximum(w.hex, 0)]                  # (K, U)
+    o_unit = orig_src[k_idx, side, np.maximum(w.hex, 0)]                  # source hex feeding it
+    d1 = np.where(live, deliver(p, c_unit), 0.0)
+    isolated = live & ~np.isfinite(c_unit)
+    w.reach = np.isfinite(cost_src)
+    # a source feeds its units up to its capacity
+    src_of = _source_index(world, o_unit, side)                           # (K, U) index into sources
+    cap = world.src_capacity
+    S = cap.size
+    demand = np.bincount((k_idx * S + np.maximum(src_of, 0)).ravel(),
+                         weights=np.where(src_of >= 0, d1, 0.0).ravel(), minlength=K * S).reshape(K, S)
+    scale = np.where(demand > cap[None, :], cap[None, :] / np.maximum(demand, 1e-12), 1.0)
+    d1 = d1 * np.where(src_of >= 0, np.take_along_axis(scale, np.maximum(src_of, 0), 1), 1.0)
+    # supplied HQs relay: a second source layer with their own capacity
+    hq = world.role_is("hq")[None, :] & live & (d1 > 0)
+    d2 = np.zeros((K, U))
+    if hq.any():
+        d2 = _hq_relay(w, control, hq)
+    got = np.maximum(d1, d2)
+    # UGV resupply runs: each run crosses the enemy fire control on the line to its unit
+    ugv_in = np.zeros((K, U))
+    R = co.r_unit.size
+    if R:
+        u = w.dice.uniform(w.turn, "logistics", "ugv", (K, R))
+        fc_line = np.stack([_line_fc_batch(w, co.r_unit[r], co.r_target[r]) for r in range(R)], axis=1)
+        p_loss = 1.0 - np.exp(-p.ugv_loss_coeff * fc_line)
+        ok_run = live[:, co.r_unit] & live[:, co.r_target]
+        lost = binomial_icdf(u, co.r_count[None, :], p_loss)
+        arrived = np.where(ok_run, co.r_count[None, :] - lost, 0)
+        lost = np.where(ok_run, lost, 0)
+        np.add.at(ugv_in, (slice(None), co.r_target), arrived * p.ugv_payload)
+        robots = np.zeros((K, U))
+        np.add.at(robots, (slice(None), co.r_unit), lost * p.ugv_lost_strength)
+        w.hurt(robots, "drone")
+        if w.events is not None:
+            for r in range(R):
+                w.emit("logistics", "ugv", f"{world.unit_ids[co.r_unit[r]]} -> {world.unit_ids[co.r_target[r]]}: "
+                       f"{int(arrived[0, r])} of {int(co.r_count[r])} robot runs arrive "
+                       f"(loss chance {p_loss[0, r]:.0%} each)", side=int(world.u_side[co.r_unit[r]]),
+                       units=[co.r_unit[r], co.r_target[r]],
+                       why={"fire_control_on_route": fc_line[0, r], "p_loss": p_loss[0, r], "draw": u[0, r],
+                            "lost": lost[0, r], "payload": p.ugv_payload})
+    use = p.consumption + p.fight_consumption * w.fought
+    w.delivered = got + ugv_in
+    w.supply = np.where(live, np.clip(w.supply + got + ugv_in - use, 0.0, 100.0), w.supply)
+    w.isolated = np.where(isolated, w.isolated + 1, 0)
+    iso_loss = np.where(isolated, w.strength * np.minimum(p.isolation_strength * w.isolated, 1.0), 0.0)
+    w.hurt(iso_loss, "attrition")
+    w.cohesion = np.where(isolated, np.maximum(w.cohesion - p.isolation_cohesion, 0.0), w.cohesion)
+    if w.events is not None:
+        for s in (0, 1):
+            mine = live[0] & (world.u_side == s)
+            low = np.flatnonzero(mine & (w.supply[0] < p.low_supply))
+            iso = np.flatnonzero(mine & isolated[0])
+            w.emit("logistics", "supply", f"Supply: {got[0][mine].sum():.0f} delivered by road and HQ, "
+                   f"{ugv_in[0][mine].sum():.0f} by robots; {low.size} units low, {iso.size} isolated",
+                   side=s, units=list(iso),
+                   why={"isolated": [world.unit_ids[u] for u in iso], "low": [world.unit_ids[u] for u in low]})
+
+
+def _source_index(world, o_hex: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """Index of the supply source standing on each origin hex (same side), -1 if none."""
+    out = np.full(o_hex.shape, -1, np.int64)
+    for i in range(world.src_hex.size):
+        out = np.where((o_hex == world.src_hex[i]) & (side == world.src_side[i]) & (out < 0), i, out)
+    return out
+
+
+def _hq_relay(w, control, hq) -> np.ndarray:
+    """(K, U) supply each unit could draw from its nearest supplied HQ, capacity-limited."""
+    world, p = w.world, w.p
+    K, U, n = w.K, w.U, w.n
+    out = np.zeros((K, U))
+    k_idx = np.arange(K)[:, None]
+    hq_cap = world.t_hq_capacity[world.u_type][None, :]
+    for s in (0, 1):
+        hq_s = hq & (world.u_side == s)[None, :]
+        if not hq_s.any():
+            continue
+        key = np.concatenate([control.astype(float), w.fc_total[:, 1 - s], np.where(hq_s, w.hex, -1)], axis=1)
+        first, group = unique_rows(key)
+        dist = np.full((K, n), np.inf)
+        orig = np.full((K, n), -1, np.int64)
+        for gi, k in enumerate(first):
+            cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
+            d, o = shortest(world, cost, np.unique(w.hex[k, hq_s[k]]))
+            dist[group == gi] = d
+            orig[group == gi] = o
+        mine = w.live & (world.u_side == s)[None, :]
+        hx = np.maximum(w.hex, 0)
+        amt = np.where(mine, deliver(p, dist[k_idx, hx]), 0.0)
+        origin = orig[k_idx, hx]
+        fed = mine & (origin >= 0)
+        cap = per_hex(w.hex, hq_s, n, hq_cap * np.ones((K, 1)))
+        demand = per_hex(np.maximum(origin, 0), fed, n, amt)
+        scale = np.where(demand > cap, cap / np.maximum(demand, 1e-12), 1.0)
+        out = np.where(fed, amt * scale[k_idx, np.maximum(origin, 0)], out)
+    return out
+
+
+def _line_fc_batch(w, a: int, b: int) -> np.ndarray:
+    world = w.world
+    K = w.K
+    first, group = unique_rows(np.stack([w.hex[:, a], w.hex[:, b]], axis=1))
+    out = np.zeros(K)
+    for gi, k in enumerate(first):
+        line = world.grid.line(int(w.hex[k, a]), int(w.hex[k, b]))
+        rows = group == gi
+        out[rows] = w.fc_total[rows][:, 1 - world.u_side[a]][:, line].sum(axis=1)
+    return out
+

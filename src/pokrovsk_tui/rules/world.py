@@ -1,0 +1,202 @@
+"""The static side of a game: a validated scenario compiled into numpy arrays once.
+
+Unit slots: every unit of the scenario, reinforcements included, has a fixed slot number
+for the whole game; a reinforcement's slot is simply not on the map before its turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .hexgrid import HexGrid
+from .params import TERRAIN_CHARS, TERRAINS, WEATHERS, RulesParams
+from .scenario import SIDES, Scenario
+
+ROLES = ("infantry", "assault", "drone", "ugv", "ew", "artillery", "hq")
+UA, RU = 0, 1
+CONTESTED = 2
+CONTROL_CHARS = {"u": UA, "r": RU, "x": CONTESTED}
+CAUSES = ("drone", "glide_bomb", "artillery", "ground", "attrition")
+
+
+@dataclass(frozen=True, eq=False)
+class World:
+    scenario: Scenario
+    grid: HexGrid
+    params: RulesParams
+    terrain: np.ndarray          # (n,) terrain index into TERRAINS
+    road: np.ndarray             # (n,) bool, any road or highway
+    highway: np.ndarray          # (n,) bool
+    rail: np.ndarray             # (n,) bool
+    road_names: dict[int, str]   # hex -> road name(s)
+    move_cost: np.ndarray        # (n,) foot MP to enter in frost (road 0.5)
+    offroad: np.ndarray          # (n,) bool, cost scaled by weather
+    passable: np.ndarray         # (n,) bool
+    defence: np.ndarray          # (n,) terrain defence factor
+    concealment: np.ndarray      # (n,) terrain concealment factor
+    initial_control: np.ndarray  # (n,) int8
+    # unit types, indexed by type number
+    type_names: tuple[str, ...]
+    t_role: np.ndarray
+    t_strength: np.ndarray
+    t_mp: np.ndarray
+    t_attack: np.ndarray
+    t_defence: np.ndarray
+    t_signature: np.ndarray
+    t_can_raid: np.ndarray
+    t_can_infiltrate: np.ndarray
+    t_fpv: np.ndarray            # drone kind fpv (else bomber)
+    t_radio: np.ndarray          # radio link (jammable)
+    t_sorties: np.ndarray
+    t_max_stock: np.ndarray
+    t_range: np.ndarray          # drone, artillery or ugv range
+    t_runs: np.ndarray
+    t_ew_radius: np.ndarray
+    t_ew_strength: np.ndarray
+    t_fires: np.ndarray
+    t_hq_capacity: np.ndarray
+    # unit slots
+    unit_ids: tuple[str, ...]
+    unit_names: tuple[str, ...]
+    u_side: np.ndarray
+    u_type: np.ndarray
+    u_arrival: np.ndarray        # turn of arrival (0 = on the map at the start)
+    u_start_hex: np.ndarray
+    # supply sources
+    src_hex: np.ndarray
+    src_side: np.ndarray
+    src_capacity: np.ndarray
+    # weather
+    weather_script: np.ndarray   # (turns,) weather index or -1 where the Markov table decides
+    weather_initial: int
+    weather_markov: np.ndarray   # (4, 4) transition probabilities
+
+    @property
+    def n_units(self) -> int:
+        return len(self.unit_ids)
+
+    @cached_property
+    def unit_index(self) -> dict[str, int]:
+        return {u: i for i, u in enumerate(self.unit_ids)}
+
+    @cached_property
+    def u_role(self) -> np.ndarray:
+        return self.t_role[self.u_type]
+
+    def role_is(self, *roles: str) -> np.ndarray:
+        codes = [ROLES.index(r) for r in roles]
+        return np.isin(self.u_role, codes)
+
+    @cached_property
+    def u_full(self) -> np.ndarray:
+        return self.t_strength[self.u_type]
+
+    @cached_property
+    def hex_names(self) -> dict[int, str]:
+        g = self.grid
+        return {g.index(s.hex): s.name for s in self.scenario.map.settlements}
+
+    @cached_property
+    def objective_hexes(self) -> list[np.ndarray]:
+        return [np.array([self.grid.index(h) for h in o.hexes]) for o in self.scenario.objectives]
+
+    @cached_property
+    def sudden_death_hexes(self) -> list[np.ndarray]:
+        return [np.array([self.grid.index(h) for h in sd.hexes]) for sd in self.scenario.victory.sudden_death]
+
+    def label(self, unit: int) -> str:
+        return self.unit_ids[unit]
+
+
+def build_world(s: Scenario) -> World:
+    grid = s.grid()
+    p = s.rules
+    n = grid.n
+    tchars = "".join(s.map.terrain)
+    terrain = np.array([TERRAINS.index(TERRAIN_CHARS[c]) for c in tchars], dtype=np.int8)
+    control = np.array([CONTROL_CHARS[c] for c in "".join(s.map.control)], dtype=np.int8)
+    road = np.zeros(n, bool)
+    highway = np.zeros(n, bool)
+    rail = np.zeros(n, bool)
+    road_names: dict[int, str] = {}
+    for rd in s.map.roads:
+        for h in rd.hexes:
+            i = grid.index(h)
+            road[i] = True
+            highway[i] |= rd.kind == "highway"
+            road_names[i] = rd.name if i not in road_names or rd.name in road_names[i] else f"{road_names[i]}/{rd.name}"
+    for rl in s.map.rail:
+        for h in rl.hexes:
+            rail[grid.index(h)] = True
+    tc = np.array([p.terrain[t].move_cost for t in TERRAINS])
+    td = np.array([p.terrain[t].defence for t in TERRAINS])
+    tk = np.array([p.terrain[t].concealment for t in TERRAINS])
+    water = terrain == TERRAINS.index("water")
+    move_cost = np.where(road, p.road_cost, tc[terrain])
+    passable = ~water | road
+
+    names = tuple(s.unit_types)
+    types = [s.unit_types[k] for k in names]
+
+    def arr(f, dtype=float):
+        return np.array([f(t) for t in types], dtype=dtype)
+
+    def trange(t):
+        if t.role == "drone" and t.drone:
+            return t.drone.range
+        if t.role == "artillery":
+            return t.artillery_range
+        if t.role == "ugv":
+            return t.ugv_range
+        return 0
+
+    specs = [(u, 0) for u in s.units] + [(r.unit, r.turn) for r in s.reinforcements]
+    script = np.full(s.turns, -1, dtype=np.int64)
+    for i, w in enumerate(s.weather.script[: s.turns]):
+        script[i] = WEATHERS.index(w)
+    markov = np.zeros((4, 4))
+    for a, row in s.weather.markov.items():
+        for b, pr in row.items():
+            markov[WEATHERS.index(a), WEATHERS.index(b)] = pr
+    if not s.weather.markov:
+        markov[:] = np.eye(4)
+
+    return World(
+        scenario=s, grid=grid, params=p, terrain=terrain, road=road, highway=highway, rail=rail,
+        road_names=road_names, move_cost=move_cost, offroad=~road, passable=passable,
+        defence=td[terrain], concealment=tk[terrain], initial_control=control,
+        type_names=names,
+        t_role=arr(lambda t: ROLES.index(t.role), np.int64),
+        t_strength=arr(lambda t: t.strength),
+        t_mp=arr(lambda t: t.mp),
+        t_attack=arr(lambda t: t.attack),
+        t_defence=arr(lambda t: t.defence),
+        t_signature=arr(lambda t: t.signature),
+        t_can_raid=arr(lambda t: t.can_raid, bool),
+        t_can_infiltrate=arr(lambda t: t.can_infiltrate, bool),
+        t_fpv=arr(lambda t: bool(t.drone and t.drone.kind == "fpv"), bool),
+        t_radio=arr(lambda t: bool(t.drone and t.drone.link == "radio"), bool),
+        t_sorties=arr(lambda t: t.drone.sorties_per_day if t.drone else 0, np.int64),
+        t_max_stock=arr(lambda t: t.drone.max_stock if t.drone else 0, np.int64),
+        t_range=arr(trange, np.int64),
+        t_runs=arr(lambda t: t.ugv_runs_per_day, np.int64),
+        t_ew_radius=arr(lambda t: t.ew_radius, np.int64),
+        t_ew_strength=arr(lambda t: t.ew_strength),
+        t_fires=arr(lambda t: t.artillery_fires_per_day, np.int64),
+        t_hq_capacity=arr(lambda t: t.hq_capacity),
+        unit_ids=tuple(u.id for u, _ in specs),
+        unit_names=tuple(u.name or u.id for u, _ in specs),
+        u_side=np.array([SIDES.index(u.side) for u, _ in specs], dtype=np.int64),
+        u_type=np.array([names.index(u.type) for u, _ in specs], dtype=np.int64),
+        u_arrival=np.array([t for _, t in specs], dtype=np.int64),
+        u_start_hex=np.array([grid.index(u.hex) for u, _ in specs], dtype=np.int64),
+        src_hex=np.array([grid.index(x.hex) for x in s.supply_sources], dtype=np.int64),
+        src_side=np.array([SIDES.index(x.side) for x in s.supply_sources], dtype=np.int64),
+        src_capacity=np.array([x.capacity for x in s.supply_sources]),
+        weather_script=script,
+        weather_initial=WEATHERS.index(s.weather.initial),
+        weather_markov=markov,
+    )

@@ -1,0 +1,141 @@
+"""Scenario files on disk: finding the bundled ones, reading and validating any of them.
+
+Every defect becomes a ``Problem`` naming the file, the place in it and what is wrong; nothing
+here lets an exception through to the user.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from pokrovsk_tui.rules.scenario import Scenario, problems
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.place}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; ``problems`` says every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def bundled_dir() -> Path:
+    """The folder of bundled scenarios: inside an installed wheel, else the checkout's."""
+    try:
+        packaged = resources.files("pokrovsk_tui") / "scenarios"
+        if packaged.is_dir():
+            return Path(str(packaged))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parents[3] / "scenarios"
+
+
+def bundled_ids() -> list[str]:
+    d = bundled_dir()
+    return sorted(p.stem for p in d.glob("*.toml")) if d.is_dir() else []
+
+
+def loc_to_place(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
+    """Read a TOML file into a dict, or say why not."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return None, [Problem(name, "(file)", "no such file")]
+    except OSError as e:
+        return None, [Problem(name, "(file)", f"cannot read: {e.strerror or e}")]
+    if path.is_dir():
+        return None, [Problem(name, "(file)", "is a folder, not a file")]
+    if size > MAX_FILE_BYTES:
+        return None, [Problem(name, "(file)", f"is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB")]
+    if size == 0:
+        return None, [Problem(name, "(file)", "is empty")]
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return None, [Problem(name, "(file)", f"cannot read: {e.strerror or e}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        return None, [Problem(name, f"line {line}", "is not UTF-8 text (is this a TOML file?)")]
+    return parse_toml_text(text, name)
+
+
+def parse_toml_text(text: str, name: str) -> tuple[dict | None, list[Problem]]:
+    try:
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e)
+        place = "(syntax)"
+        if "(at line" in msg:
+            msg, _, where = msg.partition(" (at ")
+            place = where.rstrip(")")
+        return None, [Problem(name, place, f"not valid TOML: {msg}")]
+    except RecursionError:
+        return None, [Problem(name, "(syntax)", "nested too deeply")]
+
+
+def validate_data(data: dict, name: str) -> tuple[Scenario | None, list[Problem]]:
+    try:
+        scn = Scenario.model_validate(data)
+    except ValidationError as e:
+        out = []
+        for err in e.errors(include_url=False):
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field (misspelt?)"
+            out.append(Problem(name, loc_to_place(err["loc"]), msg))
+        return None, out
+    found = [Problem(name, place, msg) for place, msg in problems(scn)]
+    return (None if found else scn), found
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    """A bundled id or a path → a validated Scenario; raises ScenarioError."""
+    path = resolve_ref(ref)
+    data, found = read_toml(path)
+    if data is None:
+        raise ScenarioError(found)
+    scn, found = validate_data(data, str(path))
+    if scn is None:
+        raise ScenarioError(found)
+    return scn
+
+
+def resolve_ref(ref: str | Path) -> Path:
+    p = Path(ref)
+    if p.suffix == ".toml" or p.exists() or "/" in str(ref):
+        return p
+    cand = bundled_dir() / f"{ref}.toml"
+    if cand.exists():
+        return cand
+    known = ", ".join(bundled_ids()) or "none"
+    raise ScenarioError([Problem(str(ref), "(scenario)", f"no bundled scenario of that id (bundled: {known})")])
