@@ -71,7 +71,7 @@ def combat(w) -> None:
     g_side, g_hex, group_of, g_infil, g_raid = groups(world, co)
     G = g_side.size
     live = w.live
-    k_idx = np.arange(K)[:, None]
+    np.arange(K)[:, None]
     occ = np.stack([per_hex(w.hex, live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
     u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
     u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))

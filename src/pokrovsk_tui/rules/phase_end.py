@@ -12,7 +12,7 @@ from .world import CAUSES, CONTESTED
 
 def recovery(w) -> None:
     world, p, co = w.world, w.p, w.co
-    K, U, n = w.K, w.U, w.n
+    _K, _U, n = w.K, w.U, w.n
     live = w.live
     g = co.ground[None, :]
     still = live & ~w.moved & ~w.fought
@@ -69,7 +69,7 @@ def recovery(w) -> None:
 
 
 def control_and_victory(w) -> None:
-    world, p = w.world, w.p
+    world, _p = w.world, w.p
     scn = world.scenario
     K = w.K
     w.control = provisional_control(w)

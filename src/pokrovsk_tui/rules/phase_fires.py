@@ -62,7 +62,6 @@ def fires(w) -> None:
     world = w.world
     p = w.p
     co = w.co
-    g = world.grid
     K, U, n = w.K, w.U, w.n
 
     # fire control: yesterday's interdiction decays, today's patrol field adds
@@ -85,7 +84,7 @@ def fires(w) -> None:
 
     # damage pools per (target side, hex), by cause; hunts only touch drone/EW/UGV units
     pools = {}
-    for mk, cause in CAUSE_OF.items():
+    for mk, _cause in CAUSE_OF.items():
         for ts in (0, 1):
             sel = (co.m_kind == mk) & (co.m_side == 1 - ts)
             if sel.any():

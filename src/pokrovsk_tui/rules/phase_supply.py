@@ -70,7 +70,7 @@ def deliver(p, cost: np.ndarray) -> np.ndarray:
 
 def logistics(w) -> None:
     world, p, co = w.world, w.p, w.co
-    K, U, n = w.K, w.U, w.n
+    K, U, _n = w.K, w.U, w.n
     control = provisional_control(w)
     w.control = control
     cost_src, orig_src = supply_fields(w, control)
