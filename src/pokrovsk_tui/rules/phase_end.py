@@ -16,7 +16,7 @@ def recovery(w) -> None:
     live = w.live
     g = co.ground[None, :]
     still = live & ~w.moved & ~w.fought
-    supplied = w.supply >= p.low_supply
+    supplied = (w.supply >= p.low_supply) & (w.isolated == 0)   # an isolated unit is not supplied
     gain = np.where(g == G_REST, p.rest_cohesion, np.where(np.isin(g, (G_HOLD, G_DIG, G_JAM)), p.hold_cohesion, 0.0))
     w.cohesion = np.where(still & supplied, np.minimum(w.cohesion + gain, 100.0), w.cohesion)
     w.entrench = np.where(still & (g == G_DIG), np.minimum(w.entrench + 1, p.max_entrenchment), w.entrench)
