@@ -87,8 +87,17 @@ class World:
         return self.t_role[self.u_type]
 
     def role_is(self, *roles: str) -> np.ndarray:
-        codes = [ROLES.index(r) for r in roles]
-        return np.isin(self.u_role, codes)
+        """(U,) bool mask of the unit slots of these roles (cached per combination)."""
+        key = tuple(sorted(roles))
+        cache = self._role_masks
+        if key not in cache:
+            cache[key] = np.isin(self.u_role, [ROLES.index(r) for r in key])
+            cache[key].flags.writeable = False
+        return cache[key]
+
+    @cached_property
+    def _role_masks(self) -> dict:
+        return {}
 
     @cached_property
     def u_full(self) -> np.ndarray:
