@@ -149,3 +149,12 @@ def test_replication_zero_is_the_real_turn(world):
     single, _ = resolve_turn(world, state, orders, Dice(7))
     assert batch.replica(0).equal(single) == []
     assert len({batch.strength[k].tobytes() for k in range(64)}) > 1
+
+
+def test_chunked_replication_equals_one_batch(world):
+    state = initial_state(world)
+    orders = {s: random_orders(view(world, state, s), policy_rng(8, 1, s)) for s in (0, 1)}
+    orders[1] = [o for o in orders[1] if o.kind != "bomb"] + [Order(kind="bomb", target="0404", count=2)]
+    whole = replicate(world, state, orders, Dice(8), 50, chunk=50)
+    parts = replicate(world, state, orders, Dice(8), 50, chunk=7)
+    assert whole.equal(parts) == []

@@ -40,6 +40,22 @@ class Dice:
         return self.generator(turn, phase, stream).random(shape)
 
 
+class DiceWindow(Dice):
+    """The rows ``start .. start + K`` of a larger batch: replications resolved in chunks
+    draw exactly what one big batch would (PCG64 uses one 64-bit output per double)."""
+
+    def __init__(self, seed: int, start: int):
+        super().__init__(seed)
+        self.start = int(start)
+
+    def uniform(self, turn, phase, stream, shape):
+        g = self.generator(turn, phase, stream)
+        row = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
+        if self.start and row:
+            g.bit_generator.advance(self.start * row)
+        return g.random(shape)
+
+
 class FixedDice(Dice):
     """Dice that return the same replication-0 draws for any K (for tests and previews)."""
 

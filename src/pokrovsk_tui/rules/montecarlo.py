@@ -7,27 +7,43 @@ the middle of their band, an assumed entrenchment), never the true state.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
 
-from .dice import Dice, binomial_icdf, die_from_uniform, poisson_icdf
+from .dice import Dice, DiceWindow, binomial_icdf, die_from_uniform, poisson_icdf
 from .engine import check_orders, resolve_batch
 from .orders import CompiledOrders, Order, compile_orders
 from .params import RESULTS, TERRAINS, WEATHERS
 from .phase_combat import attack_power, crt_column, crt_table, defence_power, loss_means
 from .phase_fires import mission_probability
-from .state import GameState
+from .state import ARRAY_FIELDS, GameState
 from .view import SideView
 from .world import CAUSES, World
 
 
-def replicate(world: World, state: GameState, orders_by_side: dict[int, list[Order]], dice: Dice, k: int) -> GameState:
-    """The state's next turn resolved k times; replication 0 is the real resolution."""
+CHUNK = 200   # replications resolved together: bounds memory, keeps arrays cache-friendly
+
+
+def replicate(world: World, state: GameState, orders_by_side: dict[int, list[Order]], dice: Dice, k: int,
+              chunk: int = CHUNK) -> GameState:
+    """The state's next turn resolved k times; replication 0 is the real resolution.
+
+    Replications are resolved ``chunk`` at a time, each chunk drawing its own rows of the
+    batch's random streams, so the result is the same whatever the chunk size."""
     accepted, _ = check_orders(world, state, orders_by_side)
     co = compile_orders(world, accepted)
-    return resolve_batch(world, state.batched(k), co, dice)
+    parts = []
+    for start in range(0, k, chunk):
+        size = min(chunk, k - start)
+        d = DiceWindow(dice.seed, start) if start else dice
+        parts.append(resolve_batch(world, state.batched(size), co, d))
+    if len(parts) == 1:
+        return parts[0]
+    return dataclasses.replace(parts[0], **{f: np.concatenate([getattr(p, f) for p in parts])
+                                            for f in ARRAY_FIELDS})
 
 
 def batch_summary(world: World, before: GameState, batch: GameState) -> dict:
