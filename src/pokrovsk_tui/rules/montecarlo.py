@@ -23,7 +23,6 @@ from .state import ARRAY_FIELDS, GameState
 from .view import SideView
 from .world import CAUSES, World
 
-
 CHUNK = 200   # replications resolved together: bounds memory, keeps arrays cache-friendly
 
 

@@ -12,6 +12,7 @@ from .kernels import at_hex, per_hex
 from .orders import G_MOVE, M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
 from .phase_sense import disk
+from .world import CAUSES
 
 URBAN = TERRAINS.index("urban")
 # damage layers: which cause a mission's hits count under
@@ -50,7 +51,8 @@ def mission_probability(w, jam: np.ndarray, spotted: np.ndarray):
         [is_drone & world.t_fpv[ut], is_drone, kind == M_FIRE, kind == M_BOMB],
         [p.fpv_base_p, p.bomber_base_p, p.artillery_base_p, p.glide_base_p], 0.0)
     enemy = 1 - co.m_side
-    det = spotted[:, enemy, co.m_hex] > 0 if co.m_hex.size else np.zeros((w.K, 0), bool)  # (K, M)
+    # the firing side's own detections on the target hex (spotted[:, s] = what side s sees)
+    det = spotted[:, co.m_side, co.m_hex] > 0 if co.m_hex.size else np.zeros((w.K, 0), bool)  # (K, M)
     det_f = np.where(det, 1.0, p.undetected_factor)
     radio = is_drone & world.t_radio[ut]
     jam_m = np.where(radio[None, :], jam[:, enemy, co.m_hex] if co.m_hex.size else 0.0, 0.0)
@@ -94,7 +96,8 @@ def fires(w) -> None:
     sig_w = world.t_signature[world.u_type][None, :] * w.strength
     huntable = world.role_is("drone", "ew", "ugv")[None, :]
     reduce = 1.0 - p.entrench_damage_reduction * w.entrench
-    total = {c: np.zeros((K, U)) for c in set(CAUSE_OF.values())}
+    # causes in the fixed order of CAUSES (a set's order varies between runs)
+    total = {c: np.zeros((K, U)) for c in CAUSES if c in CAUSE_OF.values()}
     for (mk, ts), pool in pools.items():
         elig = w.live & (world.u_side == ts)[None, :]
         if mk == M_HUNT:

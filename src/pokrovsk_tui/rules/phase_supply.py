@@ -31,8 +31,16 @@ def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int) ->
     return np.where(ok, world.move_cost * (1.0 + p.fire_control_cost * fc_enemy), np.inf)
 
 
+def first_of_each(hexes: np.ndarray) -> np.ndarray:
+    """The distinct hexes in order of first appearance."""
+    _, first = np.unique(hexes, return_index=True)
+    return hexes[np.sort(first)]
+
+
 def shortest(world, cost: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Multi-source Dijkstra: (n,) cost from the nearest source and (n,) which source (-1)."""
+    """Dijkstra from each source: (n,) cost from the nearest source and (n,) which source hex
+    (-1 where none reaches). At equal cost the source listed first in ``sources`` wins, so the
+    result does not depend on the search's internal order."""
     n = world.grid.n
     if sources.size == 0:
         return np.full(n, np.inf), np.full(n, -1, np.int64)
@@ -40,8 +48,10 @@ def shortest(world, cost: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, 
     wts = cost[dst]
     keep = np.isfinite(wts) & np.isfinite(cost[src])
     graph = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(n, n))
-    dist, _, origin = dijkstra(graph, directed=True, indices=sources, min_only=True, return_predecessors=True)
-    return dist, origin.astype(np.int64)
+    each = np.atleast_2d(dijkstra(graph, directed=True, indices=sources))   # (S, n)
+    best = np.argmin(each, axis=0)                                         # first of equals
+    dist = each[best, np.arange(n)]
+    return dist, np.where(np.isfinite(dist), np.asarray(sources)[best], -1).astype(np.int64)
 
 
 def supply_fields(w, control: np.ndarray):
@@ -58,7 +68,7 @@ def supply_fields(w, control: np.ndarray):
             cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
             srcs = world.src_hex[(world.src_side == s) & np.isfinite(cost[world.src_hex])]
             # the source hex itself costs nothing to stand on
-            d, o = shortest(world, cost, np.unique(srcs))
+            d, o = shortest(world, cost, first_of_each(srcs))      # scenario order breaks ties
             cost_src[rows, s] = d
             orig_src[rows, s] = o
     return cost_src, orig_src
@@ -162,7 +172,7 @@ def _hq_relay(w, control, hq) -> np.ndarray:
         orig = np.full((K, n), -1, np.int64)
         for gi, k in enumerate(first):
             cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
-            d, o = shortest(world, cost, np.unique(w.hex[k, hq_s[k]]))
+            d, o = shortest(world, cost, first_of_each(w.hex[k, hq_s[k]]))   # slot order breaks ties
             dist[group == gi] = d
             orig[group == gi] = o
         mine = w.live & (world.u_side == s)[None, :]

@@ -1,0 +1,312 @@
+"""Reference adjudicator, phases 6-8: logistics, recovery and arrivals, control and victory
+(see ``reference.py`` for the whole turn)."""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+from .dice import binomial_icdf_py
+from .world import CAUSES, CONTESTED
+
+INF = math.inf
+
+
+# ----- 6. logistics ------------------------------------------------------------------------
+
+def provisional_control(d) -> list[int]:
+    """A hex with units of one side only belongs to that side; with both, it is contested;
+    with none, it keeps its control."""
+    held = [{d.hex[u] for u in range(d.U) if d.live(u) and d.side[u] == s} for s in (0, 1)]
+    return [CONTESTED if h in held[0] and h in held[1] else 0 if h in held[0] else 1 if h in held[1]
+            else d.control[h] for h in range(d.n)]
+
+
+def supply_costs(d, control: list[int], side: int) -> list[float]:
+    """Cost for a side's supply to enter each hex: its move cost x (1 + 0.5 * F_enemy), where
+    F_enemy is the enemy's fire control today; only passable own or contested hexes."""
+    p = d.p
+    return [d.move_cost[h] * (1.0 + p.fire_control_cost * d.fc_total[1 - side][h])
+            if d.passable[h] and control[h] in (side, CONTESTED) else INF for h in range(d.n)]
+
+
+def dijkstra(d, cost: list[float], source: int) -> list[float]:
+    """Cheapest cost from ``source`` (0 on it) to every hex, paying each hex's cost on entry."""
+    dist = [INF] * d.n
+    dist[source] = 0.0
+    if cost[source] == INF:
+        return dist
+    heap = [(0.0, source)]
+    while heap:
+        du, u = heapq.heappop(heap)
+        if du > dist[u]:
+            continue
+        for v in d.nbrs[u]:
+            if v >= 0 and cost[v] < INF and du + cost[v] < dist[v]:
+                dist[v] = du + cost[v]
+                heapq.heappush(heap, (dist[v], v))
+    return dist
+
+
+def nearest(d, cost: list[float], sources: list[int]) -> tuple[list[float], list[int]]:
+    """For each hex the cost from the nearest source and that source's hex (-1 if none
+    reaches); at equal cost the source listed first wins."""
+    best, origin = [INF] * d.n, [-1] * d.n
+    for s in sources:
+        dist = dijkstra(d, cost, s)
+        for h in range(d.n):
+            if dist[h] < best[h]:
+                best[h], origin[h] = dist[h], s
+    return best, origin
+
+
+def distinct(hexes: list[int]) -> list[int]:
+    return list(dict.fromkeys(hexes))
+
+
+def deliver(p, cost: float) -> float:
+    """20 * exp(-cost / 12) a day, none above cost 25."""
+    return p.supply_base * math.exp(-cost / p.supply_scale) if cost <= p.supply_max_cost else 0.0
+
+
+def hq_relay(d, control: list[int], hq: list[int]) -> list[float]:
+    """A supplied HQ is a source in turn: each unit of its side may draw deliver(cost) by the
+    cheapest path from the nearest supplied HQ (ties: lowest unit slot), costs counted afresh
+    from it; an HQ hex's capacity is the sum of its HQs' capacities, and when its units ask for
+    more, all are scaled down alike."""
+    world = d.world
+    out = [0.0] * d.U
+    for s in (0, 1):
+        mine_hq = [u for u in hq if d.side[u] == s]
+        if not mine_hq:
+            continue
+        dist, origin = nearest(d, supply_costs(d, control, s), distinct([d.hex[u] for u in mine_hq]))
+        cap: dict[int, float] = {}
+        for u in mine_hq:
+            cap[d.hex[u]] = cap.get(d.hex[u], 0.0) + float(world.t_hq_capacity[d.type[u]])
+        fed = [u for u in range(d.U) if d.live(u) and d.side[u] == s and origin[d.hex[u]] >= 0]
+        amount = {u: deliver(d.p, dist[d.hex[u]]) for u in fed}
+        demand: dict[int, float] = {}
+        for u in fed:
+            demand[origin[d.hex[u]]] = demand.get(origin[d.hex[u]], 0.0) + amount[u]
+        for u in fed:
+            o = origin[d.hex[u]]
+            scale = cap[o] / max(demand[o], 1e-12) if demand[o] > cap[o] else 1.0
+            out[u] = amount[u] * scale
+    return out
+
+
+def logistics(d) -> None:
+    """6. Logistics.
+    - Control is updated from the units now on the map (see ``provisional_control``).
+    - Each side's supply runs from its sources (on own or contested hexes) over own and
+      contested hexes, never through enemy-held ones; a unit's cost is that of the cheapest
+      path from the nearest source (ties: the source listed first in the scenario).
+    - A unit receives deliver(cost); a source whose units ask for more than its capacity
+      scales them all down alike. A supplied HQ relays (see ``hq_relay``); a unit takes the
+      better of the two. A unit with no path at all is isolated.
+    - UGV resupply: each run carries 15 supply to its unit, lost with probability
+      1 - exp(-0.03 * sum of enemy fire control on the hex line from robot to unit); each run
+      lost costs the robot unit 2 strength. Robot and unit must still be on the map.
+    - Each unit consumes 8 supply (+10 if it fought today); supply stays within 0-100.
+    - Isolated units count days isolated; each such day costs 5 cohesion and 3% x days of
+      strength (escalating). A unit with a path has its count reset."""
+    world, p = d.world, d.p
+    control = provisional_control(d)
+    d.control = control
+    live = [d.live(u) for u in range(d.U)]
+    cost_src, orig_src = [], []
+    for s in (0, 1):
+        cost = supply_costs(d, control, s)
+        srcs = [int(world.src_hex[i]) for i in range(len(world.src_hex))
+                if world.src_side[i] == s and cost[world.src_hex[i]] < INF]
+        dist, origin = nearest(d, cost, distinct(srcs))
+        cost_src.append(dist)
+        orig_src.append(origin)
+    d.reach = [[c < INF for c in cost_src[s]] for s in (0, 1)]
+    c_unit = [cost_src[d.side[u]][d.hex[u]] for u in range(d.U)]
+    d1 = [deliver(p, c_unit[u]) if live[u] else 0.0 for u in range(d.U)]
+    isolated = [live[u] and c_unit[u] == INF for u in range(d.U)]
+
+    # a source feeds its units up to its capacity
+    src_of = []
+    for u in range(d.U):
+        o = orig_src[d.side[u]][d.hex[u]]
+        src_of.append(next((i for i in range(len(world.src_hex))
+                            if world.src_hex[i] == o and world.src_side[i] == d.side[u]), -1))
+    demand = [0.0] * len(world.src_hex)
+    for u in range(d.U):
+        if src_of[u] >= 0:
+            demand[src_of[u]] += d1[u]
+    cap = world.src_capacity.tolist()
+    for u in range(d.U):
+        if src_of[u] >= 0:
+            i = src_of[u]
+            d1[u] = d1[u] * (cap[i] / max(demand[i], 1e-12) if demand[i] > cap[i] else 1.0)
+    hq = [u for u in range(d.U) if d.role[u] == "hq" and live[u] and d1[u] > 0]
+    d2 = hq_relay(d, control, hq) if hq else [0.0] * d.U
+    got = [max(d1[u], d2[u]) for u in range(d.U)]
+
+    # UGV resupply runs
+    ugv_in = [0.0] * d.U
+    robots = [0.0] * d.U
+    draws = d.draws("logistics", "ugv", len(d.runs)) if d.runs else []
+    report = []
+    for r, run in enumerate(d.runs):
+        line = d.grid.line(d.hex[run.robot], d.hex[run.target]).tolist()
+        fc_line = sum(d.fc_total[1 - d.side[run.robot]][h] for h in line)
+        p_loss = 1.0 - math.exp(-p.ugv_loss_coeff * fc_line)
+        ok = live[run.robot] and live[run.target]
+        lost = binomial_icdf_py(draws[r], run.count, p_loss) if ok else 0
+        arrived = run.count - lost if ok else 0
+        ugv_in[run.target] += arrived * p.ugv_payload
+        robots[run.robot] += lost * p.ugv_lost_strength
+        report.append((run, arrived, lost, fc_line, p_loss, draws[r]))
+    for u in range(d.U):
+        d.hurt(u, robots[u], "drone")
+    for run, arrived, lost, fc_line, p_loss, u in report:
+        d.emit("logistics", "ugv", f"{world.unit_ids[run.robot]} -> {world.unit_ids[run.target]}: "
+               f"{arrived} of {run.count} robot runs arrive (loss chance {p_loss:.0%} each)",
+               side=d.side[run.robot], units=[run.robot, run.target],
+               why={"fire_control_on_route": fc_line, "p_loss": p_loss, "draw": u, "lost": lost,
+                    "payload": p.ugv_payload})
+
+    # consumption and isolation
+    for u in range(d.U):
+        use = p.consumption + p.fight_consumption * d.fought[u]
+        d.delivered[u] = got[u] + ugv_in[u]
+        if live[u]:
+            d.supply[u] = min(max(d.supply[u] + got[u] + ugv_in[u] - use, 0.0), 100.0)
+        d.isolated[u] = d.isolated[u] + 1 if isolated[u] else 0
+        if isolated[u]:
+            d.hurt(u, d.strength[u] * min(p.isolation_strength * d.isolated[u], 1.0), "attrition")
+            d.cohesion[u] = max(d.cohesion[u] - p.isolation_cohesion, 0.0)
+    for s in (0, 1):
+        mine = [u for u in range(d.U) if live[u] and d.side[u] == s]
+        low = [u for u in mine if d.supply[u] < p.low_supply]
+        iso = [u for u in mine if isolated[u]]
+        d.emit("logistics", "supply", f"Supply: {sum(got[u] for u in mine):.0f} delivered by road and HQ, "
+               f"{sum(ugv_in[u] for u in mine):.0f} by robots; {len(low)} units low, {len(iso)} isolated",
+               side=s, units=iso,
+               why={"isolated": [world.unit_ids[u] for u in iso], "low": [world.unit_ids[u] for u in low]})
+
+
+# ----- 7. recovery and arrivals ------------------------------------------------------------
+
+def recovery(d) -> None:
+    """7. Recovery, deliveries, removal, reinforcements.
+    - A unit that neither moved nor fought today, has supply >= 30 and is not isolated gains
+      cohesion: +10 resting, +5 holding (hold, dig_in, jam), up to 100. One that neither moved nor fought
+      and dug in gains an entrenchment level (max 3).
+    - The side's daily drone deliveries are shared equally among its drone units on the map
+      that received supply today and are not isolated (the remainder one each by slot
+      order), up to each unit's maximum stock.
+    - A unit at cohesion 0 or below 10% of its type's full strength is removed (lost); its
+      remaining strength counts as lost to the cause that hurt it most today (attrition if
+      none).
+    - Reinforcements due today arrive on their hex, or the nearest passable own or contested
+      hex without enemy units (their own hex is fine unless enemy units hold it; ties by hex
+      number).
+    - Today's losses are added to each side's casualties by cause."""
+    world, p = d.world, d.p
+    live = [d.live(u) for u in range(d.U)]
+    gain = {"rest": p.rest_cohesion, "hold": p.hold_cohesion, "dig_in": p.hold_cohesion, "jam": p.hold_cohesion}
+    for u in range(d.U):
+        if live[u] and not d.moved[u] and not d.fought[u]:
+            if d.supply[u] >= p.low_supply and d.isolated[u] == 0:
+                d.cohesion[u] = min(d.cohesion[u] + gain.get(d.ground[u], 0.0), 100.0)
+            if d.ground[u] == "dig_in":
+                d.entrench[u] = min(d.entrench[u] + 1, p.max_entrenchment)
+
+    deliveries = world.scenario.deliveries
+    for s, total in ((0, deliveries.ua_drones), (1, deliveries.ru_drones)):
+        mine = [u for u in range(d.U) if d.role[u] == "drone" and live[u] and d.side[u] == s
+                and d.delivered[u] > 0 and d.isolated[u] == 0]
+        if not mine:
+            continue
+        base = total // len(mine)
+        for rank, u in enumerate(mine):
+            share = base + (1 if rank < total - base * len(mine) else 0)
+            d.stock[u] = min(d.stock[u] + share, int(world.t_max_stock[d.type[u]]))
+
+    for u in range(d.U):
+        if d.on_map[u] and (d.cohesion[u] <= 0 or d.strength[u] < p.removal_strength * d.full[u]):
+            worst = max(d.loss[u])
+            cause = d.loss[u].index(worst) if worst > 0 else CAUSES.index("attrition")
+            d.loss[u][cause] += d.strength[u]
+            d.strength[u] = 0.0
+            d.on_map[u] = False
+            d.lost[u] = True
+            d.emit("recovery", "lost", f"{world.unit_ids[u]} is destroyed or broken and leaves play",
+                   hex=d.hex[u], units=[u], why={"cohesion": d.cohesion[u], "cause": CAUSES[cause]})
+
+    held = [{d.hex[u] for u in range(d.U) if d.live(u) and d.side[u] == s} for s in (0, 1)]
+    for u in range(d.U):
+        if world.u_arrival[u] != d.turn:
+            continue
+        s, want = d.side[u], int(world.u_start_hex[u])
+        best, dest = INF, 0
+        for h in range(d.n):
+            ok = h not in held[1 - s] and (h == want or (d.passable[h] and d.control[h] in (s, CONTESTED)))
+            score = float(d.dist[want][h]) + h * 1e-6 if ok else INF
+            if score < best:
+                best, dest = score, h
+        d.hex[u] = dest
+        d.on_map[u] = best < INF
+        d.emit("recovery", "arrives", f"Reinforcement {world.unit_ids[u]} arrives at {d.grid.hex_id(dest)}",
+               side=s, hex=dest, units=[u])
+    for s in (0, 1):
+        for c in range(len(CAUSES)):
+            d.casualties[s][c] = d.casualties[s][c] + sum(d.loss[u][c] for u in range(d.U) if d.side[u] == s)
+
+
+# ----- 8. control and victory --------------------------------------------------------------
+
+def control_and_victory(d) -> None:
+    """8. Control and victory.
+    - Control is updated from the units on the map (see ``provisional_control``).
+    - A 'hold' objective gives each side vp x the share of its hexes it controls. A 'road'
+      objective gives its vp to RU if RU controls any of its hexes or has fire control of at
+      least the threshold on any, else to UA. On the talks turn all VP count double.
+    - Each sudden-death condition counts the days running it holds ('control_all': the side
+      controls every hex; 'cut_supply': the enemy has no supply path to any of its hexes);
+      at its number of days the side wins, unless the game was already decided.
+    - After the last turn the VP margin decides: UA or RU wins by at least the scenario's
+      margin, otherwise a draw."""
+    scn = d.world.scenario
+    d.control = provisional_control(d)
+    factor = 2.0 if scn.victory.talks_turn == d.turn else 1.0
+    gained = [0.0, 0.0]
+    for ob, hexes in zip(scn.objectives, d.world.objective_hexes, strict=True):
+        hexes = hexes.tolist()
+        if ob.kind == "hold":
+            for s in (0, 1):
+                gained[s] += ob.vp * (sum(d.control[h] == s for h in hexes) / len(hexes))
+        else:
+            ru = any(d.control[h] == 1 for h in hexes) or any(d.fc_total[1][h] >= ob.fire_control_threshold
+                                                               for h in hexes)
+            gained[1] += ob.vp if ru else 0.0
+            gained[0] += 0.0 if ru else ob.vp
+    d.vp = [d.vp[s] + gained[s] * factor for s in (0, 1)]
+    for i, (sd, hexes) in enumerate(zip(scn.victory.sudden_death, d.world.sudden_death_hexes, strict=True)):
+        s = 0 if sd.side == "ua" else 1
+        hexes = hexes.tolist()
+        if sd.kind == "control_all":
+            holds = all(d.control[h] == s for h in hexes)
+        else:
+            holds = not any(d.reach[1 - s][h] for h in hexes)
+        d.sd_days[i] = d.sd_days[i] + 1 if holds else 0
+        if d.winner < 0 and d.sd_days[i] >= sd.days:
+            d.winner, d.end_reason = s, i
+            d.emit("victory", "sudden_death", f"Sudden death: {sd.name} - {sd.side.upper()} wins",
+                   why={"condition": sd.id, "days": d.sd_days[i]})
+    if d.turn >= scn.turns and d.winner < 0:
+        margin = d.vp[0] - d.vp[1]
+        need = scn.victory.margin
+        res = 0 if margin >= need else 1 if -margin >= need else 2
+        d.winner, d.end_reason = res, -2
+        d.emit("victory", "end", f"Last turn: VP UA {d.vp[0]:.1f}, RU {d.vp[1]:.1f} -> "
+               + ("UA wins" if res == 0 else "RU wins" if res == 1 else "draw"),
+               why={"margin_needed": need, "margin": margin})
+    d.emit("victory", "vp", f"VP today: UA +{gained[0] * factor:.1f}, RU +{gained[1] * factor:.1f}"
+           + (" (talks day: double)" if factor > 1 else ""), why={"ua": d.vp[0], "ru": d.vp[1]})
