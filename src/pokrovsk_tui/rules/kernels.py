@@ -18,6 +18,15 @@ def at_hex(layer: np.ndarray, hexes: np.ndarray) -> np.ndarray:
     return np.take_along_axis(layer, np.maximum(hexes, 0), axis=1)
 
 
+def scatter(values: np.ndarray, cells: np.ndarray, n: int) -> np.ndarray:
+    """(K, n) sums of (K, M) values landing on cells (M,): np.add.at without its slowness."""
+    K, M = values.shape
+    if M == 0:
+        return np.zeros((K, n))
+    flat = (np.arange(K)[:, None] * n + cells[None, :]).ravel()
+    return np.bincount(flat, weights=values.ravel().astype(float), minlength=K * n).reshape(K, n)
+
+
 def spread(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Split (K,) totals over (K, U) weights in proportion (zero weights get nothing)."""
     s = weights.sum(axis=1, keepdims=True)

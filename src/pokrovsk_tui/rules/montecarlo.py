@@ -23,7 +23,7 @@ from .state import ARRAY_FIELDS, GameState
 from .view import SideView
 from .world import CAUSES, World
 
-CHUNK = 200   # replications resolved together: bounds memory, keeps arrays cache-friendly
+CHUNK = 100   # replications resolved together: bounds memory, keeps arrays cache-friendly
 
 
 def replicate(world: World, state: GameState, orders_by_side: dict[int, list[Order]], dice: Dice, k: int,

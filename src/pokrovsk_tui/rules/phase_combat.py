@@ -20,15 +20,17 @@ R, E, D, X = range(4)
 def groups(world, co):
     """(G,) side and target hex of each combat group, (U,) group of each attacker, kinds."""
     att = np.isin(co.ground, (G_ASSAULT, G_INFILTRATE, G_RAID))
-    keys = sorted({(int(world.u_side[u]), int(co.target[u])) for u in np.flatnonzero(att)})
-    g_side = np.array([k[0] for k in keys], np.int64)
-    g_hex = np.array([k[1] for k in keys], np.int64)
+    n = world.grid.n
+    key = world.u_side * n + co.target                      # sorts by side, then hex
+    keys, inverse = np.unique(key[att], return_inverse=True)
+    g_side, g_hex = keys // n, keys % n
     group_of = np.full(world.n_units, -1, np.int64)
-    for gi, (s, h) in enumerate(keys):
-        group_of[att & (world.u_side == s) & (co.target == h)] = gi
-    g_infil = np.array([np.all(co.ground[group_of == gi] == G_INFILTRATE) for gi in range(len(keys))], bool)
-    g_raid = np.array([np.all(co.ground[group_of == gi] == G_RAID) for gi in range(len(keys))], bool)
-    return g_side, g_hex, group_of, g_infil, g_raid
+    group_of[att] = inverse
+    G = keys.size
+    members = np.bincount(inverse, minlength=G)
+    g_infil = np.bincount(inverse, weights=co.ground[att] == G_INFILTRATE, minlength=G) == members
+    g_raid = np.bincount(inverse, weights=co.ground[att] == G_RAID, minlength=G) == members
+    return g_side.astype(np.int64), g_hex.astype(np.int64), group_of, g_infil, g_raid
 
 
 def attack_power(w) -> np.ndarray:

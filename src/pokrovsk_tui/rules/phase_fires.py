@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dice import binomial_icdf
-from .kernels import at_hex, per_hex
+from .kernels import at_hex, per_hex, scatter
 from .orders import G_MOVE, M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
 from .phase_sense import disk
@@ -90,9 +90,7 @@ def fires(w) -> None:
         for ts in (0, 1):
             sel = (co.m_kind == mk) & (co.m_side == 1 - ts)
             if sel.any():
-                pool = np.zeros((K, n))
-                np.add.at(pool, (slice(None), co.m_hex[sel]), damage[:, sel])
-                pools[(mk, ts)] = pool
+                pools[(mk, ts)] = scatter(damage[:, sel], co.m_hex[sel], n)
     sig_w = world.t_signature[world.u_type][None, :] * w.strength
     huntable = world.role_is("drone", "ew", "ugv")[None, :]
     reduce = 1.0 - p.entrench_damage_reduction * w.entrench
@@ -119,7 +117,7 @@ def fires(w) -> None:
     for ts in (0, 1):
         sel = (co.m_kind == M_BOMB) & (co.m_side == 1 - ts)
         if sel.any():
-            np.add.at(bomb_hits[:, ts], (slice(None), co.m_hex[sel]), hits[:, sel])
+            bomb_hits[:, ts] = scatter(hits[:, sel], co.m_hex[sel], n)
     unit_hits = bomb_hits[np.arange(K)[:, None], world.u_side[None, :], np.maximum(w.hex, 0)]
     strip = w.on_map & (unit_hits >= p.glide_entrench_hits)
     w.entrench = np.where(strip, np.maximum(w.entrench - 1, 0), w.entrench)
@@ -128,9 +126,7 @@ def fires(w) -> None:
     for s in (0, 1):
         sel = (co.m_kind == M_INTERDICT) & (co.m_side == s)
         if sel.any():
-            add = np.zeros((K, n))
-            np.add.at(add, (slice(None), co.m_hex[sel]), co.m_count[sel][None, :] * w.v[:, None])
-            w.fire_control[:, s] += add
+            w.fire_control[:, s] += scatter(co.m_count[sel][None, :] * w.v[:, None], co.m_hex[sel], n)
     w.fc_total = w.fire_control + w.patrol_fc
     flown = np.bincount(co.m_unit[co.m_unit >= 0], weights=co.m_count[co.m_unit >= 0], minlength=U)
     drone_flown = np.where(world.role_is("drone"), flown, 0).astype(np.int64)

@@ -73,7 +73,6 @@ def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
     world = w.world
     p = w.p
     g = world.grid
-    f = _falloff(g, p.patrol_flat_radius, p.patrol_decay_length)
     rng = world.t_range[world.u_type]
     out = np.zeros((w.K, 2, w.n))
     drones = np.flatnonzero(world.role_is("drone"))
@@ -85,16 +84,17 @@ def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
         first, group = unique_rows(hx)
         weight = sorties[:, us] * w.v[:, None] * p.patrol_coeff        # (K, Ud)
         for gi, k0 in enumerate(first):
-            fd = f[hx[k0]] * (g.distance[hx[k0]] <= rng[us][:, None])   # (Ud, n)
+            fd = _falloff(g.distance[hx[k0]], rng[us], p.patrol_flat_radius, p.patrol_decay_length)  # (Ud, n)
             rows = group == gi
             out[rows, s] = weight[rows] @ fd
     return out
 
 
-@cache
-def _falloff(grid, flat: int, length: float) -> np.ndarray:
-    dist = grid.distance.astype(float)
-    return np.where(dist <= flat, 1.0, np.exp(-(dist - flat) / length))
+def _falloff(dist: np.ndarray, reach: np.ndarray, flat: int, length: float) -> np.ndarray:
+    """f(d) = 1 within ``flat`` hexes, exp(-(d - flat) / length) beyond, 0 past each unit's reach."""
+    d = dist.astype(float)
+    f = np.where(d <= flat, 1.0, np.exp(-(d - flat) / length))
+    return np.where(dist <= reach[:, None], f, 0.0)
 
 
 def effort(w, patrol: np.ndarray) -> np.ndarray:

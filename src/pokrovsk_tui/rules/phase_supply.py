@@ -12,7 +12,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from .dice import binomial_icdf
-from .kernels import per_hex, unique_rows
+from .kernels import per_hex, scatter, unique_rows
 from .world import CONTESTED
 
 
@@ -44,14 +44,25 @@ def shortest(world, cost: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, 
     n = world.grid.n
     if sources.size == 0:
         return np.full(n, np.inf), np.full(n, -1, np.int64)
-    src, dst = world.grid.edges
-    wts = cost[dst]
-    keep = np.isfinite(wts) & np.isfinite(cost[src])
-    graph = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(n, n))
+    graph = _graph(world)
+    graph.data[:] = cost[graph.indices]        # the weight of an edge is the cost of entering its end
     each = np.atleast_2d(dijkstra(graph, directed=True, indices=sources))   # (S, n)
     best = np.argmin(each, axis=0)                                         # first of equals
     dist = each[best, np.arange(n)]
     return dist, np.where(np.isfinite(dist), np.asarray(sources)[best], -1).astype(np.int64)
+
+
+def _graph(world) -> csr_matrix:
+    """The map's neighbour graph as a CSR matrix, built once per map; weights are set per call
+    (an infinite weight is a hex supply may not enter)."""
+    g = world.__dict__.get("_supply_graph")
+    if g is None:
+        n = world.grid.n
+        src, dst = world.grid.edges
+        indptr = np.searchsorted(src, np.arange(n + 1))
+        g = csr_matrix((np.ones(dst.size), dst, indptr), shape=(n, n))
+        world.__dict__["_supply_graph"] = g
+    return g
 
 
 def supply_fields(w, control: np.ndarray):
@@ -117,9 +128,8 @@ def logistics(w) -> None:
         lost = binomial_icdf(u, co.r_count[None, :], p_loss)
         arrived = np.where(ok_run, co.r_count[None, :] - lost, 0)
         lost = np.where(ok_run, lost, 0)
-        np.add.at(ugv_in, (slice(None), co.r_target), arrived * p.ugv_payload)
-        robots = np.zeros((K, U))
-        np.add.at(robots, (slice(None), co.r_unit), lost * p.ugv_lost_strength)
+        ugv_in = scatter(arrived * p.ugv_payload, co.r_target, U)
+        robots = scatter(lost * p.ugv_lost_strength, co.r_unit, U)
         w.hurt(robots, "drone")
         if w.events is not None:
             for r in range(R):
