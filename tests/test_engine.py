@@ -227,3 +227,16 @@ def test_removal_below_ten_percent():
     assert st2.on_map[0]
     st3, _ = resolve_turn(w, st2.copy_with(strength=np.array([9.0, 60.0])), {}, Dice(1))
     assert not st3.on_map[0] and st3.lost[0] and st3.strength[0] == 0
+
+
+def test_blocked_reinforcement_waits_and_arrives_later():
+    units = [unit("ru-ag", "ru", "assault", "0203")]
+    w, st = world_and_state(units, **{"map.control": ["rrrrrrrr"] * 6},
+                            reinforcements=[{"turn": 1, "unit": unit("ua-new", "ua", "infantry", "0203")}])
+    new = idx(w, "ua-new")
+    st, ev = resolve_turn(w, st, {}, Dice(1))
+    assert not st.on_map[new] and not st.lost[new]
+    assert any(e.kind == "no_entry" for e in ev)
+    st, ev = resolve_turn(w, st, {1: [Order(kind="move", unit="ru-ag", path=("0303", "0403"))]}, Dice(1))
+    assert st.on_map[new] and w.grid.hex_id(st.hex[new]) == "0203"
+    assert any(e.kind == "arrives" for e in ev)

@@ -49,7 +49,9 @@ def recovery(w) -> None:
                        hex=int(w.hex[0, u]), units=[u], why={"cohesion": w.cohesion[0, u], "cause": CAUSES[cause[0, u]]})
 
     # reinforcements arrive at their hex, or the nearest free friendly hex
-    arriving = np.flatnonzero(world.u_arrival == w.turn)
+    # a reinforcement that found no free hex on its day tries again each day after
+    pending = (world.u_arrival > 0)[None, :] & (world.u_arrival <= w.turn)[None, :] & ~w.on_map & ~w.lost
+    arriving = np.flatnonzero(pending.any(axis=0))
     if arriving.size:
         occ = np.stack([per_hex(w.hex, w.live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
         for u in arriving:
@@ -60,10 +62,15 @@ def recovery(w) -> None:
             bad[:, want] &= occ[:, 1 - s][:, want]            # its own hex is fine unless enemy-held
             score = np.where(bad, np.inf, dist[None, :] + np.arange(n)[None, :] * 1e-6)
             dest = np.argmin(score, axis=1)
-            w.hex[:, u] = dest
-            w.on_map[:, u] = np.isfinite(score.min(axis=1))
-            w.emit("recovery", "arrives", f"Reinforcement {world.unit_ids[u]} arrives at {world.grid.hex_id(dest[0])}",
-                   side=int(s), hex=int(dest[0]), units=[u])
+            come = pending[:, u] & np.isfinite(score.min(axis=1))
+            w.hex[:, u] = np.where(come, dest, w.hex[:, u])
+            w.on_map[:, u] = w.on_map[:, u] | come
+            if come[0]:
+                w.emit("recovery", "arrives", f"Reinforcement {world.unit_ids[u]} arrives at {world.grid.hex_id(dest[0])}",
+                       side=int(s), hex=int(dest[0]), units=[u])
+            elif pending[0, u]:
+                w.emit("recovery", "no_entry", f"Reinforcement {world.unit_ids[u]} finds no free hex to enter "
+                       "and tries again tomorrow", side=int(s), units=[u])
     w.casualties = w.casualties + np.stack(
         [w.loss[:, world.u_side == s].sum(axis=1) for s in (0, 1)], axis=1)
 

@@ -143,6 +143,7 @@ def _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before)
     names = {M_STRIKE: "strike", M_HUNT: "hunt", M_FIRE: "artillery fire", M_BOMB: "glide bombs",
              M_INTERDICT: "interdiction"}
     lost = before[0] - w.strength[0]
+    hit_hexes: dict[tuple[int, int], np.ndarray] = {}
     for m in range(co.m_kind.size):
         mk = int(co.m_kind[m])
         if mk not in names:
@@ -168,6 +169,9 @@ def _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before)
         w.emit("fires", names[mk].replace(" ", "_"), text, side=side, hex=h,
                units=([co.m_unit[m]] if co.m_unit[m] >= 0 else []), why=why)
         if victims.size:
-            w.emit("fires", "hit", f"Under fire at {g.hex_id(h)}: "
-                   + ", ".join(f"{world.unit_ids[v]} -{lost[v]:.1f}" for v in victims),
-                   side=1 - side, hex=h, units=list(victims), why={"losses": {world.unit_ids[v]: lost[v] for v in victims}})
+            hit_hexes.setdefault((side, h), victims)
+    # one report per hex that took fire, after all missions (several may share a hex)
+    for (side, h), victims in hit_hexes.items():
+        w.emit("fires", "hit", f"Under fire at {g.hex_id(h)}: "
+               + ", ".join(f"{world.unit_ids[v]} -{lost[v]:.1f}" for v in victims),
+               side=1 - side, hex=h, units=list(victims), why={"losses": {world.unit_ids[v]: lost[v] for v in victims}})

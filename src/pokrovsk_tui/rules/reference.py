@@ -461,6 +461,7 @@ def _fires_events(d: Day, odds, draws, hits, damage, before) -> None:
     world, g = d.world, d.grid
     names = {"strike": "strike", "hunt": "hunt", "fire": "artillery fire", "bomb": "glide bombs"}
     lost = [before[u] - d.strength[u] for u in range(d.U)]
+    hit_hexes: dict[tuple[int, int], list[int]] = {}
     for i, m in enumerate(d.missions):
         who = world.unit_ids[m.unit] if m.unit >= 0 else "glide bombs"
         if m.kind == "recon":
@@ -483,10 +484,13 @@ def _fires_events(d: Day, odds, draws, hits, damage, before) -> None:
                side=m.side, hex=m.hex, units=[m.unit] if m.unit >= 0 else [], why=why)
         victims = [u for u in range(d.U) if d.hex[u] == m.hex and d.side[u] != m.side and lost[u] > 0 and d.on_map[u]]
         if victims:
-            d.emit("fires", "hit", f"Under fire at {g.hex_id(m.hex)}: "
-                   + ", ".join(f"{world.unit_ids[v]} -{lost[v]:.1f}" for v in victims),
-                   side=1 - m.side, hex=m.hex, units=victims,
-                   why={"losses": {world.unit_ids[v]: lost[v] for v in victims}})
+            hit_hexes.setdefault((m.side, m.hex), victims)
+    # one report per hex that took fire, after all missions
+    for (side, h), victims in hit_hexes.items():
+        d.emit("fires", "hit", f"Under fire at {g.hex_id(h)}: "
+               + ", ".join(f"{world.unit_ids[v]} -{lost[v]:.1f}" for v in victims),
+               side=1 - side, hex=h, units=victims,
+               why={"losses": {world.unit_ids[v]: lost[v] for v in victims}})
 
 
 # ----- 4. movement -------------------------------------------------------------------------

@@ -242,7 +242,8 @@ def recovery(d) -> None:
 
     held = [{d.hex[u] for u in range(d.U) if d.live(u) and d.side[u] == s} for s in (0, 1)]
     for u in range(d.U):
-        if world.u_arrival[u] != d.turn:
+        # due today, or due earlier but no free hex was found then: try again
+        if not (0 < world.u_arrival[u] <= d.turn) or d.on_map[u] or d.lost[u]:
             continue
         s, want = d.side[u], int(world.u_start_hex[u])
         best, dest = INF, 0
@@ -251,10 +252,14 @@ def recovery(d) -> None:
             score = float(d.dist[want][h]) + h * 1e-6 if ok else INF
             if score < best:
                 best, dest = score, h
-        d.hex[u] = dest
-        d.on_map[u] = best < INF
-        d.emit("recovery", "arrives", f"Reinforcement {world.unit_ids[u]} arrives at {d.grid.hex_id(dest)}",
-               side=s, hex=dest, units=[u])
+        if best < INF:
+            d.hex[u] = dest
+            d.on_map[u] = True
+            d.emit("recovery", "arrives", f"Reinforcement {world.unit_ids[u]} arrives at {d.grid.hex_id(dest)}",
+                   side=s, hex=dest, units=[u])
+        else:
+            d.emit("recovery", "no_entry", f"Reinforcement {world.unit_ids[u]} finds no free hex to enter "
+                   "and tries again tomorrow", side=s, units=[u])
     for s in (0, 1):
         for c in range(len(CAUSES)):
             d.casualties[s][c] = d.casualties[s][c] + sum(d.loss[u][c] for u in range(d.U) if d.side[u] == s)
