@@ -37,19 +37,31 @@ def first_of_each(hexes: np.ndarray) -> np.ndarray:
     return hexes[np.sort(first)]
 
 
-def shortest(world, cost: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def shortest(world, cost: np.ndarray, sources: np.ndarray, cache: dict | None = None,
+             also: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Dijkstra from each source: (n,) cost from the nearest source and (n,) which source hex
     (-1 where none reaches). At equal cost the source listed first in ``sources`` wins, so the
-    result does not depend on the search's internal order."""
+    result does not depend on the search's internal order.
+
+    ``cache`` (one per cost layer) keeps each hex's distance row, and ``also`` names hexes to
+    search from in the same call for later use (the HQs), so one Dijkstra call serves both."""
     n = world.grid.n
+    sources = np.asarray(sources, np.int64)
     if sources.size == 0:
         return np.full(n, np.inf), np.full(n, -1, np.int64)
-    graph = _graph(world)
-    graph.data[:] = cost[graph.indices]        # the weight of an edge is the cost of entering its end
-    each = np.atleast_2d(dijkstra(graph, directed=True, indices=sources))   # (S, n)
+    cache = {} if cache is None else cache
+    want = [int(h) for h in sources if int(h) not in cache]
+    if also is not None:
+        want += [int(h) for h in also if int(h) not in cache and int(h) not in want]
+    if want:
+        graph = _graph(world)
+        graph.data[:] = cost[graph.indices]        # the weight of an edge is the cost of entering its end
+        rows = np.atleast_2d(dijkstra(graph, directed=True, indices=want))
+        cache.update(zip(want, rows, strict=True))
+    each = np.stack([cache[int(h)] for h in sources])                     # (S, n)
     best = np.argmin(each, axis=0)                                         # first of equals
     dist = each[best, np.arange(n)]
-    return dist, np.where(np.isfinite(dist), np.asarray(sources)[best], -1).astype(np.int64)
+    return dist, np.where(np.isfinite(dist), sources[best], -1).astype(np.int64)
 
 
 def _graph(world) -> csr_matrix:
@@ -71,6 +83,8 @@ def supply_fields(w, control: np.ndarray):
     K, n = w.K, w.n
     cost_src = np.full((K, 2, n), np.inf)
     orig_src = np.full((K, 2, n), -1, np.int64)
+    w.sp_cache = {}                   # (side, cost layer) -> distance rows, reused by the HQ relay
+    hq = world.role_is("hq")[None, :] & w.live
     key = np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1)
     first, group = unique_rows(key)
     for gi, k in enumerate(first):
@@ -78,8 +92,10 @@ def supply_fields(w, control: np.ndarray):
         for s in (0, 1):
             cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
             srcs = world.src_hex[(world.src_side == s) & np.isfinite(cost[world.src_hex])]
-            # the source hex itself costs nothing to stand on
-            d, o = shortest(world, cost, first_of_each(srcs))      # scenario order breaks ties
+            cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
+            hqs = w.hex[k, hq[k] & (world.u_side == s)]
+            # the source hex itself costs nothing to stand on; scenario order breaks ties
+            d, o = shortest(world, cost, first_of_each(srcs), cache, also=hqs[np.isfinite(cost[hqs])])
             cost_src[rows, s] = d
             orig_src[rows, s] = o
     return cost_src, orig_src
@@ -182,7 +198,8 @@ def _hq_relay(w, control, hq) -> np.ndarray:
         orig = np.full((K, n), -1, np.int64)
         for gi, k in enumerate(first):
             cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
-            d, o = shortest(world, cost, first_of_each(w.hex[k, hq_s[k]]))   # slot order breaks ties
+            cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
+            d, o = shortest(world, cost, first_of_each(w.hex[k, hq_s[k]]), cache)   # slot order breaks ties
             dist[group == gi] = d
             orig[group == gi] = o
         mine = w.live & (world.u_side == s)[None, :]
