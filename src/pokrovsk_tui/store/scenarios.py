@@ -62,8 +62,8 @@ def loc_to_place(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
-    """Read a TOML file into a dict, or say why not."""
+def read_toml(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[dict | None, list[Problem]]:
+    """Read a TOML file (at most ``limit`` bytes) into a dict, or say why not."""
     name = str(path)
     try:
         size = path.stat().st_size
@@ -73,8 +73,8 @@ def read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(name, "(file)", f"cannot read: {e.strerror or e}")]
     if path.is_dir():
         return None, [Problem(name, "(file)", "is a folder, not a file")]
-    if size > MAX_FILE_BYTES:
-        return None, [Problem(name, "(file)", f"is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB")]
+    if size > limit:
+        return None, [Problem(name, "(file)", too_big(size, limit))]
     if size == 0:
         return None, [Problem(name, "(file)", "is empty")]
     try:
@@ -87,6 +87,10 @@ def read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
         line = raw[: e.start].count(b"\n") + 1
         return None, [Problem(name, f"line {line}", "is not UTF-8 text (is this a TOML file?)")]
     return parse_toml_text(text, name)
+
+
+def too_big(size: int, limit: int) -> str:
+    return f"is {size / 1e6:.1f} MB; the limit is {limit // 2**20} MiB"
 
 
 def parse_toml_text(text: str, name: str) -> tuple[dict | None, list[Problem]]:

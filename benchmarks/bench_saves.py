@@ -1,0 +1,88 @@
+"""Save benchmarks, run on demand (not in CI):
+
+    python benchmarks/bench_saves.py [SCENARIO] [--ua POLICY] [--ru POLICY] [--seeds N] [--repeat N]
+
+Plays finished games (random against random by default: the most orders and events), then
+prints one line per figure with its target: the size of the save, the time to write it
+(TOML text + atomic write with fsync), and the time to load it (parse + validate) and to
+verify it (replay every turn and compare). Times are medians of repeated runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from pokrovsk_tui.rules.world import build_world
+from pokrovsk_tui.sim import get_policy, play_game
+from pokrovsk_tui.store.replay import verify
+from pokrovsk_tui.store.saves import ai_players, dumps_save, load_save, save_from_record, write_save
+from pokrovsk_tui.store.scenarios import load_scenario, resolve_ref
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scenario", nargs="?", default="pokrovsk-winter-2026")
+    ap.add_argument("--ua", default="random")
+    ap.add_argument("--ru", default="random")
+    ap.add_argument("--seeds", type=int, default=3, help="games to measure the size of")
+    ap.add_argument("--repeat", type=int, default=9)
+    args = ap.parse_args()
+    text = resolve_ref(args.scenario).read_text(encoding="utf-8")
+    world = build_world(load_scenario(args.scenario))
+    pols = (get_policy(args.ua), get_policy(args.ru))
+    sizes = []
+    save = None
+    for seed in range(1, args.seeds + 1):
+        rec = play_game(world, pols, seed=seed, keep_history=True)
+        s = save_from_record(rec, text=text, players=ai_players(args.ua, args.ru))
+        sizes.append(len(dumps_save(s).encode()))
+        save = save if save is not None else s
+    turns = len(save.turns)
+    print(f"scenario {args.scenario}: {world.grid.width}x{world.grid.height} hexes, {world.n_units} unit slots, "
+          f"{args.ua} vs {args.ru}, {turns} turns, "
+          f"{sum(len(t.orders.ua) + len(t.orders.ru) for t in save.turns)} orders, "
+          f"{sum(len(t.events) for t in save.turns)} events")
+    print(f"save size (largest of {args.seeds} games):  {max(sizes) / 1e6:8.3f} MB   target <= 1 MB"
+          f"   (smallest {min(sizes) / 1e6:.3f} MB)")
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "game.toml"
+        write_save(save, path)
+        fresh = [load_save(path) for _ in range(args.repeat)]     # nothing written out yet
+        cold = []
+        for s in fresh:
+            t = time.perf_counter()
+            write_save(s, path)
+            cold.append((time.perf_counter() - t) * 1000)
+        print(f"write a whole game (text + atomic write with fsync): {statistics.median(cold):6.1f} ms   "
+              f"target <= 100 ms   (fastest {min(cold):.1f} ms)")
+        last = save.turns[-1]
+        def autosave_last_turn():
+            save.turns[-1] = last.model_copy()                     # the new turn, not yet written
+            write_save(save, path)
+        auto_ms = median_ms(autosave_last_turn, args.repeat)
+        print(f"autosave after the last turn (earlier turns kept as text): {auto_ms:6.1f} ms")
+        load_ms = median_ms(lambda: load_save(path), args.repeat)
+        loaded = load_save(path)
+        verify_ms = median_ms(lambda: verify(loaded), max(3, args.repeat // 2))
+        both_ms = median_ms(lambda: verify(load_save(path)), max(3, args.repeat // 2))
+        assert verify(loaded).ok
+        print(f"load (parse + validate + check):     {load_ms:8.1f} ms")
+        print(f"verify (replay {turns} turns + compare):  {verify_ms:8.1f} ms")
+        print(f"load + full verify:                  {both_ms:8.1f} ms   target <= 1000 ms")
+
+
+if __name__ == "__main__":
+    main()

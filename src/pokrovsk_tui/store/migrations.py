@@ -1,0 +1,140 @@
+"""Older save formats, brought up to date one step at a time.
+
+``MIGRATIONS[v]`` turns the data of a format-``v`` save into format ``v + 1``; ``migrate``
+runs the chain up to ``savefmt.FORMAT_VERSION``. Each step works on plain data (what
+``tomllib`` reads) and raises ``SaveError`` naming the place of anything it cannot carry over.
+
+Format 0 (the first sketch of saves, before 0.1) is kept as the worked example:
+
+    format_version = 0
+    app_version = "0.0.9"
+    scenario = "tutorial-hryshyne"      # a bundled scenario, by id only
+    seed = 3
+    saved = 2025-12-01T10:00:00Z
+    ua = "human:Olena"                  # "human:NAME" or "ai:LEVEL"
+    ru = "ai:random"
+
+    [[turns]]
+    turn = 1
+    ua = [{ kind = "dig_in", unit = "ua-93-1" }]    # orders as given
+    ru = []
+
+It has no embedded scenario, events, snapshots or digests: the step to format 1 embeds the
+bundled scenario's current text and replays the orders to fill in the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pokrovsk_tui.rules.dice import Dice
+from pokrovsk_tui.rules.engine import resolve_turn
+from pokrovsk_tui.rules.orders import Order
+from pokrovsk_tui.rules.state import initial_state
+
+from .savefmt import FORMAT_VERSION
+from .scenarios import Problem, bundled_dir, loc_to_place, read_toml, validate_data
+
+Step = Callable[[dict, str], dict]
+
+
+class _V0Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    turn: int = Field(ge=1, le=10_000)
+    ua: list[Order] = Field(default_factory=list)
+    ru: list[Order] = Field(default_factory=list)
+
+
+class _V0Save(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format_version: Literal[0]
+    app_version: str = "0.0"
+    scenario: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=200)
+    seed: int = Field(ge=0, lt=2**63)
+    saved: dt.datetime
+    ua: str = Field(pattern=r"^(human|ai):.*$")
+    ru: str = Field(pattern=r"^(human|ai):.*$")
+    turns: list[_V0Turn] = Field(default_factory=list)
+
+
+def _player(spec: str) -> dict:
+    kind, _, who = spec.partition(":")
+    return {"kind": kind, "name": who or None} if kind == "human" else {"kind": kind, "level": who or None}
+
+
+def v0_to_v1(data: dict, name: str) -> dict:
+    from .savefmt import Players
+    from .saves import SaveError, mode_of, sha256_text, turn_data
+
+    try:
+        old = _V0Save.model_validate(data)
+    except ValidationError as e:
+        raise SaveError([Problem(name, loc_to_place(err["loc"]), f"{err['msg']} (format 0 save)")
+                         for err in e.errors(include_url=False)]) from None
+    path = bundled_dir() / f"{old.scenario}.toml"
+    if not path.is_file():
+        raise SaveError([Problem(name, "scenario", f"this format 0 save plays bundled scenario {old.scenario!r}, "
+                                                   "which this program does not have")])
+    text = path.read_text(encoding="utf-8")
+    raw, found = read_toml(path)
+    scn, more = validate_data(raw, str(path)) if raw is not None else (None, [])
+    if scn is None:
+        raise SaveError(found + more)
+    from pokrovsk_tui.rules.world import build_world
+
+    world = build_world(scn)
+    players = {"ua": _player(old.ua), "ru": _player(old.ru)}
+    state = initial_state(world)
+    dice = Dice(old.seed)
+    turns = []
+    for i, t in enumerate(old.turns):
+        if t.turn != state.turn:
+            raise SaveError([Problem(name, f"turns[{i}].turn", f"expected turn {state.turn} here, found {t.turn}")])
+        if state.over or t.turn > scn.turns:
+            raise SaveError([Problem(name, f"turns[{i}]", f"turn {t.turn} follows the end of the game")])
+        orders = {0: list(t.ua), 1: list(t.ru)}
+        state, events = resolve_turn(world, state, orders, dice)
+        turns.append(turn_data(world, t.turn, orders, events, state))
+    return {
+        "format_version": 1,
+        "app_version": old.app_version,
+        "name": f"{old.scenario}-seed{old.seed}",
+        "created": old.saved,
+        "updated": old.saved,
+        "mode": mode_of(Players.model_validate(players)),
+        "seed": old.seed,
+        "start_turn": 1,
+        "turns_saved": len(turns),
+        "players": players,
+        "turns": turns,
+        "scenario": {"id": scn.id, "sha256": sha256_text(text), "source": f"bundled:{scn.id} (migrated from format 0)",
+                     "text": text},
+    }
+
+
+MIGRATIONS: dict[int, Step] = {0: v0_to_v1}
+
+
+def migrate(data: dict, version: int, name: str, steps: dict[int, Step] | None = None,
+            target: int = FORMAT_VERSION) -> dict:
+    """Run the migration chain from ``version`` up to ``target``."""
+    from .saves import SaveError
+
+    steps = MIGRATIONS if steps is None else steps
+    v = version
+    while v < target:
+        step = steps.get(v)
+        if step is None:
+            known = ", ".join(str(k) for k in sorted(steps)) or "none"
+            raise SaveError([Problem(name, "format_version",
+                                     f"format_version {version} cannot be read: no migration from version {v} "
+                                     f"(this program reads {target} and migrates from {known})")])
+        data = step(data, name)
+        v += 1
+        if data.get("format_version") != v:
+            raise SaveError([Problem(name, "format_version", f"migration from version {v - 1} did not give version {v}")])
+    return data

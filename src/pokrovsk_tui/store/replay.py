@@ -1,0 +1,215 @@
+"""Replay, verify and branch saved games.
+
+- ``replay(save)`` re-adjudicates the saved orders from the save's start (the scenario's
+  initial state, or the ``[start]`` snapshot of a branch) with the game's seed.
+- ``verify(save)`` replays and compares every turn with what the save says: the state
+  snapshot field by field, the digest, and the events. The first difference is reported
+  with its turn and field: the save was edited, or the engine is not deterministic (or has
+  changed since the game was played).
+- ``branch(save, turn, source)`` is a new save starting from the state at the start of
+  ``turn``, with the same scenario and seed and its lineage recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pokrovsk_tui import __version__
+from pokrovsk_tui.rules.dice import Dice
+from pokrovsk_tui.rules.engine import resolve_turn
+from pokrovsk_tui.rules.events import Event
+from pokrovsk_tui.rules.orders import Order
+from pokrovsk_tui.rules.state import GameState, initial_state
+
+from .savefmt import (
+    FORMAT_VERSION,
+    LineageStep,
+    SavedEvent,
+    SavedTurn,
+    SaveGame,
+    Snapshot,
+    group_places,
+)
+from .saves import now_utc, sha256_text
+from .snapshot import SnapshotError, decode_state, encode_event, encode_state, state_digest
+
+
+class BranchError(Exception):
+    """A branch that cannot be made (turn out of range, game over)."""
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    turn: int | None        # None: not a turn (the embedded scenario, the start state)
+    field: str
+    what: str
+
+    def __str__(self) -> str:
+        where = f"turn {self.turn}: " if self.turn is not None else ""
+        return f"{where}{self.field}: {self.what}"
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    turns: int                      # turns replayed and matching
+    first: int                      # first turn of the save
+    mismatch: Mismatch | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.mismatch is None
+
+
+def orders_of(t: SavedTurn) -> dict[int, list[Order]]:
+    return {0: list(t.orders.ua), 1: list(t.orders.ru)}
+
+
+def start_state(save: SaveGame) -> GameState:
+    """The state before the save's first turn."""
+    world = save.world()
+    return decode_state(world, save.start) if save.start is not None else initial_state(world)
+
+
+def state_at(save: SaveGame, turn: int) -> GameState:
+    """The state at the start of ``turn`` as saved (start_turn .. next_turn)."""
+    if not save.start_turn <= turn <= save.next_turn:
+        raise BranchError(f"turn {turn} is not in this save (it holds the starts of turns "
+                          f"{save.start_turn} to {save.next_turn})")
+    if turn == save.start_turn:
+        return start_state(save)
+    return decode_state(save.world(), save.turns[turn - save.start_turn - 1].state)
+
+
+def current_state(save: SaveGame) -> GameState:
+    """The state to play on from: after the last saved turn."""
+    return state_at(save, save.next_turn)
+
+
+def replay(save: SaveGame) -> Iterator[tuple[SavedTurn, GameState, list[Event]]]:
+    """Each saved turn with the state and events its orders give when adjudicated again."""
+    world = save.world()
+    dice = Dice(save.seed)
+    state = start_state(save)
+    for t in save.turns:
+        state, events = resolve_turn(world, state, orders_of(t), dice)
+        yield t, state, events
+
+
+def verify(save: SaveGame) -> VerifyResult:
+    """Replay the whole save and compare; stops at the first difference."""
+    first = save.start_turn
+    if sha256_text(save.scenario.text) != save.scenario.sha256:
+        return VerifyResult(0, first, Mismatch(None, "scenario.sha256",
+                                               "does not match the embedded scenario text (edited?)"))
+    world = save.world()
+    state = start_state(save)
+    if save.start_digest is not None and state_digest(state) != save.start_digest:
+        return VerifyResult(0, first, Mismatch(None, "start_digest", "does not match the [start] state (edited?)"))
+    dice = Dice(save.seed)
+    for n, t in enumerate(save.turns):
+        if state.over:
+            return VerifyResult(n, first, Mismatch(t.turn, "turn", "the game was already over before this turn"))
+        state, events = resolve_turn(world, state, orders_of(t), dice)
+        bad = _compare_turn(world, t, state, events)
+        if bad is not None:
+            return VerifyResult(n, first, bad)
+    return VerifyResult(len(save.turns), first)
+
+
+def _compare_turn(world, t: SavedTurn, state: GameState, events: list[Event]) -> Mismatch | None:
+    digest = state_digest(state)
+    try:
+        saved_digest = state_digest(decode_state(world, t.state))
+    except SnapshotError as e:
+        place, what = e.problems[0]
+        return Mismatch(t.turn, f"state.{place}", what)
+    if saved_digest != digest:     # find the first field that differs, for the message
+        replayed = Snapshot.model_validate(encode_state(world, state)).model_dump()
+        diff = first_diff(t.state.model_dump(), replayed, "state")
+        if diff is None:
+            return Mismatch(t.turn, "state", "differs from the replayed state")
+        return Mismatch(t.turn, diff[0], f"saved {_show(diff[1])}, replayed {_show(diff[2])}")
+    if digest != t.digest:
+        return Mismatch(t.turn, "digest", f"saved {t.digest[:16]}..., replayed {digest[:16]}...")
+    new_ev = [SavedEvent.model_validate(encode_event(e)) for e in events]
+    if new_ev != t.events:
+        places = group_places(t.events)
+        for k, (a, b) in enumerate(zip(t.events, new_ev, strict=False)):
+            if a != b:
+                diff = first_diff(a.model_dump(), b.model_dump(), f"events.{places[k]}")
+                if diff is not None:
+                    return Mismatch(t.turn, diff[0], f"saved {_show(diff[1])}, replayed {_show(diff[2])}")
+        return Mismatch(t.turn, "events", f"saved {len(t.events)} events, replayed {len(new_ev)}")
+    return None
+
+
+_MISSING = object()
+
+
+def _show(v: Any) -> str:
+    if v is _MISSING:
+        return "nothing"
+    text = repr(v)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _label(item: Any, i: int) -> str:
+    if isinstance(item, dict):
+        for k in ("id", "unit", "hex"):
+            if isinstance(item.get(k), str):
+                return item[k]
+    return str(i)
+
+
+def first_diff(a: Any, b: Any, path: str) -> tuple[str, Any, Any] | None:
+    """The first place where two plain structures differ: (path, a's value, b's value)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in list(a) + [k for k in b if k not in a]:
+            sub = f"{path}.{k}"
+            if k not in a or k not in b:
+                return sub, a.get(k, _MISSING), b.get(k, _MISSING)
+            d = first_diff(a[k], b[k], sub)
+            if d:
+                return d
+        return None
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            d = first_diff(x, y, f"{path}[{_label(x, i)}]")
+            if d:
+                return d
+        if len(a) != len(b):
+            return path, f"{len(a)} entries", f"{len(b)} entries"
+        return None
+    if isinstance(a, float) and isinstance(b, float):
+        return None if a == b or (math.isnan(a) and math.isnan(b)) else (path, a, b)
+    if type(a) is not type(b) and not (isinstance(a, int | float) and isinstance(b, int | float)
+                                       and not isinstance(a, bool) and not isinstance(b, bool)):
+        return path, a, b
+    return None if a == b else (path, a, b)
+
+
+def branch(save: SaveGame, turn: int, source: str, name: str | None = None,
+           now: dt.datetime | None = None) -> SaveGame:
+    """A new save starting from the state at the start of ``turn``; ``save`` is unchanged."""
+    state = state_at(save, turn)
+    if state.over:
+        raise BranchError(f"the game is over before turn {turn}: there is nothing to play on")
+    world = save.world()
+    now = now or now_utc()
+    digest = state_digest(state)
+    step = LineageStep(file=str(source), name=save.name, turn=turn, digest=digest, created=save.created)
+    new = SaveGame(
+        format_version=FORMAT_VERSION, app_version=__version__,
+        name=name or f"{save.name}-branch-t{turn}", created=now, updated=now,
+        mode=save.mode, seed=save.seed, start_turn=turn, turns_saved=0,
+        players=save.players.model_copy(deep=True),
+        lineage=[s.model_copy() for s in save.lineage] + [step],
+        annotations=[a.model_copy() for a in save.annotations if a.turn < turn],
+        start_digest=digest, start=Snapshot.model_validate(encode_state(world, state)),
+        scenario=save.scenario.model_copy())
+    new._world = world
+    return new

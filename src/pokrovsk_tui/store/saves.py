@@ -1,0 +1,518 @@
+"""Saved games on disk: build, write (atomically), load (validated, migrated), autosave.
+
+``load_save(path)`` returns a ``SaveGame`` or raises ``SaveError`` whose ``problems`` name
+the file, the place in it and what is wrong, for every defect found: TOML syntax, the
+models, the embedded scenario (places under ``scenario.text``), snapshots that do not fit
+the scenario, and orders the engine would refuse that the save does not record as refused.
+Nothing else escapes: any surprise while checking becomes a problem too.
+
+The format itself is in ``savefmt.py``; older formats are migrated by ``migrations.py``;
+replay, verify and branch are in ``replay.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from pokrovsk_tui import __version__
+from pokrovsk_tui.rules.engine import check_orders
+from pokrovsk_tui.rules.events import Event
+from pokrovsk_tui.rules.hexgrid import HexIdError
+from pokrovsk_tui.rules.orders import Order
+from pokrovsk_tui.rules.scenario import SIDES, Scenario
+from pokrovsk_tui.rules.state import GameState, initial_state
+from pokrovsk_tui.rules.world import World, build_world
+
+from . import tomlw
+from .atomic import atomic_write, remove_stale_temps
+from .savefmt import (
+    FORMAT_VERSION,
+    Mode,
+    Player,
+    Players,
+    SavedTurn,
+    SaveGame,
+    Snapshot,
+    group_places,
+    group_runs,
+    order_text,
+)
+from .scenarios import Problem, loc_to_place, parse_toml_text, read_toml, validate_data
+from .snapshot import (
+    SnapshotError,
+    decode_state,
+    encode_orders,
+    encode_state,
+    group_events,
+    state_digest,
+)
+
+MAX_SAVE_BYTES = 64 * 1024 * 1024
+MAX_WHY_DEPTH = 16
+SAVE_DIR_ENV = "POKROVSK_SAVE_DIR"
+AOT_KEYS = ("lineage", "annotations", "turns")
+HEADER = ("# pokrovsk-tui saved game (format_version 1). Check it with: pokrovsk verify FILE\n"
+          "# Instructors may add annotations by hand: turn, hex (optional), author, text.\n\n")
+
+
+class SaveError(Exception):
+    """A save that cannot be used; ``problems`` says every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# ----- names and places ------------------------------------------------------------------
+
+def default_save_dir() -> Path:
+    """``$POKROVSK_SAVE_DIR`` if set, else ``./saves``."""
+    return Path(os.environ.get(SAVE_DIR_ENV) or "saves")
+
+
+_TRANSLIT = dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяёыэъ",
+                     "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ iu ia e y e _"
+                     .split(), strict=True))
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+
+
+def safe_name(text: str, max_len: int = 48) -> str:
+    """A file-name stem from anything a user typed: lowercase letters, digits and single
+    dashes, at most ``max_len`` characters, never empty, never a path component."""
+    out = []
+    for ch in str(text).lower():
+        if ch in _TRANSLIT:
+            out.append(_TRANSLIT[ch].strip("_"))
+            continue
+        for c in unicodedata.normalize("NFKD", ch):
+            if c.isascii() and c.isalnum():
+                out.append(c)
+            elif not unicodedata.combining(c):
+                out.append("-")
+    s = re.sub(r"-+", "-", "".join(out)).strip("-")
+    s = s[: max(1, max_len)].strip("-")
+    if not s:
+        s = "game"
+    if s in _RESERVED:
+        s += "-game"
+    return s
+
+
+def unique_path(folder: Path, stem: str, suffix: str = ".toml") -> Path:
+    """``folder/stem.toml``, or ``stem-2.toml``, ``stem-3.toml``... whichever is free."""
+    p = folder / f"{stem}{suffix}"
+    i = 2
+    while p.exists():
+        p = folder / f"{stem}-{i}{suffix}"
+        i += 1
+    return p
+
+
+# ----- building a save -------------------------------------------------------------------
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scenario_text(scn: Scenario) -> str:
+    """TOML text of a scenario model (for scenarios built in memory rather than read)."""
+    return tomli_w.dumps(scn.model_dump(mode="python", exclude_none=True))
+
+
+def mode_of(players: Players) -> Mode:
+    humans = [p.kind == "human" for p in (players.ua, players.ru)]
+    return "hot-seat" if all(humans) else "solo" if any(humans) else "ai-vs-ai"
+
+
+def ai_players(ua: str, ru: str) -> Players:
+    return Players(ua=Player(kind="ai", level=ua), ru=Player(kind="ai", level=ru))
+
+
+def new_save(world: World, *, text: str, seed: int, players: Players, mode: Mode | None = None,
+             name: str | None = None, source: str | None = None, start: GameState | None = None,
+             now: dt.datetime | None = None) -> SaveGame:
+    """An empty save of a game about to start (from ``start``, else the initial state)."""
+    now = now or now_utc()
+    scn = world.scenario
+    save = SaveGame(
+        format_version=FORMAT_VERSION, app_version=__version__,
+        name=name or f"{scn.id}-seed{seed}", created=now, updated=now,
+        mode=mode or mode_of(players), seed=seed, turns_saved=0, players=players,
+        scenario={"id": scn.id, "sha256": sha256_text(text), "source": source, "text": text})
+    if start is not None:
+        save.start_turn = int(start.turn)
+        save.start = Snapshot.model_validate(encode_state(world, start))
+        save.start_digest = state_digest(start)
+    save._world = world
+    return save
+
+
+def turn_data(world: World, turn: int, orders: dict[int, list[Order]], events: list[Event],
+              state: GameState, intents: dict[int, list[str]] | None = None) -> dict[str, Any]:
+    """One played turn as save data (what a [[turns]] entry holds)."""
+    d: dict[str, Any] = {
+        "turn": int(turn),
+        "digest": state_digest(state),
+        "orders": {k: encode_orders(list(orders.get(s, []))) for s, k in enumerate(SIDES)},
+    }
+    if intents:
+        d["intents"] = {k: [str(x) for x in intents.get(s, [])] for s, k in enumerate(SIDES)}
+    d["events"] = group_events(events)
+    d["state"] = encode_state(world, state)
+    return d
+
+
+def append_turn(save: SaveGame, turn: int, orders: dict[int, list[Order]], events: list[Event],
+                state: GameState, intents: dict[int, list[str]] | None = None,
+                now: dt.datetime | None = None) -> SavedTurn:
+    """Record an adjudicated turn; clears the pending orders."""
+    if turn != save.next_turn:
+        raise ValueError(f"turn {turn} does not follow the save's last turn ({save.next_turn - 1})")
+    t = SavedTurn.model_validate(turn_data(save.world(), turn, orders, events, state, intents))
+    save.turns.append(t)
+    save.turns_saved = len(save.turns)
+    save.pending = None
+    save.updated = now or now_utc()
+    return t
+
+
+def save_from_record(rec, *, text: str, players: Players, mode: Mode | None = None, name: str | None = None,
+                     source: str | None = None, now: dt.datetime | None = None) -> SaveGame:
+    """A save of a whole played game (a ``sim.GameRecord`` kept with ``keep_history``)."""
+    save = new_save(rec.world, text=text, seed=rec.seed, players=players, mode=mode, name=name,
+                    source=source, now=now,
+                    start=None if _is_initial(rec.world, rec.initial) else rec.initial)
+    for tr in rec.turns:
+        append_turn(save, tr.turn, tr.orders, tr.events, tr.state, getattr(tr, "intents", None), now=save.updated)
+    return save
+
+
+def _is_initial(world: World, state: GameState) -> bool:
+    return state.turn == 1 and not initial_state(world).equal(state, tol=0.0)
+
+
+# ----- writing ---------------------------------------------------------------------------
+
+def dumps_save(save: SaveGame) -> str:
+    """The save's TOML text: orders on one line each where they fit, event breakdowns as
+    lists of values named once in ``[why_keys]``. The text of each turn is kept on the turn,
+    so saving again after a new turn (autosave) only writes out the new one."""
+    legend = why_legend(save)
+    doc = save.model_dump(exclude_defaults=True, exclude_none=True, exclude={"turns", "scenario", "why_keys"})
+    head = {k: doc.pop(k) for k in ("format_version", "app_version", "name", "created", "updated", "mode", "seed")}
+    head["start_turn"] = save.start_turn
+    head["turns_saved"] = len(save.turns)
+    doc.pop("start_turn", None)
+    doc.pop("turns_saved", None)
+    if save.pending is not None:
+        doc["pending"] = _orders_doc(save.pending)
+    rest = {k: doc.pop(k) for k in ("start_digest", "players", "lineage", "annotations", "pending", "start")
+            if k in doc}
+    if legend:
+        rest["why_keys"] = legend
+    parts = [HEADER, tomlw.dumps(head | rest | doc, aot=AOT_KEYS, wide=("why_keys",))]
+    parts += [_turn_text(t, legend) for t in save.turns]
+    parts.append(tomlw.dumps({"scenario": save.scenario.model_dump(exclude_none=True)}))
+    return "\n".join(parts)
+
+
+def _turn_text(t: SavedTurn, legend: dict[str, dict[str, list[str]]]) -> str:
+    used = {(e.phase, e.kind): legend.get(e.phase, {}).get(e.kind) for e in t.events}
+    cached = t._toml
+    if cached is not None and cached[0] == used:
+        return cached[1]
+    td = t.model_dump(exclude_defaults=True, exclude_none=True)
+    out = {"turn": td["turn"], "digest": td["digest"], "orders": _orders_doc(t.orders)}
+    if "intents" in td:
+        out["intents"] = td["intents"]
+    events = td.get("events", [])
+    for e in events:
+        why = e.get("why")
+        if isinstance(why, dict):
+            names = used.get((e["phase"], e["kind"]))
+            if names is not None and list(why) == names:
+                e["why"] = list(why.values())
+    out["events"] = group_runs(events)
+    out["state"] = td["state"]
+    text = tomlw.dumps({"turns": [out]}, aot=AOT_KEYS)
+    t._toml = (used, text)
+    return text
+
+
+def _orders_doc(orders) -> dict[str, list]:
+    return {k: [order_text(o) or o.model_dump(exclude_defaults=True) for o in getattr(orders, k)] for k in SIDES}
+
+
+def why_legend(save: SaveGame) -> dict[str, dict[str, list[str]]]:
+    """For each phase and kind of event, the most common list of breakdown names."""
+    counts: dict[tuple[str, str], Counter] = {}
+    for t in save.turns:
+        for e in t.events:
+            if isinstance(e.why, dict) and e.why:
+                counts.setdefault((e.phase, e.kind), Counter())[tuple(e.why)] += 1
+    legend: dict[str, dict[str, list[str]]] = {}
+    for (phase, kind), c in counts.items():
+        legend.setdefault(phase, {})[kind] = list(c.most_common(1)[0][0])
+    return legend
+
+
+def write_save(save: SaveGame, path: str | Path) -> Path:
+    """Write the save atomically (temporary file, fsync, rename)."""
+    return atomic_write(path, dumps_save(save))
+
+
+def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3) -> Path:
+    """Write ``<safe-name>-turnNN.toml`` into the save folder and delete all but the newest
+    ``keep`` autosaves of the same game. Returns the path written."""
+    if keep < 1:
+        raise ValueError("keep at least one autosave")
+    folder = Path(save_dir) if save_dir is not None else default_save_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = safe_name(game.name)
+    last = game.next_turn - 1
+    path = folder / f"{stem}-turn{last:02d}.toml"
+    write_save(game, path)
+    pattern = re.compile(rf"^{re.escape(stem)}-turn(\d+)\.toml$")
+    others = []
+    for p in folder.iterdir():
+        m = pattern.match(p.name)
+        if m and p.name != path.name:
+            others.append((int(m.group(1)), p))
+    others.sort(reverse=True)
+    for _, p in others[keep - 1:]:
+        with contextlib.suppress(OSError):
+            p.unlink()
+    remove_stale_temps(folder)
+    return path
+
+
+def autosaves(game_name: str, save_dir: str | Path | None = None) -> list[Path]:
+    """The autosaves of a game in the save folder, oldest turn first."""
+    folder = Path(save_dir) if save_dir is not None else default_save_dir()
+    pattern = re.compile(rf"^{re.escape(safe_name(game_name))}-turn(\d+)\.toml$")
+    found = []
+    with contextlib.suppress(OSError):
+        for p in folder.iterdir():
+            m = pattern.match(p.name)
+            if m:
+                found.append((int(m.group(1)), p))
+    return [p for _, p in sorted(found)]
+
+
+# ----- loading ---------------------------------------------------------------------------
+
+def load_save(path: str | Path) -> SaveGame:
+    """Read, migrate and validate a save; raises SaveError naming every problem."""
+    path = Path(path)
+    data, found = read_toml(path, limit=MAX_SAVE_BYTES)
+    if data is None:
+        raise SaveError(found)
+    return save_from_data(data, str(path))
+
+
+def is_save_data(data: dict) -> bool:
+    return isinstance(data, dict) and "format_version" in data
+
+
+def save_from_data(data: dict, name: str) -> SaveGame:
+    """Validate parsed TOML as a save (migrating older formats); raises SaveError."""
+    try:
+        return _save_from_data(data, name)
+    except SaveError:
+        raise
+    except Exception as e:    # a defect no check foresaw: still one clear line, never a traceback
+        raise SaveError([Problem(name, "(save)", f"cannot be used: {type(e).__name__}: {e}")]) from e
+
+
+def _save_from_data(data: dict, name: str) -> SaveGame:
+    from .migrations import migrate
+
+    v = data.get("format_version")
+    if "format_version" not in data:
+        raise SaveError([Problem(name, "format_version", "missing: this is not a pokrovsk save")])
+    if type(v) is not int:
+        raise SaveError([Problem(name, "format_version", f"must be a whole number, not {v!r}")])
+    if v > FORMAT_VERSION:
+        raise SaveError([Problem(name, "format_version",
+                                 f"format_version {v} is newer than this program reads ({FORMAT_VERSION}); "
+                                 "update pokrovsk-tui")])
+    if v < FORMAT_VERSION:
+        data = migrate(data, v, name)
+    cut = []
+    turns, said = data.get("turns", []), data.get("turns_saved")
+    if isinstance(turns, list) and type(said) is int and said != len(turns):
+        cut = [Problem(name, "turns", f"the file holds {len(turns)} turns but turns_saved says {said} "
+                                      "(cut short or edited?)")]
+    try:
+        save = SaveGame.model_validate(data)
+    except ValidationError as e:
+        out = cut
+        for err in e.errors(include_url=False):
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field (misspelt?)"
+            out.append(Problem(name, _file_place(data, err["loc"]), msg))
+        raise SaveError(out) from None
+    found = cut + resolve_why(save, name)
+    found += check_save(save, name)
+    if found:
+        raise SaveError(found)
+    return save
+
+
+def _file_place(data: dict, loc: tuple) -> str:
+    """The place of a validation error as it is in the file (events are grouped by phase
+    there, a list in the model)."""
+    if len(loc) >= 4 and loc[0] == "turns" and loc[2] == "events" and isinstance(loc[3], int):
+        try:
+            raw = data["turns"][loc[1]]["events"]
+            if isinstance(raw, dict):
+                flat = [(g, j) for g, evs in raw.items() for j in range(len(evs))]
+                g, j = flat[loc[3]]
+                return loc_to_place(loc[:3]) + f".{g}[{j}]" + (("." + loc_to_place(loc[4:])) if loc[4:] else "")
+        except (KeyError, IndexError, TypeError):
+            pass
+    return loc_to_place(loc)
+
+
+def resolve_why(save: SaveGame, name: str) -> list[Problem]:
+    """Turn event breakdowns written as lists back into tables, using ``why_keys``."""
+    out = []
+    for i, t in enumerate(save.turns):
+        places = None
+        for j, e in enumerate(t.events):
+            if isinstance(e.why, list):
+                names = save.why_keys.get(e.phase, {}).get(e.kind)
+                if names is not None and len(names) == len(e.why):
+                    e.why = dict(zip(names, e.why, strict=True))
+                    continue
+                places = places or group_places(t.events)
+                where = f"turns[{i}].events.{places[j]}.why"
+                if names is None:
+                    out.append(Problem(name, where, f"a list of values needs their names in why_keys.{e.phase}.{e.kind}"))
+                else:
+                    out.append(Problem(name, where, f"has {len(e.why)} values, why_keys.{e.phase}.{e.kind} "
+                                                    f"names {len(names)}"))
+    return out
+
+
+def scenario_of(save: SaveGame, name: str) -> tuple[World | None, list[Problem]]:
+    """The embedded scenario compiled, or its problems placed under ``scenario.text``."""
+    data, found = parse_toml_text(save.scenario.text, name)
+    if data is None:
+        return None, [Problem(name, f"scenario.text ({p.place})", p.message) for p in found]
+    scn, found = validate_data(data, name)
+    if scn is None:
+        return None, [Problem(name, f"scenario.text.{p.place}", p.message) for p in found]
+    return build_world(scn), []
+
+
+def check_save(save: SaveGame, name: str) -> list[Problem]:
+    """Everything the models cannot see. Sets the save's world when the scenario is sound."""
+    world, out = scenario_of(save, name)
+    if world is None:
+        return out
+
+    def bad(place: str, msg: str) -> None:
+        out.append(Problem(name, place, msg))
+
+    scn = world.scenario
+    if save.scenario.id != scn.id:
+        bad("scenario.id", f"says {save.scenario.id!r} but the text is scenario {scn.id!r}")
+    expect = {"solo": 1, "hot-seat": 2, "ai-vs-ai": 0}[save.mode]
+    humans = sum(p.kind == "human" for p in (save.players.ua, save.players.ru))
+    if humans != expect:
+        bad("mode", f"mode {save.mode!r} needs {expect} human player(s), players has {humans}")
+    for i, a in enumerate(save.annotations):
+        if a.hex is not None:
+            try:
+                world.grid.index(a.hex)
+            except HexIdError as e:
+                bad(f"annotations[{i}].hex", str(e))
+
+    def decode(place: str, snap: Snapshot) -> GameState | None:
+        try:
+            return decode_state(world, snap)
+        except SnapshotError as e:
+            out.extend(Problem(name, f"{place}.{p}", m) for p, m in e.problems)
+            return None
+
+    if save.start is not None:
+        state = decode("start", save.start)
+        if save.start.turn != save.start_turn:
+            bad("start.turn", f"the start state is at turn {save.start.turn}, start_turn is {save.start_turn}")
+    elif save.start_turn != 1:
+        bad("start", f"a save that starts at turn {save.start_turn} needs its [start] state")
+        state = None
+    else:
+        state = initial_state(world)
+    if save.start_turn > scn.turns + 1:
+        bad("start_turn", f"turn {save.start_turn} is past the scenario's last turn {scn.turns}")
+
+    for i, t in enumerate(save.turns):
+        place = f"turns[{i}]"
+        for k, e in enumerate(t.events):
+            if not e.phase:
+                bad(f"{place}.events[{k}].phase", "missing: say the event's phase (or group events by phase)")
+            if _depth(e.why) > MAX_WHY_DEPTH:
+                bad(f"{place}.events.{group_places(t.events)[k]}.why", f"nested more than {MAX_WHY_DEPTH} deep")
+        want = save.start_turn + i
+        if t.turn != want:
+            bad(f"{place}.turn", f"expected turn {want} here, found {t.turn}")
+        if t.turn > scn.turns:
+            bad(f"{place}.turn", f"turn {t.turn} is past the scenario's last turn {scn.turns}")
+        if t.state.turn != t.turn + 1:
+            bad(f"{place}.state.turn", f"the state after turn {t.turn} must say turn = {t.turn + 1}")
+        if state is not None:
+            if state.over:
+                bad(place, f"turn {t.turn} follows the end of the game")
+            else:
+                _check_refusals(world, state, t.orders, t.event_list(), f"{place}.orders", t.turn, bad)
+        state = decode(f"{place}.state", t.state)
+    if save.pending is not None and state is not None:
+        if state.over and (save.pending.ua or save.pending.ru):
+            bad("pending", "the game is over: there is no turn to give orders for")
+        elif not state.over:
+            _check_refusals(world, state, save.pending, [], "pending", save.next_turn, bad)
+    if not out:
+        save._world = world
+    return out
+
+
+def _depth(v, limit: int = 64) -> int:
+    if limit <= 0:
+        return 1
+    if isinstance(v, dict):
+        return 1 + max((_depth(x, limit - 1) for x in v.values()), default=0)
+    if isinstance(v, list):
+        return 1 + max((_depth(x, limit - 1) for x in v), default=0)
+    return 0
+
+
+def _check_refusals(world: World, state: GameState, orders, events, place: str, turn: int, bad) -> None:
+    given = {0: list(orders.ua), 1: list(orders.ru)}
+    _, refused = check_orders(world, state, given)
+    recorded = Counter((tuple(e.to), e.text) for e in events if e.phase == "orders" and e.kind == "refused")
+    for side, r in refused:
+        key = ((SIDES[side],), f"Order refused: {r}")
+        if recorded[key] > 0:
+            recorded[key] -= 1
+            continue
+        j = next((j for j, o in enumerate(given[side]) if o is r.order), None)
+        where = f"{place}.{SIDES[side]}" + (f"[{j}]" if j is not None else "")
+        bad(where, f"the engine refuses this order on turn {turn} ({SIDES[side]}): {r}")
