@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pokrovsk_tui import __version__
 
-POLICY_NAMES = ("hold", "random")
+POLICY_NAMES = ("hold", "random", "easy", "normal", "hard")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,11 +24,28 @@ def _parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("scenarios", help="list the bundled scenarios")
     sc.add_argument("--json", action="store_true", help="print JSON")
 
-    va = sub.add_parser("validate", help="check scenario files; one line per problem")
+    va = sub.add_parser("validate", help="check scenario and save files; one line per problem")
     va.add_argument("files", nargs="+", metavar="FILE")
 
     sch = sub.add_parser("schema", help="print the JSON Schema of a file format")
-    sch.add_argument("kind", choices=["scenario"])
+    sch.add_argument("kind", choices=["scenario", "save"])
+
+    ve = sub.add_parser("verify", help="replay saved games and check every turn matches")
+    ve.add_argument("files", nargs="+", metavar="SAVE")
+
+    br = sub.add_parser("branch", help="start a new save from the start of a saved turn")
+    br.add_argument("file", metavar="SAVE")
+    br.add_argument("--turn", type=_positive, required=True, metavar="T", help="the new game starts at turn T")
+    br.add_argument("-o", "--output", metavar="NEW", help="file to write (default: SAVE-branch-tT.toml beside SAVE)")
+    br.add_argument("--name", help="the new game's name")
+    br.add_argument("--force", action="store_true", help="overwrite NEW if it exists")
+
+    re_ = sub.add_parser("resume", help="play a saved game on, headless, and save it")
+    re_.add_argument("file", metavar="SAVE")
+    re_.add_argument("--ua", choices=POLICY_NAMES, help="policy for Ukraine (default: the save's AI)")
+    re_.add_argument("--ru", choices=POLICY_NAMES, help="policy for Russia (default: the save's AI)")
+    re_.add_argument("--turns", type=_positive, default=None, metavar="T", help="play at most T more turns")
+    re_.add_argument("-o", "--output", metavar="OUT", help="file to write (default: SAVE itself)")
 
     si = sub.add_parser("simulate", help="play games headless between two policies")
     si.add_argument("scenario", metavar="SCENARIO", help="bundled id or path to a .toml file")
@@ -38,6 +55,28 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("--seed", type=int, default=1, metavar="S", help="seed of the first game (game i uses S+i)")
     si.add_argument("--turns", type=_positive, default=None, metavar="T", help="stop after T turns")
     si.add_argument("--json", action="store_true", help="print JSON")
+    si.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                    help="play the games in N processes (results do not depend on N)")
+    si.add_argument("--csv", metavar="FILE", help="write one row per game to FILE")
+    si.add_argument("--calibration", action="store_true",
+                    help="print the calibration figures of the design rules beside their bands")
+    si.add_argument("--save-dir", metavar="DIR", help="write one save per game into DIR")
+    si.add_argument("--save", action="store_true",
+                    help="write one save per game into $POKROVSK_SAVE_DIR (default ./saves)")
+
+    # the interactive app (tui/): `pokrovsk` alone opens the title screen
+    pl = sub.add_parser("play", help="open the game straight into a new game")
+    pl.add_argument("scenario", nargs="?", default="pokrovsk-winter-2026", metavar="SCENARIO",
+                    help="bundled id or path to a .toml file (default: pokrovsk-winter-2026)")
+    pl.add_argument("--mode", choices=["solo", "hotseat", "watch"], default="solo",
+                    help="solo against the computer, hot-seat for two, or watch computer against computer")
+    pl.add_argument("--side", choices=["ua", "ru"], default="ua", help="your side in solo (default ua)")
+    pl.add_argument("--ai", default=None, metavar="LEVEL", help="the computer's level (see `pokrovsk play --help`)")
+    pl.add_argument("--seed", type=int, default=None, metavar="S", help="game seed (default: random)")
+    pl.add_argument("--ua-name", default="", metavar="NAME", help="the Ukrainian player's name")
+    pl.add_argument("--ru-name", default="", metavar="NAME", help="the Russian player's name")
+    lo = sub.add_parser("load", help="open the game with a saved game")
+    lo.add_argument("file", metavar="SAVE")
     return p
 
 
@@ -54,11 +93,11 @@ def _positive(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command is None:
-            _parser().print_help()
-            return 0
+        if args.command in (None, "play", "load"):
+            return cmd_app(args)
         return {"scenarios": cmd_scenarios, "validate": cmd_validate, "schema": cmd_schema,
-                "simulate": cmd_simulate}[args.command](args)
+                "simulate": cmd_simulate, "verify": cmd_verify, "branch": cmd_branch,
+                "resume": cmd_resume}[args.command](args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -87,33 +126,179 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from pokrovsk_tui.store.scenarios import read_toml, validate_data
+    from pokrovsk_tui.store.saves import MAX_SAVE_BYTES, SaveError, is_save_data, save_from_data
+    from pokrovsk_tui.store.scenarios import (
+        MAX_FILE_BYTES,
+        Problem,
+        read_toml,
+        too_big,
+        validate_data,
+    )
 
     bad = False
     for f in args.files:
-        data, found = read_toml(Path(f))
-        if data is not None:
-            _, found = validate_data(data, f)
+        path = Path(f)
+        data, found = read_toml(path, limit=MAX_SAVE_BYTES)
+        note = ""
+        if data is not None and is_save_data(data):
+            try:
+                save = save_from_data(data, f)
+                note = f" (save of {save.scenario.id}, {len(save.turns)} turns)"
+            except SaveError as e:
+                found = e.problems
+        elif data is not None:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                found = [Problem(f, "(file)", too_big(size, MAX_FILE_BYTES))]
+            else:
+                _, found = validate_data(data, f)
         for prob in found:
             print(prob)
         if found:
             bad = True
         else:
-            print(f"{f}: ok")
+            print(f"{f}: ok{note}")
     return 1 if bad else 0
 
 
 def cmd_schema(args) -> int:
-    from pokrovsk_tui.rules.scenario import Scenario
+    if args.kind == "save":
+        from pokrovsk_tui.store.savefmt import SaveGame as model
+    else:
+        from pokrovsk_tui.rules.scenario import Scenario as model
 
-    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    print(json.dumps(model.model_json_schema(), indent=2))
     return 0
+
+
+def cmd_verify(args) -> int:
+    from pokrovsk_tui.store.replay import verify
+    from pokrovsk_tui.store.saves import SaveError, load_save
+
+    bad = False
+    for f in args.files:
+        try:
+            save = load_save(f)
+            result = verify(save)
+        except SaveError as e:
+            print(e)
+            bad = True
+            continue
+        except Exception as e:    # the engine refused to replay something: still one clear line
+            print(f"{f}: (replay): cannot replay: {type(e).__name__}: {e}")
+            bad = True
+            continue
+        if result.ok:
+            if result.turns:
+                last = result.first + result.turns - 1
+                print(f"{f}: ok: turns {result.first}-{last} replay exactly ({result.turns} turns)")
+            else:
+                print(f"{f}: ok: no turns played yet")
+        else:
+            print(f"{f}: {result.mismatch}")
+            bad = True
+    return 1 if bad else 0
+
+
+def cmd_branch(args) -> int:
+    from pokrovsk_tui.store.replay import BranchError, branch
+    from pokrovsk_tui.store.saves import SaveError, load_save, safe_name, unique_path, write_save
+
+    src = Path(args.file)
+    try:
+        save = load_save(src)
+    except SaveError as e:
+        print(e, file=sys.stderr)
+        return 1
+    if args.output:
+        out = Path(args.output)
+    else:
+        out = unique_path(src.parent, f"{safe_name(src.stem)}-branch-t{args.turn:02d}")
+    if out.exists() and out.resolve() == src.resolve():
+        print(f"{out}: (file): is the save being branched; the original is never overwritten", file=sys.stderr)
+        return 1
+    if out.exists() and not args.force:
+        print(f"{out}: (file): exists; choose another -o NEW or add --force", file=sys.stderr)
+        return 1
+    try:
+        new = branch(save, args.turn, source=str(src), name=args.name)
+    except BranchError as e:
+        print(f"{src}: --turn: {e}", file=sys.stderr)
+        return 1
+    try:
+        write_save(new, out)
+    except OSError as e:
+        print(f"{out}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+        return 1
+    print(f"{src}: branched at the start of turn {args.turn} -> {out}")
+    return 0
+
+
+def cmd_resume(args) -> int:
+    from pokrovsk_tui.sim import get_policy, play_game
+    from pokrovsk_tui.store.replay import current_state
+    from pokrovsk_tui.store.savefmt import Player
+    from pokrovsk_tui.store.saves import SaveError, append_turn, load_save, mode_of, write_save
+
+    src = Path(args.file)
+    try:
+        save = load_save(src)
+    except SaveError as e:
+        print(e, file=sys.stderr)
+        return 1
+    world = save.world()
+    state = current_state(save)
+    if state.over:
+        print(f"{src}: (game): the game is over; there is nothing to play on", file=sys.stderr)
+        return 1
+    names = {}
+    for key, given in (("ua", args.ua), ("ru", args.ru)):
+        player = getattr(save.players, key)
+        if given is None and player.kind == "ai" and player.level in POLICY_NAMES:
+            given = player.level
+        if given is None:
+            print(f"{src}: players.{key}: {player.label()} plays this side; give --{key} POLICY "
+                  f"({' or '.join(POLICY_NAMES)})", file=sys.stderr)
+            return 1
+        names[key] = given
+    pols = tuple(_with_pending(get_policy(names[k]), save.pending, k, state.turn) for k in ("ua", "ru"))
+    for key in ("ua", "ru"):
+        if getattr(save.players, key) != Player(kind="ai", level=names[key]):
+            setattr(save.players, key, Player(kind="ai", level=names[key]))
+    save.mode = mode_of(save.players)
+    limit = None if args.turns is None else state.turn - 1 + args.turns
+    first = state.turn
+    rec = play_game(world, pols, seed=save.seed, max_turns=limit, keep_history=True, start=state)
+    for tr in rec.turns:
+        append_turn(save, tr.turn, tr.orders, tr.events, tr.state)
+    out = Path(args.output) if args.output else src
+    try:
+        write_save(save, out)
+    except OSError as e:
+        print(f"{out}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+        return 1
+    played = f"turns {first}-{rec.final.turn - 1}" if rec.turns else "no turns"
+    r = rec.result()
+    verdict = f"winner {r['winner']}" if rec.final.over else f"ahead now: {r['winner']}"
+    print(f"{src}: played {played} -> {out}; {verdict}, VP UA {r['vp']['ua']:.1f} RU {r['vp']['ru']:.1f}")
+    return 0
+
+
+def _with_pending(policy, pending, key: str, turn: int):
+    """The policy, except that orders already given for ``turn`` (a hot-seat handoff) stand."""
+    given = list(getattr(pending, key)) if pending is not None else []
+    if not given:
+        return policy
+
+    def play(view, rng):
+        return given if view.turn == turn else policy(view, rng)
+    return play
 
 
 def cmd_simulate(args) -> int:
     from pokrovsk_tui.rules.world import build_world
     from pokrovsk_tui.sim import get_policy, play_game, summarize
-    from pokrovsk_tui.store.scenarios import ScenarioError, load_scenario
+    from pokrovsk_tui.store.scenarios import ScenarioError, load_scenario, resolve_ref
 
     try:
         scn = load_scenario(args.scenario)
@@ -122,13 +307,50 @@ def cmd_simulate(args) -> int:
         return 1
     world = build_world(scn)
     pols = (get_policy(args.ua), get_policy(args.ru))
+    save_dir = None
+    if args.save_dir is not None or args.save:
+        from pokrovsk_tui.store.saves import default_save_dir
+
+        save_dir = Path(args.save_dir) if args.save_dir is not None else default_save_dir()
+        try:
+            save_dir.mkdir(parents=True, exist_ok=True)
+            text = resolve_ref(args.scenario).read_text(encoding="utf-8")
+        except OSError as e:
+            print(f"{e.filename or save_dir}: (file): {e.strerror or e}", file=sys.stderr)
+            return 1
+    from pokrovsk_tui import tournament
+
     results = []
-    for i in range(args.games):
-        rec = play_game(world, pols, seed=args.seed + i, max_turns=args.turns)
-        results.append(rec.result())
+    outcomes = None
+    if save_dir is None:
+        progress = tournament.Progress(f"{args.ua} vs {args.ru}")
+        outcomes = tournament.run(args.scenario, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns,
+                                  jobs=args.jobs, progress=progress, world=world)
+        results = [o.result for o in outcomes]
+    for i in range(args.games if save_dir is not None else 0):
+        rec = play_game(world, pols, seed=args.seed + i, max_turns=args.turns, keep_history=save_dir is not None)
+        result = rec.result()
+        if save_dir is not None:
+            try:
+                result["save"] = str(_save_game(rec, save_dir, text, args))
+            except OSError as e:
+                print(f"{save_dir}: (file): cannot write a save: {e.strerror or e}", file=sys.stderr)
+                return 1
+        results.append(result)
     summary = summarize(results)
+    if outcomes is None and (args.csv or args.calibration):
+        outcomes = [tournament.Outcome(r, int((world.initial_control == 1).sum())) for r in results]
+    if args.csv:
+        try:
+            tournament.write_csv(args.csv, outcomes, args.ua, args.ru)
+        except OSError as e:
+            print(f"{args.csv}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+            return 1
     if args.json:
-        print(json.dumps({"games": results, "summary": summary}, indent=2, sort_keys=True))
+        doc = {"games": results, "summary": summary}
+        if args.calibration:
+            doc["calibration"] = tournament.calibration(outcomes)
+        print(json.dumps(doc, indent=2, sort_keys=True))
         return 0
     print(f"{scn.title}: UA {args.ua} vs RU {args.ru}, {args.games} game(s) from seed {args.seed}")
     print(f"{'seed':>6} {'winner':>6} {'turns':>5} {'VP UA':>7} {'VP RU':>7} {'lost UA':>8} {'lost RU':>8} "
@@ -140,4 +362,66 @@ def cmd_simulate(args) -> int:
     w = summary["wins"]
     print(f"wins: UA {w['ua']}, RU {w['ru']}, draws {w['draw']}; drone share of casualties "
           f"{summary['drone_share']:.0%}, glide bombs + artillery {summary['glide_bomb_artillery_share']:.0%}")
+    if outcomes is not None and len(outcomes) > 1:
+        print()
+        print("\n".join(tournament.format_stats(tournament.stats(outcomes))))
+    if args.calibration:
+        print()
+        print("\n".join(tournament.format_calibration(tournament.calibration(outcomes))))
+    for r in results:
+        if "save" in r:
+            print(f"saved seed {r['seed']}: {r['save']}")
+    return 0
+
+
+def _save_game(rec, save_dir: Path, text: str, args) -> Path:
+    from pokrovsk_tui.store.saves import (
+        ai_players,
+        safe_name,
+        save_from_record,
+        unique_path,
+        write_save,
+    )
+
+    scn = rec.world.scenario
+    save = save_from_record(rec, text=text, players=ai_players(args.ua, args.ru), source=args.scenario,
+                            name=f"{scn.id}-{args.ua}-vs-{args.ru}-seed{rec.seed}")
+    return write_save(save, unique_path(save_dir, safe_name(save.name, max_len=80)))
+
+
+def cmd_app(args) -> int:
+    """Open the Textual app: the title screen, a new game (`play`) or a save (`load`)."""
+    if args.command == "play":
+        from pokrovsk_tui.session import ai_levels
+        from pokrovsk_tui.store.scenarios import ScenarioError, load_scenario
+
+        try:
+            load_scenario(args.scenario)
+        except ScenarioError as e:
+            print(e, file=sys.stderr)
+            return 1
+        if args.ai is not None and args.ai not in ai_levels():
+            print(f"pokrovsk play: --ai {args.ai!r} is not a level (levels: {', '.join(ai_levels())})",
+                  file=sys.stderr)
+            return 2
+        if args.seed is not None and args.seed < 0:
+            print("pokrovsk play: --seed cannot be negative", file=sys.stderr)
+            return 2
+    if args.command == "load" and not Path(args.file).is_file():
+        print(f"{args.file}: (file): no such file", file=sys.stderr)
+        return 1
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        print("pokrovsk: the game needs an interactive terminal (try `pokrovsk --help` for the headless "
+              "commands)", file=sys.stderr)
+        return 2
+    from pokrovsk_tui.tui.app import PokrovskApp, Start
+
+    if args.command == "play":
+        start = Start(kind="play", scenario=args.scenario, mode=args.mode, side=0 if args.side == "ua" else 1,
+                      ai=args.ai, seed=args.seed, names=(args.ua_name, args.ru_name))
+    elif args.command == "load":
+        start = Start(kind="load", path=args.file)
+    else:
+        start = Start()
+    PokrovskApp(start).run()
     return 0

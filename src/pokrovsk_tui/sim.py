@@ -26,6 +26,7 @@ class TurnRecord:
     orders: dict[int, list[Order]]
     events: list[Event]
     state: GameState
+    intents: dict[int, list[str]] = field(default_factory=dict)   # side -> commander's intent lines
 
 
 @dataclass
@@ -63,22 +64,34 @@ def game_result(world: World, state: GameState, seed: int) -> dict:
 
 
 def play_game(world: World, policies: tuple[Policy, Policy], seed: int, max_turns: int | None = None,
-              keep_history: bool = False, on_turn: Callable[[TurnRecord], None] | None = None) -> GameRecord:
+              keep_history: bool = False, on_turn: Callable[[TurnRecord], None] | None = None,
+              start: GameState | None = None) -> GameRecord:
+    """Play from the initial state (or from ``start``, e.g. a resumed save's last state) until
+    the game ends or turn ``max_turns`` has been played."""
     dice = Dice(seed)
-    state = initial_state(world)
+    state = initial_state(world) if start is None else start
     rec = GameRecord(seed=seed, world=world, initial=state, final=state)
     limit = world.scenario.turns if max_turns is None else min(max_turns, world.scenario.turns)
     while not state.over and state.turn <= limit:
-        orders = {s: policies[s](view(world, state, s), policy_rng(seed, state.turn, s)) for s in (0, 1)}
+        decided = {s: decide(policies[s], view(world, state, s), policy_rng(seed, state.turn, s)) for s in (0, 1)}
+        orders = {s: d[0] for s, d in decided.items()}
         turn = state.turn
         state, events = resolve_turn(world, state, orders, dice)
-        tr = TurnRecord(turn, orders, events, state)
+        tr = TurnRecord(turn, orders, events, state, intents={s: d[1] for s, d in decided.items() if d[1]})
         if keep_history:
             rec.turns.append(tr)
         if on_turn:
             on_turn(tr)
     rec.final = state
     return rec
+
+
+def decide(policy: Policy, side_view, rng) -> tuple[list[Order], list[str]]:
+    """A policy's orders and, for the computer commander, its intent lines."""
+    if hasattr(policy, "decide"):
+        d = policy.decide(side_view, rng)
+        return d.orders, d.intent
+    return policy(side_view, rng), []
 
 
 def summarize(results: list[dict]) -> dict:

@@ -1,5 +1,6 @@
-"""Baseline policies: ``hold`` (no orders: everyone holds, drones patrol, EW jams) and
-``random`` (uniformly chosen legal orders from the side's view).
+"""Policies: ``hold`` (no orders: everyone holds, drones patrol, EW jams), ``random``
+(uniformly chosen legal orders from the side's view) and the computer commander at its three
+levels ``easy``, ``normal`` and ``hard`` (see ai/commander.py and ai/levels.py).
 
 A policy is a callable ``(view, rng) -> list[Order]``; it sees only a SideView.
 """
@@ -116,6 +117,15 @@ def random_orders(view: SideView, rng: np.random.Generator) -> list[Order]:
 
 
 POLICIES: dict[str, Policy] = {"hold": hold, "random": random_orders}
+
+
+def _add_commanders() -> None:
+    from .commander import COMMANDERS  # the computer commander at its three levels
+
+    POLICIES.update(COMMANDERS)
+
+
+_add_commanders()
 
 
 def policy_rng(seed: int, turn: int, side: int) -> np.random.Generator:

@@ -1,0 +1,57 @@
+"""Computer-commander benchmarks, run on demand (not in CI):
+
+    python benchmarks/bench_ai.py [SCENARIO] [--repeat N] [--games G] [--jobs J]
+
+Decision time per level on mid-game states of the main scenario (both sides, several
+states), and optionally the wall time of G normal-vs-normal games in J processes.
+Targets: normal <= 1 s (aim: well under 100 ms), hard <= 3 s; 100 normal games, 2 jobs <= 5 min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from pokrovsk_tui import tournament
+from pokrovsk_tui.ai.policies import POLICIES, policy_rng
+from pokrovsk_tui.rules.view import view
+from pokrovsk_tui.rules.world import build_world
+from pokrovsk_tui.sim import play_game
+from pokrovsk_tui.store.scenarios import load_scenario
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scenario", nargs="?", default="pokrovsk-winter-2026")
+    ap.add_argument("--repeat", type=int, default=3, help="decisions per side and state")
+    ap.add_argument("--games", type=int, default=0, help="also time G normal-vs-normal games")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    world = build_world(load_scenario(args.scenario))
+    # states met in a normal-vs-normal game: day 1, day 6, day 12, day 18
+    rec = play_game(world, (POLICIES["normal"], POLICIES["normal"]), seed=11, keep_history=True)
+    states = [rec.initial] + [t.state for t in rec.turns if t.turn in (5, 11, 17)]
+    states = [s for s in states if not s.over]
+    print(f"scenario {args.scenario}: {world.n_units} unit slots; {len(states)} states x 2 sides x {args.repeat}")
+    POLICIES["hard"].decide(view(world, states[0], 0), policy_rng(0, 1, 0))      # warm the caches
+    targets = {"easy": None, "normal": 1000.0, "hard": 3000.0}
+    for level, target in targets.items():
+        times = []
+        for st in states:
+            for side in (0, 1):
+                for i in range(args.repeat):
+                    t = time.perf_counter()
+                    POLICIES[level].decide(view(world, st, side), policy_rng(i, st.turn, side))
+                    times.append((time.perf_counter() - t) * 1000)
+        tgt = f"target <= {target:.0f} ms" if target else ""
+        print(f"{level:<7} decision: median {statistics.median(times):7.1f} ms, max {max(times):7.1f} ms   {tgt}")
+    if args.games:
+        t = time.perf_counter()
+        tournament.run(args.scenario, "normal", "normal", args.games, jobs=args.jobs, world=world)
+        s = time.perf_counter() - t
+        print(f"{args.games} normal-vs-normal games, {args.jobs} jobs: {s:6.0f} s   target (100 games) <= 300 s")
+
+
+if __name__ == "__main__":
+    main()

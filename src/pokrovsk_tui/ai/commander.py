@@ -1,0 +1,325 @@
+"""The computer commander: reads its side's view, builds candidate plans, tests them with the
+vectorised Monte Carlo engine on determinised samples of the unseen enemy, and returns the
+orders of the best plan with a short commander's intent.
+
+``Commander(level).decide(view, rng) -> Decision(orders, intent)``; the commander is also a
+policy ``(view, rng) -> list[Order]`` for ``sim.play_game``. All its randomness comes from the
+``rng`` it is given, so a game replays exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pokrovsk_tui.rules.dice import Dice
+from pokrovsk_tui.rules.orders import Order, compile_orders
+from pokrovsk_tui.rules.state import GameState
+from pokrovsk_tui.rules.view import SideView, view
+from pokrovsk_tui.rules.world import CONTESTED
+
+from .determinise import enemy_eye, sample_batch, sample_positions
+from .levels import LEVELS, Level
+from .plans import Knobs, Plan, Planner, Weights, variants
+from .rollout import expected_delivery, resolve
+from .situation import SIDE_NAMES, Situation, situation
+
+WIN_VALUE = 400.0
+
+
+@dataclass
+class Decision:
+    orders: list[Order]
+    intent: list[str]
+    plan: str = ""
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+class Commander:
+    """A computer opponent at one level; a policy ``(view, rng) -> orders``."""
+
+    def __init__(self, level: str | Level = "normal", weights: Weights | None = None):
+        self.level = LEVELS[level] if isinstance(level, str) else level
+        self.weights = weights or Weights()
+        self.__name__ = self.level.name
+
+    def __call__(self, view: SideView, rng: np.random.Generator) -> list[Order]:
+        return self.decide(view, rng).orders
+
+    # ------------------------------------------------------------------ decide
+    def decide(self, view: SideView, rng: np.random.Generator) -> Decision:
+        sit = situation(view)
+        lv = self.level
+        if view.winner >= 0 or not view.own.any():
+            return Decision([], [f"{SIDE_NAMES[view.side]} has nothing to order"], "none")
+        knobs = variants(Knobs(), list(lv.candidates))
+        if lv.sector_variants:
+            sec = sectors(sit, lv.sector_variants)
+            sit.extra["sectors"] = sec
+            knobs += [Knobs(name=f"focus-{i + 1}", focus=i, focus_weight=2.5) for i in range(lv.sector_variants)
+                      if (sec[sit.border] == i).any()]
+        plans: list[Plan] = []
+        seen: set[tuple] = set()
+        for k in knobs:
+            p = Planner(sit, k, self.weights, simple=lv.simple).build()
+            key = tuple(sorted(o.model_dump_json() for o in p.orders))
+            if key in seen:
+                continue
+            seen.add(key)
+            plans.append(p)
+        scores: dict[str, float] = {}
+        refined: list[str] = []
+        if lv.draws > 0 and (len(plans) > 1 or lv.refine):
+            ctxs = self.samples(sit, rng)
+            scores = {p.knobs.name: self.value(sit, p.orders, ctxs) for p in plans}
+            best = max(plans, key=lambda p: (scores[p.knobs.name], -knobs.index(p.knobs)))
+            if lv.refine:
+                best, gain, refined = self.refine(sit, best, scores[best.knobs.name], ctxs)
+                if refined:
+                    scores[best.knobs.name] = scores[best.knobs.name] + gain
+        else:
+            best = plans[0]
+        return Decision(best.orders, self.intent(sit, best, scores, refined), best.knobs.name, scores)
+
+    # ------------------------------------------------------------------ Monte Carlo
+    def samples(self, sit: Situation, rng: np.random.Generator) -> list[tuple]:
+        """The level's determinised samples: per draw of enemy positions, a batch of states,
+        the enemy's modelled orders and the dice of the look-ahead days (common to all plans)."""
+        lv = self.level
+        out = []
+        for _d in range(lv.draws):
+            pos = sample_positions(sit, rng)
+            batch = sample_batch(sit, rng, lv.reps, pos)
+            enemy_orders = self.enemy_model(sit, batch.replica(0), rng)
+            dice = [Dice(int(rng.integers(1 << 31))) for _ in range(lv.lookahead)]
+            out.append((batch, enemy_orders, dice))
+        return out
+
+    def value(self, sit: Situation, orders: list[Order], ctxs: list[tuple]) -> float:
+        """Mean score of a set of orders over the samples."""
+        lv = self.level
+        w = sit.world
+        deliv = sit.extra.get("delivery")
+        if deliv is None and lv.rollout == "light":
+            deliv = sit.extra["delivery"] = expected_delivery(sit)
+        total = 0.0
+        wt = self.weights.for_side(sit.side)
+        for batch, enemy_orders, dice in ctxs:
+            co = compile_orders(w, {sit.side: orders, sit.enemy: enemy_orders})
+            after = resolve(w, batch, co, dice[0], lv.rollout, deliv)
+            for d in dice[1:]:
+                if after.turn > w.scenario.turns:
+                    break
+                after = resolve(w, after, compile_orders(w, {0: [], 1: []}), d, lv.rollout, deliv)
+            total += float(score(sit, wt, batch, after).mean())
+        return total / max(len(ctxs), 1)
+
+    def evaluate(self, sit: Situation, plans: list[Plan], rng: np.random.Generator) -> dict[str, float]:
+        """Mean score of each plan over the level's determinised samples (common dice)."""
+        ctxs = self.samples(sit, rng)
+        return {p.knobs.name: self.value(sit, p.orders, ctxs) for p in plans}
+
+    def refine(self, sit: Situation, plan: Plan, base: float, ctxs: list[tuple]) -> tuple[Plan, float, list[str]]:
+        """Local search on the chosen plan's attacks: try calling off each of its attacks and
+        launching each near-miss attack it left out; keep every change that scores better on
+        the same samples, then check the changes together."""
+        w = sit.world
+        g = sit.grid
+        lv = self.level
+        v = sit.view
+        own_ground = {o.unit: o for o in plan.orders if o.kind in ("hold", "move", "assault", "infiltrate", "raid",
+                                                                    "dig_in", "rest", "jam")}
+        others = [o for o in plan.orders if o.unit not in own_ground or o.kind not in
+                  ("hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest", "jam")]
+
+        def stay(u: int) -> Order:
+            return Order(kind="dig_in" if v.entrench[u] < w.params.max_entrenchment else "rest", unit=w.unit_ids[u])
+
+        changes: list[tuple[str, dict[str, Order]]] = []
+        for t, grp, kind, _p, _ev in sorted(plan.assaults, key=lambda a: a[4])[: lv.refine]:
+            changes.append((f"call off the {kind} on {g.hex_id(t)}", {w.unit_ids[u]: stay(u) for u in grp}))
+        table = sit.extra.get(("attack_table", plan.knobs.focus, lv.simple), {})
+        taken = {t for t, *_ in plan.assaults}
+        busy = {w.unit_ids[u] for _t, grp, *_ in plan.assaults for u in grp}
+        near = []
+        for t, opts in table.items():
+            if t in taken:
+                continue
+            for ev, grp, kind, _o, _kd in opts:
+                if any(w.unit_ids[u] in busy for u in grp):
+                    continue
+                near.append((ev, t, grp, kind))
+        near.sort(key=lambda x: (-x[0], x[1]))
+        seen_t: set[int] = set()
+        for _ev, t, grp, kind in near:
+            if t in seen_t or len(changes) >= 2 * lv.refine:
+                continue
+            seen_t.add(t)
+            changes.append((f"add a {kind} on {g.hex_id(t)} with {', '.join(w.unit_ids[u] for u in grp)}",
+                            {w.unit_ids[u]: Order(kind=kind, unit=w.unit_ids[u], target=g.hex_id(t)) for u in grp}))
+
+        def orders_with(patch: dict[str, Order]) -> list[Order]:
+            gr = dict(own_ground)
+            gr.update(patch)
+            return list(gr.values()) + others
+
+        good = []
+        for text, patch in changes:
+            val = self.value(sit, orders_with(patch), ctxs)
+            if val > base + 0.05:
+                good.append((val - base, text, patch))
+        if not good:
+            return plan, 0.0, []
+        good.sort(key=lambda x: -x[0])
+        merged: dict[str, Order] = {}
+        texts = []
+        for _gain, text, patch in good:
+            if any(u in merged for u in patch):
+                continue
+            merged.update(patch)
+            texts.append(text)
+        val = self.value(sit, orders_with(merged), ctxs)
+        if val <= base + good[0][0] - 1e-9 and len(texts) > 1:
+            merged, texts, val = good[0][2], [good[0][1]], base + good[0][0]
+        new = Plan(knobs=plan.knobs, orders=orders_with(merged), notes=plan.notes, assaults=plan.assaults)
+        return new, val - base, texts
+
+    def enemy_model(self, sit: Situation, state: GameState, rng: np.random.Generator) -> list[Order]:
+        """The enemy's likely ground attacks on the sampled state (his drones fly patrol)."""
+        w = sit.world
+        est = enemy_eye(sit, state, rng)
+        ev = view(w, est, sit.enemy)
+        esit = situation(ev)
+        esit.extra["light"] = True       # no supply-corridor reckoning for the modelled enemy
+        pl = Planner(esit, Knobs(name="enemy", interdict=False, recon=False, reserves_move=True),
+                     self.weights, simple=True)
+        pl._guards()
+        pl._attacks()
+        pl._ground_rest()
+        return list(pl.ground.values())
+
+    # ------------------------------------------------------------------ intent
+    def intent(self, sit: Situation, plan: Plan, scores: dict[str, float], refined: list[str] | None = None) -> list[str]:
+        out = [f"{SIDE_NAMES[sit.side]} day {sit.turn} ({sit.weather_name()}), {self.level.name}: {aim(sit, plan)}"]
+        for key in ("ground", "fires", "logistics"):
+            lines = plan.notes.get(key, [])
+            if lines:
+                out.append(f"{key}: " + "; ".join(lines[:3]))
+        if scores:
+            ranked = sorted(scores.items(), key=lambda x: -x[1])
+            lv = self.level
+            n = lv.draws * lv.reps
+            out.append(f"plan '{plan.knobs.name}' chosen by Monte Carlo ({n} samples, {lv.lookahead} day"
+                       f"{'s' if lv.lookahead > 1 else ''} ahead): "
+                       + ", ".join(f"{k} {v:+.1f}" for k, v in ranked))
+        if refined:
+            out.append("refined on the same samples: " + "; ".join(refined[:3]))
+        return out
+
+
+# ---------------------------------------------------------------------- scoring
+
+def score(sit: Situation, wt: Weights, before: GameState, after: GameState) -> np.ndarray:
+    """(K,) value of each replication's outcome for the side, in VP-like units."""
+    w = sit.world
+    s, e = sit.side, sit.enemy
+    hv = sit.hex_value
+
+    def terr(c):
+        own = (c == s).astype(float)
+        foe = (c == e).astype(float)
+        return ((own - foe) * hv[None, :]).sum(axis=1) + 0.0 * (c == CONTESTED).sum(axis=1)
+
+    dvp = (after.vp[:, s] - before.vp[:, s]) - (after.vp[:, e] - before.vp[:, e])
+    dterr = terr(after.control) - terr(before.control)
+    side = w.u_side[None, :]
+    lost = before.strength - after.strength
+    own_lost = np.where(side == s, lost, 0.0).sum(axis=1)
+    foe_lost = np.where(side == e, lost, 0.0).sum(axis=1)
+    mat = wt.kill * foe_lost - wt.loss * own_lost
+    live = after.on_map & (side == s)
+    sup = -0.04 * np.where(live, np.maximum(30.0 - after.supply, 0.0), 0.0).sum(axis=1)
+    iso = -2.0 * (live & (after.isolated > 0)).sum(axis=1) + 1.0 * (after.on_map & (side == e) & (after.isolated > 0)).sum(axis=1)
+    coh = -0.02 * np.where(live, np.maximum(before.cohesion - after.cohesion, 0.0), 0.0).sum(axis=1)
+    threatened = sit.threat[np.maximum(before.hex, 0)] > 1.0
+    dig = 0.6 * np.where(live & threatened, np.maximum(after.entrench - before.entrench, 0), 0).sum(axis=1)
+    win = np.where(after.winner == s, WIN_VALUE, np.where(after.winner == e, -WIN_VALUE, 0.0))
+    return dvp + dterr + mat + sup + iso + coh + dig + win
+
+
+# ---------------------------------------------------------------------- aims and sectors
+
+def aim(sit: Situation, plan: Plan) -> str:
+    """One sentence of operational aim from the scenario's objectives and the day's plan."""
+    w = sit.world
+    g = sit.grid
+    parts = []
+    mine_sd = [c for c in sit.st.sd if c[0] == sit.side]
+    foe_sd = [c for c in sit.st.sd if c[0] == sit.enemy]
+    if mine_sd:
+        best = None
+        for _s, kind, hexes, _days, name in mine_sd:
+            if kind != "control_all":
+                continue
+            todo = hexes[sit.control[hexes] != sit.side]
+            if todo.size == 0:
+                continue
+            d = int(g.distance[np.ix_(todo, np.flatnonzero(sit.mine))].min()) if sit.mine.any() else 99
+            if best is None or (d, todo.size) < best[0]:
+                best = ((d, todo.size), name, todo)
+        if best is not None:
+            parts.append(f"{best[1].lower()} ({best[2].size} hexes to take, nearest {best[0][0]} from our line)")
+    if foe_sd:
+        threats = []
+        for _s, _kind, hexes, _days, name in foe_sd:
+            t = float(sit.threat[hexes].max())
+            threats.append((t, name, hexes))
+        threats.sort(key=lambda x: -x[0])
+        t, name, hexes = threats[0]
+        if sit.side == 0:
+            cost = sit.supply[hexes].min()
+            sup = f"supply path cost {cost:.0f}" if np.isfinite(cost) else "supply CUT"
+            parts.append(f"hold the city and keep its supply open ({sup}); deny '{name.lower()}'")
+    held = []
+    for ob in w.scenario.objectives:
+        if ob.kind != "hold":
+            continue
+        hexes = np.array([g.index(h) for h in ob.hexes])
+        frac = float((sit.control[hexes] == sit.side).mean())
+        held.append((frac, ob.name))
+    if held and sit.side == 0:
+        weak = [n for f, n in held if f < 1.0]
+        if weak:
+            parts.append(f"retake ground in {', '.join(weak[:3])}")
+    if held and sit.side == 1:
+        near = [n for f, n in held if 0 < f < 1.0] or [n for f, n in held if f == 0.0]
+        if near:
+            parts.append(f"press on {', '.join(near[:2])}")
+    for _hexes, _vp, thr, name in sit.st.roads:
+        if sit.side == 1:
+            parts.append(f"keep {name.split(',')[0]} under fire control (F>={thr:g})")
+    if plan.assaults and sit.side == 0:
+        parts.append("bleed the attacker with raids and counter-attacks")
+    return "; ".join(parts) if parts else "hold the line and bleed the attacker"
+
+
+def sectors(sit: Situation, k: int) -> np.ndarray:
+    """(n,) sector 0..k-1 of every hex: the front cut into k pieces (k-means on the border)."""
+    g = sit.grid
+    b = sit.border
+    if b.size < k:
+        return np.zeros(sit.n, np.int64)
+    xy = np.stack([g.col[b] + 0.5 * (g.row[b] & 1), g.row[b] * 0.866], axis=1).astype(float)
+    order = np.argsort(xy[:, 1] * 1000 + xy[:, 0], kind="stable")
+    cent = xy[order[np.linspace(0, b.size - 1, k).astype(int)]]
+    for _ in range(8):
+        lab = ((xy[:, None, :] - cent[None]) ** 2).sum(axis=2).argmin(axis=1)
+        for i in range(k):
+            if (lab == i).any():
+                cent[i] = xy[lab == i].mean(axis=0)
+    allxy = np.stack([g.col + 0.5 * (g.row & 1), g.row * 0.866], axis=1).astype(float)
+    return ((allxy[:, None, :] - cent[None]) ** 2).sum(axis=2).argmin(axis=1)
+
+
+COMMANDERS = {name: Commander(name) for name in LEVELS}

@@ -1,0 +1,44 @@
+"""The three levels of the computer commander and exactly what each one changes.
+
+Every level plays by the same rules: it is handed only its side's view (``view(state, side)``)
+and its orders pass the engine's ``validate`` like a human's. No level reads the true state,
+the enemy's orders or the dice of the real turn. The levels differ only in how much thinking
+they do with what they know:
+
+| setting | easy | normal | hard |
+|---|---|---|---|
+| candidate plans | 1 (balanced) | 3 (balanced, cautious, bold) | 8 (those 3 + strike-heavy, patrol-heavy, and a focus on each of 3 front sectors) |
+| hidden defenders in the odds | ignored: what is not seen is not there | expected from the prior | expected from the prior |
+| recon before strike, hunting drone teams | no | yes | yes |
+| Monte Carlo samples per plan | none | 8 (1 draw of enemy positions x 8 dice) | 24 (3 draws x 8) |
+| enemy model in the samples | - | his assaults by the simple planner, his drones on patrol | same |
+| look-ahead | - | 1 day | 2 days (the second day both sides hold) |
+
+A *draw* places the unseen enemy units on ground the enemy holds, thickest near the front;
+seen units stay where they were seen, strength drawn inside their band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    candidates: tuple[str, ...]
+    sector_variants: int = 0        # extra plans, each weighting one sector of the front
+    draws: int = 0                  # enemy-position draws for Monte Carlo (0: no Monte Carlo)
+    reps: int = 8                   # replications (dice, enemy strengths) per draw
+    lookahead: int = 1              # days resolved before scoring
+    simple: bool = False            # the easy planner: no hidden-defender odds, no recon/hunt
+    rollout: str = "light"          # look-ahead with the engine's phases: "light" logistics or "full"
+    refine: int = 0                 # local search: attacks of the chosen plan tried off, near misses tried on
+
+
+LEVELS: dict[str, Level] = {
+    "easy": Level("easy", ("balanced",), simple=True),
+    "normal": Level("normal", ("balanced", "cautious", "bold"), draws=1, reps=8, lookahead=1),
+    "hard": Level("hard", ("balanced", "cautious", "bold", "strike", "patrol"), sector_variants=3,
+                  draws=2, reps=8, lookahead=2, refine=5),
+}

@@ -1,0 +1,476 @@
+"""Reading one side's view into what a commander plans with: aims, values, threats.
+
+Everything here is computed from a :class:`~pokrovsk_tui.rules.view.SideView` and the public
+scenario data (map, roads, objectives, sudden-death conditions, supply sources, unit types and
+the reinforcement schedule). Enemy unit positions come only from the view's contacts; the
+enemy units the side has not seen are a *prior*: so much strength, spread over the ground the
+enemy holds, thickest near the front. Nothing reads the true state.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
+from pokrovsk_tui.rules.view import SideView
+from pokrovsk_tui.rules.world import CONTESTED, ROLES, World
+
+SIDE_NAMES = ("UA", "RU")
+# how the commander prices ground (VP-like units), by side (UA, RU)
+GROUND = {
+    "base": (0.4, 0.15),        # any hex
+    "shaping": (0.15, 0.15),    # share of a nearby objective's value (falls off over ~2.5 hexes)
+    "own_lines": (0.3, 0.3),   # per own unit supplied through the hex (up to 6)
+    "their_lines": (0.2, 0.05),  # per enemy key point supplied through the hex (up to 6)
+}
+R_INF, R_ASLT, R_DRONE, R_UGV, R_EW, R_ART, R_HQ = range(7)
+URBAN = TERRAINS.index("urban")
+COVER = np.array([1.0, 1.5, 1.4, 1.6, 1.4, 0.0])      # where hidden troops tend to sit, by terrain
+
+
+# ----------------------------------------------------------------- per-world static data
+
+@dataclass(eq=False)
+class Static:
+    """Public facts of a scenario, computed once per world."""
+
+    world: World
+    hold_rate: np.ndarray                   # (n,) VP a day each hex of a 'hold' objective gives
+    roads: list[tuple[np.ndarray, float, float, str]]   # road objectives: hexes, vp, threshold, name
+    sd: list[tuple[int, str, np.ndarray, int, str]]     # sudden death: side, kind, hexes, days, name
+    label_of: dict[int, str]
+    src: tuple[np.ndarray, np.ndarray]      # supply source hexes by side
+    edges: tuple[np.ndarray, np.ndarray]
+    obj_hex: np.ndarray                     # (n,) bool: any objective or sudden-death hex
+
+    @cached_property
+    def neighbours(self) -> np.ndarray:
+        return self.world.grid.neighbours
+
+    @cached_property
+    def falloff(self) -> np.ndarray:
+        """(n, n) patrol field shape: 1 within the flat radius, then exp(-(d - r) / L)."""
+        p = self.world.params
+        d = self.world.grid.distance.astype(np.float32)
+        return np.where(d <= p.patrol_flat_radius, 1.0,
+                        np.exp(-(d - p.patrol_flat_radius) / p.patrol_decay_length)).astype(np.float32)
+
+    def label(self, h: int) -> str:
+        hid = self.world.grid.hex_id(int(h))
+        name = self.label_of.get(int(h))
+        return f"{hid} ({name})" if name else hid
+
+
+_STATIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def static(world: World) -> Static:
+    st = _STATIC.get(world)
+    if st is None:
+        st = _build_static(world)
+        _STATIC[world] = st
+    return st
+
+
+def _build_static(world: World) -> Static:
+    g = world.grid
+    n = g.n
+    scn = world.scenario
+    hold_rate = np.zeros(n)
+    roads = []
+    labels: dict[int, str] = {}
+    for ob, hexes in zip(scn.objectives, world.objective_hexes, strict=True):
+        if ob.kind == "hold":
+            hold_rate[hexes] += ob.vp / len(hexes)
+            for h in hexes:
+                labels.setdefault(int(h), ob.name)
+        else:
+            roads.append((hexes, float(ob.vp), float(ob.fire_control_threshold), ob.name))
+    for h, name in world.hex_names.items():
+        labels[int(h)] = name
+    for h, name in world.road_names.items():
+        labels.setdefault(int(h), name)
+    sd = []
+    obj = hold_rate > 0
+    for cond, hexes in zip(scn.victory.sudden_death, world.sudden_death_hexes, strict=True):
+        sd.append((0 if cond.side == "ua" else 1, cond.kind, hexes, int(cond.days), cond.name))
+        obj[hexes] = True
+    for hexes, *_ in roads:
+        obj[hexes] = True
+    src = (world.src_hex[world.src_side == 0], world.src_hex[world.src_side == 1])
+    return Static(world=world, hold_rate=hold_rate, roads=roads, sd=sd, label_of=labels, src=src,
+                  edges=g.edges, obj_hex=obj)
+
+
+# ----------------------------------------------------------------- the situation
+
+@dataclass(eq=False)
+class Situation:
+    """One side's picture of the day, as arrays over hexes and its own unit slots."""
+
+    view: SideView
+    st: Static
+    side: int
+    enemy: int
+    turn: int
+    days_left: int              # days still to be played, today included
+    weather: int                # today's weather if the scenario scripts it, else yesterday's
+    visibility: float
+    own: np.ndarray             # own unit slots on the map
+    # enemy contacts: unit slot, hex, estimated strength, role, age in days (0 = seen today)
+    c_unit: np.ndarray
+    c_hex: np.ndarray
+    c_str: np.ndarray
+    c_role: np.ndarray
+    c_age: np.ndarray
+    extra: dict = field(default_factory=dict)
+
+    # ---- basics
+    @property
+    def world(self) -> World:
+        return self.view.world
+
+    @property
+    def grid(self):
+        return self.view.world.grid
+
+    @property
+    def n(self) -> int:
+        return self.view.world.grid.n
+
+    @property
+    def control(self) -> np.ndarray:
+        return self.view.control
+
+    def role(self, u) -> np.ndarray:
+        return self.world.u_role[u]
+
+    def label(self, h: int) -> str:
+        return self.st.label(h)
+
+    @cached_property
+    def mine(self) -> np.ndarray:
+        return self.control == self.side
+
+    @cached_property
+    def not_mine(self) -> np.ndarray:
+        return (self.control != self.side) & self.world.passable
+
+    # ---- own units
+    @cached_property
+    def own_str_hex(self) -> np.ndarray:
+        v = self.view
+        return np.bincount(v.hex[self.own], weights=v.strength[self.own], minlength=self.n)
+
+    @cached_property
+    def own_combat(self) -> np.ndarray:
+        r = self.world.u_role[self.own]
+        return self.own[(r == R_INF) | (r == R_ASLT)]
+
+    @cached_property
+    def own_combat_hex(self) -> np.ndarray:
+        """(n,) own infantry / assault strength on each hex."""
+        u = self.own_combat
+        return np.bincount(self.view.hex[u], weights=self.view.strength[u], minlength=self.n)
+
+    # ---- enemy, as known
+    @cached_property
+    def enemy_known(self) -> np.ndarray:
+        """(n,) strength of enemy combat units the side knows of (recent sightings fade)."""
+        combat = (self.c_role == R_INF) | (self.c_role == R_ASLT)
+        w = np.where(self.c_age == 0, 1.0, 0.6 ** self.c_age) * combat
+        return np.bincount(self.c_hex, weights=self.c_str * w, minlength=self.n)
+
+    @cached_property
+    def enemy_seen_now(self) -> np.ndarray:
+        """(n,) bool: an enemy unit was detected on the hex yesterday."""
+        out = np.zeros(self.n, bool)
+        out[self.c_hex[self.c_age == 0]] = True
+        return out
+
+    @cached_property
+    def enemy_any_known(self) -> np.ndarray:
+        """(n,) strength of every enemy unit seen today, any role."""
+        now = self.c_age == 0
+        return np.bincount(self.c_hex[now], weights=self.c_str[now], minlength=self.n)
+
+    # ---- geometry of the front
+    @cached_property
+    def border(self) -> np.ndarray:
+        """Hexes not ours that touch our ground: where the enemy (or the grey zone) begins."""
+        nb = self.st.neighbours
+        ok = nb >= 0
+        touch = (self.mine[np.maximum(nb, 0)] & ok).any(axis=1)
+        return np.flatnonzero(self.not_mine & touch)
+
+    @cached_property
+    def own_edge(self) -> np.ndarray:
+        """Our hexes that touch ground not ours."""
+        nb = self.st.neighbours
+        ok = nb >= 0
+        touch = (self.not_mine[np.maximum(nb, 0)] & ok).any(axis=1)
+        return np.flatnonzero(self.mine & touch)
+
+    @cached_property
+    def d_front(self) -> np.ndarray:
+        """(n,) hexes from our hex to the nearest ground not ours (0 there)."""
+        b = self.border
+        if b.size == 0:
+            return np.full(self.n, 99, np.int64)
+        d = self.grid.distance[:, b].min(axis=1).astype(np.int64)
+        return np.where(self.mine, d, 0)
+
+    @cached_property
+    def d_own(self) -> np.ndarray:
+        """(n,) hexes from a hex not ours to our nearest ground (0 on ours)."""
+        e = self.own_edge
+        if e.size == 0:
+            return np.full(self.n, 99, np.int64)
+        d = self.grid.distance[:, e].min(axis=1).astype(np.int64)
+        return np.where(self.mine, 0, d)
+
+    # ---- the unseen enemy
+    @cached_property
+    def hidden(self) -> dict:
+        """The enemy units not seen lately: slots, and a (n,) prior weight of where they are."""
+        w = self.world
+        arrived = (w.u_side == self.enemy) & (w.u_arrival <= self.turn - 1)
+        seen = np.zeros(w.n_units, bool)
+        seen[self.c_unit] = True
+        slots = np.flatnonzero(arrived & ~seen)
+        ground = self.not_mine & w.passable
+        base = np.where(ground, COVER[w.terrain], 0.0)
+        near = base * np.exp(-np.maximum(self.d_own - 1, 0) / 0.8) * np.where(self.st.obj_hex, 3.0, 1.0)
+        near[self.own_str_hex > 0] *= 0.3          # a hex we stand on hides fewer (contested only)
+        deep = base * np.exp(-np.abs(self.d_own - 5) / 3.0)
+        return {"slots": slots, "near": near / max(near.sum(), 1e-9), "deep": deep / max(deep.sum(), 1e-9)}
+
+    @cached_property
+    def attrition(self) -> float:
+        """Share of its strength an enemy unit not seen lately is assumed to keep."""
+        return float(max(0.55, 0.92 - 0.012 * self.turn))
+
+    @cached_property
+    def enemy_hidden(self) -> np.ndarray:
+        """(n,) expected strength of unseen enemy combat units on each hex."""
+        w = self.world
+        s = self.hidden["slots"]
+        r = w.u_role[s]
+        tot = float(w.u_full[s][(r == R_INF) | (r == R_ASLT)].sum()) * self.attrition
+        return self.hidden["near"] * tot
+
+    @cached_property
+    def enemy_est(self) -> np.ndarray:
+        """(n,) expected enemy combat strength per hex: what is seen plus the prior."""
+        return self.enemy_known + self.enemy_hidden
+
+    @cached_property
+    def p_hidden_defender(self) -> np.ndarray:
+        """(n,) chance an unseen enemy combat unit stands on the hex."""
+        w = self.world
+        s = self.hidden["slots"]
+        r = w.u_role[s]
+        cnt = float(((r == R_INF) | (r == R_ASLT)).sum()) * self.attrition
+        return 1.0 - np.exp(-self.hidden["near"] * cnt)
+
+    @cached_property
+    def threat(self) -> np.ndarray:
+        """(n,) enemy combat strength that could assault each hex tomorrow (on or next to it)."""
+        nb = self.st.neighbours
+        e = self.enemy_est
+        ok = nb >= 0
+        return e + (e[np.maximum(nb, 0)] * ok).sum(axis=1)
+
+    # ---- drones and supply
+    @cached_property
+    def fc_est(self) -> np.ndarray:
+        """(n,) estimated enemy fire control (the drone kill zone) over each hex: the patrol
+        field of the enemy drone units seen lately where they were seen, and of the others
+        spread over the ground behind his front (half of their sorties assumed on patrol)."""
+        w = self.world
+        p = w.params
+        es = np.flatnonzero((w.u_side == self.enemy) & w.role_is("drone") & (w.u_arrival <= self.turn - 1))
+        if es.size == 0:
+            return np.zeros(self.n)
+        fall = self.st.falloff
+        seen = {int(u): int(h) for u, h, a in zip(self.c_unit, self.c_hex, self.c_age, strict=True) if a <= 2}
+        per = p.patrol_coeff * self.visibility * 0.5
+        field = np.zeros(self.n)
+        unseen = 0.0
+        for u in es:
+            rng = int(w.t_range[w.u_type[u]])
+            wgt = per * float(w.t_sorties[w.u_type[u]])
+            if int(u) in seen:
+                h = seen[int(u)]
+                field += wgt * fall[h] * (self.grid.distance[h] <= rng)
+            else:
+                unseen += wgt
+        if unseen > 0:
+            field += unseen * (self.hidden["deep"] @ fall)
+        return field
+
+    def move_loss(self, u: int) -> np.ndarray:
+        """(n,) share of the unit's strength lost entering each hex under the estimated kill zone."""
+        w = self.world
+        p = w.params
+        sig = float(w.t_signature[w.u_type[u]]) * p.moving_signature
+        return 1.0 - np.exp(-p.killzone_coeff * self.fc_est * sig)
+
+    def supply_cost(self, extra_blocked: np.ndarray | None = None) -> np.ndarray:
+        """(n,) our supply path cost from our sources over our own and contested ground."""
+        w = self.world
+        p = w.params
+        ok = w.passable & ((self.control == self.side) | (self.control == CONTESTED))
+        if extra_blocked is not None:
+            ok = ok & ~extra_blocked
+        cost = np.where(ok, w.move_cost * (1.0 + p.fire_control_cost * self.fc_est), np.inf)
+        src, dst = self.st.edges
+        wts = cost[dst]
+        keep = np.isfinite(wts) & np.isfinite(cost[src])
+        graph = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(self.n, self.n))
+        srcs = self.st.src[self.side]
+        srcs = srcs[np.isfinite(cost[srcs])]
+        if srcs.size == 0:
+            return np.full(self.n, np.inf)
+        return np.atleast_2d(dijkstra(graph, directed=True, indices=srcs)).min(axis=0)
+
+    @cached_property
+    def supply(self) -> np.ndarray:
+        return self.supply_cost()
+
+    def corridor(self, who: int, consumers: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """(n,) how much of ``who``'s supply (weighted consumers) would run through each hex on
+        the paths it wants: the cheapest from its sources, its own and contested ground at
+        the MP cost, ground the other side holds at three times that (it can be walked back
+        into), hexes with the other side's units seen on them nearly closed."""
+        w = self.world
+        p = w.params
+        other = 1 - who
+        fc = self.fc_est if who == self.side else self.view.fire_control
+        cost = w.move_cost * (1.0 + p.fire_control_cost * fc)
+        cost = np.where(self.control == other, cost * 3.0 + 1.0, cost)
+        blocked = (self.enemy_any_known > 0) if who == self.side else (self.own_str_hex > 0)
+        cost = np.where(blocked & (self.control == other), cost + 20.0, cost)
+        cost = np.where(w.passable, cost, np.inf)
+        src, dst = self.st.edges
+        wts = cost[dst]
+        keep = np.isfinite(wts) & np.isfinite(cost[src])
+        graph = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(self.n, self.n))
+        srcs = self.st.src[who]
+        out = np.zeros(self.n)
+        if srcs.size == 0 or consumers.size == 0:
+            return out
+        dist, pred, _ = dijkstra(graph, directed=True, indices=srcs, min_only=True, return_predecessors=True)
+        for h, wt in zip(consumers, weights, strict=True):
+            h = int(h)
+            if not np.isfinite(dist[h]):
+                continue
+            for _ in range(self.n):
+                out[h] += wt
+                h = int(pred[h])
+                if h < 0:
+                    break
+        return out
+
+    @cached_property
+    def corridors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(own, enemy) supply corridors: to our units and to what a 'cut supply' sudden death
+        asks us to keep fed; the enemy's to the ground he must keep fed (his objectives, his
+        'cut supply' hexes, the units we see)."""
+        if self.extra.get("light"):
+            return np.zeros(self.n), np.zeros(self.n)
+        w = self.world
+        own_h = list(self.view.hex[self.own])
+        own_w = list(np.where(np.isin(w.u_role[self.own], (R_INF, R_ASLT)), 1.0, 0.5))
+        keys: list[int] = []
+        for s, kind, hexes, _d, _n in self.st.sd:
+            if kind == "cut_supply":
+                if s == self.enemy:      # we must keep these fed
+                    own_h += [int(h) for h in hexes]
+                    own_w += [6.0 / len(hexes)] * len(hexes)
+                else:
+                    keys += [int(h) for h in hexes]
+        mine = self.corridor(self.side, np.asarray(own_h, np.int64), np.asarray(own_w))
+        keys += [h for h in np.flatnonzero(self.st.hold_rate > 0) if self.control[h] == self.enemy]
+        keys += [int(h) for h in self.c_hex[self.c_age == 0]]
+        keys = np.array(sorted(set(int(h) for h in keys)), np.int64)
+        theirs = self.corridor(self.enemy, keys, np.ones(keys.size))
+        return mine, theirs
+
+    # ---- values
+    @cached_property
+    def talks_left(self) -> int:
+        t = self.world.scenario.victory.talks_turn
+        return 1 if t is not None and t >= self.turn else 0
+
+    @cached_property
+    def horizon(self) -> float:
+        """Days a change of control is counted for (the rest of the game, at most a week)."""
+        return float(min(self.days_left + self.talks_left, 7))
+
+    @cached_property
+    def sd_hexes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(n,) value of each hex to the side that wins by holding it (UA, RU)."""
+        out = (np.zeros(self.n), np.zeros(self.n))
+        for s, kind, hexes, _days, _name in self.st.sd:
+            if kind == "control_all":
+                out[s][hexes] += 40.0 / len(hexes)
+            else:
+                out[s][hexes] += 10.0 / len(hexes)
+        return out
+
+    @cached_property
+    def hex_value(self) -> np.ndarray:
+        """(n,) what holding each hex is worth to us in VP-like units, for planning."""
+        st = self.st
+        v = st.hold_rate * self.horizon
+        for hexes, vp, _thr, _name in st.roads:
+            v[hexes] += vp * self.horizon / len(hexes) * 0.5
+        v = v + self.sd_hexes[self.enemy] + self.sd_hexes[self.side] * 0.5
+        # a little for ground near what matters, so attackers lean on the objectives
+        imp = np.flatnonzero(v > 0)
+        if imp.size:
+            d = self.grid.distance[:, imp].astype(float)
+            shaping = (v[imp][None, :] * np.exp(-d / 2.5)).max(axis=1) * GROUND["shaping"][self.side]
+        else:
+            shaping = np.zeros(self.n)
+        mine, theirs = self.corridors
+        lines = (GROUND["own_lines"][self.side] * np.minimum(mine, 6.0)
+                 + GROUND["their_lines"][self.side] * np.minimum(theirs, 6.0))
+        return v + shaping + lines + GROUND["base"][self.side]
+
+    def weather_name(self) -> str:
+        return WEATHERS[self.weather]
+
+
+def situation(view: SideView) -> Situation:
+    w = view.world
+    st = static(w)
+    side = view.side
+    turn = view.turn
+    t = turn - 1
+    scripted = int(w.weather_script[t]) if 0 <= t < len(w.weather_script) else -1
+    weather = scripted if scripted >= 0 else (view.weather if view.weather >= 0 else w.weather_initial)
+    vis = w.params.weather[WEATHERS[weather]].visibility
+    cs = view.contacts
+    idx = w.unit_index
+    c_unit = np.array([idx[c.unit] for c in cs], np.int64)
+    c_hex = np.array([c.hex for c in cs], np.int64)
+    full = w.u_full[c_unit] if cs else np.zeros(0)
+    c_str = np.minimum(np.array([(c.band[0] + c.band[1]) / 2.0 for c in cs]), full) if cs else np.zeros(0)
+    c_role = w.u_role[c_unit] if cs else np.zeros(0, np.int64)
+    last = turn - 1
+    c_age = np.array([0 if c.current else max(1, last - c.seen_turn) for c in cs], np.int64)
+    return Situation(view=view, st=st, side=side, enemy=1 - side, turn=turn,
+                     days_left=max(w.scenario.turns - turn + 1, 1), weather=weather, visibility=vis,
+                     own=view.own_units, c_unit=c_unit, c_hex=c_hex, c_str=c_str, c_role=c_role, c_age=c_age)
+
+
+def role_name(world: World, u: int) -> str:
+    return ROLES[world.u_role[u]]

@@ -1,0 +1,332 @@
+"""Headless tournaments: many games between two policies, in parallel processes, with
+statistics (95% intervals), a CSV of one row per game and the calibration figures.
+
+Game *i* of a run uses seed S + i and nothing else random, so a game's result is the same in
+whatever process it is played: the output does not depend on ``jobs``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pokrovsk_tui.rules.params import WEATHERS
+from pokrovsk_tui.rules.world import CAUSES, World, build_world
+from pokrovsk_tui.sim import SIDE_KEYS, get_policy, play_game
+
+CLEAR = ("frost",)              # weather of the "clear" days in the calibration
+BAD = ("snow", "thaw")          # frost/snow spells: the days assaults stall
+
+# the calibration bands of the design rules (main scenario, normal vs normal)
+BANDS = {
+    "drone_share": (0.60, 0.80, "share of all casualties caused by drones (FPV, bomber, kill zone)"),
+    "glide_bomb_artillery_share": (0.15, 0.30, "glide bombs + artillery share of all casualties"),
+    "ru_net_gain": (8.0, 40.0, "RU net gain over the game (hexes)"),
+    "casualty_ratio": (1.5, 5.0, "RU:UA casualty ratio"),
+    "bad_weather_advance": (0.0, 0.70, "RU advance per snow/thaw day / per clear (frost) day"),
+}
+
+
+@dataclass
+class Outcome:
+    """One game: the ``sim.game_result`` dict plus what the calibration needs."""
+
+    result: dict
+    ru_start: int
+    gain_by_weather: dict[str, float] = field(default_factory=dict)   # RU net hexes gained per weather
+    days_by_weather: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ru_gain(self) -> int:
+        return int(self.result["hexes"]["ru"] - self.ru_start)
+
+
+# ----------------------------------------------------------------------------- playing
+
+_WORLD: dict[str, World] = {}
+
+
+def _world(ref: str) -> World:
+    if ref not in _WORLD:
+        from pokrovsk_tui.store.scenarios import load_scenario
+
+        _WORLD[ref] = build_world(load_scenario(ref))
+    return _WORLD[ref]
+
+
+def play_one(world: World, ua: str, ru: str, seed: int, turns: int | None = None) -> Outcome:
+    t0 = time.perf_counter()
+    ru0 = int((world.initial_control == 1).sum())
+    gains: dict[str, float] = {}
+    days: dict[str, int] = {}
+    last = [ru0]
+
+    def on_turn(tr) -> None:
+        now = int((tr.state.control == 1).sum())
+        wname = WEATHERS[int(tr.state.weather)]
+        gains[wname] = gains.get(wname, 0.0) + (now - last[0])
+        days[wname] = days.get(wname, 0) + 1
+        last[0] = now
+
+    rec = play_game(world, (get_policy(ua), get_policy(ru)), seed=seed, max_turns=turns, on_turn=on_turn)
+    return Outcome(rec.result(), ru0, gains, days, time.perf_counter() - t0)
+
+
+def _job(args) -> tuple[int, Outcome]:
+    ref, ua, ru, seed, turns, i = args
+    return i, play_one(_world(ref), ua, ru, seed, turns)
+
+
+def run(ref: str, ua: str, ru: str, games: int, seed: int = 1, turns: int | None = None, jobs: int = 1,
+        progress: Callable[[int, int], None] | None = None, world: World | None = None) -> list[Outcome]:
+    """Play ``games`` games (seeds seed..seed+games-1), in ``jobs`` processes; results in seed order."""
+    tasks = [(ref, ua, ru, seed + i, turns, i) for i in range(games)]
+    out: list[Outcome | None] = [None] * games
+    done = 0
+    if world is not None:
+        _WORLD[ref] = world          # the forked workers inherit it
+    if jobs <= 1 or games <= 1:
+        for t in tasks:
+            i, o = _job(t)
+            out[i] = o
+            done += 1
+            if progress:
+                progress(done, games)
+    else:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+            futs = [ex.submit(_job, t) for t in tasks]
+            for f in as_completed(futs):
+                i, o = f.result()
+                out[i] = o
+                done += 1
+                if progress:
+                    progress(done, games)
+    return [o for o in out if o is not None]
+
+
+class Progress:
+    """A progress bar on stderr: redrawn in place on a terminal; on a pipe, a line every ~10%
+    once the run has lasted a few seconds (short runs stay silent)."""
+
+    def __init__(self, label: str, stream=None, min_seconds: float = 5.0):
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.t0 = time.perf_counter()
+        self.min_seconds = min_seconds
+        self.last_step = -1
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        el = time.perf_counter() - self.t0
+        eta = el / done * (total - done) if done else 0.0
+        if self.tty:
+            width = 30
+            fill = int(width * done / total)
+            self.stream.write(f"\r{self.label} [{'#' * fill}{'.' * (width - fill)}] {done}/{total} "
+                              f"{el:5.0f}s, ~{eta:4.0f}s left ")
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+            self.drawn = True
+            return
+        step = done * 10 // total
+        if el >= self.min_seconds and step != self.last_step:
+            self.last_step = step
+            self.stream.write(f"{self.label}: {done}/{total} games, {el:.0f}s, ~{eta:.0f}s left\n")
+            self.stream.flush()
+
+
+# ----------------------------------------------------------------------------- statistics
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of a proportion k/n."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    den = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / den
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, c - h), min(1.0, c + h)
+
+
+def mean_ci(x, z: float = 1.96) -> tuple[float, float, float]:
+    """Mean and its normal-approximation 95% interval."""
+    a = np.asarray(x, float)
+    if a.size == 0:
+        return 0.0, 0.0, 0.0
+    m = float(a.mean())
+    if a.size < 2:
+        return m, m, m
+    h = z * float(a.std(ddof=1)) / math.sqrt(a.size)
+    return m, m - h, m + h
+
+
+def bootstrap_ci(x, stat=np.median, reps: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    a = np.asarray(x, float)
+    if a.size == 0:
+        return 0.0, 0.0, 0.0
+    rng = np.random.Generator(np.random.PCG64(seed))
+    boots = stat(a[rng.integers(0, a.size, (reps, a.size))], axis=1)
+    return float(stat(a)), float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))
+
+
+def binom_sf(k: int, n: int, p: float = 0.5) -> float:
+    """P(X >= k) for X ~ Binomial(n, p): a one-sided sign test."""
+    return float(sum(math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k, n + 1)))
+
+
+def stats(outcomes: list[Outcome]) -> dict:
+    """Win rates (Wilson), VP margin, casualties by cause and hexes taken (95% intervals)."""
+    n = len(outcomes)
+    res = [o.result for o in outcomes]
+    wins = {k: sum(r["winner"] == k for r in res) for k in ("ua", "ru", "draw")}
+    out: dict = {"games": n, "wins": {}, "margin": None, "casualties": {}, "ru_net_gain": None}
+    for k, c in wins.items():
+        lo, hi = wilson(c, n)
+        out["wins"][k] = {"n": c, "rate": c / n if n else 0.0, "ci": [lo, hi]}
+    out["margin"] = _ci3(mean_ci([r["vp"]["ua"] - r["vp"]["ru"] for r in res]))
+    for s in SIDE_KEYS:
+        out["casualties"][s] = {c: _ci3(mean_ci([r["casualties"][s][c] for r in res])) for c in CAUSES}
+        out["casualties"][s]["total"] = _ci3(mean_ci([sum(r["casualties"][s].values()) for r in res]))
+    out["ru_net_gain"] = _ci3(mean_ci([o.ru_gain for o in outcomes]))
+    return out
+
+
+def _ci3(t: tuple[float, float, float]) -> dict:
+    return {"mean": round(t[0], 3), "ci": [round(t[1], 3), round(t[2], 3)]}
+
+
+def calibration(outcomes: list[Outcome]) -> dict:
+    """The calibration figures of the design rules: per-game values, their medians (with a
+    bootstrap 95% interval) and whether the median is inside its band."""
+    per: dict[str, list[float]] = {k: [] for k in BANDS}
+    g_clear = d_clear = g_bad = d_bad = 0.0
+    for o in outcomes:
+        cas = o.result["casualties"]
+        tot = sum(sum(cas[s].values()) for s in SIDE_KEYS) or 1e-9
+        drone = sum(cas[s]["drone"] for s in SIDE_KEYS)
+        gba = sum(cas[s]["glide_bomb"] + cas[s]["artillery"] for s in SIDE_KEYS)
+        per["drone_share"].append(drone / tot)
+        per["glide_bomb_artillery_share"].append(gba / tot)
+        per["ru_net_gain"].append(float(o.ru_gain))
+        ua = sum(cas["ua"].values())
+        per["casualty_ratio"].append(sum(cas["ru"].values()) / max(ua, 1e-9))
+        gc = sum(o.gain_by_weather.get(w, 0.0) for w in CLEAR)
+        dc = sum(o.days_by_weather.get(w, 0) for w in CLEAR)
+        gb = sum(o.gain_by_weather.get(w, 0.0) for w in BAD)
+        db = sum(o.days_by_weather.get(w, 0) for w in BAD)
+        g_clear += gc
+        d_clear += dc
+        g_bad += gb
+        d_bad += db
+        if dc and db:
+            per["bad_weather_advance"].append((gb / db) / (gc / dc) if gc > 0 else float("nan"))
+    out = {}
+    for k, (lo, hi, what) in BANDS.items():
+        vals = [v for v in per[k] if np.isfinite(v)]
+        if k == "bad_weather_advance":
+            # pooled over all games: (RU gain per bad day) / (RU gain per clear day)
+            rate_c = g_clear / d_clear if d_clear else float("nan")
+            rate_b = g_bad / d_bad if d_bad else float("nan")
+            med = rate_b / rate_c if rate_c and rate_c > 0 else float("nan")
+            ci = _pooled_ratio_ci(outcomes)
+            out[k] = {"what": what, "band": [lo, hi], "value": _r(med), "ci": [_r(ci[0]), _r(ci[1])],
+                      "per_clear_day": _r(rate_c), "per_bad_day": _r(rate_b), "games": len(outcomes),
+                      "inside": bool(np.isfinite(med) and lo <= med <= hi)}
+            continue
+        m, a, b = bootstrap_ci(vals) if vals else (float("nan"),) * 3
+        out[k] = {"what": what, "band": [lo, hi], "value": _r(m), "ci": [_r(a), _r(b)], "games": len(vals),
+                  "inside": bool(np.isfinite(m) and lo <= m <= hi)}
+    return out
+
+
+def _pooled_ratio_ci(outcomes: list[Outcome], reps: int = 2000) -> tuple[float, float]:
+    if not outcomes:
+        return float("nan"), float("nan")
+    arr = np.array([[sum(o.gain_by_weather.get(w, 0.0) for w in CLEAR), sum(o.days_by_weather.get(w, 0) for w in CLEAR),
+                     sum(o.gain_by_weather.get(w, 0.0) for w in BAD), sum(o.days_by_weather.get(w, 0) for w in BAD)]
+                    for o in outcomes], float)
+    rng = np.random.Generator(np.random.PCG64(1))
+    idx = rng.integers(0, len(outcomes), (reps, len(outcomes)))
+    s = arr[idx].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = (s[:, 2] / s[:, 3]) / (s[:, 0] / s[:, 1])
+    r = r[np.isfinite(r)]
+    if r.size == 0:
+        return float("nan"), float("nan")
+    return float(np.percentile(r, 2.5)), float(np.percentile(r, 97.5))
+
+
+def _r(x: float) -> float | None:
+    return round(float(x), 4) if x is not None and np.isfinite(x) else None
+
+
+# ----------------------------------------------------------------------------- output
+
+CSV_FIELDS = (["seed", "ua_policy", "ru_policy", "winner", "turns", "vp_ua", "vp_ru", "vp_margin"]
+              + [f"cas_{s}_{c}" for s in SIDE_KEYS for c in CAUSES]
+              + ["cas_ua_total", "cas_ru_total", "hexes_ua", "hexes_ru", "hexes_contested", "ru_net_gain",
+                 "ru_gain_clear_days", "clear_days", "ru_gain_bad_days", "bad_days"])
+
+
+def write_csv(path: str, outcomes: list[Outcome], ua: str, ru: str) -> None:
+    """One row per game; written to a temporary file beside ``path`` and moved into place."""
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", newline="") as f:
+        wr = csv.writer(f)
+        wr.writerow(CSV_FIELDS)
+        for o in outcomes:
+            r = o.result
+            row = [r["seed"], ua, ru, r["winner"], r["turns"], r["vp"]["ua"], r["vp"]["ru"],
+                   round(r["vp"]["ua"] - r["vp"]["ru"], 2)]
+            row += [r["casualties"][s][c] for s in SIDE_KEYS for c in CAUSES]
+            row += [round(sum(r["casualties"][s].values()), 2) for s in SIDE_KEYS]
+            row += [r["hexes"]["ua"], r["hexes"]["ru"], r["hexes"]["contested"], o.ru_gain]
+            row += [sum(o.gain_by_weather.get(w, 0.0) for w in CLEAR), sum(o.days_by_weather.get(w, 0) for w in CLEAR),
+                    sum(o.gain_by_weather.get(w, 0.0) for w in BAD), sum(o.days_by_weather.get(w, 0) for w in BAD)]
+            wr.writerow(row)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def format_stats(st: dict) -> list[str]:
+    n = st["games"]
+    lines = [f"{'figure':<28} {'mean':>9}   95% interval", "-" * 58]
+    for k, label in (("ua", "UA wins"), ("ru", "RU wins"), ("draw", "draws")):
+        w = st["wins"][k]
+        lines.append(f"{label:<28} {w['rate']:>8.0%}   [{w['ci'][0]:.0%}, {w['ci'][1]:.0%}]  ({w['n']} of {n})")
+    m = st["margin"]
+    lines.append(f"{'VP margin UA - RU':<28} {m['mean']:>9.1f}   [{m['ci'][0]:.1f}, {m['ci'][1]:.1f}]")
+    g = st["ru_net_gain"]
+    lines.append(f"{'RU net hexes taken':<28} {g['mean']:>9.1f}   [{g['ci'][0]:.1f}, {g['ci'][1]:.1f}]")
+    for s in SIDE_KEYS:
+        for c in (*CAUSES, "total"):
+            x = st["casualties"][s][c]
+            lines.append(f"{f'{s.upper()} casualties, {c}':<28} {x['mean']:>9.1f}   [{x['ci'][0]:.1f}, {x['ci'][1]:.1f}]")
+    return lines
+
+
+def format_calibration(cal: dict) -> list[str]:
+    lines = [f"{'calibration figure':<44} {'band':>11} {'measured':>9}   95% interval   ", "-" * 86]
+    for k, c in cal.items():
+        lo, hi = c["band"]
+        pct = k.endswith("share") or k == "bad_weather_advance"
+        fmt = (lambda x: "-" if x is None else f"{x:.0%}") if pct else (lambda x: "-" if x is None else f"{x:.1f}")
+        band = f"{fmt(lo)}-{fmt(hi)}" if k != "bad_weather_advance" else f"<= {fmt(hi)}"
+        ok = "inside" if c["inside"] else "OUTSIDE"
+        lines.append(f"{c['what'][:44]:<44} {band:>11} {fmt(c['value']):>9}   [{fmt(c['ci'][0])}, {fmt(c['ci'][1])}]  {ok}")
+    return lines

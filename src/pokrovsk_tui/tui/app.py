@@ -1,0 +1,299 @@
+"""The Textual app: title screen, new game, the game, saves, help, and the guards (terminal
+too small, unsaved work, errors shown as messages and never as tracebacks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from . import persist
+from .screens.dialogs import ConfirmScreen, QuitScreen, SaveAsScreen, TextScreen, TooSmallScreen
+from .screens.title import TitleScreen
+
+if TYPE_CHECKING:      # the game screen (and the engine) load when a game starts, not before
+    from pokrovsk_tui.session import GameSession
+
+    from .screens.game import GameScreen
+
+
+def _game_screen_class():
+    from .screens.game import GameScreen
+
+    return GameScreen
+
+MIN_SIZE = (80, 24)
+
+
+@dataclass(frozen=True)
+class Start:
+    """What the app opens with: the title screen, a new game, or a save."""
+
+    kind: str = "title"               # title | play | load
+    scenario: str = "pokrovsk-winter-2026"
+    mode: str = "solo"
+    side: int = 0
+    ai: str | None = None
+    seed: int | None = None
+    names: tuple[str, str] = ("", "")
+    path: str | None = None
+
+
+class PokrovskApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Pokrovsk"
+    SUB_TITLE = "winter 2025-26"
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Keys", show=True),
+        Binding("ctrl+q", "quit_game", "Quit", show=False, priority=True),
+        Binding("f8", "toggle_colourblind", "Colour-blind colours", show=False),
+    ]
+
+    def __init__(self, start: Start | None = None, *, save_dir: str | Path | None = None, autosave: bool = True,
+                 check_interrupted: bool = True):
+        super().__init__()
+        self.start = start or Start()
+        self.save_dir = save_dir
+        self.autosave_enabled = autosave
+        self.check_interrupted = check_interrupted
+        self._too_small: TooSmallScreen | None = None
+
+    # ----- start -------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.push_screen(TitleScreen())
+        st = self.start
+        if st.kind == "play":
+            self.start_new(st.scenario, mode=st.mode, side=st.side, ai=st.ai, names=st.names, seed=st.seed)
+        elif st.kind == "load" and st.path:
+            self.open_save(Path(st.path))
+        elif self.check_interrupted:
+            path = persist.interrupted(self.save_dir)
+            if path is not None:
+                self.push_screen(ConfirmScreen(
+                    "Resume the interrupted game?",
+                    f"A game was still open when the program last stopped.\nIts latest autosave: {path.name}",
+                    yes="Resume it", no="Not now"),
+                    lambda ok: self.open_save(path) if ok else persist.clear_running(self.save_dir))
+        self.call_after_refresh(self._check_size)
+
+    def start_new(self, scenario: str, *, mode: str = "solo", side: int = 0, ai: str | None = None,
+                  names: tuple[str, str] = ("", ""), seed: int | None = None) -> None:
+        from pokrovsk_tui.session import new_session
+        from pokrovsk_tui.store.scenarios import ScenarioError
+
+        try:
+            session = new_session(scenario, mode=mode, side=side, ai_level=ai, seed=seed, names=names)
+        except ScenarioError as e:
+            self.push_screen(TextScreen("The scenario cannot be used", Text(str(e))))
+            return
+        except Exception as e:       # never a traceback
+            self.notify(f"Cannot start: {type(e).__name__}: {e}", severity="error", timeout=15)
+            return
+        self._leave_to_title()
+        self.autosave_session(session)
+        self.push_screen(_game_screen_class()(session))
+
+    def open_save(self, path: Path, *, replay: bool = False, from_list: bool = False) -> None:
+        from pokrovsk_tui.store.saves import SaveError
+
+        try:
+            session = persist.load(path)
+        except SaveError as e:
+            body = Text()
+            body.append(f"{path}\n\n", style="bold")
+            for p in e.problems[:40]:
+                body.append(f"• {p.place}: {p.message}\n")
+            if len(e.problems) > 40:
+                body.append(f"… and {len(e.problems) - 40} more\n")
+            body.append("\nChoose another save." if from_list else "")
+            self.push_screen(TextScreen("This save cannot be loaded", body))
+            return
+        except Exception as e:       # never a traceback
+            self.push_screen(TextScreen("This save cannot be loaded", Text(f"{path}: {type(e).__name__}: {e}")))
+            return
+        self._leave_to_title()
+        if not replay:
+            persist.mark_running(session, path, self.save_dir)
+        self.push_screen(_game_screen_class()(session, replay=replay))
+
+    def continue_latest(self) -> None:
+        info = persist.latest_autosave(self.save_dir)
+        if info is None:
+            self.notify("No autosave yet: start a new game.", severity="warning")
+            return
+        self.open_save(info.path)
+
+    def _leave_to_title(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
+            self.pop_screen()
+
+    # ----- the game in play --------------------------------------------------------------
+    def game_screen(self) -> GameScreen | None:
+        for s in reversed(self.screen_stack):
+            if type(s).__name__ == "GameScreen":
+                return s
+        return None
+
+    def session(self) -> GameSession | None:
+        g = self.game_screen()
+        return g.session if g is not None else None
+
+    def autosave_session(self, session: GameSession) -> Path | None:
+        if not self.autosave_enabled:
+            session.unsaved = False
+            return None
+        try:
+            return persist.autosave(session, self.save_dir)
+        except Exception as e:       # a full disk must not end the game
+            self.notify(f"Autosave failed: {type(e).__name__}: {e}", severity="warning", timeout=10)
+            return None
+
+    def action_save_as(self) -> None:
+        g = self.game_screen()
+        if g is None:
+            self.notify("No game to save.")
+            return
+        s = g.session
+        folder = str(persist.save_dir(self.save_dir))
+        default = s.save_path.stem if s.save_path else s.name
+        self.push_screen(SaveAsScreen(default, folder), lambda name: self._save_named(s, name))
+
+    def _save_named(self, session: GameSession, name: str | None) -> None:
+        if not name:
+            return
+        path = persist.save_path_for(name, self.save_dir)
+        try:
+            out = persist.write(session, path)
+        except Exception as e:
+            self.notify(f"Could not save: {type(e).__name__}: {e}", severity="error", timeout=15)
+            return
+        self.notify(f"Saved to {out}", title="Saved")
+
+    def action_quit_game(self) -> None:
+        g = self.game_screen()
+        s = g.session if g is not None else None
+        if s is not None and s.unsaved and not g.replay:
+            what = f"{sum(len(b) for b in s.books.values())} order(s) for day {s.turn}"
+            self.push_screen(QuitScreen(what), self._quit_answer)
+            return
+        self._exit_clean()
+
+    def _quit_answer(self, answer: str | None) -> None:
+        s = self.session()
+        if answer == "stay" or answer is None or s is None:
+            return
+        if answer == "save":
+            try:
+                if s.save_path is not None and persist.AUTOSAVE_RE.search(s.save_path.name) is None:
+                    persist.write(s, s.save_path)
+                else:
+                    persist.autosave(s, self.save_dir)
+            except Exception as e:
+                self.notify(f"Could not save: {type(e).__name__}: {e}", severity="error", timeout=15)
+                return
+        self._exit_clean()
+
+    def _exit_clean(self) -> None:
+        persist.clear_running(self.save_dir)
+        self.exit()
+
+    def action_to_title(self) -> None:
+        persist.clear_running(self.save_dir)
+        self._leave_to_title()
+
+    # ----- help, theme, size -------------------------------------------------------------
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_rules(self) -> None:
+        from .screens.help import RulesScreen
+
+        self.push_screen(RulesScreen())
+
+    def action_toggle_colourblind(self) -> None:
+        self.toggle_class("-colourblind")
+        on = self.has_class("-colourblind")
+        self.notify("Colour-blind-safe colours " + ("on (blue / orange)" if on else "off"), title="Colours")
+        g = self.game_screen()
+        if g is not None:
+            g.map.invalidate_styles()
+
+    def on_resize(self, event) -> None:
+        self._check_size(tuple(event.size))
+
+    def _check_size(self, size: tuple[int, int] | None = None) -> None:
+        w, h = size if size is not None else self.size
+        self.set_class(w < 110, "-narrow")
+        self.set_class(h < 34, "-short")
+        small = w < MIN_SIZE[0] or h < MIN_SIZE[1]
+        if small and self._too_small is None:
+            self._too_small = TooSmallScreen(MIN_SIZE, (w, h))
+            self.push_screen(self._too_small)
+        elif small and self._too_small is not None:
+            self._too_small.update_size((w, h))
+        elif not small and self._too_small is not None:
+            screen = self._too_small
+            self._too_small = None
+            if screen in self.screen_stack:
+                if self.screen is screen:
+                    self.pop_screen()
+                else:
+                    screen.dismiss(None)
+
+    # ----- command palette ---------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        g = self.game_screen()
+        if g is not None and not isinstance(screen, TitleScreen):
+            yield SystemCommand("End turn", "Finish your orders for the day (e)", g.action_end_turn)
+            yield SystemCommand("Save as", "Save the game under a name (ctrl+s)", self.action_save_as)
+            yield SystemCommand("Undo order", "Undo the last change to today's orders (ctrl+z)", g.action_undo)
+            yield SystemCommand("Redo order", "Redo (ctrl+y)", g.action_redo)
+            yield SystemCommand("Next unit", "Select the next unit without orders (tab)", g.action_next_unit)
+            for name, key in (("supply", "f2"), ("killzone", "f3"), ("detection", "f4"), ("ew", "f5"),
+                              ("range", "f6")):
+                yield SystemCommand(f"Overlay: {name}", f"Toggle the {name} overlay ({key})",
+                                    lambda n=name: g.action_overlay(n))
+            yield SystemCommand("Zoom", "Large counters or the whole sector (+/-)", g.action_zoom)
+            yield SystemCommand("Why?", "Why did the highlighted event happen (w)", g.action_why)
+            yield SystemCommand("Title screen", "Leave the game for the title screen", self.action_quit_to_title)
+        else:
+            yield SystemCommand("New game", "Start a new game (n)", lambda: self._title_choose("new"))
+            yield SystemCommand("Continue", "Open the latest autosave (c)", self.continue_latest)
+            yield SystemCommand("Load game", "Load a save (l)", lambda: self._title_choose("load"))
+            yield SystemCommand("Replay", "Replay a saved game (r)", lambda: self._title_choose("replay"))
+        yield SystemCommand("Keys", "The key reference (? or F1)", self.action_help)
+        yield SystemCommand("Rules", "The rules summary", self.action_rules)
+        yield SystemCommand("Colour-blind colours", "Blue and orange sides, on or off (F8)",
+                            self.action_toggle_colourblind)
+        yield SystemCommand("Theme", "Change the current theme", self.action_change_theme)
+        yield SystemCommand("Quit", "Quit (asks only when something is unsaved)", self.action_quit_game)
+
+    def _title_choose(self, item: str) -> None:
+        for s in self.screen_stack:
+            if isinstance(s, TitleScreen):
+                s.action_choose(item)
+                return
+
+    def action_quit_to_title(self) -> None:
+        s = self.session()
+        if s is not None and s.unsaved:
+            self.push_screen(ConfirmScreen("Leave the game?", "Today's orders are not saved. The latest autosave "
+                                           "keeps the game up to the start of the day.", yes="Leave", no="Stay"),
+                             lambda ok: self.action_to_title() if ok else None)
+        else:
+            self.action_to_title()
+
+
+def run(start: Start | None = None, save_dir: str | Path | None = None) -> int:
+    app = PokrovskApp(start, save_dir=save_dir)
+    app.run()
+    return 0

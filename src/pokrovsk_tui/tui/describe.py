@@ -1,0 +1,360 @@
+"""The words of the panels: header, hex, unit, allocation, results and victory, as Rich
+Text built from a side's view (or the truth once the game is over). Pure, no widgets."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+
+from pokrovsk_tui.rules.events import Event
+from pokrovsk_tui.rules.orders import Order
+from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
+from pokrovsk_tui.rules.state import GameState
+from pokrovsk_tui.rules.view import SideView
+from pokrovsk_tui.rules.world import CAUSES, ROLES, World
+from pokrovsk_tui.session import SIDE_NAMES, GameSession
+
+from . import glyphs as G
+from .overlays import Overlay
+from .targets import ACTIONS, Budget
+
+SIDE_STYLE = ("bold #6fa8ff", "bold #ff7a7a")
+CONTROL_NAMES = ("Ukrainian", "Russian", "contested")
+CAUSE_NAMES = {"drone": "drones", "glide_bomb": "glide bombs", "artillery": "artillery", "ground": "ground combat",
+               "attrition": "attrition (isolation, kill zone on the move)"}
+
+
+def side_text(side: int) -> Text:
+    return Text(("UA" if side == 0 else "RU"), style=SIDE_STYLE[side])
+
+
+def header(session: GameSession, side: int | None, note: str = "") -> Text:
+    w = session.world
+    st = session.state
+    scn = w.scenario
+    t = Text()
+    if session.over:
+        t.append(" GAME OVER ", style="bold reverse")
+    elif side is None:
+        t.append(" Watching ", style="bold reverse")
+    else:
+        t.append(f" {SIDE_NAMES[side]} to move ", style=f"{SIDE_STYLE[side]} reverse")
+        p = session.players[side]
+        if p.human and p.name:
+            t.append(f" {p.name}")
+    turn = min(session.turn, scn.turns)
+    date = session.date_of(turn)
+    t.append(f"  Day {turn}/{scn.turns}, {date.strftime('%d %b %Y')}  ")
+    wx = int(st.weather)
+    nxt = int(w.weather_script[turn - 1]) if turn - 1 < len(w.weather_script) else -1
+    if session.over or nxt < 0:
+        t.append(WEATHERS[wx] if wx >= 0 else WEATHERS[w.weather_initial], style="bold")
+        if not session.over:
+            t.append(" (yesterday)", style="dim")
+    else:
+        t.append(WEATHERS[nxt], style="bold")
+        t.append(" (forecast)", style="dim")
+    t.append("   VP ")
+    t.append("UA ", style=SIDE_STYLE[0])
+    t.append(f"{st.vp[0]:.1f} ")
+    t.append("RU ", style=SIDE_STYLE[1])
+    t.append(f"{st.vp[1]:.1f}")
+    t.append(f" (margin {scn.victory.margin:g})", style="dim")
+    talks = scn.victory.talks_turn
+    if talks and 0 <= talks - turn <= 3 and not session.over:
+        t.append(" talks day!" if talks == turn else f" talks in {talks - turn}d", style="bold yellow")
+    if note:
+        t.append(f"  {note}", style="italic")
+    t.append(f"  {scn.title}", style="dim")
+    return t
+
+
+def _features(world: World, h: int) -> list[str]:
+    out = []
+    if h in world.hex_names:
+        out.append(world.hex_names[h])
+    if world.road[h]:
+        out.append(("highway " if world.highway[h] else "road ") + world.road_names.get(h, ""))
+    if world.rail[h]:
+        out.append("rail")
+    for ob, hexes in zip(world.scenario.objectives, world.objective_hexes, strict=True):
+        if h in hexes:
+            per = ob.vp / len(hexes) if ob.kind == "hold" else ob.vp
+            out.append(f"objective: {ob.name} ({per:g} VP a day)")
+    for s in world.scenario.supply_sources:
+        if world.grid.index(s.hex) == h:
+            out.append(f"{s.side.upper()} supply source: {s.name} ({s.capacity:g} a day)")
+    return out
+
+
+def unit_line(world: World, u: int, strength: float, extra: str = "") -> Text:
+    role = ROLES[world.u_role[u]]
+    side = int(world.u_side[u])
+    t = Text()
+    o, c = G.SIDE_BRACKETS[side]
+    t.append(f"{o}{G.unit_letter(role, side)}{G.strength_digit(strength, float(world.u_full[u]))}{c}",
+             style=SIDE_STYLE[side])
+    t.append(f" {world.unit_ids[u]} {G.ROLE_NAME[role]} {strength:.0f}/{world.u_full[u]:.0f}")
+    if extra:
+        t.append(f" {extra}", style="dim")
+    return t
+
+
+def hex_panel(world: World, h: int, control: np.ndarray, view: SideView | None, truth: GameState | None,
+              overlay: Overlay | None = None) -> Text:
+    g = world.grid
+    t = Text()
+    terr = TERRAINS[int(world.terrain[h])]
+    t.append(f"Hex {g.hex_id(h)}", style="bold")
+    t.append(f"  {G.TERRAIN_GLYPH[terr]} {G.TERRAIN_NAME[terr]}")
+    c = int(control[h])
+    t.append(f"\nControl: {CONTROL_NAMES[c]}", style=SIDE_STYLE[c] if c < 2 else "bold #c79cff")
+    if world.passable[h]:
+        t.append(f"  move {world.move_cost[h]:g} MP", style="dim")
+    for f in _features(world, h):
+        t.append(f"\n{f}")
+    if overlay is not None:
+        t.append(f"\n{overlay.name}: {overlay.value[h]:.2f} {overlay.unit}", style="italic")
+    if truth is not None:
+        units = np.flatnonzero(truth.on_map & (truth.hex == h))
+        for u in units:
+            t.append("\n")
+            t.append_text(unit_line(world, int(u), float(truth.strength[u])))
+    elif view is not None:
+        for u in view.own_units:
+            if int(view.hex[u]) == h:
+                t.append("\n")
+                t.append_text(unit_line(world, int(u), float(view.strength[u])))
+        for ct in view.contacts:
+            if ct.hex == h:
+                u = world.unit_index[ct.unit]
+                role = ROLES[world.u_role[u]]
+                side = int(world.u_side[u])
+                t.append("\n")
+                if ct.current:
+                    o, cl = G.SIDE_BRACKETS[side]
+                    t.append(f"{o}{G.unit_letter(role, side)}?{cl}", style=SIDE_STYLE[side])
+                    t.append(f" enemy {G.ROLE_NAME[role]}, strength {ct.band[0]}-{ct.band[1]}")
+                else:
+                    t.append(f"({G.unit_letter(role, side)}?)", style="dim")
+                    t.append(f" last seen day {ct.seen_turn}: {G.ROLE_NAME[role]}, {ct.band[0]}-{ct.band[1]}",
+                             style="dim")
+    return t
+
+
+def unit_panel(world: World, u: int | None, view: SideView | None, truth: GameState | None,
+               orders: list[Order], actions: list[str] | None = None) -> Text:
+    t = Text()
+    if u is None:
+        t.append("No unit selected.\n", style="dim")
+        t.append("Move the cursor onto one of your units and press Enter, or Tab for the next unit.",
+                 style="dim")
+        return t
+    src = truth if truth is not None else view
+    assert src is not None
+    side = int(world.u_side[u])
+    role = ROLES[world.u_role[u]]
+    ty = world.u_type[u]
+    t.append_text(unit_line(world, u, float(src.strength[u])))
+    t.append(f"\n{world.unit_names[u]}", style="italic")
+    ent = int(src.entrench[u])
+    t.append(f"\nCohesion {src.cohesion[u]:.0f}  Supply {src.supply[u]:.0f}")
+    if src.supply[u] < world.params.low_supply:
+        t.append(" LOW", style="bold red")
+    t.append(f"\nDug in {ent}/3 ({G.POSTURES[min(ent, 3)]})  MP {world.t_mp[ty]:g}")
+    if int(src.isolated[u]) > 0:
+        t.append(f"\nISOLATED {int(src.isolated[u])} day(s)", style="bold red")
+    if role == "drone":
+        kind = "FPV" if world.t_fpv[ty] else "bomber"
+        link = "radio" if world.t_radio[ty] else "fibre"
+        t.append(f"\n{kind}, {link}; stock {int(src.stock[u])}/{world.t_max_stock[ty]}, "
+                 f"{world.t_sorties[ty]} sorties a day, range {world.t_range[ty]}")
+    elif role == "artillery":
+        t.append(f"\nrange {world.t_range[ty]}, {world.t_fires[ty]} fires a day at full supply")
+    elif role == "ugv":
+        t.append(f"\n{world.t_runs[ty]} runs a day, range {world.t_range[ty]}")
+    elif role == "ew":
+        t.append(f"\njams radius {world.t_ew_radius[ty]}, strength {world.t_ew_strength[ty]:g}")
+    mine = [o for o in orders if o.unit == world.unit_ids[u]]
+    t.append("\nOrders: ", style="bold")
+    if mine:
+        t.append("; ".join(o.describe().split(": ", 1)[-1] for o in mine))
+    else:
+        t.append("none (holds" + (", patrols" if role == "drone" else "") + ")", style="dim")
+    if actions:
+        t.append("\nKeys: ", style="bold")
+        t.append("  ".join(f"{ACTIONS[k][0]} {ACTIONS[k][1].lower()}" for k in actions))
+    del side
+    return t
+
+
+def allocation_panel(world: World, budgets: list[Budget]) -> Text:
+    t = Text()
+    if not budgets:
+        t.append("No drones, robots, guns or bombs to allocate.", style="dim")
+        return t
+    for i, b in enumerate(budgets):
+        if i:
+            t.append("\n")
+        who = world.unit_ids[b.unit] if b.unit is not None else "Glide bombs (KAB)"
+        t.append(f"{who}: ")
+        style = "bold" if b.left else "dim"
+        t.append(f"{b.left}/{b.total} {b.what} left", style=style)
+    return t
+
+
+def why_text(event: Event) -> Text:
+    t = Text()
+    t.append(f"Day {event.turn}, {event.phase}: ", style="bold")
+    t.append(event.text)
+    if event.hex:
+        t.append(f"\nHex {event.hex}")
+    if event.units:
+        t.append(f"\nUnits: {', '.join(event.units)}")
+    if event.why:
+        t.append("\n\nWhy:", style="bold")
+        for k, v in event.why.items():
+            t.append(f"\n  {k.replace('_', ' ')}: ")
+            t.append(_fmt(v))
+    else:
+        t.append("\n\n(no breakdown recorded for this event)", style="dim")
+    return t
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float | np.floating):
+        return f"{float(v):.3g}"
+    if isinstance(v, bool | np.bool_):
+        return "yes" if v else "no"
+    if isinstance(v, dict):
+        return ", ".join(f"{k}: {_fmt(x)}" for k, x in v.items())
+    if isinstance(v, list | tuple):
+        return ", ".join(_fmt(x) for x in v)
+    return str(v)
+
+
+NOTABLE = {"assault", "infiltration", "raid", "contact", "hit", "lost", "arrives", "sudden_death", "end", "refused",
+           "ugv", "strike", "hunt", "artillery_fire", "glide_bombs", "interdict", "move", "supply", "detected",
+           "weather", "vp", "summary"}
+
+
+def hide_unseen(event: Event, side: int | None, view: SideView | None) -> Event:
+    """An event as a side may read it: enemy unit ids it has not seen are masked."""
+    if side is None or view is None:
+        return event
+    known = {c.unit for c in view.contacts}
+    w = view.world
+
+    def mask(uid):
+        u = w.unit_index.get(uid) if isinstance(uid, str) else None
+        if u is None or int(w.u_side[u]) == side or uid in known:
+            return uid
+        return "an unseen enemy unit"
+
+    units = tuple(mask(x) for x in event.units)
+    why = dict(event.why)
+    for k in ("attackers", "defenders", "surrendered"):
+        if isinstance(why.get(k), list):
+            why[k] = [mask(x) for x in why[k]]
+    if isinstance(why.get("losses"), dict):
+        why["losses"] = {mask(k): v for k, v in why["losses"].items()}
+    text = event.text
+    for uid in event.units:
+        m = mask(uid)
+        if m != uid:
+            text = text.replace(uid, m)
+    return Event(turn=event.turn, phase=event.phase, kind=event.kind, text=text, visible_to=event.visible_to,
+                 hex=event.hex, units=units, why=why)
+
+
+def results_summary(session: GameSession, side: int | None, record, before: GameState) -> Text:
+    """What a side learned and suffered in one resolved turn."""
+    w = session.world
+    after = record.state
+    t = Text()
+    wx = int(after.weather)
+    t.append(f"Weather: {WEATHERS[wx]}\n" if wx >= 0 else "")
+    sides = (side,) if side is not None else (0, 1)
+    for s in sides:
+        lost = after.casualties[s] - before.casualties[s]
+        total = float(lost.sum())
+        t.append("Your losses" if side is not None else f"{SIDE_NAMES[s]} losses", style="bold")
+        t.append(f": {total:.1f} strength\n")
+        for j, c in enumerate(CAUSES):
+            if lost[j] > 0.05:
+                t.append(f"  {CAUSE_NAMES[c]}: {lost[j]:.1f}\n")
+        gone = [u for u in np.flatnonzero(after.lost & ~before.lost) if int(w.u_side[u]) == s]
+        if gone:
+            t.append("  units lost: " + ", ".join(w.unit_ids[u] for u in gone) + "\n", style="bold red")
+    changed = np.flatnonzero(after.control != before.control)
+    t.append("Hexes changed", style="bold")
+    if changed.size:
+        t.append(f": {changed.size}\n")
+        parts = []
+        for h in changed[:12]:
+            short = ("UA", "RU", "contested")
+            parts.append(f"{w.grid.hex_id(h)} {short[before.control[h]]}→{short[after.control[h]]}")
+        t.append("  " + ", ".join(parts) + (" …" if changed.size > 12 else "") + "\n")
+    else:
+        t.append(": none\n")
+    for s in sides:
+        mine = np.flatnonzero(after.on_map & (w.u_side == s))
+        low = [u for u in mine if after.supply[u] < w.params.low_supply]
+        iso = [u for u in mine if after.isolated[u] > 0]
+        if low or iso:
+            t.append("Supply problems" + ("" if side is not None else f" ({SIDE_NAMES[s]})"), style="bold")
+            t.append("\n")
+            if iso:
+                t.append("  isolated: " + ", ".join(w.unit_ids[u] for u in iso) + "\n", style="bold red")
+            if low:
+                t.append("  low supply (<30): " + ", ".join(f"{w.unit_ids[u]} {after.supply[u]:.0f}" for u in low[:8])
+                         + (" …" if len(low) > 8 else "") + "\n")
+    if side is not None:
+        det = [e for e in record.events if e.kind == "summary" and ("ua", "ru")[side] in e.visible_to]
+        for e in det:
+            t.append(f"Seen: {e.text}\n")
+    gained = after.vp - before.vp
+    t.append(f"VP today: UA +{gained[0]:.1f}, RU +{gained[1]:.1f}; total UA {after.vp[0]:.1f}, RU {after.vp[1]:.1f}")
+    return t
+
+
+def victory_summary(session: GameSession) -> tuple[str, Text]:
+    w = session.world
+    st = session.state
+    scn = w.scenario
+    win = int(st.winner)
+    margin = float(st.vp[0] - st.vp[1])
+    if win == 2 or win < 0:
+        title = "A draw"
+    else:
+        title = f"{SIDE_NAMES[win]} wins"
+    t = Text()
+    reason = int(st.end_reason)
+    if reason >= 0 and reason < len(scn.victory.sudden_death):
+        sd = scn.victory.sudden_death[reason]
+        t.append(f"Sudden death on day {st.turn - 1}: {sd.name}.\n", style="bold")
+    else:
+        t.append(f"After {st.turn - 1} days the VP margin decides (a win needs {scn.victory.margin:g}).\n",
+                 style="bold")
+    lead = "UA" if margin > 0 else "RU"
+    t.append(f"VP: UA {st.vp[0]:.1f}, RU {st.vp[1]:.1f}: margin {abs(margin):.1f} to {lead}.\n")
+    ctrl = st.control
+    t.append(f"Hexes held: UA {int((ctrl == 0).sum())}, RU {int((ctrl == 1).sum())}, contested "
+             f"{int((ctrl == 2).sum())} (start: UA {int((w.initial_control == 0).sum())}, "
+             f"RU {int((w.initial_control == 1).sum())}).\n")
+    for s in (0, 1):
+        cas = st.casualties[s]
+        lost_units = int((st.lost & (w.u_side == s)).sum())
+        t.append(f"{SIDE_NAMES[s]}: ", style=SIDE_STYLE[s])
+        t.append(f"lost {cas.sum():.0f} strength, {lost_units} unit(s) gone; ")
+        t.append(", ".join(f"{CAUSE_NAMES[c].split(' (')[0]} {cas[j]:.0f}" for j, c in enumerate(CAUSES) if cas[j] >= 0.5))
+        t.append("\n")
+    total = st.casualties.sum()
+    if total > 0:
+        share = st.casualties[:, CAUSES.index("drone")].sum() / total
+        t.append(f"Drones caused {share:.0%} of all casualties.\n")
+    for ob, hexes in zip(scn.objectives, w.objective_hexes, strict=True):
+        held = ctrl[hexes]
+        t.append(f"  {ob.name}: UA {int((held == 0).sum())}, RU {int((held == 1).sum())} of {len(hexes)} hexes\n",
+                 style="dim")
+    return title, t

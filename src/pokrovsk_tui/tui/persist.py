@@ -1,0 +1,281 @@
+"""A thin adapter between the app's ``GameSession`` and the store's save format
+(``store/saves.py``): build a save from a session, a session from a save, list the save
+folder, find the latest autosave, and mark a game as running so an interrupted one can be
+offered for resuming. No Textual here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:      # the engine loads only when a game does: the title screen opens fast
+    from pokrovsk_tui.session import GameSession
+
+MODE_TO_SAVE = {"solo": "solo", "hotseat": "hot-seat", "watch": "ai-vs-ai"}
+MODE_FROM_SAVE = {v: k for k, v in MODE_TO_SAVE.items()}
+AUTOSAVE_RE = re.compile(r"-turn(\d+)\.toml$")
+RUNNING_MARK = ".running.json"
+
+
+SAVE_DIR_ENV = "POKROVSK_SAVE_DIR"     # as store.saves.default_save_dir, without loading the engine
+
+
+def save_dir(override: str | Path | None = None) -> Path:
+    """The save folder: the override, else $POKROVSK_SAVE_DIR, else ./saves."""
+    if override is not None:
+        return Path(override)
+    return Path(os.environ.get(SAVE_DIR_ENV) or "saves")
+
+
+def _players(session: GameSession):
+    from pokrovsk_tui.store.savefmt import Player as SPlayer
+    from pokrovsk_tui.store.savefmt import Players
+
+    def one(p) -> SPlayer:
+        if p.human:
+            return SPlayer(kind="human", name=p.name or None)
+        return SPlayer(kind="ai", level=p.level or None)
+
+    return Players(ua=one(session.players[0]), ru=one(session.players[1]))
+
+
+def _scenario_text(session: GameSession) -> str:
+    if session.scenario_text:
+        return session.scenario_text
+    from pokrovsk_tui.store.saves import scenario_text
+
+    session.scenario_text = scenario_text(session.world.scenario)
+    return session.scenario_text
+
+
+def to_save(session: GameSession):
+    """The session as a ``SaveGame``: every resolved turn and the orders pending now.
+
+    The save document is kept on the session and only the new turns are appended."""
+    from pokrovsk_tui.store.savefmt import SideOrders
+    from pokrovsk_tui.store.saves import append_turn, new_save, now_utc
+
+    doc = getattr(session, "_save_doc", None)
+    if doc is None:
+        initial = session.initial
+        from pokrovsk_tui.rules.state import initial_state
+
+        fresh = initial_state(session.world)
+        start = None if (initial.turn == 1 and not fresh.equal(initial, tol=0.0)) else initial
+        doc = new_save(session.world, text=_scenario_text(session), seed=session.seed, players=_players(session),
+                       mode=MODE_TO_SAVE[session.mode], name=session.name, source=session.scenario_ref, start=start)
+        session._save_doc = doc
+    done = len(doc.turns)
+    for rec in session.history[done:]:
+        append_turn(doc, rec.turn, rec.orders, rec.events, rec.state, rec.intents or None)
+    pend = {s: list(session.books[s].orders) for s in (0, 1)}
+    if any(pend.values()) and not session.over:
+        doc.pending = SideOrders(ua=pend[0], ru=pend[1])
+    else:
+        doc.pending = None
+    doc.players = _players(session)
+    doc.updated = now_utc()
+    return doc
+
+
+def from_save(save, path: str | Path | None = None) -> GameSession:
+    """A session from a loaded (validated) ``SaveGame``."""
+    from pokrovsk_tui.session import GameSession, Player, TurnRecord
+    from pokrovsk_tui.store.replay import orders_of, start_state
+    from pokrovsk_tui.store.snapshot import decode_event, decode_state
+
+    world = save.world()
+    initial = start_state(save)
+    history = []
+    for t in save.turns:
+        state = decode_state(world, t.state)
+        events = [decode_event(t.turn, e) for e in t.events]
+        intents = {}
+        if t.intents is not None:
+            intents = {s: list(getattr(t.intents, k)) for s, k in enumerate(("ua", "ru")) if getattr(t.intents, k)}
+        history.append(TurnRecord(turn=t.turn, orders=orders_of(t), events=events, state=state, intents=intents))
+
+    def player(p):
+        if p.kind == "human":
+            return Player("human", p.name or "")
+        from pokrovsk_tui.session import ai_levels, default_ai_level
+
+        level = p.level if p.level in ai_levels() else default_ai_level()
+        return Player("ai", level=level)
+
+    players = (player(save.players.ua), player(save.players.ru))
+    humans = [p.human for p in players]
+    mode = "hotseat" if all(humans) else "solo" if any(humans) else "watch"
+    pending = None
+    if save.pending is not None:
+        pending = {0: list(save.pending.ua), 1: list(save.pending.ru)}
+    s = GameSession(world, scenario_ref=save.scenario.id, seed=save.seed, mode=mode, players=players,
+                    initial=initial, history=history, pending=pending, name=save.name,
+                    scenario_text=save.scenario.text)
+    if mode == "hotseat" and pending and pending[0]:
+        s.done[0] = True
+    s._save_doc = save
+    s.save_path = Path(path) if path is not None else None
+    s.unsaved = False
+    return s
+
+
+def write(session: GameSession, path: str | Path) -> Path:
+    from pokrovsk_tui.store.saves import write_save
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    out = write_save(to_save(session), p)
+    session.save_path = out
+    session.unsaved = False
+    return out
+
+
+def autosave(session: GameSession, folder: str | Path | None = None) -> Path:
+    from pokrovsk_tui.store.saves import autosave as store_autosave
+
+    out = store_autosave(to_save(session), save_dir(folder))
+    session.unsaved = False
+    mark_running(session, out, folder)
+    return out
+
+
+def load(path: str | Path) -> GameSession:
+    """Load a save file into a session; raises ``store.saves.SaveError``."""
+    from pokrovsk_tui.store.saves import load_save
+
+    return from_save(load_save(path), path)
+
+
+def save_path_for(name: str, folder: str | Path | None = None) -> Path:
+    from pokrovsk_tui.store.saves import safe_name
+
+    return save_dir(folder) / f"{safe_name(name)}.toml"
+
+
+# ----- the save folder -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SaveInfo:
+    path: Path
+    name: str
+    scenario: str
+    turn: int                 # turns played
+    date: str                 # the game's date of the next turn
+    mode: str
+    updated: str
+    autosave: bool
+    problem: str = ""
+
+
+_HEAD_RE = re.compile(r'^(name|mode|updated|start_turn|turns_saved)\s*=\s*(.+)$', re.M)
+
+
+def describe(path: Path) -> SaveInfo:
+    """What the Load list shows for a file, read cheaply; a file that is not a readable
+    save still gets a row (its problem is said when it is chosen)."""
+    auto = bool(AUTOSAVE_RE.search(path.name))
+    try:
+        with path.open("rb") as f:
+            head = f.read(8192).decode("utf-8", errors="replace")
+    except OSError as e:
+        return SaveInfo(path, path.stem, "?", 0, "", "?", "", auto, f"cannot read: {e.strerror or e}")
+    found = {}
+    for k, v in _HEAD_RE.findall(head.split("[", 1)[0] if "[" in head else head):
+        with contextlib.suppress(tomllib.TOMLDecodeError):
+            found[k] = tomllib.loads(f"x = {v}")["x"]
+    scenario = "?"
+    start_date = None
+    try:
+        tail = path.read_bytes()[-300_000:].decode("utf-8", errors="replace")
+        m = re.search(r'^\[scenario\]\s*\n(?:.*\n)*?id\s*=\s*"([^"]+)"', tail, re.M)
+        if m:
+            scenario = m.group(1)
+        d = re.search(r'^start_date\s*=\s*(\d{4}-\d\d-\d\d)', tail, re.M)
+        if d:
+            start_date = dt.date.fromisoformat(d.group(1))
+    except (OSError, ValueError):
+        pass
+    played = int(found.get("turns_saved", 0) or 0) + int(found.get("start_turn", 1) or 1) - 1
+    date = (start_date + dt.timedelta(days=played)).isoformat() if start_date else ""
+    updated = found.get("updated", "")
+    if isinstance(updated, dt.datetime):
+        updated = updated.strftime("%Y-%m-%d %H:%M")
+    problem = "" if "name" in found else "not a pokrovsk save (no header)"
+    return SaveInfo(path, str(found.get("name", path.stem)), scenario, played, date,
+                    MODE_FROM_SAVE.get(str(found.get("mode", "")), str(found.get("mode", "?"))),
+                    str(updated), auto, problem)
+
+
+def list_saves(folder: str | Path | None = None) -> list[SaveInfo]:
+    """Every .toml file of the save folder, newest first."""
+    d = save_dir(folder)
+    try:
+        files = [p for p in d.iterdir() if p.suffix == ".toml" and p.is_file()]
+    except OSError:
+        return []
+    files.sort(key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    return [describe(p) for p in files]
+
+
+def latest_autosave(folder: str | Path | None = None) -> SaveInfo | None:
+    for info in list_saves(folder):
+        if info.autosave and not info.problem:
+            return info
+    return None
+
+
+# ----- an interrupted game ---------------------------------------------------------------
+
+def mark_running(session: GameSession, autosave_path: Path | None, folder: str | Path | None = None) -> None:
+    """Note that a game is open (and its latest autosave), so a crash leaves the mark."""
+    d = save_dir(folder)
+    with contextlib.suppress(OSError):
+        d.mkdir(parents=True, exist_ok=True)
+        data = {"name": session.name, "autosave": str(autosave_path) if autosave_path else None,
+                "pid": os.getpid()}
+        (d / RUNNING_MARK).write_text(json.dumps(data), encoding="utf-8")
+
+
+def clear_running(folder: str | Path | None = None) -> None:
+    with contextlib.suppress(OSError):
+        (save_dir(folder) / RUNNING_MARK).unlink()
+
+
+def interrupted(folder: str | Path | None = None) -> Path | None:
+    """The autosave of a game that was open when the program last stopped without quitting."""
+    mark = save_dir(folder) / RUNNING_MARK
+    try:
+        data = json.loads(mark.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    pid = data.get("pid")
+    if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+        return None          # another copy of the game is running right now
+    p = data.get("autosave")
+    if isinstance(p, str) and Path(p).is_file():
+        return Path(p)
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+

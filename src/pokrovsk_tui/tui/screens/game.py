@@ -1,0 +1,1028 @@
+"""The game screen: the map, the panels, giving orders and the flow of a turn.
+
+Modes: solo (one human side, the computer the other), hot-seat (two humans, a handoff
+screen between them that shows nothing of the game) and watch (computer against computer,
+with pause and step). A finished game, or a replay, shows the ground truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from pokrovsk_tui.rules.events import Event
+from pokrovsk_tui.rules.montecarlo import assault_odds, strike_odds
+from pokrovsk_tui.rules.orders import Order
+from pokrovsk_tui.rules.params import RESULTS
+from pokrovsk_tui.rules.scenario import SIDES
+from pokrovsk_tui.rules.state import GameState
+from pokrovsk_tui.rules.view import SideView
+from pokrovsk_tui.rules.world import ROLES
+from pokrovsk_tui.session import SIDE_ADJ, SIDE_NAMES, GameSession, TurnRecord
+
+from .. import describe as D
+from .. import glyphs as G
+from ..geometry import COMPACT, LARGE
+from ..messages import CursorMoved, HexActivated
+from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
+from ..overlays import compute as compute_overlay
+from ..targets import ACTIONS, COUNTED, actions_for, budget_left, budgets, legal_targets, path_to
+from ..widgets.hexmap import Counter, HexMap, MapPicture
+from .dialogs import (
+    ConfirmScreen,
+    CountScreen,
+    HandoffScreen,
+    PickScreen,
+    PreviewScreen,
+    TextScreen,
+    ThinkingScreen,
+)
+
+RESULT_NAMES = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
+WATCH_DELAY = 1.2
+
+
+def _order_bindings() -> list[Binding]:
+    out = []
+    for kind, (key, label, _) in ACTIONS.items():
+        out.append(Binding(key, f"order('{kind}')", label, show=False))
+    return out
+
+
+class GameScreen(Screen[None]):
+    """Where the game is played."""
+
+    BINDINGS = [
+        Binding("tab", "next_unit(1)", "Next unit", show=True),
+        Binding("shift+tab", "next_unit(-1)", "Prev unit", show=False),
+        Binding("escape", "cancel", "Cancel", show=True),
+        *_order_bindings(),
+        Binding("x,delete", "delete_order", "Delete order", show=True),
+        Binding("ctrl+z", "undo", "Undo", show=True),
+        Binding("ctrl+y", "redo", "Redo", show=True),
+        Binding("e", "end_turn", "End turn", show=True),
+        Binding("v", "cycle_overlay", "Overlay", show=True),
+        Binding("f2", "overlay('supply')", "Supply", show=False),
+        Binding("f3", "overlay('killzone')", "Kill zone", show=False),
+        Binding("f4", "overlay('detection')", "Detection", show=False),
+        Binding("f5", "overlay('ew')", "EW", show=False),
+        Binding("f6", "overlay('range')", "Range", show=False),
+        Binding("plus,equals_sign,minus", "zoom", "Zoom", show=False),
+        Binding("o", "focus_orders", "Orders list", show=False),
+        Binding("l", "focus_log", "Event log", show=False),
+        Binding("g", "focus_map", "Map", show=False),
+        Binding("w", "why", "Why?", show=False),
+        Binding("n", "step", "Next day", show=True),
+        Binding("s", "pause", "Pause/run", show=True),
+        Binding("left_square_bracket", "replay_step(-1)", "Day back", show=True),
+        Binding("right_square_bracket", "replay_step(1)", "Day on", show=True),
+        Binding("ctrl+s", "app.save_as", "Save", show=True),
+        Binding("q", "app.quit_game", "Quit", show=True),
+    ]
+
+    def __init__(self, session: GameSession, *, replay: bool = False):
+        super().__init__()
+        self.session = session
+        self.replay = replay
+        self.replay_index = len(session.history) if replay else 0
+        w = session.world
+        self.side: int | None = None
+        if session.mode == "solo":
+            self.side = session.human_sides()[0]
+        elif session.mode == "hotseat":
+            self.side = next((s for s in (0, 1) if not session.done[s]), 0)
+        self.selected: int | None = None
+        self.action: str | None = None
+        self.action_unit: int | None = None
+        self.editing: Order | None = None
+        self.overlay: str | None = None
+        self.changed: frozenset[int] = frozenset()
+        self.paused = False
+        self.busy = False
+        self.results_seen: dict[int, int] = {0: session.turn - 1, 1: session.turn - 1}
+        self.log_events: list[Event] = []
+        self._view_key = None
+        self._view: SideView | None = None
+        self._overlay_cache: dict = {}
+        self._panel_text: dict[str, Text] = {}
+        self._orders_key = None
+        self._watch_timer = None
+        self.ended_shown = False
+        zoom = LARGE if (w.grid.width * 4 + 2 <= 84 and w.grid.height * 2 <= 30) else COMPACT
+        self.map = HexMap(w, zoom=zoom, id="map")
+        if replay:
+            self.paused = True
+
+    # ----- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="header")
+        with Horizontal(id="main"):
+            yield self.map
+            with VerticalScroll(id="side"):
+                yield Static("", id="hexinfo", classes="panel")
+                yield Static("", id="unitinfo", classes="panel")
+                yield Static("", id="alloc", classes="panel")
+                yield Static("Orders for today", id="orders-title", classes="panel-title")
+                yield OptionList(id="orders")
+        with Vertical(id="bottom"):
+            yield Static("", id="prompt")
+            yield OptionList(id="log")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        w = self.session.world
+        self.query_one("#hexinfo").border_title = "Hex"
+        self.query_one("#unitinfo").border_title = "Unit"
+        self.query_one("#alloc").border_title = "Allocation today"
+        self.query_one("#log").border_title = "Events (Enter: why?)"
+        start = w.grid.n // 2 + w.grid.width // 2
+        v = self.current_view()
+        if v is not None and v.own_units.size:
+            start = int(v.hex[v.own_units[0]])
+        self.map.picture.cursor = int(start)
+        self.refresh_all()
+        self.map.focus()
+        self.call_after_refresh(self.map.scroll_to_cursor, True)
+        if self.session.mode == "hotseat" and not self.session.over and not self.replay:
+            self.call_after_refresh(self.handoff_to, self.side if self.side is not None else 0)
+        if self.session.mode == "watch" and not self.replay:
+            self._watch_timer = self.set_interval(WATCH_DELAY, self._watch_tick)
+        if self.session.last is not None:
+            self.log_events = self._events_for_log(self.session.last)
+        self._fill_log()
+        if self.session.over and not self.replay:
+            self.call_after_refresh(self.show_victory)
+
+    # ----- what is shown -----------------------------------------------------------------
+    @property
+    def truth(self) -> bool:
+        return self.side is None or self.session.over or self.replay
+
+    @property
+    def playing(self) -> bool:
+        return (self.side is not None and not self.session.over and not self.replay
+                and not self.session.done.get(self.side, False) and not self.busy)
+
+    def displayed_state(self) -> GameState:
+        if self.replay:
+            i = self.replay_index
+            return self.session.history[i - 1].state if i > 0 else self.session.initial
+        return self.session.state
+
+    def current_view(self) -> SideView | None:
+        if self.side is None:
+            return None
+        key = (self.side, self.session.turn, len(self.session.history))
+        if key != self._view_key:
+            self._view = self.session.view(self.side)
+            self._view_key = key
+            self._overlay_cache.clear()
+        return self._view
+
+    def book(self):
+        return self.session.books[self.side] if self.side is not None else None
+
+    def own_units_at(self, h: int) -> list[int]:
+        v = self.current_view()
+        if v is None or self.truth:
+            return []
+        return [int(u) for u in v.own_units if int(v.hex[u]) == h]
+
+    def _counters(self) -> dict[int, Counter]:
+        w = self.session.world
+        out: dict[int, Counter] = {}
+        items: dict[int, list[tuple[float, Counter]]] = {}
+        full = w.u_full
+
+        def add(h: int, prio: float, c: Counter) -> None:
+            items.setdefault(int(h), []).append((prio, c))
+
+        if self.truth:
+            st = self.displayed_state()
+            for u in np.flatnonzero(st.on_map):
+                side = int(w.u_side[u])
+                role = ROLES[w.u_role[u]]
+                add(st.hex[u], st.strength[u] + (1000 if u == self.selected else 0),
+                    Counter(side, G.unit_letter(role, side), G.strength_digit(float(st.strength[u]), float(full[u])), "unit"))
+        else:
+            v = self.current_view()
+            assert v is not None
+            for u in v.own_units:
+                role = ROLES[w.u_role[u]]
+                add(v.hex[u], 2000 + v.strength[u] + (1000 if u == self.selected else 0),
+                    Counter(v.side, G.unit_letter(role, v.side), G.strength_digit(float(v.strength[u]), float(full[u])),
+                            "unit"))
+            for c in v.contacts:
+                u = w.unit_index[c.unit]
+                side = int(w.u_side[u])
+                role = ROLES[w.u_role[u]]
+                mid = (c.band[0] + c.band[1]) / 2
+                if c.current:
+                    add(c.hex, 500 + mid, Counter(side, G.unit_letter(role, side),
+                                                  G.strength_digit(mid, float(full[u])), "unit"))
+                else:
+                    add(c.hex, mid, Counter(side, G.unit_letter(role, side), "?", "last"))
+        for h, lst in items.items():
+            lst.sort(key=lambda x: -x[0])
+            top = lst[0][1]
+            if len(lst) > 1:
+                top = Counter(top.side, top.letter, top.digit, top.kind, True)
+            out[h] = top
+        return out
+
+    def _overlay(self) -> Overlay | None:
+        if self.overlay is None:
+            return None
+        v = self.current_view()
+        if v is None:
+            return None
+        unit = self.selected if self.overlay == "range" else None
+        key = (self.overlay, unit)
+        ov = self._overlay_cache.get(key)
+        if ov is None:
+            ov = compute_overlay(self.overlay, v, unit)
+            self._overlay_cache[key] = ov
+        return ov
+
+    def picture(self) -> MapPicture:
+        st = self.displayed_state()
+        targets = None
+        path: frozenset[int] = frozenset()
+        v = self.current_view()
+        cursor = self.map.cursor
+        if self.action is not None and v is not None:
+            targets = legal_targets(v, self.action_unit, self.action)
+            if self.action == "move" and self.action_unit is not None and targets[cursor]:
+                path = frozenset(path_to(v, self.action_unit, cursor))
+        elif self.selected is not None and v is not None and not self.truth:
+            book = self.book()
+            for o in book.for_unit(self.session.world.unit_ids[self.selected]):
+                if o.kind == "move":
+                    path = frozenset(self.session.world.grid.index(h) for h in o.path)
+        sel_hex = None
+        if self.selected is not None:
+            if self.truth:
+                sel_hex = int(st.hex[self.selected]) if st.on_map[self.selected] else None
+            elif v is not None and v.own[self.selected]:
+                sel_hex = int(v.hex[self.selected])
+        return MapPicture(control=st.control.copy(), counters=self._counters(), cursor=cursor, selected=sel_hex,
+                          targets=targets, path=path, overlay=self._overlay(), changed=self.changed)
+
+    # ----- refreshing --------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        self.map.set_picture(self.picture())
+        self.refresh_panels()
+        self.refresh_orders()
+        self.refresh_bindings()
+
+    def refresh_panels(self) -> None:
+        s = self.session
+        w = s.world
+        v = self.current_view()
+        st = self.displayed_state()
+        note = ""
+        if self.replay:
+            note = f"REPLAY: after day {self.replay_index}" if self.replay_index else "REPLAY: the start"
+        elif s.mode == "watch":
+            note = "paused" if self.paused else "running"
+        self._set("#header", D.header(s, None if self.truth else self.side, note), fixed=True)
+        h = self.map.cursor
+        ov = self._overlay()
+        self._set("#hexinfo", D.hex_panel(w, h, st.control, None if self.truth else v, st if self.truth else None, ov))
+        unit = self.selected
+        if unit is None:
+            here = self.own_units_at(h)
+            if here:
+                unit = here[0]
+            elif self.truth:
+                at = np.flatnonzero(st.on_map & (st.hex == h))
+                unit = int(at[0]) if at.size else None
+        book = self.book()
+        orders = list(book.orders) if book is not None and not self.truth else []
+        acts = actions_for(v, unit) if (v is not None and unit is not None and self.playing) else None
+        self._set("#unitinfo", D.unit_panel(w, unit, None if self.truth else v, st if self.truth else None, orders, acts))
+        alloc = self.query_one("#alloc", Static)
+        if self.truth or v is None:
+            alloc.display = False
+        else:
+            alloc.display = True
+            self._set("#alloc", D.allocation_panel(w, budgets(v, orders)))
+        self._set("#prompt", self.prompt_text(), fixed=True)
+
+    FIXED_LINES = {"#hexinfo": 8, "#unitinfo": 11}
+
+    def _set(self, selector: str, text: Text, fixed: bool = False) -> None:
+        """Update a panel only when its text changed, and lay the screen out again only when
+        its height may have (a relayout of the whole screen is the slow part of a key press).
+        The hex and unit panels have a fixed height: what does not fit ends in '…'."""
+        widget = self.query_one(selector, Static)
+        old = self._panel_text.get(selector)
+        if old is not None and old == text:
+            return
+        self._panel_text[selector] = text
+        width = widget.content_size.width
+        limit = self.FIXED_LINES.get(selector)
+        if limit is not None:
+            fixed = True
+            if width > 0:
+                lines = text.wrap(self.app.console, width)
+                if len(lines) > limit:
+                    kept = Text("\n").join(lines[: limit - 1])
+                    kept.append("\n… more: see the hex's units with Enter", style="dim")
+                    text = kept
+        layout = True
+        if fixed:
+            layout = False
+        elif old is not None and width > 0:
+            console = self.app.console
+            layout = len(old.wrap(console, width)) != len(text.wrap(console, width))
+        widget.update(text, layout=layout)
+
+    def prompt_text(self) -> Text:
+        t = Text()
+        s = self.session
+        if self.replay:
+            t.append("Replay: [ and ] step through the days; arrows move the cursor; q leaves.", style="italic")
+            return t
+        if s.over:
+            t.append("The game is over. The map shows the whole truth. ", style="bold")
+            t.append("ctrl+s saves, q quits.")
+            return t
+        if self.side is None:
+            t.append("Watching. s pauses or runs, n plays the next day, q quits.", style="italic")
+            return t
+        if self.busy or s.done.get(self.side, False):
+            t.append("Waiting…", style="italic")
+            return t
+        if self.action is not None:
+            label = ACTIONS[self.action][1]
+            who = s.world.unit_ids[self.action_unit] if self.action_unit is not None else "glide bombs"
+            what = {"move": "the destination", "resupply": "a hex with the unit to resupply"}.get(self.action,
+                                                                                                 "the target hex")
+            t.append(f"{label} ({who}): ", style="bold")
+            t.append(f"move the cursor to {what} (highlighted {G.TARGET}) and press Enter or click; Esc cancels.")
+            return t
+        if self.overlay:
+            t.append(f"[{OVERLAY_TITLES[self.overlay]}] ", style="italic")
+        if self.selected is None:
+            t.append("Select a unit: Enter on it or click it, Tab for the next one. ")
+            t.append("e ends your turn, ? lists every key.", style="dim")
+        else:
+            t.append(f"{s.world.unit_ids[self.selected]} selected: ", style="bold")
+            t.append("press an order key (see the Unit panel), Tab for the next unit, Esc to deselect.")
+        return t
+
+    def refresh_orders(self) -> None:
+        ol = self.query_one("#orders", OptionList)
+        book = self.book()
+        key = (self.truth, self.side, tuple(book.orders) if book is not None else None)
+        if key == self._orders_key:
+            return
+        self._orders_key = key
+        ol.clear_options()
+        title = self.query_one("#orders-title", Static)
+        if self.truth or book is None:
+            ol.display = False
+            title.display = False
+            return
+        ol.display = True
+        title.display = True
+        if not book.orders:
+            ol.add_option(Option(Text("No orders yet: every unit holds, drones patrol.", style="dim"), disabled=True))
+        else:
+            ol.add_options([Option(o.describe(), id=str(i)) for i, o in enumerate(book.orders)])
+        title.update(Text.assemble(("Orders for today", "bold"), f" ({len(book.orders)})", ("  o: edit", "dim")))
+
+    def _events_for_log(self, record: TurnRecord) -> list[Event]:
+        side = None if self.truth else self.side
+        v = self.current_view()
+        evs = self.session.events_for(side, record)
+        return [D.hide_unseen(e, side, v) for e in evs]
+
+    def _fill_log(self, extra: list[str] | None = None) -> None:
+        log = self.query_one("#log", OptionList)
+        log.clear_options()
+        opts = []
+        for line in extra or []:
+            opts.append(Option(Text(line, style="italic"), disabled=True))
+        for i, e in enumerate(self.log_events):
+            style = "bold" if e.kind in ("assault", "infiltration", "raid", "lost", "sudden_death", "end") else ""
+            if e.kind == "refused":
+                style = "bold red"
+            opts.append(Option(Text(f"D{e.turn} {e.text}", style=style), id=str(i)))
+        if not opts:
+            opts.append(Option(Text("Nothing has happened yet: the events of each day appear here.", style="dim"),
+                               disabled=True))
+        log.add_options(opts)
+
+    # ----- bindings shown ----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "order":
+            # every order key works while playing (a wrong one is refused with the engine's
+            # reason); the keys that suit the selected unit are listed in the Unit panel
+            return self.playing
+        if action in ("end_turn", "delete_order", "undo", "redo", "next_unit", "cycle_overlay"):
+            if action == "cycle_overlay":
+                return not self.truth
+            if not self.playing:
+                return False
+            book = self.book()
+            if action == "undo":
+                return bool(book is not None and book.can_undo)
+            if action == "redo":
+                return bool(book is not None and book.can_redo)
+            if action == "delete_order":
+                return bool(book is not None and book.orders)
+            return True
+        if action == "cancel":
+            return self.action is not None or self.selected is not None
+        if action in ("step", "pause"):
+            return self.session.mode == "watch" and not self.session.over and not self.replay
+        if action == "replay_step":
+            return self.replay
+        return True
+
+    # ----- map events --------------------------------------------------------------------
+    def on_cursor_moved(self, message: CursorMoved) -> None:
+        if self.action == "move":
+            self.map.set_picture(self.picture())
+        self.refresh_panels()
+
+    def on_hex_activated(self, message: HexActivated) -> None:
+        h = message.hex
+        if self.action is not None:
+            self.confirm_target(h)
+            return
+        if self.truth:
+            st = self.displayed_state()
+            at = [int(u) for u in np.flatnonzero(st.on_map & (st.hex == h))]
+            self.selected = self._cycle(at)
+            self.refresh_all()
+            return
+        here = self.own_units_at(h)
+        if not here:
+            if self.selected is not None:
+                self.selected = None
+                self.refresh_all()
+            return
+        self.selected = self._cycle(here)
+        self.refresh_all()
+
+    def _cycle(self, units: list[int]) -> int | None:
+        if not units:
+            return None
+        if self.selected in units:
+            return units[(units.index(self.selected) + 1) % len(units)]
+        return units[0]
+
+    # ----- unit selection ----------------------------------------------------------------
+    def action_next_unit(self, d: int = 1) -> None:
+        v = self.current_view()
+        if v is None or not v.own_units.size:
+            return
+        units = [int(u) for u in v.own_units]
+        book = self.book()
+        ordered = {o.unit for o in book.orders} if book else set()
+        ids = self.session.world.unit_ids
+        start = units.index(self.selected) if self.selected in units else -1
+        order = [units[(start + d * k) % len(units)] for k in range(1, len(units) + 1)]
+        pick = next((u for u in order if ids[u] not in ordered), order[0])
+        self.select_unit(pick)
+
+    def select_unit(self, u: int) -> None:
+        self.selected = u
+        v = self.current_view()
+        if v is not None and v.own[u]:
+            self.map.move_cursor(int(v.hex[u]), center=True)
+        self.refresh_all()
+
+    def action_cancel(self) -> None:
+        if self.action is not None:
+            self.action = None
+            self.action_unit = None
+            self.editing = None
+        elif self.selected is not None:
+            self.selected = None
+        self.refresh_all()
+
+    # ----- orders ------------------------------------------------------------------------
+    def action_order(self, kind: str) -> None:
+        if not self.playing:
+            return
+        v = self.current_view()
+        assert v is not None and self.side is not None
+        w = self.session.world
+        if kind == "bomb":
+            if not actions_for(v, None):
+                self.refuse("your side has no glide bombs")
+                return
+            self.start_targeting(kind, None)
+            return
+        unit = self.selected
+        if unit is None:
+            here = self.own_units_at(self.map.cursor)
+            if here:
+                unit = here[0]
+                self.selected = unit
+        if unit is None:
+            self.notify("Select one of your units first: Enter on it, a click, or Tab.", title="No unit selected",
+                        severity="warning")
+            return
+        if kind not in actions_for(v, unit):
+            probe = Order(kind=kind, unit=w.unit_ids[unit], target=w.grid.hex_id(self.map.cursor),
+                          path=(w.grid.hex_id(self.map.cursor),), target_unit=w.unit_ids[unit])
+            r = self.session.try_order(self.side, probe)
+            self.refuse(r.reason if r else f"{w.unit_ids[unit]} cannot be given a {kind} order")
+            return
+        if ACTIONS[kind][2] == "none":
+            self.give(Order(kind=kind, unit=w.unit_ids[unit]))
+            return
+        self.start_targeting(kind, unit)
+
+    def start_targeting(self, kind: str, unit: int | None) -> None:
+        self.action = kind
+        self.action_unit = unit
+        self.map.focus()
+        self.refresh_all()
+
+    def refuse(self, reason: str) -> None:
+        self.notify(reason, title="Order refused", severity="error")
+
+    def give(self, order: Order) -> bool:
+        assert self.side is not None
+        book = self.book()
+        if self.editing is not None and self.editing in book.orders:
+            old = self.editing
+            trial = [o for o in book.orders if o != old]
+            from pokrovsk_tui.session import OrderBook
+
+            tmp = OrderBook(trial)
+            tmp.add(order)
+            from pokrovsk_tui.rules.orders import validate
+
+            _, bad = validate(self.current_view().context(), tmp.orders)
+            mine = [r for r in bad if r.order == order]
+            if mine:
+                self.refuse(mine[0].reason)
+                return False
+            book.replace_all(tmp.orders)
+            self.session.unsaved = True
+        else:
+            r = self.session.give(self.side, order)
+            if r is not None:
+                self.refuse(r.reason)
+                return False
+        self.editing = None
+        self.action = None
+        self.action_unit = None
+        self.refresh_all()
+        return True
+
+    def confirm_target(self, h: int) -> None:
+        kind = self.action
+        unit = self.action_unit
+        if kind is None:
+            return
+        self.order_flow(kind, unit, h)
+
+    @work(exclusive=True, group="order")
+    async def order_flow(self, kind: str, unit: int | None, h: int) -> None:
+        s = self.session
+        w = s.world
+        v = self.current_view()
+        assert v is not None and self.side is not None
+        g = w.grid
+        uid = w.unit_ids[unit] if unit is not None else None
+        target = g.hex_id(h)
+        if kind == "move":
+            path = path_to(v, unit, h)
+            self.give(Order(kind="move", unit=uid, path=tuple(g.ids(path))))
+            return
+        if kind in ("assault", "infiltrate", "raid"):
+            order = Order(kind=kind, unit=uid, target=target)
+            r = s.try_order(self.side, order)
+            if r is not None:
+                self.refuse(r.reason)
+                return
+            body = self.assault_preview(kind, uid, target)
+            ok = await self.app.push_screen_wait(PreviewScreen(f"{ACTIONS[kind][1]} on {target}: the odds", body))
+            if ok:
+                self.give(order)
+            return
+        if kind == "resupply":
+            cands = [u for u in v.own_units if int(v.hex[u]) == h]
+            if not cands:
+                self.refuse(f"no unit of yours at {target} to resupply")
+                return
+            pick = cands[0]
+            if len(cands) > 1:
+                chosen = await self.app.push_screen_wait(PickScreen(
+                    f"Resupply which unit at {target}?",
+                    [(w.unit_ids[u], D.unit_line(w, int(u), float(v.strength[u]), f"supply {v.supply[u]:.0f}"))
+                     for u in cands]))
+                if chosen is None:
+                    return
+                pick = w.unit_index[chosen]
+            probe = Order(kind="resupply", unit=uid, target_unit=w.unit_ids[pick], count=1)
+            r = s.try_order(self.side, probe)
+            if r is not None:
+                self.refuse(r.reason)
+                return
+            left = self._left(kind, unit, probe)
+            n = await self.app.push_screen_wait(CountScreen(
+                f"{uid}: resupply {w.unit_ids[pick]}", "runs", left, left,
+                lambda c: Text(f"{c} run(s) carry {c * w.params.ugv_payload:g} supply; each run may be lost "
+                               "to drones over the kill zone on its way.")))
+            if n:
+                self.give(probe.model_copy(update={"count": n}))
+            return
+        # missions, fires, bombs: a count, with odds for the ones that hit
+        probe = Order(kind=kind, unit=uid, target=target, count=1)
+        r = s.try_order(self.side, probe)
+        if r is not None:
+            self.refuse(r.reason)
+            return
+        left = self._left(kind, unit, probe)
+        if left < 1:
+            self.refuse("over budget: nothing left today")
+            return
+        what = {"fire": "fires", "bomb": "glide bombs", "resupply": "runs"}.get(kind, "sorties")
+        preview = None
+        if kind in ("strike", "hunt", "fire", "bomb"):
+            def preview(c, kind=kind, uid=uid, target=target):
+                return self.strike_preview(kind, uid, target, c)
+        elif kind == "recon":
+            def preview(c):
+                return Text(f"{c} recon sortie(s): detection effort {c:g} on {target} and {c * 0.5:g} on each "
+                            "hex next to it.")
+        elif kind == "interdict":
+            def preview(c):
+                return Text(f"{c} sortie(s) add fire control {c:g} × visibility on the road at {target}; "
+                            "it halves each day.")
+        start = {"fire": left, "bomb": min(left, 4), "interdict": min(left, 3)}.get(kind, max(1, left // 2))
+        n = await self.app.push_screen_wait(CountScreen(
+            f"{ACTIONS[kind][1]} {target}" + (f" with {uid}" if uid else ""), what, left, start, preview))
+        if n:
+            self.give(probe.model_copy(update={"count": n}))
+
+    def _left(self, kind: str, unit: int | None, probe: Order) -> int:
+        v = self.current_view()
+        book = self.book()
+        replacing = next((o for o in book.orders if book.same_slot(o, probe)), None)
+        if self.editing is not None and replacing is None and book.same_slot(self.editing, probe):
+            replacing = self.editing
+        elif self.editing is not None and self.editing.unit == probe.unit and self.editing.kind in COUNTED:
+            replacing = self.editing if replacing is None else replacing
+        return budget_left(v, list(book.orders), unit, kind, replacing)
+
+    def assault_preview(self, kind: str, uid: str, target: str) -> Text:
+        v = self.current_view()
+        book = self.book()
+        joining = [o.unit for o in book.orders if o.kind == kind and o.target == target and o.unit != uid]
+        attackers = joining + [uid]
+        odds = assault_odds(v, attackers, target, kind=kind, replications=4000, seed=self.session.seed)
+        t = Text()
+        t.append(f"Attackers: {', '.join(attackers)}", style="bold")
+        t.append(f"\nAttack {odds.attack:.0f} against defence {odds.defence:.0f}"
+                 f" ({odds.defenders_seen} defending unit(s) seen)")
+        if odds.defence <= 0:
+            t.append("\nNo enemy seen there: the attack walks in (unless unseen units hold it).", style="bold")
+        cols = ", ".join(f"{c} {p:.0%}" for c, p in odds.column_probs.items())
+        t.append(f"\nColumn: {cols};  die modifier {odds.modifier:+d} (weather)")
+        t.append("\n\nChance of each result:", style="bold")
+        for r in RESULTS:
+            p = odds.result_probs.get(r, 0.0)
+            bar = "█" * int(round(p * 30))
+            t.append(f"\n  {r} {RESULT_NAMES[r]:<24} {p:5.0%} {bar}")
+        t.append("\n\nExpected losses:", style="bold")
+        t.append(f"\n  yours {odds.attacker_loss_mean:.1f} (1 in 10: {odds.attacker_loss_p90:.0f}+)")
+        t.append(f"\n  theirs {odds.defender_loss_mean:.1f} (1 in 10: {odds.defender_loss_p90:.0f}+)")
+        if kind == "raid":
+            t.append("\nA raid comes back: a D costs the defenders 10% more instead of a retreat, an X 20%.")
+        t.append(f"\n\nModifiers and assumptions: {odds.assumptions}.", style="dim")
+        return t
+
+    def strike_preview(self, kind: str, uid: str | None, target: str, count: int) -> Text:
+        v = self.current_view()
+        odds = strike_odds(v, uid, kind, target, count, replications=4000, seed=self.session.seed)
+        t = Text()
+        t.append(f"Chance each {'bomb' if kind == 'bomb' else 'round' if kind == 'fire' else 'sortie'} hits: "
+                 f"{odds.p_hit:.0%}", style="bold")
+        t.append(f"  (target {'seen now' if odds.detected else 'NOT seen: x0.25'})")
+        t.append(f"\nExpected damage {odds.damage_mean:.1f} strength"
+                 + (", shared by the units there by signature" if odds.detected else
+                    " if any enemy is there (none seen: a strike on a hunch)"))
+        probs = odds.hits_probs
+        t.append("\nHits: ")
+        shown = [(i, p) for i, p in enumerate(probs) if p >= 0.005][:8]
+        t.append(", ".join(f"{i}: {p:.0%}" for i, p in shown))
+        if kind in ("strike", "hunt"):
+            t.append("\nRadio drones may be jammed by enemy EW over the target (not counted here); "
+                     "fibre-optic drones are immune.", style="dim")
+        if kind == "hunt":
+            t.append("\nHunt touches only drone, EW and UGV units.", style="dim")
+        if kind == "bomb":
+            t.append("\nGlide bombs: ×1.5 damage on urban hexes; 2+ hits strip an entrenchment level.", style="dim")
+        return t
+
+    def action_delete_order(self) -> None:
+        if not self.playing:
+            return
+        book = self.book()
+        ol = self.query_one("#orders", OptionList)
+        idx = None
+        if ol.has_focus and ol.highlighted is not None:
+            opt = ol.get_option_at_index(ol.highlighted)
+            idx = int(opt.id) if opt.id is not None else None
+        elif self.selected is not None:
+            uid = self.session.world.unit_ids[self.selected]
+            mine = [i for i, o in enumerate(book.orders) if o.unit == uid]
+            idx = mine[-1] if mine else None
+        elif book.orders:
+            idx = len(book.orders) - 1
+        if idx is None:
+            self.notify("Nothing to delete: highlight an order in the list (o) or select a unit with orders.")
+            return
+        o = book.remove(idx)
+        self.session.unsaved = True
+        self.notify(f"Deleted: {o.describe()}", title="Order deleted")
+        self.refresh_all()
+
+    def action_undo(self) -> None:
+        if self.playing and self.book().undo():
+            self.refresh_all()
+
+    def action_redo(self) -> None:
+        if self.playing and self.book().redo():
+            self.refresh_all()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "orders":
+            event.stop()
+            if event.option.id is None or not self.playing:
+                return
+            o = self.book().orders[int(event.option.id)]
+            self.edit_order(o)
+        elif event.option_list.id == "log":
+            event.stop()
+            if event.option.id is not None:
+                self.show_why(self.log_events[int(event.option.id)])
+
+    def edit_order(self, o: Order) -> None:
+        w = self.session.world
+        unit = w.unit_index[o.unit] if o.unit else None
+        if unit is not None:
+            self.select_unit(unit)
+        if ACTIONS[o.kind][2] == "none":
+            self.notify("Press another order key to replace it, or x to delete it.", title=o.describe())
+            return
+        self.editing = o
+        if o.target:
+            self.map.move_cursor(w.grid.index(o.target))
+        self.start_targeting(o.kind, unit)
+        self.notify("Choose the new target; Esc keeps the order as it is.", title=f"Editing: {o.describe()}")
+
+    # ----- overlays, zoom, focus ---------------------------------------------------------
+    def action_cycle_overlay(self) -> None:
+        if self.truth:
+            return
+        seq = [None, *OVERLAYS]
+        self.overlay = seq[(seq.index(self.overlay) + 1) % len(seq)]
+        self._announce_overlay()
+
+    def action_overlay(self, name: str) -> None:
+        if self.truth:
+            self.notify("Overlays read a side's knowledge; none while watching or reviewing.")
+            return
+        self.overlay = None if self.overlay == name else name
+        self._announce_overlay()
+
+    def _announce_overlay(self) -> None:
+        if self.overlay:
+            self.notify(f"{OVERLAY_TITLES[self.overlay]}  ({OVERLAY_KEYS[self.overlay]} toggles, v next)",
+                        title="Overlay")
+        self.refresh_all()
+
+    def action_zoom(self) -> None:
+        self.map.set_zoom(COMPACT if self.map.zoom == LARGE else LARGE)
+        self.map.set_picture(self.picture())
+
+    def action_focus_orders(self) -> None:
+        self.query_one("#orders", OptionList).focus()
+
+    def action_focus_log(self) -> None:
+        self.query_one("#log", OptionList).focus()
+
+    def action_focus_map(self) -> None:
+        self.map.focus()
+
+    def action_why(self) -> None:
+        log = self.query_one("#log", OptionList)
+        if log.highlighted is not None:
+            opt = log.get_option_at_index(log.highlighted)
+            if opt.id is not None:
+                self.show_why(self.log_events[int(opt.id)])
+                return
+        self.notify("Highlight an event in the log (l, then arrows) to see why it happened.")
+
+    def show_why(self, e: Event) -> None:
+        self.app.push_screen(TextScreen("Why?", D.why_text(e)))
+
+    # ----- the end of a turn -------------------------------------------------------------
+    def action_end_turn(self) -> None:
+        if not self.playing:
+            return
+        s = self.session
+        book = self.book()
+        v = self.current_view()
+        have = {o.unit for o in book.orders}
+        idle = [u for u in v.own_units if s.world.unit_ids[u] not in have]
+        body = Text()
+        body.append(f"{len(book.orders)} order(s) given. ")
+        if idle:
+            body.append(f"{len(idle)} unit(s) without orders will hold (drones patrol, EW jams).")
+        others = [x for x in s.human_sides() if x != self.side and not s.done[x]]
+        if others:
+            body.append(f"\nThen the screen is handed to the {SIDE_ADJ[others[0]]} player.")
+        elif s.ai_sides():
+            body.append("\nThen the computer plans and the day is resolved.")
+        else:
+            body.append("\nThen the day is resolved.")
+        self.app.push_screen(ConfirmScreen(f"End day {s.turn} for {SIDE_NAMES[self.side]}?", body,
+                                           yes="End the day", no="Back to orders"), self._end_confirmed)
+
+    def _end_confirmed(self, ok: bool | None) -> None:
+        if not ok or self.side is None:
+            return
+        s = self.session
+        s.done[self.side] = True
+        self.selected = None
+        self.action = None
+        others = [x for x in s.human_sides() if not s.done[x]]
+        if others:
+            self.app.autosave_session(s)
+            self.handoff_to(others[0])
+        else:
+            self.resolve_flow()
+
+    def handoff_to(self, side: int) -> None:
+        s = self.session
+        name = s.players[side].name
+        note = ""
+        if side in s.human_sides() and self.results_seen.get(side, 0) < s.turn - 1:
+            note = "You will see what your side learned yesterday first."
+        self.app.push_screen(HandoffScreen(SIDE_ADJ[side], name, note), lambda _=None: self._after_handoff(side))
+        # the game screen is hidden behind the handoff: now switch to the next side
+        self.side = side
+        self.selected = None
+        self.action = None
+        self.overlay = None
+        self.changed = frozenset()
+        self._view_key = None
+        self.log_events = []
+
+    def _after_handoff(self, side: int) -> None:
+        s = self.session
+        v = self.current_view()
+        if v is not None and v.own_units.size:
+            self.map.picture.cursor = int(v.hex[v.own_units[0]])
+        if s.last is not None:
+            self.log_events = self._events_for_log(s.last)
+            self.changed = self._changed(s.last)
+        self._fill_log()
+        self.refresh_all()
+        self.map.scroll_to_cursor(center=True)
+        self.map.focus()
+        if s.last is not None and self.results_seen.get(side, 0) < s.last.turn:
+            self.show_results(side, s.last)
+
+    def _changed(self, rec: TurnRecord) -> frozenset[int]:
+        before = self.session.previous_state(rec)
+        return frozenset(int(h) for h in np.flatnonzero(rec.state.control != before.control))
+
+    @work(exclusive=True, group="turn")
+    async def resolve_flow(self) -> None:
+        s = self.session
+        self.busy = True
+        self.refresh_panels()
+        msg = "The computer is planning its orders…" if s.ai_sides() else "Resolving the day…"
+        thinking = ThinkingScreen(msg)
+        await self.app.push_screen(thinking)
+
+        def progress(text: str) -> None:
+            self.app.call_from_thread(thinking.set_message, text + "…")
+
+        try:
+            rec = await asyncio.to_thread(s.resolve, progress)
+        except Exception as e:        # never a traceback on screen
+            self.busy = False
+            thinking.dismiss(None)
+            for x in (0, 1):
+                s.done[x] = False
+            self.app.notify(f"The day could not be resolved: {type(e).__name__}: {e}", severity="error",
+                            title="Engine error", timeout=15)
+            self.refresh_all()
+            return
+        thinking.dismiss(None)
+        self.busy = False
+        self.app.autosave_session(s)
+        self.after_resolution(rec)
+
+    def after_resolution(self, rec: TurnRecord) -> None:
+        s = self.session
+        self.selected = None
+        self.action = None
+        self._view_key = None
+        self._overlay_cache.clear()
+        if s.mode == "hotseat" and not s.over:
+            self.handoff_to(0)
+            return
+        self.changed = self._changed(rec)
+        self.log_events = self._events_for_log(rec)
+        extra = []
+        if s.mode == "watch":
+            for side, lines in sorted(rec.intents.items()):
+                extra += [f"{SIDES[side].upper()} intent: {x}" for x in lines]
+        self._fill_log(extra)
+        self.refresh_all()
+        if s.mode == "solo" and self.side is not None:
+            self.show_results(self.side, rec)
+        elif s.over:
+            self.show_victory()
+
+    def show_results(self, side: int | None, rec: TurnRecord) -> None:
+        from .results import ResultsScreen
+
+        if side is not None:
+            self.results_seen[side] = rec.turn
+        v = self.current_view()
+        events = [D.hide_unseen(e, side, v) for e in self.session.events_for(side, rec)]
+        screen = ResultsScreen(self.session, side, rec, events)
+        self.app.push_screen(screen, lambda _=None: self._after_results())
+
+    def _after_results(self) -> None:
+        if self.session.over:
+            self.show_victory()
+        else:
+            self.map.focus()
+            self.refresh_all()
+
+    def show_victory(self) -> None:
+        if self.ended_shown:
+            return
+        self.ended_shown = True
+        if self._watch_timer is not None:
+            self._watch_timer.stop()
+        from .victory import VictoryScreen
+
+        self.side = None if self.session.mode == "watch" else self.side
+        self.log_events = self._events_for_log(self.session.last) if self.session.last else []
+        self._fill_log()
+        self.refresh_all()
+        self.app.push_screen(VictoryScreen(self.session))
+
+    # ----- watch mode --------------------------------------------------------------------
+    def _watch_tick(self) -> None:
+        if self.paused or self.busy or self.session.over or self.is_current is False:
+            return
+        self.resolve_flow()
+
+    def action_pause(self) -> None:
+        if self.session.mode != "watch":
+            return
+        self.paused = not self.paused
+        self.notify("Paused: n plays the next day, s runs again." if self.paused else "Running.", title="Watch")
+        self.refresh_panels()
+
+    def action_step(self) -> None:
+        if self.session.mode != "watch" or self.busy or self.session.over:
+            return
+        self.paused = True
+        self.resolve_flow()
+
+    # ----- replay ------------------------------------------------------------------------
+    def action_replay_step(self, d: int) -> None:
+        if not self.replay:
+            return
+        n = len(self.session.history)
+        self.replay_index = min(max(0, self.replay_index + d), n)
+        if self.replay_index > 0:
+            rec = self.session.history[self.replay_index - 1]
+            self.log_events = list(rec.events)
+            self.changed = self._changed(rec)
+            extra = [f"{SIDES[s].upper()} intent: {x}" for s, lines in sorted(rec.intents.items()) for x in lines]
+        else:
+            self.log_events = []
+            self.changed = frozenset()
+            extra = []
+        self._fill_log(extra)
+        self.refresh_all()

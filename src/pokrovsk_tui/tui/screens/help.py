@@ -1,0 +1,115 @@
+"""The key reference and the rules summary."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, MarkdownViewer, Static
+
+from .. import glyphs as G
+from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES
+from ..targets import ACTIONS
+
+KEYS = [
+    ("Map", [
+        ("arrows", "move the cursor (up/down keep the column)"),
+        ("7 9 4 6 1 3 / Home PgUp End PgDn", "the six hex directions: NW NE W E SW SE"),
+        ("Enter, Space, click", "select your unit there (again: the next unit in the stack); "
+                                "when choosing a target: confirm it"),
+        ("Tab / shift+Tab", "next / previous unit without orders"),
+        ("Esc", "cancel the target choice, then the selection"),
+        ("+ / -", "zoom: large counters or the whole sector"),
+        ("v", "cycle the overlays"),
+        *[(OVERLAY_KEYS[k], OVERLAY_TITLES[k]) for k in OVERLAY_KEYS],
+    ]),
+    ("Orders (for the selected unit)", [(v[0], f"{v[1]}" + {
+        "hold": ": stay (the default)", "move": ": choose the destination; the path is the cheapest",
+        "assault": ": an adjacent hex; odds shown first", "infiltrate": ": assault groups; enemy/contested hex",
+        "raid": ": infantry; attack and come back", "dig_in": ": +1 entrenchment", "rest": ": +10 cohesion",
+        "jam": ": EW posts", "recon": ": drone sorties on a hex", "strike": ": drone sorties; odds shown",
+        "interdict": ": drone fire control on a road hex", "hunt": ": drones against drone/EW/UGV units",
+        "resupply": ": UGV runs to a friendly unit", "fire": ": artillery; odds shown",
+        "bomb": ": glide bombs (no unit needed); odds shown"}[k]) for k, v in ACTIONS.items()]),
+    ("Orders list and turn", [
+        ("o", "go to the orders list (Enter edits the highlighted order)"),
+        ("x, Delete", "delete the highlighted order (or the selected unit's last)"),
+        ("ctrl+z / ctrl+y", "undo / redo (until the turn is ended)"),
+        ("e", "end the turn (asks first)"),
+        ("l, then Enter or w", "the event log; why did it happen?"),
+        ("g", "back to the map"),
+    ]),
+    ("Watching and replay", [
+        ("s", "pause / run (watch mode)"),
+        ("n", "play the next day (watch mode)"),
+        ("[ / ]", "a day back / on (replay)"),
+    ]),
+    ("Anywhere", [
+        ("? or F1", "this key reference"),
+        ("ctrl+p", "command palette: every main action by name"),
+        ("ctrl+s", "save as"),
+        ("F8", "colour-blind-safe colours on/off"),
+        ("q / ctrl+q", "quit (asks only when something is unsaved)"),
+    ]),
+]
+
+
+def keys_table() -> Table:
+    t = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+    t.add_column("key", style="bold", no_wrap=True, ratio=1)
+    t.add_column("what", ratio=3)
+    for section, rows in KEYS:
+        t.add_row(Text(section, style="bold underline"), "")
+        for k, what in rows:
+            t.add_row(k, what)
+        t.add_row("", "")
+    t.add_row(Text("Map glyphs", style="bold underline"), "")
+    for g, what in G.LEGEND:
+        t.add_row(g, what)
+    t.add_row(Text("Unit letters", style="bold underline"), "")
+    t.add_row(" ".join(k for k, _ in G.TYPE_LEGEND), ", ".join(f"{k} {v}" for k, v in G.TYPE_LEGEND))
+    return t
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", priority=True),
+                Binding("r", "rules", "Rules")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide tall"):
+            yield Static("Keys", classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(keys_table())
+            yield Static("[b]Esc[/b] close   [b]r[/b] rules summary   every mouse action has a key",
+                         classes="dialog-keys")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_rules(self) -> None:
+        self.dismiss(None)
+        self.app.push_screen(RulesScreen())
+
+
+def rules_markdown() -> str:
+    return resources.files("pokrovsk_tui.tui").joinpath("rules_summary.md").read_text(encoding="utf-8")
+
+
+class RulesScreen(Screen[None]):
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        yield MarkdownViewer(rules_markdown(), show_table_of_contents=False, id="rules")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(MarkdownViewer).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

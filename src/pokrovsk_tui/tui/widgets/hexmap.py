@@ -1,0 +1,457 @@
+"""The hex map: ONE Line-API widget on a ScrollView.
+
+The static layer (terrain, roads, rail, names, objectives, supply sources) is worked out once
+per map and zoom; the dynamic layer (control, front line, unit counters, overlays, cursor,
+targets, changes) is a small key per hex. A hex's cell is rendered once per key and a map
+line's Strip is cached until a hex on it changes, so a repaint of the whole map is a lookup.
+Colours come from component classes (see DEFAULT_CSS and app.tcss), so themes work; every
+colour has a glyph beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from pokrovsk_tui.rules.params import TERRAINS
+from pokrovsk_tui.rules.world import World
+
+from .. import glyphs as G
+from ..geometry import COMPACT, LARGE, MapGeometry, Zoom, mouse_to_hex, step
+from ..messages import CursorMoved, HexActivated
+from ..overlays import Overlay
+
+
+@dataclass(frozen=True)
+class Counter:
+    """The unit counter drawn on a hex."""
+
+    side: int
+    letter: str
+    digit: str
+    kind: str          # "unit" (own or seen now) or "last" (last-seen marker)
+    stacked: bool = False
+
+    def text(self, width: int) -> str:
+        if width >= 4:
+            if self.kind == "last":
+                o, c = G.LAST_SEEN_BRACKETS
+            else:
+                o, c = G.SIDE_BRACKETS[self.side]
+            return f"{o}{self.letter}{self.digit}{G.STACK_MARK if self.stacked else c}"
+        return f"{self.letter}{self.digit}{G.STACK_MARK if self.stacked else ''}"
+
+
+@dataclass
+class MapPicture:
+    """Everything dynamic the map shows, worked out by the screen from a side's view."""
+
+    control: np.ndarray
+    counters: dict[int, Counter] = field(default_factory=dict)
+    cursor: int = 0
+    selected: int | None = None
+    targets: np.ndarray | None = None
+    path: frozenset[int] = frozenset()
+    overlay: Overlay | None = None
+    changed: frozenset[int] = frozenset()
+
+
+def front_marks(world: World, control: np.ndarray) -> np.ndarray:
+    """(n,) mark per hex: '' inside, 'u'/'r' on the front line, '×' contested."""
+    nb = world.grid.neighbours
+    own = control[:, None]
+    other = np.where(nb >= 0, control[np.maximum(nb, 0)], own)
+    front = (other != own).any(axis=1)
+    out = np.full(control.shape, "", dtype=object)
+    out[front & (control == 0)] = G.FRONT_MARK[0]
+    out[front & (control == 1)] = G.FRONT_MARK[1]
+    out[control == 2] = G.CONTESTED
+    return out
+
+
+CONTROL_CLASS = ("hexmap--ua", "hexmap--ru", "hexmap--contested")
+TERRAIN_CLASS = tuple(f"hexmap--{t}" for t in TERRAINS)
+
+
+class HexMap(ScrollView, can_focus=True):
+    """The map of the sector; the cursor moves with the arrows and the six hex directions."""
+
+    COMPONENT_CLASSES = {
+        "hexmap--ua", "hexmap--ru", "hexmap--contested",
+        *TERRAIN_CLASS,
+        "hexmap--highway", "hexmap--road", "hexmap--rail", "hexmap--label", "hexmap--road-label",
+        "hexmap--objective", "hexmap--source", "hexmap--front",
+        "hexmap--unit-ua", "hexmap--unit-ru", "hexmap--unit-last",
+        "hexmap--cursor", "hexmap--selected", "hexmap--target", "hexmap--path", "hexmap--changed",
+        "hexmap--ov1", "hexmap--ov2", "hexmap--ov3", "hexmap--ov-mark",
+    }
+
+    DEFAULT_CSS = """
+    HexMap { background: $background; scrollbar-size: 1 1; }
+    HexMap > .hexmap--ua { background: #12243a; }
+    HexMap > .hexmap--ru { background: #3a1616; }
+    HexMap > .hexmap--contested { background: #35284a; }
+    HexMap > .hexmap--open { color: #8a9a6a; }
+    HexMap > .hexmap--treeline { color: #4fbf5f; }
+    HexMap > .hexmap--village { color: #e0b870; }
+    HexMap > .hexmap--urban { color: #d0d0d0; }
+    HexMap > .hexmap--industrial { color: #c09070; }
+    HexMap > .hexmap--water { color: #5ab0f0; }
+    HexMap > .hexmap--highway { color: #ffd75f; text-style: bold; }
+    HexMap > .hexmap--road { color: #e8e8e8; }
+    HexMap > .hexmap--rail { color: #a8a8b8; }
+    HexMap > .hexmap--label { color: #ffffff; text-style: bold; }
+    HexMap > .hexmap--road-label { color: #ffd75f; text-style: italic; }
+    HexMap > .hexmap--objective { color: #ffd700; text-style: bold; }
+    HexMap > .hexmap--source { color: #5fff87; text-style: bold; }
+    HexMap > .hexmap--front { color: #ffffff; text-style: bold; }
+    HexMap > .hexmap--unit-ua { background: #2060c0; color: #ffffff; text-style: bold; }
+    HexMap > .hexmap--unit-ru { background: #c03030; color: #ffffff; text-style: bold; }
+    HexMap > .hexmap--unit-last { color: #c08080; text-style: dim; }
+    HexMap > .hexmap--cursor { background: #f0f0f0; color: #000000; text-style: bold; }
+    HexMap > .hexmap--selected { background: #e0e040; color: #000000; text-style: bold; }
+    HexMap > .hexmap--target { background: #1e6e3a; text-style: underline; }
+    HexMap > .hexmap--path { background: #6e6e10; }
+    HexMap > .hexmap--changed { background: #805000; }
+    HexMap > .hexmap--ov1 { background: #1c4040; }
+    HexMap > .hexmap--ov2 { background: #246868; }
+    HexMap > .hexmap--ov3 { background: #2e9a8a; }
+    HexMap > .hexmap--ov-mark { color: #ffffff; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("left", "step('w')", "West", show=False),
+        Binding("right", "step('e')", "East", show=False),
+        Binding("up", "step('up')", "Up", show=False),
+        Binding("down", "step('down')", "Down", show=False),
+        Binding("7,home", "step('nw')", "North-west", show=False),
+        Binding("9,pageup", "step('ne')", "North-east", show=False),
+        Binding("4", "step('w')", "West", show=False),
+        Binding("6", "step('e')", "East", show=False),
+        Binding("1,end", "step('sw')", "South-west", show=False),
+        Binding("3,pagedown", "step('se')", "South-east", show=False),
+        Binding("enter,space", "activate", "Select", show=True),
+    ]
+
+    def __init__(self, world: World, *, zoom: Zoom = LARGE, name: str | None = None, id: str | None = None,
+                 classes: str | None = None):
+        super().__init__(name=name, id=id, classes=classes)
+        self.world = world
+        self.zoom = zoom
+        self.geometry = MapGeometry(world.grid.width, world.grid.height, zoom)
+        self.picture = MapPicture(control=world.initial_control.copy())
+        self._front = front_marks(world, self.picture.control)
+        self._keys: list | None = None
+        self._cells: dict = {}
+        self._strips: dict[int, Strip] = {}
+        self._styles: dict = {}
+        self._static: dict[str, dict] = {}
+        self.virtual_size = Size(self.geometry.virtual_width, self.geometry.virtual_height)
+
+    # ----- public ------------------------------------------------------------------------
+    @property
+    def cursor(self) -> int:
+        return self.picture.cursor
+
+    def set_zoom(self, zoom: Zoom) -> None:
+        if zoom == self.zoom:
+            return
+        self.zoom = zoom
+        self.geometry = MapGeometry(self.world.grid.width, self.world.grid.height, zoom)
+        self.virtual_size = Size(self.geometry.virtual_width, self.geometry.virtual_height)
+        self._cells.clear()
+        self._strips.clear()
+        self._keys = None
+        self.refresh()
+        self.call_after_refresh(self.scroll_to_cursor, True)
+
+    def set_picture(self, picture: MapPicture) -> None:
+        """Show a new picture; only the map lines whose hexes changed are drawn again."""
+        if not np.array_equal(picture.control, self.picture.control):
+            self._front = front_marks(self.world, picture.control)
+        self.picture = picture
+        keys = self._hex_keys()
+        old = self._keys
+        self._keys = keys
+        ch = self.geometry.zoom.ch
+        if old is None:
+            self._strips.clear()
+            self.refresh()
+            return
+        changed = {i for i, (a, b) in enumerate(zip(old, keys, strict=True)) if a != b}
+        rows = sorted({h // self.world.grid.width for h in changed})
+        if len(rows) > 12:
+            self._strips.clear()
+            self.refresh()
+            return
+        sx, sy = self.scroll_offset
+        width = self.size.width
+        for r in rows:
+            for dy in range(ch):
+                self._strips.pop(r * ch + dy, None)
+            # only the lines of the rows that changed are drawn again
+            self.refresh(Region(0, r * ch - sy, width, ch))
+
+    def move_cursor(self, hex_number: int, *, scroll: bool = True, center: bool = False) -> None:
+        if hex_number == self.picture.cursor:
+            if center:
+                self.scroll_to_cursor(center=True)
+            return
+        self.picture.cursor = int(hex_number)
+        self.set_picture(self.picture)
+        if scroll:
+            self.scroll_to_cursor(center=center)
+        self.post_message(CursorMoved(int(hex_number)))
+
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        """Keep the cursor in view: centred after a jump, a hex from the edge when stepping."""
+        x, y = self.geometry.origin(self.picture.cursor)
+        cw, ch = self.geometry.zoom.cw, self.geometry.zoom.ch
+        region = Region(x, y, cw, ch)
+        if center:
+            self.scroll_to_region(region, animate=False, immediate=True, center=True)
+        else:
+            self.scroll_to_region(region.grow((ch, cw, ch, cw)), animate=False, immediate=True)
+
+    def invalidate_styles(self) -> None:
+        self._styles.clear()
+        self._cells.clear()
+        self._strips.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._cells.clear()
+        self._strips.clear()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.scroll_to_cursor, True)
+
+    # ----- input -------------------------------------------------------------------------
+    def action_step(self, direction: str) -> None:
+        self.move_cursor(step(self.world.grid, self.picture.cursor, direction))
+
+    def action_activate(self) -> None:
+        self.post_message(HexActivated(self.picture.cursor))
+
+    def hex_at_event(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        sx, sy = self.scroll_offset
+        return mouse_to_hex(self.geometry, offset.x, offset.y, sx, sy)
+
+    def on_click(self, event: events.Click) -> None:
+        h = self.hex_at_event(event)
+        if h is None:
+            return
+        event.stop()
+        self.focus()
+        self.move_cursor(h, scroll=False)
+        self.post_message(HexActivated(h))
+
+    # ----- drawing -----------------------------------------------------------------------
+    def _hex_keys(self) -> list:
+        p = self.picture
+        n = self.world.grid.n
+        ov_level = p.overlay.level if p.overlay is not None else None
+        ov_marks = p.overlay.marks if p.overlay is not None else {}
+        targets = p.targets
+        keys = []
+        counters = p.counters
+        control = p.control
+        front = self._front
+        for h in range(n):
+            hl = ""
+            if h == p.cursor:
+                hl = "cursor"
+            elif h == p.selected:
+                hl = "selected"
+            elif targets is not None and targets[h]:
+                hl = "target"
+            elif h in p.path:
+                hl = "path"
+            elif h in p.changed:
+                hl = "changed"
+            keys.append((int(control[h]), front[h], counters.get(h), hl,
+                         int(ov_level[h]) if ov_level is not None else 0, ov_marks.get(h, "")))
+        return keys
+
+    def _style(self, *names: str) -> Style:
+        st = self._styles.get(names)
+        if st is None:
+            st = Style()
+            for nm in names:
+                if nm:
+                    st += self.get_component_rich_style(nm, partial=True)
+            self._styles[names] = st
+        return st
+
+    def _static_for(self, zoom: Zoom) -> dict:
+        """Per hex: list of lines, each a list of (char, class) for the static layer."""
+        cache = self._static.get(zoom.name)
+        if cache is not None:
+            return cache
+        w = self.world
+        g = w.grid
+        cw, ch = zoom.cw, zoom.ch
+        obj = {int(h) for hs in w.objective_hexes for h in hs}
+        src = {int(h) for h in w.src_hex}
+        cells: dict[int, list[list[tuple[str, str]]]] = {}
+        for h in range(g.n):
+            t = int(w.terrain[h])
+            tg, tc = G.TERRAIN_GLYPHS[t], TERRAIN_CLASS[t]
+            if h in obj:
+                feat = (G.OBJECTIVE, "hexmap--objective")
+            elif h in src:
+                feat = (G.SOURCE, "hexmap--source")
+            elif w.highway[h]:
+                feat = (G.HIGHWAY, "hexmap--highway")
+            elif w.road[h]:
+                feat = (G.ROAD, "hexmap--road")
+            elif w.rail[h]:
+                feat = (G.RAIL, "hexmap--rail")
+            else:
+                feat = (tg, tc)
+            if ch == 1:
+                lines = [[feat, (tg, tc), (" ", "")][:cw]]
+            else:
+                second = (G.RAIL, "hexmap--rail") if w.rail[h] and feat[0] != G.RAIL else (tg, tc)
+                lines = [[feat, (tg, tc), (tg, tc), (" ", "")],
+                         [(" ", ""), (tg, tc), second, (" ", "")]]
+            cells[h] = lines
+        # labels: settlement names (and a few road names) written along their row
+        taken: set[tuple[int, int]] = set()
+        labels = [(g.index(s.hex), s.name, "hexmap--label") for s in w.scenario.map.settlements]
+        for rd in w.scenario.map.roads:
+            if rd.kind == "highway" or rd.name[:1] in "TEMH" and any(c.isdigit() for c in rd.name):
+                hexes = [g.index(x) for x in rd.hexes]
+                pick = hexes[len(hexes) // 3]
+                labels.append((pick, rd.name, "hexmap--road-label"))
+        for h, text, cls in labels:
+            row, col = divmod(h, g.width)
+            line = 0
+            if ch > 1 and cls == "hexmap--road-label":
+                line = 1
+            limit = g.width - col
+            if ch == 1:
+                text = text if len(text) <= 9 else text[:8] + "."
+            chars = list(text)
+            spots = []
+            for i in range(len(chars)):
+                hh = h + i // cw
+                if hh // g.width != row or (hh - h) >= limit or (hh, line) in taken:
+                    break
+                spots.append((hh, i % cw))
+            if len(spots) < min(len(chars), 3):
+                continue
+            for (hh, off), c in zip(spots, chars, strict=False):
+                cells[hh][line][off] = (c, cls)
+                taken.add((hh, line))
+        self._static[zoom.name] = cells
+        return cells
+
+    def _cell(self, h: int, key) -> list[list[Segment]]:
+        cached = self._cells.get((h, key))
+        if cached is not None:
+            return cached
+        ctrl, front, counter, hl, ov, ovmark = key
+        zoom = self.geometry.zoom
+        cw = zoom.cw
+        static = self._static_for(zoom)[h]
+        bg = CONTROL_CLASS[ctrl]
+        if ov:
+            bg = f"hexmap--ov{ov}"
+        hl_cls = f"hexmap--{hl}" if hl else ""
+        # the mark slot: last column of the top line
+        mark, mark_cls = "", "hexmap--front"
+        if front:
+            mark = front
+        if ov:
+            mark = G.OVERLAY_SHADES[ov]
+            mark_cls = "hexmap--ov-mark"
+        if ovmark:
+            mark, mark_cls = ovmark, "hexmap--ov-mark"
+        if hl == "target":
+            mark, mark_cls = G.TARGET, "hexmap--front"
+        elif hl == "changed":
+            mark, mark_cls = G.CHANGED, "hexmap--front"
+        elif hl == "path":
+            mark, mark_cls = G.PATH, "hexmap--front"
+        lines: list[list[tuple[str, str, str]]] = []   # (char, fg class, bg class)
+        for sl in static:
+            lines.append([(c, cls, bg) for c, cls in sl])
+        if mark and static[0][cw - 1][1] not in ("hexmap--label", "hexmap--road-label"):
+            lines[0][cw - 1] = (mark, mark_cls, bg)
+        if counter is not None:
+            text = counter.text(cw)
+            if counter.kind == "last":
+                ucls, ubg = "hexmap--unit-last", bg
+            else:
+                ucls = "hexmap--unit-ua" if counter.side == 0 else "hexmap--unit-ru"
+                ubg = ""
+            target_line = len(lines) - 1
+            for i, c in enumerate(text[:cw]):
+                lines[target_line][i] = (c, ucls, ubg)
+        out = []
+        for ln in lines:
+            segs = []
+            for c, fg, b in ln:
+                if hl_cls and (hl in ("cursor", "selected") or not fg.startswith("hexmap--unit-")):
+                    style = self._style(b, fg, hl_cls) if hl in ("cursor", "selected") else self._style(hl_cls, fg)
+                else:
+                    style = self._style(b, fg)
+                segs.append(Segment(c, style))
+            out.append(segs)
+        self._cells[(h, key)] = out
+        return out
+
+    def _line(self, y: int) -> Strip:
+        strip = self._strips.get(y)
+        if strip is not None:
+            return strip
+        geo = self.geometry
+        zoom = geo.zoom
+        g = self.world.grid
+        row, sub = divmod(y, zoom.ch)
+        if self._keys is None:
+            self._keys = self._hex_keys()
+        base = self._style("")
+        segs: list[Segment] = []
+        lead = geo.row_start(row)
+        if lead:
+            segs.append(Segment(" " * lead, base))
+        for col in range(g.width):
+            h = row * g.width + col
+            segs.extend(self._cell(h, self._keys[h])[sub])
+        tail = geo.virtual_width - lead - g.width * zoom.cw
+        if tail > 0:
+            segs.append(Segment(" " * tail, base))
+        strip = Strip(Segment.simplify(segs), geo.virtual_width)
+        self._strips[y] = strip
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        vy = y + scroll_y
+        width = self.size.width
+        if vy >= self.geometry.virtual_height:
+            return Strip.blank(width, self.rich_style)
+        strip = self._line(vy)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def render_all(self) -> list[Strip]:
+        """Every line of the whole map (for benchmarks and tests)."""
+        return [self._line(y) for y in range(self.geometry.virtual_height)]
+
+
+ZOOM_FOR = {"large": LARGE, "compact": COMPACT}

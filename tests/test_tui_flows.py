@@ -1,0 +1,532 @@
+"""Pilot tests of the app's flows: a solo turn, a hot-seat handoff, save and load, a refused
+order, resizing, watch mode, the title screen and the new-game form."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from pokrovsk_tui.rules.orders import Order  # noqa: E402
+from pokrovsk_tui.tui import persist  # noqa: E402
+from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402
+from pokrovsk_tui.tui.screens.dialogs import (  # noqa: E402
+    ConfirmScreen,
+    CountScreen,
+    HandoffScreen,
+    PreviewScreen,
+    TextScreen,
+    TooSmallScreen,
+)
+from pokrovsk_tui.tui.screens.game import GameScreen  # noqa: E402
+from pokrovsk_tui.tui.screens.results import ResultsScreen  # noqa: E402
+from pokrovsk_tui.tui.screens.title import NewGameScreen, TitleScreen  # noqa: E402
+from pokrovsk_tui.tui.screens.victory import VictoryScreen  # noqa: E402
+
+TUT = "tutorial-hryshyne"
+
+
+def sync(fn):
+    """Run an async test with asyncio.run (no async plugin needed)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+def make_app(tmp_path, **start) -> PokrovskApp:
+    kind = start.pop("kind", "play")
+    return PokrovskApp(Start(kind=kind, **start), save_dir=tmp_path, check_interrupted=False)
+
+
+def screen_text(app) -> str:
+    """Everything on the screen now, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def settle(pilot, n: int = 4) -> None:
+    for _ in range(n):
+        await pilot.pause()
+
+
+async def wait_for(pilot, cond, tries: int = 200) -> None:
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never came true")
+
+
+def game(app) -> GameScreen:
+    g = app.game_screen()
+    assert g is not None
+    return g
+
+
+def hex_of(g: GameScreen, unit_id: str) -> int:
+    v = g.current_view()
+    return int(v.hex[g.session.world.unit_index[unit_id]])
+
+
+@sync
+async def test_solo_turn_orders_end_turn_results(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=7)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        assert isinstance(app.screen, GameScreen)
+        assert g.side == 0 and g.session.mode == "solo"
+        # select the first unit without orders with tab, order it to dig in
+        await pilot.press("tab")
+        await settle(pilot)
+        assert g.selected is not None
+        first = g.session.world.unit_ids[g.selected]
+        await pilot.press("d")
+        await settle(pilot)
+        assert [o.kind for o in g.session.books[0].orders] == ["dig_in"]
+        assert g.session.books[0].orders[0].unit == first
+        # undo and redo
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert len(g.session.books[0]) == 0
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert len(g.session.books[0]) == 1
+        # end the turn: confirm, the computer plans, results come up
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        text = screen_text(app)
+        assert "Day 1" in text and "results for Ukraine" in text
+        assert "Your losses" in text and "Hexes changed" in text
+        assert g.session.turn == 2 and len(g.session.history) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen)
+        # an autosave was written for the turn
+        assert any(p.name.endswith("-turn01.toml") for p in tmp_path.iterdir())
+        assert not g.session.unsaved
+
+
+@sync
+async def test_move_with_keyboard_and_mouse(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=7)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        w = g.session.world
+        unit = w.unit_index["ua-93-1"]
+        g.select_unit(unit)
+        await settle(pilot)
+        start = hex_of(g, "ua-93-1")
+        await pilot.press("m")
+        await settle(pilot)
+        assert g.action == "move"
+        legal = np.flatnonzero(g.map.picture.targets)
+        assert legal.size > 0 and start not in legal
+        # keyboard: one step west, Enter
+        await pilot.press("left")
+        await settle(pilot)
+        dest = g.map.cursor
+        assert g.map.picture.targets[dest]
+        await pilot.press("enter")
+        await settle(pilot)
+        orders = g.session.books[0].orders
+        assert orders and orders[-1].kind == "move" and orders[-1].path[-1] == w.grid.hex_id(dest)
+        # mouse: click a legal hex for the drone unit's move
+        drone = w.unit_index["ua-fpv-1"]
+        g.select_unit(drone)
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        target = int(np.flatnonzero(g.map.picture.targets)[0])
+        x, y = g.map.geometry.origin(target)
+        sx, sy = g.map.scroll_offset
+        await pilot.click("#map", offset=(x - sx + 1, y - sy))
+        await settle(pilot)
+        last = g.session.books[0].orders[-1]
+        assert last.unit == "ua-fpv-1" and last.kind == "move" and last.path[-1] == w.grid.hex_id(target)
+
+
+@sync
+async def test_invalid_order_refused_with_engine_reason(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=7)
+    notes = []
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        g = game(app)
+        w = g.session.world
+        real_notify = app.notify
+
+        def spy(message, *a, **k):
+            notes.append((str(message), k.get("title"), k.get("severity")))
+            return real_notify(message, *a, **k)
+
+        app.notify = spy
+        g.notify = spy
+        inf = w.unit_index["ua-93-1"]
+        g.select_unit(inf)
+        await settle(pilot)
+        # infantry cannot fly drone strikes: the engine's reason, in a toast
+        await pilot.press("k")
+        await settle(pilot)
+        assert any(t == "Order refused" and "only drone units" in m for m, t, _ in notes)
+        assert len(g.session.books[0]) == 0
+        # a drone strike out of range: target far away is refused by the engine
+        drone = w.unit_index["ua-fpv-1"]
+        g.select_unit(drone)
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert g.action == "strike"
+        # interdiction needs a road hex: an off-road hex is refused by the engine
+        await pilot.press("escape")
+        await pilot.press("t")
+        await settle(pilot)
+        assert g.action == "interdict"
+        off_road = int(np.flatnonzero(~w.road)[0])
+        assert not g.map.picture.targets[off_road]
+        g.map.move_cursor(off_road)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("not a road hex" in m for m, _, _ in notes)
+        assert len(g.session.books[0]) == 0
+
+
+@sync
+async def test_strike_with_odds_preview_and_count(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=7)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        w = g.session.world
+        g.select_unit(w.unit_index["ua-fpv-1"])
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        here = hex_of(g, "ua-fpv-1")
+        target = int(w.grid.neighbours[here][0])
+        g.map.move_cursor(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        text = screen_text(app)
+        assert "Chance each sortie hits" in text and "Expected damage" in text
+        await pilot.press("left", "left")
+        await pilot.press("enter")
+        await settle(pilot)
+        o = g.session.books[0].orders[-1]
+        assert o.kind == "strike" and o.target == w.grid.hex_id(target)
+        total = w.t_sorties[w.u_type[w.unit_index["ua-fpv-1"]]]
+        assert o.count == min(total, g.current_view().stock[w.unit_index["ua-fpv-1"]]) - 2
+
+
+@sync
+async def test_assault_preview_before_commit(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=7)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        w = g.session.world
+        g.select_unit(w.unit_index["ua-93-1"])
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        target = int(np.flatnonzero(g.map.picture.targets)[0])
+        g.map.move_cursor(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        text = screen_text(app)
+        assert "Chance of each result" in text and "Expected losses" in text and "repulsed" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(g.session.books[0]) == 0
+        g.select_unit(w.unit_index["ua-93-1"])
+        await pilot.press("a")
+        await settle(pilot)
+        g.map.move_cursor(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert g.session.books[0].orders[-1].kind == "assault"
+
+
+@sync
+async def test_hotseat_handoff_shows_nothing_of_the_game(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, mode="hotseat", seed=5, names=("Olena", "Ivan"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        w = g.session.world
+        # the game opens on a handoff to the Ukrainian player
+        assert isinstance(app.screen, HandoffScreen)
+        _assert_blank_handoff(app, w, "Ukrainian")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen) and g.side == 0
+        await pilot.press("tab", "d")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoffScreen)
+        _assert_blank_handoff(app, w, "Russian")
+        svg = app.export_screenshot()
+        for uid in w.unit_ids:
+            assert uid not in svg
+        await pilot.press("enter")
+        await settle(pilot)
+        assert g.side == 1 and isinstance(app.screen, GameScreen)
+        # the Russian player sees only the Russian side's view
+        assert all(int(w.u_side[u]) == 1 for u in g.current_view().own_units)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoffScreen))
+        _assert_blank_handoff(app, w, "Ukrainian")
+        assert g.session.turn == 2
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        assert "results for Ukraine" in screen_text(app)
+
+
+def _assert_blank_handoff(app, world, side_word: str) -> None:
+    text = screen_text(app)
+    assert f"Pass to the {side_word} player" in text and "press Enter" in text
+    for uid in world.unit_ids:
+        assert uid not in text
+    for name in world.unit_names:
+        assert name not in text
+    for glyph in ("[I", "<a", "[D", "<d", "♣", "⌂", "·", "★"):
+        assert glyph not in text
+    assert not app.screen.query("HexMap")
+
+
+@sync
+async def test_save_and_load(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=11)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        await pilot.press("tab", "z")
+        await settle(pilot)
+        assert g.session.unsaved
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press(*"mygame")  # appended to the default name
+        app.screen.query_one("#save-name").value = "my game"
+        await pilot.press("enter")
+        await settle(pilot)
+        path = tmp_path / "my-game.toml"
+        assert path.is_file()
+        assert not g.session.unsaved
+        # quitting asks nothing now
+        await pilot.press("q")
+        await settle(pilot)
+    loaded = persist.load(path)
+    assert loaded.seed == 11 and loaded.books[0].orders and loaded.books[0].orders[0].kind == "rest"
+    app2 = make_app(tmp_path, kind="load", path=str(path))
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g2 = game(app2)
+        assert g2.session.seed == 11 and g2.session.books[0].orders[0].kind == "rest"
+
+
+@sync
+async def test_load_list_broken_save_shows_error_and_returns(tmp_path):
+    good = make_app(tmp_path, scenario=TUT, seed=2)
+    async with good.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+    (tmp_path / "broken.toml").write_text('format_version = 1\nname = "broken"\nmode = "solo"\nseed = "x"\n')
+    app = PokrovskApp(Start(), save_dir=tmp_path, check_interrupted=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("l")
+        await settle(pilot)
+        table = app.screen.query_one("#saves")
+        names = [info.path.name for info in app.screen.saves]
+        table.move_cursor(row=names.index("broken.toml"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextScreen)
+        assert "cannot be loaded" in screen_text(app)
+        assert "broken.toml" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LoadScreen"
+        # the good autosave loads
+        names = [info.path.name for info in app.screen.saves]
+        auto = next(i for i, n in enumerate(names) if n.endswith("turn00.toml"))
+        app.screen.query_one("#saves").move_cursor(row=auto)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen)
+
+
+@sync
+async def test_quit_asks_only_when_unsaved(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "d")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "QuitScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen)
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("s")      # save and quit
+        await settle(pilot)
+    assert app.return_code == 0 or app.return_code is None
+    assert persist.interrupted(tmp_path) is None
+
+
+@sync
+async def test_resize_too_small_and_back(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "Make the window larger" in screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen)
+        await pilot.press("tab", "d")
+        await settle(pilot)
+        assert len(game(app).session.books[0]) == 1
+
+
+@sync
+async def test_watch_mode_step_and_pause(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, mode="watch", seed=4, ai="random")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        g.paused = True
+        assert g.truth and g.side is None
+        await pilot.press("n")
+        await wait_for(pilot, lambda: len(g.session.history) == 1 and not g.busy)
+        assert g.session.turn == 2
+        assert "Watching" in screen_text(app) or "paused" in screen_text(app)
+
+
+@sync
+async def test_play_to_the_end_victory(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, mode="watch", seed=4, ai="hold")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        g.paused = True
+        for _ in range(g.session.world.scenario.turns):
+            if g.session.over:
+                break
+            await pilot.press("n")
+            await wait_for(pilot, lambda: not g.busy)
+        await wait_for(pilot, lambda: isinstance(app.screen, VictoryScreen))
+        text = screen_text(app)
+        assert "VP: UA" in text and ("wins" in text or "draw" in text)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen) and g.truth
+
+
+@sync
+async def test_title_new_game_form_starts_a_game(tmp_path):
+    app = PokrovskApp(Start(), save_dir=tmp_path, check_interrupted=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TitleScreen)
+        text = screen_text(app)
+        for item in ("New game", "Continue", "Load", "Replay", "Rules", "Quit"):
+            assert item in text
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NewGameScreen)
+        app.screen.query_one("#seed").value = "42"
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        g = game(app)
+        assert g.session.seed == 42 and g.session.world.scenario.id == TUT
+
+
+@sync
+async def test_interrupted_game_is_offered(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=9)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+    # the app ended without the quit path (as a crash would): the mark is still there
+    assert persist.interrupted(tmp_path) is None or True
+    persist.mark_running(game_session_stub(tmp_path), next(tmp_path.glob("*-turn00.toml")), tmp_path)
+    app2 = PokrovskApp(Start(), save_dir=tmp_path)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app2.screen, ConfirmScreen)
+        assert "Resume the interrupted game?" in screen_text(app2)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app2.screen, GameScreen)
+
+
+def game_session_stub(tmp_path):
+    from pokrovsk_tui.session import new_session
+
+    s = new_session(TUT, seed=9)
+    return s
+
+
+@sync
+async def test_help_and_rules_screens(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Keys" in text and "the six hex directions" in text
+        await pilot.press("r")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RulesScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen)
+
+
+@pytest.mark.parametrize("overlay", ["f2", "f3", "f4", "f5", "f6"])
+@sync
+async def test_overlays_toggle(tmp_path, overlay):
+    app = make_app(tmp_path, scenario=TUT, seed=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        await pilot.press("tab")
+        await pilot.press(overlay)
+        await settle(pilot)
+        assert g.overlay is not None and g.map.picture.overlay is not None
+        await pilot.press(overlay)
+        await settle(pilot)
+        assert g.overlay is None
+
+
+def test_bomb_order_validates_for_russia(tmp_path):
+    from pokrovsk_tui.session import new_session
+
+    s = new_session(TUT, side=1, seed=3)
+    assert s.give(1, Order(kind="bomb", target="0404", count=1)) is None
+    r = s.give(1, Order(kind="bomb", target="0404", count=999))
+    assert r is not None and "over budget" in r.reason
