@@ -158,3 +158,16 @@ def test_chunked_replication_equals_one_batch(world):
     whole = replicate(world, state, orders, Dice(8), 50, chunk=50)
     parts = replicate(world, state, orders, Dice(8), 50, chunk=7)
     assert whole.equal(parts) == []
+
+
+def test_replication_zero_is_bit_identical_on_the_main_map():
+    from pokrovsk_tui.store.snapshot import state_digest as digest
+
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    state = initial_state(world)
+    for turn in range(1, 3):
+        orders = {s: random_orders(view(world, state, s), policy_rng(5, turn, s)) for s in (0, 1)}
+        batch = replicate(world, state, orders, Dice(5), 7)
+        single, _ = resolve_turn(world, state, orders, Dice(5))
+        assert digest(batch.replica(0)) == digest(single)
+        state = single

@@ -86,7 +86,9 @@ def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
         for gi, k0 in enumerate(first):
             fd = _falloff(g.distance[hx[k0]], rng[us], p.patrol_flat_radius, p.patrol_decay_length)  # (Ud, n)
             rows = group == gi
-            out[rows, s] = weight[rows] @ fd
+            # summed unit by unit (not a matrix product, whose order depends on K): replication 0
+            # of any batch is then bit-identical to the single resolution
+            out[rows, s] = (weight[rows][:, :, None] * fd[None]).sum(axis=1)
     return out
 
 
