@@ -1,0 +1,481 @@
+"""The after-action report of a saved game, as Markdown or HTML.
+
+``report_data(save)`` gathers everything as plain data: the game (scenario, seed, mode,
+players, lineage), the result and margin, per-turn stories (sentences built from the events,
+the AI intents when the save has them, the surprises and the annotations of the turn), the
+casualty totals by cause, the time series (``series.series``) and the annotations.
+``to_markdown(data)`` and ``to_html(data)`` render it: Markdown has tables only; HTML has the
+same tables and inline SVG charts (``svg.py``), in one self-contained file.
+``render(save, fmt)`` does both steps, ``write_report`` writes the result atomically.
+
+Every text that comes from a file (names, annotations, intents, settlement names) is escaped
+for the output format.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from pokrovsk_tui.rules.scenario import SIDES
+from pokrovsk_tui.rules.world import CAUSES
+from pokrovsk_tui.store.atomic import atomic_write
+from pokrovsk_tui.store.savefmt import SaveGame
+
+from . import svg
+from .series import series
+from .timeline import CAUSE_LABELS, FIRE_KINDS, TurnFrame, place, timeline
+
+FORMATS = ("md", "html")
+SIDE_NAMES = {"ua": "UA", "ru": "RU"}
+LIST_MAX = 6          # hexes or units named in one sentence before "and N more"
+MISSION_WORDS = {"strike": ("drone strike", "drone strikes", "sortie"),
+                 "hunt": ("drone hunt", "drone hunts", "sortie"),
+                 "artillery_fire": ("artillery mission", "artillery missions", "round"),
+                 "glide_bombs": ("glide-bomb strike", "glide-bomb strikes", "bomb")}
+
+
+# ----- gathering -------------------------------------------------------------------------
+
+def _names(items: list[str], limit: int = LIST_MAX) -> str:
+    items = list(dict.fromkeys(items))
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def result_of(save: SaveGame) -> dict[str, Any]:
+    """The result now: winner (ua, ru, draw, or None while the game goes on), how, VP, margin."""
+    tl = timeline(save)
+    scn = tl.world.scenario
+    final = tl.state_at(tl.last + 1)
+    vp = {k: round(float(final.vp[s]), 2) for s, k in enumerate(SIDES)}
+    margin = round(vp["ua"] - vp["ru"], 2)
+    need = scn.victory.margin
+    w, reason = int(final.winner), int(final.end_reason)
+    out: dict[str, Any] = {"vp": vp, "margin": margin, "margin_needed": need, "turns_played": tl.last,
+                           "scenario_turns": scn.turns}
+    if w >= 0:
+        out["winner"] = ("ua", "ru", "draw")[w]
+        if 0 <= reason < len(scn.victory.sudden_death):
+            sd = scn.victory.sudden_death[reason]
+            out["how"] = f"by sudden death on turn {tl.last}: {sd.name}"
+        elif out["winner"] == "draw":
+            out["how"] = f"after the last turn: VP margin {abs(margin):.1f}, short of the {need:g} needed to win"
+        else:
+            out["how"] = f"on points after the last turn: VP margin {abs(margin):.1f} ({need:g} needed)"
+        out["headline"] = "Draw" if out["winner"] == "draw" else f"{SIDE_NAMES[out['winner']]} wins"
+    else:
+        out["winner"] = None
+        lead = "UA" if margin > 0 else "RU" if margin < 0 else None
+        ahead = f"{lead} leads by {abs(margin):.1f} VP" if lead else "the VP are level"
+        out["how"] = f"the game goes on: {tl.last} of {scn.turns} turns played; {ahead} ({need:g} needed to win on points)"
+        out["headline"] = "Game in progress"
+    return out
+
+
+def story(f: TurnFrame) -> list[str]:
+    """The turn in sentences, built from its events, losses, control changes and surprises."""
+    world = f.world
+    idx = world.unit_index
+    lines = []
+    refused = {k: sum(1 for e in f.events if e["phase"] == "orders" and e["kind"] == "refused" and k in e["to"])
+               for k in SIDES}
+    # ground combat, by attacking side
+    for s, k in enumerate(SIDES):
+        mine = []
+        for e in f.events:
+            if e["phase"] != "combat" or e["kind"] not in ("assault", "infiltration", "raid"):
+                continue
+            why = e["why"] if isinstance(e["why"], dict) else {}
+            att = [a for a in why.get("attackers", []) if a in idx]
+            if att and int(world.u_side[idx[att[0]]]) == s:
+                mine.append((e, why))
+        if not mine:
+            continue
+        kinds: dict[str, int] = {}
+        took, contested, repulsed, walked = [], [], 0, []
+        for e, why in mine:
+            kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
+            r = why.get("result")
+            where = place(world, e["hex"])
+            if e["kind"] == "raid":
+                continue                        # raiders come back: counted above, no ground changes
+            if not why.get("defenders"):
+                walked.append(where)
+            elif r in ("D", "X"):
+                took.append(where + (" (routed)" if r == "X" else ""))
+            elif r == "E":
+                contested.append(where)
+            else:
+                repulsed += 1
+        parts = []
+        if took:
+            parts.append(f"took {_names(took)}")
+        if walked:
+            parts.append(f"walked into {_names(walked)}")
+        if contested:
+            parts.append(f"contested {_names(contested)}")
+        if repulsed:
+            parts.append(f"repulsed {_plural(repulsed, 'time')}")
+        what = ", ".join(_plural(n, kind) for kind, n in kinds.items())
+        lines.append(f"{SIDE_NAMES[k]} attacked {_plural(len(mine), 'time')} ({what})"
+                     + (f": {'; '.join(parts)}." if parts else "."))
+    # fires, by firing side
+    for k in SIDES:
+        missions: dict[str, list[int]] = {}
+        interdicts = 0
+        for e in f.events:
+            if e["phase"] != "fires" or e["to"] != [k]:
+                continue
+            why = e["why"] if isinstance(e["why"], dict) else {}
+            if e["kind"] in FIRE_KINDS:
+                m = missions.setdefault(e["kind"], [0, 0, 0])
+                m[0] += 1
+                m[1] += int(why.get("sorties", why.get("rounds", 0)) or 0)
+                m[2] += int(why.get("hits", 0) or 0)
+            elif e["kind"] == "interdict":
+                interdicts += 1
+        if not missions and not interdicts:
+            continue
+        parts = [f"{_plural(n, *MISSION_WORDS[kind][:2])} ({_plural(count, MISSION_WORDS[kind][2])}, {_plural(hits, 'hit')})"
+                 for kind, (n, count, hits) in missions.items()]
+        if interdicts:
+            parts.append(f"{_plural(interdicts, 'interdiction')} of roads")
+        lines.append(f"{SIDE_NAMES[k]} fires: {', '.join(parts)}.")
+    # losses
+    parts = []
+    for k in SIDES:
+        tot = sum(f.losses[k].values())
+        detail = ", ".join(f"{CAUSE_LABELS[c]} {f.losses[k][c]:.1f}" for c in CAUSES if f.losses[k][c] >= 0.05)
+        parts.append(f"{SIDE_NAMES[k]} {tot:.1f}" + (f" ({detail})" if detail else ""))
+    lines.append(f"Losses: {'; '.join(parts)}.")
+    # control
+    if f.control_changes:
+        by: dict[str, list[str]] = {}
+        for c in f.control_changes:
+            by.setdefault(c["after"], []).append(c["place"])
+        parts = []
+        for who in ("ru", "ua", "contested"):
+            if who in by:
+                label = "now contested" if who == "contested" else f"to {SIDE_NAMES[who]}"
+                parts.append(f"{len(by[who])} {label} ({_names(by[who])})")
+        lines.append(f"Hexes changed hands: {'; '.join(parts)}.")
+    if f.units_lost:
+        lines.append("Destroyed or broken: " + ", ".join(
+            f"{u['unit']} ({CAUSE_LABELS.get(u['cause'], u['cause'] or '?')})" for u in f.units_lost) + ".")
+    arrived = [f"{e['units'][0]} at {e['hex']}" for e in f.events
+               if e["phase"] == "recovery" and e["kind"] == "arrives" and e["units"]]
+    if arrived:
+        lines.append(f"Reinforcements arrived: {_names(arrived)}.")
+    for k in SIDES:
+        for e in f.events:
+            if e["phase"] == "logistics" and e["kind"] == "supply" and e["to"] == [k]:
+                iso = (e["why"] or {}).get("isolated", []) if isinstance(e["why"], dict) else []
+                if iso:
+                    lines.append(f"{SIDE_NAMES[k]} cut off from supply: {_names(list(iso))}.")
+    if any(refused.values()):
+        lines.append("Orders refused by the rules: " + ", ".join(f"{SIDE_NAMES[k]} {n}" for k, n in refused.items() if n) + ".")
+    # surprises
+    for k in SIDES:
+        mine = [s for s in f.surprises if s["side"] == k]
+        total = sum(s["loss"] for s in mine)
+        if total < 0.05 and not any(s["kind"] == "assault" for s in mine):
+            continue
+        parts = []
+        fires = [s for s in mine if s["kind"] == "fires"]
+        if fires:
+            by = [s["by"] or "glide bombs" for s in fires]
+            parts.append(f"{sum(s['loss'] for s in fires):.1f} to fire from {_names(by)}")
+        assaults = [s for s in mine if s["kind"] == "assault"]
+        if assaults:
+            parts.append(f"{sum(s['loss'] for s in assaults):.1f} to {_plural(len(assaults), 'attack')} by units "
+                         f"it had not detected ({_names([place(world, s['hex']) for s in assaults])})")
+        zone = sum(s["loss"] for s in mine if s["kind"] == "kill_zone")
+        if zone >= 0.05:
+            parts.append(f"{zone:.1f} in the enemy's kill zones")
+        robots = sum(s["loss"] for s in mine if s["kind"] == "robots")
+        if robots >= 0.05:
+            parts.append(f"{robots:.1f} in robots lost on the road")
+        lines.append(f"{SIDE_NAMES[k]} did not see it coming: {total:.1f} strength lost ({'; '.join(parts)}).")
+    for e in f.events:
+        if e["phase"] == "victory" and e["kind"] in ("sudden_death", "end"):
+            lines.append(e["text"] + ".")
+    vp = {k: float(f.after.vp[s]) for s, k in enumerate(SIDES)}
+    gained = {k: float(f.after.vp[s] - f.before.vp[s]) for s, k in enumerate(SIDES)}
+    lines.append(f"VP: UA +{gained['ua']:.1f} (total {vp['ua']:.1f}), RU +{gained['ru']:.1f} (total {vp['ru']:.1f}).")
+    return lines
+
+
+def report_data(save: SaveGame, source: str | None = None) -> dict[str, Any]:
+    """Everything the report shows, as plain data."""
+    tl = timeline(save)
+    world = tl.world
+    scn = world.scenario
+    notes = sorted(save.annotations, key=lambda a: a.turn)
+    annotations = [{"turn": a.turn, "hex": a.hex, "place": place(world, a.hex) if a.hex else None,
+                    "author": a.author, "text": a.text} for a in notes]
+    turns = []
+    for f in tl.frames():
+        turns.append({"turn": f.turn, "weather": f.weather, "lines": story(f),
+                      "intents": {k: v for k, v in f.intents.items() if v},
+                      "surprise": f.surprise_totals(),
+                      "annotations": [a for a in annotations if a["turn"] == f.turn]})
+    final = tl.state_at(tl.last + 1)
+    return {
+        "name": save.name, "source": source,
+        "scenario": {"id": scn.id, "title": scn.title, "start_date": scn.start_date.isoformat(), "turns": scn.turns},
+        "seed": save.seed, "mode": save.mode, "app_version": save.app_version,
+        "created": save.created.isoformat(), "updated": save.updated.isoformat(),
+        "players": {k: getattr(save.players, k).label() for k in SIDES},
+        "first_turn": tl.first, "last_turn": tl.last,
+        "lineage": [{"file": s.file, "name": s.name, "turn": s.turn} for s in save.lineage],
+        "result": result_of(save),
+        "casualties": {k: {c: round(float(final.casualties[s, j] - tl.state_at(tl.first).casualties[s, j]), 2)
+                           for j, c in enumerate(CAUSES)} for s, k in enumerate(SIDES)},
+        "surprise_total": {k: round(sum(t["surprise"][k] for t in turns), 2) for k in SIDES},
+        "series": series(save),
+        "turns": turns,
+        "setup_annotations": [a for a in annotations if a["turn"] < tl.first],
+        "annotations": annotations,
+    }
+
+
+# ----- Markdown --------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<|])")
+_MD_START = re.compile(r"^(?:(#{1,6}|[-+])(?= |$)|>|\d{1,9}(?=[.)](?: |$)))")
+
+
+def md(text: Any) -> str:
+    """Text from a file made inert in Markdown (no emphasis, links, HTML or table breaks; no
+    heading, quote or list at its start), on one line."""
+    out = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    m = _MD_START.match(out)
+    if m:
+        cut = m.end() if out[:1].isdigit() else 0
+        out = out[:cut] + "\\" + out[cut:]
+    return out
+
+
+def _md_table(head: list[str], rows: list[list[Any]], text_cols: tuple[int, ...] = (0,)) -> list[str]:
+    """A pipe table; ``text_cols`` are aligned left, the others (numbers) right."""
+    out = ["| " + " | ".join(head) + " |",
+           "|" + "|".join("---" if i in text_cols else "---:" for i in range(len(head))) + "|"]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return out
+
+
+def _n(v: float) -> str:
+    return f"{v:.1f}"
+
+
+def _tables(d: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """The report's tables (already formatted, cells not yet escaped: numbers and names)."""
+    s = d["series"]
+    cas = d["casualties"]
+    causes = [[CAUSE_LABELS[c], _n(cas["ua"][c]), _n(cas["ru"][c])] for c in CAUSES]
+    causes.append(["total", _n(sum(cas["ua"].values())), _n(sum(cas["ru"].values()))])
+    causes.append(["of which not seen coming", _n(d["surprise_total"]["ua"]), _n(d["surprise_total"]["ru"])])
+    turns, supply = [], []
+    for i, t in enumerate(s["turn"]):
+        lost = {k: sum(s["losses"][k][c][i] for c in CAUSES) for k in SIDES}
+        weather = "set-up" if i == 0 and t == 0 else "" if s["weather"][i] == "none" else s["weather"][i]
+        turns.append([t, weather, _n(s["strength"]["ua"][i]), _n(s["strength"]["ru"][i]), _n(lost["ua"]),
+                      _n(lost["ru"]), s["hexes"]["ua"][i], s["hexes"]["ru"][i], s["hexes"]["contested"][i],
+                      _n(s["vp"]["ua"][i]), _n(s["vp"]["ru"][i])])
+        supply.append([t, s["supply"]["ua"][i], s["supply"]["ru"][i], s["robot_supply"]["ua"][i],
+                       s["robot_supply"]["ru"][i], s["isolated"]["ua"][i], s["isolated"]["ru"][i],
+                       s["sorties"]["ua"][i], s["sorties"]["ru"][i], s["drone_stock"]["ua"][i], s["drone_stock"]["ru"][i]])
+    return {
+        "casualties": (["cause", "UA", "RU"], causes),
+        "turns": (["turn", "weather", "strength UA", "strength RU", "lost UA", "lost RU", "hexes UA", "hexes RU",
+                   "contested", "VP UA", "VP RU"], turns),
+        "supply": (["turn", "supply UA", "supply RU", "by robots UA", "by robots RU", "isolated UA", "isolated RU",
+                    "sorties UA", "sorties RU", "drones held UA", "drones held RU"], supply),
+    }
+
+
+def _game_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
+    sc = d["scenario"]
+    out = [("Scenario", f"{sc['title']} ({sc['id']}), {sc['turns']} turns from {sc['start_date']}"),
+           ("Sides", f"UA: {d['players']['ua']}; RU: {d['players']['ru']} (mode {d['mode']})"),
+           ("Seed", str(d["seed"])),
+           ("Turns in this save", f"{d['first_turn']} to {d['last_turn']}" if d["last_turn"] >= d["first_turn"]
+            else "none played yet")]
+    if d["lineage"]:
+        out.append(("Branched from", "; ".join(f"{s['name'] or s['file']} at the start of turn {s['turn']}"
+                                               for s in d["lineage"])))
+    return out
+
+
+def to_markdown(d: dict[str, Any]) -> str:
+    r = d["result"]
+    out = [f"# After-action report: {md(d['name'])}", ""]
+    out += [f"- **{k}:** {md(v)}" for k, v in _game_lines(d)]
+    out += ["", "## Result", "", f"**{md(r['headline'])}** {md(r['how'])}.", "",
+            f"VP: UA {r['vp']['ua']:.1f}, RU {r['vp']['ru']:.1f} (margin {r['margin']:+.1f} for UA; "
+            f"{r['margin_needed']:g} needed to win on points).", ""]
+    tables = _tables(d)
+    for title, key in (("Casualties by cause", "casualties"), ("Turn by turn", "turns"),
+                       ("Supply and drones", "supply")):
+        head, rows = tables[key]
+        text_cols = (0, 1) if key != "casualties" else (0,)
+        out += [f"## {title}", ""] + _md_table(head, [[md(c) for c in row] for row in rows], text_cols) + [""]
+    out += ["## What happened, day by day", ""]
+    if d["setup_annotations"]:
+        out += ["### Before the first turn", ""]
+        for a in d["setup_annotations"]:
+            out += _md_note(a)
+    if not d["turns"]:
+        out += ["No turn has been played yet.", ""]
+    for t in d["turns"]:
+        out += [f"### Turn {t['turn']} ({md(t['weather'])})", ""]
+        out += [f"- {md(line)}" for line in t["lines"]]
+        for k, lines in t["intents"].items():
+            out += ["", f"{SIDE_NAMES[k]} commander's intent:", ""]
+            out += [f"- {md(x)}" for x in lines]
+        out.append("")
+        for a in t["annotations"]:
+            out += _md_note(a)
+    out += ["## Annotations", ""]
+    if d["annotations"]:
+        out += _md_table(["turn", "hex", "author", "note"],
+                         [[a["turn"], md(a["place"] or ""), md(a["author"] or ""), md(a["text"])]
+                          for a in d["annotations"]], text_cols=(1, 2, 3))
+    else:
+        out.append("None.")
+    out.append("")
+    return "\n".join(out)
+
+
+def _md_note(a: dict[str, Any]) -> list[str]:
+    who = md(a["author"]) if a["author"] else "note"
+    where = f" on {md(a['place'])}" if a["place"] else ""
+    lines = [md(x) for x in a["text"].split("\n")]
+    return [f"> **{who}**{where}: {lines[0]}"] + [f"> {x}" for x in lines[1:]] + [""]
+
+
+# ----- HTML ------------------------------------------------------------------------------
+
+CSS = """
+body { font-family: system-ui, sans-serif; max-width: 62rem; margin: 1.5rem auto; padding: 0 1rem;
+       color: #1d1d1d; line-height: 1.45; }
+h1 { font-size: 1.6rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; } h3 { margin-bottom: .3rem; }
+table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
+th, td { border: 1px solid #ccc; padding: .15rem .5rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+td.text { text-align: left; white-space: pre-wrap; }
+.result { font-size: 1.15rem; } .charts svg { margin: .4rem .6rem .4rem 0; }
+blockquote { border-left: 4px solid #d9a520; margin: .5rem 0; padding: .2rem .8rem; background: #fdf7e6;
+             white-space: pre-wrap; }
+.intent { color: #444; font-size: .9rem; }
+"""
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _html_table(head: list[str], rows: list[list[Any]], text_cols: tuple[int, ...] = ()) -> str:
+    out = ["<table>", "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
+    for r in rows:
+        out.append("<tr>" + "".join(f'<td class="text">{_e(c)}</td>' if i in text_cols else f"<td>{_e(c)}</td>"
+                                    for i, c in enumerate(r)) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def charts(d: dict[str, Any]) -> list[str]:
+    """The report's SVG figures."""
+    s = d["series"]
+    x = s["turn"]
+    c = svg.SIDE_COLOURS
+    out = [
+        svg.line_chart("Strength on the map", x, [("UA", s["strength"]["ua"], c["ua"]),
+                                                  ("RU", s["strength"]["ru"], c["ru"])], "strength"),
+        svg.line_chart("Hexes controlled", x, [("UA", s["hexes"]["ua"], c["ua"]), ("RU", s["hexes"]["ru"], c["ru"]),
+                                               ("contested", s["hexes"]["contested"], c["contested"])], "hexes"),
+        svg.line_chart("Victory points", x, [("UA", s["vp"]["ua"], c["ua"]), ("RU", s["vp"]["ru"], c["ru"])], "VP"),
+    ]
+    for k in SIDES:
+        out.append(svg.stacked_bars(f"{SIDE_NAMES[k]} losses by cause, per turn", x,
+                                    [(CAUSE_LABELS[cause], s["losses"][k][cause], svg.CAUSE_COLOURS[cause])
+                                     for cause in CAUSES], "strength lost"))
+    out.append(svg.line_chart("Supply delivered (road, HQ and robots)", x,
+                              [("UA", [a + b for a, b in zip(s["supply"]["ua"], s["robot_supply"]["ua"], strict=True)], c["ua"]),
+                               ("RU", [a + b for a, b in zip(s["supply"]["ru"], s["robot_supply"]["ru"], strict=True)], c["ru"])],
+                              "supply points"))
+    return out
+
+
+def to_html(d: dict[str, Any]) -> str:
+    r = d["result"]
+    title = f"After-action report: {d['name']}"
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{_e(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>", f"<h1>{_e(title)}</h1>",
+           "<ul>" + "".join(f"<li><b>{_e(k)}:</b> {_e(v)}</li>" for k, v in _game_lines(d)) + "</ul>",
+           "<h2>Result</h2>",
+           f'<p class="result"><b>{_e(r["headline"])}</b> {_e(r["how"])}.</p>',
+           f"<p>VP: UA {r['vp']['ua']:.1f}, RU {r['vp']['ru']:.1f} (margin {r['margin']:+.1f} for UA; "
+           f"{r['margin_needed']:g} needed to win on points).</p>",
+           "<h2>Charts</h2>", '<div class="charts">', *charts(d), "</div>"]
+    tables = _tables(d)
+    for title_, key in (("Casualties by cause", "casualties"), ("Turn by turn", "turns"),
+                        ("Supply and drones", "supply")):
+        head, rows = tables[key]
+        out += [f"<h2>{_e(title_)}</h2>", _html_table(head, rows)]
+    out.append("<h2>What happened, day by day</h2>")
+    if d["setup_annotations"]:
+        out.append("<h3>Before the first turn</h3>")
+        out += [_html_note(a) for a in d["setup_annotations"]]
+    if not d["turns"]:
+        out.append("<p>No turn has been played yet.</p>")
+    for t in d["turns"]:
+        out.append(f'<h3 id="turn-{t["turn"]}">Turn {t["turn"]} ({_e(t["weather"])})</h3>')
+        out.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in t["lines"]) + "</ul>")
+        for k, lines in t["intents"].items():
+            out.append(f'<p class="intent"><b>{SIDE_NAMES[k]} commander\'s intent:</b></p>'
+                       '<ul class="intent">' + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>")
+        out += [_html_note(a) for a in t["annotations"]]
+    out.append("<h2>Annotations</h2>")
+    if d["annotations"]:
+        out.append(_html_table(["turn", "hex", "author", "note"],
+                               [[a["turn"], a["place"] or "", a["author"] or "", a["text"]] for a in d["annotations"]],
+                               text_cols=(1, 2, 3)))
+    else:
+        out.append("<p>None.</p>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def _html_note(a: dict[str, Any]) -> str:
+    who = _e(a["author"]) if a["author"] else "note"
+    where = f" on {_e(a['place'])}" if a["place"] else ""
+    return f"<blockquote><b>{who}</b>{where}: {_e(a['text'])}</blockquote>"
+
+
+# ----- entry points ----------------------------------------------------------------------
+
+def render(save: SaveGame, fmt: str = "md", source: str | None = None) -> str:
+    """The report as text in ``fmt`` (``md`` or ``html``)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format is one of {', '.join(FORMATS)}, not {fmt!r}")
+    d = report_data(save, source)
+    return to_markdown(d) if fmt == "md" else to_html(d)
+
+
+def write_report(save: SaveGame, path: str | Path, fmt: str | None = None, source: str | None = None) -> Path:
+    """Write the report atomically; the format defaults from the file's suffix (.html/.htm:
+    HTML, else Markdown)."""
+    path = Path(path)
+    if fmt is None:
+        fmt = "html" if path.suffix.lower() in (".html", ".htm") else "md"
+    return atomic_write(path, render(save, fmt, source))
