@@ -51,7 +51,7 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-async def settle(pilot, n: int = 4) -> None:
+async def settle(pilot, n: int = 2) -> None:
     for _ in range(n):
         await pilot.pause()
 
@@ -226,7 +226,8 @@ async def test_strike_with_odds_preview_and_count(tmp_path):
         o = g.session.books[0].orders[-1]
         assert o.kind == "strike" and o.target == w.grid.hex_id(target)
         total = w.t_sorties[w.u_type[w.unit_index["ua-fpv-1"]]]
-        assert o.count == min(total, g.current_view().stock[w.unit_index["ua-fpv-1"]]) - 2
+        left = min(total, g.current_view().stock[w.unit_index["ua-fpv-1"]])
+        assert o.count == max(1, left // 2) - 2     # the default is half the day's sorties
 
 
 @sync
@@ -530,3 +531,142 @@ def test_bomb_order_validates_for_russia(tmp_path):
     assert s.give(1, Order(kind="bomb", target="0404", count=1)) is None
     r = s.give(1, Order(kind="bomb", target="0404", count=999))
     assert r is not None and "over budget" in r.reason
+
+
+@sync
+async def test_solo_as_russia_bombs_and_ends_turn(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, side=1, seed=8, ai="hold")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        assert g.side == 1
+        assert all(int(g.session.world.u_side[u]) == 1 for u in g.current_view().own_units)
+        await pilot.press("b")
+        await settle(pilot)
+        assert g.action == "bomb" and g.map.picture.targets.all()
+        g.map.move_cursor(g.session.world.grid.index("0404"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        assert "Chance each bomb hits" in screen_text(app)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        o = g.session.books[1].orders[-1]
+        assert o.kind == "bomb" and o.unit is None and o.count == 2
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        assert "results for Russia" in screen_text(app)
+
+
+@sync
+async def test_colourblind_colours_toggle(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=1, ai="hold")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        m = game(app).map
+        before = m.get_component_rich_style("hexmap--unit-ru", partial=True)
+        await pilot.press("f8")
+        await settle(pilot)
+        after = m.get_component_rich_style("hexmap--unit-ru", partial=True)
+        assert app.has_class("-colourblind") and before != after
+
+
+@sync
+async def test_edit_and_delete_from_the_orders_list(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=1, ai="hold")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        w = g.session.world
+        g.select_unit(w.unit_index["ua-fpv-1"])
+        await pilot.press("c")
+        await settle(pilot)
+        g.map.move_cursor(hex_of(g, "ua-fpv-1"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await pilot.press("enter")
+        await settle(pilot)
+        first = g.session.books[0].orders[-1]
+        assert first.kind == "recon"
+        # edit: o, Enter on the order, a new target, Enter, the count
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert g.action == "recon" and g.editing == first
+        new_target = int(w.grid.neighbours[hex_of(g, "ua-fpv-1")][0])
+        g.map.move_cursor(new_target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await pilot.press("enter")
+        await settle(pilot)
+        orders = g.session.books[0].orders
+        assert len(orders) == 1 and orders[0].target == w.grid.hex_id(new_target)
+        # delete from the list
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert len(g.session.books[0]) == 0
+
+
+@sync
+async def test_ugv_resupply_picks_a_unit_and_runs(tmp_path):
+    app = make_app(tmp_path, scenario=TUT, seed=1, ai="hold")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        w = g.session.world
+        g.select_unit(w.unit_index["ua-ugv-1"])
+        await pilot.press("p")
+        await settle(pilot)
+        assert g.action == "resupply"
+        g.map.move_cursor(hex_of(g, "ua-93-1"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await pilot.press("enter")
+        await settle(pilot)
+        o = g.session.books[0].orders[-1]
+        assert o.kind == "resupply" and o.target_unit == "ua-93-1" and o.count >= 1
+
+
+@sync
+async def test_artillery_fire_with_odds_on_the_main_map(tmp_path):
+    app = make_app(tmp_path, scenario="pokrovsk-winter-2026", seed=1, ai="hold")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        w = g.session.world
+        g.select_unit(w.unit_index["ua-art-1"])
+        await pilot.press("f")
+        await settle(pilot)
+        target = int(np.flatnonzero(g.map.picture.targets & (g.session.state.control == 1))[0])
+        g.map.move_cursor(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        assert "Chance each round hits" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        o = g.session.books[0].orders[-1]
+        assert o.kind == "fire" and o.target == w.grid.hex_id(target)
+
+
+@sync
+async def test_an_unexpected_error_ends_with_one_line_not_a_traceback(tmp_path, capsys):
+    app = make_app(tmp_path, scenario=TUT, seed=1, ai="hold")
+    app.catch_errors = True        # as in a real terminal
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "d")
+        await settle(pilot)
+        # what Textual calls with an exception no handler caught
+        app._handle_exception(RuntimeError("a bug"))
+    assert app.return_code == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "pokrovsk stopped on an internal error (RuntimeError: a bug)" in err
+    assert "Continue" in err and "Traceback" not in err
+    assert "RuntimeError: a bug" in (tmp_path / "pokrovsk-errors.log").read_text()
+    # the day's orders were saved on the way out
+    saved = persist.load(max(tmp_path.glob("*-turn00.toml")))
+    assert [o.kind for o in saved.books[0].orders] == ["dig_in"]

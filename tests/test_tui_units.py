@@ -241,3 +241,15 @@ def test_map_lines_cover_the_virtual_width():
         assert ("[I7]" if zoom is LARGE else "I7") in (lines[zoom.ch - 1].text if zoom is LARGE else text)
         joined = "".join(line.text for line in lines)
         assert "Pokrovsk" in joined or "Pokrovs" in joined
+
+
+def test_russian_infiltration_targets_are_accepted(tut):
+    v = tut.view(1)
+    w = tut.world
+    for uid in [w.unit_ids[u] for u in v.own_units if w.t_can_infiltrate[w.u_type[u]]]:
+        u = w.unit_index[uid]
+        hexes = np.flatnonzero(legal_targets(v, u, "infiltrate"))
+        for h in hexes:
+            ok, bad = validate(v.context(), [Order(kind="infiltrate", unit=uid, target=w.grid.hex_id(int(h)))])
+            assert ok, bad
+        assert all(v.control[h] != 1 for h in hexes)

@@ -64,6 +64,31 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("--save", action="store_true",
                     help="write one save per game into $POKROVSK_SAVE_DIR (default ./saves)")
 
+    # instructors (report/, store/annotations.py)
+    rp = sub.add_parser("report", help="after-action report of a saved game (Markdown or HTML), or its series as CSV")
+    rp.add_argument("file", metavar="SAVE")
+    rp.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (default: standard output)")
+    rp.add_argument("--format", choices=["md", "html"], default=None,
+                    help="md (the default) or html (the default when FILE ends in .html)")
+    rp.add_argument("--csv", metavar="FILE", help="write the per-turn series as CSV to FILE ('-': standard output); "
+                                                  "the report is then written only if -o is given")
+    an = sub.add_parser("annotate", help="add, edit, delete or list an instructor's notes in a save")
+    an.add_argument("file", metavar="SAVE")
+    an.add_argument("-m", "--text", metavar="TEXT", help="the note (to add it, or its new text with --edit)")
+    an.add_argument("--turn", type=int, metavar="T", help="the turn the note is on (0: the set-up)")
+    an.add_argument("--hex", metavar="HEX", help="the hex it is about (with --edit, '-' removes it)")
+    an.add_argument("--author", metavar="NAME")
+    act = an.add_mutually_exclusive_group()
+    act.add_argument("--list", action="store_true", help="list the notes, numbered")
+    act.add_argument("--edit", type=_positive, metavar="N", help="change note N")
+    act.add_argument("--delete", type=_positive, metavar="N", help="delete note N")
+    rr = sub.add_parser("reroll", help="re-adjudicate a saved turn's orders K times: how likely was what happened?")
+    rr.add_argument("file", metavar="SAVE")
+    rr.add_argument("--turn", type=_positive, required=True, metavar="T")
+    rr.add_argument("-k", "--replications", type=_positive, default=200, metavar="K", help="default 200")
+    rr.add_argument("--all-hexes", action="store_true", help="list every key hex, even the certain ones")
+    rr.add_argument("--json", action="store_true", help="print JSON")
+
     # the interactive app (tui/): `pokrovsk` alone opens the title screen
     pl = sub.add_parser("play", help="open the game straight into a new game")
     pl.add_argument("scenario", nargs="?", default="pokrovsk-winter-2026", metavar="SCENARIO",
@@ -97,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_app(args)
         return {"scenarios": cmd_scenarios, "validate": cmd_validate, "schema": cmd_schema,
                 "simulate": cmd_simulate, "verify": cmd_verify, "branch": cmd_branch,
-                "resume": cmd_resume}[args.command](args)
+                "resume": cmd_resume, "report": cmd_report, "annotate": cmd_annotate,
+                "reroll": cmd_reroll}[args.command](args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -387,6 +413,131 @@ def _save_game(rec, save_dir: Path, text: str, args) -> Path:
     save = save_from_record(rec, text=text, players=ai_players(args.ua, args.ru), source=args.scenario,
                             name=f"{scn.id}-{args.ua}-vs-{args.ru}-seed{rec.seed}")
     return write_save(save, unique_path(save_dir, safe_name(save.name, max_len=80)))
+
+
+def _load_or_say(path):
+    """The save, or None after printing its problems (``file: place: what``) on stderr."""
+    from pokrovsk_tui.store.saves import SaveError, load_save
+
+    try:
+        return load_save(path)
+    except SaveError as e:
+        print(e, file=sys.stderr)
+        return None
+
+
+def _write_or_say(target: str, text: str) -> bool:
+    from pokrovsk_tui.store.atomic import atomic_write
+
+    if target == "-":
+        sys.stdout.write(text)
+        return True
+    try:
+        atomic_write(target, text)
+    except OSError as e:
+        print(f"{target}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+        return False
+    print(f"wrote {target}", file=sys.stderr)
+    return True
+
+
+def cmd_report(args) -> int:
+    from pokrovsk_tui.report.aar import render
+    from pokrovsk_tui.report.series import series, to_csv
+
+    save = _load_or_say(args.file)
+    if save is None:
+        return 1
+    out = args.output if args.output else (None if args.csv else "-")
+    fmt = args.format or ("html" if out and Path(out).suffix.lower() in (".html", ".htm") else "md")
+    try:
+        csv_text = to_csv(series(save)) if args.csv else None
+        text = render(save, fmt, source=args.file) if out else None
+    except Exception as e:    # a save that loads but cannot be reported: still one clear line
+        print(f"{args.file}: (report): cannot make the report: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    ok = True
+    if csv_text is not None:
+        ok = _write_or_say(args.csv, csv_text) and ok
+    if text is not None:
+        ok = _write_or_say(out, text) and ok
+    return 0 if ok else 1
+
+
+def cmd_annotate(args) -> int:
+    from pokrovsk_tui.store.annotations import (
+        KEEP,
+        AnnotationError,
+        add_annotation,
+        delete_annotation,
+        edit_annotation,
+    )
+    from pokrovsk_tui.store.saves import write_save
+
+    save = _load_or_say(args.file)
+    if save is None:
+        return 1
+    notes = save.annotations
+    if args.list:
+        for i, a in enumerate(notes, 1):
+            where = f" hex {a.hex}" if a.hex else ""
+            who = f" ({a.author})" if a.author else ""
+            print(f"{i}. turn {a.turn}{where}{who}: {' / '.join(a.text.splitlines())}")
+        if not notes:
+            print(f"{args.file}: no annotations")
+        return 0
+    n = args.edit or args.delete
+    if n is not None and n > len(notes):
+        flag = "--edit" if args.edit else "--delete"
+        print(f"{args.file}: {flag}: there is no note {n}: the save has {len(notes)} (see --list)", file=sys.stderr)
+        return 1
+    try:
+        if args.delete:
+            delete_annotation(save, n - 1)
+            done = f"deleted note {n}"
+        elif args.edit:
+            hex_ = KEEP if args.hex is None else (None if args.hex == "-" else args.hex)
+            edit_annotation(save, n - 1, turn=KEEP if args.turn is None else args.turn,
+                            text=KEEP if args.text is None else args.text, hex=hex_,
+                            author=KEEP if args.author is None else args.author)
+            done = f"changed note {n}"
+        else:
+            if args.turn is None or args.text is None:
+                print("pokrovsk annotate: to add a note give --turn T and --text TEXT (or --list, --edit N, --delete N)",
+                      file=sys.stderr)
+                return 2
+            i = add_annotation(save, args.turn, args.text, hex=args.hex, author=args.author or "")
+            done = f"added note {i + 1} on turn {args.turn}"
+    except AnnotationError as e:
+        flag = {"turn": "--turn", "hex": "--hex", "author": "--author", "text": "--text"}.get(e.field, e.field)
+        print(f"{args.file}: {flag}: {e.message}", file=sys.stderr)
+        return 1
+    try:
+        write_save(save, args.file)
+    except OSError as e:
+        print(f"{args.file}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {done}")
+    return 0
+
+
+def cmd_reroll(args) -> int:
+    from pokrovsk_tui.report.reroll import RerollError, format_lines, reroll
+
+    save = _load_or_say(args.file)
+    if save is None:
+        return 1
+    try:
+        result = reroll(save, args.turn, args.replications)
+    except RerollError as e:
+        flag = "--turn" if "turn" in str(e) else "-k"
+        print(f"{args.file}: {flag}: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result, indent=2, sort_keys=True))
+    else:
+        print("\n".join(format_lines(result, all_hexes=args.all_hexes)))
+    return 0
 
 
 def cmd_app(args) -> int:

@@ -22,7 +22,7 @@ from pokrovsk_tui.rules.params import WEATHERS
 from pokrovsk_tui.rules.world import CAUSES, World, build_world
 from pokrovsk_tui.sim import SIDE_KEYS, get_policy, play_game
 
-CLEAR = ("frost",)              # weather of the "clear" days in the calibration
+CLEAR = ("frost", "fog")         # the days without snow or mud
 BAD = ("snow", "thaw")          # frost/snow spells: the days assaults stall
 
 # the calibration bands of the design rules (main scenario, normal vs normal)
@@ -31,7 +31,7 @@ BANDS = {
     "glide_bomb_artillery_share": (0.15, 0.30, "glide bombs + artillery share of all casualties"),
     "ru_net_gain": (8.0, 40.0, "RU net gain over the game (hexes)"),
     "casualty_ratio": (1.5, 5.0, "RU:UA casualty ratio"),
-    "bad_weather_advance": (0.0, 0.70, "RU advance per snow/thaw day / per clear (frost) day"),
+    "bad_weather_advance": (0.0, 0.70, "RU advance per snow/thaw day / per frost or fog day"),
 }
 
 

@@ -338,6 +338,9 @@ class Planner:
                     cand.setdefault(int(t), []).append(u)
         ctrl = sit.control
         wk, wl = self.wt.kill, self.wt.loss
+        # doctrine: ground taken across snow or mud is worth less (units arrive spent and
+        # strung out, and cannot be consolidated before the next counter-attack)
+        going = 1.0 / w.params.weather[WEATHERS[sit.weather]].offroad_mp_mult
         infil_ok = w.t_can_infiltrate
         raid_ok = w.t_can_raid
         table: dict[int, list[tuple]] = {}
@@ -362,7 +365,7 @@ class Planner:
                         gain = 0.0
                         extra = (pr[D] * w.params.raid_d_loss + pr[X] * w.params.rout_loss) * o["def_str"]
                     else:
-                        gain = hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before))
+                        gain = hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going
                         gain = max(gain, 0.0)
                         extra = pr[X] * w.params.rout_loss * o["def_str"]
                     kills = (o["def_loss"] + extra) * wk

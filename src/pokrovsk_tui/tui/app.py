@@ -63,6 +63,7 @@ class PokrovskApp(App[None]):
         self.autosave_enabled = autosave
         self.check_interrupted = check_interrupted
         self._too_small: TooSmallScreen | None = None
+        self.catch_errors: bool | None = None     # None: in a real terminal, not in tests
 
     # ----- start -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -206,6 +207,46 @@ class PokrovskApp(App[None]):
     def action_to_title(self) -> None:
         persist.clear_running(self.save_dir)
         self._leave_to_title()
+
+    # ----- no traceback on screen --------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error (a bug): Textual cannot go on after one, so save what can be
+        saved, write the traceback to a log file and end with one plain line instead of a
+        traceback. Tests (headless) keep Textual's own behaviour, so they fail loudly."""
+        catch = self.catch_errors if self.catch_errors is not None else not self.is_headless
+        if not catch:
+            super()._handle_exception(error)
+            return
+        path = self._log_error(error)
+        saved = None
+        session = self.session()
+        if session is not None and not getattr(self.game_screen(), "replay", False):
+            try:
+                saved = persist.autosave(session, self.save_dir)
+            except Exception:
+                saved = None
+        self._return_code = 1
+        msg = f"pokrovsk stopped on an internal error ({type(error).__name__}: {error})"
+        msg += f"; details in {path}" if path else ""
+        msg += f". The game was saved to {saved}" if saved else ""
+        msg += ". Run `pokrovsk` and choose Continue to go on."
+        self._exit_renderables.append(Text(msg))
+        self._close_messages_no_wait()
+
+    def _log_error(self, error: Exception) -> Path | None:
+        import datetime as dt
+        import traceback
+
+        try:
+            folder = persist.save_dir(self.save_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "pokrovsk-errors.log"
+            with path.open("a", encoding="utf-8") as f:
+                f.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
+                f.write("".join(traceback.format_exception(error)))
+            return path
+        except OSError:
+            return None
 
     # ----- help, theme, size -------------------------------------------------------------
     def action_help(self) -> None:

@@ -28,11 +28,21 @@ def side_text(side: int) -> Text:
     return Text(("UA" if side == 0 else "RU"), style=SIDE_STYLE[side])
 
 
-def header(session: GameSession, side: int | None, note: str = "") -> Text:
+def header(session: GameSession, side: int | None, note: str = "", replay_day: int | None = None) -> Text:
     w = session.world
     st = session.state
     scn = w.scenario
     t = Text()
+    if replay_day is not None:
+        st = session.history[replay_day - 1].state if replay_day > 0 else session.initial
+        t.append(f" REPLAY: {'after day ' + str(replay_day) if replay_day else 'the start'} ", style="bold reverse")
+        t.append(f"  of {len(session.history)} days played  VP ")
+        t.append("UA ", style=SIDE_STYLE[0])
+        t.append(f"{st.vp[0]:.1f} ")
+        t.append("RU ", style=SIDE_STYLE[1])
+        t.append(f"{st.vp[1]:.1f}")
+        t.append(f"  {scn.title}", style="dim")
+        return t
     if session.over:
         t.append(" GAME OVER ", style="bold reverse")
     elif side is None:
@@ -156,6 +166,16 @@ def unit_panel(world: World, u: int | None, view: SideView | None, truth: GameSt
     role = ROLES[world.u_role[u]]
     ty = world.u_type[u]
     t.append_text(unit_line(world, u, float(src.strength[u])))
+    mine = [o for o in orders if o.unit == world.unit_ids[u]]
+    if truth is None:
+        t.append("\nOrders: ", style="bold")
+        if mine:
+            t.append("; ".join(o.describe().split(": ", 1)[-1] for o in mine))
+        else:
+            t.append("none (holds" + (", patrols" if role == "drone" else "") + ")", style="dim")
+    if actions:
+        t.append("\nKeys: ", style="bold")
+        t.append("  ".join(f"{ACTIONS[k][0]} {ACTIONS[k][1].lower()}" for k in actions))
     t.append(f"\n{world.unit_names[u]}", style="italic")
     ent = int(src.entrench[u])
     t.append(f"\nCohesion {src.cohesion[u]:.0f}  Supply {src.supply[u]:.0f}")
@@ -175,15 +195,6 @@ def unit_panel(world: World, u: int | None, view: SideView | None, truth: GameSt
         t.append(f"\n{world.t_runs[ty]} runs a day, range {world.t_range[ty]}")
     elif role == "ew":
         t.append(f"\njams radius {world.t_ew_radius[ty]}, strength {world.t_ew_strength[ty]:g}")
-    mine = [o for o in orders if o.unit == world.unit_ids[u]]
-    t.append("\nOrders: ", style="bold")
-    if mine:
-        t.append("; ".join(o.describe().split(": ", 1)[-1] for o in mine))
-    else:
-        t.append("none (holds" + (", patrols" if role == "drone" else "") + ")", style="dim")
-    if actions:
-        t.append("\nKeys: ", style="bold")
-        t.append("  ".join(f"{ACTIONS[k][0]} {ACTIONS[k][1].lower()}" for k in actions))
     del side
     return t
 

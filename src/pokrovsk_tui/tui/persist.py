@@ -120,8 +120,8 @@ def from_save(save, path: str | Path | None = None) -> GameSession:
     s = GameSession(world, scenario_ref=save.scenario.id, seed=save.seed, mode=mode, players=players,
                     initial=initial, history=history, pending=pending, name=save.name,
                     scenario_text=save.scenario.text)
-    if mode == "hotseat" and pending and pending[0]:
-        s.done[0] = True
+    # hot-seat: a game saved mid-turn restarts at the handoff to the Ukrainian player, whose
+    # pending orders are back in their list (the save does not say whether they had ended)
     s._save_doc = save
     s.save_path = Path(path) if path is not None else None
     s.unsaved = False

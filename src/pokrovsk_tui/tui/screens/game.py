@@ -93,7 +93,7 @@ class GameScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.replay = replay
-        self.replay_index = len(session.history) if replay else 0
+        self.replay_index = 0
         w = session.world
         self.side: int | None = None
         if session.mode == "solo":
@@ -115,6 +115,7 @@ class GameScreen(Screen[None]):
         self._overlay_cache: dict = {}
         self._panel_text: dict[str, Text] = {}
         self._orders_key = None
+        self._keys_key = None
         self._watch_timer = None
         self.ended_shown = False
         zoom = LARGE if (w.grid.width * 4 + 2 <= 84 and w.grid.height * 2 <= 30) else COMPACT
@@ -153,7 +154,8 @@ class GameScreen(Screen[None]):
         self.map.focus()
         self.call_after_refresh(self.map.scroll_to_cursor, True)
         if self.session.mode == "hotseat" and not self.session.over and not self.replay:
-            self.call_after_refresh(self.handoff_to, self.side if self.side is not None else 0)
+            # at once, before this screen is ever drawn
+            self.handoff_to(self.side if self.side is not None else 0)
         if self.session.mode == "watch" and not self.replay:
             self._watch_timer = self.set_interval(WATCH_DELAY, self._watch_tick)
         if self.session.last is not None:
@@ -282,7 +284,18 @@ class GameScreen(Screen[None]):
         self.map.set_picture(self.picture())
         self.refresh_panels()
         self.refresh_orders()
-        self.refresh_bindings()
+        self.refresh_keys()
+
+    def refresh_keys(self) -> None:
+        """Ask the footer to show the keys again, only when what they depend on changed (the
+        footer is rebuilt each time it is asked)."""
+        book = self.book()
+        key = (self.playing, self.truth, self.action is not None or self.selected is not None,
+               bool(book is not None and book.can_undo), bool(book is not None and book.can_redo),
+               bool(book is not None and book.orders), self.replay, self.session.over, self.busy)
+        if key != self._keys_key:
+            self._keys_key = key
+            self.refresh_bindings()
 
     def refresh_panels(self) -> None:
         s = self.session
@@ -290,11 +303,10 @@ class GameScreen(Screen[None]):
         v = self.current_view()
         st = self.displayed_state()
         note = ""
-        if self.replay:
-            note = f"REPLAY: after day {self.replay_index}" if self.replay_index else "REPLAY: the start"
-        elif s.mode == "watch":
+        if s.mode == "watch" and not self.replay and not s.over:
             note = "paused" if self.paused else "running"
-        self._set("#header", D.header(s, None if self.truth else self.side, note), fixed=True)
+        self._set("#header", D.header(s, None if self.truth else self.side, note,
+                                      replay_day=self.replay_index if self.replay else None), fixed=True)
         h = self.map.cursor
         ov = self._overlay()
         self._set("#hexinfo", D.hex_panel(w, h, st.control, None if self.truth else v, st if self.truth else None, ov))
@@ -351,7 +363,8 @@ class GameScreen(Screen[None]):
         t = Text()
         s = self.session
         if self.replay:
-            t.append("Replay: [ and ] step through the days; arrows move the cursor; q leaves.", style="italic")
+            t.append("Replay: [ and ] step through the days; arrows move the cursor; Esc back to the title "
+                     "screen.", style="italic")
             return t
         if s.over:
             t.append("The game is over. The map shows the whole truth. ", style="bold")
@@ -444,7 +457,7 @@ class GameScreen(Screen[None]):
                 return bool(book is not None and book.orders)
             return True
         if action == "cancel":
-            return self.action is not None or self.selected is not None
+            return self.action is not None or self.selected is not None or self.replay or not self.map.has_focus
         if action in ("step", "pause"):
             return self.session.mode == "watch" and not self.session.over and not self.replay
         if action == "replay_step":
@@ -506,6 +519,12 @@ class GameScreen(Screen[None]):
         self.refresh_all()
 
     def action_cancel(self) -> None:
+        if not self.map.has_focus:
+            self.map.focus()
+            return
+        if self.replay and self.selected is None:
+            self.app.action_to_title()
+            return
         if self.action is not None:
             self.action = None
             self.action_unit = None
@@ -596,6 +615,16 @@ class GameScreen(Screen[None]):
 
     @work(exclusive=True, group="order")
     async def order_flow(self, kind: str, unit: int | None, h: int) -> None:
+        try:
+            await self._order_flow(kind, unit, h)
+        except Exception as e:        # an order that cannot be worked out is refused, never a crash
+            self.action = None
+            self.action_unit = None
+            self.editing = None
+            self.refuse(f"could not prepare the order ({type(e).__name__}: {e})")
+            self.refresh_all()
+
+    async def _order_flow(self, kind: str, unit: int | None, h: int) -> None:
         s = self.session
         w = s.world
         v = self.current_view()
@@ -817,10 +846,19 @@ class GameScreen(Screen[None]):
         self.map.set_picture(self.picture())
 
     def action_focus_orders(self) -> None:
-        self.query_one("#orders", OptionList).focus()
+        ol = self.query_one("#orders", OptionList)
+        ol.focus()
+        if ol.highlighted is None and ol.option_count and not ol.get_option_at_index(0).disabled:
+            ol.highlighted = 0
+        self.notify("↑/↓ choose, Enter edits, x deletes, g back to the map.", title="Orders list", timeout=3)
 
     def action_focus_log(self) -> None:
-        self.query_one("#log", OptionList).focus()
+        log = self.query_one("#log", OptionList)
+        log.focus()
+        if log.highlighted is None:
+            first = next((i for i in range(log.option_count) if not log.get_option_at_index(i).disabled), None)
+            if first is not None:
+                log.highlighted = first
 
     def action_focus_map(self) -> None:
         self.map.focus()
@@ -875,31 +913,35 @@ class GameScreen(Screen[None]):
             self.resolve_flow()
 
     def handoff_to(self, side: int) -> None:
+        """Hot-seat: cover the game with the handoff screen, then switch everything to the
+        next side's view while it is hidden, so not one frame of the other side is drawn."""
         s = self.session
         name = s.players[side].name
         note = ""
-        if side in s.human_sides() and self.results_seen.get(side, 0) < s.turn - 1:
+        if side in s.human_sides() and s.last is not None and self.results_seen.get(side, 0) < s.last.turn:
             note = "You will see what your side learned yesterday first."
         self.app.push_screen(HandoffScreen(SIDE_ADJ[side], name, note), lambda _=None: self._after_handoff(side))
-        # the game screen is hidden behind the handoff: now switch to the next side
         self.side = side
         self.selected = None
         self.action = None
+        self.editing = None
         self.overlay = None
-        self.changed = frozenset()
         self._view_key = None
-        self.log_events = []
-
-    def _after_handoff(self, side: int) -> None:
-        s = self.session
+        self._overlay_cache.clear()
         v = self.current_view()
         if v is not None and v.own_units.size:
             self.map.picture.cursor = int(v.hex[v.own_units[0]])
         if s.last is not None:
             self.log_events = self._events_for_log(s.last)
             self.changed = self._changed(s.last)
+        else:
+            self.log_events = []
+            self.changed = frozenset()
         self._fill_log()
         self.refresh_all()
+
+    def _after_handoff(self, side: int) -> None:
+        s = self.session
         self.map.scroll_to_cursor(center=True)
         self.map.focus()
         if s.last is not None and self.results_seen.get(side, 0) < s.last.turn:

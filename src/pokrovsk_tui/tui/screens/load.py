@@ -13,6 +13,10 @@ from textual.widgets import DataTable, Footer, Static
 from ..persist import SaveInfo, list_saves
 
 
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 class LoadScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -36,7 +40,7 @@ class LoadScreen(Screen[None]):
 
     def on_mount(self) -> None:
         t = self.query_one("#saves", DataTable)
-        t.add_columns("save", "scenario", "days played", "game date", "mode", "saved at")
+        t.add_columns("save", "scenario", "days", "game date", "mode", "saved at")
         self.action_reload()
         t.focus()
 
@@ -49,10 +53,10 @@ class LoadScreen(Screen[None]):
         t.clear()
         self.saves = list_saves(self.app.save_dir)
         for i, s in enumerate(self.saves):
-            name = s.name + (" (autosave)" if s.autosave else "")
+            name = _short(s.path.stem, 26)
             if s.problem:
-                name += "  ⚠"
-            t.add_row(name, s.scenario, str(s.turn), s.date, s.mode, s.updated, key=str(i))
+                name += " ⚠"
+            t.add_row(name, _short(s.scenario, 18), str(s.turn), s.date, s.mode, s.updated, key=str(i))
         if not self.saves:
             self.query_one("#load-folder", Static).update(
                 Text(f"Save folder: {folder}/ (no saves yet: ctrl+s saves a game, and every day is autosaved)",
