@@ -3,7 +3,11 @@ the app itself is tested through Pilot)."""
 
 from __future__ import annotations
 
-from pokrovsk_tui.cli import main
+import os
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+from pokrovsk_tui.cli import main  # noqa: E402
 
 
 def test_play_rejects_an_unknown_ai_level(capsys):

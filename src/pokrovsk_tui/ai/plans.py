@@ -227,6 +227,8 @@ def goal_field(sit: Situation, goals: np.ndarray, bonus: np.ndarray, avoid_enemy
     enter = w.move_cost * np.where(w.offroad, mult, 1.0) + 40.0 * frac
     ok = w.passable.copy()
     if avoid_enemy:
+        # moves stay on our own or contested ground: ground is taken by attacks, not by walks
+        ok &= sit.control != sit.enemy
         ok &= ~((sit.enemy_known > 0) & sit.not_mine)
     enter = np.where(ok, enter, np.inf)
     src, dst = sit.st.edges
@@ -340,7 +342,7 @@ class Planner:
         wk, wl = self.wt.kill, self.wt.loss
         # doctrine: ground taken across snow or mud is worth less (units arrive spent and
         # strung out, and cannot be consolidated before the next counter-attack)
-        going = 1.0 / w.params.weather[WEATHERS[sit.weather]].offroad_mp_mult
+        going = 1.0 / w.params.weather[WEATHERS[sit.weather]].offroad_mp_mult ** 2
         infil_ok = w.t_can_infiltrate
         raid_ok = w.t_can_raid
         table: dict[int, list[tuple]] = {}

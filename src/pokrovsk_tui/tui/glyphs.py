@@ -25,7 +25,7 @@ OBJECTIVE = "★"
 SOURCE = "S"
 CONTESTED = "×"
 FRONT_MARK = ("u", "r")      # printed on front-line hexes: the side that holds it
-CHANGED = "*"
+CHANGED = "•"
 TARGET = "◆"
 PATH = "∙"
 ISOLATED = "!"
@@ -57,7 +57,7 @@ LEGEND = [
     ("[I7]", "Ukrainian unit: type, strength in tenths (* full), + more units in the hex"),
     ("<a6>", "Russian unit (lower case)"), ("(a?)", "last seen here, dimmed"),
     ("u / r", "front line: the side holding the hex"), ("×", "contested hex"),
-    ("◆", "legal target"), ("*", "changed last turn"),
+    ("◆", "legal target"), ("•", "changed hands last turn"),
 ]
 
 TYPE_LEGEND = [(ROLE_LETTER[r], ROLE_NAME[r]) for r in ROLE_LETTER]

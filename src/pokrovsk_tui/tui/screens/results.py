@@ -24,7 +24,7 @@ SHOWN = ("sudden_death", "end", "refused", "lost", "assault", "infiltration", "r
 
 class ResultsScreen(ModalScreen[None]):
     """Enter on an event shows why; Escape (or c) goes back to the map, where the hexes that
-    changed are marked *."""
+    changed are marked •."""
 
     BINDINGS = [
         Binding("escape,c", "close", "Continue", priority=True),
@@ -54,7 +54,7 @@ class ResultsScreen(ModalScreen[None]):
             if not opts:
                 opts = [Option(Text("Nothing notable.", style="dim"), disabled=True)]
             yield OptionList(*opts, id="results-events")
-            yield Static("[b]Enter[/b] why?   [b]Esc[/b] back to the map (changed hexes marked *)",
+            yield Static("[b]Enter[/b] why?   [b]Esc[/b] back to the map (changed hexes marked •)",
                          classes="dialog-keys")
         yield Footer()
 
