@@ -45,8 +45,9 @@ def recovery(w) -> None:
         w.lost = w.lost | out
         if w.events is not None:
             for u in np.flatnonzero(out[0]):
+                # only its own side is told: the enemy learns of it only by what it sees
                 w.emit("recovery", "lost", f"{world.unit_ids[u]} is destroyed or broken and leaves play",
-                       hex=int(w.hex[0, u]), units=[u], why={"cohesion": w.cohesion[0, u], "cause": CAUSES[cause[0, u]]})
+                       side=int(world.u_side[u]), hex=int(w.hex[0, u]), units=[u], why={"cohesion": w.cohesion[0, u], "cause": CAUSES[cause[0, u]]})
 
     # reinforcements arrive at their hex, or the nearest free friendly hex
     # a reinforcement that found no free hex on its day tries again each day after

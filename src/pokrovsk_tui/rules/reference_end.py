@@ -238,7 +238,7 @@ def recovery(d) -> None:
             d.on_map[u] = False
             d.lost[u] = True
             d.emit("recovery", "lost", f"{world.unit_ids[u]} is destroyed or broken and leaves play",
-                   hex=d.hex[u], units=[u], why={"cohesion": d.cohesion[u], "cause": CAUSES[cause]})
+                   side=d.side[u], hex=d.hex[u], units=[u], why={"cohesion": d.cohesion[u], "cause": CAUSES[cause]})
 
     held = [{d.hex[u] for u in range(d.U) if d.live(u) and d.side[u] == s} for s in (0, 1)]
     for u in range(d.U):
