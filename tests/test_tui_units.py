@@ -253,3 +253,21 @@ def test_russian_infiltration_targets_are_accepted(tut):
             ok, bad = validate(v.context(), [Order(kind="infiltrate", unit=uid, target=w.grid.hex_id(int(h)))])
             assert ok, bad
         assert all(v.control[h] != 1 for h in hexes)
+
+
+def test_hotseat_save_mid_turn_keeps_who_had_finished(tmp_path):
+    from pokrovsk_tui.rules.orders import Order
+    from pokrovsk_tui.session import new_session
+    from pokrovsk_tui.store.saves import load_save, write_save
+    from pokrovsk_tui.tui.persist import from_save, to_save
+
+    s = new_session("tutorial-hryshyne", mode="hotseat", seed=3, names=("Olena", "Ivan"))
+    s.books[0].add(Order(kind="dig_in", unit="ua-93-1"))
+    s.done[0] = True                       # the Ukrainian player ended their orders, then saved
+    path = write_save(to_save(s), tmp_path / "mid.toml")
+    back = from_save(load_save(path), path)
+    assert back.done == {0: True, 1: False}
+    assert [o.kind for o in back.books[0].orders] == ["dig_in"]
+    s.done[0] = False                      # not finished: nobody is marked done
+    back = from_save(load_save(write_save(to_save(s), tmp_path / "mid2.toml")))
+    assert back.done == {0: False, 1: False}

@@ -151,6 +151,8 @@ OrderItem = Annotated[Order, BeforeValidator(order_from_text, json_schema_input_
 class SideOrders(_Model):
     ua: list[OrderItem] = Field(default_factory=list)
     ru: list[OrderItem] = Field(default_factory=list)
+    done: list[Literal["ua", "ru"]] = Field(
+        default_factory=list, description="in [pending]: sides that had finished their orders for the turn")
 
 
 class SideIntents(_Model):

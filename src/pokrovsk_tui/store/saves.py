@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -36,6 +35,7 @@ from pokrovsk_tui.rules.world import World, build_world
 
 from . import tomlw
 from .atomic import atomic_write, remove_stale_temps
+from .paths import default_save_dir
 from .savefmt import (
     FORMAT_VERSION,
     Mode,
@@ -60,7 +60,6 @@ from .snapshot import (
 
 MAX_SAVE_BYTES = 64 * 1024 * 1024
 MAX_WHY_DEPTH = 16
-SAVE_DIR_ENV = "POKROVSK_SAVE_DIR"
 AOT_KEYS = ("lineage", "annotations", "turns")
 HEADER = ("# pokrovsk-tui saved game (format_version 1). Check it with: pokrovsk verify FILE\n"
           "# Instructors may add annotations by hand: turn, hex (optional), author, text.\n\n")
@@ -75,11 +74,6 @@ class SaveError(Exception):
 
 
 # ----- names and places ------------------------------------------------------------------
-
-def default_save_dir() -> Path:
-    """``$POKROVSK_SAVE_DIR`` if set, else ``./saves``."""
-    return Path(os.environ.get(SAVE_DIR_ENV) or "saves")
-
 
 _TRANSLIT = dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяёыэъ",
                      "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ iu ia e y e _"
@@ -221,6 +215,8 @@ def dumps_save(save: SaveGame) -> str:
     doc.pop("turns_saved", None)
     if save.pending is not None:
         doc["pending"] = _orders_doc(save.pending)
+        if save.pending.done:
+            doc["pending"]["done"] = list(save.pending.done)
     rest = {k: doc.pop(k) for k in ("start_digest", "players", "lineage", "annotations", "pending", "start")
             if k in doc}
     if legend:

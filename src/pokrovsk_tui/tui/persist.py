@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pokrovsk_tui.store.paths import default_save_dir
+
 if TYPE_CHECKING:      # the engine loads only when a game does: the title screen opens fast
     from pokrovsk_tui.session import GameSession
 
@@ -25,14 +27,9 @@ AUTOSAVE_RE = re.compile(r"-turn(\d+)\.toml$")
 RUNNING_MARK = ".running.json"
 
 
-SAVE_DIR_ENV = "POKROVSK_SAVE_DIR"     # as store.saves.default_save_dir, without loading the engine
-
-
 def save_dir(override: str | Path | None = None) -> Path:
     """The save folder: the override, else $POKROVSK_SAVE_DIR, else ./saves."""
-    if override is not None:
-        return Path(override)
-    return Path(os.environ.get(SAVE_DIR_ENV) or "saves")
+    return Path(override) if override is not None else default_save_dir()
 
 
 def _players(session: GameSession):
@@ -77,8 +74,9 @@ def to_save(session: GameSession):
     for rec in session.history[done:]:
         append_turn(doc, rec.turn, rec.orders, rec.events, rec.state, rec.intents or None)
     pend = {s: list(session.books[s].orders) for s in (0, 1)}
-    if any(pend.values()) and not session.over:
-        doc.pending = SideOrders(ua=pend[0], ru=pend[1])
+    done = [k for s, k in enumerate(("ua", "ru")) if session.done[s] and s in session.human_sides()]
+    if (any(pend.values()) or done) and not session.over:
+        doc.pending = SideOrders(ua=pend[0], ru=pend[1], done=done)
     else:
         doc.pending = None
     doc.players = _players(session)
@@ -120,8 +118,11 @@ def from_save(save, path: str | Path | None = None) -> GameSession:
     s = GameSession(world, scenario_ref=save.scenario.id, seed=save.seed, mode=mode, players=players,
                     initial=initial, history=history, pending=pending, name=save.name,
                     scenario_text=save.scenario.text)
-    # hot-seat: a game saved mid-turn restarts at the handoff to the Ukrainian player, whose
-    # pending orders are back in their list (the save does not say whether they had ended)
+    # a game saved mid-turn resumes where it stopped: sides that had finished stay finished,
+    # so a hot-seat game restarts at the handoff to the player still to give orders
+    if save.pending is not None:
+        for side, key in enumerate(("ua", "ru")):
+            s.done[side] = key in save.pending.done and players[side].human
     s._save_doc = save
     s.save_path = Path(path) if path is not None else None
     s.unsaved = False
