@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -102,7 +103,25 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--ru-name", default="", metavar="NAME", help="the Russian player's name")
     lo = sub.add_parser("load", help="open the game with a saved game")
     lo.add_argument("file", metavar="SAVE")
+    rv = sub.add_parser("replay", help="open the instructor's replay of a saved game (views, notes, charts, "
+                                       "re-roll, take command)")
+    rv.add_argument("file", metavar="SAVE")
+    sv = sub.add_parser("serve", help="serve the game to web browsers (textual-serve): a projector or a class")
+    sv.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default 127.0.0.1: this computer only)")
+    sv.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    sv.add_argument("--replay", metavar="SAVE", help="open each browser straight into the replay of SAVE")
     return p
+
+
+def _port(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= v <= 65535:
+        raise argparse.ArgumentTypeError("a port is 1 to 65535")
+    return v
 
 
 def _positive(text: str) -> int:
@@ -118,8 +137,10 @@ def _positive(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command in (None, "play", "load"):
+        if args.command in (None, "play", "load", "replay"):
             return cmd_app(args)
+        if args.command == "serve":
+            return cmd_serve(args)
         return {"scenarios": cmd_scenarios, "validate": cmd_validate, "schema": cmd_schema,
                 "simulate": cmd_simulate, "verify": cmd_verify, "branch": cmd_branch,
                 "resume": cmd_resume, "report": cmd_report, "annotate": cmd_annotate,
@@ -558,10 +579,11 @@ def cmd_app(args) -> int:
         if args.seed is not None and args.seed < 0:
             print("pokrovsk play: --seed cannot be negative", file=sys.stderr)
             return 2
-    if args.command == "load" and not Path(args.file).is_file():
+    if args.command in ("load", "replay") and not Path(args.file).is_file():
         print(f"{args.file}: (file): no such file", file=sys.stderr)
         return 1
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
+    web = bool(os.environ.get("TEXTUAL_DRIVER"))       # under `pokrovsk serve`: a browser is the terminal
+    if not web and (not sys.stdout.isatty() or not sys.stdin.isatty()):
         print("pokrovsk: the game needs an interactive terminal (try `pokrovsk --help` for the headless "
               "commands)", file=sys.stderr)
         return 2
@@ -572,7 +594,55 @@ def cmd_app(args) -> int:
                       ai=args.ai, seed=args.seed, names=(args.ua_name, args.ru_name))
     elif args.command == "load":
         start = Start(kind="load", path=args.file)
+    elif args.command == "replay":
+        start = Start(kind="replay", path=args.file)
     else:
         start = Start()
     PokrovskApp(start).run()
+    return 0
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this computer can reach (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost.localdomain", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def cmd_serve(args) -> int:
+    """Serve the app to web browsers with textual-serve: each browser tab runs its own copy of
+    the game (the title screen, or the replay of a save) in a process on this computer."""
+    import shlex
+
+    if args.replay is not None and not Path(args.replay).is_file():
+        print(f"{args.replay}: (file): no such file", file=sys.stderr)
+        return 1
+    try:
+        from pokrovsk_tui.tui.serve import make_server
+    except ImportError as e:
+        print(f"pokrovsk serve needs textual-serve ({e}); install it with: python3 -m pip install textual-serve",
+              file=sys.stderr)
+        return 1
+    command = f"{shlex.quote(sys.executable)} -m pokrovsk_tui"
+    if args.replay is not None:
+        command += f" replay {shlex.quote(str(Path(args.replay).resolve()))}"
+    host = args.host
+    if not is_loopback(host):
+        print(f"WARNING: serving on {host}: anyone who can reach this computer on port {args.port} can open the "
+              "game in a browser, start games and write saves into the save folder, with no password. Use it "
+              "only on a network you trust (a classroom), and stop it (ctrl+c) after the lesson. The default, "
+              "127.0.0.1, serves this computer only.", file=sys.stderr)
+    shown = host if ":" not in host else f"[{host}]"
+    print(f"pokrovsk: serving the game on http://{shown}:{args.port}/ (ctrl+c stops)", file=sys.stderr)
+    server = make_server(command, host=host, port=args.port)
+    try:
+        server.serve()
+    except OSError as e:
+        print(f"pokrovsk serve: cannot listen on {host}:{args.port}: {e.strerror or e}", file=sys.stderr)
+        return 1
     return 0

@@ -51,6 +51,8 @@ class Commander:
     def decide(self, view: SideView, rng: np.random.Generator) -> Decision:
         sit = situation(view)
         lv = self.level
+        if lv.simple:
+            sit.extra["light"] = True     # easy: no supply-line reckoning
         if view.winner >= 0 or not view.own.any():
             return Decision([], [f"{SIDE_NAMES[view.side]} has nothing to order"], "none")
         knobs = variants(Knobs(), list(lv.candidates))
@@ -257,50 +259,44 @@ def aim(sit: Situation, plan: Plan) -> str:
     parts = []
     mine_sd = [c for c in sit.st.sd if c[0] == sit.side]
     foe_sd = [c for c in sit.st.sd if c[0] == sit.enemy]
-    if mine_sd:
-        best = None
-        for _s, kind, hexes, _days, name in mine_sd:
-            if kind != "control_all":
-                continue
-            todo = hexes[sit.control[hexes] != sit.side]
-            if todo.size == 0:
-                continue
-            d = int(g.distance[np.ix_(todo, np.flatnonzero(sit.mine))].min()) if sit.mine.any() else 99
-            if best is None or (d, todo.size) < best[0]:
-                best = ((d, todo.size), name, todo)
-        if best is not None:
-            parts.append(f"{best[1].lower()} ({best[2].size} hexes to take, nearest {best[0][0]} from our line)")
-    if foe_sd:
-        threats = []
-        for _s, _kind, hexes, _days, name in foe_sd:
-            t = float(sit.threat[hexes].max())
-            threats.append((t, name, hexes))
-        threats.sort(key=lambda x: -x[0])
-        t, name, hexes = threats[0]
-        if sit.side == 0:
+    best = None
+    for _s, kind, hexes, _days, name in mine_sd:
+        if kind != "control_all":
+            continue
+        todo = hexes[sit.control[hexes] != sit.side]
+        if todo.size == 0:
+            continue
+        d = int(g.distance[np.ix_(todo, np.flatnonzero(sit.mine))].min()) if sit.mine.any() else 99
+        if best is None or (d, todo.size) < best[0]:
+            best = ((d, todo.size), name, todo)
+    if best is not None:
+        parts.append(f"{best[1].lower()} ({best[2].size} hexes to take, nearest {best[0][0]} from our line)")
+    for _s, kind, hexes, _days, _name in foe_sd:
+        if kind == "cut_supply":
             cost = sit.supply[hexes].min()
-            sup = f"supply path cost {cost:.0f}" if np.isfinite(cost) else "supply CUT"
-            parts.append(f"hold the city and keep its supply open ({sup}); deny '{name.lower()}'")
-    held = []
+            sup = f"path cost {cost:.0f}" if np.isfinite(cost) else "CUT"
+            parts.append(f"keep supply open to {sit.label(hexes[0])} ({sup})")
+    if foe_sd:
+        t, name = max((float(sit.threat[hexes].max()), name) for _s, _k, hexes, _d, name in foe_sd)
+        parts.append(f"deny '{name.lower()}'")
+    lost, pressed = [], []
     for ob in w.scenario.objectives:
         if ob.kind != "hold":
             continue
         hexes = np.array([g.index(h) for h in ob.hexes])
-        frac = float((sit.control[hexes] == sit.side).mean())
-        held.append((frac, ob.name))
-    if held and sit.side == 0:
-        weak = [n for f, n in held if f < 1.0]
-        if weak:
-            parts.append(f"retake ground in {', '.join(weak[:3])}")
-    if held and sit.side == 1:
-        near = [n for f, n in held if 0 < f < 1.0] or [n for f, n in held if f == 0.0]
-        if near:
-            parts.append(f"press on {', '.join(near[:2])}")
+        mine = float((sit.control[hexes] == sit.side).mean())
+        theirs = float((sit.control[hexes] == sit.enemy).mean())
+        if 0 < theirs and mine + theirs < 1.0 + 1e-9 and sit.d_own[hexes].min() <= 1 and mine < 1:
+            (lost if theirs < 1.0 and mine > 0 else pressed).append(ob.name)
+    if lost:
+        parts.append(f"retake ground in {', '.join(lost[:3])}")
+    if pressed:
+        parts.append(f"press on {', '.join(pressed[:2])}")
     for _hexes, _vp, thr, name in sit.st.roads:
-        if sit.side == 1:
-            parts.append(f"keep {name.split(',')[0]} under fire control (F>={thr:g})")
-    if plan.assaults and sit.side == 0:
-        parts.append("bleed the attacker with raids and counter-attacks")
+        short = name.split(",")[0]
+        parts.append(f"keep {short} under fire control (F>={thr:g})" if sit.side == 1 else f"keep {short} open")
+    if any(a[2] == "raid" for a in plan.assaults):
+        parts.append("bleed the attacker with raids")
     return "; ".join(parts) if parts else "hold the line and bleed the attacker"
 
 

@@ -1,21 +1,30 @@
 """The three levels of the computer commander and exactly what each one changes.
 
 Every level plays by the same rules: it is handed only its side's view (``view(state, side)``)
-and its orders pass the engine's ``validate`` like a human's. No level reads the true state,
-the enemy's orders or the dice of the real turn. The levels differ only in how much thinking
-they do with what they know:
+plus the public scenario data (map, objectives, sudden-death conditions, supply sources, unit
+types, the reinforcement schedule), and its orders pass the engine's ``validate`` like a
+human's. No level reads the true state, the enemy's orders or the dice of the real turn. The
+levels differ only in how much thinking they do with what they know:
 
 | setting | easy | normal | hard |
 |---|---|---|---|
-| candidate plans | 1 (balanced) | 3 (balanced, cautious, bold) | 8 (those 3 + strike-heavy, patrol-heavy, and a focus on each of 3 front sectors) |
+| candidate plans | 1 (balanced) | 3 (balanced, cautious, bold) | 5 (those 3 + strike-heavy, patrol-heavy) + 1 focused on each of 3 front sectors |
 | hidden defenders in the odds | ignored: what is not seen is not there | expected from the prior | expected from the prior |
-| recon before strike, hunting drone teams | no | yes | yes |
-| Monte Carlo samples per plan | none | 8 (1 draw of enemy positions x 8 dice) | 24 (3 draws x 8) |
-| enemy model in the samples | - | his assaults by the simple planner, his drones on patrol | same |
-| look-ahead | - | 1 day | 2 days (the second day both sides hold) |
+| supply lines (own to keep, enemy's to cut) in the value of ground | no | yes | yes |
+| guards on the ground whose loss ends the game (pincer, city) | no | yes | yes |
+| recon before strike, hunting drone/EW teams | no | yes | yes |
+| Monte Carlo samples per plan | none | 8 (1 draw of enemy positions x 8 dice) | 24 (3 draws x 8 dice) |
+| look-ahead | - | 1 day | 2 days (the second day both sides hold and patrol) |
+| local search on the chosen plan | - | up to 2 attacks off / 2 on | up to 6 attacks off / 6 on |
+| decision time, main scenario (2-core machine) | ~13 ms | ~55 ms | ~0.5-1 s |
 
-A *draw* places the unseen enemy units on ground the enemy holds, thickest near the front;
-seen units stay where they were seen, strength drawn inside their band.
+A *draw* places the unseen enemy units on ground the enemy holds, thickest near the front
+(combat units) or a few hexes back (support units); seen units stay where they were seen,
+strength drawn inside their band. In each sample the enemy's ground units follow the easy
+planner run on that sample (his drones patrol), and the day is resolved by the engine's own
+phase functions with a flat logistics estimate (``rollout.light_resolve``). The local search
+tries calling off each of the chosen plan's attacks and launching each near-miss attack it left
+out, keeps every change that scores better on the same samples, then checks them together.
 """
 
 from __future__ import annotations
@@ -38,7 +47,7 @@ class Level:
 
 LEVELS: dict[str, Level] = {
     "easy": Level("easy", ("balanced",), simple=True),
-    "normal": Level("normal", ("balanced", "cautious", "bold"), draws=1, reps=8, lookahead=1),
+    "normal": Level("normal", ("balanced", "cautious", "bold"), draws=1, reps=8, lookahead=1, refine=2),
     "hard": Level("hard", ("balanced", "cautious", "bold", "strike", "patrol"), sector_variants=3,
-                  draws=2, reps=8, lookahead=2, refine=5),
+                  draws=3, reps=8, lookahead=2, refine=6),
 }

@@ -300,7 +300,8 @@ class Planner:
 
     # ---- main
     def build(self) -> Plan:
-        self._guards()
+        if not self.simple:
+            self._guards()
         self._attacks()
         self._ground_rest()
         fires = self._fires()
@@ -437,8 +438,9 @@ class Planner:
     # ---- the ground whose loss ends the game
     def _guards(self) -> None:
         """Keep combat units on the hexes of every 'control_all' sudden death the enemy could
-        win by: he needs all of them, so two of ours standing there deny it. Guards already in
-        place stay (they may still raid); missing guards walk in whatever the kill zone."""
+        win by, once his ground is within 4 hexes of them: he needs all of them, so one or two
+        of ours standing there deny it. Guards in place stay (they may raid, or attack inside
+        the guarded set); missing guards walk in, accepting three times the usual kill zone."""
         sit = self.sit
         v = sit.view
         for s, kind, hexes, _days, name in sit.st.sd:
@@ -511,6 +513,16 @@ class Planner:
                 self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
         for u in support:
             self._support_ground(u)
+        # the key ground held today, for the intent
+        held: dict[int, list[int]] = {}
+        for u in sit.own_combat:
+            o = self.ground.get(int(u))
+            if o is not None and o.kind in ("dig_in", "rest", "hold"):
+                held.setdefault(int(v.hex[u]), []).append(int(u))
+        top = sorted(held, key=lambda h: (-float(sit.hex_value[h]), h))[:2]
+        if top:
+            self.plan.note("ground", "holding " + ", ".join(
+                f"{sit.label(h)} with {', '.join(self.uid(u) for u in held[h])}" for h in top))
 
     def _needs(self) -> tuple[np.ndarray, np.ndarray]:
         """Goal hexes for units moving up, with their attraction."""
@@ -555,6 +567,7 @@ class Planner:
         stop = np.zeros(sit.n, bool)
         stop[goals] = True
         moved = 0
+        names: list[str] = []
         for u in sorted(movers):
             h = int(v.hex[u])
             if stop[h] or not np.isfinite(dist[h]):
@@ -567,9 +580,11 @@ class Planner:
                 continue
             self.set_ground(u, "move", path=path)
             moved += 1
+            names.append(self.uid(u))
         if moved:
             top = goals[np.argsort(-attr)[:2]]
-            self.plan.note("ground", f"{moved} units move up toward {', '.join(sit.label(h) for h in top)}")
+            who = ", ".join(names[:3]) + (f" and {moved - 3} more" if moved > 3 else "")
+            self.plan.note("ground", f"{who} move up toward {', '.join(sit.label(h) for h in top)}")
 
     def _support_ground(self, u: int) -> None:
         sit, w = self.sit, self.sit.world

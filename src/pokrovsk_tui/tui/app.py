@@ -35,7 +35,7 @@ MIN_SIZE = (80, 24)
 class Start:
     """What the app opens with: the title screen, a new game, or a save."""
 
-    kind: str = "title"               # title | play | load
+    kind: str = "title"               # title | play | load | replay
     scenario: str = "pokrovsk-winter-2026"
     mode: str = "solo"
     side: int = 0
@@ -53,6 +53,7 @@ class PokrovskApp(App[None]):
         Binding("question_mark,f1", "help", "Keys", show=True),
         Binding("ctrl+q", "quit_game", "Quit", show=False, priority=True),
         Binding("f8", "toggle_colourblind", "Colour-blind colours", show=False),
+        Binding("f9", "svg_screenshot", "Screenshot (SVG)", show=False),
     ]
 
     def __init__(self, start: Start | None = None, *, save_dir: str | Path | None = None, autosave: bool = True,
@@ -64,6 +65,7 @@ class PokrovskApp(App[None]):
         self.check_interrupted = check_interrupted
         self._too_small: TooSmallScreen | None = None
         self.catch_errors: bool | None = None     # None: in a real terminal, not in tests
+        self.note_author = ""                     # the replay's last note author, offered again
 
     # ----- start -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -73,6 +75,8 @@ class PokrovskApp(App[None]):
             self.start_new(st.scenario, mode=st.mode, side=st.side, ai=st.ai, names=st.names, seed=st.seed)
         elif st.kind == "load" and st.path:
             self.open_save(Path(st.path))
+        elif st.kind == "replay" and st.path:
+            self.open_replay(Path(st.path))
         elif self.check_interrupted:
             path = persist.interrupted(self.save_dir)
             if path is not None:
@@ -100,28 +104,73 @@ class PokrovskApp(App[None]):
         self.autosave_session(session)
         self.push_screen(_game_screen_class()(session))
 
-    def open_save(self, path: Path, *, replay: bool = False, from_list: bool = False) -> None:
+    def _save_problems(self, path: Path, e: Exception, from_list: bool) -> None:
         from pokrovsk_tui.store.saves import SaveError
 
-        try:
-            session = persist.load(path)
-        except SaveError as e:
-            body = Text()
-            body.append(f"{path}\n\n", style="bold")
-            for p in e.problems[:40]:
-                body.append(f"• {p.place}: {p.message}\n")
-            if len(e.problems) > 40:
-                body.append(f"… and {len(e.problems) - 40} more\n")
-            body.append("\nChoose another save." if from_list else "")
-            self.push_screen(TextScreen("This save cannot be loaded", body))
-            return
-        except Exception as e:       # never a traceback
+        if not isinstance(e, SaveError):      # never a traceback
             self.push_screen(TextScreen("This save cannot be loaded", Text(f"{path}: {type(e).__name__}: {e}")))
             return
+        body = Text()
+        body.append(f"{path}\n\n", style="bold")
+        for p in e.problems[:40]:
+            body.append(f"• {p.place}: {p.message}\n")
+        if len(e.problems) > 40:
+            body.append(f"… and {len(e.problems) - 40} more\n")
+        body.append("\nChoose another save." if from_list else "")
+        self.push_screen(TextScreen("This save cannot be loaded", body))
+
+    def open_save(self, path: Path, *, from_list: bool = False) -> None:
+        try:
+            session = persist.load(path)
+        except Exception as e:
+            self._save_problems(path, e, from_list)
+            return
         self._leave_to_title()
-        if not replay:
-            persist.mark_running(session, path, self.save_dir)
-        self.push_screen(_game_screen_class()(session, replay=replay))
+        persist.mark_running(session, path, self.save_dir)
+        self.push_screen(_game_screen_class()(session))
+
+    def open_replay(self, path: Path, *, from_list: bool = False) -> None:
+        """The instructor's replay of a saved game (screens/replay.py)."""
+        from pokrovsk_tui.store.saves import load_save
+
+        try:
+            save = load_save(path)
+        except Exception as e:
+            self._save_problems(path, e, from_list)
+            return
+        if not save.turns:
+            self.notify(f"{path.name}: no day has been played in this game yet, so there is nothing to replay. "
+                        "Load it to play.", severity="warning", title="Replay", timeout=10)
+            return
+        import gc
+
+        from .screens.replay import ReplayScreen
+
+        # a loaded save is a million long-lived objects: keep the cyclic collector from
+        # walking them again and again (its pauses were the slowest steps of a replay)
+        gc.collect()
+        gc.freeze()
+        self._leave_to_title()
+        self.push_screen(ReplayScreen(save, path))
+
+    def start_branch(self, save, source: Path | None, turn: int, *, mode: str, side: int, level: str) -> None:
+        """Take command from the start of ``turn`` of a replayed game: a new save (its branch
+        recorded) in the save folder, opened as a new game."""
+        from pokrovsk_tui.store.replay import BranchError
+
+        try:
+            path = persist.branch_game(save, source, turn, mode=mode, side=side, level=level, folder=self.save_dir)
+            session = persist.load(path)
+        except BranchError as e:
+            self.notify(str(e), severity="error", title="Take command", timeout=10)
+            return
+        except Exception as e:       # never a traceback
+            self.notify(f"Could not start the new game: {type(e).__name__}: {e}", severity="error", timeout=15)
+            return
+        self._leave_to_title()
+        persist.mark_running(session, path, self.save_dir)
+        self.push_screen(_game_screen_class()(session))
+        self.notify(f"A new game from the start of day {turn}, saved as {path}", title="Took command", timeout=8)
 
     def continue_latest(self) -> None:
         info = persist.latest_autosave(self.save_dir)
@@ -179,7 +228,7 @@ class PokrovskApp(App[None]):
     def action_quit_game(self) -> None:
         g = self.game_screen()
         s = g.session if g is not None else None
-        if s is not None and s.unsaved and not g.replay:
+        if s is not None and s.unsaved:
             what = f"{sum(len(b) for b in s.books.values())} order(s) for day {s.turn}"
             self.push_screen(QuitScreen(what), self._quit_answer)
             return
@@ -220,7 +269,7 @@ class PokrovskApp(App[None]):
         path = self._log_error(error)
         saved = None
         session = self.session()
-        if session is not None and not getattr(self.game_screen(), "replay", False):
+        if session is not None:
             try:
                 saved = persist.autosave(session, self.save_dir)
             except Exception:
@@ -260,13 +309,26 @@ class PokrovskApp(App[None]):
 
         self.push_screen(RulesScreen())
 
+    def action_svg_screenshot(self) -> str | None:
+        """F9: the screen as an SVG file in the save folder (Textual's own screenshot)."""
+        folder = persist.save_dir(self.save_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            out = self.save_screenshot(path=str(folder))
+        except OSError as e:
+            self.notify(f"Could not save the screenshot: {e}", severity="error", timeout=10)
+            return None
+        self.notify(f"Screenshot saved: {out}", title="SVG", timeout=8)
+        return out
+
     def action_toggle_colourblind(self) -> None:
         self.toggle_class("-colourblind")
         on = self.has_class("-colourblind")
         self.notify("Colour-blind-safe colours " + ("on (blue / orange)" if on else "off"), title="Colours")
-        g = self.game_screen()
-        if g is not None:
-            g.map.invalidate_styles()
+        for s in self.screen_stack:
+            m = getattr(s, "map", None)
+            if m is not None and hasattr(m, "invalidate_styles"):
+                m.invalidate_styles()
 
     def on_resize(self, event) -> None:
         self._check_size(tuple(event.size))
@@ -293,7 +355,27 @@ class PokrovskApp(App[None]):
     # ----- command palette ---------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         g = self.game_screen()
-        if g is not None and not isinstance(screen, TitleScreen):
+        rp = next((s for s in reversed(self.screen_stack) if type(s).__name__ == "ReplayScreen"), None)
+        if rp is not None and g is None:
+            for name, help_, action in (
+                    ("Step on", "The results of the day, then the next day (])", lambda: rp.action_step(1)),
+                    ("Step back", "([)", lambda: rp.action_step(-1)),
+                    ("Jump to a day", "(j)", rp.action_jump),
+                    ("Play / pause", "(p)", rp.action_play),
+                    ("View: ground truth", "(t)", lambda: rp.action_view("truth")),
+                    ("View: what UA knew", "(u)", lambda: rp.action_view("ua")),
+                    ("View: what RU knew", "(r)", lambda: rp.action_view("ru")),
+                    ("Note", "Write a note on this day or a hex (n)", rp.action_note),
+                    ("Notes", "Every note: edit, delete (N)", rp.action_notes),
+                    ("Charts", "The game's series as charts (c)", rp.action_charts),
+                    ("Re-roll", "Re-adjudicate this day K times (x)", rp.action_reroll),
+                    ("Take command", "A new game from the start of this day (b)", rp.action_take_command),
+                    ("Export CSV", "The series beside the save (e)", rp.action_export_csv),
+                    ("HTML report", "The after-action report beside the save (h)", rp.action_export_report),
+                    ("Screenshot", "An SVG of the screen beside the save (i, F9)", rp.action_screenshot)):
+                yield SystemCommand(name, help_, action)
+            yield SystemCommand("Title screen", "Leave the replay for the title screen", self.action_to_title)
+        elif g is not None and not isinstance(screen, TitleScreen):
             yield SystemCommand("End turn", "Finish your orders for the day (e)", g.action_end_turn)
             yield SystemCommand("Save as", "Save the game under a name (ctrl+s)", self.action_save_as)
             yield SystemCommand("Undo order", "Undo the last change to today's orders (ctrl+z)", g.action_undo)
@@ -315,6 +397,8 @@ class PokrovskApp(App[None]):
         yield SystemCommand("Rules", "The rules summary", self.action_rules)
         yield SystemCommand("Colour-blind colours", "Blue and orange sides, on or off (F8)",
                             self.action_toggle_colourblind)
+        yield SystemCommand("Screenshot (SVG)", "Save the screen as an SVG file in the save folder (F9)",
+                            self.action_svg_screenshot)
         yield SystemCommand("Theme", "Change the current theme", self.action_change_theme)
         yield SystemCommand("Quit", "Quit (asks only when something is unsaved)", self.action_quit_game)
 

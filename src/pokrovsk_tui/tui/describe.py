@@ -28,21 +28,11 @@ def side_text(side: int) -> Text:
     return Text(("UA" if side == 0 else "RU"), style=SIDE_STYLE[side])
 
 
-def header(session: GameSession, side: int | None, note: str = "", replay_day: int | None = None) -> Text:
+def header(session: GameSession, side: int | None, note: str = "") -> Text:
     w = session.world
     st = session.state
     scn = w.scenario
     t = Text()
-    if replay_day is not None:
-        st = session.history[replay_day - 1].state if replay_day > 0 else session.initial
-        t.append(f" REPLAY: {'after day ' + str(replay_day) if replay_day else 'the start'} ", style="bold reverse")
-        t.append(f"  of {len(session.history)} days played  VP ")
-        t.append("UA ", style=SIDE_STYLE[0])
-        t.append(f"{st.vp[0]:.1f} ")
-        t.append("RU ", style=SIDE_STYLE[1])
-        t.append(f"{st.vp[1]:.1f}")
-        t.append(f"  {scn.title}", style="dim")
-        return t
     if session.over:
         t.append(" GAME OVER ", style="bold reverse")
     elif side is None:

@@ -33,3 +33,10 @@ class EventChosen(Message):
     """An event in the log was picked (to see why it happened)."""
 
     index: int
+
+
+@dataclass
+class DayChosen(Message):
+    """A day on the replay's timeline was clicked."""
+
+    turn: int

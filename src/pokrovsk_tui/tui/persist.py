@@ -280,3 +280,33 @@ def _alive(pid: int) -> bool:
         return False
     return True
 
+
+
+# ----- a branch of a replayed game -------------------------------------------------------
+
+def branch_game(save, source: str | Path | None, turn: int, *, mode: str = "solo", side: int = 0,
+                level: str = "normal", folder: str | Path | None = None) -> Path:
+    """"Take command from here": a new save starting from the state at the start of
+    ``turn`` of ``save`` (``store.replay.branch``: same scenario and seed, the lineage
+    recorded), with players for ``mode`` (solo as ``side`` against the computer at ``level``,
+    hot-seat, or watch), written into the save folder as ``<source>-branch-tTT.toml`` (a
+    free name). Raises ``store.replay.BranchError`` or OSError. The original is untouched."""
+    from pokrovsk_tui.store.replay import branch
+    from pokrovsk_tui.store.savefmt import Player as SPlayer
+    from pokrovsk_tui.store.savefmt import Players
+    from pokrovsk_tui.store.saves import safe_name, unique_path, write_save
+
+    src = Path(source) if source is not None else None
+    new = branch(save, turn, str(src) if src is not None else save.name)
+    human, ai = SPlayer(kind="human"), SPlayer(kind="ai", level=level)
+    if mode == "solo":
+        new.players = Players(ua=human if side == 0 else ai, ru=ai if side == 0 else human)
+    elif mode == "hotseat":
+        new.players = Players(ua=SPlayer(kind="human"), ru=SPlayer(kind="human"))
+    else:
+        new.players = Players(ua=ai, ru=SPlayer(kind="ai", level=level))
+    new.mode = MODE_TO_SAVE[mode]
+    d = save_dir(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    stem = safe_name(f"{src.stem if src is not None else save.name}-branch-t{turn:02d}")
+    return write_save(new, unique_path(d, stem))

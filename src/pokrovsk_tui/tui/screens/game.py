@@ -2,7 +2,8 @@
 
 Modes: solo (one human side, the computer the other), hot-seat (two humans, a handoff
 screen between them that shows nothing of the game) and watch (computer against computer,
-with pause and step). A finished game, or a replay, shows the ground truth.
+with pause and step). A finished game shows the ground truth. A saved game is replayed in
+the replay screen (screens/replay.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from pokrovsk_tui.rules.params import RESULTS
 from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView
-from pokrovsk_tui.rules.world import ROLES
 from pokrovsk_tui.session import SIDE_ADJ, SIDE_NAMES, GameSession, TurnRecord
 
 from .. import describe as D
@@ -36,7 +36,7 @@ from ..messages import CursorMoved, HexActivated
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
 from ..targets import ACTIONS, COUNTED, actions_for, budget_left, budgets, legal_targets, path_to
-from ..widgets.hexmap import Counter, HexMap, MapPicture
+from ..widgets.hexmap import Counter, HexMap, MapPicture, counters_truth, counters_view
 from .dialogs import (
     ConfirmScreen,
     CountScreen,
@@ -83,17 +83,13 @@ class GameScreen(Screen[None]):
         Binding("w", "why", "Why?", show=False),
         Binding("n", "step", "Next day", show=True),
         Binding("s", "pause", "Pause/run", show=True),
-        Binding("left_square_bracket", "replay_step(-1)", "Day back", show=True),
-        Binding("right_square_bracket", "replay_step(1)", "Day on", show=True),
         Binding("ctrl+s", "app.save_as", "Save", show=True),
         Binding("q", "app.quit_game", "Quit", show=True),
     ]
 
-    def __init__(self, session: GameSession, *, replay: bool = False):
+    def __init__(self, session: GameSession):
         super().__init__()
         self.session = session
-        self.replay = replay
-        self.replay_index = 0
         w = session.world
         self.side: int | None = None
         if session.mode == "solo":
@@ -120,8 +116,6 @@ class GameScreen(Screen[None]):
         self.ended_shown = False
         zoom = LARGE if (w.grid.width * 4 + 2 <= 84 and w.grid.height * 2 <= 30) else COMPACT
         self.map = HexMap(w, zoom=zoom, id="map")
-        if replay:
-            self.paused = True
 
     # ----- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -153,31 +147,28 @@ class GameScreen(Screen[None]):
         self.refresh_all()
         self.map.focus()
         self.call_after_refresh(self.map.scroll_to_cursor, True)
-        if self.session.mode == "hotseat" and not self.session.over and not self.replay:
+        if self.session.mode == "hotseat" and not self.session.over:
             # at once, before this screen is ever drawn
             self.handoff_to(self.side if self.side is not None else 0)
-        if self.session.mode == "watch" and not self.replay:
+        if self.session.mode == "watch":
             self._watch_timer = self.set_interval(WATCH_DELAY, self._watch_tick)
         if self.session.last is not None:
             self.log_events = self._events_for_log(self.session.last)
         self._fill_log()
-        if self.session.over and not self.replay:
+        if self.session.over:
             self.call_after_refresh(self.show_victory)
 
     # ----- what is shown -----------------------------------------------------------------
     @property
     def truth(self) -> bool:
-        return self.side is None or self.session.over or self.replay
+        return self.side is None or self.session.over
 
     @property
     def playing(self) -> bool:
-        return (self.side is not None and not self.session.over and not self.replay
+        return (self.side is not None and not self.session.over
                 and not self.session.done.get(self.side, False) and not self.busy)
 
     def displayed_state(self) -> GameState:
-        if self.replay:
-            i = self.replay_index
-            return self.session.history[i - 1].state if i > 0 else self.session.initial
         return self.session.state
 
     def current_view(self) -> SideView | None:
@@ -201,45 +192,11 @@ class GameScreen(Screen[None]):
 
     def _counters(self) -> dict[int, Counter]:
         w = self.session.world
-        out: dict[int, Counter] = {}
-        items: dict[int, list[tuple[float, Counter]]] = {}
-        full = w.u_full
-
-        def add(h: int, prio: float, c: Counter) -> None:
-            items.setdefault(int(h), []).append((prio, c))
-
         if self.truth:
-            st = self.displayed_state()
-            for u in np.flatnonzero(st.on_map):
-                side = int(w.u_side[u])
-                role = ROLES[w.u_role[u]]
-                add(st.hex[u], st.strength[u] + (1000 if u == self.selected else 0),
-                    Counter(side, G.unit_letter(role, side), G.strength_digit(float(st.strength[u]), float(full[u])), "unit"))
-        else:
-            v = self.current_view()
-            assert v is not None
-            for u in v.own_units:
-                role = ROLES[w.u_role[u]]
-                add(v.hex[u], 2000 + v.strength[u] + (1000 if u == self.selected else 0),
-                    Counter(v.side, G.unit_letter(role, v.side), G.strength_digit(float(v.strength[u]), float(full[u])),
-                            "unit"))
-            for c in v.contacts:
-                u = w.unit_index[c.unit]
-                side = int(w.u_side[u])
-                role = ROLES[w.u_role[u]]
-                mid = (c.band[0] + c.band[1]) / 2
-                if c.current:
-                    add(c.hex, 500 + mid, Counter(side, G.unit_letter(role, side),
-                                                  G.strength_digit(mid, float(full[u])), "unit"))
-                else:
-                    add(c.hex, mid, Counter(side, G.unit_letter(role, side), "?", "last"))
-        for h, lst in items.items():
-            lst.sort(key=lambda x: -x[0])
-            top = lst[0][1]
-            if len(lst) > 1:
-                top = Counter(top.side, top.letter, top.digit, top.kind, True)
-            out[h] = top
-        return out
+            return counters_truth(w, self.displayed_state(), self.selected)
+        v = self.current_view()
+        assert v is not None
+        return counters_view(w, v, self.selected)
 
     def _overlay(self) -> Overlay | None:
         if self.overlay is None:
@@ -292,7 +249,7 @@ class GameScreen(Screen[None]):
         book = self.book()
         key = (self.playing, self.truth, self.action is not None or self.selected is not None,
                bool(book is not None and book.can_undo), bool(book is not None and book.can_redo),
-               bool(book is not None and book.orders), self.replay, self.session.over, self.busy)
+               bool(book is not None and book.orders), self.session.over, self.busy)
         if key != self._keys_key:
             self._keys_key = key
             self.refresh_bindings()
@@ -303,10 +260,9 @@ class GameScreen(Screen[None]):
         v = self.current_view()
         st = self.displayed_state()
         note = ""
-        if s.mode == "watch" and not self.replay and not s.over:
+        if s.mode == "watch" and not s.over:
             note = "paused" if self.paused else "running"
-        self._set("#header", D.header(s, None if self.truth else self.side, note,
-                                      replay_day=self.replay_index if self.replay else None), fixed=True)
+        self._set("#header", D.header(s, None if self.truth else self.side, note), fixed=True)
         h = self.map.cursor
         ov = self._overlay()
         self._set("#hexinfo", D.hex_panel(w, h, st.control, None if self.truth else v, st if self.truth else None, ov))
@@ -362,10 +318,6 @@ class GameScreen(Screen[None]):
     def prompt_text(self) -> Text:
         t = Text()
         s = self.session
-        if self.replay:
-            t.append("Replay: [ and ] step through the days; arrows move the cursor; Esc back to the title "
-                     "screen.", style="italic")
-            return t
         if s.over:
             t.append("The game is over. The map shows the whole truth. ", style="bold")
             t.append("ctrl+s saves, q quits.")
@@ -457,11 +409,9 @@ class GameScreen(Screen[None]):
                 return bool(book is not None and book.orders)
             return True
         if action == "cancel":
-            return self.action is not None or self.selected is not None or self.replay or not self.map.has_focus
+            return self.action is not None or self.selected is not None or not self.map.has_focus
         if action in ("step", "pause"):
-            return self.session.mode == "watch" and not self.session.over and not self.replay
-        if action == "replay_step":
-            return self.replay
+            return self.session.mode == "watch" and not self.session.over
         return True
 
     # ----- map events --------------------------------------------------------------------
@@ -521,9 +471,6 @@ class GameScreen(Screen[None]):
     def action_cancel(self) -> None:
         if not self.map.has_focus:
             self.map.focus()
-            return
-        if self.replay and self.selected is None:
-            self.app.action_to_title()
             return
         if self.action is not None:
             self.action = None
@@ -1050,21 +997,3 @@ class GameScreen(Screen[None]):
             return
         self.paused = True
         self.resolve_flow()
-
-    # ----- replay ------------------------------------------------------------------------
-    def action_replay_step(self, d: int) -> None:
-        if not self.replay:
-            return
-        n = len(self.session.history)
-        self.replay_index = min(max(0, self.replay_index + d), n)
-        if self.replay_index > 0:
-            rec = self.session.history[self.replay_index - 1]
-            self.log_events = list(rec.events)
-            self.changed = self._changed(rec)
-            extra = [f"{SIDES[s].upper()} intent: {x}" for s, lines in sorted(rec.intents.items()) for x in lines]
-        else:
-            self.log_events = []
-            self.changed = frozenset()
-            extra = []
-        self._fill_log(extra)
-        self.refresh_all()

@@ -67,7 +67,10 @@ class LoadScreen(Screen[None]):
         if event.row_key is None or event.row_key.value is None:
             return
         info = self.saves[int(event.row_key.value)]
-        self.app.open_save(info.path, replay=self.purpose == "replay", from_list=True)
+        if self.purpose == "replay":
+            self.app.open_replay(info.path, from_list=True)
+        else:
+            self.app.open_save(info.path, from_list=True)
 
     def action_back(self) -> None:
         self.dismiss(None)

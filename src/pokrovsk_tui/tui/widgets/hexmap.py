@@ -22,7 +22,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pokrovsk_tui.rules.params import TERRAINS
-from pokrovsk_tui.rules.world import World
+from pokrovsk_tui.rules.state import GameState
+from pokrovsk_tui.rules.view import SideView
+from pokrovsk_tui.rules.world import ROLES, World
 
 from .. import glyphs as G
 from ..geometry import COMPACT, LARGE, MapGeometry, Zoom, mouse_to_hex, step
@@ -62,6 +64,60 @@ class MapPicture:
     path: frozenset[int] = frozenset()
     overlay: Overlay | None = None
     changed: frozenset[int] = frozenset()
+    # extra one-character marks (a replay's orders, notes, surprises): hex -> (glyph, class
+    # suffix: "hexmap--mark-<suffix>"); drawn in the hex's mark slot, over a stack mark
+    marks: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+def _stack(items: dict[int, list[tuple[float, Counter]]]) -> dict[int, Counter]:
+    out: dict[int, Counter] = {}
+    for h, lst in items.items():
+        lst.sort(key=lambda x: -x[0])
+        top = lst[0][1]
+        if len(lst) > 1:
+            top = Counter(top.side, top.letter, top.digit, top.kind, True)
+        out[h] = top
+    return out
+
+
+def counters_truth(world: World, state: GameState, selected: int | None = None) -> dict[int, Counter]:
+    """The counter drawn on each hex when the whole truth is shown: every unit on the map
+    (the strongest on top, the selected unit first)."""
+    items: dict[int, list[tuple[float, Counter]]] = {}
+    full = world.u_full
+    for u in np.flatnonzero(state.on_map):
+        side = int(world.u_side[u])
+        role = ROLES[world.u_role[u]]
+        items.setdefault(int(state.hex[u]), []).append(
+            (float(state.strength[u]) + (1000 if u == selected else 0),
+             Counter(side, G.unit_letter(role, side), G.strength_digit(float(state.strength[u]), float(full[u])),
+                     "unit")))
+    return _stack(items)
+
+
+def counters_view(world: World, view: SideView, selected: int | None = None) -> dict[int, Counter]:
+    """The counter drawn on each hex for a side: its own units exactly, the enemy units it
+    detects now (strength as the middle of the band) and dimmed last-seen markers; nothing
+    of what it has not detected."""
+    items: dict[int, list[tuple[float, Counter]]] = {}
+    full = world.u_full
+    for u in view.own_units:
+        role = ROLES[world.u_role[u]]
+        items.setdefault(int(view.hex[u]), []).append(
+            (2000 + float(view.strength[u]) + (1000 if u == selected else 0),
+             Counter(view.side, G.unit_letter(role, view.side),
+                     G.strength_digit(float(view.strength[u]), float(full[u])), "unit")))
+    for c in view.contacts:
+        u = world.unit_index[c.unit]
+        side = int(world.u_side[u])
+        role = ROLES[world.u_role[u]]
+        mid = (c.band[0] + c.band[1]) / 2
+        if c.current:
+            entry = (500 + mid, Counter(side, G.unit_letter(role, side), G.strength_digit(mid, float(full[u])), "unit"))
+        else:
+            entry = (mid, Counter(side, G.unit_letter(role, side), "?", "last"))
+        items.setdefault(int(c.hex), []).append(entry)
+    return _stack(items)
 
 
 def front_marks(world: World, control: np.ndarray) -> np.ndarray:
@@ -92,6 +148,7 @@ class HexMap(ScrollView, can_focus=True):
         "hexmap--unit-ua", "hexmap--unit-ru", "hexmap--unit-last",
         "hexmap--cursor", "hexmap--selected", "hexmap--target", "hexmap--path", "hexmap--changed",
         "hexmap--ov1", "hexmap--ov2", "hexmap--ov3", "hexmap--ov-mark",
+        "hexmap--mark-ua", "hexmap--mark-ru", "hexmap--mark-note", "hexmap--mark-surprise",
     }
 
     DEFAULT_CSS = """
@@ -125,6 +182,10 @@ class HexMap(ScrollView, can_focus=True):
     HexMap > .hexmap--ov2 { background: #246868; }
     HexMap > .hexmap--ov3 { background: #2e9a8a; }
     HexMap > .hexmap--ov-mark { color: #ffffff; text-style: bold; }
+    HexMap > .hexmap--mark-ua { background: #3f7fe0; color: #ffffff; text-style: bold; }
+    HexMap > .hexmap--mark-ru { background: #e05a3a; color: #ffffff; text-style: bold; }
+    HexMap > .hexmap--mark-note { background: #ffd75f; color: #000000; text-style: bold; }
+    HexMap > .hexmap--mark-surprise { background: #ff8c00; color: #000000; text-style: bold; }
     """
 
     BINDINGS = [
@@ -270,6 +331,7 @@ class HexMap(ScrollView, can_focus=True):
         counters = p.counters
         control = p.control
         front = self._front
+        marks = p.marks
         for h in range(n):
             hl = ""
             if h == p.cursor:
@@ -283,7 +345,7 @@ class HexMap(ScrollView, can_focus=True):
             elif h in p.changed:
                 hl = "changed"
             keys.append((int(control[h]), front[h], counters.get(h), hl,
-                         int(ov_level[h]) if ov_level is not None else 0, ov_marks.get(h, "")))
+                         int(ov_level[h]) if ov_level is not None else 0, ov_marks.get(h, ""), marks.get(h)))
         return keys
 
     def _style(self, *names: str) -> Style:
@@ -364,7 +426,7 @@ class HexMap(ScrollView, can_focus=True):
         cached = self._cells.get((h, key))
         if cached is not None:
             return cached
-        ctrl, front, counter, hl, ov, ovmark = key
+        ctrl, front, counter, hl, ov, ovmark, extra = key
         zoom = self.geometry.zoom
         cw = zoom.cw
         static = self._static_for(zoom)[h]
@@ -402,6 +464,9 @@ class HexMap(ScrollView, can_focus=True):
             target_line = len(lines) - 1
             for i, c in enumerate(text[:cw]):
                 lines[target_line][i] = (c, ucls, ubg)
+        if extra is not None:
+            glyph, suffix = extra
+            lines[0][cw - 1] = (glyph, f"hexmap--mark-{suffix}", bg)
         out = []
         for ln in lines:
             segs = []

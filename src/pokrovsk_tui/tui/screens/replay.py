@@ -1,0 +1,720 @@
+"""The instructor's replay: a saved game day by day, in three views, with notes, charts,
+re-rolls and "take command from here".
+
+Each day is shown in two steps: its start, with the orders both sides gave drawn on the map,
+then its results, with the events (Enter: why?) and the surprises. ``v`` (or t, u, r)
+switches between the ground truth, what UA knew and what RU knew at any step; the map is the
+game's own widget (``widgets/hexmap.py``) with the same overlays. What is shown is worked out
+by ``tui/review.py`` from ``report/`` (no game logic here).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from pokrovsk_tui.rules.events import Event
+from pokrovsk_tui.rules.orders import Order
+from pokrovsk_tui.store.savefmt import Annotation, SaveGame
+
+from .. import describe as D
+from ..geometry import COMPACT, LARGE
+from ..messages import CursorMoved, DayChosen, HexActivated
+from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, Overlay
+from ..overlays import compute as compute_overlay
+from ..review import (
+    MARK_LEGEND,
+    STAGE_SHORT,
+    VIEW_SHORT,
+    VIEW_TITLES,
+    VIEWS,
+    Review,
+    Step,
+    output_path,
+)
+from ..widgets.hexmap import HexMap, MapPicture
+from ..widgets.timeline import DayStrip
+from .dialogs import ConfirmScreen, TextScreen
+
+PLAY_DELAY = 1.5            # seconds between steps while playing
+REPLAY_OVERLAYS = ("supply", "killzone", "detection", "ew")
+
+
+class StepList(OptionList):
+    """The orders or events of the step shown. Its size is set by the screen's layout (and
+    its vertical scrollbar always shown), so a new list of items needs no new layout of the
+    whole screen, which would be most of the time of a step: once ``steady`` is set, the
+    layout requests its content changes make are dropped."""
+
+    steady = False
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        if self.steady:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+
+class ReplayScreen(Screen[None]):
+    """A saved game, step by step: the start of each day with its orders, then its results."""
+
+    BINDINGS = [
+        Binding("right_square_bracket", "step(1)", "Step", show=True),
+        Binding("left_square_bracket", "step(-1)", "Back", show=True),
+        Binding("right_curly_bracket", "day(1)", "Next day", show=False),
+        Binding("left_curly_bracket", "day(-1)", "Previous day", show=False),
+        Binding("j", "jump", "Jump", show=True),
+        Binding("p", "play", "Play", show=True),
+        Binding("v", "cycle_view", "View", show=True),
+        Binding("t", "view('truth')", "Ground truth", show=False),
+        Binding("u", "view('ua')", "UA view", show=False),
+        Binding("r", "view('ru')", "RU view", show=False),
+        Binding("n", "note", "Note", show=True),
+        Binding("N", "notes", "Notes", show=False),
+        Binding("c", "charts", "Charts", show=True),
+        Binding("x", "reroll", "Re-roll", show=True),
+        Binding("b", "take_command", "Command", show=True),
+        Binding("e", "export_csv", "CSV", show=False),
+        Binding("h", "export_report", "HTML report", show=False),
+        Binding("i,f9", "screenshot", "SVG", show=False),
+        Binding("l", "focus_list", "List", show=False),
+        Binding("g", "focus_map", "Map", show=False),
+        Binding("w", "why", "Why?", show=False),
+        Binding("o", "cycle_overlay", "Overlay", show=False),
+        Binding("f2", "overlay('supply')", "Supply", show=False),
+        Binding("f3", "overlay('killzone')", "Kill zone", show=False),
+        Binding("f4", "overlay('detection')", "Detection", show=False),
+        Binding("f5", "overlay('ew')", "EW", show=False),
+        Binding("plus,equals_sign,minus", "zoom", "Zoom", show=False),
+        Binding("escape", "back", "Title", show=True),
+        Binding("q", "app.quit_game", "Quit", show=False),
+    ]
+
+    def __init__(self, save: SaveGame, path: str | Path | None = None):
+        super().__init__()
+        self.review = Review(save, path)
+        self.pos = 0
+        self.who = "truth"
+        self.overlay: str | None = None
+        self.playing = False
+        self._play_timer = None
+        self._list_key = None
+        self._list_items: list[tuple[str, object]] = []
+        self._overlay_cache: dict = {}
+        self._panel_text: dict[str, Text] = {}
+        self._note_turns: set[int] = self.review.note_turns()
+        self._surprise_turns: set[int] = self.review.surprise_turns()
+        w = self.review.world
+        zoom = LARGE if (w.grid.width * 4 + 2 <= 84 and w.grid.height * 2 <= 30) else COMPACT
+        self.map = HexMap(w, zoom=zoom, id="rp-map")
+
+    # ----- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="rp-header")
+        yield DayStrip(id="rp-days")
+        with Horizontal(id="rp-main"):
+            yield self.map
+            with VerticalScroll(id="rp-side"):
+                yield Static("", id="rp-hex", classes="panel")
+                yield Static("", id="rp-day", classes="panel")
+                yield Static("", id="rp-notes", classes="panel")
+                yield Static(self._legend(), id="rp-legend", classes="panel")
+        with Vertical(id="rp-bottom"):
+            yield Static("", id="rp-prompt")
+            yield StepList(id="rp-list")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#rp-hex").border_title = "Hex"
+        self.query_one("#rp-notes").border_title = "Notes (n add, N list)"
+        self.query_one("#rp-legend").border_title = "On the map"
+        w = self.review.world
+        self.map.picture.cursor = int(w.grid.n // 2 + w.grid.width // 2)
+        self.show()
+        self.map.focus()
+        self.call_after_refresh(self.map.scroll_to_cursor, True)
+        self.call_after_refresh(self._steady)
+
+    def _steady(self) -> None:
+        self.query_one(StepList).steady = True
+
+    def _legend(self) -> Text:
+        t = Text()
+        t.append("Orders: ", style="bold")
+        t.append("UA", style=D.SIDE_STYLE[0])
+        t.append(" marks blue, ")
+        t.append("RU", style=D.SIDE_STYLE[1])
+        t.append(" red\n")
+        for k, (g, what) in enumerate(MARK_LEGEND):
+            t.append(("\n" if k else "") + f"{g:>3} ", style="bold")
+            t.append(what)
+        return t
+
+    # ----- where we are ------------------------------------------------------------------
+    @property
+    def step(self) -> Step:
+        return self.review.steps[self.pos]
+
+    def go(self, pos: int) -> None:
+        """Show step ``pos`` (clamped to the game)."""
+        pos = min(max(0, pos), len(self.review.steps) - 1)
+        if pos != self.pos:
+            self.pos = pos
+            self.show()
+
+    def goto_turn(self, turn: int, stage: str = "orders") -> None:
+        self.go(self.review.index(turn, stage))
+
+    def show(self) -> None:
+        """Draw the current step in the current view: map, header, timeline, panels, list."""
+        step, who, r = self.step, self.who, self.review
+        self.map.set_picture(self.picture())
+        self.query_one(DayStrip).show(r.tl.turns, step.turn, step.stage, self._note_turns, self._surprise_turns)
+        self._set("#rp-header", self.header_text())
+        day = self.query_one("#rp-day")
+        day.border_title = f"Day {step.turn}: {'orders' if step.stage == 'orders' else 'results'}"
+        self._set("#rp-day", r.day_text(step, who))
+        self._set("#rp-notes", r.notes_text(step))
+        self.refresh_hex()
+        self._set("#rp-prompt", self.prompt_text())
+        self.fill_list()
+
+    def picture(self) -> MapPicture:
+        step, who, r = self.step, self.who, self.review
+        return MapPicture(control=r.control(step, who), counters=r.counters(step, who), cursor=self.map.cursor,
+                          overlay=self._overlay(), changed=r.changed(step), marks=r.marks(step, who))
+
+    def _overlay(self) -> Overlay | None:
+        if self.overlay is None:
+            return None
+        v = self.review.side_view(self.step, self.who)
+        if v is None:
+            return None
+        key = (self.step, self.who, self.overlay)
+        ov = self._overlay_cache.get(key)
+        if ov is None:
+            if len(self._overlay_cache) > 32:
+                self._overlay_cache.clear()
+            ov = self._overlay_cache[key] = compute_overlay(self.overlay, v, None)
+        return ov
+
+    FIXED = ("#rp-header", "#rp-prompt")       # one line each: never a new layout
+    FIXED_LINES = {"#rp-hex": 9, "#rp-day": 13}  # their height is fixed in app.tcss
+
+    def _set(self, selector: str, text: Text) -> None:
+        """Update a panel only when its text changed, and lay the screen out again only when
+        its height may have (a relayout of the whole screen is the slow part of a step).
+        The hex and day panels have a fixed height: what does not fit ends in '…'."""
+        old = self._panel_text.get(selector)
+        if old == text:
+            return
+        self._panel_text[selector] = text
+        widget = self.query_one(selector, Static)
+        width = widget.content_size.width
+        limit = self.FIXED_LINES.get(selector)
+        if limit is not None and width > 0:
+            lines = text.wrap(self.app.console, width)
+            if len(lines) > limit:
+                text = Text("\n").join(lines[: limit - 1])
+                text.append("\n… more than fits here" + (": the list below has it all" if selector == "#rp-day"
+                                                          else ""), style="dim")
+        layout = True
+        if selector in self.FIXED or limit is not None:
+            layout = False
+        elif old is not None and width > 0:
+            console = self.app.console
+            layout = len(old.wrap(console, width)) != len(text.wrap(console, width))
+        widget.update(text, layout=layout)
+
+    def refresh_hex(self) -> None:
+        step, who, r = self.step, self.who, self.review
+        h = self.map.cursor
+        v = r.side_view(step, who)
+        t = D.hex_panel(r.world, h, r.control(step, who) if v is None else v.control, v,
+                        r.truth_state(step) if v is None else None, self._overlay())
+        hid = r.world.grid.hex_id(h)
+        for i, a in r.notes(step.turn):
+            if a.hex == hid:
+                t.append(f"\n✎ #{i + 1} ", style="bold #ffd75f")
+                t.append(a.text)
+        self._set("#rp-hex", t)
+
+    def header_text(self) -> Text:
+        step, r = self.step, self.review
+        f = r.frame(step)
+        st = f.before if step.stage == "orders" else f.after
+        t = Text()
+        t.append(" REPLAY ", style="bold reverse")
+        t.append(f" Day {step.turn}/{r.last}", style="bold")
+        t.append(f" {r.date(step.turn).strftime('%d %b')}, {f.weather} ")
+        t.append(f" {STAGE_SHORT[step.stage]} ", style="bold reverse")
+        t.append(" View: ")
+        style = {"truth": "bold", "ua": D.SIDE_STYLE[0], "ru": D.SIDE_STYLE[1]}[self.who]
+        t.append(f" {VIEW_SHORT[self.who]} ", style=f"{style} reverse")
+        t.append(f" {VIEW_TITLES[self.who]}", style="italic")
+        t.append("  VP ")
+        t.append("UA ", style=D.SIDE_STYLE[0])
+        t.append(f"{st.vp[0]:.1f} ")
+        t.append("RU ", style=D.SIDE_STYLE[1])
+        t.append(f"{st.vp[1]:.1f}")
+        if self.overlay:
+            t.append(f"  [{self.overlay}]", style="italic")
+        if self.playing:
+            t.append("  ▶ playing (p pauses)", style="bold")
+        t.append(f"  {r.save.name}", style="dim")
+        return t
+
+    def prompt_text(self) -> Text:
+        step = self.step
+        t = Text()
+        if step.stage == "orders":
+            who = "both sides'" if self.who == "truth" else f"{self.who.upper()}'s"
+            t.append(f"Day {step.turn}, start: {who} orders, on the map and below. ", style="bold")
+            t.append("] the results · [ back · v the view · l the list · ? all keys", style="dim")
+        else:
+            t.append(f"Day {step.turn}, results. ", style="bold")
+            t.append("l, Enter on an event: why? · ! surprise · ] next day · x re-roll · b take command",
+                     style="dim")
+        return t
+
+    # ----- the list under the map --------------------------------------------------------
+    def fill_list(self) -> None:
+        step, who, r = self.step, self.who, self.review
+        key = (step, who)
+        if key == self._list_key:
+            return
+        self._list_key = key
+        ol = self.query_one("#rp-list", OptionList)
+        items: list[tuple[str, object]] = []
+        opts: list[Option] = []
+
+        def add(kind: str, obj: object, text: Text) -> None:
+            opts.append(Option(text, id=str(len(items))))
+            items.append((kind, obj))
+
+        if step.stage == "orders":
+            ol.border_title = f"Orders of day {step.turn} (Enter: show on the map)"
+            for kind, line, order in r.order_lines(step, who):
+                if kind == "head":
+                    opts.append(Option(Text(line, style="bold"), disabled=True))
+                elif kind == "intent":
+                    opts.append(Option(Text(line, style="italic"), disabled=True))
+                else:
+                    add("order", order, Text(line))
+        else:
+            ol.border_title = f"Events of day {step.turn} as {VIEW_TITLES[who]} (Enter: why?)"
+            sur = r.surprises(step, who)
+            if sur:
+                whose = "a side" if who == "truth" else who.upper()
+                opts.append(Option(Text(f"Surprises: {len(sur)} (what {whose} did not see coming; Enter: why)",
+                                        style="bold"), disabled=True))
+                for s in sur:
+                    add("surprise", s, Text.assemble(("! ", "bold #ff8c00"), s["text"]))
+            for e in r.events(step, who):
+                style = "bold" if e.kind in ("assault", "infiltration", "raid", "lost", "sudden_death", "end") else ""
+                if e.kind == "refused":
+                    style = "bold red"
+                add("event", e, Text(f"{e.phase}: {e.text}", style=style))
+        if not opts:
+            opts.append(Option(Text("Nothing here.", style="dim"), disabled=True))
+        self._list_items = items
+        ol.clear_options()
+        ol.add_options(opts)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "rp-list":
+            return
+        event.stop()
+        if event.option.id is not None:
+            self.open_item(int(event.option.id))
+
+    def open_item(self, i: int) -> None:
+        kind, obj = self._list_items[i]
+        g = self.review.world.grid
+        if kind == "order":
+            assert isinstance(obj, Order)
+            h = self.review.order_hex(self.step, obj)
+            if h is not None:
+                self.map.move_cursor(h, center=True)
+                self.refresh_hex()
+            self.notify(obj.describe(), title="Order")
+        elif kind == "surprise":
+            assert isinstance(obj, dict)
+            if obj.get("hex"):
+                self.map.move_cursor(g.index(obj["hex"]), center=True)
+            self.app.push_screen(TextScreen("Why was it a surprise?", self.review.surprise_text(obj)))
+        elif kind == "event":
+            assert isinstance(obj, Event)
+            if obj.hex:
+                try:
+                    self.map.move_cursor(g.index(obj.hex), center=True)
+                except (ValueError, KeyError):
+                    pass
+            self.app.push_screen(TextScreen("Why?", D.why_text(obj)))
+
+    def action_why(self) -> None:
+        ol = self.query_one("#rp-list", OptionList)
+        if ol.highlighted is not None:
+            opt = ol.get_option_at_index(ol.highlighted)
+            if opt.id is not None:
+                self.open_item(int(opt.id))
+                return
+        self.notify("Highlight an event in the list (l, then ↑/↓) to see why it happened.")
+
+    def action_focus_list(self) -> None:
+        ol = self.query_one("#rp-list", OptionList)
+        ol.focus()
+        if ol.highlighted is None:
+            first = next((i for i in range(ol.option_count) if not ol.get_option_at_index(i).disabled), None)
+            if first is not None:
+                ol.highlighted = first
+
+    def action_focus_map(self) -> None:
+        self.map.focus()
+
+    # ----- stepping ----------------------------------------------------------------------
+    def action_step(self, d: int) -> None:
+        self._move(self.pos + d)
+
+    def action_day(self, d: int) -> None:
+        self._move(self.pos + 2 * d)
+
+    def _move(self, pos: int) -> None:
+        # the keys stay on at the ends (greying them out would rebuild the footer: slow)
+        if pos < 0:
+            self.notify("This is the start of the first day.", title="Replay", timeout=2)
+        elif pos >= len(self.review.steps):
+            self.notify("This is the end of the game: [ steps back, j jumps to a day.", title="Replay", timeout=3)
+        self.go(pos)
+
+    def action_jump(self) -> None:
+        from .replay_dialogs import JumpScreen
+
+        r = self.review
+        self.app.push_screen(JumpScreen(r.first, r.last, self.step.turn),
+                             lambda day: self.goto_turn(day) if day is not None else None)
+
+    def on_day_chosen(self, message: DayChosen) -> None:
+        self.goto_turn(message.turn, self.step.stage)
+
+    def action_play(self) -> None:
+        if self.playing:
+            self._stop_play()
+            self.notify("Paused.", title="Replay")
+        else:
+            if self.pos >= len(self.review.steps) - 1:
+                self.go(0)
+            self.playing = True
+            self._play_timer = self.set_interval(PLAY_DELAY, self._play_tick)
+            self.notify(f"Playing: a step every {PLAY_DELAY:g} s; p pauses.", title="Replay")
+        self._set("#rp-header", self.header_text())
+
+    def _stop_play(self) -> None:
+        self.playing = False
+        if self._play_timer is not None:
+            self._play_timer.stop()
+            self._play_timer = None
+
+    def _play_tick(self) -> None:
+        if not self.is_current:
+            return
+        if self.pos >= len(self.review.steps) - 1:
+            self._stop_play()
+            self._set("#rp-header", self.header_text())
+            self.notify("The end of the game.", title="Replay")
+            return
+        self.go(self.pos + 1)
+
+    # ----- views, overlays, zoom ---------------------------------------------------------
+    def action_view(self, who: str) -> None:
+        if who == self.who:
+            return
+        self.who = who
+        self.show()
+
+    def action_cycle_view(self) -> None:
+        self.action_view(VIEWS[(VIEWS.index(self.who) + 1) % len(VIEWS)])
+
+    def action_overlay(self, name: str) -> None:
+        if self.who == "truth":
+            self.notify("Overlays read a side's knowledge: switch to the UA (u) or RU (r) view first.",
+                        title="Overlay")
+            return
+        self.overlay = None if self.overlay == name else name
+        if self.overlay:
+            self.notify(f"{OVERLAY_TITLES[self.overlay]}  ({OVERLAY_KEYS[self.overlay]} toggles, o next)",
+                        title="Overlay")
+        self.show()
+
+    def action_cycle_overlay(self) -> None:
+        seq = [None, *REPLAY_OVERLAYS]
+        nxt = seq[(seq.index(self.overlay) + 1) % len(seq)] if self.overlay in seq else None
+        if nxt is None:
+            self.overlay = None
+            self.show()
+        else:
+            self.overlay = None
+            self.action_overlay(nxt)
+
+    def action_zoom(self) -> None:
+        self.map.set_zoom(COMPACT if self.map.zoom == LARGE else LARGE)
+        self.map.set_picture(self.picture())
+
+    # ----- map events --------------------------------------------------------------------
+    def on_cursor_moved(self, message: CursorMoved) -> None:
+        self.refresh_hex()
+
+    def on_hex_activated(self, message: HexActivated) -> None:
+        """Enter (or a click) on a hex: what happened there this day (why?), or the orders
+        aimed at it."""
+        self.refresh_hex()
+        hid = self.review.world.grid.hex_id(message.hex)
+        step = self.step
+        if step.stage == "orders":
+            here = [o for s in self.review.sides(self.who) for o in self.review.orders(step.turn)[s]
+                    if self.review.order_hex(step, o) == message.hex]
+            if here:
+                self.notify("\n".join(o.describe() for o in here[:8]) + ("\n…" if len(here) > 8 else ""),
+                            title=f"Orders aimed at {hid}", timeout=6)
+            return
+        events = [e for e in self.review.events(step, self.who) if e.hex == hid]
+        if not events:
+            self.notify(f"Nothing happened on {hid} this day (as {VIEW_TITLES[self.who]}).", timeout=3)
+            return
+        if len(events) == 1:
+            self.app.push_screen(TextScreen("Why?", D.why_text(events[0])))
+            return
+        from .dialogs import PickScreen
+
+        def picked(key: str | None) -> None:
+            if key is not None:
+                self.app.push_screen(TextScreen("Why?", D.why_text(events[int(key)])))
+
+        self.app.push_screen(PickScreen(f"What happened on {hid}, day {step.turn} (Enter: why?)",
+                                        [(str(i), f"{e.phase}: {e.text}") for i, e in enumerate(events)]), picked)
+
+    # ----- notes -------------------------------------------------------------------------
+    def _check_note(self, values: dict, index: int | None = None) -> str | None:
+        from pokrovsk_tui.store.annotations import AnnotationError, make_annotation
+
+        turn = self.step.turn if index is None else self.review.save.annotations[index].turn
+        try:
+            make_annotation(self.review.save, turn, values["text"], values["hex"] or None, values["author"])
+        except AnnotationError as e:
+            return f"{e.field}: {e.message}"
+        return None
+
+    def action_note(self) -> None:
+        from .replay_dialogs import NoteScreen
+
+        step = self.step
+        hid = self.review.world.grid.hex_id(self.map.cursor)
+        author = getattr(self.app, "note_author", "")
+        self.app.push_screen(NoteScreen(f"A note on day {step.turn} (saved into the save file)", hex=hid,
+                                        author=author, check=self._check_note), self._note_written)
+
+    def _note_written(self, values: dict | None) -> None:
+        if values is None:
+            return
+        from pokrovsk_tui.store.annotations import add_annotation
+
+        self.app.note_author = values["author"]
+        turn = self.step.turn
+        if self._change_notes(lambda save: add_annotation(save, turn, values["text"], values["hex"] or None,
+                                                         values["author"])):
+            self.notify(f"Note on day {turn}{' hex ' + values['hex'] if values['hex'] else ''} saved into "
+                        f"{self._path_name()}.", title="Note saved")
+
+    def edit_note(self, index: int, then=None) -> None:
+        from .replay_dialogs import NoteScreen
+
+        a = self.review.save.annotations[index]
+
+        def done(values: dict | None) -> None:
+            if values is not None:
+                from pokrovsk_tui.store.annotations import edit_annotation
+
+                if self._change_notes(lambda save: edit_annotation(save, index, text=values["text"],
+                                                                   hex=values["hex"] or None,
+                                                                   author=values["author"])):
+                    self.notify(f"Note #{index + 1} changed and saved.", title="Note saved")
+            if then is not None:
+                then()
+
+        self.app.push_screen(NoteScreen(f"Edit note #{index + 1} ({'set-up' if a.turn == 0 else f'day {a.turn}'})",
+                                        text=a.text, hex=a.hex or "", author=a.author,
+                                        check=lambda v: self._check_note(v, index)), done)
+
+    def delete_note(self, index: int, then=None) -> None:
+        a = self.review.save.annotations[index]
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                from pokrovsk_tui.store.annotations import delete_annotation
+
+                if self._change_notes(lambda save: delete_annotation(save, index)):
+                    self.notify(f"Note #{index + 1} deleted.", title="Note deleted")
+            if then is not None:
+                then()
+
+        self.app.push_screen(ConfirmScreen(f"Delete note #{index + 1}?", Text(a.text), yes="Delete it",
+                                           no="Keep it"), done)
+
+    def goto_note(self, a: Annotation) -> None:
+        self.goto_turn(max(a.turn, self.review.first))
+        if a.hex:
+            try:
+                self.map.move_cursor(self.review.world.grid.index(a.hex), center=True)
+            except (ValueError, KeyError):
+                pass
+
+    def _path_name(self) -> str:
+        return self.review.path.name if self.review.path else "the save"
+
+    def _change_notes(self, change) -> bool:
+        """Apply a change to the notes and write the save back atomically; on any failure
+        the notes are as they were and the problem is said."""
+        from pokrovsk_tui.store.annotations import AnnotationError
+        from pokrovsk_tui.store.saves import write_save
+
+        save = self.review.save
+        old = [a.model_copy() for a in save.annotations]
+        old_updated = save.updated
+        try:
+            change(save)
+            if self.review.path is not None:
+                write_save(save, self.review.path)
+        except (AnnotationError, OSError) as e:
+            save.annotations = old
+            save.updated = old_updated
+            self.notify(f"The note was not saved: {e}", severity="error", title="Note", timeout=10)
+            return False
+        self._note_turns = self.review.note_turns()
+        self.show()
+        return True
+
+    def action_notes(self) -> None:
+        from .replay_dialogs import NotesScreen
+
+        self.app.push_screen(NotesScreen(self))
+
+    # ----- charts, exports, screenshot ---------------------------------------------------
+    def action_charts(self) -> None:
+        from pokrovsk_tui.report.series import series
+
+        from .replay_dialogs import ChartsScreen
+
+        try:
+            data = series(self.review.save)
+        except Exception as e:       # never a traceback
+            self.notify(f"No charts: {type(e).__name__}: {e}", severity="error")
+            return
+        marker = self.step.turn if self.step.stage == "results" else self.step.turn - 1
+        self.app.push_screen(ChartsScreen(self, data, marker))
+
+    def _beside(self, suffix: str) -> Path:
+        r = self.review
+        if r.path is not None:
+            return output_path(r.path, suffix)
+        from ..persist import save_dir
+
+        return save_dir(getattr(self.app, "save_dir", None)) / f"replay{suffix}"
+
+    def action_export_csv(self) -> Path | None:
+        from pokrovsk_tui.report.series import write_csv
+
+        out = self._beside("-series.csv")
+        try:
+            write_csv(self.review.save, out)
+        except OSError as e:
+            self.notify(f"Could not write the CSV: {e}", severity="error", timeout=10)
+            return None
+        self.notify(f"The series (one row a day) written to {out}", title="CSV", timeout=8)
+        return out
+
+    def action_export_report(self) -> None:
+        out = self._beside("-report.html")
+        save = self.review.save
+        src = str(self.review.path) if self.review.path else None
+        self.notify("Writing the HTML report…", title="Report", timeout=3)
+
+        def work() -> Path:
+            from pokrovsk_tui.report.aar import write_report
+
+            return write_report(save, out, "html", source=src)
+
+        self.run_worker(work, thread=True, group="report", name="html report")
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.group != "report":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.notify(f"The after-action report written to {event.worker.result}", title="Report", timeout=8)
+        elif event.state == WorkerState.ERROR:
+            self.notify(f"Could not write the report: {event.worker.error}", severity="error", timeout=10)
+
+    def action_screenshot(self) -> str | None:
+        step = self.step
+        name = f"{self.review.path.stem if self.review.path else 'replay'}-day{step.turn:02d}-{step.stage}-{self.who}.svg"
+        folder = self._beside(".svg").parent
+        try:
+            out = self.app.save_screenshot(filename=name, path=str(folder))
+        except OSError as e:
+            self.notify(f"Could not save the screenshot: {e}", severity="error", timeout=10)
+            return None
+        self.notify(f"Screenshot saved: {out}", title="SVG", timeout=8)
+        return out
+
+    # ----- what if -----------------------------------------------------------------------
+    def branch_turn(self) -> int | None:
+        """The day whose start is on screen: this day at its start, the next after its results."""
+        step = self.step
+        if step.stage == "orders":
+            return step.turn
+        if self.review.frame(step).after.over:
+            return None
+        return step.turn + 1
+
+    def action_take_command(self) -> None:
+        from pokrovsk_tui.session import ai_levels, default_ai_level
+
+        from .replay_dialogs import CommandScreen
+
+        turn = self.branch_turn()
+        if turn is None:
+            self.notify("The game ended on this day: step back ([) to take command before the end.",
+                        severity="warning", title="Take command")
+            return
+        self._stop_play()
+        levels = ai_levels()
+        self.app.push_screen(CommandScreen(turn, levels, default_ai_level()),
+                             lambda pick: self._command(turn, pick))
+
+    def _command(self, turn: int, pick) -> None:
+        if pick is None:
+            return
+        mode, side, level = pick
+        self.app.start_branch(self.review.save, self.review.path, turn, mode=mode, side=side, level=level)
+
+    def action_reroll(self) -> None:
+        from .replay_dialogs import RerollScreen
+
+        self._stop_play()
+        self.app.push_screen(RerollScreen(self.review.save, self.step.turn))
+
+    # ----- leaving -----------------------------------------------------------------------
+    def action_back(self) -> None:
+        if not self.map.has_focus:
+            self.map.focus()
+            return
+        self._stop_play()
+        self.app.action_to_title()
+

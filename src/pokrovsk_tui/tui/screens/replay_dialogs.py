@@ -1,0 +1,516 @@
+"""The replay screen's dialogs: jump to a day, write or edit a note, the list of notes,
+take command from a day, re-roll a day (in a worker, with a progress indicator) and the
+charts. Each modal returns its result through ``dismiss``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    ProgressBar,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from pokrovsk_tui.report.reroll import DEFAULT_K, MAX_K
+from pokrovsk_tui.rules.scenario import SIDES
+
+from ..describe import SIDE_STYLE
+
+if TYPE_CHECKING:
+    from .replay import ReplayScreen
+
+
+class JumpScreen(ModalScreen[int | None]):
+    """Type a day's number; Enter jumps to its start, Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
+
+    def __init__(self, first: int, last: int, current: int):
+        super().__init__()
+        self.first = first
+        self.last = last
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"Jump to a day ({self.first} to {self.last})", classes="dialog-title")
+            yield Input(value=str(self.current), type="integer", id="jump-day", max_length=6,
+                        placeholder=f"{self.first}-{self.last}")
+            yield Static("[b]Enter[/b] go to the start of that day   [b]Esc[/b] cancel", classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()      # the value is selected: typing replaces it
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            day = int(event.value.strip())
+        except ValueError:
+            self.notify("Type the day's number.", severity="warning")
+            return
+        if not self.first <= day <= self.last:
+            self.notify(f"The days played are {self.first} to {self.last}.", severity="warning")
+            return
+        self.dismiss(day)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[dict | None]):
+    """Write (or edit) an instructor's note: the text, the hex it is about (empty: the whole
+    day) and the author. Enter saves, Tab moves between the fields, Esc cancels. ``check``
+    returns a problem (the dialog stays open, saying it) or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
+
+    def __init__(self, title: str, *, text: str = "", hex: str = "", author: str = "",
+                 check: Callable[[dict], str | None] | None = None):
+        super().__init__()
+        self.title_text = title
+        self.values = {"text": text, "hex": hex, "author": author}
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Label("Note")
+            yield Input(value=self.values["text"], id="note-text", max_length=2000,
+                        placeholder="what the class should see here")
+            yield Label("Hex (empty: a note on the whole day)")
+            yield Input(value=self.values["hex"], id="note-hex", max_length=8, placeholder="e.g. 2022")
+            yield Label("Author (optional)")
+            yield Input(value=self.values["author"], id="note-author", max_length=200)
+            yield Static("", id="note-problem")
+            yield Static("[b]Enter[/b] save the note into the save file   [b]Tab[/b] next field   "
+                         "[b]Esc[/b] cancel", classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#note-text", Input).focus()
+
+    def result(self) -> dict:
+        return {"text": self.query_one("#note-text", Input).value,
+                "hex": self.query_one("#note-hex", Input).value.strip(),
+                "author": self.query_one("#note-author", Input).value.strip()}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        values = self.result()
+        if not values["text"].strip():
+            self._problem("Write the note first.")
+            self.query_one("#note-text", Input).focus()
+            return
+        problem = self.check(values) if self.check is not None else None
+        if problem:
+            self._problem(problem)
+            return
+        self.dismiss(values)
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#note-problem", Static).update(Text(text, style="bold red"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NotesScreen(ModalScreen[None]):
+    """Every note of the game: Enter edits, x deletes (asks first), g goes to its day, n a
+    new note on the day shown, Esc closes."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", priority=True),
+        Binding("x,delete", "delete", "Delete"),
+        Binding("g", "goto", "Go to its day"),
+        Binding("n", "new", "New note"),
+    ]
+
+    def __init__(self, owner: ReplayScreen):
+        super().__init__()
+        self.owner = owner
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static("Instructor's notes (kept in the save file)", classes="dialog-title")
+            yield OptionList(id="notes-list")
+            yield Static("[b]↑/↓[/b] choose  [b]Enter[/b] edit  [b]x[/b] delete  [b]g[/b] go to its day  "
+                         "[b]n[/b] new note  [b]Esc[/b] close", classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.fill()
+        self.query_one(OptionList).focus()
+
+    def fill(self, keep: int | None = None) -> None:
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        notes = list(enumerate(self.owner.review.save.annotations))
+        if not notes:
+            ol.add_option(Option(Text("No notes yet: n writes one on the day shown.", style="dim"), disabled=True))
+            return
+        for i, a in sorted(notes, key=lambda p: (p[1].turn, p[0])):
+            where = "set-up" if a.turn == 0 else f"day {a.turn}"
+            if a.hex:
+                where += f", hex {a.hex}"
+            t = Text()
+            t.append(f"#{i + 1} ", style="bold")
+            t.append(f"{where}{' · ' + a.author if a.author else ''}: ", style="dim")
+            t.append(a.text if len(a.text) <= 160 else a.text[:159] + "…")
+            ol.add_option(Option(t, id=str(i)))
+        if keep is not None and ol.option_count:
+            ol.highlighted = min(keep, ol.option_count - 1)
+        elif ol.option_count:
+            ol.highlighted = 0
+
+    def _current(self) -> int | None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is None:
+            return None
+        opt = ol.get_option_at_index(ol.highlighted)
+        return int(opt.id) if opt.id is not None else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            i = int(event.option.id)
+            self.owner.edit_note(i, then=lambda: self.fill(self.query_one(OptionList).highlighted))
+
+    def action_delete(self) -> None:
+        i = self._current()
+        if i is None:
+            return
+        keep = self.query_one(OptionList).highlighted
+        self.owner.delete_note(i, then=lambda: self.fill(keep))
+
+    def action_goto(self) -> None:
+        i = self._current()
+        if i is None:
+            return
+        a = self.owner.review.save.annotations[i]
+        self.dismiss(None)
+        self.owner.goto_note(a)
+
+    def action_new(self) -> None:
+        self.dismiss(None)
+        self.owner.action_note()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+MODES = [
+    ("solo-ua", "Solo as Ukraine", "you command UA, the computer RU"),
+    ("solo-ru", "Solo as Russia", "you command RU, the computer UA"),
+    ("hotseat", "Hot-seat", "two players, one screen"),
+    ("watch", "Watch", "the computer against itself"),
+]
+
+
+class CommandScreen(ModalScreen[tuple[str, int, str] | None]):
+    """Take command from the start of a day: pick the mode (and the computer's level with
+    ←/→); returns (mode, side, level)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("left", "level(-1)", "Weaker computer", priority=True),
+        Binding("right", "level(1)", "Stronger computer", priority=True),
+    ]
+
+    def __init__(self, turn: int, levels: list[str], level: str, note: str = ""):
+        super().__init__()
+        self.turn = turn
+        self.levels = levels
+        self.level = level if level in levels else levels[0]
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(f"Take command from the start of day {self.turn}", classes="dialog-title")
+            yield Static(Text(
+                f"A new game starts from the state at the start of day {self.turn}, same scenario and seed; "
+                "it is written as a new save (its branch recorded) and the original is never touched."
+                + (f"\n{self.note}" if self.note else ""), style="italic"), classes="dialog-body")
+            yield OptionList(*[Option(Text.assemble((label, "bold"), f"  {help_}"), id=key)
+                               for key, label, help_ in MODES], id="command-modes")
+            yield Static("", id="command-level")
+            yield Static("[b]↑/↓[/b] mode  [b]←/→[/b] computer level  [b]Enter[/b] start  [b]Esc[/b] cancel",
+                         classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_level()
+        ol = self.query_one(OptionList)
+        ol.focus()
+        ol.highlighted = 0
+
+    def _show_level(self) -> None:
+        self.query_one("#command-level", Static).update(
+            Text.assemble("Computer level: ", (self.level, "bold"), "  (←/→ to change)"))
+
+    def action_level(self, d: int) -> None:
+        i = self.levels.index(self.level)
+        self.level = self.levels[(i + d) % len(self.levels)]
+        self._show_level()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        key = event.option.id
+        mode, side = {"solo-ua": ("solo", 0), "solo-ru": ("solo", 1), "hotseat": ("hotseat", 0),
+                      "watch": ("watch", 0)}[key]
+        self.dismiss((mode, side, self.level))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _bar(parts: list[tuple[float, str, str]], width: int) -> Text:
+    """A stacked bar of shares, each with its own glyph and style."""
+    t = Text()
+    used = 0
+    for k, (p, glyph, style) in enumerate(parts):
+        n = width - used if k == len(parts) - 1 and sum(x[0] for x in parts) >= 0.999 else int(round(p * width))
+        n = max(0, min(n, width - used))
+        t.append(glyph * n, style=style)
+        used += n
+    if used < width:
+        t.append(" " * (width - used))
+    return t
+
+
+def _spread(d: dict[str, float], lo: float, hi: float, width: int) -> Text:
+    """min ─ p10 ═ p90 ─ max on a scale lo..hi, the mean │ and what happened ◆."""
+    span = max(hi - lo, 1e-9)
+
+    def at(x: float) -> int:
+        return max(0, min(width - 1, int(round((x - lo) / span * (width - 1)))))
+
+    cells = [" "] * width
+    styles = [""] * width
+    for i in range(at(d["min"]), at(d["max"]) + 1):
+        cells[i] = "─"
+    for i in range(at(d["p10"]), at(d["p90"]) + 1):
+        cells[i] = "═"
+        styles[i] = "bold"
+    cells[at(d["mean"])] = "│"
+    styles[at(d["mean"])] = "bold"
+    cells[at(d["actual"])] = "◆"
+    styles[at(d["actual"])] = "bold #ffd75f"
+    t = Text()
+    for c, s in zip(cells, styles, strict=True):
+        t.append(c, style=s)
+    return t
+
+
+def ordinal(n: float) -> str:
+    k = int(round(n))
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def reroll_text(r: dict[str, Any], all_hexes: bool = False) -> Text:
+    """A re-roll's result as the dialog shows it: each side's losses as a spread with what
+    happened marked, the VP, the end of the game, and the key hexes' owners as bars."""
+    t = Text()
+    same = "equals" if r["replication_0_matches"] else "DOES NOT equal"
+    t.append(f"Day {r['turn']} re-adjudicated {r['replications']} times with the same orders from the same "
+             f"start (replication 0 {same} what happened).\n\n", style="bold")
+    t.append("Losses  ", style="bold")
+    t.append("─ min..max  ═ 10th..90th percentile  │ mean  ◆ what happened\n", style="dim")
+    hi = max(max(r["losses"][k]["max"], r["losses"][k]["actual"]) for k in SIDES)
+    for s, k in enumerate(SIDES):
+        d = r["losses"][k]
+        t.append(f"{k.upper()} ", style=SIDE_STYLE[s])
+        t.append_text(_spread(d, 0.0, hi, 30))
+        t.append(f"  happened {d['actual']:.1f}, mean {d['mean']:.1f} ({d['p10']:.1f}-{d['p90']:.1f}): "
+                 f"the {ordinal(d['percentile'])} percentile\n")
+    t.append("\nVP gained that day: ", style="bold")
+    t.append("; ".join(f"{k.upper()} happened {r['vp'][k]['actual']:.1f}, mean {r['vp'][k]['mean']:.1f} "
+                       f"({r['vp'][k]['p10']:.1f}-{r['vp'][k]['p90']:.1f})" for k in SIDES) + "\n")
+    e = r.get("ends")
+    if e is not None and e["going_on"] < 1.0:
+        t.append(f"The game ends that day: UA wins {e['ua']:.0%}, RU wins {e['ru']:.0%}, draw {e['draw']:.0%} "
+                 f"(happened: {e['actual'].replace('_', ' ')})\n")
+    shown = [h for h in r["hexes"] if all_hexes or h["changed"] or h["p_actual"] < 0.95]
+    t.append("\nKey hexes (objectives, and hexes that changed hands): who holds them after the day, the least "
+             "likely outcome first\n", style="bold")
+    t.append(f"{'hex':<20} {'█ UA  ▓ RU  ░ contested':<16}   UA   RU    ×  start→happened (its P)\n", style="dim")
+    for h in sorted(shown, key=lambda h: h["p_actual"]):
+        p = h["p"]
+        t.append(f"{h['place'][:20]:<20} ")
+        t.append_text(_bar([(p["ua"], "█", SIDE_STYLE[0]), (p["ru"], "▓", SIDE_STYLE[1]),
+                            (p["contested"], "░", "#c79cff")], 16))
+        short = {"ua": "UA", "ru": "RU", "contested": "×"}
+        t.append(f" {p['ua']:>4.0%} {p['ru']:>4.0%} {p['contested']:>4.0%}  "
+                 f"{short[h['before']]}→{short[h['actual']]} ({h['p_actual']:.0%})")
+        if h["objective"]:
+            t.append(f" {h['objective']}"[:24], style="dim")
+        t.append("\n")
+    if not shown:
+        t.append("(none changed hands, and every objective kept its owner in at least 95% of the replications)\n",
+                 style="dim")
+    hidden = len(r["hexes"]) - len(shown)
+    if hidden and shown:
+        t.append(f"({hidden} more objective hexes kept their owner in at least 95% of the replications)\n",
+                 style="dim")
+    t.append("\nLuck or judgement? An outcome far out in the tails was luck; near the mean, the orders decided.",
+             style="italic")
+    return t
+
+
+class RerollScreen(ModalScreen[None]):
+    """Re-roll a day K times in a worker thread, with a progress indicator; the result as
+    spreads and bars. Enter (in the K field) runs, Esc closes (a running re-roll is left to
+    finish in the background and its result dropped)."""
+
+    BINDINGS = [Binding("escape", "close", "Close", priority=True)]
+
+    def __init__(self, save, turn: int, k: int = DEFAULT_K):
+        super().__init__()
+        self.save = save
+        self.turn = turn
+        self.k = k
+        self.result: dict[str, Any] | None = None
+        self.error: str | None = None
+        self._started = 0.0
+        self._timer = None
+        self.worker: Worker | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide tall"):
+            yield Static(f"Re-roll day {self.turn}: how likely was what happened?", classes="dialog-title")
+            yield Static(Text("The same orders of both sides, re-adjudicated K times from the same start with "
+                              "fresh dice (replication 0 is the real day).", style="italic"))
+            yield Label(f"Replications K (1 to {MAX_K})")
+            yield Input(value=str(self.k), type="integer", id="reroll-k", max_length=5)
+            yield ProgressBar(total=None, show_eta=False, id="reroll-progress")
+            yield Static("", id="reroll-status")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static("", id="reroll-result", classes="dialog-body")
+            yield Static("[b]Enter[/b] re-roll  [b]Esc[/b] close", classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            k = int(event.value.strip())
+        except ValueError:
+            self.notify("K is a whole number.", severity="warning")
+            return
+        if not 1 <= k <= MAX_K:
+            self.notify(f"K is 1 to {MAX_K}.", severity="warning")
+            return
+        self.start(k)
+
+    def start(self, k: int) -> None:
+        if self.worker is not None and self.worker.state == WorkerState.RUNNING:
+            return
+        from pokrovsk_tui.report.reroll import reroll
+
+        self.k = k
+        self.result = None
+        self.error = None
+        self.query_one(ProgressBar).display = True
+        self.query_one("#reroll-result", Static).update("")
+        self._started = time.perf_counter()
+        self._tick()
+        self._timer = self.set_interval(0.2, self._tick)
+        save, turn = self.save, self.turn
+        self.worker = self.run_worker(lambda: reroll(save, turn, k), thread=True, exclusive=True,
+                                      group="reroll", name=f"reroll day {turn} x{k}")
+
+    def _tick(self) -> None:
+        self.query_one("#reroll-status", Static).update(
+            Text(f"Re-rolling day {self.turn} {self.k} times… {time.perf_counter() - self._started:.1f} s",
+                 style="bold"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self.worker or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        self.query_one(ProgressBar).display = False
+        took = time.perf_counter() - self._started
+        if event.state == WorkerState.ERROR:
+            self.error = str(event.worker.error)
+            self.query_one("#reroll-status", Static).update(Text(f"The re-roll failed: {self.error}",
+                                                                 style="bold red"))
+            return
+        self.result = event.worker.result
+        self.query_one("#reroll-status", Static).update(Text(f"Done: {self.k} replications in {took:.1f} s.",
+                                                             style="dim"))
+        self.query_one("#reroll-result", Static).update(reroll_text(self.result))
+
+    def action_close(self) -> None:
+        if self.worker is not None and self.worker.state == WorkerState.RUNNING:
+            self.worker.cancel()
+        self.dismiss(None)
+
+
+class ChartsScreen(Screen[None]):
+    """The game's series as charts, one tab each; the day being replayed is marked."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back to the replay"),
+        Binding("e", "export", "Export CSV"),
+        Binding("i,f9", "screenshot", "SVG screenshot"),
+        *[Binding(str(i + 1), f"tab({i})", show=False) for i in range(9)],
+    ]
+
+    def __init__(self, owner: ReplayScreen, data: dict[str, Any], turn: int):
+        super().__init__()
+        from ..widgets.charts import charts
+
+        self.owner = owner
+        self.data = data
+        self.turn = turn
+        self.charts = charts(data)
+
+    def compose(self) -> ComposeResult:
+        from ..widgets.charts import ChartView
+
+        yield Static(Text.assemble((" CHARTS ", "bold reverse"), f"  {self.owner.review.save.name}  ",
+                                   ("←/→ or 1-6: the next chart · e: the series as CSV · Esc: back", "dim")),
+                     id="charts-header")
+        with TabbedContent(id="charts-tabs"):
+            for i, c in enumerate(self.charts):
+                with TabPane(f"{i + 1} {c.title}", id=f"chart-{c.key}"):
+                    yield ChartView(c, self.data["turn"], self.turn)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from textual.widgets import Tabs
+
+        self.query_one(Tabs).focus()
+
+    def action_tab(self, i: int) -> None:
+        if i < len(self.charts):
+            self.query_one(TabbedContent).active = f"chart-{self.charts[i].key}"
+
+    def action_export(self) -> None:
+        self.owner.action_export_csv()
+
+    def action_screenshot(self) -> None:
+        self.owner.action_screenshot()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
