@@ -490,8 +490,3 @@ async def test_a_broken_or_empty_save_gives_a_message_not_a_replay(tmp_path, sav
         await settle(pilot)
         assert isinstance(app.screen, TextScreen) and "cannot be loaded" in screen_text(app)
 
-
-def test_replay_screen_snapshot(snap_compare, game_file, tmp_path):
-    """The results of day 2 in the ground truth (SVG snapshot; update with --snapshot-update)."""
-    assert snap_compare(make_app(tmp_path, game_file), press=["right_square_bracket"] * 3,
-                        terminal_size=(120, 40))

@@ -146,8 +146,9 @@ class PokrovskApp(App[None]):
 
         from .screens.replay import ReplayScreen
 
-        # a loaded save is a million long-lived objects: keep the cyclic collector from
-        # walking them again and again (its pauses were the slowest steps of a replay)
+        # a loaded save is ~90,000 long-lived objects (its models, then the days' frames):
+        # keep the cyclic collector from walking them again and again (a full collection
+        # costs ~30 ms, and its pauses were the slowest steps of a replay)
         gc.collect()
         gc.freeze()
         self._leave_to_title()
