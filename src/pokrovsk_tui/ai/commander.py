@@ -21,7 +21,7 @@ from pokrovsk_tui.rules.world import CONTESTED
 
 from .determinise import enemy_eye, sample_batch, sample_positions
 from .levels import LEVELS, Level
-from .plans import Knobs, Plan, Planner, Weights, variants
+from .plans import Knobs, Plan, Planner, Weights, going, variants
 from .rollout import expected_delivery, resolve
 from .situation import SIDE_NAMES, Situation, situation
 
@@ -234,7 +234,8 @@ def score(sit: Situation, wt: Weights, before: GameState, after: GameState) -> n
         return ((own - foe) * hv[None, :]).sum(axis=1) + 0.0 * (c == CONTESTED).sum(axis=1)
 
     dvp = (after.vp[:, s] - before.vp[:, s]) - (after.vp[:, e] - before.vp[:, e])
-    dterr = terr(after.control) - terr(before.control)
+    # ground changing hands in snow or mud is discounted as the planner does (see plans.going)
+    dterr = (terr(after.control) - terr(before.control)) * going(w, sit.weather)
     side = w.u_side[None, :]
     lost = before.strength - after.strength
     own_lost = np.where(side == s, lost, 0.0).sum(axis=1)

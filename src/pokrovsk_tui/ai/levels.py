@@ -15,7 +15,7 @@ levels differ only in how much thinking they do with what they know:
 | recon before strike, hunting drone/EW teams | no | yes | yes |
 | Monte Carlo samples per plan | none | 8 (1 draw of enemy positions x 8 dice) | 24 (3 draws x 8 dice) |
 | look-ahead | - | 1 day | 2 days (the second day both sides hold and patrol) |
-| local search on the chosen plan | - | up to 2 attacks off / 2 on | up to 6 attacks off / 6 on |
+| local search on the chosen plan | - | - | up to 6 attacks off / 6 on |
 | decision time, main scenario (2-core machine) | ~13 ms | ~55 ms | ~0.5-1 s |
 
 A *draw* places the unseen enemy units on ground the enemy holds, thickest near the front
@@ -47,7 +47,7 @@ class Level:
 
 LEVELS: dict[str, Level] = {
     "easy": Level("easy", ("balanced",), simple=True),
-    "normal": Level("normal", ("balanced", "cautious", "bold"), draws=1, reps=8, lookahead=1, refine=2),
+    "normal": Level("normal", ("balanced", "cautious", "bold"), draws=1, reps=8, lookahead=1),
     "hard": Level("hard", ("balanced", "cautious", "bold", "strike", "patrol"), sector_variants=3,
                   draws=3, reps=8, lookahead=2, refine=6),
 }

@@ -78,6 +78,13 @@ class Weights:
 
 # ----------------------------------------------------------------- combat arithmetic
 
+def going(world, weather: int) -> float:
+    """Doctrine: ground taken across snow or mud is worth less to the commander (the units
+    arrive spent and strung out and cannot consolidate before the next counter-attack):
+    1 / (off-road MP multiplier)^2, so 1 in frost or fog."""
+    return 1.0 / world.params.weather[WEATHERS[weather]].offroad_mp_mult ** 2
+
+
 def _crt_probs(world, col: int, mod: int) -> np.ndarray:
     """(4,) probability of R, E, D, X for a CRT column and die modifier."""
     p = world.params
@@ -341,9 +348,7 @@ class Planner:
                     cand.setdefault(int(t), []).append(u)
         ctrl = sit.control
         wk, wl = self.wt.kill, self.wt.loss
-        # doctrine: ground taken across snow or mud is worth less (units arrive spent and
-        # strung out, and cannot be consolidated before the next counter-attack)
-        going = 1.0 / w.params.weather[WEATHERS[sit.weather]].offroad_mp_mult ** 2
+        going_x = going(w, sit.weather)
         infil_ok = w.t_can_infiltrate
         raid_ok = w.t_can_raid
         table: dict[int, list[tuple]] = {}
@@ -368,7 +373,7 @@ class Planner:
                         gain = 0.0
                         extra = (pr[D] * w.params.raid_d_loss + pr[X] * w.params.rout_loss) * o["def_str"]
                     else:
-                        gain = hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going
+                        gain = hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
                         gain = max(gain, 0.0)
                         extra = pr[X] * w.params.rout_loss * o["def_str"]
                     kills = (o["def_loss"] + extra) * wk
