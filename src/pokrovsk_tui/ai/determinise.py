@@ -20,7 +20,7 @@ from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.world import CAUSES
 
 from .plans import _assumed_entrench
-from .situation import R_ASLT, R_INF, Situation
+from .situation import FRONT_SHARE, R_ASLT, R_INF, Situation
 
 
 def sample_positions(sit: Situation, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -47,7 +47,8 @@ def sample_positions(sit: Situation, rng: np.random.Generator) -> tuple[np.ndarr
     for u in hid["slots"]:
         u = int(u)
         r = w.u_role[u]
-        prior = hid["near"] if r in (R_INF, R_ASLT) else hid["deep"]
+        front = r in (R_INF, R_ASLT) and rng.random() < FRONT_SHARE
+        prior = hid["near"] if front else hid["deep"]
         if prior.sum() <= 0:
             continue
         h = int(rng.choice(g.n, p=prior))

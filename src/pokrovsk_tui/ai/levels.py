@@ -47,7 +47,7 @@ class Level:
 
 LEVELS: dict[str, Level] = {
     "easy": Level("easy", ("balanced",), simple=True),
-    "normal": Level("normal", ("balanced", "cautious", "bold"), draws=1, reps=8, lookahead=1),
+    "normal": Level("normal", ("balanced", "cautious", "bold"), draws=1, reps=6, lookahead=1, refine=2),
     "hard": Level("hard", ("balanced", "cautious", "bold", "strike", "patrol"), sector_variants=3,
                   draws=3, reps=8, lookahead=2, refine=6),
 }
