@@ -249,7 +249,7 @@ def cmd_verify(args) -> int:
 
 def cmd_branch(args) -> int:
     from pokrovsk_tui.store.replay import BranchError, branch
-    from pokrovsk_tui.store.saves import SaveError, load_save, safe_name, unique_path, write_save
+    from pokrovsk_tui.store.saves import SaveError, load_save, safe_name, unique_path
 
     src = Path(args.file)
     try:
@@ -272,10 +272,7 @@ def cmd_branch(args) -> int:
     except BranchError as e:
         print(f"{src}: --turn: {e}", file=sys.stderr)
         return 1
-    try:
-        write_save(new, out)
-    except OSError as e:
-        print(f"{out}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+    if not _save_or_say(new, out):
         return 1
     print(f"{src}: branched at the start of turn {args.turn} -> {out}")
     return 0
@@ -285,7 +282,7 @@ def cmd_resume(args) -> int:
     from pokrovsk_tui.sim import get_policy, play_game
     from pokrovsk_tui.store.replay import current_state
     from pokrovsk_tui.store.savefmt import Player
-    from pokrovsk_tui.store.saves import SaveError, append_turn, load_save, mode_of, write_save
+    from pokrovsk_tui.store.saves import SaveError, append_turn, load_save, mode_of
 
     src = Path(args.file)
     try:
@@ -317,12 +314,9 @@ def cmd_resume(args) -> int:
     first = state.turn
     rec = play_game(world, pols, seed=save.seed, max_turns=limit, keep_history=True, start=state)
     for tr in rec.turns:
-        append_turn(save, tr.turn, tr.orders, tr.events, tr.state)
+        append_turn(save, tr.turn, tr.orders, tr.events, tr.state, tr.intents or None)
     out = Path(args.output) if args.output else src
-    try:
-        write_save(save, out)
-    except OSError as e:
-        print(f"{out}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+    if not _save_or_say(save, out):
         return 1
     played = f"turns {first}-{rec.final.turn - 1}" if rec.turns else "no turns"
     r = rec.result()
@@ -447,6 +441,18 @@ def _load_or_say(path):
         return None
 
 
+def _save_or_say(save, target) -> bool:
+    """Write a save atomically, or say why not (``file: (file): cannot write: ...``)."""
+    from pokrovsk_tui.store.saves import write_save
+
+    try:
+        write_save(save, target)
+    except OSError as e:
+        print(f"{target}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+        return False
+    return True
+
+
 def _write_or_say(target: str, text: str) -> bool:
     from pokrovsk_tui.store.atomic import atomic_write
 
@@ -493,7 +499,6 @@ def cmd_annotate(args) -> int:
         delete_annotation,
         edit_annotation,
     )
-    from pokrovsk_tui.store.saves import write_save
 
     save = _load_or_say(args.file)
     if save is None:
@@ -533,10 +538,7 @@ def cmd_annotate(args) -> int:
         flag = {"turn": "--turn", "hex": "--hex", "author": "--author", "text": "--text"}.get(e.field, e.field)
         print(f"{args.file}: {flag}: {e.message}", file=sys.stderr)
         return 1
-    try:
-        write_save(save, args.file)
-    except OSError as e:
-        print(f"{args.file}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+    if not _save_or_say(save, args.file):
         return 1
     print(f"{args.file}: {done}")
     return 0
