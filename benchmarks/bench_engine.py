@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
-import time
+
+from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
 from pokrovsk_tui.ai.policies import policy_rng, random_orders
 from pokrovsk_tui.rules.dice import Dice
@@ -21,15 +21,6 @@ from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.scenarios import load_scenario
-
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

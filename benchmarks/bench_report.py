@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
 from pokrovsk_tui.report.aar import render
 from pokrovsk_tui.report.reroll import reroll
@@ -34,15 +34,6 @@ from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import load_scenario, resolve_ref
-
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def line(name: str, value: str, target: str = "") -> None:

@@ -16,20 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
+
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.saves import ai_players, dumps_save, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import load_scenario, resolve_ref
-
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
