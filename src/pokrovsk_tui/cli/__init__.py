@@ -1,0 +1,155 @@
+"""The ``pokrovsk`` command.
+
+Exit codes: 0 success, 1 a bad input file (or a failed check), 2 bad command-line usage.
+No traceback reaches the user: every known failure prints ``file: place: what``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pokrovsk_tui import __version__
+
+from .app import cmd_app, cmd_serve, is_loopback
+from .files import cmd_branch, cmd_resume, cmd_scenarios, cmd_schema, cmd_validate, cmd_verify
+from .instruct import cmd_annotate, cmd_report, cmd_reroll
+from .options import POLICY_NAMES
+from .simulate import cmd_simulate
+
+__all__ = ["main", "is_loopback", "POLICY_NAMES"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pokrovsk", description="A turn-based hex wargame of the Pokrovsk sector, winter 2025-26.")
+    p.add_argument("--version", action="version", version=f"pokrovsk-tui {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sc = sub.add_parser("scenarios", help="list the bundled scenarios")
+    sc.add_argument("--json", action="store_true", help="print JSON")
+
+    va = sub.add_parser("validate", help="check scenario and save files; one line per problem")
+    va.add_argument("files", nargs="+", metavar="FILE")
+
+    sch = sub.add_parser("schema", help="print the JSON Schema of a file format")
+    sch.add_argument("kind", choices=["scenario", "save"])
+
+    ve = sub.add_parser("verify", help="replay saved games and check every turn matches")
+    ve.add_argument("files", nargs="+", metavar="SAVE")
+
+    br = sub.add_parser("branch", help="start a new save from the start of a saved turn")
+    br.add_argument("file", metavar="SAVE")
+    br.add_argument("--turn", type=_positive, required=True, metavar="T", help="the new game starts at turn T")
+    br.add_argument("-o", "--output", metavar="NEW", help="file to write (default: SAVE-branch-tT.toml beside SAVE)")
+    br.add_argument("--name", help="the new game's name")
+    br.add_argument("--force", action="store_true", help="overwrite NEW if it exists")
+
+    re_ = sub.add_parser("resume", help="play a saved game on, headless, and save it")
+    re_.add_argument("file", metavar="SAVE")
+    re_.add_argument("--ua", choices=POLICY_NAMES, help="policy for Ukraine (default: the save's AI)")
+    re_.add_argument("--ru", choices=POLICY_NAMES, help="policy for Russia (default: the save's AI)")
+    re_.add_argument("--turns", type=_positive, default=None, metavar="T", help="play at most T more turns")
+    re_.add_argument("-o", "--output", metavar="OUT", help="file to write (default: SAVE itself)")
+
+    si = sub.add_parser("simulate", help="play games headless between two policies")
+    si.add_argument("scenario", metavar="SCENARIO", help="bundled id or path to a .toml file")
+    si.add_argument("--ua", required=True, choices=POLICY_NAMES, help="policy for Ukraine")
+    si.add_argument("--ru", required=True, choices=POLICY_NAMES, help="policy for Russia")
+    si.add_argument("--games", type=_positive, default=1, metavar="N")
+    si.add_argument("--seed", type=int, default=1, metavar="S", help="seed of the first game (game i uses S+i)")
+    si.add_argument("--turns", type=_positive, default=None, metavar="T", help="stop after T turns")
+    si.add_argument("--json", action="store_true", help="print JSON")
+    si.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                    help="play the games in N processes (results do not depend on N)")
+    si.add_argument("--csv", metavar="FILE", help="write one row per game to FILE")
+    si.add_argument("--calibration", action="store_true",
+                    help="print the calibration figures of the design rules beside their bands")
+    si.add_argument("--save-dir", metavar="DIR", help="write one save per game into DIR")
+    si.add_argument("--save", action="store_true",
+                    help="write one save per game into $POKROVSK_SAVE_DIR (default ./saves)")
+
+    # instructors (report/, store/annotations.py)
+    rp = sub.add_parser("report", help="after-action report of a saved game (Markdown or HTML), or its series as CSV")
+    rp.add_argument("file", metavar="SAVE")
+    rp.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (default: standard output)")
+    rp.add_argument("--format", choices=["md", "html"], default=None,
+                    help="md (the default) or html (the default when FILE ends in .html)")
+    rp.add_argument("--csv", metavar="FILE", help="write the per-turn series as CSV to FILE ('-': standard output); "
+                                                  "the report is then written only if -o is given")
+    an = sub.add_parser("annotate", help="add, edit, delete or list an instructor's notes in a save")
+    an.add_argument("file", metavar="SAVE")
+    an.add_argument("-m", "--text", metavar="TEXT", help="the note (to add it, or its new text with --edit)")
+    an.add_argument("--turn", type=int, metavar="T", help="the turn the note is on (0: the set-up)")
+    an.add_argument("--hex", metavar="HEX", help="the hex it is about (with --edit, '-' removes it)")
+    an.add_argument("--author", metavar="NAME")
+    act = an.add_mutually_exclusive_group()
+    act.add_argument("--list", action="store_true", help="list the notes, numbered")
+    act.add_argument("--edit", type=_positive, metavar="N", help="change note N")
+    act.add_argument("--delete", type=_positive, metavar="N", help="delete note N")
+    rr = sub.add_parser("reroll", help="re-adjudicate a saved turn's orders K times: how likely was what happened?")
+    rr.add_argument("file", metavar="SAVE")
+    rr.add_argument("--turn", type=_positive, required=True, metavar="T")
+    rr.add_argument("-k", "--replications", type=_positive, default=200, metavar="K", help="default 200")
+    rr.add_argument("--all-hexes", action="store_true", help="list every key hex, even the certain ones")
+    rr.add_argument("--json", action="store_true", help="print JSON")
+
+    # the interactive app (tui/): `pokrovsk` alone opens the title screen
+    pl = sub.add_parser("play", help="open the game straight into a new game")
+    pl.add_argument("scenario", nargs="?", default="pokrovsk-winter-2026", metavar="SCENARIO",
+                    help="bundled id or path to a .toml file (default: pokrovsk-winter-2026)")
+    pl.add_argument("--mode", choices=["solo", "hotseat", "watch"], default="solo",
+                    help="solo against the computer, hot-seat for two, or watch computer against computer")
+    pl.add_argument("--side", choices=["ua", "ru"], default="ua", help="your side in solo (default ua)")
+    pl.add_argument("--ai", default=None, metavar="LEVEL", help="the computer's level (see `pokrovsk play --help`)")
+    pl.add_argument("--seed", type=int, default=None, metavar="S", help="game seed (default: random)")
+    pl.add_argument("--ua-name", default="", metavar="NAME", help="the Ukrainian player's name")
+    pl.add_argument("--ru-name", default="", metavar="NAME", help="the Russian player's name")
+    lo = sub.add_parser("load", help="open the game with a saved game")
+    lo.add_argument("file", metavar="SAVE")
+    rv = sub.add_parser("replay", help="open the instructor's replay of a saved game (views, notes, charts, "
+                                       "re-roll, take command)")
+    rv.add_argument("file", metavar="SAVE")
+    sv = sub.add_parser("serve", help="serve the game to web browsers (textual-serve): a projector or a class")
+    sv.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default 127.0.0.1: this computer only)")
+    sv.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    sv.add_argument("--replay", metavar="SAVE", help="open each browser straight into the replay of SAVE")
+    return p
+
+
+def _port(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= v <= 65535:
+        raise argparse.ArgumentTypeError("a port is 1 to 65535")
+    return v
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return v
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command in (None, "play", "load", "replay"):
+            return cmd_app(args)
+        if args.command == "serve":
+            return cmd_serve(args)
+        return {"scenarios": cmd_scenarios, "validate": cmd_validate, "schema": cmd_schema,
+                "simulate": cmd_simulate, "verify": cmd_verify, "branch": cmd_branch,
+                "resume": cmd_resume, "report": cmd_report, "annotate": cmd_annotate,
+                "reroll": cmd_reroll}[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
