@@ -138,7 +138,7 @@ def test_decision_is_a_function_of_view_and_rng(tutorial):
 def test_levels_are_policies_and_documented():
     for name in LEVEL_NAMES:
         assert name in POLICIES and name in LEVELS
-    assert LEVELS["easy"].draws == 0 and LEVELS["easy"].simple
+    assert LEVELS["easy"].draws == 0 and not LEVELS["easy"].features.hidden_odds
     assert 0 < LEVELS["normal"].draws * LEVELS["normal"].reps < LEVELS["hard"].draws * LEVELS["hard"].reps
     assert len(LEVELS["hard"].candidates) > len(LEVELS["normal"].candidates) > len(LEVELS["easy"].candidates)
     assert LEVELS["hard"].lookahead > LEVELS["normal"].lookahead

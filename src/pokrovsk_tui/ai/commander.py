@@ -21,7 +21,7 @@ from pokrovsk_tui.rules.world import CONTESTED
 
 from .determinise import enemy_eye, sample_batch, sample_positions
 from .levels import LEVELS, Level
-from .plans import Knobs, Plan, Planner, Weights, going, variants
+from .plans import SIMPLE, Knobs, Plan, Planner, Weights, going, variants
 from .rollout import expected_delivery, resolve
 from .situation import SIDE_NAMES, Situation, situation
 
@@ -51,8 +51,8 @@ class Commander:
     def decide(self, view: SideView, rng: np.random.Generator) -> Decision:
         sit = situation(view)
         lv = self.level
-        if lv.simple:
-            sit.extra["light"] = True     # easy: no supply-line reckoning
+        if not lv.features.supply_lines:
+            sit.extra["light"] = True     # no supply-line reckoning
         if view.winner >= 0 or not view.own.any():
             return Decision([], [f"{SIDE_NAMES[view.side]} has nothing to order"], "none")
         knobs = variants(Knobs(), list(lv.candidates))
@@ -64,7 +64,7 @@ class Commander:
         plans: list[Plan] = []
         seen: set[tuple] = set()
         for k in knobs:
-            p = Planner(sit, k, self.weights, simple=lv.simple).build()
+            p = Planner(sit, k, self.weights, lv.features).build()
             key = tuple(sorted(o.model_dump_json() for o in p.orders))
             if key in seen:
                 continue
@@ -141,7 +141,7 @@ class Commander:
         changes: list[tuple[str, dict[str, Order]]] = []
         for t, grp, kind, _p, _ev in sorted(plan.assaults, key=lambda a: a[4])[: lv.refine]:
             changes.append((f"call off the {kind} on {g.hex_id(t)}", {w.unit_ids[u]: stay(u) for u in grp}))
-        table = sit.extra.get(("attack_table", plan.knobs.focus, lv.simple), {})
+        table = sit.extra.get(("attack_table", plan.knobs.focus, lv.features.hidden_odds), {})
         taken = {t for t, *_ in plan.assaults}
         busy = {w.unit_ids[u] for _t, grp, *_ in plan.assaults for u in grp}
         near = []
@@ -195,7 +195,7 @@ class Commander:
         esit = situation(ev)
         esit.extra["light"] = True       # no supply-corridor reckoning for the modelled enemy
         pl = Planner(esit, Knobs(name="enemy", interdict=False, recon=False, reserves_move=True),
-                     self.weights, simple=True)
+                     self.weights, SIMPLE)
         pl._guards()
         pl._attacks()
         pl._ground_rest()
@@ -287,8 +287,9 @@ def aim(sit: Situation, plan: Plan) -> str:
         hexes = np.array([g.index(h) for h in ob.hexes])
         mine = float((sit.control[hexes] == sit.side).mean())
         theirs = float((sit.control[hexes] == sit.enemy).mean())
-        if 0 < theirs and mine + theirs < 1.0 + 1e-9 and sit.d_own[hexes].min() <= 1 and mine < 1:
-            (lost if theirs < 1.0 and mine > 0 else pressed).append(ob.name)
+        if 0 < theirs and sit.d_own[hexes].min() <= 1 and mine < 1:
+            ours_at_start = float((w.initial_control[hexes] == sit.side).mean()) > 0.5
+            (lost if ours_at_start else pressed).append(ob.name)
     if lost:
         parts.append(f"retake ground in {', '.join(lost[:3])}")
     if pressed:

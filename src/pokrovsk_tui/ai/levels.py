@@ -11,12 +11,11 @@ levels differ only in how much thinking they do with what they know:
 | candidate plans | 1 (balanced) | 3 (balanced, cautious, bold) | 5 (those 3 + strike-heavy, patrol-heavy) + 1 focused on each of 3 front sectors |
 | hidden defenders in the odds | ignored: what is not seen is not there | expected from the prior | expected from the prior |
 | supply lines (own to keep, enemy's to cut) in the value of ground | no | yes | yes |
-| guards on the ground whose loss ends the game (pincer, city) | no | yes | yes |
 | recon before strike, hunting drone/EW teams | no | yes | yes |
-| Monte Carlo samples per plan | none | 8 (1 draw of enemy positions x 8 dice) | 24 (3 draws x 8 dice) |
+| Monte Carlo samples per plan | none | 6 (1 draw of enemy positions x 6 dice) | 24 (3 draws x 8 dice) |
 | look-ahead | - | 1 day | 2 days (the second day both sides hold and patrol) |
-| local search on the chosen plan | - | - | up to 6 attacks off / 6 on |
-| decision time, main scenario (2-core machine) | ~13 ms | ~55 ms | ~0.5-1 s |
+| local search on the chosen plan | - | up to 2 attacks off / 2 on | up to 6 attacks off / 6 on |
+| decision time, main scenario (2-core machine, busy) | ~10-25 ms | ~60-120 ms | ~0.7-1.5 s |
 
 A *draw* places the unseen enemy units on ground the enemy holds, thickest near the front
 (combat units) or a few hexes back (support units); seen units stay where they were seen,
@@ -29,7 +28,13 @@ out, keeps every change that scores better on the same samples, then checks them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .plans import SIMPLE, Features
+
+# Guards on the sudden-death ground (``Features.guards``) cost the defender about 20 VP a game
+# in tournaments (the hex values already make that ground dear), so no level posts them.
+PLANNED = Features(guards=False)
 
 
 @dataclass(frozen=True)
@@ -40,14 +45,15 @@ class Level:
     draws: int = 0                  # enemy-position draws for Monte Carlo (0: no Monte Carlo)
     reps: int = 8                   # replications (dice, enemy strengths) per draw
     lookahead: int = 1              # days resolved before scoring
-    simple: bool = False            # the easy planner: no hidden-defender odds, no recon/hunt
+    features: Features = field(default_factory=Features)   # what the planner takes into account
     rollout: str = "light"          # look-ahead with the engine's phases: "light" logistics or "full"
     refine: int = 0                 # local search: attacks of the chosen plan tried off, near misses tried on
 
 
 LEVELS: dict[str, Level] = {
-    "easy": Level("easy", ("balanced",), simple=True),
-    "normal": Level("normal", ("balanced", "cautious", "bold"), draws=1, reps=6, lookahead=1, refine=2),
+    "easy": Level("easy", ("balanced",), features=SIMPLE),
+    "normal": Level("normal", ("balanced", "cautious", "bold"), draws=1, reps=6, lookahead=1, refine=2,
+                    features=PLANNED),
     "hard": Level("hard", ("balanced", "cautious", "bold", "strike", "patrol"), sector_variants=3,
-                  draws=3, reps=8, lookahead=2, refine=6),
+                  draws=3, reps=8, lookahead=2, refine=6, features=PLANNED),
 }

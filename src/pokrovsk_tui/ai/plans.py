@@ -32,6 +32,19 @@ URBAN = TERRAINS.index("urban")
 
 
 @dataclass(frozen=True)
+class Features:
+    """What the planner takes into account (the levels differ here; see levels.py)."""
+
+    hidden_odds: bool = True       # unseen defenders may stand on a hex that looks empty
+    guards: bool = True            # keep units on the ground whose loss ends the game
+    recon_hunt: bool = True        # recon before strikes; hunt enemy drone/EW teams
+    supply_lines: bool = True      # own supply corridors to keep, the enemy's to cut
+
+
+SIMPLE = Features(hidden_odds=False, guards=False, recon_hunt=False, supply_lines=False)
+
+
+@dataclass(frozen=True)
 class Knobs:
     """What distinguishes one candidate plan from another."""
 
@@ -279,11 +292,11 @@ def walk(sit: Situation, u: int, pred: np.ndarray, stop: np.ndarray | None = Non
 class Planner:
     """Builds one plan from a situation and knobs."""
 
-    def __init__(self, sit: Situation, knobs: Knobs, weights: Weights | None = None, simple: bool = False):
+    def __init__(self, sit: Situation, knobs: Knobs, weights: Weights | None = None, features: Features = Features()):
         self.sit = sit
         self.k = knobs
         self.wt = (weights or Weights()).for_side(sit.side)
-        self.simple = simple         # the easy level: fewer considerations
+        self.f = features
         self.plan = Plan(knobs=knobs, orders=[])
         self.ground: dict[int, Order] = {}
         self.assault_hexes: dict[int, float] = {}     # hex -> expected value of today's assault there
@@ -307,7 +320,7 @@ class Planner:
 
     # ---- main
     def build(self) -> Plan:
-        if not self.simple:
+        if self.f.guards:
             self._guards()
         self._attacks()
         self._ground_rest()
@@ -329,7 +342,7 @@ class Planner:
         """Every attack open to us today: per target hex, (value before the plan's bias, group,
         kind, outlook, known defence). The same for every plan of a day (cached)."""
         sit, w = self.sit, self.sit.world
-        key = ("attack_table", self.k.focus, self.simple)
+        key = ("attack_table", self.k.focus, self.f.hidden_odds)
         if key in sit.extra:
             return sit.extra[key]
         v = sit.view
@@ -367,7 +380,7 @@ class Planner:
                 if any(u in self.guard_raid and t not in self.guard_raid[u] for u in grp):
                     kinds = [k for k in kinds if k == "raid"]
                 for kind in kinds:
-                    o = assault_outlook(sit, grp, t, kind, hidden=not self.simple)
+                    o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
                     pr = o["p"]
                     if kind == "raid":
                         gain = 0.0
@@ -409,7 +422,7 @@ class Planner:
                 grp = [u for u in grp if u not in used]
                 if not grp:
                     continue
-                o = assault_outlook(sit, grp, t, kind, hidden=not self.simple)
+                o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
                 if defence_known(sit, t)[0] > 0 and o["ratio"] < self.k.min_ratio:
                     continue
             for u in grp:
@@ -419,7 +432,7 @@ class Planner:
             self.assault_hexes[t] = ev
             self.plan.assaults.append((t, grp, kind, ptake, ev))
         for t, grp, kind, ptake, _ev in sorted(self.plan.assaults, key=lambda a: -a[4])[:3]:
-            o = assault_outlook(sit, grp, t, kind, hidden=not self.simple)
+            o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
             ratio = o["ratio"]
             rtxt = "no defenders seen" if not np.isfinite(ratio) else f"odds {ratio:.1f}:1"
             what = {"assault": "assault", "infiltrate": "infiltrate", "raid": "raid"}[kind]
@@ -719,7 +732,7 @@ class Planner:
             notes_f += self._interdict(drones, spend, out)
 
         # recon before strike: the hexes we mean to hit or take today
-        if self.k.recon and not self.simple:
+        if self.k.recon and self.f.recon_hunt:
             for t in sorted(targets, key=lambda t: -self._target_value(t) * float(np.sum(t["str"])))[:6]:
                 h = t["hex"]
                 q0 = self._p_detect(t, 0.0, eff[h])
@@ -741,7 +754,7 @@ class Planner:
         for t in targets:
             h = t["hex"]
             support = np.isin(t["roles"], (R_DRONE, R_EW, R_UGV))
-            kind = "hunt" if support.any() and not self.simple else "strike"
+            kind = "hunt" if support.any() and self.f.recon_hunt else "strike"
             pool = float(np.sum(t["str"][support])) if kind == "hunt" else float(np.sum(t["str"]))
             qq = q[h] if t["seen"] else q[h] * float(sit.p_hidden_defender[h])
             e = _assumed_entrench(sit, h)
@@ -972,8 +985,8 @@ class Planner:
         return out
 
 
-def make_plan(sit: Situation, knobs: Knobs, weights: Weights | None = None, simple: bool = False) -> Plan:
-    return Planner(sit, knobs, weights, simple).build()
+def make_plan(sit: Situation, knobs: Knobs, weights: Weights | None = None, features: Features = Features()) -> Plan:
+    return Planner(sit, knobs, weights, features).build()
 
 
 def variants(base: Knobs, names: list[str]) -> list[Knobs]:

@@ -25,7 +25,7 @@ SIDE_NAMES = ("UA", "RU")
 # how the commander prices ground (VP-like units), by side (UA, RU)
 GROUND = {
     "base": (0.4, 0.0),        # any hex
-    "shaping": (0.15, 0.12),    # share of a nearby objective's value (falls off over ~2.5 hexes)
+    "shaping": (0.15, 0.16),    # share of a nearby objective's value (falls off over ~2.5 hexes)
     "own_lines": (0.3, 0.3),   # per own unit supplied through the hex (up to 6)
     "their_lines": (0.2, 0.05),  # per enemy key point supplied through the hex (up to 6)
 }
