@@ -321,12 +321,13 @@ def format_stats(st: dict) -> list[str]:
 
 
 def format_calibration(cal: dict) -> list[str]:
-    lines = [f"{'calibration figure':<44} {'band':>11} {'measured':>9}   95% interval   ", "-" * 86]
+    wid = max([len("calibration figure")] + [len(c["what"]) for c in cal.values()])
+    lines = [f"{'calibration figure':<{wid}} {'band':>11} {'measured':>9}   95% interval   ", "-" * (wid + 42)]
     for k, c in cal.items():
         lo, hi = c["band"]
         pct = k.endswith("share") or k == "bad_weather_advance"
         fmt = (lambda x: "-" if x is None else f"{x:.0%}") if pct else (lambda x: "-" if x is None else f"{x:.1f}")
         band = f"{fmt(lo)}-{fmt(hi)}" if k != "bad_weather_advance" else f"<= {fmt(hi)}"
         ok = "inside" if c["inside"] else "OUTSIDE"
-        lines.append(f"{c['what'][:44]:<44} {band:>11} {fmt(c['value']):>9}   [{fmt(c['ci'][0])}, {fmt(c['ci'][1])}]  {ok}")
+        lines.append(f"{c['what']:<{wid}} {band:>11} {fmt(c['value']):>9}   [{fmt(c['ci'][0])}, {fmt(c['ci'][1])}]  {ok}")
     return lines
