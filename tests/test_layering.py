@@ -20,3 +20,23 @@ def test_rules_sources_do_not_mention_ui_or_files():
         text = path.read_text()
         assert "import textual" not in text and "from textual" not in text, path
         assert "open(" not in text, f"{path.name} opens files: the engine must stay pure"
+
+
+def test_engine_and_ai_keep_off_the_multithreaded_blas():
+    """A matrix product in the engine or the AI goes to OpenBLAS's thread pool; with tournaments
+    in parallel processes its spinning threads halved the throughput (measured: 8 games took as
+    long with --jobs 2 as with 1). einsum without ``optimize`` stays single-threaded."""
+    import ast
+    import pathlib
+
+    import pokrovsk_tui
+
+    root = pathlib.Path(pokrovsk_tui.__path__[0])
+    found = []
+    for path in [*root.glob("rules/*.py"), *root.glob("ai/*.py"), root / "tournament.py", root / "sim.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(node.op, ast.MatMult):
+                found.append(f"{path.name}:{node.lineno} uses @")
+            if isinstance(node, ast.Attribute) and node.attr in ("dot", "matmul", "tensordot", "inner", "vdot"):
+                found.append(f"{path.name}:{node.lineno} uses .{node.attr}")
+    assert not found, found

@@ -315,7 +315,9 @@ class Situation:
             else:
                 unseen += wgt
         if unseen > 0:
-            field += unseen * (self.hidden["deep"] @ fall)
+            # einsum, not ``@``: a matrix product goes to the multithreaded BLAS, whose spinning
+            # threads halve the throughput of tournaments played in parallel processes
+            field += unseen * np.einsum("i,ij->j", self.hidden["deep"], fall)
         return field
 
     def move_loss(self, u: int) -> np.ndarray:
