@@ -271,3 +271,17 @@ def test_hotseat_save_mid_turn_keeps_who_had_finished(tmp_path):
     s.done[0] = False                      # not finished: nobody is marked done
     back = from_save(load_save(write_save(to_save(s), tmp_path / "mid2.toml")))
     assert back.done == {0: False, 1: False}
+
+
+def test_hex_panel_gives_an_objectives_daily_vp_rounded():
+    """A 'hold' objective's value is shared by its hexes: Krasnyi Lyman's 3.55 VP over four
+    hexes reads 0.89 VP a day, not 0.8875."""
+    from pokrovsk_tui.tui.describe import _features
+
+    s = new_session("pokrovsk-winter-2026", seed=1)
+    w = s.world
+    ob = next(o for o in w.scenario.objectives if o.id == "krasnyi-lyman")
+    per = ob.vp / len(ob.hexes)
+    feats = " | ".join(_features(w, w.grid.index(ob.hexes[0])))
+    assert f"({round(per, 2):g} VP a day)" in feats and ob.name in feats
+    assert all(len(part.split(" VP a day")[0].split("(")[-1]) <= 5 for part in feats.split("|") if "VP a day" in part)

@@ -80,7 +80,7 @@ def _features(world: World, h: int) -> list[str]:
     for ob, hexes in zip(world.scenario.objectives, world.objective_hexes, strict=True):
         if h in hexes:
             per = ob.vp / len(hexes) if ob.kind == "hold" else ob.vp
-            out.append(f"objective: {ob.name} ({per:g} VP a day)")
+            out.append(f"objective: {ob.name} ({round(per, 2):g} VP a day)")
     for s in world.scenario.supply_sources:
         if world.grid.index(s.hex) == h:
             out.append(f"{s.side.upper()} supply source: {s.name} ({s.capacity:g} a day)")
