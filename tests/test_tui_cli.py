@@ -15,6 +15,13 @@ def test_play_rejects_an_unknown_ai_level(capsys):
     assert "not a level" in capsys.readouterr().err
 
 
+def test_play_watch_levels_are_checked(capsys):
+    assert main(["play", "tutorial-hryshyne", "--mode", "watch", "--ru-ai", "genius"]) == 2
+    assert "--ru-ai 'genius' is not a level" in capsys.readouterr().err
+    assert main(["play", "tutorial-hryshyne", "--ua-ai", "hard"]) == 2      # solo: --ai is the opponent
+    assert "are for --mode watch" in capsys.readouterr().err
+
+
 def test_play_rejects_an_unknown_scenario(capsys):
     assert main(["play", "no-such-scenario"]) == 1
     assert "no bundled scenario" in capsys.readouterr().err

@@ -467,6 +467,34 @@ async def test_title_new_game_form_starts_a_game(tmp_path):
 
 
 @sync
+async def test_new_game_form_by_keyboard_each_sides_computer_in_watch_mode(tmp_path):
+    """Keys only, as a player would: ↓ moves from the pressed choice (not from the first one),
+    watch mode offers a level for each side, hot-seat offers none."""
+    app = PokrovskApp(Start(), save_dir=tmp_path, check_interrupted=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewGameScreen)
+        await pilot.press("tab", "down", "enter")          # mode: hot-seat
+        await settle(pilot)
+        assert not form.query_one("#ai").display and not form.query_one("#ng-side").display
+        assert "Two players take turns" in screen_text(app)
+        await pilot.press("down", "enter")                 # mode: watch
+        await settle(pilot)
+        assert "Ukraine's computer" in screen_text(app) and "Russia's computer" in screen_text(app)
+        await pilot.press("tab", "down", "enter")          # Ukraine: normal -> hard
+        await pilot.press("tab", "up", "enter")            # Russia: normal -> easy
+        form.query_one("#seed").value = "7"
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        g = game(app)
+        assert g.session.mode == "watch"
+        assert [p.level for p in g.session.players] == ["hard", "easy"]
+
+
+@sync
 async def test_interrupted_game_is_offered(tmp_path):
     app = make_app(tmp_path, scenario=TUT, seed=9)
     async with app.run_test(size=(120, 40)) as pilot:

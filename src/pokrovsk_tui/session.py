@@ -339,8 +339,12 @@ class GameSession:
 
 
 def new_session(scenario_ref: str, *, mode: str = "solo", side: int = 0, ai_level: str | None = None,
-                seed: int | None = None, names: tuple[str, str] = ("", "")) -> GameSession:
-    """A fresh game of a bundled scenario id or a scenario file; raises ScenarioError."""
+                seed: int | None = None, names: tuple[str, str] = ("", ""),
+                watch_levels: tuple[str | None, str | None] = (None, None)) -> GameSession:
+    """A fresh game of a bundled scenario id or a scenario file; raises ScenarioError.
+
+    ``ai_level`` is the computer's level (solo: the opponent; watch: both sides, unless
+    ``watch_levels`` names a side's own level)."""
     from pokrovsk_tui.rules.world import build_world
     from pokrovsk_tui.store.scenarios import load_scenario, resolve_ref
 
@@ -356,6 +360,6 @@ def new_session(scenario_ref: str, *, mode: str = "solo", side: int = 0, ai_leve
     elif mode == "hotseat":
         players = (Player("human", names[0]), Player("human", names[1]))
     else:
-        players = (Player("ai", level=level), Player("ai", level=level))
+        players = tuple(Player("ai", level=watch_levels[s] or level) for s in (0, 1))
     return GameSession(world, scenario_ref=scn.id, seed=random_seed() if seed is None else seed, mode=mode,
                        players=players, scenario_text=text)  # type: ignore[arg-type]

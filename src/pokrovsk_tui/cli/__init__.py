@@ -100,7 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--mode", choices=["solo", "hotseat", "watch"], default="solo",
                     help="solo against the computer, hot-seat for two, or watch computer against computer")
     pl.add_argument("--side", choices=["ua", "ru"], default="ua", help="your side in solo (default ua)")
-    pl.add_argument("--ai", default=None, metavar="LEVEL", help="the computer's level (see `pokrovsk play --help`)")
+    pl.add_argument("--ai", default=None, metavar="LEVEL",
+                    help="the computer's level: easy, normal, hard, random or hold (default normal)")
+    pl.add_argument("--ua-ai", default=None, metavar="LEVEL", help="watch mode: Ukraine's level (default: --ai)")
+    pl.add_argument("--ru-ai", default=None, metavar="LEVEL", help="watch mode: Russia's level (default: --ai)")
     pl.add_argument("--seed", type=int, default=None, metavar="S", help="game seed (default: random)")
     pl.add_argument("--ua-name", default="", metavar="NAME", help="the Ukrainian player's name")
     pl.add_argument("--ru-name", default="", metavar="NAME", help="the Russian player's name")

@@ -18,9 +18,14 @@ def cmd_app(args) -> int:
         except ScenarioError as e:
             print(e, file=sys.stderr)
             return 1
-        if args.ai is not None and args.ai not in ai_levels():
-            print(f"pokrovsk play: --ai {args.ai!r} is not a level (levels: {', '.join(ai_levels())})",
-                  file=sys.stderr)
+        for opt, val in (("--ai", args.ai), ("--ua-ai", args.ua_ai), ("--ru-ai", args.ru_ai)):
+            if val is not None and val not in ai_levels():
+                print(f"pokrovsk play: {opt} {val!r} is not a level (levels: {', '.join(ai_levels())})",
+                      file=sys.stderr)
+                return 2
+        if (args.ua_ai or args.ru_ai) and args.mode != "watch":
+            print("pokrovsk play: --ua-ai and --ru-ai are for --mode watch (use --ai for the computer "
+                  "opponent)", file=sys.stderr)
             return 2
         if args.seed is not None and args.seed < 0:
             print("pokrovsk play: --seed cannot be negative", file=sys.stderr)
@@ -37,7 +42,8 @@ def cmd_app(args) -> int:
 
     if args.command == "play":
         start = Start(kind="play", scenario=args.scenario, mode=args.mode, side=0 if args.side == "ua" else 1,
-                      ai=args.ai, seed=args.seed, names=(args.ua_name, args.ru_name))
+                      ai=args.ai, seed=args.seed, names=(args.ua_name, args.ru_name),
+                      watch_levels=(args.ua_ai, args.ru_ai))
     elif args.command == "load":
         start = Start(kind="load", path=args.file)
     elif args.command == "replay":

@@ -43,6 +43,7 @@ class Start:
     seed: int | None = None
     names: tuple[str, str] = ("", "")
     path: str | None = None
+    watch_levels: tuple[str | None, str | None] = (None, None)   # watch mode: each side's level
 
 
 class PokrovskApp(App[None]):
@@ -72,7 +73,8 @@ class PokrovskApp(App[None]):
         self.push_screen(TitleScreen())
         st = self.start
         if st.kind == "play":
-            self.start_new(st.scenario, mode=st.mode, side=st.side, ai=st.ai, names=st.names, seed=st.seed)
+            self.start_new(st.scenario, mode=st.mode, side=st.side, ai=st.ai, names=st.names, seed=st.seed,
+                           watch_levels=st.watch_levels)
         elif st.kind == "load" and st.path:
             self.open_save(Path(st.path))
         elif st.kind == "replay" and st.path:
@@ -88,12 +90,14 @@ class PokrovskApp(App[None]):
         self.call_after_refresh(self._check_size)
 
     def start_new(self, scenario: str, *, mode: str = "solo", side: int = 0, ai: str | None = None,
-                  names: tuple[str, str] = ("", ""), seed: int | None = None) -> None:
+                  names: tuple[str, str] = ("", ""), seed: int | None = None,
+                  watch_levels: tuple[str | None, str | None] = (None, None)) -> None:
         from pokrovsk_tui.session import new_session
         from pokrovsk_tui.store.scenarios import ScenarioError
 
         try:
-            session = new_session(scenario, mode=mode, side=side, ai_level=ai, seed=seed, names=names)
+            session = new_session(scenario, mode=mode, side=side, ai_level=ai, seed=seed, names=names,
+                                  watch_levels=watch_levels)
         except ScenarioError as e:
             self.push_screen(TextScreen("The scenario cannot be used", Text(str(e))))
             return

@@ -147,6 +147,7 @@ class GameSetup:
     ai: str
     names: tuple[str, str]
     seed: int | None
+    watch_levels: tuple[str | None, str | None] = (None, None)
 
 
 class NewGameScreen(Screen[None]):
@@ -181,14 +182,20 @@ class NewGameScreen(Screen[None]):
                         yield Choice("Solo against the computer", value=True)
                         yield Choice("Hot-seat: two players, one screen")
                         yield Choice("Watch: computer against computer")
-                    yield Label("Your side (solo)")
+                    yield Label("Your side", id="side-label")
                     with RadioSet(id="ng-side"):
                         yield Choice("Ukraine (defends)", value=True)
                         yield Choice("Russia (attacks)")
-                    yield Label("Computer level")
+                    yield Label("Computer level", id="ai-label")
                     with RadioSet(id="ai"):
                         for lv in self.levels:
                             yield Choice(LEVEL_HELP.get(lv, lv), value=lv == self.default_level)
+                    yield Label("Russia's computer", id="ai-ru-label")
+                    with RadioSet(id="ai-ru"):
+                        for lv in self.levels:
+                            yield Choice(LEVEL_HELP.get(lv, lv), value=lv == self.default_level)
+                    yield Static("Two players take turns at this screen; each sees only what their "
+                                 "side knows.", id="hotseat-note")
             with Horizontal(id="new-bottom"):
                 with Vertical(classes="new-field"):
                     yield Label("Ukrainian player's name")
@@ -203,8 +210,29 @@ class NewGameScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Textual's RadioSet puts its keyboard highlight on the first button, not the pressed
+        # one: ↓ from the preset "normal" then picked "normal" again, ↑ wrapped round to the
+        # last. Start each highlight on the pressed button (no public API for it).
+        for rs in self.query(RadioSet):
+            if rs.pressed_index >= 0:
+                rs._selected = rs.pressed_index
         self._describe()
+        self._arrange()
         self.query_one("#scenario", RadioSet).focus()
+
+    def _mode(self) -> str:
+        return ("solo", "hotseat", "watch")[max(0, self.query_one("#mode", RadioSet).pressed_index)]
+
+    def _arrange(self) -> None:
+        """Show the choices the mode uses: solo a side and the opponent's level, watch each
+        side's level, hot-seat neither."""
+        mode = self._mode()
+        for wid, shown in (("#side-label", mode == "solo"), ("#ng-side", mode == "solo"),
+                           ("#ai-label", mode != "hotseat"), ("#ai", mode != "hotseat"),
+                           ("#ai-ru-label", mode == "watch"), ("#ai-ru", mode == "watch"),
+                           ("#hotseat-note", mode == "hotseat")):
+            self.query_one(wid).display = shown
+        self.query_one("#ai-label", Label).update("Ukraine's computer" if mode == "watch" else "Computer level")
 
     def _describe(self) -> None:
         rs = self.query_one("#scenario", RadioSet)
@@ -216,6 +244,8 @@ class NewGameScreen(Screen[None]):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "scenario":
             self._describe()
+        elif event.radio_set.id == "mode":
+            self._arrange()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
@@ -229,10 +259,12 @@ class NewGameScreen(Screen[None]):
             self.notify("No scenario found.", severity="error")
             return None
         sc = self.scenarios[max(0, self.query_one("#scenario", RadioSet).pressed_index)]
-        mode = ("solo", "hotseat", "watch")[max(0, self.query_one("#mode", RadioSet).pressed_index)]
+        mode = self._mode()
         side = max(0, self.query_one("#ng-side", RadioSet).pressed_index)
         ai_idx = self.query_one("#ai", RadioSet).pressed_index
         ai = self.levels[ai_idx] if ai_idx >= 0 else self.default_level
+        ru_idx = self.query_one("#ai-ru", RadioSet).pressed_index
+        watch = (ai, self.levels[ru_idx] if ru_idx >= 0 else ai) if mode == "watch" else (None, None)
         names = (self.query_one("#name-ua", Input).value.strip(), self.query_one("#name-ru", Input).value.strip())
         seed_text = self.query_one("#seed", Input).value.strip()
         seed = None
@@ -245,12 +277,13 @@ class NewGameScreen(Screen[None]):
             if seed < 0:
                 self.notify("The seed cannot be negative.", severity="error")
                 return None
-        return GameSetup(sc.id, mode, side, ai, names, seed)
+        return GameSetup(sc.id, mode, side, ai, names, seed, watch)
 
     def action_start(self) -> None:
         s = self.setup()
         if s is not None:
-            self.app.start_new(s.scenario, mode=s.mode, side=s.side, ai=s.ai, names=s.names, seed=s.seed)
+            self.app.start_new(s.scenario, mode=s.mode, side=s.side, ai=s.ai, names=s.names, seed=s.seed,
+                               watch_levels=s.watch_levels)
 
     def action_back(self) -> None:
         self.dismiss(None)
