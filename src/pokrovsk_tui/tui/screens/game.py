@@ -254,6 +254,11 @@ class GameScreen(Screen[None]):
             self._keys_key = key
             self.refresh_bindings()
 
+    def on_resize(self, _event) -> None:
+        # the prompt's wording depends on the width (see prompt_text)
+        if self.is_mounted:
+            self._set("#prompt", self.prompt_text(), fixed=True)
+
     def refresh_panels(self) -> None:
         s = self.session
         w = s.world
@@ -316,8 +321,10 @@ class GameScreen(Screen[None]):
         widget.update(text, layout=layout)
 
     def prompt_text(self) -> Text:
+        """The one line under the map: what to do next (shorter words on a narrow screen)."""
         t = Text()
         s = self.session
+        narrow = self.app.size.width < 110
         if s.over:
             t.append("The game is over. The map shows the whole truth. ", style="bold")
             t.append("ctrl+s saves, q quits.")
@@ -334,16 +341,21 @@ class GameScreen(Screen[None]):
             what = {"move": "the destination", "resupply": "a hex with the unit to resupply"}.get(self.action,
                                                                                                  "the target hex")
             t.append(f"{label} ({who}): ", style="bold")
-            t.append(f"move the cursor to {what} (highlighted {G.TARGET}) and press Enter or click; Esc cancels.")
+            if narrow:
+                t.append(f"cursor to {what.removeprefix('the ')} {G.TARGET}, Enter or click; Esc cancels.")
+            else:
+                t.append(f"move the cursor to {what} (highlighted {G.TARGET}) and press Enter or click; Esc cancels.")
             return t
         if self.overlay:
             t.append(f"[{OVERLAY_TITLES[self.overlay]}] ", style="italic")
         if self.selected is None:
-            t.append("Select a unit: Enter on it or click it, Tab for the next one. ")
-            t.append("e ends your turn, ? lists every key.", style="dim")
+            t.append("Enter or click selects a unit, Tab the next; " if narrow else
+                     "Select a unit: Enter on it or click it, Tab for the next one. ")
+            t.append("e ends your turn, ? all keys." if narrow else "e ends your turn, ? lists every key.", style="dim")
         else:
             t.append(f"{s.world.unit_ids[self.selected]} selected: ", style="bold")
-            t.append("press an order key (see the Unit panel), Tab for the next unit, Esc to deselect.")
+            t.append("an order key (Unit panel), Tab next, Esc deselects." if narrow else
+                     "press an order key (see the Unit panel), Tab for the next unit, Esc to deselect.")
         return t
 
     def refresh_orders(self) -> None:
