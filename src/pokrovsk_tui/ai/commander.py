@@ -36,6 +36,11 @@ class Decision:
     scores: dict[str, float] = field(default_factory=dict)
 
 
+# how the intent names an attack of each kind
+NOUN = {"assault": "assault", "infiltrate": "infiltration", "raid": "raid"}
+ARTICLE = {"assault": "an", "infiltrate": "an", "raid": "a"}
+
+
 class Commander:
     """A computer opponent at one level; a policy ``(view, rng) -> orders``."""
 
@@ -140,7 +145,7 @@ class Commander:
 
         changes: list[tuple[str, dict[str, Order]]] = []
         for t, grp, kind, _p, _ev in sorted(plan.assaults, key=lambda a: a[4])[: lv.refine]:
-            changes.append((f"call off the {kind} on {g.hex_id(t)}", {w.unit_ids[u]: stay(u) for u in grp}))
+            changes.append((f"call off the {NOUN[kind]} on {g.hex_id(t)}", {w.unit_ids[u]: stay(u) for u in grp}))
         table = sit.extra.get(("attack_table", plan.knobs.focus, lv.features.hidden_odds), {})
         taken = {t for t, *_ in plan.assaults}
         busy = {w.unit_ids[u] for _t, grp, *_ in plan.assaults for u in grp}
@@ -158,7 +163,7 @@ class Commander:
             if t in seen_t or len(changes) >= 2 * lv.refine:
                 continue
             seen_t.add(t)
-            changes.append((f"add a {kind} on {g.hex_id(t)} with {', '.join(w.unit_ids[u] for u in grp)}",
+            changes.append((f"add {ARTICLE[kind]} {NOUN[kind]} on {g.hex_id(t)} with {', '.join(w.unit_ids[u] for u in grp)}",
                             {w.unit_ids[u]: Order(kind=kind, unit=w.unit_ids[u], target=g.hex_id(t)) for u in grp}))
 
         def orders_with(patch: dict[str, Order]) -> list[Order]:
