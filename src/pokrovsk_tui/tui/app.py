@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from . import persist
+from .geometry import NARROW_WIDTH
 from .screens.dialogs import ConfirmScreen, QuitScreen, SaveAsScreen, TextScreen, TooSmallScreen
 from .screens.title import TitleScreen
 
@@ -340,7 +341,7 @@ class PokrovskApp(App[None]):
 
     def _check_size(self, size: tuple[int, int] | None = None) -> None:
         w, h = size if size is not None else self.size
-        self.set_class(w < 110, "-narrow")
+        self.set_class(w < NARROW_WIDTH, "-narrow")
         self.set_class(h < 34, "-short")
         small = w < MIN_SIZE[0] or h < MIN_SIZE[1]
         if small and self._too_small is None:

@@ -23,6 +23,9 @@ class Zoom:
     shift: int   # odd rows start this many columns to the right
 
 
+# below this many columns the screen is "narrow": the app's -narrow class, shorter prompts
+NARROW_WIDTH = 110
+
 LARGE = Zoom("large", 4, 2, 2)
 COMPACT = Zoom("compact", 3, 1, 1)
 ZOOMS = (COMPACT, LARGE)

@@ -31,7 +31,7 @@ from pokrovsk_tui.session import SIDE_ADJ, SIDE_NAMES, GameSession, TurnRecord
 
 from .. import describe as D
 from .. import glyphs as G
-from ..geometry import COMPACT, LARGE
+from ..geometry import COMPACT, LARGE, NARROW_WIDTH
 from ..messages import CursorMoved, HexActivated
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
@@ -324,7 +324,7 @@ class GameScreen(Screen[None]):
         """The one line under the map: what to do next (shorter words on a narrow screen)."""
         t = Text()
         s = self.session
-        narrow = self.app.size.width < 110
+        narrow = self.app.size.width < NARROW_WIDTH
         if s.over:
             t.append("The game is over. The map shows the whole truth. ", style="bold")
             t.append("ctrl+s saves, q quits.")
