@@ -133,12 +133,17 @@ def _assumed_entrench(sit: Situation, h: int) -> int:
     return 1
 
 
+def _memo(sit: Situation, table: str, key, compute):
+    """``compute()`` once per situation and key (the situation is one side's one day)."""
+    cache = sit.extra.setdefault(table, {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def defence_known(sit: Situation, h: int) -> tuple[float, float]:
     """(defence power, strength) of the enemy combat units seen on the hex (recent sightings)."""
-    cache = sit.extra.setdefault("def_known", {})
-    if h not in cache:
-        cache[h] = _defence_known(sit, h)
-    return cache[h]
+    return _memo(sit, "def_known", h, lambda: _defence_known(sit, h))
 
 
 def _defence_known(sit: Situation, h: int) -> tuple[float, float]:
@@ -155,10 +160,7 @@ def _defence_known(sit: Situation, h: int) -> tuple[float, float]:
 
 def _hidden_defence(sit: Situation, h: int) -> tuple[float, float]:
     """(defence, strength) of one typical unseen enemy combat unit on the hex."""
-    cache = sit.extra.setdefault("hidden_def", {})
-    if h not in cache:
-        cache[h] = _hidden_defence1(sit, h)
-    return cache[h]
+    return _memo(sit, "hidden_def", h, lambda: _hidden_defence1(sit, h))
 
 
 def _hidden_defence1(sit: Situation, h: int) -> tuple[float, float]:
@@ -186,11 +188,8 @@ def _loss_means(sit: Situation, s_att, s_def, a, d, infil) -> tuple[float, float
 
 def assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden: bool = True) -> dict:
     """Expected outcome of an attack from the side's knowledge: P(R, E, D, X), losses."""
-    cache = sit.extra.setdefault("outlook", {})
-    key = (h, tuple(units), kind, hidden)
-    if key not in cache:
-        cache[key] = _assault_outlook(sit, units, h, kind, hidden)
-    return cache[key]
+    return _memo(sit, "outlook", (h, tuple(units), kind, hidden),
+                 lambda: _assault_outlook(sit, units, h, kind, hidden))
 
 
 def _assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden: bool) -> dict:
