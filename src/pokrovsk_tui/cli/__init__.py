@@ -16,6 +16,8 @@ from .files import cmd_branch, cmd_resume, cmd_scenarios, cmd_schema, cmd_valida
 from .instruct import cmd_annotate, cmd_report, cmd_reroll
 from .options import POLICY_NAMES
 from .simulate import cmd_simulate
+from .whatif import add_parser as _add_whatif
+from .whatif import cmd_whatif
 
 __all__ = ["main", "is_loopback", "POLICY_NAMES"]
 
@@ -67,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("--save-dir", metavar="DIR", help="write one save per game into DIR")
     si.add_argument("--save", action="store_true",
                     help="write one save per game into $POKROVSK_SAVE_DIR (default ./saves)")
+
+    _add_whatif(sub, POLICY_NAMES, _positive)
 
     # instructors (report/, store/annotations.py)
     rp = sub.add_parser("report", help="after-action report of a saved game (Markdown or HTML), or its series as CSV")
@@ -150,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"scenarios": cmd_scenarios, "validate": cmd_validate, "schema": cmd_schema,
                 "simulate": cmd_simulate, "verify": cmd_verify, "branch": cmd_branch,
                 "resume": cmd_resume, "report": cmd_report, "annotate": cmd_annotate,
-                "reroll": cmd_reroll}[args.command](args)
+                "reroll": cmd_reroll, "whatif": cmd_whatif}[args.command](args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -168,7 +168,7 @@ def logistics(d) -> None:
         d.emit("logistics", "ugv", f"{world.unit_ids[run.robot]} -> {world.unit_ids[run.target]}: "
                f"{arrived} of {run.count} robot runs arrive (loss chance {p_loss:.0%} each)",
                side=d.side[run.robot], units=[run.robot, run.target],
-               why={"fire_control_on_route": fc_line, "p_loss": p_loss, "draw": u, "lost": lost,
+               why={"fire_control_on_route": fc_line, "p_loss": p_loss, "draw": u, "lost": lost, "arrived": arrived,
                     "payload": p.ugv_payload})
 
     # consumption and isolation
@@ -188,7 +188,8 @@ def logistics(d) -> None:
         d.emit("logistics", "supply", f"Supply: {sum(got[u] for u in mine):.0f} delivered by road and HQ, "
                f"{sum(ugv_in[u] for u in mine):.0f} by robots; {len(low)} units low, {len(iso)} isolated",
                side=s, units=iso,
-               why={"isolated": [world.unit_ids[u] for u in iso], "low": [world.unit_ids[u] for u in low]})
+               why={"isolated": [world.unit_ids[u] for u in iso], "low": [world.unit_ids[u] for u in low],
+                    "delivered": {world.unit_ids[u]: [got[u], ugv_in[u]] for u in mine if got[u] + ugv_in[u] > 0}})
 
 
 # ----- 7. recovery and arrivals ------------------------------------------------------------

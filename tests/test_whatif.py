@@ -1,0 +1,96 @@
+"""pokrovsk whatif: scenario variants by path, paired games, and the command's contract."""
+
+import json
+
+import pytest
+
+from pokrovsk_tui.cli import main
+from pokrovsk_tui.rules.world import build_world
+from pokrovsk_tui.store.scenarios import load_scenario
+from pokrovsk_tui.variants import Change, VariantError, build_variant, load_data, set_path
+from pokrovsk_tui.whatif import compare, measure_game, run_pairs, towns
+
+MAIN = "pokrovsk-winter-2026"
+TUT = "tutorial-hryshyne"
+
+
+def test_set_reaches_rules_units_reinforcements_and_types():
+    scn = build_variant(MAIN, Change(sets=["rules.fpv_damage=3", "deliveries.ru_glide_bombs=0",
+                                           "unit_types.ew.ew_strength=0.9"]))
+    assert scn.rules.fpv_damage == 3 and scn.deliveries.ru_glide_bombs == 0
+    assert scn.unit_types["ew"].ew_strength == 0.9
+    data = load_data(MAIN)
+    first = data["units"][0]["id"]
+    late = data["reinforcements"][0]["unit"]["id"]
+    scn = build_variant(MAIN, Change(sets=[f"units.{first}.supply=12", f"units.{late}.cohesion=40"]))
+    assert next(u for u in scn.units if u.id == first).supply == 12
+    assert next(r.unit for r in scn.reinforcements if r.unit.id == late).cohesion == 40
+
+
+@pytest.mark.parametrize("assignment, words", [
+    ("rules.fpv_damge=3", "fpv_damge"),                 # misspelt field: named by the validator
+    ("rules.fpv_damage=-1", "fpv_damage"),              # out of range
+    ("units.no-such-unit.strength=5", "no-such-unit"),
+    ("objectives.nowhere.vp=1", "nowhere"),
+    ("rules", "PATH=VALUE"),
+    ("turns.x=1", "not a table"),
+])
+def test_a_wrong_path_or_value_is_named(assignment, words):
+    with pytest.raises(VariantError) as e:
+        build_variant(MAIN, Change(sets=[assignment]))
+    assert words in str(e.value)
+
+
+def test_remove_units_and_weather():
+    scn = build_variant(MAIN, Change(remove_units=["ua-ew-*"], weather="snow"))
+    assert not [u for u in scn.units if u.id.startswith("ua-ew-")]
+    assert set(scn.weather.script) == {"snow"} and len(scn.weather.script) >= scn.turns
+    with pytest.raises(VariantError, match="no unit id matches"):
+        build_variant(MAIN, Change(remove_units=["zz-*"]))
+
+
+def test_set_leaves_the_loaded_file_alone():
+    data = load_data(MAIN)
+    set_path(data, "rules.fpv_damage=1")
+    assert load_scenario(MAIN).rules.fpv_damage != 1
+
+
+def test_towns_cover_each_objective_and_do_not_overlap():
+    world = build_world(load_scenario(MAIN))
+    t = towns(world)
+    assert "myrnohrad" in t and "pokrovsk-centre" in t
+    total = sum(m.astype(int) for m in t.values())
+    assert total.max() == 1
+
+
+def test_a_null_variant_changes_nothing_pair_by_pair():
+    """The same seeds on the same scenario: every paired difference is exactly zero."""
+    world = build_world(load_scenario(TUT))
+    b, v = run_pairs(world, build_world(load_scenario(TUT)), "easy", "easy", games=2, turns=3)
+    cmp = compare(b, v)
+    assert all(c["diff"] == 0 for c in cmp.values())
+    assert b[0]["turns"] == 3
+
+
+def test_measures_supply_robots_and_glide_bombs():
+    world = build_world(load_scenario(TUT))
+    f = measure_game(world, "normal", "normal", seed=3, turns=4)
+    assert f["supply.hryshyne.road"] > 0
+    assert f["robot_runs.ua.sent"] >= f["robot_runs.ua.lost"] >= 0
+    no_kab = build_world(build_variant(TUT, Change(sets=["deliveries.ru_glide_bombs=0"])))
+    g = measure_game(no_kab, "normal", "normal", seed=3, turns=4)
+    assert g["casualties.ua.glide_bomb"] == 0
+
+
+def test_command_json_and_errors(capsys):
+    rc = main(["whatif", TUT, "--set", "deliveries.ru_glide_bombs=0", "--games", "2", "--turns", "2",
+               "--ua", "easy", "--ru", "easy", "--json"])
+    assert rc == 0
+    doc = json.loads(capsys.readouterr().out)
+    fig = doc["figures"]["casualties.ua.glide_bomb"]
+    assert fig["variant"] == 0 and set(fig) >= {"baseline", "variant", "diff", "ci", "relative", "significant"}
+    assert doc["change"]["set"] == ["deliveries.ru_glide_bombs=0"]
+    rc = main(["whatif", TUT, "--set", "rules.no_such=1", "--games", "1"])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "rules.no_such" in err and "Traceback" not in err
