@@ -75,7 +75,7 @@ def measure_game(world: World, ua: str, ru: str, seed: int, turns: int | None = 
                 add(f"robot_runs.{key}.lost", lost)
                 add(f"robot_runs.{key}.sent", lost + float(e.why.get("arrived", 0)))
             elif e.kind == "supply" and e.visible_to == ("ua",):
-                for uid, (road, robots) in e.why.get("delivered", {}).items():
+                for uid, (road, robots) in e.why.get("by_unit", {}).items():
                     h = int(st.hex[idx[uid]])
                     for name, m in town.items():
                         if h >= 0 and m[h]:

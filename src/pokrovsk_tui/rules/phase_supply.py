@@ -172,7 +172,7 @@ def logistics(w) -> None:
                    f"{ugv_in[0][mine].sum():.0f} by robots; {low.size} units low, {iso.size} isolated",
                    side=s, units=list(iso),
                    why={"isolated": [world.unit_ids[u] for u in iso], "low": [world.unit_ids[u] for u in low],
-                        "delivered": {world.unit_ids[u]: [got[0, u], ugv_in[0, u]]
+                        "by_unit": {world.unit_ids[u]: [got[0, u], ugv_in[0, u]]
                                       for u in np.flatnonzero(mine & (got[0] + ugv_in[0] > 0))}})
 
 

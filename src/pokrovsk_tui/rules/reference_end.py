@@ -189,7 +189,7 @@ def logistics(d) -> None:
                f"{sum(ugv_in[u] for u in mine):.0f} by robots; {len(low)} units low, {len(iso)} isolated",
                side=s, units=iso,
                why={"isolated": [world.unit_ids[u] for u in iso], "low": [world.unit_ids[u] for u in low],
-                    "delivered": {world.unit_ids[u]: [got[u], ugv_in[u]] for u in mine if got[u] + ugv_in[u] > 0}})
+                    "by_unit": {world.unit_ids[u]: [got[u], ugv_in[u]] for u in mine if got[u] + ugv_in[u] > 0}})
 
 
 # ----- 7. recovery and arrivals ------------------------------------------------------------
