@@ -129,10 +129,19 @@ def test_kill_zone_attrition_from_interdiction():
     assert st3.fire_control[1, w.grid.index("0203")] == pytest.approx(5.0)
 
 
+def seen_by(w, st, side: int, uid: str):
+    """The state with ``uid`` seen by ``side`` yesterday where it stands (recon done)."""
+    u = idx(w, uid)
+    seen_hex, seen_turn = st.seen_hex.copy(), st.seen_turn.copy()
+    seen_hex[side, u], seen_turn[side, u] = st.hex[u], st.turn - 1
+    return st.copy_with(seen_hex=seen_hex, seen_turn=seen_turn)
+
+
 def test_overwhelming_assault_drives_the_defender_back():
     units = [unit("ua-inf", "ua", "infantry", "0403", strength=20, entrenchment=0)] + [
         unit(f"ru-ag{i}", "ru", "assault", h) for i, h in enumerate(["0503", "0502", "0504"])]
     w, st = world_and_state(units)
+    st = seen_by(w, st, 1, "ua-inf")           # not a blind assault
     orders = {1: [Order(kind="assault", unit=f"ru-ag{i}", target="0403") for i in range(3)]}
     b = replicate(w, st, orders, Dice(3), 500)
     ua = idx(w, "ua-inf")

@@ -21,6 +21,7 @@ STREAMS = {
     ("combat", "att_loss"): 1,
     ("combat", "def_loss"): 2,
     ("combat", "contact"): 3,
+    ("combat", "going"): 4,
     ("logistics", "ugv"): 0,
 }
 

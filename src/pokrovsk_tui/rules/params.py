@@ -28,7 +28,7 @@ class WeatherRow(_Strict):
     visibility: float = Field(ge=0, le=1, description="drone visibility v")
     attack_mod: int = Field(description="ground attack die modifier")
     infiltration_mod: int = Field(description="die modifier for infiltration")
-    bad_weather: bool = Field(description="losses halved (Dupuy)")
+    bad_weather: bool = Field(description="the defender's losses halved (Dupuy); ground taken only if the going holds")
 
 
 def _default_terrain() -> dict[str, TerrainRow]:
@@ -95,6 +95,7 @@ class RulesParams(_Strict):
     glide_urban_mult: float = Field(1.5, ge=0)
     glide_entrench_hits: int = Field(2, ge=1, description="hits that remove one entrenchment level")
     entrench_damage_reduction: float = Field(0.15, ge=0, le=0.33)
+    glide_cohesion: float = Field(6.0, ge=0, description="cohesion the units on a hex lose per glide-bomb hit")
     fire_control_decay: float = Field(0.5, ge=0, le=1, description="share of F lost each day")
     patrol_coeff: float = Field(0.05, ge=0)
     patrol_flat_radius: int = Field(5, ge=0)
@@ -102,13 +103,18 @@ class RulesParams(_Strict):
 
     # movement
     killzone_coeff: float = Field(0.08, ge=0)
+    ew_patrol: bool = Field(True, description="enemy jamming thins the patrol field of radio-linked drones")
 
     # ground combat
     crt_ratios: list[float] = Field(default_factory=lambda: [1 / 3, 1 / 2, 1.0, 1.5, 2.0, 3.0, 4.0])
     crt: dict[str, str] = Field(default_factory=_default_crt)
     attacker_loss_rate: float = Field(0.04, ge=0)
     defender_loss_rate: float = Field(0.025, ge=0)
-    bad_weather_loss_mult: float = Field(0.5, ge=0)
+    bad_weather_loss_mult: float = Field(0.5, ge=0, description="the defender's losses x in snow or mud")
+    bad_weather_attacker_loss_mult: float = Field(1.0, ge=0, description="the attacker's losses x in snow or mud")
+    blind_assault_mod: int = Field(-1, description="die modifier of an attack on defenders its side has not seen "
+                                                    "today or yesterday")
+    blind_loss_mult: float = Field(1.3, ge=0, description="the attacker's losses x in a blind attack")
     infiltration_loss_mult: float = Field(0.5, ge=0)
     contested_rate_mult: float = Field(0.5, ge=0)
     rout_loss: float = Field(0.2, ge=0, le=1)
@@ -125,6 +131,8 @@ class RulesParams(_Strict):
     supply_scale: float = Field(12.0, gt=0)
     supply_max_cost: float = Field(25.0, gt=0)
     fire_control_cost: float = Field(0.5, ge=0)
+    supply_block_fc: float = Field(3.0, ge=0, description="trucks do not enter a hex under this much enemy fire "
+                                                          "control")
     consumption: float = Field(8.0, ge=0)
     fight_consumption: float = Field(10.0, ge=0)
     ugv_payload: float = Field(15.0, ge=0)
@@ -134,6 +142,11 @@ class RulesParams(_Strict):
     low_supply_factor: float = Field(0.7, ge=0)
     isolation_cohesion: float = Field(5.0, ge=0)
     isolation_strength: float = Field(0.03, ge=0, description="x days isolated, escalating")
+    isolation_fed: float = Field(0.25, ge=0, le=1, description="share of the isolation loss a unit with supply "
+                                                               "at or above low_supply still suffers")
+    hunger_strength: float = Field(0.02, ge=0, description="share of strength lost a day at supply 0, "
+                                                           "in proportion below low_supply")
+    hunger_cohesion: float = Field(5.0, ge=0, description="cohesion lost a day at supply 0, in proportion")
 
     # recovery
     rest_cohesion: float = Field(10.0, ge=0)

@@ -13,6 +13,7 @@ from .dice import die_from_uniform, poisson_icdf
 from .kernels import at_hex, per_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, WEATHERS
+from .phase_move import killzone_fraction
 
 R, E, D, X = range(4)
 
@@ -42,10 +43,11 @@ def attack_power(w) -> np.ndarray:
 
 def defence_power(w, hexes: np.ndarray) -> np.ndarray:
     world, p = w.world, w.p
+    coh = 0.5 + 0.5 * w.cohesion / 100.0          # shaken defenders (glide bombs) hold worse
     sup = np.where(w.supply < p.low_supply, p.low_supply_factor, 1.0)
     posture = np.asarray(p.posture)[w.entrench]
     return (w.strength * world.t_defence[world.u_type][None, :] * world.defence[np.maximum(hexes, 0)]
-            * (1.0 + p.entrench_defence * w.entrench) * posture * sup)
+            * (1.0 + p.entrench_defence * w.entrench) * posture * coh * sup)
 
 
 def crt_column(p, ratio: np.ndarray) -> np.ndarray:
@@ -56,15 +58,30 @@ def crt_table(p) -> np.ndarray:
     return np.array([[RESULTS.index(c) for c in cells] for cells in p.crt.values()], np.int64)
 
 
-def loss_means(p, weather, s_att, s_def, a, d, infil):
-    """Lanchester-style Poisson means for attacker and defender losses."""
+def loss_means(p, weather, s_att, s_def, a, d, infil, blind=None):
+    """Lanchester-style Poisson means for attacker and defender losses. In snow or mud the
+    defender's losses are multiplied by ``bad_weather_loss_mult`` and the attacker's by
+    ``bad_weather_attacker_loss_mult``; a blind attack costs the attacker ``blind_loss_mult``."""
     ok = (a > 0) & (d > 0)
     ra = np.where(ok, d / np.where(ok, a, 1.0), 0.0)
     bad = np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])[weather]
-    mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None] * np.where(infil, p.infiltration_loss_mult, 1.0)[None, :]
-    m_att = np.where(ok, p.attacker_loss_rate * s_att * np.sqrt(ra), 0.0) * mult
-    m_def = np.where(ok, p.defender_loss_rate * s_def * np.sqrt(np.where(ok, 1.0 / np.where(ok, ra, 1.0), 0.0)), 0.0) * mult
+    infil_x = np.where(infil, p.infiltration_loss_mult, 1.0)[None, :]
+    mult_d = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None] * infil_x
+    mult_a = np.where(bad, p.bad_weather_attacker_loss_mult, 1.0)[:, None] * infil_x
+    if blind is not None:
+        mult_a = mult_a * np.where(blind, p.blind_loss_mult, 1.0)
+    m_att = np.where(ok, p.attacker_loss_rate * s_att * np.sqrt(ra), 0.0) * mult_a
+    m_def = np.where(ok, p.defender_loss_rate * s_def * np.sqrt(np.where(ok, 1.0 / np.where(ok, ra, 1.0), 0.0)), 0.0) * mult_d
     return m_att, m_def
+
+
+def going(p, world, weather, hexes):
+    """(K, G) chance that attackers winning ground can take it: in snow or mud an off-road hex
+    is taken only with chance 1 / (the weather's off-road cost multiplier)."""
+    mult = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[weather]        # (K,)
+    bad = np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])[weather]
+    off = world.offroad[hexes][None, :]
+    return np.where(bad[:, None] & off, np.minimum(1.0, 1.0 / mult[:, None]), 1.0)
 
 
 def combat(w) -> None:
@@ -78,6 +95,7 @@ def combat(w) -> None:
     u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
     u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))
     u_dl = w.dice.uniform(w.turn, "combat", "def_loss", (K, G))
+    u_go = w.dice.uniform(w.turn, "combat", "going", (K, G))
     start_hex = w.hex.copy()
     start_str = w.strength.copy()
     new_hex = w.hex.copy()
@@ -103,17 +121,26 @@ def combat(w) -> None:
         Dp = gsum(flat_d, dpart, dp)
         s_att = gsum(flat_a, part, w.strength)
         s_def = gsum(flat_d, dpart, w.strength)
+        # a blind attack: the attacking side has not seen any of the defenders today or yesterday
+        own_side = world.u_side[None, :]
+        k3 = np.arange(K)[:, None]
+        u_idx = np.arange(U)[None, :]
+        recent = ((w.seen_turn[k3, 1 - own_side, u_idx] >= w.turn - 1)
+                  & (w.seen_hex[k3, 1 - own_side, u_idx] == w.hex))
+        ones = np.ones((K, U))
+        blind = (gsum(flat_d, dpart, ones) > 0) & ~(gsum(flat_d, dpart & recent, ones) > 0)
         ratio = np.where(Dp > 0, A / np.where(Dp > 0, Dp, 1.0), np.inf)
         col = crt_column(p, ratio)
         die = die_from_uniform(u_die)
         wr = [p.weather[WEATHERS[i]] for i in range(4)]
         mod = np.where(g_infil[None, :], np.array([x.infiltration_mod for x in wr])[w.weather][:, None],
                        np.array([x.attack_mod for x in wr])[w.weather][:, None])
+        mod = mod + np.where(blind, p.blind_assault_mod, 0)
         idx = np.clip(die + mod, 0, 7)
         res = crt_table(p)[col, idx]
         fight = (A > 0) & (Dp > 0)
         res = np.where(fight, res, np.where(A > 0, D, R))            # unopposed: walk in
-        m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil)
+        m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil, blind)
         la = poisson_icdf(u_al, m_att).astype(float)
         ld = poisson_icdf(u_dl, m_def).astype(float)
         # losses spread over each group's units by strength
@@ -129,7 +156,9 @@ def combat(w) -> None:
         extra = np.where(dpart & draid & (dres == D), p.raid_d_loss * w.strength, extra)
         retreat_n = np.where(dpart & ~draid & (dres == D), 1, np.where(dpart & ~draid & (dres == X), 2, 0))
         ares = np.take_along_axis(res, ga, 1)
-        adv = part & (ares >= E) & (co.ground != G_RAID)[None, :]
+        p_go = going(p, world, w.weather, g_hex)
+        go = u_go < p_go                                                   # (K, G)
+        adv = part & (ares >= E) & (co.ground != G_RAID)[None, :] & np.take_along_axis(go, ga, 1)
         fought = (part | dpart) & np.where(part, np.take_along_axis(fight, ga, 1), False) | (
             dpart & np.take_along_axis(fight, np.maximum(dgrp, 0), 1))
         w.hurt(loss_a + loss_d + extra, "ground")
@@ -154,6 +183,13 @@ def combat(w) -> None:
         new_hex = np.where(adv, np.asarray(co.target)[None, :], new_hex)
         new_hex = np.where(retreat_n > 0, pos, new_hex)           # a unit made to retreat goes back
         w.hurt(np.where(gone, w.strength, 0.0), "ground")          # cut off: surrenders
+        # advancing into the hex crosses the enemy's kill zone there
+        tgt = np.maximum(np.asarray(co.target), 0)[None, :] * np.ones((K, 1), np.int64)
+        fc_in = w.fc_total[k3, 1 - own_side, tgt]
+        mult_w = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[w.weather][:, None]
+        slow = np.where(world.offroad[tgt], mult_w, 1.0)
+        sig = world.t_signature[world.u_type][None, :] * p.moving_signature
+        kz_adv = w.hurt(np.where(adv, w.strength * killzone_fraction(p, fc_in, sig, slow), 0.0), "drone")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
         w.cohesion = np.where(part | dpart, w.cohesion - p.cohesion_loss_per_pct * pct, w.cohesion)
         w.cohesion = np.where(retreat_n == 1, w.cohesion - p.retreat_cohesion, w.cohesion)
@@ -164,7 +200,8 @@ def combat(w) -> None:
         w.moved = w.moved | adv | (retreat_n > 0)
         if w.events is not None:
             _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
-                          m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n)
+                          m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n,
+                          blind, p_go, u_go, adv, kz_adv)
     w.fought = fought
     _contact(w, g_hex, g_side, start_hex)
 
@@ -226,7 +263,8 @@ def _contact(w, g_hex, g_side, start_hex) -> None:
 
 
 def _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
-                  m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n) -> None:
+                  m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n,
+                  blind, p_go, u_go, adv, kz_adv) -> None:
     world, p = w.world, w.p
     g = world.grid
     cols = list(p.crt)
@@ -250,6 +288,15 @@ def _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col
                "attacker_loss": la[0, gi], "defender_loss": ld[0, gi], "die_draw": u_die[0, gi],
                "attacker_loss_draw": u_al[0, gi], "defender_loss_draw": u_dl[0, gi],
                "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd]}
+        if Dp[0, gi] > 0:
+            why["blind"] = bool(blind[0, gi])
+        if p_go[0, gi] < 1.0:
+            why["going"] = p_go[0, gi]
+            why["going_draw"] = u_go[0, gi]
+            if r != "R" and not adv[0, att].any() and kind != "raid":
+                text += "; the attackers bog down in the mud and snow and cannot take the hex"
+        if kz_adv[0, att].sum() > 0:
+            why["killzone_loss"] = kz_adv[0, att].sum()
         surrendered = [world.unit_ids[u] for u in dfd if gone[0, u]]
         if surrendered:
             why["surrendered"] = surrendered

@@ -11,31 +11,12 @@ from .dice import binomial_icdf
 from .kernels import at_hex, per_hex, scatter
 from .orders import G_MOVE, M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
-from .phase_sense import disk
+from .phase_sense import jamming  # noqa: F401  (re-exported: the day's EW lives in phase_sense)
 from .world import CAUSES
 
 URBAN = TERRAINS.index("urban")
 # damage layers: which cause a mission's hits count under
 CAUSE_OF = {M_STRIKE: "drone", M_HUNT: "drone", M_FIRE: "artillery", M_BOMB: "glide_bomb"}
-
-
-def jamming(w) -> np.ndarray:
-    """(K, 2, n) strongest jamming of each side's EW units covering each hex."""
-    world = w.world
-    g = world.grid
-    out = np.zeros((w.K, 2, w.n))
-    ew = np.flatnonzero(world.role_is("ew"))
-    if ew.size == 0:
-        return out
-    jams = w.live[:, ew] & (w.co.ground[ew] != G_MOVE)[None, :]
-    t = world.u_type[ew]
-    for j, u in enumerate(ew):
-        ring = disk(g, int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
-        ok = (ring >= 0) & jams[:, j:j + 1]
-        s = world.u_side[u]
-        k_idx = np.broadcast_to(np.arange(w.K)[:, None], ring.shape)[ok]
-        np.maximum.at(out[:, s], (k_idx, ring[ok]), world.t_ew_strength[t[j]])
-    return out
 
 
 def mission_probability(w, jam: np.ndarray, spotted: np.ndarray):
@@ -68,8 +49,7 @@ def fires(w) -> None:
 
     # fire control: yesterday's interdiction decays, today's patrol field adds
     w.fire_control = w.fire_control * (1.0 - p.fire_control_decay)
-    jam = jamming(w)
-    w.jam = jam
+    jam = w.jam                                   # computed with detection (the patrol field needs it)
     # which enemy hexes each side has spotted (detected units there)
     spotted = np.stack([per_hex(w.hex, w.detected[:, s], n) for s in (0, 1)], axis=1)   # (K, 2, n)
     prob, base, det, jam_m, v_f = mission_probability(w, jam, spotted)
@@ -121,6 +101,8 @@ def fires(w) -> None:
     unit_hits = bomb_hits[np.arange(K)[:, None], world.u_side[None, :], np.maximum(w.hex, 0)]
     strip = w.on_map & (unit_hits >= p.glide_entrench_hits)
     w.entrench = np.where(strip, np.maximum(w.entrench - 1, 0), w.entrench)
+    # and shake the defenders: cohesion lost per hit
+    w.cohesion = np.where(w.on_map, np.maximum(w.cohesion - p.glide_cohesion * unit_hits, 0.0), w.cohesion)
 
     # interdiction: fire control on road hexes; every sortie uses a drone
     for s in (0, 1):

@@ -3,7 +3,7 @@
 A unit stops when its MP run out (its first hex is always allowed), before a hex held by
 enemy units, or on entering an enemy zone of control (a hex next to an enemy unit at the
 start of the phase). Every hex entered under enemy fire control costs strength: the drone
-kill zone.
+kill zone, more in snow and mud, where crossing a hex off the roads takes longer.
 """
 
 from __future__ import annotations
@@ -14,6 +14,12 @@ from .kernels import per_hex
 from .orders import G_MOVE, MAX_PATH
 from .params import WEATHERS
 from .phase_sense import disk
+
+
+def killzone_fraction(p, fc, sig, slow):
+    """Share of a unit's strength lost entering a hex under enemy fire control ``fc``: the time
+    it spends exposed grows with the weather's off-road cost (``slow``)."""
+    return 1.0 - np.exp(-p.killzone_coeff * fc * sig * slow)
 
 
 def movement(w) -> None:
@@ -50,7 +56,8 @@ def movement(w) -> None:
         if not go.any():
             break
         nx = np.maximum(nxt, 0)
-        cost = world.move_cost[nx] * np.where(world.offroad[nx], mult[:, None], 1.0)
+        slow = np.where(world.offroad[nx], mult[:, None], 1.0)          # mud and snow: longer exposed
+        cost = world.move_cost[nx] * slow
         too_far = (spent + cost > mp + 1e-9) & (j > 0)
         blocked = enemy_occ[k_idx, side, nx]
         step = go & ~too_far & ~blocked
@@ -60,7 +67,7 @@ def movement(w) -> None:
         w.hex = np.where(step, nx, w.hex)
         spent = np.where(step, spent + cost, spent)
         f = fc_enemy[k_idx, side, nx]
-        frac = 1.0 - np.exp(-p.killzone_coeff * f * sig)
+        frac = killzone_fraction(p, f, sig, slow)
         kz += w.hurt(np.where(step, w.strength * frac, 0.0), "drone")
         in_zoc = step & enemy_zoc[k_idx, side, nx]
         if stopped_by is not None:

@@ -57,6 +57,27 @@ def _spray(hexes: np.ndarray, mask: np.ndarray, ring: np.ndarray, weight: np.nda
     return np.bincount(flat, weights=np.where(ok, wt, 0.0).ravel(), minlength=K * n).reshape(K, n)
 
 
+def jamming(w) -> np.ndarray:
+    """(K, 2, n) jamming each side's EW units put on each hex: posts that do not move jam
+    within their radius; several posts covering one hex combine as 1 - prod(1 - strength)."""
+    world = w.world
+    g = world.grid
+    clear = np.ones((w.K, 2, w.n))
+    ew = np.flatnonzero(world.role_is("ew"))
+    if ew.size == 0:
+        return 1.0 - clear
+    jams = w.live[:, ew] & (w.co.ground[ew] != G_MOVE)[None, :]
+    t = world.u_type[ew]
+    for j, u in enumerate(ew):
+        ring = disk(g, int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
+        ok = (ring >= 0) & jams[:, j:j + 1]
+        s = world.u_side[u]
+        k_idx = np.broadcast_to(np.arange(w.K)[:, None], ring.shape)[ok]
+        # a post counts once on a hex (rings hold distinct hexes), so a product is exact
+        clear[k_idx, s, ring[ok]] *= 1.0 - world.t_ew_strength[t[j]]
+    return 1.0 - clear
+
+
 def patrol_sorties(w) -> np.ndarray:
     """(K, U) sorties each drone unit flies on patrol: what its orders leave unassigned."""
     world = w.world
@@ -69,7 +90,8 @@ def patrol_sorties(w) -> np.ndarray:
 
 
 def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
-    """(K, 2, n) patrol fire-control field 0.05 * sorties * v * f(d) over each unit's range."""
+    """(K, 2, n) patrol fire-control field 0.05 * sorties * v * f(d) over each unit's range;
+    the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex."""
     world = w.world
     p = w.p
     g = world.grid
@@ -88,7 +110,13 @@ def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
             rows = group == gi
             # summed unit by unit (not a matrix product, whose order depends on K): replication 0
             # of any batch is then bit-identical to the single resolution
-            out[rows, s] = (weight[rows][:, :, None] * fd[None]).sum(axis=1)
+            radio = world.t_radio[world.u_type[us]]
+            if p.ew_patrol and radio.any():
+                field_r = (weight[rows][:, radio, None] * fd[None, radio]).sum(axis=1)
+                field_f = (weight[rows][:, ~radio, None] * fd[None, ~radio]).sum(axis=1)
+                out[rows, s] = field_f + field_r * (1.0 - w.jam[rows, 1 - s])
+            else:
+                out[rows, s] = (weight[rows][:, :, None] * fd[None]).sum(axis=1)
     return out
 
 
@@ -148,6 +176,7 @@ def signature(w) -> np.ndarray:
 def detection(w) -> None:
     world = w.world
     p = w.p
+    w.jam = jamming(w)
     patrol = patrol_sorties(w)
     w.patrol = patrol
     w.patrol_fc = patrol_field(w, patrol)

@@ -26,8 +26,10 @@ def provisional_control(w) -> np.ndarray:
 
 
 def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int) -> np.ndarray:
-    """(n,) cost of entering each hex for side's supply, inf where it may not pass."""
-    ok = world.passable & ((control == side) | (control == CONTESTED))
+    """(n,) cost of entering each hex for side's supply, inf where it may not pass: enemy
+    ground, water, and hexes under at least ``supply_block_fc`` of enemy fire control (trucks
+    are drone targets there)."""
+    ok = world.passable & ((control == side) | (control == CONTESTED)) & (fc_enemy < p.supply_block_fc)
     return np.where(ok, world.move_cost * (1.0 + p.fire_control_cost * fc_enemy), np.inf)
 
 
@@ -131,7 +133,7 @@ def logistics(w) -> None:
     hq = world.role_is("hq")[None, :] & live & (d1 > 0)
     d2 = np.zeros((K, U))
     if hq.any():
-        d2 = _hq_relay(w, control, hq)
+        d2 = _hq_relay(w, control, hq, d1)
     got = np.maximum(d1, d2)
     # UGV resupply runs: each run crosses the enemy fire control on the line to its unit
     ugv_in = np.zeros((K, U))
@@ -146,7 +148,8 @@ def logistics(w) -> None:
         lost = np.where(ok_run, lost, 0)
         ugv_in = scatter(arrived * p.ugv_payload, co.r_target, U)
         robots = scatter(lost * p.ugv_lost_strength, co.r_unit, U)
-        w.hurt(robots, "drone")
+        # robots are equipment, not people: the section is weaker, no casualty is booked
+        w.strength = np.maximum(w.strength - robots, 0.0)
         if w.events is not None:
             for r in range(R):
                 w.emit("logistics", "ugv", f"{world.unit_ids[co.r_unit[r]]} -> {world.unit_ids[co.r_target[r]]}: "
@@ -160,9 +163,14 @@ def logistics(w) -> None:
     w.delivered = got + ugv_in
     w.supply = np.where(live, np.clip(w.supply + got + ugv_in - use, 0.0, 100.0), w.supply)
     w.isolated = np.where(isolated, w.isolated + 1, 0)
-    iso_loss = np.where(isolated, w.strength * np.minimum(p.isolation_strength * w.isolated, 1.0), 0.0)
-    w.hurt(iso_loss, "attrition")
-    w.cohesion = np.where(isolated, np.maximum(w.cohesion - p.isolation_cohesion, 0.0), w.cohesion)
+    # hunger: below low_supply a unit wastes away in proportion to what it lacks; isolation
+    # escalates, but a unit its robots keep supplied suffers only isolation_fed of it
+    lack = np.where(live, np.clip(1.0 - w.supply / max(p.low_supply, 1e-9), 0.0, 1.0), 0.0)
+    iso_x = np.where(isolated, p.isolation_fed + (1.0 - p.isolation_fed) * lack, 0.0)
+    iso_loss = w.strength * np.minimum(p.isolation_strength * w.isolated, 1.0) * iso_x
+    w.hurt(iso_loss + w.strength * p.hunger_strength * lack, "attrition")
+    w.cohesion = np.where(live, np.maximum(w.cohesion - p.isolation_cohesion * iso_x - p.hunger_cohesion * lack, 0.0),
+                          w.cohesion)
     if w.events is not None:
         for s in (0, 1):
             mine = live[0] & (world.u_side == s)
@@ -184,13 +192,14 @@ def _source_index(world, o_hex: np.ndarray, side: np.ndarray) -> np.ndarray:
     return out
 
 
-def _hq_relay(w, control, hq) -> np.ndarray:
-    """(K, U) supply each unit could draw from its nearest supplied HQ, capacity-limited."""
+def _hq_relay(w, control, hq, d1) -> np.ndarray:
+    """(K, U) supply each unit could draw from its nearest supplied HQ, capacity-limited. An HQ
+    relays only what reaches it: its capacity is scaled by its own delivery (d1 / supply_base)."""
     world, p = w.world, w.p
     K, U, n = w.K, w.U, w.n
     out = np.zeros((K, U))
     k_idx = np.arange(K)[:, None]
-    hq_cap = world.t_hq_capacity[world.u_type][None, :]
+    hq_cap = world.t_hq_capacity[world.u_type][None, :] * np.clip(d1 / max(p.supply_base, 1e-9), 0.0, 1.0)
     for s in (0, 1):
         hq_s = hq & (world.u_side == s)[None, :]
         if not hq_s.any():
@@ -210,7 +219,7 @@ def _hq_relay(w, control, hq) -> np.ndarray:
         amt = np.where(mine, deliver(p, dist[k_idx, hx]), 0.0)
         origin = orig[k_idx, hx]
         fed = mine & (origin >= 0)
-        cap = per_hex(w.hex, hq_s, n, hq_cap * np.ones((K, 1)))
+        cap = per_hex(w.hex, hq_s, n, hq_cap)
         demand = per_hex(np.maximum(origin, 0), fed, n, amt)
         scale = np.where(demand > cap, cap / np.maximum(demand, 1e-12), 1.0)
         out = np.where(fed, amt * scale[k_idx, np.maximum(origin, 0)], out)

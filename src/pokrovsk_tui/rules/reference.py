@@ -243,7 +243,8 @@ def patrol_sorties(d: Day) -> list[int]:
 
 def patrol_field(d: Day) -> list[list[float]]:
     """Each side's patrol fire control: a drone unit's patrol adds 0.05 * sorties * v * f(dist)
-    on every hex within its range, f = 1 within 5 hexes and exp(-(dist - 5) / 8) beyond."""
+    on every hex within its range, f = 1 within 5 hexes and exp(-(dist - 5) / 8) beyond; a
+    radio-linked unit's share on a hex is thinned by the enemy's jamming there, x(1 - jam)."""
     p = d.p
     out = [[0.0] * d.n for _ in (0, 1)]
     for u in range(d.U):
@@ -254,6 +255,8 @@ def patrol_field(d: Day) -> list[list[float]]:
         for h in d.within(d.hex[u], rng):
             dist = d.dist[d.hex[u]][h]
             f = 1.0 if dist <= p.patrol_flat_radius else math.exp(-(dist - p.patrol_flat_radius) / p.patrol_decay_length)
+            if p.ew_patrol and bool(d.world.t_radio[d.type[u]]):
+                f *= 1.0 - d.jam[1 - d.side[u]][h]
             out[d.side[u]][h] += weight * f
     return out
 
@@ -305,6 +308,7 @@ def detection(d: Day) -> None:
     the unit's hex and the concealment of its terrain. A detected unit is visible to that side
     this turn (its hex, turn and strength are remembered); any other unit is not."""
     world, p = d.world, d.p
+    d.jam = jamming(d)
     d.patrol = patrol_sorties(d)
     d.patrol_fc = patrol_field(d)
     eff = effort(d)
@@ -338,15 +342,16 @@ def detection(d: Day) -> None:
 # ----- 3. fires ----------------------------------------------------------------------------
 
 def jamming(d: Day) -> list[list[float]]:
-    """Each side's jamming on each hex: the strongest of its EW units on the map that are not
-    ordered to move (an EW unit jams unless it moves), within each one's radius."""
-    out = [[0.0] * d.n for _ in (0, 1)]
+    """Each side's jamming on each hex from its EW units on the map that are not ordered to move
+    (an EW unit jams unless it moves), within each one's radius: posts combine as
+    1 - prod(1 - strength)."""
+    clear = [[1.0] * d.n for _ in (0, 1)]
     for u in range(d.U):
         if d.role[u] == "ew" and d.live(u) and d.ground[u] != "move":
             t = d.type[u]
             for h in d.within(d.hex[u], int(d.world.t_ew_radius[t])):
-                out[d.side[u]][h] = max(out[d.side[u]][h], float(d.world.t_ew_strength[t]))
-    return out
+                clear[d.side[u]][h] *= 1.0 - float(d.world.t_ew_strength[t])
+    return [[1.0 - c for c in row] for row in clear]
 
 
 def mission_odds(d: Day, m: Mission, jam: list[list[float]], spotted: list[set[int]]) -> dict:
@@ -385,13 +390,14 @@ def fires(d: Day) -> None:
       there in proportion to signature x strength (hunts: over drone, EW and UGV units only),
       each unit's share reduced by entrenchment, x(1 - 0.15 * level). A unit never loses more
       than it has; if several causes would take more, all are scaled down alike.
-    - Two or more glide-bomb hits on a hex strip one entrenchment level from the units there.
+    - Two or more glide-bomb hits on a hex strip one entrenchment level from the units there,
+      and every hit costs them glide_cohesion cohesion.
     - Interdiction adds fire control sorties x v on its road hex. Today's fire control of a
       side is its interdiction plus its patrol field.
     - Every sortie flown, on missions or patrol, uses one drone of the unit's stock."""
     p = d.p
     d.fire_control = [[f * (1.0 - p.fire_control_decay) for f in row] for row in d.fire_control]
-    jam = jamming(d)
+    jam = d.jam
     spotted = [{d.hex[u] for u in range(d.U) if d.detected[s][u]} for s in (0, 1)]
     draws = d.draws("fires", "missions", len(d.missions))
     odds = [mission_odds(d, m, jam, spotted) for m in d.missions]
@@ -437,6 +443,8 @@ def fires(d: Day) -> None:
     for u in range(d.U):
         if d.on_map[u] and bomb_hits[d.side[u]].get(d.hex[u], 0) >= p.glide_entrench_hits:
             d.entrench[u] = max(d.entrench[u] - 1, 0)
+        if d.on_map[u]:
+            d.cohesion[u] = max(d.cohesion[u] - p.glide_cohesion * bomb_hits[d.side[u]].get(d.hex[u], 0), 0.0)
 
     # interdiction, then today's total fire control
     for s in (0, 1):
@@ -502,7 +510,8 @@ def movement(d: Day) -> None:
     weather). It stops when its MP would run out (its first hex is always allowed), before a
     hex held by enemy units, or on entering an enemy zone of control (a hex next to, or on,
     an enemy unit's hex). Each hex entered under enemy fire control F costs the fraction
-    1 - exp(-0.08 * F * signature * 1.5) of its strength (the drone kill zone). A unit that
+    1 - exp(-0.08 * F * signature * 1.5 * slow) of its strength (the drone kill zone; slow is
+    the weather's off-road multiplier off the roads, 1 on them). A unit that
     ends the phase off its starting hex loses its entrenchment."""
     world, p, g = d.world, d.p, d.grid
     occupied = [{d.hex[u] for u in range(d.U) if d.live(u) and d.side[u] == s} for s in (0, 1)]
@@ -525,7 +534,8 @@ def movement(d: Day) -> None:
                 break
             d.hex[u] = nx
             spent = spent + cost
-            frac = 1.0 - math.exp(-p.killzone_coeff * d.fc_total[1 - s][nx] * sig)
+            slow = mult if bool(world.offroad[nx]) else 1.0
+            frac = 1.0 - math.exp(-p.killzone_coeff * d.fc_total[1 - s][nx] * sig * slow)
             kz += d.hurt(u, d.strength[u] * frac, "drone")
             if nx in zoc[1 - s]:
                 reason = "entered an enemy zone of control"

@@ -22,12 +22,14 @@ def attack_power(d, u: int) -> float:
 
 def defence_power(d, u: int) -> float:
     """strength x defence x terrain defence x (1 + 0.15 * entrenchment) x posture (by
-    entrenchment 0-3: 1, hasty 1.3, prepared 1.5, fortified 1.6) x supply factor."""
+    entrenchment 0-3: 1, hasty 1.3, prepared 1.5, fortified 1.6) x cohesion factor
+    (0.5 + 0.5 * cohesion / 100) x supply factor."""
     p, world = d.p, d.world
+    coh = 0.5 + 0.5 * d.cohesion[u] / 100.0
     sup = p.low_supply_factor if d.supply[u] < p.low_supply else 1.0
     e = d.entrench[u]
     return (d.strength[u] * float(world.t_defence[d.type[u]]) * float(world.defence[d.hex[u]])
-            * (1.0 + p.entrench_defence * e) * p.posture[e] * sup)
+            * (1.0 + p.entrench_defence * e) * p.posture[e] * coh * sup)
 
 
 def crt_column(p, ratio: float) -> int:
@@ -59,9 +61,15 @@ def combat(d) -> None:
       plus the weather's modifier (its infiltration modifier if every unit infiltrates),
       clipped to 0-7, gives R, E, D or X. Nobody defending and someone attacking: D (the
       attackers walk in); nobody attacking: R.
+    - A blind attack (its side has seen none of the defenders on that hex today or yesterday)
+      takes blind_assault_mod on the die and x blind_loss_mult on its losses.
     - Losses ~ Poisson: attackers 0.04 * S_att * (D/A)^0.5, defenders 0.025 * S_def *
-      (A/D)^0.5, x0.5 in snow or mud, x0.5 for infiltration; spread over each side's units in
-      proportion to strength.
+      (A/D)^0.5; in snow or mud the defenders' x bad_weather_loss_mult and the attackers'
+      x bad_weather_attacker_loss_mult; x0.5 for infiltration; spread over each side's units
+      in proportion to strength.
+    - In snow or mud attackers that win ground take an off-road hex only if the going holds:
+      a draw under 1 / (off-road cost multiplier). Advancing attackers cross the enemy's kill
+      zone on the hex (as a moving unit entering it).
     - X: defenders lose a further 20% and retreat two hexes. D: they retreat one hex. A raid
       (every unit raiding) never moves anyone: its D costs the defenders 10% instead, its X
       20%. A defender with no hex to retreat to is cut off and surrenders (all its strength).
@@ -78,6 +86,7 @@ def combat(d) -> None:
     u_die = d.draws("combat", "die", G)
     u_al = d.draws("combat", "att_loss", G)
     u_dl = d.draws("combat", "def_loss", G)
+    u_go = d.draws("combat", "going", G)
     start_hex = list(d.hex)
     start_str = list(d.strength)
     wr = p.weather[WEATHERS[d.weather]]
@@ -106,22 +115,28 @@ def combat(d) -> None:
         ratio = A / D if D > 0 else math.inf
         col = crt_column(p, ratio)
         die = die_from_uniform_py(u_die[gi])
-        mod = wr.infiltration_mod if infil else wr.attack_mod
+        blind = bool(dfd) and not any(d.seen_turn[side][u] >= d.turn - 1 and d.seen_hex[side][u] == h for u in dfd)
+        mod = (wr.infiltration_mod if infil else wr.attack_mod) + (p.blind_assault_mod if blind else 0)
         row = min(max(die + mod, 0), 7)
         fight = A > 0 and D > 0
         res = table[col][row] if fight else ("D" if A > 0 else "R")
-        mult = (p.bad_weather_loss_mult if wr.bad_weather else 1.0) * (p.infiltration_loss_mult if infil else 1.0)
+        infil_x = p.infiltration_loss_mult if infil else 1.0
+        mult_a = (p.bad_weather_attacker_loss_mult if wr.bad_weather else 1.0) * infil_x
+        mult_a *= p.blind_loss_mult if blind else 1.0
+        mult_d = (p.bad_weather_loss_mult if wr.bad_weather else 1.0) * infil_x
         m_att = m_def = 0.0
         if fight:
             ra = D / A
-            m_att = p.attacker_loss_rate * s_att * math.sqrt(ra) * mult
-            m_def = p.defender_loss_rate * s_def * math.sqrt(1.0 / ra) * mult
+            m_att = p.attacker_loss_rate * s_att * math.sqrt(ra) * mult_a
+            m_def = p.defender_loss_rate * s_def * math.sqrt(1.0 / ra) * mult_d
+        p_go = min(1.0, 1.0 / wr.offroad_mp_mult) if wr.bad_weather and bool(d.world.offroad[h]) else 1.0
+        goes = u_go[gi] < p_go
         la = float(poisson_icdf_py(u_al[gi], m_att))
         ld = float(poisson_icdf_py(u_dl[gi], m_def))
         for u in att:
             loss_a[u] = d.strength[u] / max(s_att, 1e-12) * la
             fought[u] = fought[u] or fight
-            if res != "R" and d.ground[u] != "raid":
+            if res != "R" and d.ground[u] != "raid" and goes:
                 advance[u] = h
         for u in dfd:
             loss_d[u] = d.strength[u] / max(s_def, 1e-12) * ld
@@ -133,7 +148,8 @@ def combat(d) -> None:
             if not raid:
                 retreat[u] = {"D": 1, "X": 2}.get(res, 0)
         results.append(dict(side=side, hex=h, infil=infil, raid=raid, A=A, D=D, ratio=ratio, col=col, die=die,
-                            mod=mod, row=row, res=res, m_att=m_att, m_def=m_def, la=la, ld=ld))
+                            mod=mod, row=row, res=res, m_att=m_att, m_def=m_def, la=la, ld=ld, blind=blind,
+                            p_go=p_go, u_go=u_go[gi], goes=goes, kz=0.0))
     for u in range(d.U):
         d.hurt(u, loss_a[u] + loss_d[u] + extra[u], "ground")
 
@@ -162,6 +178,14 @@ def combat(d) -> None:
     for u in range(d.U):
         if gone[u]:
             d.hurt(u, d.strength[u], "ground")
+    for gi, (side, h) in enumerate(keys):        # advancing attackers cross the kill zone there
+        slow = wr.offroad_mp_mult if bool(d.world.offroad[h]) else 1.0
+        for u in members[gi]:
+            if advance[u] >= 0:
+                frac = 1.0 - math.exp(-p.killzone_coeff * d.fc_total[1 - side][h] * d.sig0[u] * p.moving_signature
+                                      * slow)
+                results[gi]["kz"] += d.hurt(u, d.strength[u] * frac, "drone")
+    for u in range(d.U):
         if u in in_combat:
             pct = (start_str[u] - d.strength[u]) / max(start_str[u], 1e-12) * 100.0
             d.cohesion[u] = d.cohesion[u] - p.cohesion_loss_per_pct * pct
@@ -196,6 +220,15 @@ def _group_event(d, r, att, dfd, gone, cols, ud, ua, ul) -> None:
            "attacker_loss_mean": r["m_att"], "defender_loss_mean": r["m_def"], "attacker_loss": r["la"],
            "defender_loss": r["ld"], "die_draw": ud, "attacker_loss_draw": ua, "defender_loss_draw": ul,
            "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd]}
+    if r["D"] > 0:
+        why["blind"] = r["blind"]
+    if r["p_go"] < 1.0:
+        why["going"] = r["p_go"]
+        why["going_draw"] = r["u_go"]
+        if res != "R" and not r["goes"] and kind != "raid":
+            text += "; the attackers bog down in the mud and snow and cannot take the hex"
+    if r["kz"] > 0:
+        why["killzone_loss"] = r["kz"]
     surrendered = [world.unit_ids[u] for u in dfd if gone[u]]
     if surrendered:
         why["surrendered"] = surrendered

@@ -24,10 +24,12 @@ def provisional_control(d) -> list[int]:
 
 def supply_costs(d, control: list[int], side: int) -> list[float]:
     """Cost for a side's supply to enter each hex: its move cost x (1 + 0.5 * F_enemy), where
-    F_enemy is the enemy's fire control today; only passable own or contested hexes."""
+    F_enemy is the enemy's fire control today; only passable own or contested hexes with
+    F_enemy under supply_block_fc (trucks do not drive into the kill zone)."""
     p = d.p
     return [d.move_cost[h] * (1.0 + p.fire_control_cost * d.fc_total[1 - side][h])
-            if d.passable[h] and control[h] in (side, CONTESTED) else INF for h in range(d.n)]
+            if d.passable[h] and control[h] in (side, CONTESTED) and d.fc_total[1 - side][h] < p.supply_block_fc
+            else INF for h in range(d.n)]
 
 
 def dijkstra(d, cost: list[float], source: int) -> list[float]:
@@ -69,11 +71,12 @@ def deliver(p, cost: float) -> float:
     return p.supply_base * math.exp(-cost / p.supply_scale) if cost <= p.supply_max_cost else 0.0
 
 
-def hq_relay(d, control: list[int], hq: list[int]) -> list[float]:
+def hq_relay(d, control: list[int], hq: list[int], d1: list[float]) -> list[float]:
     """A supplied HQ is a source in turn: each unit of its side may draw deliver(cost) by the
     cheapest path from the nearest supplied HQ (ties: lowest unit slot), costs counted afresh
-    from it; an HQ hex's capacity is the sum of its HQs' capacities, and when its units ask for
-    more, all are scaled down alike."""
+    from it; an HQ relays only what reaches it: its capacity x its own delivery / 20; an HQ
+    hex's capacity is the sum of its HQs' capacities, and when its units ask for more, all are
+    scaled down alike."""
     world = d.world
     out = [0.0] * d.U
     for s in (0, 1):
@@ -83,7 +86,8 @@ def hq_relay(d, control: list[int], hq: list[int]) -> list[float]:
         dist, origin = nearest(d, supply_costs(d, control, s), distinct([d.hex[u] for u in mine_hq]))
         cap: dict[int, float] = {}
         for u in mine_hq:
-            cap[d.hex[u]] = cap.get(d.hex[u], 0.0) + float(world.t_hq_capacity[d.type[u]])
+            share = min(max(d1[u] / max(d.p.supply_base, 1e-9), 0.0), 1.0)
+            cap[d.hex[u]] = cap.get(d.hex[u], 0.0) + float(world.t_hq_capacity[d.type[u]]) * share
         fed = [u for u in range(d.U) if d.live(u) and d.side[u] == s and origin[d.hex[u]] >= 0]
         amount = {u: deliver(d.p, dist[d.hex[u]]) for u in fed}
         demand: dict[int, float] = {}
@@ -107,10 +111,14 @@ def logistics(d) -> None:
       better of the two. A unit with no path at all is isolated.
     - UGV resupply: each run carries 15 supply to its unit, lost with probability
       1 - exp(-0.03 * sum of enemy fire control on the hex line from robot to unit); each run
-      lost costs the robot unit 2 strength. Robot and unit must still be on the map.
+      lost costs the robot unit 2 strength (equipment: no casualty is booked). Robot and unit
+      must still be on the map.
     - Each unit consumes 8 supply (+10 if it fought today); supply stays within 0-100.
     - Isolated units count days isolated; each such day costs 5 cohesion and 3% x days of
-      strength (escalating). A unit with a path has its count reset."""
+      strength (escalating), times (isolation_fed + (1 - isolation_fed) x lack), where lack =
+      1 - supply / 30 (0 to 1, after today's supply). A unit with a path has its count reset.
+    - Hunger: every unit on the map loses hunger_strength x lack of its strength and
+      hunger_cohesion x lack cohesion."""
     world, p = d.world, d.p
     control = provisional_control(d)
     d.control = control
@@ -144,7 +152,7 @@ def logistics(d) -> None:
             i = src_of[u]
             d1[u] = d1[u] * (cap[i] / max(demand[i], 1e-12) if demand[i] > cap[i] else 1.0)
     hq = [u for u in range(d.U) if d.role[u] == "hq" and live[u] and d1[u] > 0]
-    d2 = hq_relay(d, control, hq) if hq else [0.0] * d.U
+    d2 = hq_relay(d, control, hq, d1) if hq else [0.0] * d.U
     got = [max(d1[u], d2[u]) for u in range(d.U)]
 
     # UGV resupply runs
@@ -163,7 +171,7 @@ def logistics(d) -> None:
         robots[run.robot] += lost * p.ugv_lost_strength
         report.append((run, arrived, lost, fc_line, p_loss, draws[r]))
     for u in range(d.U):
-        d.hurt(u, robots[u], "drone")
+        d.strength[u] = max(d.strength[u] - robots[u], 0.0)
     for run, arrived, lost, fc_line, p_loss, u in report:
         d.emit("logistics", "ugv", f"{world.unit_ids[run.robot]} -> {world.unit_ids[run.target]}: "
                f"{arrived} of {run.count} robot runs arrive (loss chance {p_loss:.0%} each)",
@@ -178,9 +186,12 @@ def logistics(d) -> None:
         if live[u]:
             d.supply[u] = min(max(d.supply[u] + got[u] + ugv_in[u] - use, 0.0), 100.0)
         d.isolated[u] = d.isolated[u] + 1 if isolated[u] else 0
-        if isolated[u]:
-            d.hurt(u, d.strength[u] * min(p.isolation_strength * d.isolated[u], 1.0), "attrition")
-            d.cohesion[u] = max(d.cohesion[u] - p.isolation_cohesion, 0.0)
+        lack = min(max(1.0 - d.supply[u] / max(p.low_supply, 1e-9), 0.0), 1.0) if live[u] else 0.0
+        iso_x = p.isolation_fed + (1.0 - p.isolation_fed) * lack if isolated[u] else 0.0
+        iso_loss = d.strength[u] * min(p.isolation_strength * d.isolated[u], 1.0) * iso_x
+        d.hurt(u, iso_loss + d.strength[u] * p.hunger_strength * lack, "attrition")
+        if live[u]:
+            d.cohesion[u] = max(d.cohesion[u] - p.isolation_cohesion * iso_x - p.hunger_cohesion * lack, 0.0)
     for s in (0, 1):
         mine = [u for u in range(d.U) if live[u] and d.side[u] == s]
         low = [u for u in mine if d.supply[u] < p.low_supply]
