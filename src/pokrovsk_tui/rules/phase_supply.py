@@ -25,11 +25,13 @@ def provisional_control(w) -> np.ndarray:
     return np.where(ua & ru, CONTESTED, np.where(ua, 0, np.where(ru, 1, w.control))).astype(np.int8)
 
 
-def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int) -> np.ndarray:
+def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int, trucks: bool = True) -> np.ndarray:
     """(n,) cost of entering each hex for side's supply, inf where it may not pass: enemy
-    ground, water, and hexes under at least ``supply_block_fc`` of enemy fire control (trucks
-    are drone targets there)."""
-    ok = world.passable & ((control == side) | (control == CONTESTED)) & (fc_enemy < p.supply_block_fc)
+    ground, water, and for trucks hexes under at least ``supply_block_fc`` of enemy fire
+    control (trucks are drone targets there; on foot or by robot a unit is still connected)."""
+    ok = world.passable & ((control == side) | (control == CONTESTED))
+    if trucks:
+        ok = ok & (fc_enemy < p.supply_block_fc)
     return np.where(ok, world.move_cost * (1.0 + p.fire_control_cost * fc_enemy), np.inf)
 
 
@@ -80,11 +82,13 @@ def _graph(world) -> csr_matrix:
 
 
 def supply_fields(w, control: np.ndarray):
-    """Per replication and side: cost field from real sources and from supplied HQs."""
+    """Per replication and side: the trucks' cost field from the sources (and which source),
+    and where the side's ground is connected to a source at all (not isolated)."""
     world, p = w.world, w.p
     K, n = w.K, w.n
     cost_src = np.full((K, 2, n), np.inf)
     orig_src = np.full((K, 2, n), -1, np.int64)
+    reach = np.zeros((K, 2, n), bool)
     w.sp_cache = {}                   # (side, cost layer) -> distance rows, reused by the HQ relay
     hq = world.role_is("hq")[None, :] & w.live
     key = np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1)
@@ -100,7 +104,14 @@ def supply_fields(w, control: np.ndarray):
             d, o = shortest(world, cost, first_of_each(srcs), cache, also=hqs[np.isfinite(cost[hqs])])
             cost_src[rows, s] = d
             orig_src[rows, s] = o
-    return cost_src, orig_src
+            ground = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s, trucks=False)
+            if np.array_equal(np.isfinite(ground), np.isfinite(cost)):
+                reach[rows, s] = np.isfinite(d)
+            else:
+                g_src = world.src_hex[(world.src_side == s) & np.isfinite(ground[world.src_hex])]
+                g_cache = w.sp_cache.setdefault((s, ground.tobytes()), {})
+                reach[rows, s] = np.isfinite(shortest(world, ground, first_of_each(g_src), g_cache)[0])
+    return cost_src, orig_src, reach
 
 
 def deliver(p, cost: np.ndarray) -> np.ndarray:
@@ -112,15 +123,15 @@ def logistics(w) -> None:
     K, U, _n = w.K, w.U, w.n
     control = provisional_control(w)
     w.control = control
-    cost_src, orig_src = supply_fields(w, control)
+    cost_src, orig_src, reach = supply_fields(w, control)
     side = world.u_side[None, :]
     live = w.live
     k_idx = np.arange(K)[:, None]
     c_unit = cost_src[k_idx, side, np.maximum(w.hex, 0)]                  # (K, U)
     o_unit = orig_src[k_idx, side, np.maximum(w.hex, 0)]                  # source hex feeding it
     d1 = np.where(live, deliver(p, c_unit), 0.0)
-    isolated = live & ~np.isfinite(c_unit)
-    w.reach = np.isfinite(cost_src)
+    isolated = live & ~reach[k_idx, side, np.maximum(w.hex, 0)]
+    w.reach = reach
     # a source feeds its units up to its capacity
     src_of = _source_index(world, o_unit, side)                           # (K, U) index into sources
     cap = world.src_capacity

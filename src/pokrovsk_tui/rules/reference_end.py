@@ -22,13 +22,15 @@ def provisional_control(d) -> list[int]:
             else d.control[h] for h in range(d.n)]
 
 
-def supply_costs(d, control: list[int], side: int) -> list[float]:
+def supply_costs(d, control: list[int], side: int, trucks: bool = True) -> list[float]:
     """Cost for a side's supply to enter each hex: its move cost x (1 + 0.5 * F_enemy), where
     F_enemy is the enemy's fire control today; only passable own or contested hexes with
-    F_enemy under supply_block_fc (trucks do not drive into the kill zone)."""
+    F_enemy under supply_block_fc (trucks do not drive into the kill zone; with trucks=False,
+    the ground connection that decides isolation, fire control does not block)."""
     p = d.p
     return [d.move_cost[h] * (1.0 + p.fire_control_cost * d.fc_total[1 - side][h])
-            if d.passable[h] and control[h] in (side, CONTESTED) and d.fc_total[1 - side][h] < p.supply_block_fc
+            if d.passable[h] and control[h] in (side, CONTESTED)
+            and (not trucks or d.fc_total[1 - side][h] < p.supply_block_fc)
             else INF for h in range(d.n)]
 
 
@@ -104,8 +106,10 @@ def logistics(d) -> None:
     """6. Logistics.
     - Control is updated from the units now on the map (see ``provisional_control``).
     - Each side's supply runs from its sources (on own or contested hexes) over own and
-      contested hexes, never through enemy-held ones; a unit's cost is that of the cheapest
-      path from the nearest source (ties: the source listed first in the scenario).
+      contested hexes, never through enemy-held ones nor, by truck, through hexes under
+      supply_block_fc of enemy fire control; a unit's cost is that of the cheapest truck path
+      from the nearest source (ties: the source listed first in the scenario). A unit whose
+      hex has no path at all, even ignoring fire control, is isolated.
     - A unit receives deliver(cost); a source whose units ask for more than its capacity
       scales them all down alike. A supplied HQ relays (see ``hq_relay``); a unit takes the
       better of the two. A unit with no path at all is isolated.
@@ -123,7 +127,7 @@ def logistics(d) -> None:
     control = provisional_control(d)
     d.control = control
     live = [d.live(u) for u in range(d.U)]
-    cost_src, orig_src = [], []
+    cost_src, orig_src, reach = [], [], []
     for s in (0, 1):
         cost = supply_costs(d, control, s)
         srcs = [int(world.src_hex[i]) for i in range(len(world.src_hex))
@@ -131,10 +135,14 @@ def logistics(d) -> None:
         dist, origin = nearest(d, cost, distinct(srcs))
         cost_src.append(dist)
         orig_src.append(origin)
-    d.reach = [[c < INF for c in cost_src[s]] for s in (0, 1)]
+        ground = supply_costs(d, control, s, trucks=False)
+        g_srcs = [int(world.src_hex[i]) for i in range(len(world.src_hex))
+                  if world.src_side[i] == s and ground[world.src_hex[i]] < INF]
+        reach.append([c < INF for c in nearest(d, ground, distinct(g_srcs))[0]])
+    d.reach = reach
     c_unit = [cost_src[d.side[u]][d.hex[u]] for u in range(d.U)]
     d1 = [deliver(p, c_unit[u]) if live[u] else 0.0 for u in range(d.U)]
-    isolated = [live[u] and c_unit[u] == INF for u in range(d.U)]
+    isolated = [live[u] and not reach[d.side[u]][d.hex[u]] for u in range(d.U)]
 
     # a source feeds its units up to its capacity
     src_of = []
