@@ -73,7 +73,6 @@ def combat(w) -> None:
     g_side, g_hex, group_of, g_infil, g_raid = groups(world, co)
     G = g_side.size
     live = w.live
-    np.arange(K)[:, None]
     occ = np.stack([per_hex(w.hex, live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
     u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
     u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))
@@ -133,12 +132,8 @@ def combat(w) -> None:
         fought = (part | dpart) & np.where(part, np.take_along_axis(fight, ga, 1), False) | (
             dpart & np.take_along_axis(fight, np.maximum(dgrp, 0), 1))
         w.hurt(loss_a + loss_d + extra, "ground")
-        # retreats, from the positions after movement; the attack's sources repel
-        src_dist = np.full((G, n), 99.0)
-        for gi in range(G):
-            srcs = np.unique(start_hex[0, group_of == gi]) if K else []
-            if len(srcs):
-                src_dist[gi] = world.grid.distance[srcs].min(axis=0)
+        # retreats, from the positions after movement; the attack's sources (each replication's
+        # own start hexes of the group's attackers) repel
         blocked = occ[:, ::-1]
         pos = w.hex.copy()
         gone = np.zeros((K, U), bool)
@@ -146,7 +141,7 @@ def combat(w) -> None:
             who = retreat_n >= step
             if not who.any():
                 break
-            moved_pos, none = _retreat(w, pos, who, src_dist, np.maximum(dgrp, 0), blocked)
+            moved_pos, none = _retreat(w, pos, who, start_hex, group_of, np.maximum(dgrp, 0), blocked)
             if step == 1:
                 gone |= none
             pos = moved_pos
@@ -169,25 +164,37 @@ def combat(w) -> None:
     _contact(w, g_hex, g_side, start_hex)
 
 
-def _retreat(w, pos, who, src_dist, grp, blocked):
+def _retreat(w, pos, who, start_hex, group_of, grp, blocked):
     """One hex of retreat for the (K, U) mask ``who``: the neighbour farthest from the attack's
-    source hexes (own ground preferred, then direction order E, NE, NW, W, SW, SE). Returns the
-    new positions and a mask of those who had nowhere to go."""
+    source hexes (own ground preferred, then direction order E, NE, NW, W, SW, SE). The sources
+    are the start hexes of the attackers of the unit's group (``grp``) in its own replication.
+    Returns the new positions and a mask of those who had nowhere to go."""
     world = w.world
     K, U = pos.shape
-    nb = world.grid.neighbours[np.maximum(pos, 0)]                   # (K, U, 6)
+    out = pos.copy()
+    none = np.zeros((K, U), bool)
+    cols = np.flatnonzero(who.any(axis=0))          # units retreating in some replication
+    if cols.size == 0:
+        return out, none
+    p_c, who_c, grp_c = pos[:, cols], who[:, cols], grp[:, cols]
+    nb = world.grid.neighbours[np.maximum(p_c, 0)]                   # (K, C, 6)
     ok = nb >= 0
     nbc = np.maximum(nb, 0)
     k3 = np.arange(K)[:, None, None]
-    side = world.u_side[None, :, None]
+    side = world.u_side[cols][None, :, None]
     valid = ok & world.passable[nbc] & ~blocked[k3, side, nbc]
     own = (w.control[k3, nbc] == side).astype(float)
-    dist = src_dist[grp[:, :, None], nbc]
+    att = np.flatnonzero(group_of >= 0)
+    d = world.grid.distance[start_hex[:, att][:, None, None, :], nbc[:, :, :, None]]     # (K, C, 6, A)
+    of_grp = group_of[att][None, None, None, :] == grp_c[:, :, None, None]
+    dist = np.where(of_grp, d, 99).min(axis=3, initial=99).astype(float)
     score = np.where(valid, 2.0 * dist + own, -1e9)
     best = np.argmax(score, axis=2)
     dest = np.take_along_axis(nb, best[:, :, None], axis=2)[:, :, 0]
-    none = who & ~valid.any(axis=2)
-    return np.where(who & ~none, dest, pos), none
+    stuck = who_c & ~valid.any(axis=2)
+    out[:, cols] = np.where(who_c & ~stuck, dest, p_c)
+    none[:, cols] = stuck
+    return out, none
 
 
 def _contact(w, g_hex, g_side, start_hex) -> None:

@@ -176,6 +176,20 @@ def logistics(w) -> None:
                                       for u in np.flatnonzero(mine & (got[0] + ugv_in[0] > 0))}})
 
 
+def flat_logistics(w, delivery: np.ndarray) -> None:
+    """The logistics phase without path searches (the AI's look-ahead): each live unit
+    receives ``delivery`` ((U,) per slot) and consumes as the rules say; control is updated,
+    every hex counts as reached and nobody becomes isolated."""
+    p = w.p
+    w.control = provisional_control(w)
+    w.reach = np.ones((w.K, 2, w.n), bool)
+    live = w.live
+    use = p.consumption + p.fight_consumption * w.fought
+    got = np.where(live, delivery[None, :], 0.0)
+    w.delivered = got
+    w.supply = np.where(live, np.clip(w.supply + got - use, 0.0, 100.0), w.supply)
+
+
 def _source_index(world, o_hex: np.ndarray, side: np.ndarray) -> np.ndarray:
     """Index of the supply source standing on each origin hex (same side), -1 if none."""
     out = np.full(o_hex.shape, -1, np.int64)
