@@ -172,13 +172,13 @@ def _combat(e: _Ev) -> str:
         mods.append(f"{POSTURE_WORDS.get(dug, 'entrenchment')} (dug in {dug})")
     after = f" after {' and '.join(mods)}" if mods else (" in the open" if terrain == "open" else "")
     s = f"{head}: {num(w['attack'], 0)} against {num(w['defence'], 0)}{after}, column {w['column']}"
+    mod = int(w.get("modifier", 0) or 0)
+    why_mod = f" for {w['weather']}" if w.get("weather") else ""
     chances = w.get("chances")
     if isinstance(chances, Mapping):
-        s += "; at that column " + " / ".join(f"{r} {pct(x)}" for r, x in chances.items() if float(x) > 0)
-    mod = int(w.get("modifier", 0) or 0)
-    die = f"die {w['die']}"
-    if mod:
-        die += f" {mod:+d}" + (f" ({w['weather']})" if w.get("weather") else "")
+        s += "; at that column" + (f", with {mod:+d} on the die{why_mod}," if mod else "") + " "
+        s += " / ".join(f"{r} {pct(x)}" for r, x in chances.items() if float(x) > 0)
+    die = f"die {w['die']}" + (f" {mod:+d}" if mod else "")
     words = (RAID_RESULT_WORDS if kind == "raid" else RESULT_WORDS).get(w["result"], "")
     s += f"; {die} → {w['result']}, {words}"
     s += (f"; losses {us} {num(w['attacker_loss'])} / {them} {num(w['defender_loss'])} "
@@ -199,7 +199,7 @@ def _contact(e: _Ev) -> str:
 def _mission(e: _Ev) -> str:
     w = e.why
     what, each = MISSION_WORDS[e.kind]
-    who = e.unit() if e.units else "glide bombs (KAB)"
+    who = f" by {e.unit()}" if e.units else " (KAB)" if e.kind == "glide_bombs" else ""
     count = int(w.get("sorties", w.get("rounds", 0)) or 0)
     parts = [f"base {pct(w['base_p'])}"]
     if w["target_detected"]:
@@ -211,7 +211,7 @@ def _mission(e: _Ev) -> str:
         parts.append(f"jamming −{pct(w['jamming'])}")
     if abs(float(w.get("visibility_factor", 1.0)) - 1.0) > 1e-9:
         parts.append(f"visibility {factor(w['visibility_factor'])}")
-    s = (f"{what.capitalize()} by {who} on {e.place()}: {count} {each}{'s' if count != 1 else ''} at "
+    s = (f"{what.capitalize()}{who} on {e.place()}: {count} {each}{'s' if count != 1 else ''} at "
          f"{pct(w['p'])} each ({', '.join(parts)}); the draw {num(w['draw'], 2)} → {int(w['hits'])} "
          f"hit{'s' if int(w['hits']) != 1 else ''}, {num(w['damage'])} damage")
     if w.get("urban_x1_5"):
