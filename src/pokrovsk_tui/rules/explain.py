@@ -332,6 +332,8 @@ def _vp(e: _Ev) -> str:
 
 
 def _refused(e: _Ev) -> str:
+    if any(e.name(u) != u for u in e.units):     # the reason quotes ids: not one the side may not name
+        return "An order for a unit that is not yours was refused; nothing happens"
     who = f"{e.unit()}'s order" if e.units else "An order"
     return f"{who} was refused: {e.why['reason']}; the unit holds instead"
 
