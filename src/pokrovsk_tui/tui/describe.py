@@ -224,7 +224,7 @@ def why_text(event: Event, world: World | None = None, name: Callable[[str], str
 def why_numbers(event: Event) -> Text:
     """The raw numbers behind an event: its text, hex, units and every entry of its breakdown."""
     t = Text()
-    t.append("Numbers", style="bold")
+    t.append("The numbers behind it", style="bold")
     t.append(f"\n  {event.text}")
     if event.hex:
         t.append(f"\n  hex: {event.hex}")

@@ -253,7 +253,7 @@ class TextScreen(ModalScreen[None]):
 class WhyScreen(TextScreen):
     """An event's "why?": the adjudicator's sentence; ``n`` shows or hides the raw numbers."""
 
-    BINDINGS = [Binding("n", "numbers", "Numbers")]
+    BINDINGS = [Binding("n", "numbers", "numbers")]
 
     def __init__(self, event, world=None, name: Callable[[str], str] | None = None):
         self.why_of = lambda numbers: why_text(event, world=world, name=name, numbers=numbers)
