@@ -90,7 +90,7 @@ def key_numbers(e: Event) -> list[str]:
     if k == "end":
         return [f"UA {w['ua']:.1f} VP", f"{w['margin_needed']:.1f} needed"]
     if k == "sudden_death":
-        return [f"{w['days']} days running", f"({w['needed']} needed)"]
+        return [f"held {w['days']} day", f"({w['needed']} needed)"]
     if k == "refused":
         return [w["reason"]]
     if k in ("arrives", "no_entry"):

@@ -310,8 +310,8 @@ def _sudden_death(e: _Ev) -> str:
     if title is None and e.text.startswith("Sudden death: "):
         title = e.text[len("Sudden death: "):].rsplit(" - ", 1)[0]
     side = SIDE_WORD.get(w["side"], "?")
-    return (f"Sudden death: {title or 'a sudden-death condition'} held {w['days']} days running "
-            f"({w['needed']} needed), so {side} wins")
+    return (f"Sudden death — {title or 'a sudden-death condition'}: the condition held {w['days']} "
+            f"day{'s' if int(w['days']) != 1 else ''} running ({w['needed']} needed), so {side} wins")
 
 
 def _end(e: _Ev) -> str:

@@ -530,8 +530,8 @@ def movement(d: Day) -> None:
             if nx in zoc[1 - s]:
                 reason = "entered an enemy zone of control"
                 break
-        why = {"from": g.hex_id(start[u]), "planned": g.ids(d.path[u]), "mp": mp, "spent": spent, "weather_offroad_x": mult,
-               "killzone_loss": kz}
+        why = {"planned": g.ids(d.path[u]), "mp": mp, "spent": spent, "weather_offroad_x": mult,
+               "killzone_loss": kz, "from": g.hex_id(start[u])}
         if reason:
             why["stopped"] = reason
         end = d.hex[u]
