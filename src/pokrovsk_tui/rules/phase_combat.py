@@ -12,7 +12,7 @@ import numpy as np
 from .dice import die_from_uniform, poisson_icdf
 from .kernels import at_hex, per_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
-from .params import RESULTS, WEATHERS
+from .params import RESULTS, TERRAINS, WEATHERS
 
 R, E, D, X = range(4)
 
@@ -52,6 +52,12 @@ def crt_column(p, ratio: np.ndarray) -> np.ndarray:
     return np.clip(np.searchsorted(np.asarray(p.crt_ratios), ratio, side="right") - 1, 0, len(p.crt_ratios) - 1)
 
 
+def crt_chances(p, col: int, mod: int) -> dict[str, float]:
+    """The chance of each result at a CRT column (index) for a d6 plus ``mod``."""
+    cells = list(p.crt.values())[col]
+    return {r: sum(cells[min(max(d + mod, 0), 7)] == r for d in range(1, 7)) / 6 for r in RESULTS}
+
+
 def crt_table(p) -> np.ndarray:
     return np.array([[RESULTS.index(c) for c in cells] for cells in p.crt.values()], np.int64)
 
@@ -79,6 +85,7 @@ def combat(w) -> None:
     u_dl = w.dice.uniform(w.turn, "combat", "def_loss", (K, G))
     start_hex = w.hex.copy()
     start_str = w.strength.copy()
+    start_ent = w.entrench
     new_hex = w.hex.copy()
     extra = np.zeros((K, U))
     retreat_n = np.zeros((K, U), np.int64)
@@ -159,7 +166,7 @@ def combat(w) -> None:
         w.moved = w.moved | adv | (retreat_n > 0)
         if w.events is not None:
             _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
-                          m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n)
+                          m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent)
     w.fought = fought
     _contact(w, g_hex, g_side, start_hex)
 
@@ -233,7 +240,7 @@ def _contact(w, g_hex, g_side, start_hex) -> None:
 
 
 def _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
-                  m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n) -> None:
+                  m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent) -> None:
     world, p = w.world, w.p
     g = world.grid
     cols = list(p.crt)
@@ -256,7 +263,12 @@ def _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col
                "result": r, "attacker_loss_mean": m_att[0, gi], "defender_loss_mean": m_def[0, gi],
                "attacker_loss": la[0, gi], "defender_loss": ld[0, gi], "die_draw": u_die[0, gi],
                "attacker_loss_draw": u_al[0, gi], "defender_loss_draw": u_dl[0, gi],
-               "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd]}
+               "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd],
+               # for the sentence of "why?": who attacked, the defence's modifiers, the column's odds
+               "side": ("ua", "ru")[side], "weather": WEATHERS[int(w.weather[0])],
+               "terrain": TERRAINS[int(world.terrain[g_hex[gi]])], "terrain_defence": world.defence[g_hex[gi]],
+               "dug_in": int(start_ent[0, dfd].max()) if dfd.size else 0,
+               "chances": crt_chances(p, int(col[0, gi]), int(mod[0, gi]))}
         surrendered = [world.unit_ids[u] for u in dfd if gone[0, u]]
         if surrendered:
             why["surrendered"] = surrendered
