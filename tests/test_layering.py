@@ -40,3 +40,55 @@ def test_engine_and_ai_keep_off_the_multithreaded_blas():
             if isinstance(node, ast.Attribute) and node.attr in ("dot", "matmul", "tensordot", "inner", "vdot"):
                 found.append(f"{path.name}:{node.lineno} uses .{node.attr}")
     assert not found, found
+
+
+def _outside_rules():
+    import pathlib
+
+    import pokrovsk_tui
+
+    root = pathlib.Path(pokrovsk_tui.__path__[0])
+    return root, [p for p in root.rglob("*.py") if "rules" not in p.relative_to(root).parts[:1]]
+
+
+def test_engine_work_is_not_imported_outside_rules():
+    """import-linter sees modules, not names: the engine's ``Work`` (its mutable turn in
+    progress) is checked here. Outside rules/ the engine is reached by resolve_turn and
+    resolve_batch (which runs the AI's light look-ahead too, given a ``delivery``)."""
+    import ast
+
+    root, files = _outside_rules()
+    found = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("rules.engine"):
+                found += [f"{path.relative_to(root)}:{node.lineno}" for a in node.names if a.name == "Work"]
+            if isinstance(node, ast.Attribute) and node.attr == "Work" and getattr(node.value, "id", "") == "engine":
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == [], found
+
+
+def test_every_engine_internal_module_is_protected_by_the_import_contract():
+    """The contract lists the phase modules by name (import-linter's wildcards replace whole
+    names only): a new phase_*.py or reference*.py must be added to it."""
+    import pathlib
+    import tomllib
+
+    import pokrovsk_tui.rules as r
+
+    pyproject = pathlib.Path(__file__).resolve().parents[1] / "pyproject.toml"
+    contracts = tomllib.loads(pyproject.read_text())["tool"]["importlinter"]["contracts"]
+    protected = {m for c in contracts if c["type"] == "protected" for m in c["protected_modules"]}
+    internal = {f"pokrovsk_tui.rules.{p.stem}" for p in pathlib.Path(r.__path__[0]).glob("*.py")
+                if p.stem.startswith(("phase_", "reference")) or p.stem == "kernels"}
+    assert internal and internal <= protected, sorted(internal - protected)
+
+
+def test_the_readme_test_command_is_what_ci_runs_and_checks_the_layers():
+    import pathlib
+
+    top = pathlib.Path(__file__).resolve().parents[1]
+    readme = [ln for ln in (top / "README.md").read_text().splitlines() if "pip install -q -e '.[test]'" in ln]
+    ci = (top / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert readme == [ci]
+    assert all(step in ci for step in ("ruff check src tests", "lint-imports", "pytest"))

@@ -269,6 +269,14 @@ async def test_views_why_surprises_and_overlays(tmp_path, save_path):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, TextScreen) and "Why" in screen_text(app)
+        # the sentence first; n shows the raw numbers behind it, n again hides them
+        assert "numbers behind it" not in screen_text(app) and "n the numbers" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert "numbers behind it" in screen_text(app) and "n hide numbers" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert "numbers behind it" not in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         # a surprise explains what the side knew

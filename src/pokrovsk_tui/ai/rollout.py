@@ -1,10 +1,11 @@
 """Look-ahead resolutions for the commander's Monte Carlo.
 
-``full`` is the engine's own ``resolve_batch``. ``light`` runs the very same phase functions
-(weather, detection, fires, movement, combat, recovery, control and victory) but replaces the
-logistics phase, whose shortest-path searches dominate the cost of a batch, by a flat estimate:
-each unit receives what its supply path delivered yesterday-like (the side's own path costs for
-its units, a guess for the enemy's), consumes as the rules say, and nobody becomes isolated.
+``full`` is the engine's own ``resolve_batch``. ``light`` is ``resolve_batch`` given a
+``delivery``: the very same phase functions (weather, detection, fires, movement, combat,
+recovery, control and victory), but the logistics phase, whose shortest-path searches dominate
+the cost of a batch, is replaced by a flat estimate: each unit receives what its supply path
+delivered yesterday-like (the side's own path costs for its units, a guess for the enemy's),
+consumes as the rules say, and nobody becomes isolated.
 Over one day of look-ahead supply moves a few points, so the plans compare the same way.
 """
 
@@ -12,38 +13,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from pokrovsk_tui.rules import phase_combat, phase_end, phase_fires, phase_move, phase_sense
 from pokrovsk_tui.rules.dice import Dice
-from pokrovsk_tui.rules.engine import Work, resolve_batch
+from pokrovsk_tui.rules.engine import resolve_batch
 from pokrovsk_tui.rules.orders import CompiledOrders
-from pokrovsk_tui.rules.phase_supply import deliver, provisional_control
 from pokrovsk_tui.rules.state import GameState
+from pokrovsk_tui.rules.supply import deliver
 from pokrovsk_tui.rules.world import World
 
 
 def light_resolve(world: World, state: GameState, co: CompiledOrders, dice: Dice, delivery: np.ndarray) -> GameState:
     """A batched turn with a flat logistics step; ``delivery`` is (U,) supply each unit gets."""
-    w = Work(world, state, co, dice, None)
-    phase_sense.weather(w)
-    phase_sense.detection(w)
-    phase_fires.fires(w)
-    phase_move.movement(w)
-    phase_combat.combat(w)
-    _flat_logistics(w, delivery)
-    phase_end.recovery(w)
-    phase_end.control_and_victory(w)
-    return w.finish(state)
-
-
-def _flat_logistics(w, delivery: np.ndarray) -> None:
-    p = w.p
-    w.control = provisional_control(w)
-    w.reach = np.ones((w.K, 2, w.n), bool)
-    live = w.live
-    use = p.consumption + p.fight_consumption * w.fought
-    got = np.where(live, delivery[None, :], 0.0)
-    w.delivered = got
-    w.supply = np.where(live, np.clip(w.supply + got - use, 0.0, 100.0), w.supply)
+    return resolve_batch(world, state, co, dice, delivery=delivery)
 
 
 def expected_delivery(sit) -> np.ndarray:

@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pokrovsk_tui.rules.explain import explain
 from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.world import CAUSES
 from pokrovsk_tui.store.atomic import atomic_write
@@ -206,7 +207,7 @@ def story(f: TurnFrame) -> list[str]:
         lines.append(f"{SIDE_NAMES[k]} did not see it coming: {total:.1f} strength lost ({'; '.join(parts)}).")
     for e in f.events:
         if e["phase"] == "victory" and e["kind"] in ("sudden_death", "end"):
-            lines.append(e["text"] + ".")
+            lines.append(explain(e, world=world) + ".")     # the reason, with its numbers
     vp = {k: float(f.after.vp[s]) for s, k in enumerate(SIDES)}
     gained = {k: float(f.after.vp[s] - f.before.vp[s]) for s, k in enumerate(SIDES)}
     lines.append(f"VP: UA +{gained['ua']:.1f} (total {vp['ua']:.1f}), RU +{gained['ru']:.1f} (total {vp['ru']:.1f}).")

@@ -73,15 +73,23 @@ class Work:
 
 
 def resolve_batch(world: World, state: GameState, co: CompiledOrders, dice: Dice,
-                  events: list[Event] | None = None) -> GameState:
-    """Resolve the state's turn for every replication of a batched state."""
+                  events: list[Event] | None = None, delivery: np.ndarray | None = None) -> GameState:
+    """Resolve the state's turn for every replication of a batched state.
+
+    ``delivery`` ((U,) supply each unit slot receives) replaces the logistics phase, whose
+    path searches dominate a batch's cost, by a flat step: each live unit gets that supply,
+    consumes as the rules say, and nobody becomes isolated. The computer's cheap look-ahead;
+    every other phase is the engine's own."""
     w = Work(world, state, co, dice, events)
     phase_sense.weather(w)
     phase_sense.detection(w)
     phase_fires.fires(w)
     phase_move.movement(w)
     phase_combat.combat(w)
-    phase_supply.logistics(w)
+    if delivery is None:
+        phase_supply.logistics(w)
+    else:
+        phase_supply.flat_logistics(w, delivery)
     phase_end.recovery(w)
     phase_end.control_and_victory(w)
     return w.finish(state)

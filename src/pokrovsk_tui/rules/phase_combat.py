@@ -12,7 +12,7 @@ import numpy as np
 from .dice import die_from_uniform, poisson_icdf
 from .kernels import at_hex, per_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
-from .params import RESULTS, WEATHERS
+from .params import RESULTS, TERRAINS, WEATHERS
 from .phase_move import killzone_fraction
 
 R, E, D, X = range(4)
@@ -54,6 +54,12 @@ def crt_column(p, ratio: np.ndarray) -> np.ndarray:
     return np.clip(np.searchsorted(np.asarray(p.crt_ratios), ratio, side="right") - 1, 0, len(p.crt_ratios) - 1)
 
 
+def crt_chances(p, col: int, mod: int) -> dict[str, float]:
+    """The chance of each result at a CRT column (index) for a d6 plus ``mod``."""
+    cells = list(p.crt.values())[col]
+    return {r: sum(cells[min(max(d + mod, 0), 7)] == r for d in range(1, 7)) / 6 for r in RESULTS}
+
+
 def crt_table(p) -> np.ndarray:
     return np.array([[RESULTS.index(c) for c in cells] for cells in p.crt.values()], np.int64)
 
@@ -90,7 +96,6 @@ def combat(w) -> None:
     g_side, g_hex, group_of, g_infil, g_raid = groups(world, co)
     G = g_side.size
     live = w.live
-    np.arange(K)[:, None]
     occ = np.stack([per_hex(w.hex, live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
     u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
     u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))
@@ -98,6 +103,7 @@ def combat(w) -> None:
     u_go = w.dice.uniform(w.turn, "combat", "going", (K, G))
     start_hex = w.hex.copy()
     start_str = w.strength.copy()
+    start_ent = w.entrench
     new_hex = w.hex.copy()
     extra = np.zeros((K, U))
     retreat_n = np.zeros((K, U), np.int64)
@@ -162,12 +168,8 @@ def combat(w) -> None:
         fought = (part | dpart) & np.where(part, np.take_along_axis(fight, ga, 1), False) | (
             dpart & np.take_along_axis(fight, np.maximum(dgrp, 0), 1))
         w.hurt(loss_a + loss_d + extra, "ground")
-        # retreats, from the positions after movement; the attack's sources repel
-        src_dist = np.full((G, n), 99.0)
-        for gi in range(G):
-            srcs = np.unique(start_hex[0, group_of == gi]) if K else []
-            if len(srcs):
-                src_dist[gi] = world.grid.distance[srcs].min(axis=0)
+        # retreats, from the positions after movement; the attack's sources (each replication's
+        # own start hexes of the group's attackers) repel
         blocked = occ[:, ::-1]
         pos = w.hex.copy()
         gone = np.zeros((K, U), bool)
@@ -175,7 +177,7 @@ def combat(w) -> None:
             who = retreat_n >= step
             if not who.any():
                 break
-            moved_pos, none = _retreat(w, pos, who, src_dist, np.maximum(dgrp, 0), blocked)
+            moved_pos, none = _retreat(w, pos, who, start_hex, group_of, np.maximum(dgrp, 0), blocked)
             if step == 1:
                 gone |= none
             pos = moved_pos
@@ -200,31 +202,43 @@ def combat(w) -> None:
         w.moved = w.moved | adv | (retreat_n > 0)
         if w.events is not None:
             _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
-                          m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n,
+                          m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
                           blind, p_go, u_go, adv, kz_adv)
     w.fought = fought
     _contact(w, g_hex, g_side, start_hex)
 
 
-def _retreat(w, pos, who, src_dist, grp, blocked):
+def _retreat(w, pos, who, start_hex, group_of, grp, blocked):
     """One hex of retreat for the (K, U) mask ``who``: the neighbour farthest from the attack's
-    source hexes (own ground preferred, then direction order E, NE, NW, W, SW, SE). Returns the
-    new positions and a mask of those who had nowhere to go."""
+    source hexes (own ground preferred, then direction order E, NE, NW, W, SW, SE). The sources
+    are the start hexes of the attackers of the unit's group (``grp``) in its own replication.
+    Returns the new positions and a mask of those who had nowhere to go."""
     world = w.world
     K, U = pos.shape
-    nb = world.grid.neighbours[np.maximum(pos, 0)]                   # (K, U, 6)
+    out = pos.copy()
+    none = np.zeros((K, U), bool)
+    cols = np.flatnonzero(who.any(axis=0))          # units retreating in some replication
+    if cols.size == 0:
+        return out, none
+    p_c, who_c, grp_c = pos[:, cols], who[:, cols], grp[:, cols]
+    nb = world.grid.neighbours[np.maximum(p_c, 0)]                   # (K, C, 6)
     ok = nb >= 0
     nbc = np.maximum(nb, 0)
     k3 = np.arange(K)[:, None, None]
-    side = world.u_side[None, :, None]
+    side = world.u_side[cols][None, :, None]
     valid = ok & world.passable[nbc] & ~blocked[k3, side, nbc]
     own = (w.control[k3, nbc] == side).astype(float)
-    dist = src_dist[grp[:, :, None], nbc]
+    att = np.flatnonzero(group_of >= 0)
+    d = world.grid.distance[start_hex[:, att][:, None, None, :], nbc[:, :, :, None]]     # (K, C, 6, A)
+    of_grp = group_of[att][None, None, None, :] == grp_c[:, :, None, None]
+    dist = np.where(of_grp, d, 99).min(axis=3, initial=99).astype(float)
     score = np.where(valid, 2.0 * dist + own, -1e9)
     best = np.argmax(score, axis=2)
     dest = np.take_along_axis(nb, best[:, :, None], axis=2)[:, :, 0]
-    none = who & ~valid.any(axis=2)
-    return np.where(who & ~none, dest, pos), none
+    stuck = who_c & ~valid.any(axis=2)
+    out[:, cols] = np.where(who_c & ~stuck, dest, p_c)
+    none[:, cols] = stuck
+    return out, none
 
 
 def _contact(w, g_hex, g_side, start_hex) -> None:
@@ -263,7 +277,7 @@ def _contact(w, g_hex, g_side, start_hex) -> None:
 
 
 def _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
-                  m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n,
+                  m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
                   blind, p_go, u_go, adv, kz_adv) -> None:
     world, p = w.world, w.p
     g = world.grid
@@ -287,7 +301,12 @@ def _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col
                "result": r, "attacker_loss_mean": m_att[0, gi], "defender_loss_mean": m_def[0, gi],
                "attacker_loss": la[0, gi], "defender_loss": ld[0, gi], "die_draw": u_die[0, gi],
                "attacker_loss_draw": u_al[0, gi], "defender_loss_draw": u_dl[0, gi],
-               "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd]}
+               "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd],
+               # for the sentence of "why?": who attacked, the defence's modifiers, the column's odds
+               "side": ("ua", "ru")[side], "weather": WEATHERS[int(w.weather[0])],
+               "terrain": TERRAINS[int(world.terrain[g_hex[gi]])], "terrain_defence": world.defence[g_hex[gi]],
+               "dug_in": int(start_ent[0, dfd].max()) if dfd.size else 0,
+               "chances": crt_chances(p, int(col[0, gi]), int(mod[0, gi]))}
         if Dp[0, gi] > 0:
             why["blind"] = bool(blind[0, gi])
         if p_go[0, gi] < 1.0:

@@ -47,7 +47,8 @@ def recovery(w) -> None:
             for u in np.flatnonzero(out[0]):
                 # only its own side is told: the enemy learns of it only by what it sees
                 w.emit("recovery", "lost", f"{world.unit_ids[u]} is destroyed or broken and leaves play",
-                       side=int(world.u_side[u]), hex=int(w.hex[0, u]), units=[u], why={"cohesion": w.cohesion[0, u], "cause": CAUSES[cause[0, u]]})
+                       side=int(world.u_side[u]), hex=int(w.hex[0, u]), units=[u], why={"cohesion": w.cohesion[0, u], "cause": CAUSES[cause[0, u]],
+                                             "strength": rest[0, u], "removal_below": p.removal_strength * world.u_full[u]})
 
     # reinforcements arrive at their hex, or the nearest free friendly hex
     # a reinforcement that found no free hex on its day tries again each day after
@@ -106,7 +107,7 @@ def control_and_victory(w) -> None:
         w.end_reason = np.where(fire, i, w.end_reason)
         if fire[0]:
             w.emit("victory", "sudden_death", f"Sudden death: {sd.name} - {sd.side.upper()} wins",
-                   why={"condition": sd.id, "days": w.sd_days[0, i]})
+                   why={"condition": sd.id, "days": w.sd_days[0, i], "side": sd.side, "needed": sd.days})
         playing = w.winner < 0
     if w.turn >= scn.turns:
         margin = w.vp[:, 0] - w.vp[:, 1]
@@ -116,7 +117,9 @@ def control_and_victory(w) -> None:
         if playing[0]:
             w.emit("victory", "end", f"Last turn: VP UA {w.vp[0, 0]:.1f}, RU {w.vp[0, 1]:.1f} -> "
                    + ("UA wins" if res[0] == 0 else "RU wins" if res[0] == 1 else "draw"),
-                   why={"margin_needed": scn.victory.margin, "margin": margin[0]})
+                   why={"margin_needed": scn.victory.margin, "margin": margin[0], "ua": w.vp[0, 0], "ru": w.vp[0, 1]})
     w.emit("victory", "vp", f"VP today: UA +{gained[0, 0] * factor:.1f}, RU +{gained[0, 1] * factor:.1f}"
-           + (" (talks day: double)" if factor > 1 else ""), why={"ua": w.vp[0, 0], "ru": w.vp[0, 1]})
+           + (" (talks day: double)" if factor > 1 else ""),
+           why={"ua": w.vp[0, 0], "ru": w.vp[0, 1], "ua_gain": gained[0, 0] * factor, "ru_gain": gained[0, 1] * factor,
+                "talks_day": factor > 1})
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .kernels import at_hex, per_hex, scatter
-from .orders import G_MOVE, M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
+from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
 from .phase_sense import jamming  # noqa: F401  (re-exported: the day's EW lives in phase_sense)
 from .world import CAUSES

@@ -81,7 +81,8 @@ def movement(w) -> None:
             planned = co.path[u][co.path[u] >= 0]
             end = int(w.hex[0, u])
             why = {"planned": g.ids(planned), "mp": mp[0, u], "spent": spent[0, u],
-                   "weather_offroad_x": mult[0], "killzone_loss": kz[0, u]}
+                   "weather_offroad_x": mult[0], "killzone_loss": kz[0, u],
+                   "from": g.hex_id(start[0, u])}
             reason = stopped_by[0, u]
             if "{" in reason:
                 reason = f"blocked by enemy units at {g.hex_id(planned[int(reason.split('{')[1][:-1])])}"

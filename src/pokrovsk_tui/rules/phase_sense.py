@@ -201,7 +201,9 @@ def detection(w) -> None:
                             "visibility": w.v[0], "k": p.detect_k, "p": prob[0, i], "draw": u[0, s, i]})
             w.emit("detection", "summary",
                    f"{int(det[0, s].sum())} of {int(enemy[0].sum())} enemy units detected "
-                   f"({int(patrol[0][world.u_side == s].sum())} patrol sorties)", side=s)
+                   f"({int(patrol[0][world.u_side == s].sum())} patrol sorties)", side=s,
+                   why={"detected": int(det[0, s].sum()), "enemy_units": int(enemy[0].sum()),
+                        "patrol_sorties": int(patrol[0][world.u_side == s].sum())})
     w.detected = det
     seen = det
     w.seen_hex = np.where(seen, w.hex[:, None, :], w.seen_hex)

@@ -168,8 +168,8 @@ def logistics(w) -> None:
                        f"(loss chance {p_loss[0, r]:.0%} each)", side=int(world.u_side[co.r_unit[r]]),
                        units=[co.r_unit[r], co.r_target[r]],
                        why={"fire_control_on_route": fc_line[0, r], "p_loss": p_loss[0, r], "draw": u[0, r],
-                            "lost": lost[0, r], "arrived": arrived[0, r],
-                            "payload": p.ugv_payload})
+                            "lost": lost[0, r], "payload": p.ugv_payload,
+                            "runs": co.r_count[r], "arrived": arrived[0, r]})
     use = p.consumption + p.fight_consumption * w.fought
     w.delivered = got + ugv_in
     w.supply = np.where(live, np.clip(w.supply + got + ugv_in - use, 0.0, 100.0), w.supply)
@@ -191,8 +191,23 @@ def logistics(w) -> None:
                    f"{ugv_in[0][mine].sum():.0f} by robots; {low.size} units low, {iso.size} isolated",
                    side=s, units=list(iso),
                    why={"isolated": [world.unit_ids[u] for u in iso], "low": [world.unit_ids[u] for u in low],
+                        "delivered": got[0][mine].sum(), "by_robots": ugv_in[0][mine].sum(),
                         "by_unit": {world.unit_ids[u]: [got[0, u], ugv_in[0, u]]
-                                      for u in np.flatnonzero(mine & (got[0] + ugv_in[0] > 0))}})
+                                    for u in np.flatnonzero(mine & (got[0] + ugv_in[0] > 0))}})
+
+
+def flat_logistics(w, delivery: np.ndarray) -> None:
+    """The logistics phase without path searches (the AI's look-ahead): each live unit
+    receives ``delivery`` ((U,) per slot) and consumes as the rules say; control is updated,
+    every hex counts as reached and nobody becomes isolated."""
+    p = w.p
+    w.control = provisional_control(w)
+    w.reach = np.ones((w.K, 2, w.n), bool)
+    live = w.live
+    use = p.consumption + p.fight_consumption * w.fought
+    got = np.where(live, delivery[None, :], 0.0)
+    w.delivered = got
+    w.supply = np.where(live, np.clip(w.supply + got - use, 0.0, 100.0), w.supply)
 
 
 def _source_index(world, o_hex: np.ndarray, side: np.ndarray) -> np.ndarray:

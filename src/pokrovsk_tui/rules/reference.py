@@ -331,7 +331,7 @@ def detection(d: Day) -> None:
                             "k": p.detect_k, "p": prob, "draw": u_draw[s][i]})
         patrols = sum(d.patrol[u] for u in range(d.U) if d.side[u] == s)
         d.emit("detection", "summary", f"{sum(det[s])} of {enemies} enemy units detected ({patrols} patrol sorties)",
-               side=s)
+               side=s, why={"detected": sum(det[s]), "enemy_units": enemies, "patrol_sorties": patrols})
     d.detected = det
     for s in (0, 1):
         for i in range(d.U):
@@ -541,7 +541,7 @@ def movement(d: Day) -> None:
                 reason = "entered an enemy zone of control"
                 break
         why = {"planned": g.ids(d.path[u]), "mp": mp, "spent": spent, "weather_offroad_x": mult,
-               "killzone_loss": kz}
+               "killzone_loss": kz, "from": g.hex_id(start[u])}
         if reason:
             why["stopped"] = reason
         end = d.hex[u]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from .dice import die_from_uniform_py, poisson_icdf_py
-from .params import WEATHERS
+from .params import RESULTS, TERRAINS, WEATHERS
 
 ATTACKS = ("assault", "infiltrate", "raid")
 NAMES = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
@@ -36,6 +36,11 @@ def crt_column(p, ratio: float) -> int:
     """The CRT column: the last ratio column not above A:D (1:3 for anything lower)."""
     col = sum(1 for r in p.crt_ratios if r <= ratio) - 1
     return min(max(col, 0), len(p.crt_ratios) - 1)
+
+
+def table_cell(d, col: int, row: int) -> str:
+    """The CRT's result at a column (index) and a modified die, clipped to the table's 8 rows."""
+    return list(d.p.crt.values())[col][min(max(row, 0), 7)]
 
 
 def retreat_step(d, u: int, pos: int, src_dist: list[int | float], enemy_held: set[int]) -> int | None:
@@ -149,7 +154,8 @@ def combat(d) -> None:
                 retreat[u] = {"D": 1, "X": 2}.get(res, 0)
         results.append(dict(side=side, hex=h, infil=infil, raid=raid, A=A, D=D, ratio=ratio, col=col, die=die,
                             mod=mod, row=row, res=res, m_att=m_att, m_def=m_def, la=la, ld=ld, blind=blind,
-                            p_go=p_go, u_go=u_go[gi], goes=goes, kz=0.0))
+                            p_go=p_go, u_go=u_go[gi], goes=goes, kz=0.0,
+                            dug=max((d.entrench[u] for u in dfd), default=0), weather=WEATHERS[d.weather]))
     for u in range(d.U):
         d.hurt(u, loss_a[u] + loss_d[u] + extra[u], "ground")
 
@@ -219,7 +225,10 @@ def _group_event(d, r, att, dfd, gone, cols, ud, ua, ul) -> None:
            "column": cols[r["col"]], "die": r["die"], "modifier": r["mod"], "row": r["row"], "result": res,
            "attacker_loss_mean": r["m_att"], "defender_loss_mean": r["m_def"], "attacker_loss": r["la"],
            "defender_loss": r["ld"], "die_draw": ud, "attacker_loss_draw": ua, "defender_loss_draw": ul,
-           "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd]}
+           "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd],
+           "side": ("ua", "ru")[side], "weather": r["weather"], "terrain": TERRAINS[int(world.terrain[h])],
+           "terrain_defence": float(world.defence[h]), "dug_in": r["dug"], "chances": {
+               x: sum(table_cell(d, r["col"], die + r["mod"]) == x for die in range(1, 7)) / 6 for x in RESULTS}}
     if r["D"] > 0:
         why["blind"] = r["blind"]
     if r["p_go"] < 1.0:

@@ -184,8 +184,8 @@ def logistics(d) -> None:
         d.emit("logistics", "ugv", f"{world.unit_ids[run.robot]} -> {world.unit_ids[run.target]}: "
                f"{arrived} of {run.count} robot runs arrive (loss chance {p_loss:.0%} each)",
                side=d.side[run.robot], units=[run.robot, run.target],
-               why={"fire_control_on_route": fc_line, "p_loss": p_loss, "draw": u, "lost": lost, "arrived": arrived,
-                    "payload": p.ugv_payload})
+               why={"fire_control_on_route": fc_line, "p_loss": p_loss, "draw": u, "lost": lost,
+                    "payload": p.ugv_payload, "runs": run.count, "arrived": arrived})
 
     # consumption and isolation
     for u in range(d.U):
@@ -208,6 +208,7 @@ def logistics(d) -> None:
                f"{sum(ugv_in[u] for u in mine):.0f} by robots; {len(low)} units low, {len(iso)} isolated",
                side=s, units=iso,
                why={"isolated": [world.unit_ids[u] for u in iso], "low": [world.unit_ids[u] for u in low],
+                    "delivered": sum(got[u] for u in mine), "by_robots": sum(ugv_in[u] for u in mine),
                     "by_unit": {world.unit_ids[u]: [got[u], ugv_in[u]] for u in mine if got[u] + ugv_in[u] > 0}})
 
 
@@ -254,11 +255,13 @@ def recovery(d) -> None:
             worst = max(d.loss[u])
             cause = d.loss[u].index(worst) if worst > 0 else CAUSES.index("attrition")
             d.loss[u][cause] += d.strength[u]
+            left = d.strength[u]
             d.strength[u] = 0.0
             d.on_map[u] = False
             d.lost[u] = True
             d.emit("recovery", "lost", f"{world.unit_ids[u]} is destroyed or broken and leaves play",
-                   side=d.side[u], hex=d.hex[u], units=[u], why={"cohesion": d.cohesion[u], "cause": CAUSES[cause]})
+                   side=d.side[u], hex=d.hex[u], units=[u], why={"cohesion": d.cohesion[u], "cause": CAUSES[cause],
+                                                  "strength": left, "removal_below": p.removal_strength * d.full[u]})
 
     held = [{d.hex[u] for u in range(d.U) if d.live(u) and d.side[u] == s} for s in (0, 1)]
     for u in range(d.U):
@@ -324,7 +327,7 @@ def control_and_victory(d) -> None:
         if d.winner < 0 and d.sd_days[i] >= sd.days:
             d.winner, d.end_reason = s, i
             d.emit("victory", "sudden_death", f"Sudden death: {sd.name} - {sd.side.upper()} wins",
-                   why={"condition": sd.id, "days": d.sd_days[i]})
+                   why={"condition": sd.id, "days": d.sd_days[i], "side": sd.side, "needed": sd.days})
     if d.turn >= scn.turns and d.winner < 0:
         margin = d.vp[0] - d.vp[1]
         need = scn.victory.margin
@@ -332,6 +335,8 @@ def control_and_victory(d) -> None:
         d.winner, d.end_reason = res, -2
         d.emit("victory", "end", f"Last turn: VP UA {d.vp[0]:.1f}, RU {d.vp[1]:.1f} -> "
                + ("UA wins" if res == 0 else "RU wins" if res == 1 else "draw"),
-               why={"margin_needed": need, "margin": margin})
+               why={"margin_needed": need, "margin": margin, "ua": d.vp[0], "ru": d.vp[1]})
     d.emit("victory", "vp", f"VP today: UA +{gained[0] * factor:.1f}, RU +{gained[1] * factor:.1f}"
-           + (" (talks day: double)" if factor > 1 else ""), why={"ua": d.vp[0], "ru": d.vp[1]})
+           + (" (talks day: double)" if factor > 1 else ""),
+           why={"ua": d.vp[0], "ru": d.vp[1], "ua_gain": gained[0] * factor, "ru_gain": gained[1] * factor,
+                "talks_day": factor > 1})

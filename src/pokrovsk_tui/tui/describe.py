@@ -3,10 +3,13 @@ Text built from a side's view (or the truth once the game is over). Pure, no wid
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from rich.text import Text
 
 from pokrovsk_tui.rules.events import Event
+from pokrovsk_tui.rules.explain import explain
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.state import GameState
@@ -204,21 +207,35 @@ def allocation_panel(world: World, budgets: list[Budget]) -> Text:
     return t
 
 
-def why_text(event: Event) -> Text:
+def why_text(event: Event, world: World | None = None, name: Callable[[str], str] | None = None,
+             numbers: bool = True) -> Text:
+    """An event's "why?": the adjudicator's sentence (rules/explain.py), then, unless
+    ``numbers`` is off, the raw breakdown below a rule. ``name`` masks unit ids a side may not
+    name; ``world`` adds settlement names and the scenario's rule numbers."""
     t = Text()
     t.append(f"Day {event.turn}, {event.phase}: ", style="bold")
-    t.append(event.text)
+    t.append(explain(event, name=name, world=world))
+    if numbers:
+        t.append("\n\n")
+        t.append(why_numbers(event))
+    return t
+
+
+def why_numbers(event: Event) -> Text:
+    """The raw numbers behind an event: its text, hex, units and every entry of its breakdown."""
+    t = Text()
+    t.append("The numbers behind it", style="bold")
+    t.append(f"\n  {event.text}")
     if event.hex:
-        t.append(f"\nHex {event.hex}")
+        t.append(f"\n  hex: {event.hex}")
     if event.units:
-        t.append(f"\nUnits: {', '.join(event.units)}")
+        t.append(f"\n  units: {', '.join(event.units)}")
     if event.why:
-        t.append("\n\nWhy:", style="bold")
         for k, v in event.why.items():
             t.append(f"\n  {k.replace('_', ' ')}: ")
             t.append(_fmt(v))
     else:
-        t.append("\n\n(no breakdown recorded for this event)", style="dim")
+        t.append("\n  (no breakdown recorded for this event)", style="dim")
     return t
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
-from pokrovsk_tui.rules.phase_supply import deliver, hex_costs, shortest
+from pokrovsk_tui.rules.supply import delivery_map
 from pokrovsk_tui.rules.view import SideView
 from pokrovsk_tui.rules.world import ROLES
 
@@ -56,14 +56,8 @@ def supply_overlay(view: SideView) -> Overlay:
     w = view.world
     p = w.params
     s = view.side
-    cost = hex_costs(w, p, view.control, np.zeros(w.grid.n), s)
-    srcs = w.src_hex[(w.src_side == s) & np.isfinite(cost[w.src_hex])]
-    dist, _ = shortest(w, cost, srcs)
-    got = deliver(p, dist)
-    hq = [u for u in view.own_units if ROLES[w.u_role[u]] == "hq" and np.isfinite(dist[view.hex[u]])]
-    if hq:
-        d2, _ = shortest(w, cost, np.array(sorted({int(view.hex[u]) for u in hq}), np.int64))
-        got = np.maximum(got, deliver(p, d2))
+    hq = [u for u in view.own_units if ROLES[w.u_role[u]] == "hq"]
+    got = delivery_map(w, view.control, s, view.hex[np.asarray(hq, np.int64)])
     marks: dict[int, str] = {}
     for u in view.own_units:
         h = int(view.hex[u])

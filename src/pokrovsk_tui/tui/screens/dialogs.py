@@ -1,4 +1,4 @@
-"""Small modal screens: confirm, quit, save as, order count with odds, unit picker, why,
+"""Small modal screens: confirm, quit, save as, order count with odds, unit picker, why (with its numbers),
 thinking, the hot-seat handoff and the too-small notice. Each returns its result through
 ``dismiss``."""
 
@@ -13,6 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
+
+from ..describe import why_text
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -246,6 +248,31 @@ class TextScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class WhyScreen(TextScreen):
+    """An event's "why?": the adjudicator's sentence; ``n`` shows or hides the raw numbers."""
+
+    BINDINGS = [Binding("n", "numbers", "numbers")]
+
+    def __init__(self, event, world=None, name: Callable[[str], str] | None = None):
+        self.why_of = lambda numbers: why_text(event, world=world, name=name, numbers=numbers)
+        self.numbers = False
+        super().__init__("Why?", self.why_of(False))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(self.body, classes="dialog-body", id="why-body")
+            yield Static("[b]n[/b] the numbers   [b]Esc[/b] Close", classes="dialog-keys", id="why-keys")
+        yield Footer()
+
+    def action_numbers(self) -> None:
+        self.numbers = not self.numbers
+        self.query_one("#why-body", Static).update(self.why_of(self.numbers))
+        self.query_one("#why-keys", Static).update(
+            f"[b]n[/b] {'hide' if self.numbers else 'the'} numbers   [b]Esc[/b] Close")
 
 
 class ThinkingScreen(ModalScreen[None]):

@@ -43,8 +43,8 @@ from .dialogs import (
     HandoffScreen,
     PickScreen,
     PreviewScreen,
-    TextScreen,
     ThinkingScreen,
+    WhyScreen,
 )
 
 RESULT_NAMES = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
@@ -832,7 +832,7 @@ class GameScreen(Screen[None]):
         self.notify("Highlight an event in the log (l, then arrows) to see why it happened.")
 
     def show_why(self, e: Event) -> None:
-        self.app.push_screen(TextScreen("Why?", D.why_text(e)))
+        self.app.push_screen(WhyScreen(e, self.session.world))
 
     # ----- the end of a turn -------------------------------------------------------------
     def action_end_turn(self) -> None:

@@ -41,7 +41,7 @@ from ..review import (
 )
 from ..widgets.hexmap import HexMap, MapPicture
 from ..widgets.timeline import DayStrip
-from .dialogs import ConfirmScreen, TextScreen
+from .dialogs import ConfirmScreen, TextScreen, WhyScreen
 
 PLAY_DELAY = 1.5            # seconds between steps while playing
 REPLAY_OVERLAYS = ("supply", "killzone", "detection", "ew")
@@ -356,7 +356,7 @@ class ReplayScreen(Screen[None]):
                     self.map.move_cursor(g.index(obj.hex), center=True)
                 except (ValueError, KeyError):
                     pass
-            self.app.push_screen(TextScreen("Why?", D.why_text(obj)))
+            self.app.push_screen(WhyScreen(obj, self.review.world))
 
     def action_why(self) -> None:
         ol = self.query_one("#rp-list", OptionList)
@@ -488,13 +488,13 @@ class ReplayScreen(Screen[None]):
             self.notify(f"Nothing happened on {hid} this day (as {VIEW_TITLES[self.who]}).", timeout=3)
             return
         if len(events) == 1:
-            self.app.push_screen(TextScreen("Why?", D.why_text(events[0])))
+            self.app.push_screen(WhyScreen(events[0], self.review.world))
             return
         from .dialogs import PickScreen
 
         def picked(key: str | None) -> None:
             if key is not None:
-                self.app.push_screen(TextScreen("Why?", D.why_text(events[int(key)])))
+                self.app.push_screen(WhyScreen(events[int(key)], self.review.world))
 
         self.app.push_screen(PickScreen(f"What happened on {hid}, day {step.turn} (Enter: why?)",
                                         [(str(i), f"{e.phase}: {e.text}") for i, e in enumerate(events)]), picked)

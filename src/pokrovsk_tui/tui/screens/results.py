@@ -15,7 +15,7 @@ from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.session import SIDE_NAMES, GameSession, TurnRecord
 
 from .. import describe as D
-from .dialogs import TextScreen
+from .dialogs import WhyScreen
 
 # shown in this order: the worst news first
 SHOWN = ("sudden_death", "end", "refused", "lost", "assault", "infiltration", "raid", "contact", "hit", "strike",
@@ -64,14 +64,14 @@ class ResultsScreen(ModalScreen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.app.push_screen(TextScreen("Why?", D.why_text(self.events[int(event.option.id)])))
+            self.app.push_screen(WhyScreen(self.events[int(event.option.id)], self.session.world))
 
     def action_why(self) -> None:
         ol = self.query_one("#results-events", OptionList)
         if ol.highlighted is not None:
             opt = ol.get_option_at_index(ol.highlighted)
             if opt.id is not None:
-                self.app.push_screen(TextScreen("Why?", D.why_text(self.events[int(opt.id)])))
+                self.app.push_screen(WhyScreen(self.events[int(opt.id)], self.session.world))
 
     def action_close(self) -> None:
         self.dismiss(None)
