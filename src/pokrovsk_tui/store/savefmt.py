@@ -36,7 +36,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from pokrovsk_tui.rules.orders import Order
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_TURN = 10_000
 MAX_INT = 2**62
 
@@ -251,7 +251,7 @@ def flatten_events(v: Any) -> Any:
 class SavedEvent(_Model):
     phase: str | None = Field(None, description="in the file: only when it is not the name of the event's group")
     kind: str
-    text: str
+    text: str = Field(description="the text; {0}, {1} ... stand for units[0], units[1] ... ({{ is a literal {)")
     to: list[Literal["ua", "ru"]] = Field(default_factory=lambda: ["ua", "ru"], description="who may read it")
     hex: str | None = None
     units: list[str] = Field(default_factory=list)
@@ -295,7 +295,7 @@ class SavedTurn(_Model):
 
 
 class SaveGame(_Model):
-    format_version: Literal[1]
+    format_version: Literal[2]
     app_version: str
     name: str = Field(min_length=1, max_length=200)
     created: dt.datetime
