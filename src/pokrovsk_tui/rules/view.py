@@ -6,11 +6,16 @@ band) or as dimmed last-seen markers, the public control map, and its own events
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from .events import Event, render
 from .orders import OrderContext
+from .scenario import SIDES
 from .state import GameState
 from .world import World
 
@@ -202,3 +207,66 @@ def name_unit(k: SideView | Knowledge | None, unit_id: str) -> str:
     if k is None:
         return unit_id
     return knowledge(k).name(unit_id)
+
+
+def _k(v: SideView | Knowledge | None) -> Knowledge | None:
+    return None if v is None else knowledge(v)
+
+
+def mask_value(k: SideView | Knowledge | None, value: Any) -> Any:
+    """``value`` (an event's ``why``, a surprise ...) with every unit id in it, as a whole
+    string value or a dict key, replaced by how the side names that unit. Structural: a
+    string is a unit id or it is left alone; no text is searched. Dict keys that would
+    collide ("an undetected enemy unit" twice) are numbered."""
+    k = _k(k)
+    if k is None or k.side is None:
+        return value
+    return _mask(k, value)
+
+
+def _mask(k: Knowledge, v: Any) -> Any:
+    if isinstance(v, str):
+        return k.name(v) if v in k.index else v
+    if isinstance(v, dict):
+        out: dict[Any, Any] = {}
+        for key, x in v.items():
+            name = k.name(key) if isinstance(key, str) and key in k.index else key
+            if name in out:
+                n = 2
+                while f"{name} ({n})" in out:
+                    n += 1
+                name = f"{name} ({n})"
+            out[name] = _mask(k, x)
+        return out
+    if isinstance(v, list | tuple):
+        return type(v)(_mask(k, x) for x in v)
+    return v
+
+
+def text_for(k: SideView | Knowledge | None, template: str, units: Iterable[str]) -> str:
+    """A template (see ``rules.events``) filled with how the side names each unit."""
+    units = list(units)
+    kk = _k(k)
+    names = units if kk is None else [kk.name(u) for u in units]
+    return render(template, names, {i for i, (n, u) in enumerate(zip(names, units, strict=True)) if n != u})
+
+
+def event_for(k: SideView | Knowledge | None, e: Event) -> Event:
+    """One event as the side may read it: unit references it may not name described
+    (``Knowledge.name``) in the text, ``units`` and ``why``. None: the event unchanged."""
+    kk = _k(k)
+    if kk is None or kk.side is None:
+        return e
+    names = tuple(kk.name(u) for u in e.units)
+    return dataclasses.replace(e, text=text_for(kk, e.template, e.units), units=names, why=_mask(kk, e.why))
+
+
+def events_for(v: SideView | Knowledge | None, events: Iterable[Event]) -> list[Event]:
+    """The events a side may read (``visible_to``), as it may read them (``event_for``).
+    ``v`` is the side's view (or Knowledge) after the events' turn; None: the truth, all
+    events unchanged."""
+    kk = _k(v)
+    if kk is None or kk.side is None:
+        return list(events)
+    key = SIDES[kk.side]
+    return [event_for(kk, e) for e in events if key in e.visible_to]
