@@ -28,7 +28,7 @@ from pokrovsk_tui.rules.view import (
 from pokrovsk_tui.session import new_session
 from pokrovsk_tui.store.migrations import template_of
 from pokrovsk_tui.store.replay import verify
-from pokrovsk_tui.store.saves import load_save
+from pokrovsk_tui.store.saves import SaveError, load_save
 from pokrovsk_tui.tui import describe as D
 from pokrovsk_tui.tui import persist
 from pokrovsk_tui.tui.review import Review, Step
@@ -247,3 +247,16 @@ def test_format_1_saves_load_verify_and_mask_the_same(games, tmp_path):
     old = load_save(old_path)
     assert old.format_version == 2 and verify(old).ok
     assert [t.events for t in old.turns] == [t.events for t in new.turns]
+
+
+def test_a_placeholder_without_its_unit_is_a_clear_problem(games, tmp_path):
+    _, path = games[0]
+    text = path.read_text()
+    m = re.search(r'text="(\{0\})', text)
+    assert m is not None
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text[:m.start(1)] + "{7}" + text[m.end(1):])
+    with pytest.raises(SaveError) as e:
+        load_save(bad)
+    lines = [str(p) for p in e.value.problems]
+    assert any(".events." in x and "text refers to unit {7}" in x for x in lines), lines

@@ -32,7 +32,7 @@ import functools
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from pokrovsk_tui.rules.orders import Order
 
@@ -257,6 +257,13 @@ class SavedEvent(_Model):
     units: list[str] = Field(default_factory=list)
     why: dict[str, Any] | list[Any] = Field(
         default_factory=dict, description="the breakdown; a list gives the values named in why_keys.PHASE.KIND")
+
+    @model_validator(mode="after")
+    def _placeholders_name_units(self) -> SavedEvent:
+        refs = [int(m) for m in re.findall(r"(?<!\{)\{(\d+)\}", self.text.replace("{{", ""))]
+        if refs and max(refs) >= len(self.units):
+            raise ValueError(f"text refers to unit {{{max(refs)}}} but the event has {len(self.units)} units")
+        return self
 
 
 class SavedTurn(_Model):
