@@ -260,3 +260,20 @@ def test_a_placeholder_without_its_unit_is_a_clear_problem(games, tmp_path):
         load_save(bad)
     lines = [str(p) for p in e.value.problems]
     assert any(".events." in x and "text refers to unit {7}" in x for x in lines), lines
+
+
+def test_report_cli_writes_a_side_report(games, capsys):
+    from pokrovsk_tui.cli import main
+
+    session, path = games[1]
+    pat = id_pattern(session.world, 1)
+    assert main(["report", str(path), "--side", "ru"]) == 0
+    side_report = capsys.readouterr().out
+    assert main(["report", str(path)]) == 0
+    truth_report = capsys.readouterr().out
+    assert "**Written for:** RU" in side_report and "Written for" not in truth_report
+    everything = set().union(*(may_name(session.world, session.history, i, 1) for i in range(len(session.history))))
+    assert set(pat.findall(side_report)) <= everything
+    with pytest.raises(SystemExit) as e:
+        main(["report", str(path), "--side", "nato"])
+    assert e.value.code == 2 and "invalid choice: 'nato'" in capsys.readouterr().err
