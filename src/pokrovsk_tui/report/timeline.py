@@ -409,8 +409,8 @@ def surprises(world: World, before: GameState, after: GameState, events: list[di
                         "by_side": SIDES[by_side], "hex": e["hex"], "loss": round(loss, 2), "units": defenders,
                         "attackers": attackers, "unseen": unseen, "result": result,
                         "known": f"{len(unseen)} of {len(attackers)} attackers not detected",
-                        **_text(f"{SIDES[hurt].upper()} lost {loss:.1f} on {lit(place(world, e['hex']))} to an "
-                                f"{e['kind']} by {', '.join(ref(i) for i in range(len(attackers)))}{took} "
+                        **_text(f"{SIDES[hurt].upper()} lost {loss:.1f} on {lit(place(world, e['hex']))} to "
+                                f"{'a' if e['kind'] == 'raid' else 'an'} {e['kind']} by {', '.join(ref(i) for i in range(len(attackers)))}{took} "
                                 f"({', '.join(ref(len(attackers) + i) for i in range(len(unseen)))} not detected)",
                                 attackers + unseen)})
         elif e["phase"] == "movement" and e["kind"] == "move" and e["units"]:
