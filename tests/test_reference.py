@@ -64,8 +64,8 @@ def both_turns(world, state, orders, dice):
     ref, ref_ev = reference_resolve_turn(world, state, orders, dice)
     where = f"seed {dice.seed}, turn {state.turn}"
     assert new.equal(ref) == [], where
-    key = [(e.turn, e.phase, e.kind, e.hex, e.units, e.visible_to) for e in ev]
-    assert key == [(e.turn, e.phase, e.kind, e.hex, e.units, e.visible_to) for e in ref_ev], where
+    key = [(e.turn, e.phase, e.kind, e.hex, e.units, e.visible_to, e.template) for e in ev]
+    assert key == [(e.turn, e.phase, e.kind, e.hex, e.units, e.visible_to, e.template) for e in ref_ev], where
     for e, r in zip(ev, ref_ev, strict=True):
         assert why_diff(e.why, r.why, f"{where}: {e.phase}/{e.kind}.why") == []
     return new, ev

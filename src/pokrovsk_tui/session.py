@@ -17,9 +17,8 @@ from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.orders import GROUND_KINDS, Order, Refusal, validate
-from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.state import GameState, initial_state
-from pokrovsk_tui.rules.view import SideView, view
+from pokrovsk_tui.rules.view import SideView, events_for, view
 from pokrovsk_tui.rules.world import World
 
 MODES = ("solo", "hotseat", "watch")
@@ -262,14 +261,14 @@ class GameSession:
         return [s for s in (0, 1) if not self.players[s].human]
 
     def events_for(self, side: int | None, record: TurnRecord | None = None) -> list[Event]:
-        """Events of one turn (the latest by default) that a side may read; all for None."""
+        """Events of one turn (the latest by default) as a side may read them (``rules.view.
+        events_for`` with what it knew after that turn); all of them, unmasked, for None."""
         rec = record if record is not None else self.last
         if rec is None:
             return []
         if side is None:
             return list(rec.events)
-        key = SIDES[side]
-        return [e for e in rec.events if key in e.visible_to]
+        return events_for(view(self.world, rec.state, side), rec.events)
 
     def date_of(self, turn: int):
         import datetime as dt

@@ -20,7 +20,7 @@ def cmd_report(args) -> int:
     fmt = args.format or ("html" if out and Path(out).suffix.lower() in (".html", ".htm") else "md")
     try:
         csv_text = to_csv(series(save)) if args.csv else None
-        text = render(save, fmt, source=args.file) if out else None
+        text = render(save, fmt, source=args.file, who=getattr(args, "side", None) or "truth") if out else None
     except Exception as e:    # a save that loads but cannot be reported: still one clear line
         print(f"{args.file}: (report): cannot make the report: {type(e).__name__}: {e}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from typing import Any
 
 from pokrovsk_tui.rules.explain import explain
 from pokrovsk_tui.rules.scenario import SIDES
+from pokrovsk_tui.rules.view import name_unit
 from pokrovsk_tui.rules.world import CAUSES
 from pokrovsk_tui.store.atomic import atomic_write
 from pokrovsk_tui.store.savefmt import SaveGame
@@ -81,22 +82,25 @@ def result_of(save: SaveGame) -> dict[str, Any]:
     return out
 
 
-def story(f: TurnFrame) -> list[str]:
-    """The turn in sentences, built from its events, losses, control changes and surprises."""
+def story(f: TurnFrame, who: str = "truth") -> list[str]:
+    """The turn in sentences, built from its events, losses, control changes and surprises;
+    for a side (``who`` "ua"/"ru"): only what it could read, every unit named as it could name
+    it (``rules.view`` by way of ``TurnFrame.events_for`` and ``surprises_for``)."""
     world = f.world
-    idx = world.unit_index
+    events = f.events_for(who)
+    shown = [k for k in SIDES if who in ("truth", k)]
+    k_who = f.knowledge(who)
     lines = []
-    refused = {k: sum(1 for e in f.events if e["phase"] == "orders" and e["kind"] == "refused" and k in e["to"])
+    refused = {k: sum(1 for e in events if e["phase"] == "orders" and e["kind"] == "refused" and k in e["to"])
                for k in SIDES}
     # ground combat, by attacking side
     for s, k in enumerate(SIDES):
         mine = []
-        for e in f.events:
+        for e in events:
             if e["phase"] != "combat" or e["kind"] not in ("assault", "infiltration", "raid"):
                 continue
             why = e["why"] if isinstance(e["why"], dict) else {}
-            att = [a for a in why.get("attackers", []) if a in idx]
-            if att and int(world.u_side[idx[att[0]]]) == s:
+            if _attacking_side(world, why, who) == s:
                 mine.append((e, why))
         if not mine:
             continue
@@ -132,7 +136,7 @@ def story(f: TurnFrame) -> list[str]:
     for k in SIDES:
         missions: dict[str, list[int]] = {}
         interdicts = 0
-        for e in f.events:
+        for e in events:
             if e["phase"] != "fires" or e["to"] != [k]:
                 continue
             why = e["why"] if isinstance(e["why"], dict) else {}
@@ -153,6 +157,9 @@ def story(f: TurnFrame) -> list[str]:
     # losses
     parts = []
     for k in SIDES:
+        if k not in shown:
+            parts.append(f"{SIDE_NAMES[k]} not known to {SIDE_NAMES[who]}")
+            continue
         tot = sum(f.losses[k].values())
         detail = ", ".join(f"{CAUSE_LABELS[c]} {f.losses[k][c]:.1f}" for c in CAUSES if f.losses[k][c] >= 0.05)
         parts.append(f"{SIDE_NAMES[k]} {tot:.1f}" + (f" ({detail})" if detail else ""))
@@ -163,20 +170,22 @@ def story(f: TurnFrame) -> list[str]:
         for c in f.control_changes:
             by.setdefault(c["after"], []).append(c["place"])
         parts = []
-        for who in ("ru", "ua", "contested"):
-            if who in by:
-                label = "now contested" if who == "contested" else f"to {SIDE_NAMES[who]}"
-                parts.append(f"{len(by[who])} {label} ({_names(by[who])})")
+        for owner in ("ru", "ua", "contested"):
+            if owner in by:
+                label = "now contested" if owner == "contested" else f"to {SIDE_NAMES[owner]}"
+                parts.append(f"{len(by[owner])} {label} ({_names(by[owner])})")
         lines.append(f"Hexes changed hands: {'; '.join(parts)}.")
-    if f.units_lost:
+    units_lost = [u for u in f.units_lost if u["side"] in shown]     # a loss is told to its own side
+    if units_lost:
         lines.append("Destroyed or broken: " + ", ".join(
-            f"{u['unit']} ({CAUSE_LABELS.get(u['cause'], u['cause'] or '?')})" for u in f.units_lost) + ".")
-    arrived = [f"{e['units'][0]} at {e['hex']}" for e in f.events
+            f"{name_unit(k_who, u['unit'])} ({CAUSE_LABELS.get(u['cause'], u['cause'] or '?')})"
+            for u in units_lost) + ".")
+    arrived = [f"{e['units'][0]} at {e['hex']}" for e in events
                if e["phase"] == "recovery" and e["kind"] == "arrives" and e["units"]]
     if arrived:
         lines.append(f"Reinforcements arrived: {_names(arrived)}.")
     for k in SIDES:
-        for e in f.events:
+        for e in events:
             if e["phase"] == "logistics" and e["kind"] == "supply" and e["to"] == [k]:
                 iso = (e["why"] or {}).get("isolated", []) if isinstance(e["why"], dict) else []
                 if iso:
@@ -184,8 +193,8 @@ def story(f: TurnFrame) -> list[str]:
     if any(refused.values()):
         lines.append("Orders refused by the rules: " + ", ".join(f"{SIDE_NAMES[k]} {n}" for k, n in refused.items() if n) + ".")
     # surprises
-    for k in SIDES:
-        mine = [s for s in f.surprises if s["side"] == k]
+    for k in shown:
+        mine = [s for s in f.surprises_for(who) if s["side"] == k]
         total = sum(s["loss"] for s in mine)
         if total < 0.05 and not any(s["kind"] == "assault" for s in mine):
             continue
@@ -205,7 +214,7 @@ def story(f: TurnFrame) -> list[str]:
         if robots >= 0.05:
             parts.append(f"{robots:.1f} in robots lost on the road")
         lines.append(f"{SIDE_NAMES[k]} did not see it coming: {total:.1f} strength lost ({'; '.join(parts)}).")
-    for e in f.events:
+    for e in events:
         if e["phase"] == "victory" and e["kind"] in ("sudden_death", "end"):
             lines.append(explain(e, world=world) + ".")     # the reason, with its numbers
     vp = {k: float(f.after.vp[s]) for s, k in enumerate(SIDES)}
@@ -214,8 +223,23 @@ def story(f: TurnFrame) -> list[str]:
     return lines
 
 
-def report_data(save: SaveGame, source: str | None = None) -> dict[str, Any]:
-    """Everything the report shows, as plain data."""
+def _attacking_side(world, why: dict[str, Any], who: str) -> int | None:
+    """The side that made an assault: its first attacker's, or (attackers all described, not
+    named, in a side's view) the other side's."""
+    idx = world.unit_index
+    att = [a for a in why.get("attackers", []) if a in idx]
+    if att:
+        return int(world.u_side[idx[att[0]]])
+    if why.get("attackers") and who in SIDES:
+        return 1 - SIDES.index(who)
+    return None
+
+
+def report_data(save: SaveGame, source: str | None = None, who: str = "truth") -> dict[str, Any]:
+    """Everything the report shows, as plain data; ``who`` "ua"/"ru": the day-by-day story as
+    that side could tell it (see ``story``) and only its own commander's intent."""
+    if who not in ("truth", *SIDES):
+        raise ValueError(f"who is one of truth, {', '.join(SIDES)}, not {who!r}")
     tl = timeline(save)
     world = tl.world
     scn = world.scenario
@@ -224,13 +248,13 @@ def report_data(save: SaveGame, source: str | None = None) -> dict[str, Any]:
                     "author": a.author, "text": a.text} for a in notes]
     turns = []
     for f in tl.frames():
-        turns.append({"turn": f.turn, "weather": f.weather, "lines": story(f),
-                      "intents": {k: v for k, v in f.intents.items() if v},
+        turns.append({"turn": f.turn, "weather": f.weather, "lines": story(f, who),
+                      "intents": {k: v for k, v in f.intents.items() if v and who in ("truth", k)},
                       "surprise": f.surprise_totals(),
                       "annotations": [a for a in annotations if a["turn"] == f.turn]})
     final = tl.state_at(tl.last + 1)
     return {
-        "name": save.name, "source": source,
+        "name": save.name, "source": source, "who": who,
         "scenario": {"id": scn.id, "title": scn.title, "start_date": scn.start_date.isoformat(), "turns": scn.turns},
         "seed": save.seed, "mode": save.mode, "app_version": save.app_version,
         "created": save.created.isoformat(), "updated": save.updated.isoformat(),
@@ -310,6 +334,10 @@ def _game_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
            ("Seed", str(d["seed"])),
            ("Turns in this save", f"{d['first_turn']} to {d['last_turn']}" if d["last_turn"] >= d["first_turn"]
             else "none played yet")]
+    if d.get("who", "truth") != "truth":
+        side = SIDE_NAMES[d["who"]]
+        out.append(("Written for", f"{side}: each day's story tells only what {side} could read, naming only the "
+                                   f"enemy units {side} had detected; the tables and charts are the ground truth"))
     if d["lineage"]:
         out.append(("Branched from", "; ".join(f"{s['name'] or s['file']} at the start of turn {s['turn']}"
                                                for s in d["lineage"])))
@@ -465,18 +493,19 @@ def _html_note(a: dict[str, Any]) -> str:
 
 # ----- entry points ----------------------------------------------------------------------
 
-def render(save: SaveGame, fmt: str = "md", source: str | None = None) -> str:
-    """The report as text in ``fmt`` (``md`` or ``html``)."""
+def render(save: SaveGame, fmt: str = "md", source: str | None = None, who: str = "truth") -> str:
+    """The report as text in ``fmt`` (``md`` or ``html``); ``who``: see ``report_data``."""
     if fmt not in FORMATS:
         raise ValueError(f"format is one of {', '.join(FORMATS)}, not {fmt!r}")
-    d = report_data(save, source)
+    d = report_data(save, source, who)
     return to_markdown(d) if fmt == "md" else to_html(d)
 
 
-def write_report(save: SaveGame, path: str | Path, fmt: str | None = None, source: str | None = None) -> Path:
+def write_report(save: SaveGame, path: str | Path, fmt: str | None = None, source: str | None = None,
+                 who: str = "truth") -> Path:
     """Write the report atomically; the format defaults from the file's suffix (.html/.htm:
     HTML, else Markdown)."""
     path = Path(path)
     if fmt is None:
         fmt = "html" if path.suffix.lower() in (".html", ".htm") else "md"
-    return atomic_write(path, render(save, fmt, source))
+    return atomic_write(path, render(save, fmt, source, who))

@@ -7,8 +7,10 @@ first use), and
 
 - ``before`` / ``after``: the true state at the start of the turn (``store.replay.state_at``)
   and after it;
-- ``orders`` and ``intents`` of both sides, ``events`` (every event with its phase and ``why``;
-  ``events_for("ua")`` is what UA's log showed);
+- ``orders`` and ``intents`` of both sides, ``events`` (every event with its phase and ``why``,
+  ``text`` the truth and ``template`` the same with unit placeholders; ``events_for("ua")`` is
+  what UA's log showed: only its events, units it could not name described, by
+  ``rules.view.events_for`` with what it knew after the day);
 - ``views_before`` / ``views_after``: what UA and RU knew (``rules.view.view``) when they gave
   their orders and once the day was over; ``view("truth"|"ua"|"ru", "before"|"after")`` and
   ``units("truth"|"ua"|"ru", ...)`` (the same as rows of plain values);
@@ -16,7 +18,10 @@ first use), and
 - ``surprises``: what hit a side that its view at the start of the turn did not show coming.
 
 Surprises (each a dict: ``side`` hurt, ``kind``, ``by`` (unit or None), ``hex``, ``loss``,
-``known`` (how the side knew the source), ``text``):
+``known`` (how the side knew the source), ``text``, and ``template`` with ``refs``: the text
+with its units as placeholders; ``surprises_for("ua")`` are UA's as UA may read them, every
+unit it could not name described by ``rules.view``). Whether a side saw a source coming is
+``rules.view.Knowledge.status`` at the start of the day being ``detected``:
 
 - ``fires``: a strike, hunt, artillery fire or glide-bomb mission whose firing unit the side
   had not detected at the start of the turn (a dimmed last-seen marker does not count as
@@ -37,14 +42,23 @@ from typing import Any
 
 import numpy as np
 
+from pokrovsk_tui.rules.events import Event, lit, ref
 from pokrovsk_tui.rules.params import WEATHERS
 from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.state import GameState
-from pokrovsk_tui.rules.view import SideView, view
+from pokrovsk_tui.rules.view import (
+    Knowledge,
+    SideView,
+    event_for,
+    knowledge,
+    mask_value,
+    text_for,
+    view,
+)
 from pokrovsk_tui.rules.world import CAUSES, World
 from pokrovsk_tui.store.replay import state_at
 from pokrovsk_tui.store.savefmt import SaveGame
-from pokrovsk_tui.store.snapshot import state_digest
+from pokrovsk_tui.store.snapshot import decode_event, state_digest
 
 CONTROL_NAMES = ("ua", "ru", "contested")
 CAUSE_LABELS = {"drone": "drones", "glide_bomb": "glide bombs", "artillery": "artillery",
@@ -93,11 +107,24 @@ class TurnFrame:
     surprises: list[dict[str, Any]]
     world: World = field(repr=False)
 
+    def knowledge(self, who: str, when: str = "after") -> Knowledge | None:
+        """What ``who`` could name (``rules.view.knowledge``); None for the truth."""
+        _check_who(who, when)
+        return None if who == "truth" else knowledge(self.view(who, when))
+
     def events_for(self, who: str) -> list[dict[str, Any]]:
-        """The events a side could read (``"truth"``: all of them)."""
+        """The events a side could read, as it could read them (``"truth"``: all, unmasked)."""
         if who == "truth":
             return list(self.events)
-        return [e for e in self.events if who in e["to"]]
+        k = self.knowledge(who)
+        return [event_dict(event_for(k, event_of(self.turn, e))) for e in self.events if who in e["to"]]
+
+    def surprises_for(self, who: str) -> list[dict[str, Any]]:
+        """The surprises of a side as it may read them (``"truth"``: all of them)."""
+        if who == "truth":
+            return list(self.surprises)
+        k = self.knowledge(who)
+        return [surprise_for(k, s) for s in self.surprises if s["side"] == who]
 
     def view(self, who: str, when: str = "before") -> GameState | SideView:
         """``"truth"`` -> the GameState; ``"ua"``/``"ru"`` -> that side's SideView."""
@@ -215,7 +242,7 @@ class Timeline:
         world = self.world
         saved = self.save.turns[turn - self.first]
         before, after = self.state_at(turn), self.state_at(turn + 1)
-        events = [e.model_dump() for e in saved.events]
+        events = [event_dict(decode_event(turn, e)) for e in saved.events]
         intents = saved.intents.model_dump() if saved.intents is not None else {k: [] for k in SIDES}
         lost = after.casualties - before.casualties
         g = world.grid
@@ -271,18 +298,40 @@ def frame(save: SaveGame, turn: int) -> TurnFrame:
 
 # ----- surprises -------------------------------------------------------------------------
 
+def event_dict(e: Event) -> dict[str, Any]:
+    """An event as the plain dict a frame holds (``text`` the text, ``template`` with placeholders)."""
+    return {"phase": e.phase, "kind": e.kind, "text": e.text, "template": e.template, "to": list(e.visible_to),
+            "hex": e.hex, "units": list(e.units), "why": e.why}
+
+
+def event_of(turn: int, d: dict[str, Any]) -> Event:
+    return Event(turn=turn, phase=d["phase"] or "", kind=d["kind"], text=d["text"], template=d["template"],
+                 visible_to=tuple(d["to"]), hex=d["hex"], units=tuple(d["units"]),
+                 why=dict(d["why"]) if isinstance(d["why"], dict) else {})
+
+
+def surprise_for(k: Knowledge | None, s: dict[str, Any]) -> dict[str, Any]:
+    """A surprise as a side may read it: its text from the template with each unit named as
+    the side may (``rules.view.text_for``), unit ids in its fields masked (``mask_value``)."""
+    out = {key: mask_value(k, v) for key, v in s.items() if key not in ("template", "refs", "text")}
+    out["text"] = text_for(k, s["template"], s["refs"])
+    out["template"], out["refs"] = s["template"], [mask_value(k, r) for r in s["refs"]]
+    return out
+
+
 def _why(e: dict[str, Any]) -> dict[str, Any]:
     return e["why"] if isinstance(e.get("why"), dict) else {}
 
 
 def _known(world: World, side_view: SideView, unit: str | None) -> tuple[bool, str]:
-    """(detected?, how the side knew the unit) at the start of the turn."""
+    """(detected?, how the side knew the unit) at the start of the turn (``rules.view``)."""
     if unit is None:
         return False, "no launcher on the map to detect"
+    st = knowledge(side_view).status(unit)
+    if st in ("detected", "own"):
+        return True, "detected"
     for c in side_view.contacts:
         if c.unit == unit:
-            if c.current:
-                return True, "detected"
             return False, f"not detected (last seen on turn {c.seen_turn} at {world.grid.hex_id(c.hex)})"
     return False, "not detected"
 
@@ -339,8 +388,8 @@ def surprises(world: World, before: GameState, after: GameState, events: list[di
             out.append({"side": SIDES[hurt], "kind": "fires", "what": what, "by": by, "by_side": SIDES[by_side],
                         "hex": e["hex"], "loss": round(loss, 2), "units": list(dict.fromkeys(hit_units[key])),
                         "known": known,
-                        "text": f"{SIDES[hurt].upper()} lost {loss:.1f} on {place(world, e['hex'])} to {what}"
-                                + (f" by {by}" if by else "") + f" ({known})"})
+                        **_text(f"{SIDES[hurt].upper()} lost {loss:.1f} on {lit(place(world, e['hex']))} to {what}"
+                                + (f" by {ref(0)}" if by else "") + f" ({known})", [by] if by else [])})
         elif e["phase"] == "combat" and e["kind"] in ASSAULT_KINDS:
             attackers = [a for a in why.get("attackers", []) if a in idx]
             defenders = [d for d in why.get("defenders", []) if d in idx]
@@ -360,8 +409,10 @@ def surprises(world: World, before: GameState, after: GameState, events: list[di
                         "by_side": SIDES[by_side], "hex": e["hex"], "loss": round(loss, 2), "units": defenders,
                         "attackers": attackers, "unseen": unseen, "result": result,
                         "known": f"{len(unseen)} of {len(attackers)} attackers not detected",
-                        "text": f"{SIDES[hurt].upper()} lost {loss:.1f} on {place(world, e['hex'])} to an {e['kind']}"
-                                f" by {', '.join(attackers)}{took} ({', '.join(unseen)} not detected)"})
+                        **_text(f"{SIDES[hurt].upper()} lost {loss:.1f} on {lit(place(world, e['hex']))} to "
+                                f"{'a' if e['kind'] == 'raid' else 'an'} {e['kind']} by {', '.join(ref(i) for i in range(len(attackers)))}{took} "
+                                f"({', '.join(ref(len(attackers) + i) for i in range(len(unseen)))} not detected)",
+                                attackers + unseen)})
         elif e["phase"] == "movement" and e["kind"] == "move" and e["units"]:
             loss = float(why.get("killzone_loss", 0.0) or 0.0)
             u = idx.get(e["units"][0])
@@ -371,8 +422,8 @@ def surprises(world: World, before: GameState, after: GameState, events: list[di
             out.append({"side": side, "kind": "kill_zone", "what": "kill zone", "by": None,
                         "by_side": SIDES[1 - world.u_side[u]], "hex": e["hex"], "loss": round(loss, 2),
                         "units": [e["units"][0]], "known": "enemy fire control is not shown to a side",
-                        "text": f"{side.upper()} lost {loss:.1f}: {e['units'][0]} walked through the enemy's "
-                                f"kill zone to {place(world, e['hex'])}"})
+                        **_text(f"{side.upper()} lost {loss:.1f}: {ref(0)} walked through the enemy's "
+                                f"kill zone to {lit(place(world, e['hex']))}", [e["units"][0]])})
         elif e["phase"] == "logistics" and e["kind"] == "ugv" and e["units"]:
             lost = int(why.get("lost", 0) or 0)
             u = idx.get(e["units"][0])
@@ -383,6 +434,11 @@ def surprises(world: World, before: GameState, after: GameState, events: list[di
             out.append({"side": side, "kind": "robots", "what": "robots lost", "by": None,
                         "by_side": SIDES[1 - world.u_side[u]], "hex": e["hex"], "loss": round(loss, 2),
                         "units": [e["units"][0]], "known": "enemy fire control is not shown to a side",
-                        "text": f"{side.upper()} lost {lost} robot run(s) of {e['units'][0]} to enemy fire "
-                                f"control on the route (-{loss:.1f})"})
+                        **_text(f"{side.upper()} lost {lost} robot run(s) of {ref(0)} to enemy fire "
+                                f"control on the route (-{loss:.1f})", [e["units"][0]])})
     return out
+
+
+def _text(template: str, refs: list[str]) -> dict[str, Any]:
+    """A surprise's words: the template, the units its placeholders stand for, the truth."""
+    return {"template": template, "refs": list(refs), "text": text_for(None, template, refs)}

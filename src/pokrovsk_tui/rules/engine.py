@@ -62,7 +62,7 @@ class Work:
             return
         g = self.world.grid
         self.events.append(Event(
-            turn=self.turn, phase=phase, kind=kind, text=text,
+            turn=self.turn, phase=phase, kind=kind, text="", template=text,
             visible_to=(SIDES[side],) if side is not None else ("ua", "ru"),
             hex=g.hex_id(hex) if hex is not None and hex >= 0 else None,
             units=tuple(self.world.unit_ids[u] for u in units), why=why or {}))

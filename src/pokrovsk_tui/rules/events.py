@@ -1,7 +1,15 @@
-"""Events: what happened in a turn, each with the breakdown that answers "why?"."""
+"""Events: what happened in a turn, each with the breakdown that answers "why?".
+
+An event's text is kept as a template whose unit references are placeholders ``{0}``,
+``{1}`` ... tied to the event's ``units`` (written with ``ref(k)`` when the event is emitted);
+a literal ``{`` is doubled (``lit``). ``text`` is the template filled with the unit ids (the
+truth); ``rules.view.events_for`` fills it with what a side may know of each unit instead.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +26,18 @@ class Event:
     hex: str | None = None
     units: tuple[str, ...] = ()
     why: dict[str, Any] = field(default_factory=dict)
+    template: str = ""       # the text with unit placeholders; "" -> the text has none
+
+    def __post_init__(self) -> None:
+        if self.template and not self.text:
+            object.__setattr__(self, "text", render(self.template, self.units))
+        elif not self.template:
+            object.__setattr__(self, "template", lit(self.text))
+
+    def text_with(self, name: Callable[[str], str]) -> str:
+        """The text with each unit reference named by ``name(unit_id)``."""
+        names = [name(u) for u in self.units]
+        return render(self.template, names, {k for k, (n, u) in enumerate(zip(names, self.units, strict=True)) if n != u})
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"turn": self.turn, "phase": self.phase, "kind": self.kind, "text": self.text,
@@ -35,6 +55,33 @@ class Event:
         return cls(turn=int(d["turn"]), phase=d["phase"], kind=d["kind"], text=d["text"],
                    visible_to=tuple(d.get("visible_to", ("ua", "ru"))), hex=d.get("hex"),
                    units=tuple(d.get("units", ())), why=dict(d.get("why", {})))
+
+
+_TOKEN = re.compile(r"\{\{|\{(\d+)\}")
+
+
+def ref(k: int) -> str:
+    """The placeholder for the event's ``units[k]`` in a template."""
+    return "{" + str(int(k)) + "}"
+
+
+def lit(text: str) -> str:
+    """Literal text (a road or place name from the scenario) made safe for a template."""
+    return text.replace("{", "{{")
+
+
+def render(template: str, names: Sequence[str], described: set[int] | frozenset[int] = frozenset()) -> str:
+    """Fill a template's placeholders with ``names`` (by index); a description (its index in
+    ``described``, e.g. "an undetected enemy unit") at the start of the text gets a capital."""
+    def one(m: re.Match) -> str:
+        if m.group(1) is None:
+            return "{"
+        k = int(m.group(1))
+        if k >= len(names):
+            return m.group(0)
+        s = names[k]
+        return s[:1].upper() + s[1:] if m.start() == 0 and k in described else s
+    return _TOKEN.sub(one, template)
 
 
 def clean(v: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
+from .events import ref
 from .kernels import at_hex, per_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
@@ -319,5 +320,5 @@ def _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col
         surrendered = [world.unit_ids[u] for u in dfd if gone[0, u]]
         if surrendered:
             why["surrendered"] = surrendered
-            text += f"; cut off, surrender: {', '.join(surrendered)}"
+            text += "; cut off, surrender: " + ", ".join(ref(att.size + k) for k, u in enumerate(dfd) if gone[0, u])
         w.emit("combat", kind, text, hex=int(g_hex[gi]), units=list(att) + list(dfd), why=why)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .events import lit, ref
 from .kernels import per_hex
 from .orders import G_DIG, G_HOLD, G_JAM, G_REST
 from .phase_supply import provisional_control
@@ -46,7 +47,7 @@ def recovery(w) -> None:
         if w.events is not None:
             for u in np.flatnonzero(out[0]):
                 # only its own side is told: the enemy learns of it only by what it sees
-                w.emit("recovery", "lost", f"{world.unit_ids[u]} is destroyed or broken and leaves play",
+                w.emit("recovery", "lost", f"{ref(0)} is destroyed or broken and leaves play",
                        side=int(world.u_side[u]), hex=int(w.hex[0, u]), units=[u], why={"cohesion": w.cohesion[0, u], "cause": CAUSES[cause[0, u]],
                                              "strength": rest[0, u], "removal_below": p.removal_strength * world.u_full[u]})
 
@@ -68,10 +69,10 @@ def recovery(w) -> None:
             w.hex[:, u] = np.where(come, dest, w.hex[:, u])
             w.on_map[:, u] = w.on_map[:, u] | come
             if come[0]:
-                w.emit("recovery", "arrives", f"Reinforcement {world.unit_ids[u]} arrives at {world.grid.hex_id(dest[0])}",
+                w.emit("recovery", "arrives", f"Reinforcement {ref(0)} arrives at {world.grid.hex_id(dest[0])}",
                        side=int(s), hex=int(dest[0]), units=[u])
             elif pending[0, u]:
-                w.emit("recovery", "no_entry", f"Reinforcement {world.unit_ids[u]} finds no free hex to enter "
+                w.emit("recovery", "no_entry", f"Reinforcement {ref(0)} finds no free hex to enter "
                        "and tries again tomorrow", side=int(s), units=[u])
     w.casualties = w.casualties + np.stack(
         [w.loss[:, world.u_side == s].sum(axis=1) for s in (0, 1)], axis=1)
@@ -106,7 +107,7 @@ def control_and_victory(w) -> None:
         w.winner = np.where(fire, s, w.winner)
         w.end_reason = np.where(fire, i, w.end_reason)
         if fire[0]:
-            w.emit("victory", "sudden_death", f"Sudden death: {sd.name} - {sd.side.upper()} wins",
+            w.emit("victory", "sudden_death", f"Sudden death: {lit(sd.name)} - {sd.side.upper()} wins",
                    why={"condition": sd.id, "days": w.sd_days[0, i], "side": sd.side, "needed": sd.days})
         playing = w.winner < 0
     if w.turn >= scn.turns:

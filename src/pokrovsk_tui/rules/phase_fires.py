@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dice import binomial_icdf
+from .events import lit, ref
 from .kernels import at_hex, per_hex, scatter
 from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
@@ -132,10 +133,10 @@ def _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before)
             continue
         side = int(co.m_side[m])
         h = int(co.m_hex[m])
-        who = world.unit_ids[co.m_unit[m]] if co.m_unit[m] >= 0 else "glide bombs"
+        who = ref(0) if co.m_unit[m] >= 0 else "glide bombs"
         if mk == M_INTERDICT:
             w.emit("fires", "interdict",
-                   f"{who} puts fire control on {g.hex_id(h)} ({world.road_names.get(h, 'road')}): "
+                   f"{who} puts fire control on {g.hex_id(h)} ({lit(world.road_names.get(h, 'road'))}): "
                    f"F now {w.fire_control[0, side, h]:.1f}",
                    side=side, hex=h, units=[co.m_unit[m]],
                    why={"sorties": co.m_count[m], "visibility": w.v[0], "f_after": w.fire_control[0, side, h]})
@@ -155,5 +156,5 @@ def _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before)
     # one report per hex that took fire, after all missions (several may share a hex)
     for (side, h), victims in hit_hexes.items():
         w.emit("fires", "hit", f"Under fire at {g.hex_id(h)}: "
-               + ", ".join(f"{world.unit_ids[v]} -{lost[v]:.1f}" for v in victims),
+               + ", ".join(f"{ref(j)} -{lost[v]:.1f}" for j, v in enumerate(victims)),
                side=1 - side, hex=h, units=list(victims), why={"losses": {world.unit_ids[v]: lost[v] for v in victims}})

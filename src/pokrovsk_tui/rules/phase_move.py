@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .events import ref
 from .kernels import per_hex
 from .orders import G_MOVE, MAX_PATH
 from .params import WEATHERS
@@ -88,8 +89,8 @@ def movement(w) -> None:
                 reason = f"blocked by enemy units at {g.hex_id(planned[int(reason.split('{')[1][:-1])])}"
             if reason:
                 why["stopped"] = reason
-            text = (f"{world.unit_ids[u]} moves {g.hex_id(start[0, u])} -> {g.hex_id(end)}"
-                    if end != start[0, u] else f"{world.unit_ids[u]} could not move")
+            text = (f"{ref(0)} moves {g.hex_id(start[0, u])} -> {g.hex_id(end)}"
+                    if end != start[0, u] else f"{ref(0)} could not move")
             if reason:
                 text += f" ({reason})"
             if kz[0, u] > 0:

@@ -6,6 +6,7 @@ from functools import cache
 
 import numpy as np
 
+from .events import ref
 from .kernels import at_hex, per_hex, unique_rows
 from .orders import G_ASSAULT, G_MOVE, G_RAID, M_RECON
 from .params import TERRAINS, WEATHERS
@@ -195,7 +196,7 @@ def detection(w) -> None:
             idx = np.flatnonzero(det[0, s])
             for i in idx:
                 w.emit("detection", "detected",
-                       f"{world.unit_ids[i]} spotted at {world.grid.hex_id(w.hex[0, i])} (P={prob[0, i]:.2f})",
+                       f"{ref(0)} spotted at {world.grid.hex_id(w.hex[0, i])} (P={prob[0, i]:.2f})",
                        side=s, hex=int(w.hex[0, i]), units=[i],
                        why={"effort": e[0, i], "signature": sig[0, i], "concealment": conceal[0, i],
                             "visibility": w.v[0], "k": p.detect_k, "p": prob[0, i], "draw": u[0, s, i]})

@@ -12,6 +12,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from .dice import binomial_icdf
+from .events import ref
 from .kernels import per_hex, scatter, unique_rows
 from .world import CONTESTED
 
@@ -163,7 +164,7 @@ def logistics(w) -> None:
         w.strength = np.maximum(w.strength - robots, 0.0)
         if w.events is not None:
             for r in range(R):
-                w.emit("logistics", "ugv", f"{world.unit_ids[co.r_unit[r]]} -> {world.unit_ids[co.r_target[r]]}: "
+                w.emit("logistics", "ugv", f"{ref(0)} -> {ref(1)}: "
                        f"{int(arrived[0, r])} of {int(co.r_count[r])} robot runs arrive "
                        f"(loss chance {p_loss[0, r]:.0%} each)", side=int(world.u_side[co.r_unit[r]]),
                        units=[co.r_unit[r], co.r_target[r]],

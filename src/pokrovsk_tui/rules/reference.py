@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dice import Dice, binomial_icdf_py
-from .events import Event
+from .events import Event, lit, ref
 from .orders import MAX_PATH, Order, OrderContext, validate
 from .params import TERRAINS, WEATHERS
 from .reference_combat import combat
@@ -147,7 +147,7 @@ class Day:
     def emit(self, phase: str, kind: str, text: str, *, side: int | None = None, hex: int | None = None,
              units=(), why=None) -> None:
         self.events.append(Event(
-            turn=self.turn, phase=phase, kind=kind, text=text,
+            turn=self.turn, phase=phase, kind=kind, text="", template=text,
             visible_to=(SIDES[side],) if side is not None else ("ua", "ru"),
             hex=self.grid.hex_id(hex) if hex is not None and hex >= 0 else None,
             units=tuple(self.world.unit_ids[u] for u in units), why=why or {}))
@@ -325,7 +325,7 @@ def detection(d: Day) -> None:
             prob = 1.0 - math.exp(-(p.detect_k * e * sig * conceal * d.v))
             if u_draw[s][i] < prob:
                 det[s][i] = True
-                d.emit("detection", "detected", f"{world.unit_ids[i]} spotted at {d.grid.hex_id(h)} (P={prob:.2f})",
+                d.emit("detection", "detected", f"{ref(0)} spotted at {d.grid.hex_id(h)} (P={prob:.2f})",
                        side=s, hex=h, units=[i],
                        why={"effort": e, "signature": sig, "concealment": conceal, "visibility": d.v,
                             "k": p.detect_k, "p": prob, "draw": u_draw[s][i]})
@@ -471,13 +471,13 @@ def _fires_events(d: Day, odds, draws, hits, damage, before) -> None:
     lost = [before[u] - d.strength[u] for u in range(d.U)]
     hit_hexes: dict[tuple[int, int], list[int]] = {}
     for i, m in enumerate(d.missions):
-        who = world.unit_ids[m.unit] if m.unit >= 0 else "glide bombs"
+        who = ref(0) if m.unit >= 0 else "glide bombs"
         if m.kind == "recon":
             continue
         if m.kind == "interdict":
             f = d.fire_control[m.side][m.hex]
             d.emit("fires", "interdict", f"{who} puts fire control on {g.hex_id(m.hex)} "
-                   f"({world.road_names.get(m.hex, 'road')}): F now {f:.1f}", side=m.side, hex=m.hex, units=[m.unit],
+                   f"({lit(world.road_names.get(m.hex, 'road'))}): F now {f:.1f}", side=m.side, hex=m.hex, units=[m.unit],
                    why={"sorties": m.count, "visibility": d.v, "f_after": f})
             continue
         o = odds[i]
@@ -496,7 +496,7 @@ def _fires_events(d: Day, odds, draws, hits, damage, before) -> None:
     # one report per hex that took fire, after all missions
     for (side, h), victims in hit_hexes.items():
         d.emit("fires", "hit", f"Under fire at {g.hex_id(h)}: "
-               + ", ".join(f"{world.unit_ids[v]} -{lost[v]:.1f}" for v in victims),
+               + ", ".join(f"{ref(j)} -{lost[v]:.1f}" for j, v in enumerate(victims)),
                side=1 - side, hex=h, units=victims,
                why={"losses": {world.unit_ids[v]: lost[v] for v in victims}})
 
@@ -545,8 +545,8 @@ def movement(d: Day) -> None:
         if reason:
             why["stopped"] = reason
         end = d.hex[u]
-        text = (f"{world.unit_ids[u]} moves {g.hex_id(start[u])} -> {g.hex_id(end)}" if end != start[u]
-                else f"{world.unit_ids[u]} could not move")
+        text = (f"{ref(0)} moves {g.hex_id(start[u])} -> {g.hex_id(end)}" if end != start[u]
+                else f"{ref(0)} could not move")
         if reason:
             text += f" ({reason})"
         if kz > 0:

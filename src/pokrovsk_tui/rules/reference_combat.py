@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .dice import die_from_uniform_py, poisson_icdf_py
+from .events import ref
 from .params import RESULTS, TERRAINS, WEATHERS
 
 ATTACKS = ("assault", "infiltrate", "raid")
@@ -241,7 +242,7 @@ def _group_event(d, r, att, dfd, gone, cols, ud, ua, ul) -> None:
     surrendered = [world.unit_ids[u] for u in dfd if gone[u]]
     if surrendered:
         why["surrendered"] = surrendered
-        text += f"; cut off, surrender: {', '.join(surrendered)}"
+        text += "; cut off, surrender: " + ", ".join(ref(len(att) + k) for k, u in enumerate(dfd) if gone[u])
     d.emit("combat", kind, text, hex=h, units=list(att) + list(dfd), why=why)
 
 

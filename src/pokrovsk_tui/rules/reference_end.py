@@ -7,6 +7,7 @@ import heapq
 import math
 
 from .dice import binomial_icdf_py
+from .events import lit, ref
 from .world import CAUSES, CONTESTED
 
 INF = math.inf
@@ -181,7 +182,7 @@ def logistics(d) -> None:
     for u in range(d.U):
         d.strength[u] = max(d.strength[u] - robots[u], 0.0)
     for run, arrived, lost, fc_line, p_loss, u in report:
-        d.emit("logistics", "ugv", f"{world.unit_ids[run.robot]} -> {world.unit_ids[run.target]}: "
+        d.emit("logistics", "ugv", f"{ref(0)} -> {ref(1)}: "
                f"{arrived} of {run.count} robot runs arrive (loss chance {p_loss:.0%} each)",
                side=d.side[run.robot], units=[run.robot, run.target],
                why={"fire_control_on_route": fc_line, "p_loss": p_loss, "draw": u, "lost": lost,
@@ -259,7 +260,7 @@ def recovery(d) -> None:
             d.strength[u] = 0.0
             d.on_map[u] = False
             d.lost[u] = True
-            d.emit("recovery", "lost", f"{world.unit_ids[u]} is destroyed or broken and leaves play",
+            d.emit("recovery", "lost", f"{ref(0)} is destroyed or broken and leaves play",
                    side=d.side[u], hex=d.hex[u], units=[u], why={"cohesion": d.cohesion[u], "cause": CAUSES[cause],
                                                   "strength": left, "removal_below": p.removal_strength * d.full[u]})
 
@@ -278,10 +279,10 @@ def recovery(d) -> None:
         if best < INF:
             d.hex[u] = dest
             d.on_map[u] = True
-            d.emit("recovery", "arrives", f"Reinforcement {world.unit_ids[u]} arrives at {d.grid.hex_id(dest)}",
+            d.emit("recovery", "arrives", f"Reinforcement {ref(0)} arrives at {d.grid.hex_id(dest)}",
                    side=s, hex=dest, units=[u])
         else:
-            d.emit("recovery", "no_entry", f"Reinforcement {world.unit_ids[u]} finds no free hex to enter "
+            d.emit("recovery", "no_entry", f"Reinforcement {ref(0)} finds no free hex to enter "
                    "and tries again tomorrow", side=s, units=[u])
     for s in (0, 1):
         for c in range(len(CAUSES)):
@@ -326,7 +327,7 @@ def control_and_victory(d) -> None:
         d.sd_days[i] = d.sd_days[i] + 1 if holds else 0
         if d.winner < 0 and d.sd_days[i] >= sd.days:
             d.winner, d.end_reason = s, i
-            d.emit("victory", "sudden_death", f"Sudden death: {sd.name} - {sd.side.upper()} wins",
+            d.emit("victory", "sudden_death", f"Sudden death: {lit(sd.name)} - {sd.side.upper()} wins",
                    why={"condition": sd.id, "days": d.sd_days[i], "side": sd.side, "needed": sd.days})
     if d.turn >= scn.turns and d.winner < 0:
         margin = d.vp[0] - d.vp[1]

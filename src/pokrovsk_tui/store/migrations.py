@@ -26,6 +26,7 @@ bundled scenario's current text and replays the orders to fill in the rest.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Literal
 
@@ -33,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
+from pokrovsk_tui.rules.events import lit, ref, render
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 
@@ -99,6 +101,10 @@ def v0_to_v1(data: dict, name: str) -> dict:
         orders = {0: list(t.ua), 1: list(t.ru)}
         state, events = resolve_turn(world, state, orders, dice)
         turns.append(turn_data(world, t.turn, orders, events, state))
+    for d in turns:         # format 1 events held the text itself, the ids written out
+        for group in d["events"].values():
+            for e in group:
+                e["text"] = render(e["text"], e.get("units", []))
     return {
         "format_version": 1,
         "app_version": old.app_version,
@@ -116,7 +122,47 @@ def v0_to_v1(data: dict, name: str) -> dict:
     }
 
 
-MIGRATIONS: dict[int, Step] = {0: v0_to_v1}
+def v1_to_v2(data: dict, name: str) -> dict:
+    """Format 2 keeps each event's text as a template: the units it names are placeholders
+    ``{0}``, ``{1}`` ... tied to the event's ``units`` (so a side's view can describe a unit
+    it never detected without rewriting free text). Format 1 texts hold the ids themselves:
+    each is found once here, at exact token boundaries (``ru-ag-1`` is not part of
+    ``ru-ag-10``), and replaced by its placeholder. Anything not shaped like a format 1 save
+    is left for validation to report."""
+    turns = data.get("turns")
+    for t in turns if isinstance(turns, list) else []:
+        evs = t.get("events") if isinstance(t, dict) else None
+        groups = evs.values() if isinstance(evs, dict) else [evs] if isinstance(evs, list) else []
+        for group in groups:
+            for e in group if isinstance(group, list) else []:
+                if isinstance(e, dict) and isinstance(e.get("text"), str):
+                    units = e.get("units", [])
+                    ids = [u for u in units if isinstance(u, str)] if isinstance(units, list) else []
+                    e["text"] = template_of(e["text"], ids if len(ids) == len(units) else [])
+    return {**data, "format_version": 2}
+
+
+_ID_CHAR = r"[A-Za-z0-9_\-]"
+
+
+def template_of(text: str, units: list[str]) -> str:
+    """A format 1 event text as a format 2 template (see ``v1_to_v2``)."""
+    first: dict[str, int] = {}
+    for k, u in enumerate(units):
+        first.setdefault(u, k)
+    if not first:
+        return lit(text)
+    alts = "|".join(re.escape(u) for u in sorted(first, key=len, reverse=True))
+    pattern = re.compile(f"(?<!{_ID_CHAR})(?:{alts})(?!{_ID_CHAR})")
+    out, at = [], 0
+    for m in pattern.finditer(text):
+        out += [lit(text[at:m.start()]), ref(first[m.group(0)])]
+        at = m.end()
+    out.append(lit(text[at:]))
+    return "".join(out)
+
+
+MIGRATIONS: dict[int, Step] = {0: v0_to_v1, 1: v1_to_v2}
 
 
 def migrate(data: dict, version: int, name: str, steps: dict[int, Step] | None = None,

@@ -32,11 +32,11 @@ import functools
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from pokrovsk_tui.rules.orders import Order
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_TURN = 10_000
 MAX_INT = 2**62
 
@@ -251,12 +251,19 @@ def flatten_events(v: Any) -> Any:
 class SavedEvent(_Model):
     phase: str | None = Field(None, description="in the file: only when it is not the name of the event's group")
     kind: str
-    text: str
+    text: str = Field(description="the text; {0}, {1} ... stand for units[0], units[1] ... ({{ is a literal {)")
     to: list[Literal["ua", "ru"]] = Field(default_factory=lambda: ["ua", "ru"], description="who may read it")
     hex: str | None = None
     units: list[str] = Field(default_factory=list)
     why: dict[str, Any] | list[Any] = Field(
         default_factory=dict, description="the breakdown; a list gives the values named in why_keys.PHASE.KIND")
+
+    @model_validator(mode="after")
+    def _placeholders_name_units(self) -> SavedEvent:
+        refs = [int(m) for m in re.findall(r"(?<!\{)\{(\d+)\}", self.text.replace("{{", ""))]
+        if refs and max(refs) >= len(self.units):
+            raise ValueError(f"text refers to unit {{{max(refs)}}} but the event has {len(self.units)} units")
+        return self
 
 
 class SavedTurn(_Model):
@@ -295,7 +302,7 @@ class SavedTurn(_Model):
 
 
 class SaveGame(_Model):
-    format_version: Literal[1]
+    format_version: Literal[2]
     app_version: str
     name: str = Field(min_length=1, max_length=200)
     created: dt.datetime

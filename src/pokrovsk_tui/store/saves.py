@@ -61,7 +61,7 @@ from .snapshot import (
 MAX_SAVE_BYTES = 64 * 1024 * 1024
 MAX_WHY_DEPTH = 16
 AOT_KEYS = ("lineage", "annotations", "turns")
-HEADER = ("# pokrovsk-tui saved game (format_version 1). Check it with: pokrovsk verify FILE\n"
+HEADER = (f"# pokrovsk-tui saved game (format_version {FORMAT_VERSION}). Check it with: pokrovsk verify FILE\n"
           "# Instructors may add annotations by hand: turn, hex (optional), author, text.\n\n")
 
 

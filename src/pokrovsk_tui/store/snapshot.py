@@ -277,7 +277,7 @@ def plain(v: Any) -> Any:
 def encode_event(e: Event, with_phase: bool = True) -> dict[str, Any]:
     d: dict[str, Any] = {"phase": e.phase} if with_phase else {}
     d["kind"] = e.kind
-    d["text"] = e.text
+    d["text"] = e.template      # the units named by placeholders: the text is derived from it
     if tuple(e.visible_to) != tuple(SIDES):
         d["to"] = list(e.visible_to)
     if e.hex is not None:
@@ -296,7 +296,7 @@ def group_events(events: list[Event]) -> dict[str, list[dict[str, Any]]]:
 
 def decode_event(turn: int, e: SavedEvent) -> Event:
     """A saved event (phase filled in, why a dict) back to an engine Event."""
-    return Event(turn=turn, phase=e.phase, kind=e.kind, text=e.text, visible_to=tuple(e.to),
+    return Event(turn=turn, phase=e.phase, kind=e.kind, text="", template=e.text, visible_to=tuple(e.to),
                  hex=e.hex, units=tuple(e.units), why=dict(e.why) if isinstance(e.why, dict) else {})
 
 

@@ -13,7 +13,7 @@ from pokrovsk_tui.rules.explain import explain
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.state import GameState
-from pokrovsk_tui.rules.view import SideView
+from pokrovsk_tui.rules.view import SideView, knowledge_at
 from pokrovsk_tui.rules.world import CAUSES, ROLES, World
 from pokrovsk_tui.session import SIDE_NAMES, GameSession
 
@@ -256,39 +256,11 @@ NOTABLE = {"assault", "infiltration", "raid", "contact", "hit", "lost", "arrives
            "weather", "vp", "summary"}
 
 
-def hide_unseen(event: Event, side: int | None, view: SideView | None) -> Event:
-    """An event as a side may read it: enemy unit ids it has not seen are masked."""
-    if side is None or view is None:
-        return event
-    known = {c.unit for c in view.contacts}
-    w = view.world
-
-    def mask(uid):
-        u = w.unit_index.get(uid) if isinstance(uid, str) else None
-        if u is None or int(w.u_side[u]) == side or uid in known:
-            return uid
-        return "an unseen enemy unit"
-
-    units = tuple(mask(x) for x in event.units)
-    why = dict(event.why)
-    for k in ("attackers", "defenders", "surrendered"):
-        if isinstance(why.get(k), list):
-            why[k] = [mask(x) for x in why[k]]
-    if isinstance(why.get("losses"), dict):
-        why["losses"] = {mask(k): v for k, v in why["losses"].items()}
-    text = event.text
-    for uid in event.units:
-        m = mask(uid)
-        if m != uid:
-            text = text.replace(uid, m)
-    return Event(turn=event.turn, phase=event.phase, kind=event.kind, text=text, visible_to=event.visible_to,
-                 hex=event.hex, units=units, why=why)
-
-
 def results_summary(session: GameSession, side: int | None, record, before: GameState) -> Text:
     """What a side learned and suffered in one resolved turn."""
     w = session.world
     after = record.state
+    k = knowledge_at(w, after, side)      # what the side knew after the turn (None: truth)
     t = Text()
     wx = int(after.weather)
     t.append(f"Weather: {WEATHERS[wx]}\n" if wx >= 0 else "")
@@ -303,7 +275,7 @@ def results_summary(session: GameSession, side: int | None, record, before: Game
                 t.append(f"  {CAUSE_NAMES[c]}: {lost[j]:.1f}\n")
         gone = [u for u in np.flatnonzero(after.lost & ~before.lost) if int(w.u_side[u]) == s]
         if gone:
-            t.append("  units lost: " + ", ".join(w.unit_ids[u] for u in gone) + "\n", style="bold red")
+            t.append("  units lost: " + ", ".join(k.name(w.unit_ids[u]) for u in gone) + "\n", style="bold red")
     changed = np.flatnonzero(after.control != before.control)
     t.append("Hexes changed", style="bold")
     if changed.size:
@@ -323,13 +295,14 @@ def results_summary(session: GameSession, side: int | None, record, before: Game
             t.append("Supply problems" + ("" if side is not None else f" ({SIDE_NAMES[s]})"), style="bold")
             t.append("\n")
             if iso:
-                t.append("  isolated: " + ", ".join(w.unit_ids[u] for u in iso) + "\n", style="bold red")
+                t.append("  isolated: " + ", ".join(k.name(w.unit_ids[u]) for u in iso) + "\n", style="bold red")
             if low:
-                t.append("  low supply (<30): " + ", ".join(f"{w.unit_ids[u]} {after.supply[u]:.0f}" for u in low[:8])
+                t.append("  low supply (<30): " + ", ".join(f"{k.name(w.unit_ids[u])} {after.supply[u]:.0f}" for u in low[:8])
                          + (" …" if len(low) > 8 else "") + "\n")
     if side is not None:
-        det = [e for e in record.events if e.kind == "summary" and ("ua", "ru")[side] in e.visible_to]
-        for e in det:
+        for e in session.events_for(side, record):
+            if e.kind != "summary":
+                continue
             t.append(f"Seen: {e.text}\n")
     gained = after.vp - before.vp
     t.append(f"VP today: UA +{gained[0]:.1f}, RU +{gained[1]:.1f}; total UA {after.vp[0]:.1f}, RU {after.vp[1]:.1f}")

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from rich.text import Text
 
-from pokrovsk_tui.report.timeline import CAUSE_LABELS, TurnFrame, timeline
+from pokrovsk_tui.report.timeline import CAUSE_LABELS, TurnFrame, event_of, timeline
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.scenario import SIDES
@@ -193,21 +193,12 @@ class Review:
     def surprises(self, step: Step, who: str) -> list[dict[str, Any]]:
         if step.stage != "results":
             return []
-        out = self.frame(step).surprises
-        return out if who == "truth" else [s for s in out if s["side"] == who]
+        return self.frame(step).surprises_for(who)
 
     def events(self, step: Step, who: str) -> list[Event]:
-        """The day's events as ``who`` could read them (enemy units it had not seen masked)."""
-        f = self.frame(step)
-        evs = [Event(turn=step.turn, phase=e["phase"] or "", kind=e["kind"], text=e["text"],
-                     visible_to=tuple(e["to"]), hex=e["hex"], units=tuple(e["units"]),
-                     why=dict(e["why"]) if isinstance(e["why"], dict) else {})
-               for e in f.events_for(who)]
-        if who == "truth":
-            return evs
-        side = SIDES.index(who)
-        v = f.views_after[who]
-        return [D.hide_unseen(e, side, v) for e in evs]
+        """The day's events as ``who`` could read them (``rules.view.events_for``: units it
+        could not name at the end of the day described, never named)."""
+        return [event_of(step.turn, e) for e in self.frame(step).events_for(who)]
 
     def order_lines(self, step: Step, who: str) -> list[tuple[str, str, Order | None]]:
         """(kind, text, order) rows for the orders list: a side's heading, its AI's intent,

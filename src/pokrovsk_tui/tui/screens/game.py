@@ -380,10 +380,7 @@ class GameScreen(Screen[None]):
         title.update(Text.assemble(("Orders for today", "bold"), f" ({len(book.orders)})", ("  o: edit", "dim")))
 
     def _events_for_log(self, record: TurnRecord) -> list[Event]:
-        side = None if self.truth else self.side
-        v = self.current_view()
-        evs = self.session.events_for(side, record)
-        return [D.hide_unseen(e, side, v) for e in evs]
+        return self.session.events_for(None if self.truth else self.side, record)
 
     def _fill_log(self, extra: list[str] | None = None) -> None:
         log = self.query_one("#log", OptionList)
@@ -965,8 +962,7 @@ class GameScreen(Screen[None]):
 
         if side is not None:
             self.results_seen[side] = rec.turn
-        v = self.current_view()
-        events = [D.hide_unseen(e, side, v) for e in self.session.events_for(side, rec)]
+        events = self.session.events_for(side, rec)
         screen = ResultsScreen(self.session, side, rec, events)
         self.app.push_screen(screen, lambda _=None: self._after_results())
 
