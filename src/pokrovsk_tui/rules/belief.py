@@ -9,7 +9,11 @@ player is shown and the odds the AI plans with are the same numbers:
 - ``believed_batch``: the side's picture as K replications of a game state (own units exact,
   enemies seen now at mid-band strength, an estimated unseen defender on a target hex in the
   share of replications the estimate gives), and ``run_phases`` to resolve today's phases on it
-  with the side's own orders (the enemy's are unknown: it is assumed to hold).
+  with the side's own orders (the enemy's are unknown: it is assumed to hold), in rules/odds.py.
+
+The closed-form helpers of the phases (CRT column and result chances, loss means, detection
+and hit chances) are re-exported here: this module is the face the computer player plans
+through.
 """
 
 from __future__ import annotations
@@ -19,10 +23,17 @@ from functools import cache
 
 import numpy as np
 
-from .dice import Dice
-from .engine import Work, check_orders
-from .orders import Order, compile_orders
-from .params import TERRAINS, WEATHERS
+from .params import TERRAINS
+from .phase_combat import (
+    crt_column,
+    crt_probs,
+    die_modifier,
+    loss_means_one,
+    position_factor,
+    unit_attack_power,
+)
+from .phase_fires import hit_probability
+from .phase_sense import detect_probability
 from .state import GameState, initial_state
 from .view import SideView
 from .world import World
@@ -34,6 +45,16 @@ COVER = np.array([1.0, 1.5, 1.4, 1.6, 1.4, 0.0])      # where hidden troops tend
 # or are gone); calibrated on games: a fuller prior makes the commander too timid
 FRONT_SHARE = 0.35
 INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
+
+__all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch",
+           "believed_state", "crt_column_at", "crt_probs", "detect_probability", "die_modifier", "forecast_weather",
+           "hit_probability", "loss_means_one", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
+           "unseen_estimate"]
+
+
+def crt_column_at(p, ratio: float) -> int:
+    """The CRT column of one attack-to-defence ratio."""
+    return int(crt_column(p, np.float64(ratio)))
 
 
 def assumed_entrenchment(world: World, enemy: int, h: int) -> int:
@@ -183,39 +204,12 @@ def believed_batch(view: SideView, k: int, rng: np.random.Generator, target: int
     return batch, notes
 
 
-PHASES = ("weather", "detection", "fires", "movement", "combat", "logistics")
-
-
-def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int, through: str):
-    """Resolve today's phases up to ``through`` on the believed batch with the side's orders
-    (refused ones dropped, the enemy holding), by the engine's own phase functions. Returns
-    the engine's working copy (its scratch layers hold each phase's draws and results)."""
-    from . import phase_combat, phase_fires, phase_move, phase_sense, phase_supply
-
-    w = view.world
-    accepted, _ = check_orders(w, batch.replica(0), {view.side: orders})
-    co = compile_orders(w, accepted)
-    # the previews' dice are their own: never the game's seed stream
-    dice = Dice(int(np.random.SeedSequence([int(seed), 0x0DD5]).generate_state(1)[0]))
-    work = Work(w, batch, co, dice, None)
-    steps = {"weather": phase_sense.weather, "detection": phase_sense.detection, "fires": phase_fires.fires,
-             "movement": phase_move.movement, "combat": phase_combat.combat, "logistics": phase_supply.logistics}
-    for name in PHASES:
-        steps[name](work)
-        if name == through:
-            break
-    return work, co
-
-
-def weather_note(view: SideView, drawn: np.ndarray) -> tuple[str, bool]:
-    """Today's weather as the side knows it: the forecast when the scenario scripts the day,
-    else the spread of the engine's draw from yesterday's weather. Second item: known exactly."""
-    w = view.world
-    t = view.turn - 1
-    scripted = int(w.weather_script[t]) if 0 <= t < len(w.weather_script) else -1
+def forecast_weather(world: World, turn: int, yesterday: int) -> int:
+    """Today's weather for closed-form estimates: the scripted day, else the likeliest day
+    after yesterday's weather by the scenario's Markov table."""
+    t = turn - 1
+    scripted = int(world.weather_script[t]) if 0 <= t < len(world.weather_script) else -1
     if scripted >= 0:
-        return f"today's weather {WEATHERS[scripted]} (forecast)", True
-    y = view.weather if view.weather >= 0 else w.weather_initial
-    share = np.bincount(drawn, minlength=4) / max(drawn.size, 1)
-    spread = ", ".join(f"{WEATHERS[i]} {share[i]:.0%}" for i in range(4) if share[i] > 0)
-    return f"today's weather not forecast: after {WEATHERS[y]} yesterday, {spread}", False
+        return scripted
+    y = yesterday if yesterday >= 0 else world.weather_initial
+    return int(np.argmax(world.weather_markov[y]))

@@ -15,11 +15,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .belief import believed_batch, run_phases, weather_note
-from .orders import GROUND_KINDS, M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_RECON, M_STRIKE, Order
-from .params import RESULTS
+from .belief import believed_batch
+from .dice import Dice
+from .engine import Work, check_orders
+from .orders import (
+    GROUND_KINDS,
+    M_BOMB,
+    M_FIRE,
+    M_HUNT,
+    M_INTERDICT,
+    M_RECON,
+    M_STRIKE,
+    Order,
+    compile_orders,
+)
+from .params import RESULTS, WEATHERS
 from .phase_combat import combat, die_modifier
 from .phase_fires import URBAN, fires
+from .state import GameState
 from .view import SideView
 from .world import CAUSES
 
@@ -85,6 +98,44 @@ class RunOdds(Preview):
     arrived_probs: list[float] = field(default_factory=list)
     supply_mean: float = 0.0             # expected supply delivered by the runs
     payload: float = 0.0
+
+
+STEPS = ("weather", "detection", "fires", "movement", "combat", "logistics")
+
+
+def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int, through: str):
+    """Resolve today's phases up to ``through`` on the believed batch with the side's orders
+    (refused ones dropped, the enemy holding), by the engine's own phase functions. Returns
+    the engine's working copy (its scratch layers hold each phase's draws and results)."""
+    from . import phase_combat, phase_fires, phase_move, phase_sense, phase_supply
+
+    w = view.world
+    accepted, _ = check_orders(w, batch.replica(0), {view.side: orders})
+    co = compile_orders(w, accepted)
+    # the previews' dice are their own: never the game's seed stream
+    dice = Dice(int(np.random.SeedSequence([int(seed), 0x0DD5]).generate_state(1)[0]))
+    work = Work(w, batch, co, dice, None)
+    steps = {"weather": phase_sense.weather, "detection": phase_sense.detection, "fires": phase_fires.fires,
+             "movement": phase_move.movement, "combat": phase_combat.combat, "logistics": phase_supply.logistics}
+    for name in STEPS:
+        steps[name](work)
+        if name == through:
+            break
+    return work, co
+
+
+def weather_note(view: SideView, drawn: np.ndarray) -> tuple[str, bool]:
+    """Today's weather as the side knows it: the forecast when the scenario scripts the day,
+    else the spread of the engine's draw from yesterday's weather. Second item: known exactly."""
+    w = view.world
+    t = view.turn - 1
+    scripted = int(w.weather_script[t]) if 0 <= t < len(w.weather_script) else -1
+    if scripted >= 0:
+        return f"today's weather {WEATHERS[scripted]} (forecast)", True
+    y = view.weather if view.weather >= 0 else w.weather_initial
+    share = np.bincount(drawn, minlength=4) / max(drawn.size, 1)
+    spread = ", ".join(f"{WEATHERS[i]} {share[i]:.0%}" for i in range(4) if share[i] > 0)
+    return f"today's weather not forecast: after {WEATHERS[y]} yesterday, {spread}", False
 
 
 def _orders(current: list[Order], new: Order) -> list[Order]:

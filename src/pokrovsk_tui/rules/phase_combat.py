@@ -33,19 +33,27 @@ def groups(world, co):
     return g_side.astype(np.int64), g_hex.astype(np.int64), group_of, g_infil, g_raid
 
 
+def unit_attack_power(world, strength, cohesion, supply) -> np.ndarray:
+    """(..., U) attack power of every unit slot: strength x type attack x cohesion x supply."""
+    p = world.params
+    coh = 0.5 + 0.5 * cohesion / 100.0
+    sup = np.where(supply < p.low_supply, p.low_supply_factor, 1.0)
+    return strength * world.t_attack[world.u_type] * coh * sup
+
+
 def attack_power(w) -> np.ndarray:
-    world, p = w.world, w.p
-    coh = 0.5 + 0.5 * w.cohesion / 100.0
-    sup = np.where(w.supply < p.low_supply, p.low_supply_factor, 1.0)
-    return w.strength * world.t_attack[world.u_type][None, :] * coh * sup
+    return unit_attack_power(w.world, w.strength, w.cohesion, w.supply)
+
+
+def position_factor(p, world, hexes, entrench):
+    """Defence multiplier of a position: terrain x (1 + entrenchment bonus) x posture."""
+    return world.defence[np.maximum(hexes, 0)] * (1.0 + p.entrench_defence * entrench) * np.asarray(p.posture)[entrench]
 
 
 def defence_power(w, hexes: np.ndarray) -> np.ndarray:
     world, p = w.world, w.p
     sup = np.where(w.supply < p.low_supply, p.low_supply_factor, 1.0)
-    posture = np.asarray(p.posture)[w.entrench]
-    return (w.strength * world.t_defence[world.u_type][None, :] * world.defence[np.maximum(hexes, 0)]
-            * (1.0 + p.entrench_defence * w.entrench) * posture * sup)
+    return w.strength * world.t_defence[world.u_type][None, :] * position_factor(p, world, hexes, w.entrench) * sup
 
 
 def crt_column(p, ratio: np.ndarray) -> np.ndarray:
