@@ -725,7 +725,9 @@ class GameScreen(Screen[None]):
         self._preview_head(t, odds)
         t.append(f"\nAttack {odds.attack:.0f} against defence {odds.defence:.0f}"
                  f" ({odds.defenders_seen} defending unit(s) seen now)")
-        if odds.p_defended < 1.0:
+        if odds.p_defended <= 0.0:
+            t.append("\nNobody seen there and no unseen defender expected: the attack walks in.", style="bold")
+        elif odds.p_defended < 1.0:
             t.append(f"\nNobody seen there: defended in {odds.p_defended:.0%} of the replications "
                      "(the estimate of unseen defenders); otherwise the attack walks in.", style="bold")
         if odds.column_probs:
