@@ -6,6 +6,8 @@ import dataclasses
 
 import numpy as np
 
+from pokrovsk_tui.ai.plans import assault_outlook
+from pokrovsk_tui.ai.situation import situation
 from pokrovsk_tui.rules import odds
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.view import view
@@ -78,3 +80,17 @@ def test_the_undetected_factor_comes_from_the_scenario():
     pa = odds.mission_odds(view(a, sa, 0), [], "ua-fpv", "strike", "0503", 2, replications=400, seed=3)
     pb = odds.mission_odds(view(b, sb, 0), [], "ua-fpv", "strike", "0503", 2, replications=400, seed=3)
     assert pb.p_hit > pa.p_hit * 1.5
+
+
+def test_the_computer_player_and_the_preview_agree_on_an_assault():
+    """The AI's closed-form outlook and the preview's replications use the same helpers and
+    the same assumptions about a seen defender: their chances agree within sampling error."""
+    units = [unit("ua-inf", "ua", "infantry", "0403", strength=90), unit("ru-ag", "ru", "assault", "0503")]
+    for weather in ("frost", "snow", "fog"):
+        w, s = world_and_state(units, **{"weather": {"script": [weather] * 5}})
+        v = view(w, seen(w, s, side=0), 0)
+        ai = assault_outlook(situation(v), [w.unit_index["ua-inf"]], w.grid.index("0503"), "assault")
+        pv = odds.assault_odds(v, [], ["ua-inf"], "0503", replications=4000, seed=1)
+        for i, r in enumerate("REDX"):
+            assert abs(ai["p"][i] - pv.result_probs[r]) < 0.035, (weather, r, ai["p"], pv.result_probs)
+        assert abs(ai["att_loss"] - pv.attacker_loss_mean) < 0.1 * ai["att_loss"] + 0.2

@@ -2,7 +2,7 @@
 
 Over generated situations in which the ordering side's knowledge is the truth (every enemy
 unit on the map detected now at the middle of its strength band, dug in as the previews
-assume, with its starting supply, cohesion and drones; no unseen units; the enemy holding),
+assume, with adequate supply and its starting cohesion and drones; no unseen units; the enemy holding),
 the chance a preview states must match the frequency with which the engine then produces
 that outcome over many replications of the real turn (rules.montecarlo.replicate), within
 sampling error (a two-sample z-test at 4.5 sigma). Every kind of action has cases, and a
@@ -74,7 +74,7 @@ def truthful(world: World, state: GameState, side: int, rng: np.random.Generator
     own = ~enemy
     strength = np.where(enemy, e_str, np.where(own, full * rng.uniform(0.5, 1.0, world.n_units), state.strength))
     cohesion = np.where(enemy, start.cohesion, rng.uniform(40, 100, world.n_units))
-    supply = np.where(enemy, start.supply, rng.uniform(10, 90, world.n_units))
+    supply = np.where(enemy, np.maximum(start.supply, world.params.low_supply), rng.uniform(10, 90, world.n_units))
     entrench = np.where(enemy, [assumed_entrenchment(world, 1 - side, int(h)) for h in hexes], state.entrench)
     detected = np.zeros((2, world.n_units), bool)
     detected[side] = enemy & on_map

@@ -132,8 +132,8 @@ def unseen_estimate(view: SideView) -> UnseenEstimate:
 def believed_state(view: SideView) -> tuple[GameState, list[str]]:
     """The side's picture as one game state, and what it had to assume. Enemy units seen now
     stand where seen, at the middle of their strength band (at most full strength), dug in as
-    ``assumed_entrenchment`` says, with the supply, cohesion and drone stock they started the
-    scenario with; every other enemy unit is off the map."""
+    ``assumed_entrenchment`` says, with adequate supply and the cohesion and drone stock they
+    started the scenario with; every other enemy unit is off the map."""
     w = view.world
     side = view.side
     start = initial_state(w)
@@ -142,7 +142,8 @@ def believed_state(view: SideView) -> tuple[GameState, list[str]]:
     hexes = np.where(own, view.hex, -1)
     strength = np.where(own, view.strength, 0.0)
     cohesion = np.where(own, view.cohesion, start.cohesion)
-    supply = np.where(own, view.supply, start.supply)
+    # enemy supply unknown: assumed adequate (no low-supply penalty), as the computer player assumes
+    supply = np.where(own, view.supply, np.maximum(start.supply, w.params.low_supply))
     entrench = np.where(own, view.entrench, 0)
     stock = np.where(own, view.stock, start.stock)
     notes = []
@@ -157,7 +158,7 @@ def believed_state(view: SideView) -> tuple[GameState, list[str]]:
     if now:
         notes.append(f"{len(now)} enemy unit(s) seen now, counted at mid-band strength, dug in as assumed "
                      "(3 in towns, 2 in villages and industry for Ukrainians, 1 otherwise), "
-                     "supply and cohesion as at the start")
+                     "supply adequate, cohesion and drones as at the start")
     if markers:
         notes.append(f"{markers} last-seen marker(s) not counted where they were")
     fc = np.zeros((2, w.grid.n))
