@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import phase_move, phase_sense, phase_supply
 from .belief import believed_batch
 from .dice import Dice
 from .engine import Work, check_orders
@@ -107,16 +108,14 @@ def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int,
     """Resolve today's phases up to ``through`` on the believed batch with the side's orders
     (refused ones dropped, the enemy holding), by the engine's own phase functions. Returns
     the engine's working copy (its scratch layers hold each phase's draws and results)."""
-    from . import phase_combat, phase_fires, phase_move, phase_sense, phase_supply
-
     w = view.world
     accepted, _ = check_orders(w, batch.replica(0), {view.side: orders})
     co = compile_orders(w, accepted)
     # the previews' dice are their own: never the game's seed stream
     dice = Dice(int(np.random.SeedSequence([int(seed), 0x0DD5]).generate_state(1)[0]))
     work = Work(w, batch, co, dice, None)
-    steps = {"weather": phase_sense.weather, "detection": phase_sense.detection, "fires": phase_fires.fires,
-             "movement": phase_move.movement, "combat": phase_combat.combat, "logistics": phase_supply.logistics}
+    steps = {"weather": phase_sense.weather, "detection": phase_sense.detection, "fires": fires,
+             "movement": phase_move.movement, "combat": combat, "logistics": phase_supply.logistics}
     for name in STEPS:
         steps[name](work)
         if name == through:
