@@ -11,13 +11,14 @@ with the computer player). What it cannot know is listed in each result's ``unkn
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import phase_move, phase_sense, phase_supply
-from .belief import believed_batch
-from .dice import Dice
+from .belief import believed_batch, believed_state
+from .dice import Dice, DiceWindow
 from .engine import Work, check_orders
 from .orders import (
     GROUND_KINDS,
@@ -31,9 +32,9 @@ from .orders import (
     compile_orders,
 )
 from .params import RESULTS, WEATHERS
-from .phase_combat import combat, die_modifier
+from .phase_combat import combat, die_modifier, groups
 from .phase_fires import URBAN, fires
-from .state import GameState
+from .state import ARRAY_FIELDS, GameState
 from .view import SideView
 from .world import CAUSES
 
@@ -102,25 +103,33 @@ class RunOdds(Preview):
 
 
 STEPS = ("weather", "detection", "fires", "movement", "combat", "logistics")
+CHUNK = 100      # replications resolved together, as in rules.montecarlo: bounds the memory
 
 
-def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int, through: str):
+def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int, through: str, extract):
     """Resolve today's phases up to ``through`` on the believed batch with the side's orders
-    (refused ones dropped, the enemy holding), by the engine's own phase functions. Returns
-    the engine's working copy (its scratch layers hold each phase's draws and results)."""
+    (refused ones dropped, the enemy holding), by the engine's own phase functions, ``CHUNK``
+    replications at a time. ``extract(work, co, chunk)`` reads each chunk's engine working
+    copy (its scratch layers hold each phase's draws and results) into (k, ...) arrays, which
+    come back joined, with the compiled orders and today's drawn weather."""
     w = view.world
     accepted, _ = check_orders(w, batch.replica(0), {view.side: orders})
     co = compile_orders(w, accepted)
     # the previews' dice are their own: never the game's seed stream
-    dice = Dice(int(np.random.SeedSequence([int(seed), 0x0DD5]).generate_state(1)[0]))
-    work = Work(w, batch, co, dice, None)
+    pseed = int(np.random.SeedSequence([int(seed), 0x0DD5]).generate_state(1)[0])
     steps = {"weather": phase_sense.weather, "detection": phase_sense.detection, "fires": fires,
              "movement": phase_move.movement, "combat": combat, "logistics": phase_supply.logistics}
-    for name in STEPS:
-        steps[name](work)
-        if name == through:
-            break
-    return work, co
+    K = batch.hex.shape[0]
+    parts = []
+    for start in range(0, K, CHUNK):
+        chunk = dataclasses.replace(batch, **{f: getattr(batch, f)[start:start + CHUNK] for f in ARRAY_FIELDS})
+        work = Work(w, chunk, co, DiceWindow(pseed, start) if start else Dice(pseed), None)
+        for name in STEPS:
+            steps[name](work)
+            if name == through:
+                break
+        parts.append(extract(work, co, chunk) | {"weather": work.weather})
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}, co
 
 
 def weather_note(view: SideView, drawn: np.ndarray) -> tuple[str, bool]:
@@ -146,9 +155,9 @@ def _orders(current: list[Order], new: Order) -> list[Order]:
     return [o for o in current if not same(o)] + [new]
 
 
-def _common(view: SideView, work, co, target: int | None, k: int, notes: list[str]) -> dict:
+def _common(view: SideView, drawn: np.ndarray, co, target: int | None, k: int, notes: list[str]) -> dict:
     w = view.world
-    wx, known = weather_note(view, work.weather)
+    wx, known = weather_note(view, drawn)
     recon = 0
     if target is not None:
         sel = (co.m_side == view.side) & (co.m_kind == M_RECON)
@@ -166,6 +175,11 @@ def _common(view: SideView, work, co, target: int | None, k: int, notes: list[st
     return {"weather": wx, "weather_known": known, "recon_today": recon, "unknowns": unknowns, "replications": k}
 
 
+def view_state(view: SideView) -> GameState:
+    """The believed state, for checking the side's orders (its own units are exact)."""
+    return believed_state(view)[0]
+
+
 def _rng(seed: int, h: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy=int(seed), spawn_key=(h, 7))))
 
@@ -180,31 +194,37 @@ def assault_odds(view: SideView, orders: list[Order], attackers: list[str], targ
     mine = list(orders)
     for o in new:
         mine = _orders(mine, o)
-    batch, notes = believed_batch(view, replications, _rng(seed, h), target=h)
-    work, co = run_phases(view, mine, batch, seed, through="movement")
-    start_hex = work.hex.copy()
-    before = work.loss[:, :, CAUSES.index("ground")].copy()
-    combat(work)
-    gi = np.flatnonzero((work.g_side == view.side) & (work.g_hex == h)) if hasattr(work, "g_side") else []
-    if len(gi) == 0:
-        raise ValueError(f"no {kind} on {target} among today's orders")
+    accepted, _ = check_orders(w, view_state(view), {view.side: mine})
+    g_side, g_hex = groups(w, compile_orders(w, accepted))[:2]
+    gi = np.flatnonzero((g_side == view.side) & (g_hex == h))
+    if gi.size == 0:
+        raise ValueError(f"no {kind} on {target} among today's accepted orders")
     gi = int(gi[0])
-    res = work.g_res[:, gi]
     att = np.array([w.unit_index[a] for a in attackers])
-    lost = work.loss[:, :, CAUSES.index("ground")] - before
-    la = lost[:, att].sum(axis=1)
-    dmask = (start_hex == h) & (w.u_side != view.side)[None, :] & (batch.on_map & (batch.strength > 0))
-    ld = np.where(dmask, lost, 0.0).sum(axis=1)
-    defended = work.g_D[:, gi] > 0
+    ground = CAUSES.index("ground")
+
+    def extract(work, co, chunk):
+        start_hex = work.hex.copy()
+        before = work.loss[:, :, ground].copy()
+        combat(work)
+        lost = work.loss[:, :, ground] - before
+        dmask = (start_hex == h) & (w.u_side != view.side)[None, :] & chunk.on_map & (chunk.strength > 0)
+        return {"res": work.g_res[:, gi], "col": work.g_col[:, gi], "A": work.g_A[:, gi], "D": work.g_D[:, gi],
+                "la": lost[:, att].sum(axis=1), "ld": np.where(dmask, lost, 0.0).sum(axis=1)}
+
+    batch, notes = believed_batch(view, replications, _rng(seed, h), target=h)
+    out, co = run_phases(view, mine, batch, seed, "movement", extract)
+    res, la, ld = out["res"], out["la"], out["ld"]
+    defended = out["D"] > 0
     cols = list(w.params.crt)
-    col = work.g_col[defended, gi]
+    col = out["col"][defended]
     return AssaultOdds(
-        **_common(view, work, co, h, replications, notes), kind=kind,
+        **_common(view, out["weather"], co, h, replications, notes), kind=kind,
         result_probs={r: float(np.mean(res == i)) for i, r in enumerate(RESULTS)},
         column_probs={cols[c]: float(np.mean(col == c)) for c in np.unique(col)},
-        p_defended=float(defended.mean()), attack=float(work.g_A[:, gi].mean()),
-        defence=float(work.g_D[defended, gi].mean()) if defended.any() else 0.0,
-        modifier=die_modifier(w.params, int(np.bincount(work.weather).argmax()), kind == "infiltrate"),
+        p_defended=float(defended.mean()), attack=float(out["A"].mean()),
+        defence=float(out["D"][defended].mean()) if defended.any() else 0.0,
+        modifier=die_modifier(w.params, int(np.bincount(out["weather"]).argmax()), kind == "infiltrate"),
         attacker_loss_mean=float(la.mean()), defender_loss_mean=float(ld.mean()),
         attacker_loss_p90=float(np.percentile(la, 90)), defender_loss_p90=float(np.percentile(ld, 90)),
         defenders_seen=sum(1 for c in view.contacts if c.current and c.hex == h))
@@ -217,33 +237,38 @@ def mission_odds(view: SideView, orders: list[Order], unit: str | None, kind: st
     p = w.params
     h = w.grid.index(target)
     order = Order(kind=kind, unit=unit, target=target, count=count)
-    batch, notes = believed_batch(view, replications, _rng(seed, h), target=h)
-    work, co = run_phases(view, _orders(list(orders), order), batch, seed, through="detection")
-    lost_before = work.loss.copy()
-    fires(work)
+    mine = _orders(list(orders), order)
+    co0 = compile_orders(w, check_orders(w, view_state(view), {view.side: mine})[0])
     u_idx = w.unit_index[unit] if unit else -1
-    m = np.flatnonzero((co.m_side == view.side) & (co.m_unit == u_idx) & (co.m_kind == MISSION[kind])
-                       & (co.m_hex == h))
+    m = np.flatnonzero((co0.m_side == view.side) & (co0.m_unit == u_idx) & (co0.m_kind == MISSION[kind])
+                       & (co0.m_hex == h))
     if m.size == 0:
         raise ValueError(f"the {kind} on {target} is not among today's accepted orders")
     m = int(m[0])
-    prob = work.m_prob[:, m]
-    hits = work.m_hits[:, m]
+    c = CAUSES.index(CAUSE[kind])
+    radio = kind in ("strike", "hunt") and bool(w.t_radio[w.u_type[u_idx]])
+
+    def extract(work, co, chunk):
+        before = work.loss[:, :, c].copy()
+        fires(work)
+        on_hex = (work.hex == h) & (w.u_side != view.side)[None, :]
+        return {"prob": work.m_prob[:, m], "hits": work.m_hits[:, m],
+                "lost": np.where(on_hex, work.loss[:, :, c] - before, 0.0).sum(axis=1),
+                "spotted": (work.detected[:, view.side] & on_hex).any(axis=1),
+                "jam": work.jam[:, 1 - view.side, h] if radio else np.zeros(work.K)}
+
+    batch, notes = believed_batch(view, replications, _rng(seed, h), target=h)
+    out, co = run_phases(view, mine, batch, seed, "detection", extract)
+    hits = out["hits"]
     dmg = {"bomb": p.glide_damage * (p.glide_urban_mult if w.terrain[h] == URBAN else 1.0),
            "fire": p.artillery_damage}.get(kind)
     if dmg is None:
         dmg = p.fpv_damage if w.t_fpv[w.u_type[u_idx]] else p.bomber_damage
-    on_hex = (work.hex == h) & (w.u_side != view.side)[None, :]
-    c = CAUSES.index(CAUSE[kind])
-    lost = np.where(on_hex, work.loss[:, :, c] - lost_before[:, :, c], 0.0).sum(axis=1)
-    spotted = work.detected[:, view.side] & on_hex
-    radio = kind in ("strike", "hunt") and bool(w.t_radio[w.u_type[u_idx]])
-    jam = work.jam[:, 1 - view.side, h] if radio else np.zeros(replications)
     return MissionOdds(
-        **_common(view, work, co, h, replications, notes), kind=kind, count=count,
-        p_hit=float(prob.mean()), p_detected=float(spotted.any(axis=1).mean()),
+        **_common(view, out["weather"], co, h, replications, notes), kind=kind, count=count,
+        p_hit=float(out["prob"].mean()), p_detected=float(out["spotted"].mean()),
         hits_probs=[float(np.mean(hits == i)) for i in range(count + 1)],
-        damage_mean=float(hits.mean() * dmg), loss_mean=float(lost.mean()), jamming=float(jam.mean()),
+        damage_mean=float(hits.mean() * dmg), loss_mean=float(out["lost"].mean()), jamming=float(out["jam"].mean()),
         p_strip=float(np.mean(hits >= p.glide_entrench_hits)) if kind == "bomb" else 0.0)
 
 
@@ -257,9 +282,9 @@ def interdict_odds(view: SideView, orders: list[Order], unit: str, target: str, 
     h = w.grid.index(target)
     order = Order(kind="interdict", unit=unit, target=target, count=count)
     batch, notes = believed_batch(view, replications, _rng(seed, h))
-    work, co = run_phases(view, _orders(list(orders), order), batch, seed, through="fires")
-    f = work.fire_control[:, s, h]
-    tot = work.fc_total[:, s, h]
+    out, co = run_phases(view, _orders(list(orders), order), batch, seed, "fires",
+                         lambda work, co, chunk: {"f": work.fire_control[:, s, h], "tot": work.fc_total[:, s, h]})
+    f, tot = out["f"], out["tot"]
     thr = None
     for ob, hexes in zip(w.scenario.objectives, w.objective_hexes, strict=True):
         if ob.kind == "road" and h in hexes and s == 1:
@@ -269,7 +294,7 @@ def interdict_odds(view: SideView, orders: list[Order], unit: str, target: str, 
     sig = float(w.t_signature[types[np.argmax(cnt)]]) if types.size else 0.0
     fm = float(tot.mean())
     return InterdictOdds(
-        **_common(view, work, co, h, replications, notes), count=count, f_mean=float(f.mean()), f_total_mean=fm,
+        **_common(view, out["weather"], co, h, replications, notes), count=count, f_mean=float(f.mean()), f_total_mean=fm,
         threshold=thr, p_over=float(np.mean(tot >= thr)) if thr is not None else 0.0,
         supply_cost=1.0 + p.fire_control_cost * fm, run_loss=float(1.0 - np.exp(-p.ugv_loss_coeff * fm)),
         move_loss=float(1.0 - np.exp(-p.killzone_coeff * fm * sig * p.moving_signature)))
@@ -283,15 +308,18 @@ def resupply_odds(view: SideView, orders: list[Order], unit: str, target_unit: s
     order = Order(kind="resupply", unit=unit, target_unit=target_unit, count=count)
     t = w.unit_index[target_unit]
     batch, notes = believed_batch(view, replications, _rng(seed, int(view.hex[t])))
-    work, co = run_phases(view, _orders(list(orders), order), batch, seed, through="logistics")
-    r = np.flatnonzero((co.r_unit == w.unit_index[unit]) & (co.r_target == t))
+    mine = _orders(list(orders), order)
+    co0 = compile_orders(w, check_orders(w, view_state(view), {view.side: mine})[0])
+    r = np.flatnonzero((co0.r_unit == w.unit_index[unit]) & (co0.r_target == t))
     if r.size == 0:
         raise ValueError(f"the resupply of {target_unit} by {unit} is not among today's accepted orders")
     r = int(r[0])
-    arrived = work.r_arrived[:, r]
+    out, co = run_phases(view, mine, batch, seed, "logistics",
+                         lambda work, co, chunk: {"arrived": work.r_arrived[:, r], "p_loss": work.r_p_loss[:, r]})
+    arrived = out["arrived"]
     return RunOdds(
-        **_common(view, work, co, int(view.hex[t]), replications, notes), count=count,
-        p_arrive=float(1.0 - work.r_p_loss[:, r].mean()),
+        **_common(view, out["weather"], co, int(view.hex[t]), replications, notes), count=count,
+        p_arrive=float(1.0 - out["p_loss"].mean()),
         arrived_probs=[float(np.mean(arrived == i)) for i in range(count + 1)],
         supply_mean=float(arrived.mean() * p.ugv_payload), payload=float(p.ugv_payload))
 
