@@ -220,6 +220,8 @@ async def test_strike_with_odds_preview_and_count(tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
         text = screen_text(app)
         assert "Chance each sortie hits" in text and "Expected damage" in text
+        # the preview states today's weather and whether same-day recon is counted
+        assert "Today's weather" in text and "No recon ordered" in text and "Not known to this preview" in text
         await pilot.press("left", "left")
         await pilot.press("enter")
         await settle(pilot)
@@ -653,6 +655,8 @@ async def test_ugv_resupply_picks_a_unit_and_runs(tmp_path):
         g.map.move_cursor(hex_of(g, "ua-93-1"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        text = screen_text(app)
+        assert "arrives with chance" in text and "Expected supply delivered" in text   # the risk is shown
         await pilot.press("enter")
         await settle(pilot)
         o = g.session.books[0].orders[-1]

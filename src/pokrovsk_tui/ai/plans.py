@@ -15,6 +15,18 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from pokrovsk_tui.rules.belief import (
+    assumed_entrenchment,
+    crt_column_at,
+    crt_probs,
+    detect_probability,
+    die_modifier,
+    going_chance,
+    hit_probability,
+    loss_means_one,
+    position_factor,
+    unit_attack_power,
+)
 from pokrovsk_tui.rules.orders import (
     MAX_PATH,
     Order,
@@ -23,7 +35,7 @@ from pokrovsk_tui.rules.orders import (
     sorties_available,
     validate,
 )
-from pokrovsk_tui.rules.params import RESULTS, TERRAINS, WEATHERS
+from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 
 from .situation import R_ART, R_ASLT, R_DRONE, R_EW, R_HQ, R_INF, R_UGV, Situation
 
@@ -98,39 +110,19 @@ def going(world, weather: int) -> float:
     return 1.0 / world.params.weather[WEATHERS[weather]].offroad_mp_mult ** 2
 
 
-def _crt_probs(world, col: int, mod: int) -> np.ndarray:
-    """(4,) probability of R, E, D, X for a CRT column and die modifier."""
-    p = world.params
-    table = list(p.crt.values())[col]
-    out = np.zeros(4)
-    for die in range(1, 7):
-        out[RESULTS.index(table[min(max(die + mod, 0), 7)])] += 1 / 6
-    return out
-
-
-def _column(world, ratio: float) -> int:
-    r = np.asarray(world.params.crt_ratios)
-    return int(np.clip(np.searchsorted(r, ratio, side="right") - 1, 0, len(r) - 1))
-
-
 def attack_power(sit: Situation, units) -> float:
     ap = sit.extra.get("ap")
     if ap is None:
-        v, w, p = sit.view, sit.world, sit.world.params
-        coh = 0.5 + 0.5 * v.cohesion / 100.0
-        sup = np.where(v.supply < p.low_supply, p.low_supply_factor, 1.0)
-        ap = np.where(v.own, v.strength * w.t_attack[w.u_type] * coh * sup, 0.0)
+        v = sit.view
+        ap = np.where(v.own, unit_attack_power(sit.world, v.strength, v.cohesion, v.supply), 0.0)
         sit.extra["ap"] = ap
     return float(sum(ap[u] for u in units))
 
 
 def _assumed_entrench(sit: Situation, h: int) -> int:
-    """What entrenchment the planner expects enemy defenders to have on a hex."""
-    w = sit.world
-    t = w.terrain[h]
-    if sit.enemy == 0:     # Ukrainian defenders: dug in where there are buildings
-        return 3 if t == URBAN else 2 if t in (TERRAINS.index("village"), TERRAINS.index("industrial")) else 1
-    return 1
+    """What entrenchment the planner expects enemy defenders to have on a hex (the previews'
+    assumption, rules/belief.py)."""
+    return assumed_entrenchment(sit.world, sit.enemy, h)
 
 
 def _memo(sit: Situation, table: str, key, compute):
@@ -154,7 +146,7 @@ def _defence_known(sit: Situation, h: int) -> tuple[float, float]:
     e = _assumed_entrench(sit, h)
     u = sit.c_unit[sel]
     s = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.8)
-    dp = s * w.t_defence[w.u_type[u]] * w.defence[h] * (1 + p.entrench_defence * e) * p.posture[e]
+    dp = s * w.t_defence[w.u_type[u]] * position_factor(p, w, h, e)
     return float(dp.sum()), float(s.sum())
 
 
@@ -165,25 +157,16 @@ def _hidden_defence(sit: Situation, h: int) -> tuple[float, float]:
 
 def _hidden_defence1(sit: Situation, h: int) -> tuple[float, float]:
     w, p = sit.world, sit.world.params
-    slots = sit.hidden["slots"]
-    r = w.u_role[slots]
-    cs = slots[(r == R_INF) | (r == R_ASLT)]
-    if cs.size == 0:
+    est = sit.unseen
+    if est.slot < 0:
         return 0.0, 0.0
-    s = float(w.u_full[cs].mean()) * sit.attrition
-    e = _assumed_entrench(sit, h)
-    d = s * float(w.t_defence[w.u_type[cs]].mean()) * w.defence[h] * (1 + p.entrench_defence * e) * p.posture[e]
+    s = est.strength
+    d = s * est.defence_type * position_factor(p, w, h, _assumed_entrench(sit, h))
     return d, s
 
 
-def _loss_means(sit: Situation, s_att, s_def, a, d, infil) -> tuple[float, float]:
-    p = sit.world.params
-    if a <= 0 or d <= 0:
-        return 0.0, 0.0
-    bad = p.weather[WEATHERS[sit.weather]].bad_weather
-    mult = (p.bad_weather_loss_mult if bad else 1.0) * (p.infiltration_loss_mult if infil else 1.0)
-    return (p.attacker_loss_rate * s_att * math.sqrt(d / a) * mult,
-            p.defender_loss_rate * s_def * math.sqrt(a / d) * mult)
+def _loss_means(sit: Situation, s_att, s_def, a, d, infil, blind: bool = False) -> tuple[float, float]:
+    return loss_means_one(sit.world.params, sit.weather, s_att, s_def, a, d, infil, blind)
 
 
 def assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden: bool = True) -> dict:
@@ -198,34 +181,33 @@ def _assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden
     a = attack_power(sit, units)
     s_att = float(sit.view.strength[units].sum())
     d0, s0 = defence_known(sit, h)
-    wr = p.weather[WEATHERS[sit.weather]]
-    mod = wr.infiltration_mod if kind == "infiltrate" else wr.attack_mod
     infil = kind == "infiltrate"
+    mod = die_modifier(p, sit.weather, infil)
     cases = []
     ph = float(sit.p_hidden_defender[h]) if (hidden and d0 == 0) else 0.0
     if d0 > 0:
-        cases.append((1.0, d0, s0))
-    else:
-        cases.append((1.0 - ph, 0.0, 0.0))
+        cases.append((1.0, d0, s0, False))
+    else:                                        # a defender there would be one not seen: blind
+        cases.append((1.0 - ph, 0.0, 0.0, False))
         if ph > 0:
             dh, sh = _hidden_defence(sit, h)
-            cases.append((ph, dh, sh))
+            cases.append((ph, dh, sh, True))
     probs = np.zeros(4)
     la = ld = 0.0
-    for wgt, d, s in cases:
+    for wgt, d, s, blind in cases:
         if wgt <= 0:
             continue
         if d <= 0:
             probs[D] += wgt
             continue
-        col = _column(w, a / d)
-        probs += wgt * _crt_probs(w, col, mod)
-        m_a, m_d = _loss_means(sit, s_att, s, a, d, infil)
+        col = crt_column_at(p, a / d)
+        probs += wgt * crt_probs(p, col, mod + (p.blind_assault_mod if blind else 0))
+        m_a, m_d = _loss_means(sit, s_att, s, a, d, infil, blind)
         la += wgt * m_a
         ld += wgt * m_d
     ratio = a / d0 if d0 > 0 else float("inf")
     return {"p": probs, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
-            "p_hidden": ph, "attack": a}
+            "p_hidden": ph, "attack": a, "p_go": going_chance(p, w, sit.weather, h)}
 
 
 # ----------------------------------------------------------------- paths
@@ -385,7 +367,8 @@ class Planner:
                         gain = 0.0
                         extra = (pr[D] * w.params.raid_d_loss + pr[X] * w.params.rout_loss) * o["def_str"]
                     else:
-                        gain = hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
+                        gain = (hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
+                                * o["p_go"])
                         gain = max(gain, 0.0)
                         extra = pr[X] * w.params.rout_loss * o["def_str"]
                     kills = (o["def_loss"] + extra) * wk
@@ -427,7 +410,7 @@ class Planner:
             for u in grp:
                 used.add(u)
                 self.set_ground(u, kind, target=t)
-            ptake = float(o["p"][D] + o["p"][X]) if kind != "raid" else 0.0
+            ptake = float(o["p"][D] + o["p"][X]) * o["p_go"] if kind != "raid" else 0.0
             self.assault_hexes[t] = ev
             self.plan.assaults.append((t, grp, kind, ptake, ev))
         for t, grp, kind, ptake, _ev in sorted(self.plan.assaults, key=lambda a: -a[4])[:3]:
@@ -676,9 +659,8 @@ class Planner:
         h = t["hex"]
         e = _assumed_entrench(sit, h)
         sig = np.asarray(t["sig"]) * p.dug_in_signature ** max(e - 1, 0)
-        x = p.detect_k * (base_effort + recon) * sig * w.concealment[h] * sit.visibility
-        miss = np.exp(-x).prod() if sig.size else 1.0
-        return float(1.0 - miss)
+        q = detect_probability(p, base_effort + recon, sig, w.concealment[h], sit.visibility)
+        return float(1.0 - np.prod(1.0 - q)) if sig.size else 0.0
 
     def _effort(self) -> np.ndarray:
         """(n,) our passive observation effort (own units) plus half an expected patrol field."""
@@ -704,10 +686,15 @@ class Planner:
         return eff
 
     def _jam_est(self, h: int) -> float:
+        """Jamming expected over a hex: the strongest enemy EW seen lately that covers it, else
+        a guess of unseen EW near our lines."""
         sit, w = self.sit, self.sit.world
         ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
-        if ew.any() and (sit.grid.distance[h, sit.c_hex[ew]] <= w.t_ew_radius[w.u_type[sit.c_unit[ew]]]).any():
-            return 0.4
+        if ew.any():
+            t = w.u_type[sit.c_unit[ew]]
+            cover = sit.grid.distance[h, sit.c_hex[ew]] <= w.t_ew_radius[t]
+            if cover.any():
+                return float(w.t_ew_strength[t][cover].max())
         return 0.1 if sit.d_own[h] <= 3 else 0.0
 
     def _fires(self) -> list[Order]:
@@ -757,7 +744,7 @@ class Planner:
             pool = float(np.sum(t["str"][support])) if kind == "hunt" else float(np.sum(t["str"]))
             qq = q[h] if t["seen"] else q[h] * float(sit.p_hidden_defender[h])
             e = _assumed_entrench(sit, h)
-            f = (qq + (1 - qq) * p.undetected_factor) * vis * (1 - p.entrench_damage_reduction * e)
+            f = hit_probability(p, 1.0, qq, 0.0, vis) * (1 - p.entrench_damage_reduction * e)
             if not t["seen"]:
                 f *= float(sit.p_hidden_defender[h])
             prep.append((h, kind, pool, f, self._jam_est(h), self._target_value(t) * (1.6 if kind == "hunt" else 1.0)))
@@ -880,7 +867,7 @@ class Planner:
                 if g.distance[v.hex[u], h] > rng_u:
                     continue
                 qq = q.get(h, 0.3)
-                val = (qq + (1 - qq) * p.undetected_factor) * float(np.sum(t["str"])) * self._target_value(t)
+                val = hit_probability(p, 1.0, qq, 0.0, 1.0) * float(np.sum(t["str"])) * self._target_value(t)
                 if h in self.assault_hexes:
                     val *= 1.5
                 if best is None or val > best[0]:
@@ -910,7 +897,7 @@ class Planner:
             qq = q.get(h, 0.3)
             per = p.glide_damage * (p.glide_urban_mult if w.terrain[h] == URBAN else 1.0)
             e = _assumed_entrench(sit, h)
-            exp = p.glide_base_p * (qq + (1 - qq) * p.undetected_factor) * per * (1 - p.entrench_damage_reduction * e)
+            exp = hit_probability(p, p.glide_base_p, qq, 0.0, 1.0) * per * (1 - p.entrench_damage_reduction * e)
             val = exp * self._target_value(t) * min(float(np.sum(t["str"])) / 30.0, 1.5)
             if self.k.bomb_strip and h in self.assault_hexes and e > 0:
                 val *= 2.0

@@ -17,6 +17,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from pokrovsk_tui.rules.belief import FRONT_SHARE, UnseenEstimate, forecast_weather, unseen_estimate
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.view import SideView
 from pokrovsk_tui.rules.world import CONTESTED, ROLES, World
@@ -31,10 +32,6 @@ GROUND = {
 }
 R_INF, R_ASLT, R_DRONE, R_UGV, R_EW, R_ART, R_HQ = range(7)
 URBAN = TERRAINS.index("urban")
-COVER = np.array([1.0, 1.5, 1.4, 1.6, 1.4, 0.0])      # where hidden troops tend to sit, by terrain
-# share of the enemy's unseen combat units assumed in the front zone (the rest rest, rotate
-# or are gone); calibrated on games: a fuller prior makes the commander too timid
-FRONT_SHARE = 0.35
 
 
 # ----------------------------------------------------------------- per-world static data
@@ -123,7 +120,7 @@ class Situation:
     enemy: int
     turn: int
     days_left: int              # days still to be played, today included
-    weather: int                # today's weather if the scenario scripts it, else yesterday's
+    weather: int                # today's weather: forecast if scripted, else the likeliest
     visibility: float
     own: np.ndarray             # own unit slots on the map
     # enemy contacts: unit slot, hex, estimated strength, role, age in days (0 = seen today)
@@ -238,26 +235,21 @@ class Situation:
         d = self.grid.distance[:, e].min(axis=1).astype(np.int64)
         return np.where(self.mine, 0, d)
 
-    # ---- the unseen enemy
+    # ---- the unseen enemy: the estimate the previews share (rules/belief.py)
+    @cached_property
+    def unseen(self) -> UnseenEstimate:
+        return unseen_estimate(self.view)
+
     @cached_property
     def hidden(self) -> dict:
         """The enemy units not seen lately: slots, and a (n,) prior weight of where they are."""
-        w = self.world
-        arrived = (w.u_side == self.enemy) & (w.u_arrival <= self.turn - 1)
-        seen = np.zeros(w.n_units, bool)
-        seen[self.c_unit] = True
-        slots = np.flatnonzero(arrived & ~seen)
-        ground = self.not_mine & w.passable
-        base = np.where(ground, COVER[w.terrain], 0.0)
-        near = base * np.exp(-np.maximum(self.d_own - 1, 0) / 0.8) * np.where(self.st.obj_hex, 3.0, 1.0)
-        near[self.own_str_hex > 0] *= 0.3          # a hex we stand on hides fewer (contested only)
-        deep = base * np.exp(-np.abs(self.d_own - 5) / 3.0)
-        return {"slots": slots, "near": near / max(near.sum(), 1e-9), "deep": deep / max(deep.sum(), 1e-9)}
+        u = self.unseen
+        return {"slots": u.slots, "near": u.near, "deep": u.deep}
 
     @cached_property
     def attrition(self) -> float:
         """Share of its strength an enemy unit not seen lately is assumed to keep."""
-        return float(max(0.55, 0.92 - 0.012 * self.turn))
+        return self.unseen.attrition
 
     @cached_property
     def enemy_hidden(self) -> np.ndarray:
@@ -275,12 +267,8 @@ class Situation:
 
     @cached_property
     def p_hidden_defender(self) -> np.ndarray:
-        """(n,) chance an unseen enemy combat unit stands on the hex."""
-        w = self.world
-        s = self.hidden["slots"]
-        r = w.u_role[s]
-        cnt = float(((r == R_INF) | (r == R_ASLT)).sum()) * self.attrition * FRONT_SHARE
-        return 1.0 - np.exp(-self.hidden["near"] * cnt)
+        """(n,) chance an unseen enemy combat unit stands on each hex."""
+        return self.unseen.p_defender
 
     @cached_property
     def threat(self) -> np.ndarray:
@@ -459,9 +447,7 @@ def situation(view: SideView) -> Situation:
     st = static(w)
     side = view.side
     turn = view.turn
-    t = turn - 1
-    scripted = int(w.weather_script[t]) if 0 <= t < len(w.weather_script) else -1
-    weather = scripted if scripted >= 0 else (view.weather if view.weather >= 0 else w.weather_initial)
+    weather = forecast_weather(w, turn, view.weather)
     vis = w.params.weather[WEATHERS[weather]].visibility
     cs = view.contacts
     idx = w.unit_index

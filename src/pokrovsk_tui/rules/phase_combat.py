@@ -35,20 +35,29 @@ def groups(world, co):
     return g_side.astype(np.int64), g_hex.astype(np.int64), group_of, g_infil, g_raid
 
 
+def unit_attack_power(world, strength, cohesion, supply) -> np.ndarray:
+    """(..., U) attack power of every unit slot: strength x type attack x cohesion x supply."""
+    p = world.params
+    coh = 0.5 + 0.5 * cohesion / 100.0
+    sup = np.where(supply < p.low_supply, p.low_supply_factor, 1.0)
+    return strength * world.t_attack[world.u_type] * coh * sup
+
+
 def attack_power(w) -> np.ndarray:
-    world, p = w.world, w.p
-    coh = 0.5 + 0.5 * w.cohesion / 100.0
-    sup = np.where(w.supply < p.low_supply, p.low_supply_factor, 1.0)
-    return w.strength * world.t_attack[world.u_type][None, :] * coh * sup
+    return unit_attack_power(w.world, w.strength, w.cohesion, w.supply)
+
+
+def position_factor(p, world, hexes, entrench):
+    """Defence multiplier of a position: terrain x (1 + entrenchment bonus) x posture."""
+    return world.defence[np.maximum(hexes, 0)] * (1.0 + p.entrench_defence * entrench) * np.asarray(p.posture)[entrench]
 
 
 def defence_power(w, hexes: np.ndarray) -> np.ndarray:
     world, p = w.world, w.p
     coh = 0.5 + 0.5 * w.cohesion / 100.0          # shaken defenders (glide bombs) hold worse
     sup = np.where(w.supply < p.low_supply, p.low_supply_factor, 1.0)
-    posture = np.asarray(p.posture)[w.entrench]
-    return (w.strength * world.t_defence[world.u_type][None, :] * world.defence[np.maximum(hexes, 0)]
-            * (1.0 + p.entrench_defence * w.entrench) * posture * coh * sup)
+    return (w.strength * world.t_defence[world.u_type][None, :] * position_factor(p, world, hexes, w.entrench)
+            * coh * sup)
 
 
 def crt_column(p, ratio: np.ndarray) -> np.ndarray:
@@ -63,6 +72,28 @@ def crt_chances(p, col: int, mod: int) -> dict[str, float]:
 
 def crt_table(p) -> np.ndarray:
     return np.array([[RESULTS.index(c) for c in cells] for cells in p.crt.values()], np.int64)
+
+
+def crt_probs(p, col: int, mod: int) -> np.ndarray:
+    """(4,) probability of R, E, D, X at a CRT column and die modifier (a fair die 1-6)."""
+    table = list(p.crt.values())[col]
+    out = np.zeros(4)
+    for die in range(1, 7):
+        out[RESULTS.index(table[min(max(die + mod, 0), 7)])] += 1 / 6
+    return out
+
+
+def die_modifier(p, weather: int, infiltration: bool) -> int:
+    wr = p.weather[WEATHERS[weather]]
+    return int(wr.infiltration_mod if infiltration else wr.attack_mod)
+
+
+def loss_means_one(p, weather: int, s_att: float, s_def: float, a: float, d: float, infil: bool,
+                   blind: bool = False) -> tuple[float, float]:
+    """``loss_means`` for one attack: (attacker, defender) Poisson means."""
+    m_a, m_d = loss_means(p, np.array([weather]), np.array([[s_att]]), np.array([[s_def]]),
+                          np.array([[a]]), np.array([[d]]), np.array([infil]), np.array([[blind]]))
+    return float(m_a[0, 0]), float(m_d[0, 0])
 
 
 def loss_means(p, weather, s_att, s_def, a, d, infil, blind=None):
@@ -80,6 +111,11 @@ def loss_means(p, weather, s_att, s_def, a, d, infil, blind=None):
     m_att = np.where(ok, p.attacker_loss_rate * s_att * np.sqrt(ra), 0.0) * mult_a
     m_def = np.where(ok, p.defender_loss_rate * s_def * np.sqrt(np.where(ok, 1.0 / np.where(ok, ra, 1.0), 0.0)), 0.0) * mult_d
     return m_att, m_def
+
+
+def going_chance(p, world, weather: int, h: int) -> float:
+    """``going`` for one hex and one day's weather."""
+    return float(going(p, world, np.array([weather]), np.array([h]))[0, 0])
 
 
 def going(p, world, weather, hexes):
@@ -150,6 +186,8 @@ def combat(w) -> None:
         m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil, blind)
         la = poisson_icdf(u_al, m_att).astype(float)
         ld = poisson_icdf(u_dl, m_def).astype(float)
+        # read by the previews (rules/odds.py): each group's result and losses
+        w.g_side, w.g_hex, w.g_res, w.g_col, w.g_A, w.g_D = g_side, g_hex, res, col, A, Dp
         # losses spread over each group's units by strength
         ga = np.maximum(group_of, 0)[None, :] * np.ones((K, 1), np.int64)
         share_a = np.where(part, w.strength / np.maximum(np.take_along_axis(s_att, ga, 1), 1e-12), 0.0)

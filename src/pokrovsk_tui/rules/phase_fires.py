@@ -35,11 +35,24 @@ def mission_probability(w, jam: np.ndarray, spotted: np.ndarray):
     enemy = 1 - co.m_side
     # the firing side's own detections on the target hex (spotted[:, s] = what side s sees)
     det = spotted[:, co.m_side, co.m_hex] > 0 if co.m_hex.size else np.zeros((w.K, 0), bool)  # (K, M)
-    det_f = np.where(det, 1.0, p.undetected_factor)
     radio = is_drone & world.t_radio[ut]
     jam_m = np.where(radio[None, :], jam[:, enemy, co.m_hex] if co.m_hex.size else 0.0, 0.0)
     v_f = np.where(is_drone[None, :], w.v[:, None], 1.0)
-    return base[None, :] * det_f * (1.0 - jam_m) * v_f, base, det, jam_m, v_f
+    return hit_probability(p, base[None, :], det.astype(float), jam_m, v_f), base, det, jam_m, v_f
+
+
+def hit_probability(p, base, p_seen, jam, visibility):
+    """Chance one sortie, round or bomb hits: its base chance, x1 on a target the firing side
+    detects today (else the undetected factor; p_seen is the chance it does), x(1 - jamming)
+    for radio drones, x visibility for drones (1 for artillery and glide bombs)."""
+    return base * (p_seen + (1.0 - p_seen) * p.undetected_factor) * (1.0 - jam) * visibility
+
+
+def mission_base(p, world, kind: int, unit: int) -> float:
+    """Base hit chance of a mission kind (and of the firing unit's drone kind)."""
+    if kind in (M_STRIKE, M_HUNT):
+        return p.fpv_base_p if world.t_fpv[world.u_type[unit]] else p.bomber_base_p
+    return {M_FIRE: p.artillery_base_p, M_BOMB: p.glide_base_p}.get(kind, 0.0)
 
 
 def fires(w) -> None:
@@ -56,6 +69,7 @@ def fires(w) -> None:
     prob, base, det, jam_m, v_f = mission_probability(w, jam, spotted)
     u = w.dice.uniform(w.turn, "fires", "missions", (K, co.m_kind.size))
     hits = binomial_icdf(u, co.m_count[None, :], prob)                                 # (K, M)
+    w.m_prob, w.m_hits = prob, hits                  # read by the previews (rules/odds.py)
 
     dmg_per_hit = np.select(
         [np.isin(co.m_kind, (M_STRIKE, M_HUNT)) & world.t_fpv[world.u_type[np.maximum(co.m_unit, 0)]],

@@ -174,6 +174,11 @@ def signature(w) -> np.ndarray:
     return sig * p.dug_in_signature ** np.maximum(w.entrench - 1, 0)
 
 
+def detect_probability(p, effort, signature, concealment, visibility):
+    """Chance a unit is detected: 1 - exp(-k * effort * signature * concealment * visibility)."""
+    return 1.0 - np.exp(-(p.detect_k * effort * signature * concealment * visibility))
+
+
 def detection(w) -> None:
     world = w.world
     p = w.p
@@ -189,8 +194,7 @@ def detection(w) -> None:
     for s in (0, 1):
         enemy = w.live & (world.u_side != s)[None, :]
         e = at_hex(eff[:, s], w.hex)
-        x = p.detect_k * e * sig * conceal * w.v[:, None]
-        prob = 1.0 - np.exp(-x)
+        prob = detect_probability(p, e, sig, conceal, w.v[:, None])
         det[:, s] = enemy & (u[:, s] < prob)
         if w.events is not None:
             idx = np.flatnonzero(det[0, s])

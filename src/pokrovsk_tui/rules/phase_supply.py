@@ -158,6 +158,7 @@ def logistics(w) -> None:
         lost = binomial_icdf(u, co.r_count[None, :], p_loss)
         arrived = np.where(ok_run, co.r_count[None, :] - lost, 0)
         lost = np.where(ok_run, lost, 0)
+        w.r_p_loss, w.r_arrived = p_loss, arrived      # read by the previews (rules/odds.py)
         ugv_in = scatter(arrived * p.ugv_payload, co.r_target, U)
         robots = scatter(lost * p.ugv_lost_strength, co.r_unit, U)
         # robots are equipment, not people: the section is weaker, no casualty is booked
