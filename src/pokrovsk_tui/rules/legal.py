@@ -156,20 +156,22 @@ def _own(ctx: OrderContext, unit: int) -> bool:
 
 @dataclass(frozen=True)
 class Condition:
-    """One target rule: the hexes that pass it, its name and the refusal for a hex that fails."""
+    """One target rule: which hexes pass it (vectorised: a hex index or an array of them),
+    its name, and the refusal for a hex that fails it."""
 
-    ok: np.ndarray                  # (n,) bool
+    ok: Callable[[np.ndarray | int], np.ndarray | bool]
     rule: str
     reason: Callable[[int], str]
 
 
-def own_units_only(known: Known) -> np.ndarray:
-    """(n,) bool: hexes holding your own units on your own ground (so no enemy unit)."""
+def own_units_only(known: Known, hexes: np.ndarray | int | None = None) -> np.ndarray | bool:
+    """Whether hexes hold your own units on your own ground (so no enemy unit): (n,) bool for
+    the whole map, or for the hexes given."""
     ctx = context(known)
-    n = ctx.world.grid.n
-    here = np.zeros(n, bool)
-    here[ctx.hex[np.flatnonzero(ctx.on_map & (ctx.world.u_side == ctx.side))]] = True
-    return here & (ctx.control == ctx.side)
+    held = np.zeros(ctx.world.grid.n, bool)
+    held[ctx.hex[ctx.on_map & (ctx.world.u_side == ctx.side)]] = True
+    held &= ctx.control == ctx.side
+    return held if hexes is None else held[hexes]
 
 
 def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
@@ -178,42 +180,43 @@ def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
     w = ctx.world
     g = w.grid
     hid = g.hex_id
-    out: list[Condition] = []
-    if kind in FIRES:
-        def only_own(t: int) -> str:
-            return f"illegal target: {hid(t)} holds only your own units"
-        fire_ok = ~own_units_only(ctx)
+
+    def only_own(t: int) -> str:
+        return f"illegal target: {hid(t)} holds only your own units"
+
+    not_own_only = Condition(lambda h: ~own_units_only(ctx, h), "own-units", only_own)
     if kind == "bomb":
-        return [Condition(fire_ok, "own-units", only_own)]
+        return [not_own_only]
     if unit is None:
-        return [Condition(np.zeros(g.n, bool), "unit", lambda t: "names no unit")]
+        return [Condition(lambda h: np.zeros(np.shape(h), bool), "unit", lambda t: "names no unit")]
     here = int(ctx.hex[unit])
     dist = g.distance[here]
+    out: list[Condition] = []
     if kind in ATTACKS:
         rule = "assault-own-ground" if kind == "assault" else "own-ground"
         out += [
-            Condition(dist == 1, "adjacent", lambda t: f"illegal target: {hid(t)} is not adjacent to {hid(here)}"),
-            Condition(w.passable.copy(), "water", lambda t: f"illegal target: {hid(t)} is water"),
-            Condition(ctx.control != ctx.side, rule,
+            Condition(lambda h: dist[h] == 1, "adjacent",
+                      lambda t: f"illegal target: {hid(t)} is not adjacent to {hid(here)}"),
+            Condition(lambda h: w.passable[h], "water", lambda t: f"illegal target: {hid(t)} is water"),
+            Condition(lambda h: ctx.control[h] != ctx.side, rule,
                       lambda t: f"illegal target: {hid(t)} is your own ground; {kind} enemy or contested hexes"),
         ]
     elif kind in DRONE_MISSIONS or kind == "fire":
         rng = int(w.t_range[w.u_type[unit]])
-        out.append(Condition(dist <= rng, "range",
+        out.append(Condition(lambda h: dist[h] <= rng, "range",
                              lambda t: f"out of range: {hid(t)} is {dist[t]} hexes away, range {rng}"))
         if kind == "interdict":
-            out.append(Condition(w.road.copy(), "road", lambda t: f"illegal target: {hid(t)} is not a road hex"))
+            out.append(Condition(lambda h: w.road[h], "road", lambda t: f"illegal target: {hid(t)} is not a road hex"))
         if kind in FIRES:
-            out.append(Condition(fire_ok, "own-units", only_own))
+            out.append(not_own_only)
     return out
 
 
 def target_refusal(known: Known, unit: int | None, kind: str, target: int,
                    waive: Iterable[str] = ()) -> tuple[str, str] | None:
     """(rule, reason) of the first target rule the hex fails, or None if it may be aimed at."""
-    waive = set(waive)
     for c in conditions(known, unit, kind):
-        if c.rule not in waive and not c.ok[target]:
+        if c.rule not in waive and not c.ok(int(target)):
             return c.rule, c.reason(int(target))
     return None
 
@@ -252,12 +255,14 @@ def move_costs(known: Known, unit: int) -> tuple[np.ndarray, np.ndarray, np.ndar
     return cost, steps, prev
 
 
-def path_to(known: Known, unit: int, target: int) -> list[int]:
+def path_to(known: Known, unit: int, target: int,
+            costs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> list[int]:
     """The cheapest legal path to a hex (without the start), or a one-hex path the engine
-    will refuse with its reason when there is none."""
+    will refuse with its reason when there is none. ``costs``: the unit's ``move_costs``,
+    when already worked out."""
     ctx = context(known)
     start = int(ctx.hex[unit])
-    cost, _, prev = move_costs(ctx, unit)
+    cost, _, prev = costs if costs is not None else move_costs(ctx, unit)
     if not np.isfinite(cost[target]) or target == start:
         return [int(target)]
     out = [int(target)]
@@ -281,8 +286,10 @@ def resupply_refusal(known: Known, unit: int, target_unit: int) -> str | None:
 
 
 def resupply_targets(known: Known, unit: int) -> np.ndarray:
-    """Own units a UGV unit may resupply today."""
+    """Own units a UGV unit may resupply today (none if the unit runs no resupply)."""
     ctx = context(known)
+    if "resupply" not in actions_for(ctx, unit):
+        return np.zeros(0, np.int64)
     own = np.flatnonzero(ctx.on_map & (ctx.world.u_side == ctx.side))
     return np.array([v for v in own if resupply_refusal(ctx, unit, int(v)) is None], np.int64)
 
@@ -314,8 +321,9 @@ def legal_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
     if TARGET_OF[kind] != "hex":
         return none
     out = np.ones(n, bool)
+    every = np.arange(n)
     for c in conditions(ctx, unit, kind):
-        out &= c.ok
+        out &= c.ok(every)
     return out
 
 
