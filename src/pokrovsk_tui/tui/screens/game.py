@@ -624,7 +624,7 @@ class GameScreen(Screen[None]):
         if kind == "resupply":
             cands = resupply_candidates(v, unit, h)
             if not cands:
-                self.refuse(f"no unit of yours at {target} to resupply")
+                self.refuse(f"no unit of yours at {target} within {uid}'s range to resupply")
                 return
             pick = cands[0]
             if len(cands) > 1:
