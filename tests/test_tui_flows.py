@@ -12,6 +12,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from pokrovsk_tui.rules.legal import own_units_only  # noqa: E402
 from pokrovsk_tui.rules.orders import Order  # noqa: E402
 from pokrovsk_tui.tui import persist  # noqa: E402
 from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402
@@ -234,12 +235,13 @@ async def test_strike_with_odds_preview_and_count(tmp_path):
 
 @sync
 async def test_assault_preview_before_commit(tmp_path):
-    app = make_app(tmp_path, scenario=TUT, seed=7)
+    # Russia: at the tutorial's start only ru-ag-1 stands next to enemy ground
+    app = make_app(tmp_path, scenario=TUT, side=1, seed=7)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         g = game(app)
         w = g.session.world
-        g.select_unit(w.unit_index["ua-93-1"])
+        g.select_unit(w.unit_index["ru-ag-1"])
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
@@ -251,8 +253,8 @@ async def test_assault_preview_before_commit(tmp_path):
         assert "Chance of each result" in text and "Expected losses" in text and "repulsed" in text
         await pilot.press("escape")
         await settle(pilot)
-        assert len(g.session.books[0]) == 0
-        g.select_unit(w.unit_index["ua-93-1"])
+        assert len(g.session.books[1]) == 0
+        g.select_unit(w.unit_index["ru-ag-1"])
         await pilot.press("a")
         await settle(pilot)
         g.map.move_cursor(target)
@@ -260,7 +262,7 @@ async def test_assault_preview_before_commit(tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
         await pilot.press("enter")
         await settle(pilot)
-        assert g.session.books[0].orders[-1].kind == "assault"
+        assert g.session.books[1].orders[-1].kind == "assault"
 
 
 @sync
@@ -573,7 +575,8 @@ async def test_solo_as_russia_bombs_and_ends_turn(tmp_path):
         assert all(int(g.session.world.u_side[u]) == 1 for u in g.current_view().own_units)
         await pilot.press("b")
         await settle(pilot)
-        assert g.action == "bomb" and g.map.picture.targets.all()
+        # every hex but those holding only Russian units
+        assert g.action == "bomb" and (g.map.picture.targets == ~own_units_only(g.current_view())).all()
         g.map.move_cursor(g.session.world.grid.index("0404"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))

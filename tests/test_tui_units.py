@@ -9,12 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pokrovsk_tui.rules.hexgrid import HexGrid
-from pokrovsk_tui.rules.orders import MAX_PATH, Order, validate
-from pokrovsk_tui.session import GameSession, OrderBook, Player, new_session
-from pokrovsk_tui.tui import persist
-from pokrovsk_tui.tui.geometry import COMPACT, LARGE, MapGeometry, mouse_to_hex, step
-from pokrovsk_tui.tui.overlays import OVERLAYS, compute
-from pokrovsk_tui.tui.targets import (
+from pokrovsk_tui.rules.legal import (
     actions_for,
     budget_left,
     budgets,
@@ -22,6 +17,11 @@ from pokrovsk_tui.tui.targets import (
     move_costs,
     path_to,
 )
+from pokrovsk_tui.rules.orders import MAX_PATH, Order, validate
+from pokrovsk_tui.session import GameSession, OrderBook, Player, new_session
+from pokrovsk_tui.tui import persist
+from pokrovsk_tui.tui.geometry import COMPACT, LARGE, MapGeometry, mouse_to_hex, step
+from pokrovsk_tui.tui.overlays import OVERLAYS, compute
 
 TUT = "tutorial-hryshyne"
 
@@ -115,7 +115,7 @@ def test_highlighted_targets_are_accepted(tut, kind):
     uid = "ua-93-1" if kind in ("assault", "raid") else "ua-fpv-1"
     u = tut.world.unit_index[uid]
     hexes = np.flatnonzero(legal_targets(v, u, kind))
-    assert hexes.size or kind == "raid"      # raids need enemy ground next to the unit
+    assert hexes.size or kind in ("assault", "raid")      # attacks need enemy ground next to the unit
     for h in hexes[:25]:
         ok, bad = validate(v.context(), [Order(kind=kind, unit=uid, target=tut.world.grid.hex_id(int(h)))])
         assert ok, bad

@@ -15,6 +15,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.belief import (
     assumed_entrenchment,
     crt_column_at,
@@ -27,14 +28,8 @@ from pokrovsk_tui.rules.belief import (
     position_factor,
     unit_attack_power,
 )
-from pokrovsk_tui.rules.orders import (
-    MAX_PATH,
-    Order,
-    bombs_available,
-    fires_available,
-    sorties_available,
-    validate,
-)
+from pokrovsk_tui.rules.legal import MAX_PATH
+from pokrovsk_tui.rules.orders import Order, validate
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 
 from .situation import R_ART, R_ASLT, R_DRONE, R_EW, R_HQ, R_INF, R_UGV, Situation
@@ -332,11 +327,11 @@ class Planner:
         if self.k.focus >= 0:
             hv = hv * self._focus_mult()
         units = [int(u) for u in sit.own_combat if self._unit_ready(int(u)) and int(u) not in self.ground]
-        hostile = sit.not_mine | (sit.enemy_known > 0)
         cand: dict[int, list[int]] = {}
         for u in units:
+            ok = legal.legal_targets(v, u, "assault")
             for t in nb[v.hex[u]]:
-                if t >= 0 and w.passable[t] and hostile[t]:
+                if t >= 0 and ok[t]:
                     if u in self.guard_raid and t not in self.guard_raid[u] and not w.t_can_raid[w.u_type[u]]:
                         continue
                     cand.setdefault(int(t), []).append(u)
@@ -707,7 +702,8 @@ class Planner:
         eff = self._effort()
         vis = sit.visibility
         drones = [int(u) for u in sit.own if w.u_role[u] == R_DRONE]
-        left = {u: sorties_available(w, u, int(v.stock[u])) for u in drones}
+        left = {u: legal.budget_total(v, u, "strike") for u in drones}
+        reach = {u: legal.legal_targets(v, u, "strike") for u in drones}     # strike and hunt alike
         keep = {u: int(round(left[u] * self.k.patrol_share)) for u in drones}
         spend = {u: left[u] - keep[u] for u in drones}
         recon_on: dict[int, int] = {}
@@ -725,7 +721,7 @@ class Planner:
                 if q0 > 0.75:
                     continue
                 for u in sorted(drones, key=lambda u: int(g.distance[v.hex[u], h])):
-                    if spend[u] >= 2 and g.distance[v.hex[u], h] <= w.t_range[w.u_type[u]]:
+                    if spend[u] >= 2 and legal.target_refusal(v, u, "recon", h) is None:
                         out.append(Order(kind="recon", unit=self.uid(u), target=self.hid(h), count=2))
                         spend[u] -= 2
                         recon_on[h] = recon_on.get(h, 0) + 2
@@ -750,12 +746,11 @@ class Planner:
             prep.append((h, kind, pool, f, self._jam_est(h), self._target_value(t) * (1.6 if kind == "hunt" else 1.0)))
         for u in sorted(drones, key=lambda u: (-spend[u], u)):
             ut = w.u_type[u]
-            rng_u = int(w.t_range[ut])
             fpv = bool(w.t_fpv[ut])
             base = p.fpv_base_p if fpv else p.bomber_base_p
             dmg = p.fpv_damage if fpv else p.bomber_damage
             radio = bool(w.t_radio[ut])
-            inr = [x for x in prep if g.distance[v.hex[u], x[0]] <= rng_u]
+            inr = [x for x in prep if reach[u][x[0]]]
             while spend[u] > 0 and inr:
                 best = None
                 for h, kind, pool, f, jam, tv in inr:
@@ -796,7 +791,6 @@ class Planner:
 
     def _interdict(self, drones: list[int], spend: dict[int, int], out: list[Order]) -> list[str]:
         sit, w = self.sit, self.sit.world
-        g = sit.grid
         v = sit.view
         notes = []
         vis = max(sit.visibility, 1e-6)
@@ -808,7 +802,7 @@ class Planner:
                 # the hex on the road nearest our drones, preferring one deep on the enemy's supply line
                 best = None
                 for h in hexes:
-                    reach = [u for u in drones if g.distance[v.hex[u], h] <= w.t_range[w.u_type[u]] and spend[u] > 0]
+                    reach = [u for u in drones if spend[u] > 0 and legal.target_refusal(v, u, "interdict", h) is None]
                     if not reach:
                         continue
                     need = max(thr * 1.3 - float(prev[list(hexes).index(h)]), 0.0)
@@ -841,7 +835,7 @@ class Planner:
                 pick = roads[np.argsort(-flow)[:1]]
                 for h in pick:
                     for u in sorted(drones, key=lambda u: -spend[u]):
-                        if g.distance[v.hex[u], h] <= w.t_range[w.u_type[u]] and spend[u] >= 2:
+                        if spend[u] >= 2 and legal.target_refusal(v, u, "interdict", h) is None:
                             out.append(Order(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
                             spend[u] -= 2
                             notes.append(f"interdicting the enemy's road at {sit.label(h)} to tax his supply")
@@ -851,20 +845,19 @@ class Planner:
     def _artillery(self, targets: list[dict], q: dict[int, float]) -> list[Order]:
         sit, w = self.sit, self.sit.world
         p = w.params
-        g = sit.grid
         v = sit.view
         out = []
         guns = [int(u) for u in sit.own if w.u_role[u] == R_ART]
         hits = []
         for u in guns:
-            n = fires_available(w, u, float(v.supply[u]))
+            n = legal.budget_total(v, u, "fire")
             if n <= 0:
                 continue
-            rng_u = int(w.t_range[w.u_type[u]])
+            inr = legal.legal_targets(v, u, "fire")
             best = None
             for t in targets:
                 h = t["hex"]
-                if g.distance[v.hex[u], h] > rng_u:
+                if not inr[h]:
                     continue
                 qq = q.get(h, 0.3)
                 val = hit_probability(p, 1.0, qq, 0.0, 1.0) * float(np.sum(t["str"])) * self._target_value(t)
@@ -874,7 +867,6 @@ class Planner:
                     best = (val, h)
             if best is None:
                 # nobody seen in range: the likeliest enemy hex
-                inr = g.distance[v.hex[u]] <= rng_u
                 est = np.where(inr & sit.not_mine, sit.enemy_est, 0.0)
                 if est.max() <= 0:
                     continue
@@ -888,12 +880,15 @@ class Planner:
     def _bombs(self, targets: list[dict], q: dict[int, float]) -> list[Order]:
         sit, w = self.sit, self.sit.world
         p = w.params
-        n = bombs_available(w, sit.side)
+        n = legal.budget_total(sit.view, None, "bomb")
         if n <= 0:
             return []
+        aim = legal.legal_targets(sit.view, None, "bomb")
         scored = []
         for t in targets:
             h = t["hex"]
+            if not aim[h]:
+                continue
             qq = q.get(h, 0.3)
             per = p.glide_damage * (p.glide_urban_mult if w.terrain[h] == URBAN else 1.0)
             e = _assumed_entrench(sit, h)
@@ -934,7 +929,6 @@ class Planner:
     # ---- logistics: ground robots to the hungriest units
     def _ugv(self) -> list[Order]:
         sit, w = self.sit, self.sit.world
-        g = sit.grid
         v = sit.view
         robots = [int(u) for u in sit.own if w.u_role[u] == R_UGV]
         if not robots:
@@ -951,9 +945,8 @@ class Planner:
         sent: dict[int, int] = {}
         for r in robots:
             runs = int(w.t_runs[w.u_type[r]])
-            rng_r = int(w.t_range[w.u_type[r]])
             for _ in range(runs):
-                cand = [u for u in need if need[u] > 5 and g.distance[v.hex[r], v.hex[u]] <= rng_r]
+                cand = [u for u in need if need[u] > 5 and legal.resupply_refusal(v, r, u) is None]
                 if not cand:
                     break
                 u = max(cand, key=lambda u: (need[u], -u))

@@ -32,7 +32,7 @@ from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.montecarlo import replicate
 from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.world import CAUSES
-from pokrovsk_tui.store.replay import orders_of
+from pokrovsk_tui.store.replay import orders_of, turn_waives
 from pokrovsk_tui.store.savefmt import SaveGame
 from pokrovsk_tui.store.snapshot import state_digest
 
@@ -67,7 +67,7 @@ def reroll(save: SaveGame, turn: int, k: int = DEFAULT_K) -> dict[str, Any]:
     world = tl.world
     saved = save.turns[turn - tl.first]
     before, after = tl.state_at(turn), tl.state_at(turn + 1)
-    batch = replicate(world, before, orders_of(saved), Dice(save.seed), k)
+    batch = replicate(world, before, orders_of(saved), Dice(save.seed), k, waive=turn_waives(world, before, saved))
     first = batch.replica(0)
     out: dict[str, Any] = {"turn": turn, "replications": k,
                            "replication_0_matches": not first.equal(after, tol=1e-9),

@@ -38,7 +38,7 @@ from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.world import CAUSES, CONTESTED
 from pokrovsk_tui.store.atomic import atomic_write
-from pokrovsk_tui.store.replay import orders_of
+from pokrovsk_tui.store.replay import orders_of, turn_waives
 from pokrovsk_tui.store.savefmt import SaveGame
 
 from .timeline import timeline, weather_name
@@ -105,7 +105,7 @@ def series(save: SaveGame) -> dict[str, Any]:
         for k in SIDES:
             for c in CAUSES:
                 out["losses"][k][c].append(round(f.losses[k][c], 2))
-        accepted, _ = check_orders(world, before, orders_of(saved))
+        accepted, _ = check_orders(world, before, orders_of(saved), turn_waives(world, before, saved))
         team = np.where(before.on_map & drone, before.strength - after.strength, 0.0)
         for s, k in enumerate(SIDES):
             missions = sum(o.count for o in accepted[s] if o.kind in DRONE_MISSIONS)

@@ -9,6 +9,7 @@ turn's scratch layers; nothing in the caller's state is changed.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -101,26 +102,27 @@ def context(world: World, state: GameState, side: int) -> OrderContext:
                         hex=state.hex, stock=state.stock, supply=state.supply, control=state.control)
 
 
-def check_orders(world: World, state: GameState, orders_by_side: dict[int, list[Order]]
-                 ) -> tuple[dict[int, list[Order]], list[tuple[int, Refusal]]]:
+def check_orders(world: World, state: GameState, orders_by_side: dict[int, list[Order]],
+                 waive: Iterable[str] = ()) -> tuple[dict[int, list[Order]], list[tuple[int, Refusal]]]:
     accepted: dict[int, list[Order]] = {}
     refused: list[tuple[int, Refusal]] = []
     for side in (0, 1):
-        ok, bad = validate(context(world, state, side), list(orders_by_side.get(side, [])))
+        ok, bad = validate(context(world, state, side), list(orders_by_side.get(side, [])), waive)
         accepted[side] = ok
         refused += [(side, r) for r in bad]
     return accepted, refused
 
 
-def resolve_turn(world: World, state: GameState, orders_by_side: dict[int, list[Order]], dice: Dice
-                 ) -> tuple[GameState, list[Event]]:
+def resolve_turn(world: World, state: GameState, orders_by_side: dict[int, list[Order]], dice: Dice,
+                 waive: Iterable[str] = ()) -> tuple[GameState, list[Event]]:
     """One turn of one game: validate, resolve, return the new state and the events.
 
     Refused orders are dropped (the unit holds) and reported as events to their side.
+    ``waive``: target rules not applied (replaying a turn played before they existed).
     """
     if state.over:
         raise ValueError("the game is over")
-    accepted, refused = check_orders(world, state, orders_by_side)
+    accepted, refused = check_orders(world, state, orders_by_side, waive)
     events: list[Event] = [
         Event(turn=state.turn, phase="orders", kind="refused", text=f"Order refused: {r}",
               visible_to=(SIDES[side],), units=(r.order.unit,) if r.order.unit else (),

@@ -6,6 +6,7 @@ The order previews (odds of each kind of action) live in rules/odds.py.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -19,12 +20,13 @@ CHUNK = 100   # replications resolved together: bounds memory, keeps arrays cach
 
 
 def replicate(world: World, state: GameState, orders_by_side: dict[int, list[Order]], dice: Dice, k: int,
-              chunk: int = CHUNK) -> GameState:
+              chunk: int = CHUNK, waive: Iterable[str] = ()) -> GameState:
     """The state's next turn resolved k times; replication 0 is the real resolution.
 
     Replications are resolved ``chunk`` at a time, each chunk drawing its own rows of the
-    batch's random streams, so the result is the same whatever the chunk size."""
-    accepted, _ = check_orders(world, state, orders_by_side)
+    batch's random streams, so the result is the same whatever the chunk size. ``waive``: as
+    for ``engine.resolve_turn``."""
+    accepted, _ = check_orders(world, state, orders_by_side, waive)
     co = compile_orders(world, accepted)
     parts = []
     for start in range(0, k, chunk):

@@ -7,21 +7,23 @@ control map), so a side's view validates exactly as the true state does.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import legal
 from .hexgrid import HexIdError
-from .world import ROLES, World
+from .legal import MAX_PATH
+from .world import World
 
 GROUND_KINDS = ("hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest", "jam")
 MISSION_KINDS = ("recon", "strike", "interdict", "hunt", "patrol", "fire", "bomb")
 ORDER_KINDS = GROUND_KINDS + ("recon", "strike", "interdict", "hunt", "resupply", "fire", "bomb")
 OrderKind = Literal["hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest", "jam",
                     "recon", "strike", "interdict", "hunt", "resupply", "fire", "bomb"]
-MAX_PATH = 12
 
 G_HOLD, G_MOVE, G_ASSAULT, G_INFILTRATE, G_RAID, G_DIG, G_REST, G_JAM = range(8)
 M_RECON, M_STRIKE, M_INTERDICT, M_HUNT, M_PATROL, M_FIRE, M_BOMB = range(7)
@@ -56,6 +58,7 @@ class Order(BaseModel):
 class Refusal:
     order: Order
     reason: str
+    rule: str = ""          # the target rule it broke (legal.py's names), "" for the others
 
     def __str__(self) -> str:
         return f"{self.order.describe()}: {self.reason}"
@@ -75,34 +78,23 @@ class OrderContext:
     control: np.ndarray    # (n,)
 
 
-def sorties_available(world: World, unit: int, stock: int) -> int:
-    return int(min(world.t_sorties[world.u_type[unit]], stock))
-
-
-def fires_available(world: World, unit: int, supply: float) -> int:
-    return int(np.floor(world.t_fires[world.u_type[unit]] * min(1.0, supply / 50.0)))
-
-
-def bombs_available(world: World, side: int) -> int:
-    d = world.scenario.deliveries
-    return d.ua_glide_bombs if side == 0 else d.ru_glide_bombs
-
-
 def path_cost(world: World, start: int, path: list[int]) -> float:
     return float(world.move_cost[path].sum()) if path else 0.0
 
 
-def validate(ctx: OrderContext, orders: list[Order]) -> tuple[list[Order], list[Refusal]]:
-    """Accepted orders (normalised) and refusals with their reasons, in the given order."""
+def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
+             ) -> tuple[list[Order], list[Refusal]]:
+    """Accepted orders (normalised) and refusals with their reasons, in the given order.
+
+    The legality of kinds, targets and budgets is rules/legal.py's; ``waive`` names target
+    rules not to apply (``legal.LATER_RULES``, when replaying a turn played before them)."""
     w = ctx.world
     g = w.grid
+    waive = frozenset(waive)
     ok: list[Order] = []
     bad: list[Refusal] = []
     ground_done: dict[int, str] = {}
-    sorties_used: dict[int, int] = {}
-    runs_used: dict[int, int] = {}
-    fires_used: dict[int, int] = {}
-    bombs_used = 0
+    used: dict[tuple[int | None, str], int] = {}
 
     def hex_of(h: str | None, what: str) -> int:
         if h is None:
@@ -112,16 +104,31 @@ def validate(ctx: OrderContext, orders: list[Order]) -> tuple[list[Order], list[
         except HexIdError as e:
             raise _Refuse(str(e)) from None
 
+    def aim(u: int | None, kind: str, t: int) -> None:
+        r = legal.target_refusal(ctx, u, kind, t, waive)
+        if r is not None:
+            raise _Refuse(r[1], r[0])
+
+    def spend(u: int | None, o: Order) -> None:
+        what = legal.BUDGET_OF[o.kind]
+        avail = legal.budget_total(ctx, u, o.kind)
+        have = used.get((u, what), 0)
+        if have + o.count > avail:
+            left = avail - have
+            if what == "bombs":
+                raise _Refuse(f"over budget: {left} glide bombs left today, asked {o.count}")
+            if what == "fires":
+                raise _Refuse(f"over budget: {left} fires left today (supply {ctx.supply[u]:.0f}), asked {o.count}")
+            raise _Refuse(f"over budget: {left} {what} left today, asked {o.count}")
+        used[(u, what)] = have + o.count
+
     for o in orders:
         try:
             if o.kind == "bomb":
-                avail = bombs_available(w, ctx.side)
-                if avail == 0:
+                if legal.bombs_available(w, ctx.side) == 0:
                     raise _Refuse("your side has no glide bombs")
-                t = hex_of(o.target, "target hex")
-                if bombs_used + o.count > avail:
-                    raise _Refuse(f"over budget: {avail - bombs_used} glide bombs left today, asked {o.count}")
-                bombs_used += o.count
+                aim(None, "bomb", hex_of(o.target, "target hex"))
+                spend(None, o)
                 ok.append(o)
                 continue
             if o.unit is None:
@@ -133,114 +140,73 @@ def validate(ctx: OrderContext, orders: list[Order]) -> tuple[list[Order], list[
                 raise _Refuse(f"{o.unit} is not your unit (wrong side)")
             if not ctx.on_map[u]:
                 raise _Refuse(f"{o.unit} is not on the map")
-            role = ROLES[w.u_role[u]]
-            here = int(ctx.hex[u])
             if o.kind in GROUND_KINDS:
                 if u in ground_done:
                     raise _Refuse(f"already has an order this turn ({ground_done[u]})")
-                o = _check_ground(ctx, o, u, role, here, hex_of)
+                _unit_may(ctx, u, o.kind)
+                if o.kind == "move":
+                    o = _check_move(ctx, o, u, hex_of)
+                elif o.kind in legal.ATTACKS:
+                    aim(u, o.kind, hex_of(o.target, "target hex"))
                 ground_done[u] = o.kind
-            elif o.kind in ("recon", "strike", "interdict", "hunt"):
-                if role != "drone":
-                    raise _Refuse(f"only drone units fly {o.kind} missions ({o.unit} is {role})")
-                t = hex_of(o.target, "target hex")
-                rng = int(w.t_range[w.u_type[u]])
-                if g.distance[here, t] > rng:
-                    raise _Refuse(f"out of range: {o.target} is {g.distance[here, t]} hexes away, range {rng}")
-                if o.kind == "interdict" and not w.road[t]:
-                    raise _Refuse(f"illegal target: {o.target} is not a road hex")
-                avail = sorties_available(w, u, int(ctx.stock[u]))
-                used = sorties_used.get(u, 0)
-                if used + o.count > avail:
-                    raise _Refuse(f"over budget: {avail - used} sorties left today, asked {o.count}")
-                sorties_used[u] = used + o.count
             elif o.kind == "resupply":
-                if role != "ugv":
-                    raise _Refuse(f"only UGV units run resupply ({o.unit} is {role})")
+                _unit_may(ctx, u, o.kind)
                 if o.target_unit is None:
                     raise _Refuse("needs a target_unit")
                 v = w.unit_index.get(o.target_unit)
                 if v is None:
                     raise _Refuse(f"unknown unit {o.target_unit!r}")
-                if w.u_side[v] != ctx.side or not ctx.on_map[v]:
-                    raise _Refuse(f"illegal target: {o.target_unit} is not a friendly unit on the map")
-                rng = int(w.t_range[w.u_type[u]])
-                dist = int(g.distance[here, ctx.hex[v]])
-                if dist > rng:
-                    raise _Refuse(f"out of range: {o.target_unit} is {dist} hexes away, range {rng}")
-                avail = int(w.t_runs[w.u_type[u]])
-                used = runs_used.get(u, 0)
-                if used + o.count > avail:
-                    raise _Refuse(f"over budget: {avail - used} runs left today, asked {o.count}")
-                runs_used[u] = used + o.count
-            elif o.kind == "fire":
-                if role != "artillery":
-                    raise _Refuse(f"only artillery fires ({o.unit} is {role})")
-                t = hex_of(o.target, "target hex")
-                rng = int(w.t_range[w.u_type[u]])
-                if g.distance[here, t] > rng:
-                    raise _Refuse(f"out of range: {o.target} is {g.distance[here, t]} hexes away, range {rng}")
-                avail = fires_available(w, u, float(ctx.supply[u]))
-                used = fires_used.get(u, 0)
-                if used + o.count > avail:
-                    raise _Refuse(f"over budget: {avail - used} fires left today (supply {ctx.supply[u]:.0f}), asked {o.count}")
-                fires_used[u] = used + o.count
+                r = legal.resupply_refusal(ctx, u, v)
+                if r is not None:
+                    raise _Refuse(r)
+                spend(u, o)
+            else:
+                _unit_may(ctx, u, o.kind)
+                aim(u, o.kind, hex_of(o.target, "target hex"))
+                spend(u, o)
             ok.append(o)
         except _Refuse as r:
-            bad.append(Refusal(o, r.reason))
+            bad.append(Refusal(o, r.reason, r.rule))
     return ok, bad
 
 
 class _Refuse(Exception):
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, rule: str = ""):
         self.reason = reason
+        self.rule = rule
 
 
-def _check_ground(ctx: OrderContext, o: Order, u: int, role: str, here: int, hex_of) -> Order:
+def _unit_may(ctx: OrderContext, u: int, kind: str) -> None:
+    r = legal.unit_refusal(ctx, u, kind)
+    if r is not None:
+        raise _Refuse(r)
+
+
+def _check_move(ctx: OrderContext, o: Order, u: int, hex_of) -> Order:
     w = ctx.world
     g = w.grid
     t = w.u_type[u]
-    if o.kind == "move":
-        if w.t_mp[t] <= 0:
-            raise _Refuse(f"{o.unit} cannot move")
-        if not o.path:
-            raise _Refuse("a move needs a path")
-        path = [hex_of(h, "path hex") for h in o.path]
-        if path[0] == here:
-            path = path[1:]
-        if not path:
-            raise _Refuse("the path does not leave the unit's hex")
-        if len(path) > MAX_PATH:
-            raise _Refuse(f"unreachable: a path of {len(path)} hexes is longer than {MAX_PATH}")
-        prev = here
-        for h in path:
-            if g.distance[prev, h] != 1:
-                raise _Refuse(f"unreachable: {g.hex_id(h)} is not next to {g.hex_id(prev)}")
-            if not w.passable[h]:
-                raise _Refuse(f"unreachable: {g.hex_id(h)} is water")
-            prev = h
-        cost = path_cost(w, here, path)
-        if cost > w.t_mp[t] + 1e-9:
-            raise _Refuse(f"unreachable: the path costs {cost:g} MP, {o.unit} has {w.t_mp[t]:g}")
-        return o.model_copy(update={"path": tuple(g.hex_id(h) for h in path), "target": g.hex_id(path[-1])})
-    if o.kind in ("assault", "infiltrate", "raid"):
-        if role not in ("infantry", "assault"):
-            raise _Refuse(f"only infantry and assault units can {o.kind} ({o.unit} is {role})")
-        if o.kind == "infiltrate" and not w.t_can_infiltrate[t]:
-            raise _Refuse(f"{o.unit} cannot infiltrate (assault groups only)")
-        if o.kind == "raid" and not w.t_can_raid[t]:
-            raise _Refuse(f"{o.unit} cannot raid (infantry only)")
-        tgt = hex_of(o.target, "target hex")
-        if g.distance[here, tgt] != 1:
-            raise _Refuse(f"illegal target: {o.target} is not adjacent to {g.hex_id(here)}")
-        if not w.passable[tgt]:
-            raise _Refuse(f"illegal target: {o.target} is water")
-        if o.kind in ("infiltrate", "raid") and ctx.control[tgt] == ctx.side:
-            raise _Refuse(f"illegal target: {o.target} is your own ground; {o.kind} enemy or contested hexes")
-        return o
-    if o.kind == "jam" and role != "ew":
-        raise _Refuse(f"only EW units jam ({o.unit} is {role})")
-    return o
+    here = int(ctx.hex[u])
+    if not o.path:
+        raise _Refuse("a move needs a path")
+    path = [hex_of(h, "path hex") for h in o.path]
+    if path[0] == here:
+        path = path[1:]
+    if not path:
+        raise _Refuse("the path does not leave the unit's hex")
+    if len(path) > MAX_PATH:
+        raise _Refuse(f"unreachable: a path of {len(path)} hexes is longer than {MAX_PATH}")
+    prev = here
+    for h in path:
+        if g.distance[prev, h] != 1:
+            raise _Refuse(f"unreachable: {g.hex_id(h)} is not next to {g.hex_id(prev)}")
+        if not w.passable[h]:
+            raise _Refuse(f"unreachable: {g.hex_id(h)} is water")
+        prev = h
+    cost = path_cost(w, here, path)
+    if cost > w.t_mp[t] + 1e-9:
+        raise _Refuse(f"unreachable: the path costs {cost:g} MP, {o.unit} has {w.t_mp[t]:g}")
+    return o.model_copy(update={"path": tuple(g.hex_id(h) for h in path), "target": g.hex_id(path[-1])})
 
 
 @dataclass(frozen=True)

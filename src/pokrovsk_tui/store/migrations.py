@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.events import lit, ref, render
+from pokrovsk_tui.rules.legal import LATER_RULES
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 
@@ -99,7 +100,7 @@ def v0_to_v1(data: dict, name: str) -> dict:
         if state.over or t.turn > scn.turns:
             raise SaveError([Problem(name, f"turns[{i}]", f"turn {t.turn} follows the end of the game")])
         orders = {0: list(t.ua), 1: list(t.ru)}
-        state, events = resolve_turn(world, state, orders, dice)
+        state, events = resolve_turn(world, state, orders, dice, LATER_RULES)   # played before them
         turns.append(turn_data(world, t.turn, orders, events, state))
     for d in turns:         # format 1 events held the text itself, the ids written out
         for group in d["events"].values():

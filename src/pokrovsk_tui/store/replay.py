@@ -34,7 +34,7 @@ from .savefmt import (
     Snapshot,
     group_places,
 )
-from .saves import now_utc, sha256_text
+from .saves import now_utc, sha256_text, waived_rules
 from .snapshot import SnapshotError, decode_state, encode_event, encode_state, state_digest
 
 
@@ -68,6 +68,11 @@ def orders_of(t: SavedTurn) -> dict[int, list[Order]]:
     return {0: list(t.orders.ua), 1: list(t.orders.ru)}
 
 
+def turn_waives(world, state: GameState, t: SavedTurn) -> frozenset[str]:
+    """The later target rules a saved turn was played without (see saves.waived_rules)."""
+    return waived_rules(world, state, t.orders, t.event_list())
+
+
 def start_state(save: SaveGame) -> GameState:
     """The state before the save's first turn."""
     world = save.world()
@@ -95,7 +100,7 @@ def replay(save: SaveGame) -> Iterator[tuple[SavedTurn, GameState, list[Event]]]
     dice = Dice(save.seed)
     state = start_state(save)
     for t in save.turns:
-        state, events = resolve_turn(world, state, orders_of(t), dice)
+        state, events = resolve_turn(world, state, orders_of(t), dice, turn_waives(world, state, t))
         yield t, state, events
 
 
@@ -113,7 +118,7 @@ def verify(save: SaveGame) -> VerifyResult:
     for n, t in enumerate(save.turns):
         if state.over:
             return VerifyResult(n, first, Mismatch(t.turn, "turn", "the game was already over before this turn"))
-        state, events = resolve_turn(world, state, orders_of(t), dice)
+        state, events = resolve_turn(world, state, orders_of(t), dice, turn_waives(world, state, t))
         bad = _compare_turn(world, t, state, events)
         if bad is not None:
             return VerifyResult(n, first, bad)

@@ -28,7 +28,8 @@ from pokrovsk_tui import __version__
 from pokrovsk_tui.rules.engine import check_orders
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.hexgrid import HexIdError
-from pokrovsk_tui.rules.orders import Order
+from pokrovsk_tui.rules.legal import LATER_RULES
+from pokrovsk_tui.rules.orders import Order, Refusal
 from pokrovsk_tui.rules.scenario import SIDES, Scenario
 from pokrovsk_tui.rules.state import GameState, initial_state
 from pokrovsk_tui.rules.world import World, build_world
@@ -500,15 +501,33 @@ def _depth(v, limit: int = 64) -> int:
     return 0
 
 
-def _check_refusals(world: World, state: GameState, orders, events, place: str, turn: int, bad) -> None:
+def _unrecorded_refusals(world: World, state: GameState, orders, events) -> list[tuple[int, list[Order], Refusal]]:
+    """Refusals the engine gives these orders today that the saved events do not record."""
     given = {0: list(orders.ua), 1: list(orders.ru)}
     _, refused = check_orders(world, state, given)
     recorded = Counter((tuple(e.to), e.text) for e in events if e.phase == "orders" and e.kind == "refused")
+    out = []
     for side, r in refused:
         key = ((SIDES[side],), f"Order refused: {r}")
         if recorded[key] > 0:
             recorded[key] -= 1
             continue
-        j = next((j for j, o in enumerate(given[side]) if o is r.order), None)
+        out.append((side, given[side], r))
+    return out
+
+
+def waived_rules(world: World, state: GameState, orders, events) -> frozenset[str]:
+    """The target rules added since old saves were written (``legal.LATER_RULES``) that a
+    saved turn was played without: a rule that refuses one of its orders today while the
+    save records no such refusal. Replaying the turn waives them, so it comes out as played."""
+    return frozenset(r.rule for _, _, r in _unrecorded_refusals(world, state, orders, events)
+                     if r.rule in LATER_RULES)
+
+
+def _check_refusals(world: World, state: GameState, orders, events, place: str, turn: int, bad) -> None:
+    for side, given, r in _unrecorded_refusals(world, state, orders, events):
+        if r.rule in LATER_RULES:     # given under the older rules; a pending one is refused when the day is resolved
+            continue
+        j = next((j for j, o in enumerate(given) if o is r.order), None)
         where = f"{place}.{SIDES[side]}" + (f"[{j}]" if j is not None else "")
         bad(where, f"the engine refuses this order on turn {turn} ({SIDES[side]}): {r}")

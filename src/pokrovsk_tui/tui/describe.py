@@ -10,6 +10,7 @@ from rich.text import Text
 
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.explain import explain
+from pokrovsk_tui.rules.legal import Budget
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.state import GameState
@@ -18,8 +19,8 @@ from pokrovsk_tui.rules.world import CAUSES, ROLES, World
 from pokrovsk_tui.session import SIDE_NAMES, GameSession
 
 from . import glyphs as G
+from .order_keys import ACTIONS
 from .overlays import Overlay
-from .targets import ACTIONS, Budget
 
 SIDE_STYLE = ("bold #6fa8ff", "bold #ff7a7a")
 CONTROL_NAMES = ("Ukrainian", "Russian", "contested")

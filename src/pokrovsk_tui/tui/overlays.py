@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pokrovsk_tui.rules.legal import move_costs
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.supply import delivery_map
 from pokrovsk_tui.rules.view import SideView
 from pokrovsk_tui.rules.world import ROLES
-
-from .targets import move_costs
 
 OVERLAYS = ("supply", "killzone", "detection", "ew", "range")
 OVERLAY_TITLES = {

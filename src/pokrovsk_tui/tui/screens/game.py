@@ -21,6 +21,16 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pokrovsk_tui.rules.events import Event
+from pokrovsk_tui.rules.legal import (
+    COUNTED,
+    actions_for,
+    budget_left,
+    budgets,
+    legal_targets,
+    no_target_reason,
+    path_to,
+    resupply_candidates,
+)
 from pokrovsk_tui.rules.odds import (
     Preview,
     assault_odds,
@@ -39,9 +49,9 @@ from .. import describe as D
 from .. import glyphs as G
 from ..geometry import COMPACT, LARGE, NARROW_WIDTH
 from ..messages import CursorMoved, HexActivated
+from ..order_keys import ACTIONS
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
-from ..targets import ACTIONS, COUNTED, actions_for, budget_left, budgets, legal_targets, path_to
 from ..widgets.hexmap import Counter, HexMap, MapPicture, counters_truth, counters_view
 from .dialogs import (
     ConfirmScreen,
@@ -530,6 +540,11 @@ class GameScreen(Screen[None]):
         self.start_targeting(kind, unit)
 
     def start_targeting(self, kind: str, unit: int | None) -> None:
+        reason = no_target_reason(self.current_view(), unit, kind)
+        if reason is not None:           # nothing to aim at: say so, stay out of target mode
+            self.editing = None
+            self.notify(reason, title=f"No target for {ACTIONS[kind][1].lower()}", severity="warning")
+            return
         self.action = kind
         self.action_unit = unit
         self.map.focus()
@@ -610,9 +625,9 @@ class GameScreen(Screen[None]):
                 self.give(order)
             return
         if kind == "resupply":
-            cands = [u for u in v.own_units if int(v.hex[u]) == h]
+            cands = resupply_candidates(v, unit, h)
             if not cands:
-                self.refuse(f"no unit of yours at {target} to resupply")
+                self.refuse(f"no unit of yours at {target} within {uid}'s range to resupply")
                 return
             pick = cands[0]
             if len(cands) > 1:

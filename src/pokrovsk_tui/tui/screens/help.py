@@ -13,8 +13,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, MarkdownViewer, Static
 
 from .. import glyphs as G
+from ..order_keys import ACTIONS
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES
-from ..targets import ACTIONS
 
 KEYS = [
     ("Map", [

@@ -1,0 +1,404 @@
+"""What may this unit be ordered, where, and how much of its budget is left: the one home
+of order legality.
+
+``validate`` (rules/orders.py) refuses orders with these predicates, and the app's target
+highlight and prompts, the random policy and the computer commander ask the same ones, so a
+highlighted target is never refused and a refused one is never highlighted.
+
+Everything here reads only what the ordering side knows: an ``OrderContext`` or a
+``SideView`` (its own units, the terrain, the public control map). The control map is
+enough to tell where enemy units may be: it is recomputed from the units on the map at the
+end of every day, so a hex of your own ground holding your own units holds no enemy.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .world import ROLES, World
+
+if TYPE_CHECKING:
+    from .orders import Order, OrderContext
+    from .view import SideView
+
+    Known = OrderContext | SideView
+
+MAX_PATH = 12
+
+# what each order kind aims at
+TARGET_OF: dict[str, str] = {
+    "hold": "none", "move": "hex", "assault": "hex", "infiltrate": "hex", "raid": "hex",
+    "dig_in": "none", "rest": "none", "jam": "none", "recon": "hex", "strike": "hex",
+    "interdict": "hex", "hunt": "hex", "resupply": "unit", "fire": "hex", "bomb": "hex",
+}
+KINDS = tuple(TARGET_OF)
+ATTACKS = ("assault", "infiltrate", "raid")
+DRONE_MISSIONS = ("recon", "strike", "interdict", "hunt")
+# the daily budget each counted order draws on
+BUDGET_OF: dict[str, str] = {"recon": "sorties", "strike": "sorties", "interdict": "sorties", "hunt": "sorties",
+                             "resupply": "runs", "fire": "fires", "bomb": "bombs"}
+COUNTED = tuple(BUDGET_OF)
+# orders that hurt whoever is on the target hex: never onto a hex holding only your own units
+FIRES = ("strike", "hunt", "fire", "bomb")
+
+# Target rules added after games were saved under the older rules (assaults onto own
+# ground, fires onto own units were accepted then). Replaying a turn played before them
+# waives them (store/replay.py), so old saves still load and verify.
+LATER_RULES = frozenset({"assault-own-ground", "own-units"})
+
+NO_TARGET = {
+    "move": "nowhere {uid} can move today",
+    "assault": "no enemy or contested hex next to {here} to assault",
+    "infiltrate": "no hex to infiltrate from here: no enemy or contested hex next to {here}",
+    "raid": "no hex to raid from here: no enemy or contested hex next to {here}",
+    "recon": "no hex in range to recon",
+    "strike": "no hex in range to strike that does not hold only your own units",
+    "interdict": "no road hex in range to interdict",
+    "hunt": "no hex in range to hunt over that does not hold only your own units",
+    "fire": "no hex in range to fire on that does not hold only your own units",
+    "bomb": "no hex to bomb that does not hold only your own units",
+    "resupply": "no unit of yours within range to resupply",
+}
+
+
+def context(known: Known) -> OrderContext:
+    """The order context of a side view (an OrderContext is returned as it is)."""
+    make = getattr(known, "context", None)
+    return make() if callable(make) else known
+
+
+# ----- budgets -----------------------------------------------------------------------------
+
+def sorties_available(world: World, unit: int, stock: int) -> int:
+    return int(min(world.t_sorties[world.u_type[unit]], stock))
+
+
+def fires_available(world: World, unit: int, supply: float) -> int:
+    return int(np.floor(world.t_fires[world.u_type[unit]] * min(1.0, supply / 50.0)))
+
+
+def bombs_available(world: World, side: int) -> int:
+    d = world.scenario.deliveries
+    return d.ua_glide_bombs if side == 0 else d.ru_glide_bombs
+
+
+def budget_total(known: Known, unit: int | None, kind: str) -> int:
+    """The whole day's budget the order kind draws on (None: the side's glide bombs)."""
+    ctx = context(known)
+    w = ctx.world
+    what = BUDGET_OF[kind]
+    if what == "bombs":
+        return bombs_available(w, ctx.side)
+    if unit is None:
+        return 0
+    if what == "sorties":
+        return sorties_available(w, unit, int(ctx.stock[unit]))
+    if what == "runs":
+        return int(w.t_runs[w.u_type[unit]])
+    return fires_available(w, unit, float(ctx.supply[unit]))
+
+
+# ----- which order kinds a unit may take ---------------------------------------------------
+
+def role_of(known: Known, unit: int) -> str:
+    return ROLES[int(context(known).world.u_role[unit])]
+
+
+def unit_refusal(known: Known, unit: int, kind: str) -> str | None:
+    """Why this (own, on-map) unit may never take this order kind, or None."""
+    ctx = context(known)
+    w = ctx.world
+    uid = w.unit_ids[unit]
+    role = ROLES[int(w.u_role[unit])]
+    t = w.u_type[unit]
+    if kind == "move" and w.t_mp[t] <= 0:
+        return f"{uid} cannot move"
+    if kind in ATTACKS:
+        if role not in ("infantry", "assault"):
+            return f"only infantry and assault units can {kind} ({uid} is {role})"
+        if kind == "infiltrate" and not w.t_can_infiltrate[t]:
+            return f"{uid} cannot infiltrate (assault groups only)"
+        if kind == "raid" and not w.t_can_raid[t]:
+            return f"{uid} cannot raid (infantry only)"
+    if kind == "jam" and role != "ew":
+        return f"only EW units jam ({uid} is {role})"
+    if kind in DRONE_MISSIONS and role != "drone":
+        return f"only drone units fly {kind} missions ({uid} is {role})"
+    if kind == "resupply" and role != "ugv":
+        return f"only UGV units run resupply ({uid} is {role})"
+    if kind == "fire" and role != "artillery":
+        return f"only artillery fires ({uid} is {role})"
+    if kind == "bomb":
+        return "glide bombs are the side's, not a unit's"
+    return None
+
+
+def actions_for(known: Known, unit: int | None) -> list[str]:
+    """Order kinds a unit may be given (None: the side's orders without a unit)."""
+    ctx = context(known)
+    if unit is None:
+        return ["bomb"] if bombs_available(ctx.world, ctx.side) > 0 else []
+    if not _own(ctx, unit):
+        return []
+    return [k for k in KINDS if unit_refusal(ctx, unit, k) is None]
+
+
+def _own(ctx: OrderContext, unit: int) -> bool:
+    return bool(ctx.on_map[unit]) and int(ctx.world.u_side[unit]) == ctx.side
+
+
+# ----- which hexes an order may aim at -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Condition:
+    """One target rule: which hexes pass it (vectorised: a hex index or an array of them),
+    its name, and the refusal for a hex that fails it."""
+
+    ok: Callable[[np.ndarray | int], np.ndarray | bool]
+    rule: str
+    reason: Callable[[int], str]
+
+
+def own_units_only(known: Known, hexes: np.ndarray | int | None = None) -> np.ndarray | bool:
+    """Whether hexes hold your own units on your own ground (so no enemy unit): (n,) bool for
+    the whole map, or for the hexes given."""
+    ctx = context(known)
+    held = np.zeros(ctx.world.grid.n, bool)
+    held[ctx.hex[ctx.on_map & (ctx.world.u_side == ctx.side)]] = True
+    held &= ctx.control == ctx.side
+    return held if hexes is None else held[hexes]
+
+
+def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
+    """The target rules of a hex-target order kind (not move), in the order they are checked."""
+    ctx = context(known)
+    w = ctx.world
+    g = w.grid
+    hid = g.hex_id
+
+    def only_own(t: int) -> str:
+        return f"illegal target: {hid(t)} holds only your own units"
+
+    not_own_only = Condition(lambda h: ~own_units_only(ctx, h), "own-units", only_own)
+    if kind == "bomb":
+        return [not_own_only]
+    if unit is None:
+        return [Condition(lambda h: np.zeros(np.shape(h), bool), "unit", lambda t: "names no unit")]
+    here = int(ctx.hex[unit])
+    dist = g.distance[here]
+    out: list[Condition] = []
+    if kind in ATTACKS:
+        rule = "assault-own-ground" if kind == "assault" else "own-ground"
+        out += [
+            Condition(lambda h: dist[h] == 1, "adjacent",
+                      lambda t: f"illegal target: {hid(t)} is not adjacent to {hid(here)}"),
+            Condition(lambda h: w.passable[h], "water", lambda t: f"illegal target: {hid(t)} is water"),
+            Condition(lambda h: ctx.control[h] != ctx.side, rule,
+                      lambda t: f"illegal target: {hid(t)} is your own ground; {kind} enemy or contested hexes"),
+        ]
+    elif kind in DRONE_MISSIONS or kind == "fire":
+        rng = int(w.t_range[w.u_type[unit]])
+        out.append(Condition(lambda h: dist[h] <= rng, "range",
+                             lambda t: f"out of range: {hid(t)} is {dist[t]} hexes away, range {rng}"))
+        if kind == "interdict":
+            out.append(Condition(lambda h: w.road[h], "road", lambda t: f"illegal target: {hid(t)} is not a road hex"))
+        if kind in FIRES:
+            out.append(not_own_only)
+    return out
+
+
+def target_refusal(known: Known, unit: int | None, kind: str, target: int,
+                   waive: Iterable[str] = ()) -> tuple[str, str] | None:
+    """(rule, reason) of the first target rule the hex fails, or None if it may be aimed at."""
+    for c in conditions(known, unit, kind):
+        if c.rule not in waive and not c.ok(int(target)):
+            return c.rule, c.reason(int(target))
+    return None
+
+
+def move_costs(known: Known, unit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cheapest legal paths from the unit's hex: (cost, steps, previous hex) per hex, inf /
+    -1 where the engine would refuse the move (over the MP, longer than MAX_PATH, water)."""
+    ctx = context(known)
+    w = ctx.world
+    g = w.grid
+    n = g.n
+    start = int(ctx.hex[unit])
+    mp = float(w.t_mp[w.u_type[unit]])
+    cost = np.full(n, np.inf)
+    steps = np.full(n, -1, np.int64)
+    prev = np.full(n, -1, np.int64)
+    cost[start] = 0.0
+    steps[start] = 0
+    heap = [(0.0, 0, start)]
+    nbs = g.neighbours
+    while heap:
+        c, s, h = heapq.heappop(heap)
+        if c > cost[h] + 1e-12 or s >= MAX_PATH:
+            continue
+        for nb in nbs[h]:
+            if nb < 0 or not w.passable[nb]:
+                continue
+            nc = c + float(w.move_cost[nb])
+            if nc > mp + 1e-9:
+                continue
+            if nc < cost[nb] - 1e-12 or (abs(nc - cost[nb]) < 1e-12 and s + 1 < steps[nb]):
+                cost[nb] = nc
+                steps[nb] = s + 1
+                prev[nb] = h
+                heapq.heappush(heap, (nc, s + 1, int(nb)))
+    return cost, steps, prev
+
+
+def path_to(known: Known, unit: int, target: int,
+            costs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> list[int]:
+    """The cheapest legal path to a hex (without the start), or a one-hex path the engine
+    will refuse with its reason when there is none. ``costs``: the unit's ``move_costs``,
+    when already worked out."""
+    ctx = context(known)
+    start = int(ctx.hex[unit])
+    cost, _, prev = costs if costs is not None else move_costs(ctx, unit)
+    if not np.isfinite(cost[target]) or target == start:
+        return [int(target)]
+    out = [int(target)]
+    while prev[out[-1]] >= 0 and prev[out[-1]] != start:
+        out.append(int(prev[out[-1]]))
+    return out[::-1]
+
+
+def resupply_refusal(known: Known, unit: int, target_unit: int) -> str | None:
+    """Why a UGV unit may not resupply that unit, or None."""
+    ctx = context(known)
+    w = ctx.world
+    tid = w.unit_ids[target_unit]
+    if not _own(ctx, target_unit):
+        return f"illegal target: {tid} is not a friendly unit on the map"
+    rng = int(w.t_range[w.u_type[unit]])
+    dist = int(w.grid.distance[int(ctx.hex[unit]), int(ctx.hex[target_unit])])
+    if dist > rng:
+        return f"out of range: {tid} is {dist} hexes away, range {rng}"
+    return None
+
+
+def resupply_targets(known: Known, unit: int) -> np.ndarray:
+    """Own units a UGV unit may resupply today (none if the unit runs no resupply)."""
+    ctx = context(known)
+    if "resupply" not in actions_for(ctx, unit):
+        return np.zeros(0, np.int64)
+    own = np.flatnonzero(ctx.on_map & (ctx.world.u_side == ctx.side))
+    return np.array([v for v in own if resupply_refusal(ctx, unit, int(v)) is None], np.int64)
+
+
+def resupply_candidates(known: Known, unit: int, hex_number: int) -> list[int]:
+    """Own units at a hex that a UGV unit may resupply."""
+    ctx = context(known)
+    return [int(v) for v in resupply_targets(ctx, unit) if int(ctx.hex[v]) == hex_number]
+
+
+def legal_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
+    """(n,) bool: the hexes this order may aim at; ``validate`` accepts exactly these
+    (budgets apart)."""
+    ctx = context(known)
+    w = ctx.world
+    n = w.grid.n
+    none = np.zeros(n, bool)
+    if kind not in actions_for(ctx, unit):
+        return none
+    if kind == "move":
+        cost, _, _ = move_costs(ctx, unit)
+        out = np.isfinite(cost)
+        out[int(ctx.hex[unit])] = False
+        return out
+    if kind == "resupply":
+        out = none.copy()
+        out[ctx.hex[resupply_targets(ctx, unit)]] = True
+        return out
+    if TARGET_OF[kind] != "hex":
+        return none
+    out = np.ones(n, bool)
+    every = np.arange(n)
+    for c in conditions(ctx, unit, kind):
+        out &= c.ok(every)
+    return out
+
+
+def no_target_reason(known: Known, unit: int | None, kind: str) -> str | None:
+    """What to tell a player whose order key has nothing to aim at (None: there is a target,
+    or the order needs none)."""
+    ctx = context(known)
+    if TARGET_OF.get(kind) == "none" or kind not in actions_for(ctx, unit):
+        return None
+    if legal_targets(ctx, unit, kind).any():
+        return None
+    w = ctx.world
+    uid = w.unit_ids[unit] if unit is not None else ""
+    here = w.grid.hex_id(int(ctx.hex[unit])) if unit is not None else ""
+    return NO_TARGET[kind].format(uid=uid, here=here)
+
+
+def choices(known: Known, unit: int | None) -> dict[str, np.ndarray]:
+    """Every order kind the unit may take today with its legal targets (an empty array for
+    kinds without a target; kinds that need one but have none are left out)."""
+    ctx = context(known)
+    out: dict[str, np.ndarray] = {}
+    for kind in actions_for(ctx, unit):
+        if TARGET_OF[kind] == "none":
+            out[kind] = np.zeros(0, np.int64)
+            continue
+        if kind in COUNTED and budget_total(ctx, unit, kind) <= 0:
+            continue
+        hexes = np.flatnonzero(legal_targets(ctx, unit, kind))
+        if hexes.size:
+            out[kind] = hexes
+    return out
+
+
+# ----- what is left of each budget ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Budget:
+    unit: int | None       # None: the side's glide bombs
+    what: str              # sorties, runs, fires, bombs
+    total: int
+    used: int
+
+    @property
+    def left(self) -> int:
+        return max(self.total - self.used, 0)
+
+
+def budgets(known: Known, orders: list[Order]) -> list[Budget]:
+    """Every daily budget of the side and how much of it the orders so far use."""
+    ctx = context(known)
+    w = ctx.world
+    used: dict[tuple[str | None, str], int] = {}
+    for o in orders:
+        key = BUDGET_OF.get(o.kind)
+        if key:
+            used[(o.unit, key)] = used.get((o.unit, key), 0) + o.count
+    out: list[Budget] = []
+    first = {"drone": "strike", "ugv": "resupply", "artillery": "fire"}
+    for u in np.flatnonzero(ctx.on_map & (w.u_side == ctx.side)):
+        kind = first.get(ROLES[int(w.u_role[u])])
+        if kind is not None:
+            what = BUDGET_OF[kind]
+            out.append(Budget(int(u), what, budget_total(ctx, int(u), kind), used.get((w.unit_ids[u], what), 0)))
+    bombs = bombs_available(w, ctx.side)
+    if bombs:
+        out.append(Budget(None, "bombs", bombs, used.get((None, "bombs"), 0)))
+    return out
+
+
+def budget_left(known: Known, orders: list[Order], unit: int | None, kind: str, replacing: Order | None = None) -> int:
+    """What is left for one more order of this kind (an order it replaces gives its count back)."""
+    what = BUDGET_OF[kind]
+    for b in budgets(known, orders):
+        if b.unit == unit and b.what == what:
+            back = replacing.count if replacing is not None else 0
+            return b.left + back
+    return 0
