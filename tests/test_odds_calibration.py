@@ -20,7 +20,7 @@ import pytest
 
 from conftest import ALL_ROLES
 from pokrovsk_tui.rules import odds
-from pokrovsk_tui.rules.belief import assumed_entrenchment
+from pokrovsk_tui.rules.belief import adequate_supply, assumed_entrenchment
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import check_orders
 from pokrovsk_tui.rules.montecarlo import replicate
@@ -74,7 +74,7 @@ def truthful(world: World, state: GameState, side: int, rng: np.random.Generator
     own = ~enemy
     strength = np.where(enemy, e_str, np.where(own, full * rng.uniform(0.5, 1.0, world.n_units), state.strength))
     cohesion = np.where(enemy, start.cohesion, rng.uniform(40, 100, world.n_units))
-    supply = np.where(enemy, np.maximum(start.supply, world.params.low_supply), rng.uniform(10, 90, world.n_units))
+    supply = np.where(enemy, np.maximum(start.supply, adequate_supply(world.params)), rng.uniform(10, 90, world.n_units))
     entrench = np.where(enemy, [assumed_entrenchment(world, 1 - side, int(h)) for h in hexes], state.entrench)
     detected = np.zeros((2, world.n_units), bool)
     detected[side] = enemy & on_map
@@ -158,8 +158,8 @@ def compare(world: World, state: GameState, side: int, orders: list[Order], seed
         dfd = enemy & state.on_map & (state.hex == h)
         if order.kind != "raid":
             adv = np.mean(batch.hex[:, att] == h)
-            out.append(("attackers advance (E, D or X)",
-                        z_prop(1 - stated.result_probs["R"], adv, K, K)))
+            out.append(("attackers advance (E, D or X, if the going holds)",
+                        z_prop(stated.p_advance, adv, K, K)))
             stays = np.mean(((batch.hex == h) & batch.on_map & dfd[None, :]).any(axis=1))
             out.append(("a defender holds the hex (R or E)",
                         z_prop(stated.result_probs["R"] + stated.result_probs["E"], stays, K, K)))

@@ -130,6 +130,12 @@ def unseen_estimate(view: SideView) -> UnseenEstimate:
                           defence_type=dtype, slot=int(cs[0]) if cs.size else -1)
 
 
+def adequate_supply(p) -> float:
+    """The supply assumed of an enemy unit whose supply is unknown: enough to fight a day
+    without falling below low_supply (no low-supply penalty, no hunger)."""
+    return p.low_supply + p.consumption + p.fight_consumption
+
+
 def believed_state(view: SideView) -> tuple[GameState, list[str]]:
     """The side's picture as one game state, and what it had to assume. Enemy units seen now
     stand where seen, at the middle of their strength band (at most full strength), dug in as
@@ -144,7 +150,7 @@ def believed_state(view: SideView) -> tuple[GameState, list[str]]:
     strength = np.where(own, view.strength, 0.0)
     cohesion = np.where(own, view.cohesion, start.cohesion)
     # enemy supply unknown: assumed adequate (no low-supply penalty), as the computer player assumes
-    supply = np.where(own, view.supply, np.maximum(start.supply, w.params.low_supply))
+    supply = np.where(own, view.supply, np.maximum(start.supply, adequate_supply(w.params)))
     entrench = np.where(own, view.entrench, 0)
     stock = np.where(own, view.stock, start.stock)
     notes = []

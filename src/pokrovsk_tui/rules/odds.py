@@ -58,6 +58,7 @@ class AssaultOdds(Preview):
     result_probs: dict[str, float] = field(default_factory=dict)     # R, E, D, X
     column_probs: dict[str, float] = field(default_factory=dict)
     p_defended: float = 0.0              # share of replications with a defender on the hex
+    p_advance: float = 0.0               # the attackers end the day on the hex (E, D, X and the going)
     attack: float = 0.0
     defence: float = 0.0                 # mean over defended replications
     modifier: int = 0                    # die modifier of the forecast (or yesterday's) weather
@@ -210,7 +211,8 @@ def assault_odds(view: SideView, orders: list[Order], attackers: list[str], targ
         lost = work.loss[:, :, ground] - before
         dmask = (start_hex == h) & (w.u_side != view.side)[None, :] & chunk.on_map & (chunk.strength > 0)
         return {"res": work.g_res[:, gi], "col": work.g_col[:, gi], "A": work.g_A[:, gi], "D": work.g_D[:, gi],
-                "la": lost[:, att].sum(axis=1), "ld": np.where(dmask, lost, 0.0).sum(axis=1)}
+                "la": lost[:, att].sum(axis=1), "ld": np.where(dmask, lost, 0.0).sum(axis=1),
+                "adv": (work.hex[:, att] == h).any(axis=1)}
 
     batch, notes = believed_batch(view, replications, _rng(seed, h), target=h)
     out, co = run_phases(view, mine, batch, seed, "movement", extract)
@@ -222,7 +224,7 @@ def assault_odds(view: SideView, orders: list[Order], attackers: list[str], targ
         **_common(view, out["weather"], co, h, replications, notes), kind=kind,
         result_probs={r: float(np.mean(res == i)) for i, r in enumerate(RESULTS)},
         column_probs={cols[c]: float(np.mean(col == c)) for c in np.unique(col)},
-        p_defended=float(defended.mean()), attack=float(out["A"].mean()),
+        p_defended=float(defended.mean()), p_advance=float(out["adv"].mean()), attack=float(out["A"].mean()),
         defence=float(out["D"][defended].mean()) if defended.any() else 0.0,
         modifier=die_modifier(w.params, int(np.bincount(out["weather"]).argmax()), kind == "infiltrate"),
         attacker_loss_mean=float(la.mean()), defender_loss_mean=float(ld.mean()),

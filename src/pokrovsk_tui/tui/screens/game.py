@@ -750,6 +750,10 @@ class GameScreen(Screen[None]):
             q = odds.result_probs.get(r, 0.0)
             bar = "█" * int(round(q * 30))
             t.append(f"\n  {r} {RESULT_NAMES[r]:<24} {q:5.0%} {bar}")
+        if kind != "raid":
+            t.append(f"\n  your units end the day on the hex: {odds.p_advance:.0%}"
+                     + (" (in snow or mud the going may stop them)" if odds.p_advance + 0.005 <
+                        1.0 - odds.result_probs.get("R", 0.0) else ""))
         t.append("\n\nExpected losses:", style="bold")
         t.append(f"\n  yours {odds.attacker_loss_mean:.1f} (1 in 10: {odds.attacker_loss_p90:.0f}+)")
         t.append(f"\n  theirs {odds.defender_loss_mean:.1f} (1 in 10: {odds.defender_loss_p90:.0f}+)")
