@@ -425,9 +425,12 @@ async def test_watch_mode_step_and_pause(tmp_path):
         g = game(app)
         g.paused = True
         assert g.truth and g.side is None
+        # watch mode runs from the start: a day may be under way when the pause lands
+        await wait_for(pilot, lambda: not g.busy, tries=1500)
+        before = len(g.session.history)
         await pilot.press("n")
-        await wait_for(pilot, lambda: len(g.session.history) == 1 and not g.busy)
-        assert g.session.turn == 2
+        await wait_for(pilot, lambda: len(g.session.history) == before + 1 and not g.busy, tries=1500)
+        assert g.session.turn == before + 2
         assert "Watching" in screen_text(app) or "paused" in screen_text(app)
 
 

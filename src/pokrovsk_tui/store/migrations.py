@@ -147,17 +147,23 @@ _ID_CHAR = r"[A-Za-z0-9_\-]"
 
 
 def template_of(text: str, units: list[str]) -> str:
-    """A format 1 event text as a format 2 template (see ``v1_to_v2``)."""
-    first: dict[str, int] = {}
+    """A format 1 event text as a format 2 template (see ``v1_to_v2``). A unit listed twice
+    (a robot section resupplying itself) takes its places in order: the n-th mention of an id
+    is its n-th place in ``units`` (the last one when mentioned more often)."""
+    places: dict[str, list[int]] = {}
     for k, u in enumerate(units):
-        first.setdefault(u, k)
-    if not first:
+        places.setdefault(u, []).append(k)
+    if not places:
         return lit(text)
-    alts = "|".join(re.escape(u) for u in sorted(first, key=len, reverse=True))
+    alts = "|".join(re.escape(u) for u in sorted(places, key=len, reverse=True))
     pattern = re.compile(f"(?<!{_ID_CHAR})(?:{alts})(?!{_ID_CHAR})")
     out, at = [], 0
+    seen: dict[str, int] = {}
     for m in pattern.finditer(text):
-        out += [lit(text[at:m.start()]), ref(first[m.group(0)])]
+        ks = places[m.group(0)]
+        n = seen.get(m.group(0), 0)
+        seen[m.group(0)] = n + 1
+        out += [lit(text[at:m.start()]), ref(ks[min(n, len(ks) - 1)])]
         at = m.end()
     out.append(lit(text[at:]))
     return "".join(out)
