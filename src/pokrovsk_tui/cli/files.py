@@ -31,6 +31,25 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    from pokrovsk_tui.store.scenarios import Problem, printable
+
+    bad = False
+    for f in args.files:
+        try:
+            found, note = _validate_one(f)
+        except (Exception, RecursionError, MemoryError) as e:   # one pathological file never stops the rest
+            found, note = [Problem(f, "(file)", f"cannot be checked: {type(e).__name__}: {e}")], ""
+        for prob in found:
+            print(prob)
+        if found:
+            bad = True
+        else:
+            print(f"{printable(f)}: ok{printable(note)}")
+    return 1 if bad else 0
+
+
+def _validate_one(f: str):
+    """The problems of one scenario or save file, and a note on what it is when sound."""
     from pokrovsk_tui.store.saves import MAX_SAVE_BYTES, SaveError, is_save_data, save_from_data
     from pokrovsk_tui.store.scenarios import (
         MAX_FILE_BYTES,
@@ -40,30 +59,22 @@ def cmd_validate(args) -> int:
         validate_data,
     )
 
-    bad = False
-    for f in args.files:
-        path = Path(f)
-        data, found = read_toml(path, limit=MAX_SAVE_BYTES)
-        note = ""
-        if data is not None and is_save_data(data):
-            try:
-                save = save_from_data(data, f)
-                note = f" (save of {save.scenario.id}, {len(save.turns)} turns)"
-            except SaveError as e:
-                found = e.problems
-        elif data is not None:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                found = [Problem(f, "(file)", too_big(size, MAX_FILE_BYTES))]
-            else:
-                _, found = validate_data(data, f)
-        for prob in found:
-            print(prob)
-        if found:
-            bad = True
+    path = Path(f)
+    data, found = read_toml(path, limit=MAX_SAVE_BYTES)
+    note = ""
+    if data is not None and is_save_data(data):
+        try:
+            save = save_from_data(data, f)
+            note = f" (save of {save.scenario.id}, {len(save.turns)} turns)"
+        except SaveError as e:
+            found = e.problems
+    elif data is not None:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            found = [Problem(f, "(file)", too_big(size, MAX_FILE_BYTES))]
         else:
-            print(f"{f}: ok{note}")
-    return 1 if bad else 0
+            _, found = validate_data(data, f)
+    return found, note
 
 
 def cmd_schema(args) -> int:

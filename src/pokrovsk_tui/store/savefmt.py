@@ -34,6 +34,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
+from pokrovsk_tui.rules.limits import MAX_NUMBER
 from pokrovsk_tui.rules.orders import Order
 
 FORMAT_VERSION = 1
@@ -86,7 +87,7 @@ class Annotation(_Model):
     turn: int = Field(ge=0, le=MAX_TURN, description="0 is the set-up before turn 1")
     hex: str | None = None
     author: str = Field("", max_length=200)
-    text: str
+    text: str = Field(max_length=20_000)
 
 
 _OTHER_SPACE = re.compile(r"[^\S ]")
@@ -168,9 +169,9 @@ class UnitRow(_Finite):
     id: str
     hex: str
     status: Status = Field("on", description="on the map, off it (not arrived yet) or lost")
-    strength: float | None = Field(None, ge=0, description="absent: the full strength of the unit's type")
-    cohesion: float = 100.0
-    supply: float
+    strength: float | None = Field(None, ge=0, le=MAX_NUMBER, description="absent: the full strength of the unit's type")
+    cohesion: float = Field(100.0, ge=0, le=100)
+    supply: float = Field(ge=0, le=100)
     entrench: int = Field(0, ge=0, le=3)
     isolated: int = Field(0, ge=0, le=MAX_INT, description="days without a supply path")
     stock: int = Field(0, ge=0, le=MAX_INT, description="drones held")
@@ -180,15 +181,16 @@ class SeenRow(_Finite):
     unit: str
     hex: str | None = Field(None, description="absent: never seen")
     turn: int = Field(-1, ge=-1, le=MAX_TURN)
-    strength: float = 0.0
+    strength: float = Field(0.0, ge=0, le=MAX_NUMBER)
 
 
 class SideKnowledge(_Finite):
-    vp: float = 0.0
-    casualties: dict[str, float] = Field(default_factory=dict, description="strength lost, by cause")
+    vp: float = Field(0.0, ge=-1e12, le=1e12)
+    casualties: dict[str, Annotated[float, Field(ge=0, le=1e12)]] = Field(
+        default_factory=dict, description="strength lost, by cause")
     detected: list[str] = Field(default_factory=list, description="enemy units this side sees now")
     seen: list[SeenRow] = Field(default_factory=list, description="last sightings")
-    fire_control: dict[str, float] = Field(default_factory=dict,
+    fire_control: dict[str, Annotated[float, Field(ge=0, le=1e12)]] = Field(default_factory=dict,
                                            description="interdiction fire control by hex (others 0)")
 
 
