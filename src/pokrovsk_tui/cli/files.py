@@ -174,6 +174,7 @@ def cmd_resume(args) -> int:
                   f"({' or '.join(POLICY_NAMES)})", file=sys.stderr)
             return 1
         names[key] = given
+    orig = save.model_copy(deep=True)      # as read: notes added meanwhile by annotate are merged
     pols = tuple(_with_pending(get_policy(names[k]), save.pending, k, state.turn) for k in ("ua", "ru"))
     for key in ("ua", "ru"):
         if getattr(save.players, key) != Player(kind="ai", level=names[key]):
@@ -185,13 +186,28 @@ def cmd_resume(args) -> int:
     for tr in rec.turns:
         append_turn(save, tr.turn, tr.orders, tr.events, tr.state, tr.intents or None)
     out = Path(args.output) if args.output else src
-    if not _save_or_say(save, out):
+    if not _save_merging_notes(save, orig, out):
         return 1
     played = f"turns {first}-{rec.final.turn - 1}" if rec.turns else "no turns"
     r = rec.result()
     verdict = f"winner {r['winner']}" if rec.final.over else f"ahead now: {r['winner']}"
     print(f"{src}: played {played} -> {out}; {verdict}, VP UA {r['vp']['ua']:.1f} RU {r['vp']['ru']:.1f}")
     return 0
+
+
+def _save_merging_notes(save, orig, out: Path) -> bool:
+    from pokrovsk_tui.store.atomic import ChangedOnDisk
+    from pokrovsk_tui.store.saves import SaveError, write_merging_notes
+
+    try:
+        write_merging_notes(save, orig, out)
+    except (ChangedOnDisk, SaveError):
+        print(f"{out}: (file): changed on disk since it was read; nothing written", file=sys.stderr)
+        return False
+    except OSError as e:
+        print(f"{out}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+        return False
+    return True
 
 
 def _with_pending(policy, pending, key: str, turn: int):

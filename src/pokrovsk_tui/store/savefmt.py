@@ -318,6 +318,9 @@ class SaveGame(_Model):
     scenario: EmbeddedScenario
 
     _world: Any = PrivateAttr(default=None)
+    # file (resolved path) -> sha256 of its bytes when this save was read from it or last
+    # written there: a writer refuses to replace a file that changed since (store/atomic.py)
+    _disk: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @property
     def next_turn(self) -> int:

@@ -34,7 +34,7 @@ from pokrovsk_tui.rules.state import GameState, initial_state
 from pokrovsk_tui.rules.world import World, build_world
 
 from . import tomlw
-from .atomic import atomic_write, remove_stale_temps
+from .atomic import ChangedOnDisk, locked, remove_stale_temps, stamp, target_of, write_unchanged
 from .paths import default_save_dir
 from .savefmt import (
     FORMAT_VERSION,
@@ -267,9 +267,54 @@ def why_legend(save: SaveGame) -> dict[str, dict[str, list[str]]]:
     return legend
 
 
-def write_save(save: SaveGame, path: str | Path) -> Path:
-    """Write the save atomically (temporary file, fsync, rename)."""
-    return atomic_write(path, dumps_save(save))
+def write_save(save: SaveGame, path: str | Path, *, replace: bool = True) -> Path:
+    """Write the save atomically (temporary file, fsync, rename), to the file a symlink
+    points to, under the file's advisory lock. When this save was read from (or last
+    written to) that file, the file must still hold what was read: else ``ChangedOnDisk``
+    ("... changed on disk since it was read; nothing written") and nothing is written.
+    ``replace=False``: a file this save did not come from is never replaced (ChangedOnDisk).
+    Stale temporaries of dead processes in the folder are removed."""
+    path = Path(path)
+    target = target_of(path)
+    key = str(target.resolve())
+    text = dumps_save(save)
+    with locked(target):
+        if key in save._disk:
+            expect = save._disk[key]
+        elif replace:
+            expect = stamp(target)
+        else:
+            expect = None
+        save._disk[key] = write_unchanged(target, text, expect)
+    remove_stale_temps(target.parent if str(target.parent) else Path("."))
+    return path
+
+
+def write_merging_notes(save: SaveGame, orig: SaveGame, path: str | Path) -> Path:
+    """``write_save``, except that when the file changed on disk since ``orig`` (the save as
+    read, before this writer's changes) was read from it only by notes (``[[annotations]]``
+    and ``updated``), the notes on disk are kept and this save written over them. Any other
+    change on disk: ChangedOnDisk, nothing written. ``save`` must not change notes itself."""
+    try:
+        return write_save(save, path)
+    except ChangedOnDisk:
+        pass
+    with locked(path):
+        disk = load_save(path)
+        theirs = disk.model_copy(deep=True)
+        theirs.annotations, theirs.updated = orig.annotations, orig.updated
+        if dumps_save(theirs) != dumps_save(orig):
+            raise ChangedOnDisk(path)
+        save.annotations = disk.annotations
+        key = str(target_of(path).resolve())
+        save._disk[key] = disk._disk[key]
+        return write_save(save, path)
+
+
+def changed_on_disk(save: SaveGame, path: str | Path) -> bool:
+    """True when ``path`` no longer holds what this save read from it or last wrote there."""
+    key = str(target_of(path).resolve())
+    return key in save._disk and stamp(key) != save._disk[key]
 
 
 def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3) -> Path:
@@ -315,10 +360,17 @@ def autosaves(game_name: str, save_dir: str | Path | None = None) -> list[Path]:
 def load_save(path: str | Path) -> SaveGame:
     """Read, migrate and validate a save; raises SaveError naming every problem."""
     path = Path(path)
-    data, found = read_toml(path, limit=MAX_SAVE_BYTES)
+    for _ in range(20):       # the stamp must be that of the bytes read: retry while a writer is busy
+        before = stamp(path) if path.is_file() else None
+        data, found = read_toml(path, limit=MAX_SAVE_BYTES)
+        if data is None or before is None or stamp(path) == before:
+            break
     if data is None:
         raise SaveError(found)
-    return save_from_data(data, str(path))
+    save = save_from_data(data, str(path))
+    if before is not None:
+        save._disk[str(target_of(path).resolve())] = before
+    return save
 
 
 def is_save_data(data: dict) -> bool:
