@@ -698,3 +698,40 @@ async def test_an_unexpected_error_ends_with_one_line_not_a_traceback(tmp_path, 
     # the day's orders were saved on the way out
     saved = persist.load(max(tmp_path.glob("*-turn00.toml")))
     assert [o.kind for o in saved.books[0].orders] == ["dig_in"]
+
+
+async def _save_as(pilot, app, name: str) -> None:
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    app.screen.query_one("#save-name").value = name
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@sync
+async def test_save_as_asks_before_replacing_another_games_file(tmp_path):
+    path = tmp_path / "lesson-1.toml"
+    app = make_app(tmp_path, scenario=TUT, seed=11)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await _save_as(pilot, app, "Lesson 1")
+        assert persist.load(path).seed == 11
+        await _save_as(pilot, app, "Lesson 1")          # this game's own file: no question
+        assert not isinstance(app.screen, ConfirmScreen)
+    app2 = make_app(tmp_path, scenario=TUT, seed=12)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        messages = []
+        app2.notify = lambda msg, **kw: messages.append(msg)
+        await _save_as(pilot, app2, "LESSON_1!")         # the same file, another game
+        assert isinstance(app2.screen, ConfirmScreen)
+        assert "lesson-1.toml" in screen_text(app2) and "another game" in screen_text(app2)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert persist.load(path).seed == 11             # kept
+        assert any("Not saved" in m for m in messages)
+        await _save_as(pilot, app2, "LESSON_1!")
+        await pilot.press("enter")                        # "Replace it"
+        await settle(pilot)
+        assert persist.load(path).seed == 12
+        assert any(f"to the file {path}" in m for m in messages), messages

@@ -221,15 +221,30 @@ class PokrovskApp(App[None]):
         self.push_screen(SaveAsScreen(default, folder), lambda name: self._save_named(s, name))
 
     def _save_named(self, session: GameSession, name: str | None) -> None:
+        """Save under a typed name; a file of that name holding another game ("Lesson 1"
+        and "LESSON_1!" are one file) is replaced only when the player says so."""
         if not name:
             return
         path = persist.save_path_for(name, self.save_dir)
+        other = persist.other_game_at(session, path)
+        if other is None:
+            self._write_named(session, name, path, replace=path.exists())
+            return
+        self.push_screen(ConfirmScreen(
+            f"Replace {path.name}?",
+            Text(f"The name {name!r} saves to {path}, which holds another {other}. "
+                 "Replace that game with this one?"),
+            yes="Replace it", no="Keep it (choose another name)"),
+            lambda yes: self._write_named(session, name, path, replace=True) if yes else
+            self.notify(f"Not saved: {path.name} still holds the other game.", title="Save as"))
+
+    def _write_named(self, session: GameSession, name: str, path: Path, replace: bool) -> None:
         try:
-            out = persist.write(session, path)
+            out = persist.write(session, path, replace=replace)
         except Exception as e:
             self.notify(f"Could not save: {type(e).__name__}: {e}", severity="error", timeout=15)
             return
-        self.notify(f"Saved to {out}", title="Saved")
+        self.notify(f"Saved {name!r} to the file {out}", title="Saved")
 
     def action_quit_game(self) -> None:
         g = self.game_screen()
