@@ -15,7 +15,7 @@ from textual.screen import Screen
 
 from . import persist
 from .geometry import NARROW_WIDTH
-from .screens.dialogs import ConfirmScreen, QuitScreen, SaveAsScreen, TextScreen, TooSmallScreen
+from .screens.dialogs import ConfirmScreen, HandoffScreen, QuitScreen, SaveAsScreen, TextScreen, TooSmallScreen
 from .screens.title import TitleScreen
 
 if TYPE_CHECKING:      # the game screen (and the engine) load when a game starts, not before
@@ -374,7 +374,21 @@ class PokrovskApp(App[None]):
                     screen.dismiss(None)
 
     # ----- command palette ---------------------------------------------------------------
+    # At a hot-seat handoff nothing acts on the game but "continue" (and quitting the app):
+    # the player waiting must not end the other's day unseen, nor anything else.
+    HANDOFF_ACTIONS = frozenset({"quit_game", "quit", "help_quit", "command_palette"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.screen, HandoffScreen) and action not in self.HANDOFF_ACTIONS:
+            return False
+        return True
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if isinstance(screen, HandoffScreen) or isinstance(self.screen, HandoffScreen):
+            handoff = screen if isinstance(screen, HandoffScreen) else self.screen
+            yield SystemCommand("Continue", "I am the next player: show my map (Enter)", handoff.action_go)
+            yield SystemCommand("Quit", "Quit (asks only when something is unsaved)", self.action_quit_game)
+            return
         g = self.game_screen()
         rp = next((s for s in reversed(self.screen_stack) if type(s).__name__ == "ReplayScreen"), None)
         if rp is not None and g is None:
