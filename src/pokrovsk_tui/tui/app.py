@@ -15,7 +15,14 @@ from textual.screen import Screen
 
 from . import persist
 from .geometry import NARROW_WIDTH
-from .screens.dialogs import ConfirmScreen, HandoffScreen, QuitScreen, SaveAsScreen, TextScreen, TooSmallScreen
+from .screens.dialogs import (
+    ConfirmScreen,
+    HandoffScreen,
+    QuitScreen,
+    SaveAsScreen,
+    TextScreen,
+    TooSmallScreen,
+)
 from .screens.title import TitleScreen
 
 if TYPE_CHECKING:      # the game screen (and the engine) load when a game starts, not before
