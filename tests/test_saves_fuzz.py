@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import tomlw
-from pokrovsk_tui.store.atomic import is_temp, remove_stale_temps
+from pokrovsk_tui.store.atomic import LOCK_NAME, is_temp, remove_stale_temps
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.saves import (
     SaveError,
@@ -224,7 +224,7 @@ def test_sigkill_during_saves_never_leaves_a_broken_file(tmp_path, world, text):
         survivor = load_save(target)                              # whole and loadable
         assert survivor.turns[-1].digest in digests
         assert verify(survivor).ok
-        leftovers = [p for p in folder.iterdir() if p != target]
+        leftovers = [p for p in folder.iterdir() if p != target and p.name != LOCK_NAME]
         assert all(is_temp(p) for p in leftovers), leftovers     # only temporary files, named as such
         remove_stale_temps(folder)
-        assert list(folder.iterdir()) == [target]
+        assert [p for p in folder.iterdir() if p.name != LOCK_NAME] == [target]

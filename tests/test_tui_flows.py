@@ -348,7 +348,7 @@ async def test_load_list_broken_save_shows_error_and_returns(tmp_path):
     good = make_app(tmp_path, scenario=TUT, seed=2)
     async with good.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-    (tmp_path / "broken.toml").write_text('format_version = 1\nname = "broken"\nmode = "solo"\nseed = "x"\n')
+    (tmp_path / "broken.toml").write_text('format_version = 2\nname = "broken"\nmode = "solo"\nseed = "x"\n')
     app = PokrovskApp(Start(), save_dir=tmp_path, check_interrupted=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -66,6 +66,7 @@ def _validate_one(f: str):
         try:
             save = save_from_data(data, f)
             note = f" (save of {save.scenario.id}, {len(save.turns)} turns)"
+            found = save.modified_by_hand()     # it loads, but its digests say it was edited
         except SaveError as e:
             found = e.problems
     elif data is not None:

@@ -10,7 +10,8 @@ up; ``is_temp`` says so and ``remove_stale_temps`` clears those of processes tha
 A symlink is followed: writing to a link writes the file it points to (``target_of``).
 
 Writers that read a file, change it and write it back coordinate with ``locked`` (an advisory
-``fcntl.flock`` on a hidden sidecar ``.NAME.lock`` beside the file: another writer waits) and
+``fcntl.flock`` on the hidden sidecar ``.pokrovsk.lock`` in the file's folder: another writer
+waits; one lock a folder, so deleting old saves leaves no stray lock files) and
 ``stamp`` (the sha256 of the file's bytes when it was read): ``write_unchanged`` writes only
 when the file still holds what was read, else raises ``ChangedOnDisk`` and writes nothing.
 """
@@ -61,6 +62,7 @@ def stamp(path: str | Path) -> str | None:
         return None
 
 
+LOCK_NAME = ".pokrovsk.lock"            # one lock file a folder: writes to its saves take turns
 _held: dict[str, list] = {}             # lock-file path -> [fd, depth]: re-entrant in one process
 _held_guard = threading.Lock()
 
@@ -71,7 +73,7 @@ def locked(path: str | Path) -> Iterator[None]:
     Re-entrant within one process."""
     target = target_of(path)
     folder = target.parent if str(target.parent) else Path(".")
-    key = str(folder.resolve() / f".{target.name}.lock")
+    key = str(folder.resolve() / LOCK_NAME)
     with _held_guard:
         entry = _held.get(key)
         if entry is not None:

@@ -1,4 +1,4 @@
-"""The save file format, version 1: pydantic models that validate a save in both directions.
+"""The save file format, version 2: pydantic models that validate a save in both directions.
 
 A save is one TOML file holding a game's whole life (see README "Saves"):
 
@@ -13,7 +13,9 @@ A save is one TOML file holding a game's whole life (see README "Saves"):
 - ``[[turns]]``: for every played turn the orders of both sides as given (one line each
   where they fit, see ``order_text``), optional AI intents, the events grouped by phase
   with their breakdowns (``why``: a list of values named in ``why_keys``, or a table), a
-  snapshot of the state after the turn and its sha256 ``digest``;
+  snapshot of the state after the turn and its sha256 ``digest``, and ``orders_digest``: a
+  sha256 over that digest, both sides' orders and the intents (``orders_digest``), so an
+  order edited by hand shows even when it changes nothing (format 2; format 1 lacked it);
 - ``[scenario]``: the scenario's full text and its sha256, so the save replays even when
   the bundled file changes (last, so the game comes first when reading).
 
@@ -37,7 +39,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 from pokrovsk_tui.rules.limits import MAX_NUMBER
 from pokrovsk_tui.rules.orders import Order
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_TURN = 10_000
 MAX_INT = 2**62
 
@@ -250,6 +252,18 @@ def flatten_events(v: Any) -> Any:
     return out
 
 
+def orders_digest(state_digest: str, ua: list[Order], ru: list[Order], intents: Any = None) -> str:
+    """The sha256 sealing one turn's orders (and intents) to the state they led to."""
+    import hashlib
+    import json
+
+    if intents is not None and not isinstance(intents, dict):
+        intents = intents.model_dump()
+    doc = {"state": state_digest, "ua": [o.model_dump(mode="json") for o in ua],
+           "ru": [o.model_dump(mode="json") for o in ru], "intents": intents or None}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
 class SavedEvent(_Model):
     phase: str | None = Field(None, description="in the file: only when it is not the name of the event's group")
     kind: str
@@ -264,6 +278,8 @@ class SavedEvent(_Model):
 class SavedTurn(_Model):
     turn: int = Field(ge=1, le=MAX_TURN)
     digest: Digest = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the state after the turn")
+    orders_digest: Digest = Field(pattern=r"^[0-9a-f]{64}$",
+                                  description="sha256 of digest, both sides' orders and the intents")
     orders: SideOrders = Field(default_factory=SideOrders)
     intents: SideIntents | None = None
     events: Annotated[list[SavedEvent], BeforeValidator(
@@ -291,13 +307,17 @@ class SavedTurn(_Model):
         object.__setattr__(new, "__pydantic_private__", {**(new.__pydantic_private__ or {}), "_toml": None})
         return new
 
+    def sealed_orders_digest(self) -> str:
+        """What ``orders_digest`` should be for this turn's digest, orders and intents."""
+        return orders_digest(self.digest, list(self.orders.ua), list(self.orders.ru), self.intents)
+
     def event_list(self) -> list[SavedEvent]:
         """The events in order (each with its phase)."""
         return list(self.events)
 
 
 class SaveGame(_Model):
-    format_version: Literal[1]
+    format_version: Literal[2]
     app_version: str
     name: str = Field(min_length=1, max_length=200)
     created: dt.datetime
@@ -321,6 +341,12 @@ class SaveGame(_Model):
     # file (resolved path) -> sha256 of its bytes when this save was read from it or last
     # written there: a writer refuses to replace a file that changed since (store/atomic.py)
     _disk: dict[str, str] = PrivateAttr(default_factory=dict)
+    # problems (store.scenarios.Problem) of digests that do not match what they cover, found
+    # when loading: the save was modified by hand. It still loads; validate and verify say so.
+    _modified: list[Any] = PrivateAttr(default_factory=list)
+
+    def modified_by_hand(self) -> list[Any]:
+        return list(self._modified)
 
     @property
     def next_turn(self) -> int:

@@ -47,6 +47,7 @@ from .savefmt import (
     group_places,
     group_runs,
     order_text,
+    orders_digest,
 )
 from .scenarios import Problem, loc_to_place, parse_toml_text, read_toml, validate_data
 from .snapshot import (
@@ -61,7 +62,7 @@ from .snapshot import (
 MAX_SAVE_BYTES = 64 * 1024 * 1024
 MAX_WHY_DEPTH = 16
 AOT_KEYS = ("lineage", "annotations", "turns")
-HEADER = ("# pokrovsk-tui saved game (format_version 1). Check it with: pokrovsk verify FILE\n"
+HEADER = ("# pokrovsk-tui saved game (format_version 2). Check it with: pokrovsk verify FILE\n"
           "# Instructors may add annotations by hand: turn, hex (optional), author, text.\n\n")
 
 
@@ -159,13 +160,16 @@ def new_save(world: World, *, text: str, seed: int, players: Players, mode: Mode
 def turn_data(world: World, turn: int, orders: dict[int, list[Order]], events: list[Event],
               state: GameState, intents: dict[int, list[str]] | None = None) -> dict[str, Any]:
     """One played turn as save data (what a [[turns]] entry holds)."""
+    digest = state_digest(state)
     d: dict[str, Any] = {
         "turn": int(turn),
-        "digest": state_digest(state),
+        "digest": digest,
         "orders": {k: encode_orders(list(orders.get(s, []))) for s, k in enumerate(SIDES)},
     }
     if intents:
         d["intents"] = {k: [str(x) for x in intents.get(s, [])] for s, k in enumerate(SIDES)}
+    d["orders_digest"] = orders_digest(digest, list(orders.get(0, [])), list(orders.get(1, [])),
+                                       d.get("intents"))
     d["events"] = group_events(events)
     d["state"] = encode_state(world, state)
     return d
@@ -233,7 +237,8 @@ def _turn_text(t: SavedTurn, legend: dict[str, dict[str, list[str]]]) -> str:
     if cached is not None and cached[0] == used:
         return cached[1]
     td = t.model_dump(exclude_defaults=True, exclude_none=True)
-    out = {"turn": td["turn"], "digest": td["digest"], "orders": _orders_doc(t.orders)}
+    out = {"turn": td["turn"], "digest": td["digest"], "orders_digest": td["orders_digest"],
+           "orders": _orders_doc(t.orders)}
     if "intents" in td:
         out["intents"] = td["intents"]
     events = td.get("events", [])
@@ -493,6 +498,8 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
             except HexIdError as e:
                 bad(f"annotations[{i}].hex", str(e))
 
+    modified: list[Problem] = []     # digests that do not match: the file was edited by hand
+
     def decode(place: str, snap: Snapshot) -> GameState | None:
         try:
             return decode_state(world, snap)
@@ -532,6 +539,17 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
             else:
                 _check_refusals(world, state, t.orders, t.event_list(), f"{place}.orders", t.turn, bad)
         state = decode(f"{place}.state", t.state)
+        if state is not None and state_digest(state) != t.digest:
+            modified.append(Problem(name, f"{place}.state", f"modified by hand: the state after turn {t.turn} "
+                                                            "does not match its digest"))
+        if t.sealed_orders_digest() != t.orders_digest:
+            modified.append(Problem(name, f"{place}.orders", f"modified by hand: the orders or intents of turn "
+                                                             f"{t.turn} do not match its orders_digest"))
+    if save.start is not None and save.start_digest is not None:
+        start = decode("start", save.start)
+        if start is not None and state_digest(start) != save.start_digest:
+            modified.append(Problem(name, "start", "modified by hand: the start state does not match start_digest"))
+    save._modified = modified
     if save.pending is not None and state is not None:
         if state.over and (save.pending.ua or save.pending.ru):
             bad("pending", "the game is over: there is no turn to give orders for")
