@@ -194,16 +194,6 @@ class PokrovskApp(App[None]):
         self._leave_to_title()
         persist.mark_running(session, path, self.save_dir)
         self.push_screen(_game_screen_class()(session))
-        self._say_if_modified(path, getattr(session, "_save_doc", None))
-
-    def _say_if_modified(self, path: Path, save) -> None:
-        """A save whose digests do not match was edited by hand: it opens, and says so."""
-        found = save.modified_by_hand() if save is not None else []
-        if found:
-            first = found[0]
-            self.notify(f"{path.name} was modified by hand: {first.place}: {first.message}"
-                        + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""),
-                        severity="warning", title="Modified save", timeout=15)
         self.notify(f"A new game from the start of day {turn}, saved as {path}", title="Took command", timeout=8)
 
     def continue_latest(self) -> None:
