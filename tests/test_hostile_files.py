@@ -168,3 +168,26 @@ def test_any_scenario_the_validator_accepts_plays_three_turns(data, width, heigh
         return
     pols = (get_policy(data.draw(st.sampled_from(["random", "easy"]))), get_policy("random"))
     play_game(build_world(scn), pols, seed=seed, max_turns=3)
+
+
+def test_terminal_escapes_in_files_never_reach_the_terminal(tmp_path, capsys):
+    doc = copy.deepcopy(BASE)
+    doc["units"][0]["hex"] = "\x1b[2J\x1b]0;pwned\x07"
+    doc["title"] = "\x1b[31mred\u202e"
+    p = tmp_path / "esc\x1b[1m.toml"
+    p.write_bytes(tomli_w.dumps(doc).encode())
+    code, out, err = run(capsys, "validate", str(p))
+    assert code == 1
+    for ch in ("\x1b", "\x07", "\u202e"):
+        assert ch not in out + err
+    assert "\\x1b" in out
+    # a note's text, listed
+    from pokrovsk_tui.store.saves import ai_players, save_from_record, write_save
+
+    rec = play_game(build_world(validate_data(copy.deepcopy(BASE), "x")[0]),
+                    (get_policy("hold"), get_policy("hold")), seed=1, keep_history=True, max_turns=1)
+    save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("hold", "hold"))
+    sp = write_save(save, tmp_path / "g.toml")
+    sp.write_text(sp.read_text().replace("[[turns]]", '[[annotations]]\nturn = 1\ntext = "a\\u001b[2Jb"\n\n[[turns]]', 1))
+    code, out, err = run(capsys, "annotate", str(sp), "--list")
+    assert code == 0 and "\x1b" not in out and "a\\x1b[2Jb" in out
