@@ -38,6 +38,7 @@ from .atomic import ChangedOnDisk, locked, remove_stale_temps, stamp, target_of,
 from .paths import default_save_dir
 from .savefmt import (
     FORMAT_VERSION,
+    MAX_TURN,
     Mode,
     Player,
     Players,
@@ -398,8 +399,10 @@ def _save_from_data(data: dict, name: str) -> SaveGame:
     v = data.get("format_version")
     if "format_version" not in data:
         raise SaveError([Problem(name, "format_version", "missing: this is not a pokrovsk save")])
-    if type(v) is not int:
-        raise SaveError([Problem(name, "format_version", f"must be a whole number, not {v!r}")])
+    if type(v) is not int or abs(v) > 10**9:
+        shown = repr(v)[:40] if type(v) is not int else "a number that large"
+        raise SaveError([Problem(name, "format_version", f"must be a whole number up to {FORMAT_VERSION}, "
+                                                         f"not {shown}")])
     if v > FORMAT_VERSION:
         raise SaveError([Problem(name, "format_version",
                                  f"format_version {v} is newer than this program reads ({FORMAT_VERSION}); "
@@ -408,7 +411,7 @@ def _save_from_data(data: dict, name: str) -> SaveGame:
         data = migrate(data, v, name)
     cut = []
     turns, said = data.get("turns", []), data.get("turns_saved")
-    if isinstance(turns, list) and type(said) is int and said != len(turns):
+    if isinstance(turns, list) and type(said) is int and abs(said) <= MAX_TURN and said != len(turns):
         cut = [Problem(name, "turns", f"the file holds {len(turns)} turns but turns_saved says {said} "
                                       "(cut short or edited?)")]
     try:
