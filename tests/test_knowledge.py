@@ -245,7 +245,7 @@ def test_format_1_saves_load_verify_and_mask_the_same(games, tmp_path):
     old_path = tmp_path / "old.toml"
     old_path.write_text(tomli_w.dumps(data))
     old = load_save(old_path)
-    assert old.format_version == 2 and verify(old).ok
+    assert old.format_version == 3 and verify(old).ok
     assert [t.events for t in old.turns] == [t.events for t in new.turns]
 
 
