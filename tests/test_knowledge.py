@@ -236,7 +236,7 @@ def test_format_1_saves_load_verify_and_mask_the_same(games, tmp_path):
     _, path = games[0]
     new = load_save(path)
     data = tomllib.loads(path.read_text())
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     data["format_version"] = 1
     for t in data["turns"]:
         for group in t["events"].values():

@@ -110,7 +110,7 @@ def test_write_load_round_trip_is_exact(saved, save, record, world):
 def test_file_is_readable_toml(saved):
     text = saved.read_text()
     data = tomllib.loads(text)
-    assert data["format_version"] == 2 and data["turns_saved"] == 6
+    assert data["format_version"] == 3 and data["turns_saved"] == 6
     head = text.split("[", 1)[0]
     for key in ("format_version", "app_version", "name", "created", "updated", "mode", "seed", "turns_saved"):
         assert re.search(rf"^{key} = ", head, re.M), key
@@ -197,7 +197,7 @@ def edit(path, old, new, count=1):
     "old, new, place, words",
     [
         ("format_version = 3", "format_version = 7", "format_version",
-         "format_version 7 is newer than this program reads (2); update pokrovsk-tui"),
+         "format_version 7 is newer than this program reads (3); update pokrovsk-tui"),
         ("format_version = 3", 'format_version = "1"', "format_version", "whole number"),
         ("turns_saved = 6", "turns_saved = 9", "turns", "cut short"),
         ('mode = "ai-vs-ai"', 'mode = "solo"', "mode", "needs 1 human"),
@@ -236,7 +236,7 @@ def test_broken_saves_give_clear_problems(saved, old, new, place, words):
 def test_newer_format_refused_with_both_versions(tmp_path):
     p = tmp_path / "s.toml"
     p.write_text("format_version = 7\n")
-    assert problems_of(p) == [f"{p}: format_version: format_version 7 is newer than this program reads (2); "
+    assert problems_of(p) == [f"{p}: format_version: format_version 7 is newer than this program reads (3); "
                               "update pokrovsk-tui"]
 
 
