@@ -94,3 +94,12 @@ def test_command_json_and_errors(capsys):
     assert rc == 2
     err = capsys.readouterr().err
     assert "rules.no_such" in err and "Traceback" not in err
+
+
+def test_a_glob_changes_every_matching_unit():
+    scn = build_variant(MAIN, Change(sets=["units.ua-*.entrenchment=0"]))
+    ua = [u for u in scn.units if u.side == "ua"] + [r.unit for r in scn.reinforcements if r.unit.side == "ua"]
+    assert ua and all(u.entrenchment == 0 for u in ua)
+    assert any(u.entrenchment > 0 for u in load_scenario(MAIN).units if u.side == "ua")
+    with pytest.raises(VariantError, match="no unit"):
+        build_variant(MAIN, Change(sets=["units.zz-*.entrenchment=0"]))
