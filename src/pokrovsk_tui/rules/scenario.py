@@ -169,6 +169,22 @@ class Victory(_Model):
     sudden_death: list[SuddenDeath] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
+class StandingFire(_Model):
+    """Fire control a side keeps on a road every day, whatever its orders: a what-if lever
+    ("Russia holds the T0504 under fire control") rather than a unit."""
+
+    side: Side
+    road: str = Field(min_length=1, max_length=MAX_NAME, description="the name of a road of the map")
+    level: float = Field(ge=0, le=1000, description="fire control on each of its hexes, every day")
+
+
+class Commanders(_Model):
+    """Habits of the computer commanders, for what-if questions about the rules themselves."""
+
+    weather_doctrine: bool = Field(True, description="ground taken in snow or mud is worth less to the "
+                                                     "computer, so it waits for the frost")
+
+
 class Scenario(_Model):
     id: str = Field(min_length=1, max_length=MAX_NAME, pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=1, max_length=MAX_NAME)
@@ -185,6 +201,8 @@ class Scenario(_Model):
     weather: WeatherSpec = Field(default_factory=WeatherSpec)
     victory: Victory = Field(default_factory=Victory)
     rules: RulesParams = Field(default_factory=RulesParams)
+    standing_fire: list[StandingFire] = Field(default_factory=list, max_length=MAX_ITEMS)
+    ai: Commanders = Field(default_factory=Commanders)
 
     def grid(self) -> HexGrid:
         return HexGrid(self.map.width, self.map.height)
@@ -194,6 +212,11 @@ def problems(s: Scenario) -> list[tuple[str, str]]:
     """Semantic defects pydantic cannot see: (place, message) pairs, empty when sound."""
     out: list[tuple[str, str]] = []
     m = s.map
+    roads = {r.name for r in m.roads}
+    for i, sf in enumerate(s.standing_fire):
+        if sf.road not in roads:
+            out.append((f"standing_fire[{i}].road", f"no road named {sf.road!r} on the map "
+                                                    f"(roads: {', '.join(sorted(roads)) or 'none'})"))
     grid = s.grid()
 
     def check_hex(place: str, h: str) -> int | None:
