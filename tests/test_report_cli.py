@@ -60,7 +60,7 @@ def test_report_html_file_and_csv(save, tmp_path, capsys):
 @pytest.mark.parametrize("content, words", [
     (None, "(file): no such file"),
     ("not = [toml", "not valid TOML"),
-    ('format_version = 2\nname = "x"\n', "app_version: Field required"),
+    ('format_version = 3\nname = "x"\n', "app_version: Field required"),
 ])
 def test_report_of_a_bad_save_says_file_place_what(tmp_path, capsys, content, words):
     p = tmp_path / "bad.toml"

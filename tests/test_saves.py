@@ -15,7 +15,7 @@ from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import migrations
-from pokrovsk_tui.store.atomic import atomic_write, is_temp, remove_stale_temps
+from pokrovsk_tui.store.atomic import LOCK_NAME, atomic_write, is_temp, remove_stale_temps
 from pokrovsk_tui.store.replay import branch, current_state, start_state, state_at, verify
 from pokrovsk_tui.store.savefmt import (
     FORMAT_VERSION,
@@ -110,7 +110,7 @@ def test_write_load_round_trip_is_exact(saved, save, record, world):
 def test_file_is_readable_toml(saved):
     text = saved.read_text()
     data = tomllib.loads(text)
-    assert data["format_version"] == 2 and data["turns_saved"] == 6
+    assert data["format_version"] == 3 and data["turns_saved"] == 6
     head = text.split("[", 1)[0]
     for key in ("format_version", "app_version", "name", "created", "updated", "mode", "seed", "turns_saved"):
         assert re.search(rf"^{key} = ", head, re.M), key
@@ -196,9 +196,9 @@ def edit(path, old, new, count=1):
 @pytest.mark.parametrize(
     "old, new, place, words",
     [
-        ("format_version = 2", "format_version = 7", "format_version",
-         "format_version 7 is newer than this program reads (2); update pokrovsk-tui"),
-        ("format_version = 2", 'format_version = "2"', "format_version", "whole number"),
+        ("format_version = 3", "format_version = 7", "format_version",
+         "format_version 7 is newer than this program reads (3); update pokrovsk-tui"),
+        ("format_version = 3", 'format_version = "1"', "format_version", "whole number"),
         ("turns_saved = 6", "turns_saved = 9", "turns", "cut short"),
         ('mode = "ai-vs-ai"', 'mode = "solo"', "mode", "needs 1 human"),
         ('mode = "ai-vs-ai"', 'mode = "chess"', "mode", "Input should be"),
@@ -236,7 +236,7 @@ def test_broken_saves_give_clear_problems(saved, old, new, place, words):
 def test_newer_format_refused_with_both_versions(tmp_path):
     p = tmp_path / "s.toml"
     p.write_text("format_version = 7\n")
-    assert problems_of(p) == [f"{p}: format_version: format_version 7 is newer than this program reads (2); "
+    assert problems_of(p) == [f"{p}: format_version: format_version 7 is newer than this program reads (3); "
                               "update pokrovsk-tui"]
 
 
@@ -290,7 +290,7 @@ def test_v0_save_is_migrated_by_replaying(tmp_path, world, record):
     p = tmp_path / "old.toml"
     p.write_text(tomli_w.dumps(v0_data(world, record)))
     s = load_save(p)
-    assert s.format_version == 2 and s.mode == "solo"
+    assert s.format_version == 3 and s.mode == "solo"
     assert s.players.ua == Player(kind="human", name="Olena") and s.players.ru.level == "random"
     assert [t.digest for t in s.turns] == [state_digest(tr.state) for tr in record.turns[:3]]
     assert s.scenario.text == TUTORIAL.read_text()
@@ -411,7 +411,7 @@ def test_autosave_keeps_the_last_few(tmp_path, world, record):
         append_turn(save, tr.turn, tr.orders, tr.events, tr.state, now=NOW)
         written.append(autosave(save, tmp_path, keep=3))
     assert written[0].name == "olena-s-game-etc-turn01.toml"
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted(p.name for p in tmp_path.iterdir() if p.name != LOCK_NAME)
     assert names == ["olena-s-game-etc-turn04.toml", "olena-s-game-etc-turn05.toml",
                      "olena-s-game-etc-turn06.toml", "someone-else-turn04.toml"]
     assert [p.name for p in autosaves("Olena's game: ../../etc", tmp_path)] == names[:3]

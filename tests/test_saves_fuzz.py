@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import tomlw
-from pokrovsk_tui.store.atomic import is_temp, remove_stale_temps
+from pokrovsk_tui.store.atomic import LOCK_NAME, is_temp, remove_stale_temps
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.saves import (
     SaveError,
@@ -153,7 +153,8 @@ def test_mutated_files_give_only_the_clear_error(tmp_path, good_save_text, data)
 
 
 HOSTILE_VALUES = [10**30, -(10**30), -1, 0, 2**63, 1e308, -1e308, float("inf"), "x" * 500, "", [], {}, True,
-                  "9999", "../../etc/passwd", [[[[]]]], {"a": {"b": {}}}]
+                  "9999", "../../etc/passwd", [[[[]]]], {"a": {"b": {}}},
+                  10**5000, -(10**5000), float("nan"), 1000, 1001, 10**6 + 1, "\x1b[2J\x07", "\u202e" * 3]
 
 
 @given(data=st.data())
@@ -224,7 +225,19 @@ def test_sigkill_during_saves_never_leaves_a_broken_file(tmp_path, world, text):
         survivor = load_save(target)                              # whole and loadable
         assert survivor.turns[-1].digest in digests
         assert verify(survivor).ok
-        leftovers = [p for p in folder.iterdir() if p != target]
+        leftovers = [p for p in folder.iterdir() if p != target and p.name != LOCK_NAME]
         assert all(is_temp(p) for p in leftovers), leftovers     # only temporary files, named as such
         remove_stale_temps(folder)
-        assert list(folder.iterdir()) == [target]
+        assert [p for p in folder.iterdir() if p.name != LOCK_NAME] == [target]
+
+
+@given(digits=st.integers(4290, 6000), data=st.data())
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_integers_too_long_for_python_give_the_clear_error(tmp_path, good_save_text, digits, data):
+    import re
+
+    spots = [m for m in re.finditer(r"(?m)= (\d+)$", good_save_text)]
+    m = data.draw(st.sampled_from(spots))
+    text = good_save_text[:m.start(1)] + "7" * digits + good_save_text[m.end(1):]
+    save = _load_damaged(tmp_path, text.encode())
+    assert save is None

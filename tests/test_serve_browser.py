@@ -166,3 +166,46 @@ async def drive(aiohttp, profile, url: str, timeout: float = 45.0) -> tuple[str,
                 elif shot_id is not None and msg.get("id") == shot_id:
                     return received, base64.b64decode(msg["result"]["data"])
             return received, b""
+
+
+def test_serve_refuses_foreign_hosts_and_websocket_origins():
+    """The page only under the server's own names; the websocket only from its own origin."""
+    pytest.importorskip("textual_serve", reason="textual-serve is not installed")
+    aiohttp = pytest.importorskip("aiohttp")
+    from pokrovsk_tui.tui.serve import allowed_hosts
+
+    assert {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"} <= allowed_hosts("127.0.0.1", 8000)
+    assert "evil.example:8000" not in allowed_hosts("0.0.0.0", 8000)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "pokrovsk_tui", "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    async def check():
+        await wait_http(aiohttp, f"http://127.0.0.1:{port}/", server)
+        base = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession() as http:
+            async with http.get(base + "/", headers={"Host": f"localhost:{port}"}) as r:
+                page = await r.text()
+                assert r.status == 200 and f"ws://localhost:{port}/ws" in page
+            async with http.get(base + "/", headers={"Host": f"evil.example:{port}"}) as r:
+                assert r.status == 421 and "evil.example" not in await r.text()
+            for origin in ("http://evil.example", f"http://evil.example:{port}", "null", ""):
+                headers = {"Origin": origin} if origin else {}
+                with pytest.raises(aiohttp.WSServerHandshakeError) as e:
+                    async with http.ws_connect(f"ws://127.0.0.1:{port}/ws", headers=headers):
+                        pass
+                assert e.value.status == 403
+            async with http.ws_connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24",
+                                       headers={"Origin": f"http://127.0.0.1:{port}"}) as ws:
+                assert not ws.closed
+
+    try:
+        asyncio.run(check())
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)

@@ -352,7 +352,7 @@ async def test_load_list_broken_save_shows_error_and_returns(tmp_path):
     good = make_app(tmp_path, scenario=TUT, seed=2)
     async with good.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-    (tmp_path / "broken.toml").write_text('format_version = 2\nname = "broken"\nmode = "solo"\nseed = "x"\n')
+    (tmp_path / "broken.toml").write_text('format_version = 3\nname = "broken"\nmode = "solo"\nseed = "x"\n')
     app = PokrovskApp(Start(), save_dir=tmp_path, check_interrupted=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -708,3 +708,106 @@ async def test_an_unexpected_error_ends_with_one_line_not_a_traceback(tmp_path, 
     # the day's orders were saved on the way out
     saved = persist.load(max(tmp_path.glob("*-turn00.toml")))
     assert [o.kind for o in saved.books[0].orders] == ["dig_in"]
+
+
+async def _save_as(pilot, app, name: str) -> None:
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    app.screen.query_one("#save-name").value = name
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@sync
+async def test_save_as_asks_before_replacing_another_games_file(tmp_path):
+    path = tmp_path / "lesson-1.toml"
+    app = make_app(tmp_path, scenario=TUT, seed=11)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await _save_as(pilot, app, "Lesson 1")
+        assert persist.load(path).seed == 11
+        await _save_as(pilot, app, "Lesson 1")          # this game's own file: no question
+        assert not isinstance(app.screen, ConfirmScreen)
+    app2 = make_app(tmp_path, scenario=TUT, seed=12)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        messages = []
+        app2.notify = lambda msg, **kw: messages.append(msg)
+        await _save_as(pilot, app2, "LESSON_1!")         # the same file, another game
+        assert isinstance(app2.screen, ConfirmScreen)
+        assert "lesson-1.toml" in screen_text(app2) and "another game" in screen_text(app2)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert persist.load(path).seed == 11             # kept
+        assert any("Not saved" in m for m in messages)
+        await _save_as(pilot, app2, "LESSON_1!")
+        await pilot.press("enter")                        # "Replace it"
+        await settle(pilot)
+        assert persist.load(path).seed == 12
+        assert any(f"to the file {path}" in m for m in messages), messages
+
+
+@sync
+async def test_the_handoff_is_a_wall_palette_keys_and_mouse(tmp_path):
+    """At the hot-seat handoff no binding, palette command or click acts on the game; only
+    "continue" (Enter, or the palette's Continue) shows the next player's map."""
+    from pokrovsk_tui.tui.screens.game import GameScreen as GS
+
+    app = make_app(tmp_path, scenario=TUT, mode="hotseat", seed=5, names=("Olena", "Ivan"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        # UA gives an order and ends the day: the handoff to RU is up
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab", "d", "e")
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoffScreen))
+        handoff = app.screen
+        s = g.session
+
+        def snapshot():
+            return (s.turn, tuple(s.done), tuple(tuple(b.orders) for b in s.books.values()), s.unsaved,
+                    g.side, g.overlay, len(s.history))
+        before = snapshot()
+        files = sorted(p.name for p in tmp_path.iterdir())
+        # the palette offers only Continue and Quit here
+        titles = [c.title for c in app.get_system_commands(handoff)]
+        assert titles == ["Continue", "Quit"]
+        # every binding of the game screen and of the app, pressed at the handoff
+        keys = set()
+        for b in [*GS.BINDINGS, *PokrovskApp.BINDINGS]:
+            keys.update(k for k in b.key.split(",") if k not in ("enter", "ctrl+q", "q"))
+        keys.update(["ctrl+s", "ctrl+z", "e", "space", "1", "a", "m", "r", "b", "f"])
+        for key in sorted(keys):
+            await pilot.press(key)
+            await settle(pilot, 1)
+            assert app.screen is handoff, f"{key} left the handoff for {type(app.screen).__name__}"
+            assert snapshot() == before, f"{key} changed the game"
+        # the palette: "End turn" and "Save as" are not there; typing them runs nothing
+        for words in ("end turn", "save as", "undo order", "title screen"):
+            await pilot.press("ctrl+p")
+            await settle(pilot)
+            await pilot.press(*words)
+            await settle(pilot, 3)
+            await pilot.press("enter")
+            await settle(pilot, 3)
+            if app.screen is not handoff:
+                await pilot.press("escape")
+                await settle(pilot)
+            assert app.screen is handoff and snapshot() == before, words
+        # the mouse
+        for xy in ((5, 5), (60, 20), (100, 35), (1, 39)):
+            await pilot.click(offset=xy)
+            await settle(pilot, 1)
+            assert app.screen is handoff and snapshot() == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == files        # nothing saved either
+        # "continue" from the palette is the one way through
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"continue")
+        await settle(pilot, 3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, GameScreen))
+        assert g.side == 1 and s.turn == before[0]

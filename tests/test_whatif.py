@@ -94,3 +94,33 @@ def test_command_json_and_errors(capsys):
     assert rc == 2
     err = capsys.readouterr().err
     assert "rules.no_such" in err and "Traceback" not in err
+
+
+def test_a_glob_changes_every_matching_unit():
+    scn = build_variant(MAIN, Change(sets=["units.ua-*.entrenchment=0"]))
+    ua = [u for u in scn.units if u.side == "ua"] + [r.unit for r in scn.reinforcements if r.unit.side == "ua"]
+    assert ua and all(u.entrenchment == 0 for u in ua)
+    assert any(u.entrenchment > 0 for u in load_scenario(MAIN).units if u.side == "ua")
+    with pytest.raises(VariantError, match="no unit"):
+        build_variant(MAIN, Change(sets=["units.zz-*.entrenchment=0"]))
+
+
+def test_standing_fire_and_the_weather_doctrine_are_levers():
+    from pokrovsk_tui.ai.plans import going
+    from pokrovsk_tui.rules.dice import Dice
+    from pokrovsk_tui.rules.engine import resolve_turn
+    from pokrovsk_tui.rules.params import WEATHERS
+    from pokrovsk_tui.rules.state import initial_state
+
+    scn = build_variant(MAIN, Change(sets=['standing_fire=[{side="ru", road="T0504", level=3}]',
+                                           "ai.weather_doctrine=false"]))
+    world = build_world(scn)
+    road = [world.grid.index(h) for r in scn.map.roads if r.name == "T0504" for h in r.hexes]
+    st, _ = resolve_turn(world, initial_state(world), {}, Dice(1))
+    st, _ = resolve_turn(world, st, {}, Dice(1))
+    assert (st.fire_control[1, road] >= 3).all()          # kept up every day, no orders needed
+    base = build_world(load_scenario(MAIN))
+    snow = WEATHERS.index("snow")
+    assert going(base, snow) < 1.0 and going(world, snow) == 1.0
+    with pytest.raises(VariantError, match="no road named"):
+        build_variant(MAIN, Change(sets=['standing_fire=[{side="ru", road="T05", level=3}]']))

@@ -4,7 +4,8 @@ units removed or the weather fixed, validated like any scenario file.
 Paths are dotted, into the scenario as its TOML file writes it: ``rules.ew_strength``,
 ``deliveries.ru_glide_bombs``, ``unit_types.fpv.drone.range``, ``weather.script``. A list of
 tables is entered by the ``id`` of an element (``units.ua-ew-1.strength``, ``objectives.myrnohrad.vp``;
-a unit arriving as a reinforcement is found the same way) or by its index (``map.roads.0.name``).
+a unit arriving as a reinforcement is found the same way; a glob such as ``units.ua-*.entrenchment``
+changes every match) or by its index (``map.roads.0.name``).
 Values are TOML values (``2``, ``0.5``, ``true``, ``"snow"``, ``["frost", "snow"]``); anything
 that is not TOML is taken as a string.
 """
@@ -59,62 +60,60 @@ def parse_value(text: str) -> Any:
 
 
 def set_path(data: dict, assignment: str) -> None:
-    """Apply one ``PATH=VALUE`` to the raw scenario data, in place."""
+    """Apply one ``PATH=VALUE`` to the raw scenario data, in place. An id segment may be a glob
+    pattern (``units.ua-*.entrenchment=0``): the change applies to every entry it matches."""
     path, eq, value = assignment.partition("=")
     path = path.strip()
     if not eq or not path:
         raise VariantError(f"--set {assignment}: write PATH=VALUE, e.g. rules.ew_strength=2")
     parts = path.split(".")
-    node: Any = data
-    where = ""
-    for i, key in enumerate(parts):
-        last = i == len(parts) - 1
-        here = f"{where}.{key}" if where else key
-        if isinstance(node, dict):
-            if last:
-                node[key] = parse_value(value.strip())
-                return
-            if key not in node:
-                if parts[0] == "units" and i == 1:
-                    node = _find_unit(data, key, assignment)
-                    where = here
-                    continue
-                node[key] = {}        # a table the file leaves to its defaults (e.g. rules)
-            node = node[key]
-        elif isinstance(node, list):
-            item = _list_item(data, node, key, where, parts, i, assignment)
-            if last:
-                raise VariantError(f"--set {assignment}: {here} is a whole table; set one of its fields")
-            node = item
-        else:
-            raise VariantError(f"--set {assignment}: {where} is a value ({node!r}), not a table")
-        where = here
+    if parts[0] == "units" and len(parts) > 2:
+        # a unit is found among the units on the map and the reinforcements alike
+        pool = list(data.get("units", [])) + [r["unit"] for r in data.get("reinforcements", [])
+                                               if isinstance(r, dict) and isinstance(r.get("unit"), dict)]
+        items = _select(pool, parts[1], "units", assignment, unit=True)
+        for item in items:
+            _apply(item, parts[2:], parse_value(value.strip()), f"units.{item.get('id')}", assignment)
+        return
+    _apply(data, parts, parse_value(value.strip()), "", assignment)
 
 
-def _list_item(data: dict, node: list, key: str, where: str, parts: list[str], i: int, assignment: str) -> Any:
+def _apply(node, parts: list[str], value, where: str, assignment: str) -> None:
+    key = parts[0]
+    here = f"{where}.{key}" if where else key
+    last = len(parts) == 1
+    if isinstance(node, dict):
+        if last:
+            node[key] = value
+            return
+        if key not in node:
+            node[key] = {}        # a table the file leaves to its defaults (e.g. rules)
+        _apply(node[key], parts[1:], value, here, assignment)
+    elif isinstance(node, list):
+        if last:
+            raise VariantError(f"--set {assignment}: {here} is a whole table; set one of its fields")
+        for item in _select(node, key, where, assignment):
+            _apply(item, parts[1:], value, f"{where}.{item.get('id', key) if isinstance(item, dict) else key}",
+                   assignment)
+    else:
+        raise VariantError(f"--set {assignment}: {where} is a value ({node!r}), not a table")
+
+
+def _select(node: list, key: str, where: str, assignment: str, unit: bool = False) -> list:
+    """The entries of a list of tables a path segment names: an index, an id or a glob of ids."""
     if key.isdigit():
         k = int(key)
         if k >= len(node):
             raise VariantError(f"--set {assignment}: {where} has {len(node)} entries, no [{k}]")
-        return node[k]
-    for item in node:
-        if isinstance(item, dict) and item.get("id") == key:
-            return item
-    if parts[0] == "units" and i == 1:
-        return _find_unit(data, key, assignment)
+        return [node[k]]
+    found = [x for x in node if isinstance(x, dict) and fnmatch.fnmatchcase(str(x.get("id")), key)]
+    if found:
+        return found
+    if unit:
+        raise VariantError(f"--set {assignment}: no unit {key!r} in units or reinforcements")
     ids = [str(x.get("id")) for x in node if isinstance(x, dict) and "id" in x]
     hint = f" (ids: {', '.join(ids[:8])}{' …' if len(ids) > 8 else ''})" if ids else ""
     raise VariantError(f"--set {assignment}: no entry {key!r} in {where}{hint}")
-
-
-def _find_unit(data: dict, uid: str, assignment: str) -> dict:
-    for u in data.get("units", []):
-        if u.get("id") == uid:
-            return u
-    for r in data.get("reinforcements", []):
-        if r.get("unit", {}).get("id") == uid:
-            return r["unit"]
-    raise VariantError(f"--set {assignment}: no unit {uid!r} in units or reinforcements")
 
 
 def remove_units(data: dict, pattern: str) -> list[str]:

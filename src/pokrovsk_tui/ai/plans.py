@@ -102,6 +102,8 @@ def going(world, weather: int) -> float:
     """Doctrine: ground taken across snow or mud is worth less to the commander (the units
     arrive spent and strung out and cannot consolidate before the next counter-attack):
     1 / (off-road MP multiplier)^2, so 1 in frost or fog."""
+    if not world.scenario.ai.weather_doctrine:          # switched off for a what-if question
+        return 1.0
     return 1.0 / world.params.weather[WEATHERS[weather]].offroad_mp_mult ** 2
 
 

@@ -7,6 +7,8 @@ No traceback reaches the user: every known failure prints ``file: place: what``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import re
 import sys
 
 from pokrovsk_tui import __version__
@@ -146,6 +148,26 @@ def _positive(text: str) -> int:
     return v
 
 
+class _Escaping:
+    """A text stream that shows control characters other than line breaks and tabs as
+    ``\\xNN`` (store.scenarios.printable): text read from files (names, notes, messages)
+    never sends escape sequences to the terminal."""
+
+    _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from pokrovsk_tui.store.scenarios import printable
+
+        self._stream.write(self._CONTROL.sub(lambda m: printable(m.group()), text))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -153,10 +175,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_app(args)
         if args.command == "serve":
             return cmd_serve(args)
-        return {"scenarios": cmd_scenarios, "validate": cmd_validate, "schema": cmd_schema,
-                "simulate": cmd_simulate, "verify": cmd_verify, "branch": cmd_branch,
-                "resume": cmd_resume, "report": cmd_report, "annotate": cmd_annotate,
-                "reroll": cmd_reroll, "whatif": cmd_whatif}[args.command](args)
+        with contextlib.redirect_stdout(_Escaping(sys.stdout)), contextlib.redirect_stderr(_Escaping(sys.stderr)):
+            return {"scenarios": cmd_scenarios, "validate": cmd_validate, "schema": cmd_schema,
+                    "simulate": cmd_simulate, "verify": cmd_verify, "branch": cmd_branch,
+                    "resume": cmd_resume, "report": cmd_report, "annotate": cmd_annotate,
+                    "reroll": cmd_reroll, "whatif": cmd_whatif}[args.command](args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -31,6 +31,25 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    from pokrovsk_tui.store.scenarios import Problem, printable
+
+    bad = False
+    for f in args.files:
+        try:
+            found, note = _validate_one(f)
+        except (Exception, RecursionError, MemoryError) as e:   # one pathological file never stops the rest
+            found, note = [Problem(f, "(file)", f"cannot be checked: {type(e).__name__}: {e}")], ""
+        for prob in found:
+            print(prob)
+        if found:
+            bad = True
+        else:
+            print(f"{printable(f)}: ok{printable(note)}")
+    return 1 if bad else 0
+
+
+def _validate_one(f: str):
+    """The problems of one scenario or save file, and a note on what it is when sound."""
     from pokrovsk_tui.store.saves import MAX_SAVE_BYTES, SaveError, is_save_data, save_from_data
     from pokrovsk_tui.store.scenarios import (
         MAX_FILE_BYTES,
@@ -40,30 +59,23 @@ def cmd_validate(args) -> int:
         validate_data,
     )
 
-    bad = False
-    for f in args.files:
-        path = Path(f)
-        data, found = read_toml(path, limit=MAX_SAVE_BYTES)
-        note = ""
-        if data is not None and is_save_data(data):
-            try:
-                save = save_from_data(data, f)
-                note = f" (save of {save.scenario.id}, {len(save.turns)} turns)"
-            except SaveError as e:
-                found = e.problems
-        elif data is not None:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                found = [Problem(f, "(file)", too_big(size, MAX_FILE_BYTES))]
-            else:
-                _, found = validate_data(data, f)
-        for prob in found:
-            print(prob)
-        if found:
-            bad = True
+    path = Path(f)
+    data, found = read_toml(path, limit=MAX_SAVE_BYTES)
+    note = ""
+    if data is not None and is_save_data(data):
+        try:
+            save = save_from_data(data, f)
+            note = f" (save of {save.scenario.id}, {len(save.turns)} turns)"
+            found = save.modified_by_hand()     # it loads, but its digests say it was edited
+        except SaveError as e:
+            found = e.problems
+    elif data is not None:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            found = [Problem(f, "(file)", too_big(size, MAX_FILE_BYTES))]
         else:
-            print(f"{f}: ok{note}")
-    return 1 if bad else 0
+            _, found = validate_data(data, f)
+    return found, note
 
 
 def cmd_schema(args) -> int:
@@ -163,6 +175,7 @@ def cmd_resume(args) -> int:
                   f"({' or '.join(POLICY_NAMES)})", file=sys.stderr)
             return 1
         names[key] = given
+    orig = save.model_copy(deep=True)      # as read: notes added meanwhile by annotate are merged
     pols = tuple(_with_pending(get_policy(names[k]), save.pending, k, state.turn) for k in ("ua", "ru"))
     for key in ("ua", "ru"):
         if getattr(save.players, key) != Player(kind="ai", level=names[key]):
@@ -174,13 +187,28 @@ def cmd_resume(args) -> int:
     for tr in rec.turns:
         append_turn(save, tr.turn, tr.orders, tr.events, tr.state, tr.intents or None)
     out = Path(args.output) if args.output else src
-    if not _save_or_say(save, out):
+    if not _save_merging_notes(save, orig, out):
         return 1
     played = f"turns {first}-{rec.final.turn - 1}" if rec.turns else "no turns"
     r = rec.result()
     verdict = f"winner {r['winner']}" if rec.final.over else f"ahead now: {r['winner']}"
     print(f"{src}: played {played} -> {out}; {verdict}, VP UA {r['vp']['ua']:.1f} RU {r['vp']['ru']:.1f}")
     return 0
+
+
+def _save_merging_notes(save, orig, out: Path) -> bool:
+    from pokrovsk_tui.store.atomic import ChangedOnDisk
+    from pokrovsk_tui.store.saves import SaveError, write_merging_notes
+
+    try:
+        write_merging_notes(save, orig, out)
+    except (ChangedOnDisk, SaveError):
+        print(f"{out}: (file): changed on disk since it was read; nothing written", file=sys.stderr)
+        return False
+    except OSError as e:
+        print(f"{out}: (file): cannot write: {e.strerror or e}", file=sys.stderr)
+        return False
+    return True
 
 
 def _with_pending(policy, pending, key: str, turn: int):

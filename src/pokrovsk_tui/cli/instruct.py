@@ -33,6 +33,19 @@ def cmd_report(args) -> int:
 
 
 def cmd_annotate(args) -> int:
+    from pokrovsk_tui.store.atomic import locked
+
+    if args.list or not Path(args.file).is_file():
+        return _annotate(args)
+    try:
+        with locked(args.file):     # a second annotate (or resume) waits, then reads this one's note
+            return _annotate(args)
+    except OSError as e:
+        print(f"{args.file}: (file): cannot lock for writing: {e.strerror or e}", file=sys.stderr)
+        return 1
+
+
+def _annotate(args) -> int:
     from pokrovsk_tui.store.annotations import (
         KEEP,
         AnnotationError,

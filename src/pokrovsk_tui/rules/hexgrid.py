@@ -135,7 +135,16 @@ class HexGrid:
         """(n, n) hex distances, int16."""
         q = self.q.astype(np.int16)     # int16 throughout: a 40 x 38 map needs 4.6 MB, not 90
         r = self.r.astype(np.int16)
-        return cube_distance(q[:, None], r[:, None], q[None, :], r[None, :]).astype(np.int16)
+        out = np.empty((self.n, self.n), dtype=np.int16)
+        step = 256                      # by blocks of rows: no n x n temporaries beside the result
+        for a in range(0, self.n, step):
+            b = min(a + step, self.n)
+            out[a:b] = cube_distance(q[a:b, None], r[a:b, None], q[None, :], r[None, :])
+        return out
+
+    def hex_distance(self, a: int, b: int) -> int:
+        """Distance between two hexes without building the (n, n) matrix."""
+        return int(cube_distance(int(self.q[a]), int(self.r[a]), int(self.q[b]), int(self.r[b])))
 
     @cached_property
     def adjacency(self) -> np.ndarray:

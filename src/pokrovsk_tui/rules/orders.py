@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import legal
 from .hexgrid import HexIdError
 from .legal import MAX_PATH
+from .limits import MAX_COUNT
 from .world import World
 
 GROUND_KINDS = ("hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest", "jam")
@@ -38,7 +39,7 @@ class Order(BaseModel):
     unit: str | None = None
     target: str | None = Field(None, description="target hex")
     path: tuple[str, ...] = Field((), description="hexes to move through, in order")
-    count: int = Field(1, ge=1, le=1000, description="sorties, runs, fires or bombs")
+    count: int = Field(1, ge=1, le=MAX_COUNT, description="sorties, runs, fires or bombs")
     target_unit: str | None = Field(None, description="friendly unit a UGV resupplies")
 
     def describe(self) -> str:

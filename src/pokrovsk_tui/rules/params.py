@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .limits import check_magnitudes
+
 TERRAINS = ("open", "treeline", "village", "urban", "industrial", "water")
 TERRAIN_CHARS = {".": "open", "t": "treeline", "v": "village", "U": "urban", "I": "industrial", "~": "water"}
 WEATHERS = ("frost", "snow", "thaw", "fog")
@@ -14,7 +16,12 @@ RESULTS = ("R", "E", "D", "X")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _bounded(self):
+        check_magnitudes(self)
+        return self
 
 
 class TerrainRow(_Strict):
@@ -106,8 +113,8 @@ class RulesParams(_Strict):
     ew_patrol: bool = Field(True, description="enemy jamming thins the patrol field of radio-linked drones")
 
     # ground combat
-    crt_ratios: list[float] = Field(default_factory=lambda: [1 / 3, 1 / 2, 1.0, 1.5, 2.0, 3.0, 4.0])
-    crt: dict[str, str] = Field(default_factory=_default_crt)
+    crt_ratios: list[float] = Field(max_length=20, default_factory=lambda: [1 / 3, 1 / 2, 1.0, 1.5, 2.0, 3.0, 4.0])
+    crt: dict[str, str] = Field(max_length=20, default_factory=_default_crt)
     attacker_loss_rate: float = Field(0.04, ge=0)
     defender_loss_rate: float = Field(0.025, ge=0)
     bad_weather_loss_mult: float = Field(0.5, ge=0, description="the defender's losses x in snow or mud")

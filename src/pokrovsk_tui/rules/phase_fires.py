@@ -124,6 +124,7 @@ def fires(w) -> None:
         sel = (co.m_kind == M_INTERDICT) & (co.m_side == s)
         if sel.any():
             w.fire_control[:, s] += scatter(co.m_count[sel][None, :] * w.v[:, None], co.m_hex[sel], n)
+    w.fire_control = np.maximum(w.fire_control, world.standing_fc[None])   # kept up whatever the orders
     w.fc_total = w.fire_control + w.patrol_fc
     flown = np.bincount(co.m_unit[co.m_unit >= 0], weights=co.m_count[co.m_unit >= 0], minlength=U)
     drone_flown = np.where(world.role_is("drone"), flown, 0).astype(np.int64)

@@ -454,6 +454,8 @@ def fires(d: Day) -> None:
                 add[m.hex] = add.get(m.hex, 0.0) + m.count * d.v
         for h, f in add.items():
             d.fire_control[s][h] = d.fire_control[s][h] + f
+    d.fire_control = [[max(d.fire_control[s][h], float(d.world.standing_fc[s][h])) for h in range(d.n)]
+                      for s in (0, 1)]
     d.fc_total = [[d.fire_control[s][h] + d.patrol_fc[s][h] for h in range(d.n)] for s in (0, 1)]
     flown = [0] * d.U
     for m in d.missions:

@@ -7,11 +7,12 @@ file (``units[3].hex``) so the command line can print one line per problem.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .hexgrid import HexGrid, HexIdError
+from .limits import MAX_COUNT, MAX_HEXES, MAX_ITEMS, MAX_NAME, MAX_SIDE, MAX_TEXT, check_magnitudes
 from .params import TERRAIN_CHARS, WEATHERS, RulesParams
 
 Side = Literal["ua", "ru"]
@@ -20,58 +21,72 @@ Role = Literal["infantry", "assault", "drone", "ugv", "ew", "artillery", "hq"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _bounded(self):
+        check_magnitudes(self)
+        return self
 
 
 class Road(_Model):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
     kind: Literal["highway", "road"] = "road"
-    hexes: list[str] = Field(min_length=2, description="consecutive adjacent hexes")
+    hexes: list[str] = Field(min_length=2, max_length=MAX_HEXES, description="consecutive adjacent hexes")
 
 
 class Rail(_Model):
-    name: str = Field(min_length=1)
-    hexes: list[str] = Field(min_length=2)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    hexes: list[str] = Field(min_length=2, max_length=MAX_HEXES)
 
 
 class Settlement(_Model):
-    name: str = Field(min_length=1)
-    hex: str = Field(description="hex where the name is printed")
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    hex: str = Field(max_length=8, description="hex where the name is printed")
 
 
 class SupplySource(_Model):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
     side: Side
-    hex: str
+    hex: str = Field(max_length=8)
     capacity: float = Field(gt=0, description="supply points a day")
 
 
 class MapSpec(_Model):
-    width: int = Field(ge=2, le=200)
-    height: int = Field(ge=2, le=200)
+    width: int = Field(ge=2, le=MAX_SIDE, description=f"columns, at most {MAX_SIDE} (hex ids are CCRR)")
+    height: int = Field(ge=2, le=MAX_SIDE, description=f"rows, at most {MAX_SIDE} (hex ids are CCRR)")
     terrain: list[str] = Field(
+        max_length=MAX_SIDE,
         description="one string a row, one character a hex: . open, t treeline, v village, "
         "U urban, I industrial, ~ water"
     )
-    control: list[str] = Field(description="one string a row: u Ukrainian, r Russian, x contested")
-    roads: list[Road] = Field(default_factory=list)
-    rail: list[Rail] = Field(default_factory=list)
-    settlements: list[Settlement] = Field(default_factory=list)
+    control: list[str] = Field(
+        max_length=MAX_SIDE, description="one string a row: u Ukrainian, r Russian, x contested")
+    roads: list[Road] = Field(default_factory=list, max_length=MAX_ITEMS)
+    rail: list[Rail] = Field(default_factory=list, max_length=MAX_ITEMS)
+    settlements: list[Settlement] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _not_too_large(self):
+        if self.width * self.height > MAX_HEXES:
+            raise ValueError(f"map too large: {self.width}x{self.height} = {self.width * self.height:,} hexes; "
+                             f"at most {MAX_HEXES:,} hexes (e.g. 64x64), each side at most {MAX_SIDE}")
+        return self
 
 
 class DroneSpec(_Model):
     kind: Literal["fpv", "bomber"] = "fpv"
     link: Literal["radio", "fibre"] = "radio"
-    sorties_per_day: int = Field(ge=0)
+    sorties_per_day: int = Field(ge=0, le=MAX_COUNT)
     stock: int = Field(ge=0, description="drones held at the start")
     max_stock: int = Field(ge=0)
-    range: int = Field(ge=1, description="hexes")
+    range: int = Field(ge=1, le=2 * MAX_SIDE, description="hexes")
 
 
 class UnitType(_Model):
     role: Role
     side: Literal["ua", "ru", "both"] = "both"
-    name: str = ""
+    name: str = Field("", max_length=MAX_NAME)
     strength: float = Field(gt=0)
     mp: float = Field(ge=0)
     attack: float = Field(0.0, ge=0)
@@ -80,21 +95,21 @@ class UnitType(_Model):
     can_raid: bool = False
     can_infiltrate: bool = False
     drone: DroneSpec | None = None
-    ugv_runs_per_day: int = Field(0, ge=0)
-    ugv_range: int = Field(0, ge=0)
-    ew_radius: int = Field(0, ge=0)
+    ugv_runs_per_day: int = Field(0, ge=0, le=MAX_COUNT)
+    ugv_range: int = Field(0, ge=0, le=2 * MAX_SIDE)
+    ew_radius: int = Field(0, ge=0, le=2 * MAX_SIDE)
     ew_strength: float = Field(0.0, ge=0, le=1)
-    artillery_range: int = Field(0, ge=0)
-    artillery_fires_per_day: int = Field(0, ge=0)
+    artillery_range: int = Field(0, ge=0, le=2 * MAX_SIDE)
+    artillery_fires_per_day: int = Field(0, ge=0, le=MAX_COUNT)
     hq_capacity: float = Field(0.0, ge=0)
 
 
 class UnitSpec(_Model):
     id: str = Field(min_length=1, max_length=40)
-    name: str = ""
+    name: str = Field("", max_length=MAX_NAME)
     side: Side
-    type: str
-    hex: str
+    type: str = Field(max_length=MAX_NAME)
+    hex: str = Field(max_length=8)
     strength: float | None = Field(None, gt=0)
     cohesion: float = Field(100.0, ge=0, le=100)
     supply: float = Field(70.0, ge=0, le=100)
@@ -102,24 +117,24 @@ class UnitSpec(_Model):
 
 
 class Reinforcement(_Model):
-    turn: int = Field(ge=1)
+    turn: int = Field(ge=1, le=365)
     unit: UnitSpec
 
 
 class Deliveries(_Model):
-    ua_drones: int = Field(0, ge=0, description="drones a day, shared by supplied UA drone units")
-    ru_drones: int = Field(0, ge=0)
-    ru_glide_bombs: int = Field(0, ge=0, description="glide bombs (KAB) a day")
-    ua_glide_bombs: int = Field(0, ge=0)
+    ua_drones: int = Field(0, ge=0, le=MAX_COUNT, description="drones a day, shared by supplied UA drone units")
+    ru_drones: int = Field(0, ge=0, le=MAX_COUNT)
+    ru_glide_bombs: int = Field(0, ge=0, le=MAX_COUNT, description="glide bombs (KAB) a day (one order asks at most this)")
+    ua_glide_bombs: int = Field(0, ge=0, le=MAX_COUNT)
 
 
 class WeatherSpec(_Model):
     script: list[Literal["frost", "snow", "thaw", "fog"]] = Field(
-        default_factory=list, description="weather of each day; days past its end use the Markov table"
+        default_factory=list, max_length=365, description="weather of each day; days past its end use the Markov table"
     )
     initial: Literal["frost", "snow", "thaw", "fog"] = "frost"
-    markov: dict[str, dict[str, float]] = Field(
-        default_factory=lambda: {
+    markov: dict[str, dict[str, Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]]] = Field(
+        max_length=10, default_factory=lambda: {
             "frost": {"frost": 0.7, "snow": 0.15, "thaw": 0.05, "fog": 0.1},
             "snow": {"frost": 0.3, "snow": 0.5, "thaw": 0.1, "fog": 0.1},
             "thaw": {"frost": 0.2, "snow": 0.1, "thaw": 0.5, "fog": 0.2},
@@ -129,10 +144,10 @@ class WeatherSpec(_Model):
 
 
 class Objective(_Model):
-    id: str = Field(min_length=1)
-    name: str
+    id: str = Field(min_length=1, max_length=MAX_NAME)
+    name: str = Field(max_length=MAX_NAME)
     kind: Literal["hold", "road"] = "hold"
-    hexes: list[str] = Field(min_length=1)
+    hexes: list[str] = Field(min_length=1, max_length=MAX_HEXES)
     vp: float = Field(ge=0, description="victory points a day (split over the hexes for 'hold')")
     fire_control_threshold: float = Field(
         1.0, ge=0, description="for 'road': RU scores when its fire control on any hex reaches this"
@@ -140,36 +155,54 @@ class Objective(_Model):
 
 
 class SuddenDeath(_Model):
-    id: str = Field(min_length=1)
-    name: str
+    id: str = Field(min_length=1, max_length=MAX_NAME)
+    name: str = Field(max_length=MAX_NAME)
     side: Side = Field(description="the side that wins when the condition holds")
     kind: Literal["control_all", "cut_supply"]
-    hexes: list[str] = Field(min_length=1)
-    days: int = Field(1, ge=1, description="days running the condition must hold")
+    hexes: list[str] = Field(min_length=1, max_length=MAX_HEXES)
+    days: int = Field(1, ge=1, le=365, description="days running the condition must hold")
 
 
 class Victory(_Model):
     margin: float = Field(10.0, ge=0, description="VP margin needed to win at the last turn")
-    talks_turn: int | None = Field(None, ge=1, description="turn on which objectives count double")
-    sudden_death: list[SuddenDeath] = Field(default_factory=list)
+    talks_turn: int | None = Field(None, ge=1, le=365, description="turn on which objectives count double")
+    sudden_death: list[SuddenDeath] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+
+class StandingFire(_Model):
+    """Fire control a side keeps on a road every day, whatever its orders: a what-if lever
+    ("Russia holds the T0504 under fire control") rather than a unit."""
+
+    side: Side
+    road: str = Field(min_length=1, max_length=MAX_NAME, description="the name of a road of the map")
+    level: float = Field(ge=0, le=1000, description="fire control on each of its hexes, every day")
+
+
+class Commanders(_Model):
+    """Habits of the computer commanders, for what-if questions about the rules themselves."""
+
+    weather_doctrine: bool = Field(True, description="ground taken in snow or mud is worth less to the "
+                                                     "computer, so it waits for the frost")
 
 
 class Scenario(_Model):
-    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str = Field(min_length=1)
-    description: str = ""
+    id: str = Field(min_length=1, max_length=MAX_NAME, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1, max_length=MAX_NAME)
+    description: str = Field("", max_length=MAX_TEXT)
     start_date: dt.date
     turns: int = Field(ge=1, le=365)
     map: MapSpec
-    unit_types: dict[str, UnitType]
-    units: list[UnitSpec]
-    supply_sources: list[SupplySource] = Field(min_length=1)
-    objectives: list[Objective] = Field(default_factory=list)
-    reinforcements: list[Reinforcement] = Field(default_factory=list)
+    unit_types: dict[str, UnitType] = Field(max_length=100)
+    units: list[UnitSpec] = Field(max_length=MAX_ITEMS)
+    supply_sources: list[SupplySource] = Field(min_length=1, max_length=MAX_ITEMS)
+    objectives: list[Objective] = Field(default_factory=list, max_length=MAX_ITEMS)
+    reinforcements: list[Reinforcement] = Field(default_factory=list, max_length=MAX_ITEMS)
     deliveries: Deliveries = Field(default_factory=Deliveries)
     weather: WeatherSpec = Field(default_factory=WeatherSpec)
     victory: Victory = Field(default_factory=Victory)
     rules: RulesParams = Field(default_factory=RulesParams)
+    standing_fire: list[StandingFire] = Field(default_factory=list, max_length=MAX_ITEMS)
+    ai: Commanders = Field(default_factory=Commanders)
 
     def grid(self) -> HexGrid:
         return HexGrid(self.map.width, self.map.height)
@@ -179,6 +212,11 @@ def problems(s: Scenario) -> list[tuple[str, str]]:
     """Semantic defects pydantic cannot see: (place, message) pairs, empty when sound."""
     out: list[tuple[str, str]] = []
     m = s.map
+    roads = {r.name for r in m.roads}
+    for i, sf in enumerate(s.standing_fire):
+        if sf.road not in roads:
+            out.append((f"standing_fire[{i}].road", f"no road named {sf.road!r} on the map "
+                                                    f"(roads: {', '.join(sorted(roads)) or 'none'})"))
     grid = s.grid()
 
     def check_hex(place: str, h: str) -> int | None:
@@ -203,7 +241,7 @@ def problems(s: Scenario) -> list[tuple[str, str]]:
             idx = [check_hex(f"map.{kind}[{i}].hexes[{j}]", h) for j, h in enumerate(line.hexes)]
             for j in range(1, len(idx)):
                 a, b = idx[j - 1], idx[j]
-                if a is not None and b is not None and grid.distance[a, b] != 1:
+                if a is not None and b is not None and grid.hex_distance(a, b) != 1:
                     out.append((f"map.{kind}[{i}].hexes[{j}]",
                                 f"{line.name}: {line.hexes[j - 1]} and {line.hexes[j]} are not adjacent"))
     for i, st in enumerate(m.settlements):

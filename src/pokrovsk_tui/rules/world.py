@@ -73,6 +73,7 @@ class World:
     weather_script: np.ndarray   # (turns,) weather index or -1 where the Markov table decides
     weather_initial: int
     weather_markov: np.ndarray   # (4, 4) transition probabilities
+    standing_fc: np.ndarray      # (2, n) fire control each side keeps on every day (what-if)
 
     @property
     def n_units(self) -> int:
@@ -208,4 +209,16 @@ def build_world(s: Scenario) -> World:
         weather_script=script,
         weather_initial=WEATHERS.index(s.weather.initial),
         weather_markov=markov,
+        standing_fc=_standing_fire(s, grid),
     )
+
+
+def _standing_fire(s: Scenario, grid) -> np.ndarray:
+    out = np.zeros((2, grid.n))
+    for sf in s.standing_fire:
+        side = SIDES.index(sf.side)
+        for rd in s.map.roads:
+            if rd.name == sf.road:
+                idx = [grid.index(h) for h in rd.hexes]
+                out[side, idx] = np.maximum(out[side, idx], sf.level)
+    return out

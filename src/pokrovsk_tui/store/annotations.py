@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pokrovsk_tui.rules.hexgrid import HexIdError
 
+from .atomic import locked
 from .savefmt import Annotation, SaveGame
 from .saves import load_save, now_utc, write_save
 
@@ -123,21 +124,24 @@ def annotations_at(save: SaveGame, turn: int | None = None) -> list[tuple[int, A
 def add_to_file(path: str | Path, turn: int, text: str, hex: str | None = None, author: str = "") -> int:
     """Load the save at ``path``, add a note, write it back atomically; returns the index.
     Raises SaveError (bad file), AnnotationError (bad note) or OSError (cannot write)."""
-    save = load_save(path)
-    i = add_annotation(save, turn, text, hex, author)
-    write_save(save, path)
+    with locked(path):      # another writer waits: each reads what the one before wrote
+        save = load_save(path)
+        i = add_annotation(save, turn, text, hex, author)
+        write_save(save, path)
     return i
 
 
 def edit_in_file(path: str | Path, index: int, **changes) -> Annotation:
-    save = load_save(path)
-    note = edit_annotation(save, index, **changes)
-    write_save(save, path)
+    with locked(path):      # another writer waits: each reads what the one before wrote
+        save = load_save(path)
+        note = edit_annotation(save, index, **changes)
+        write_save(save, path)
     return note
 
 
 def delete_from_file(path: str | Path, index: int) -> Annotation:
-    save = load_save(path)
-    note = delete_annotation(save, index)
-    write_save(save, path)
+    with locked(path):      # another writer waits: each reads what the one before wrote
+        save = load_save(path)
+        note = delete_annotation(save, index)
+        write_save(save, path)
     return note

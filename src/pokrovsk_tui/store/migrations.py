@@ -169,7 +169,32 @@ def template_of(text: str, units: list[str]) -> str:
     return "".join(out)
 
 
-MIGRATIONS: dict[int, Step] = {0: v0_to_v1, 1: v1_to_v2}
+
+def v2_to_v3_orders_digest(data: dict, name: str) -> dict:
+    """Format 3 seals each turn's orders and intents with its state digest (``orders_digest``)
+    so that an order edited by hand shows. A format-2 save is sealed as it is read: edits made
+    to it before this migration cannot be told apart (its state digests still are checked)."""
+    from .savefmt import SideIntents, SideOrders, orders_digest
+
+    out = dict(data)
+    turns = []
+    for t in data.get("turns", []) if isinstance(data.get("turns"), list) else []:
+        if isinstance(t, dict) and isinstance(t.get("digest"), str):
+            t = dict(t)
+            try:
+                orders = SideOrders.model_validate(t.get("orders", {}))
+                intents = SideIntents.model_validate(t["intents"]) if t.get("intents") is not None else None
+                t["orders_digest"] = orders_digest(t["digest"], list(orders.ua), list(orders.ru), intents)
+            except (ValidationError, ValueError, TypeError):
+                pass        # the models then say what is wrong with the turn's orders
+        turns.append(t)
+    if "turns" in data:
+        out["turns"] = turns
+    out["format_version"] = 3
+    return out
+
+
+MIGRATIONS: dict[int, Step] = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3_orders_digest}
 
 
 def migrate(data: dict, version: int, name: str, steps: dict[int, Step] | None = None,

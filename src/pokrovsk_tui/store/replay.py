@@ -120,6 +120,9 @@ def verify(save: SaveGame) -> VerifyResult:
             return VerifyResult(n, first, Mismatch(t.turn, "turn", "the game was already over before this turn"))
         state, events = resolve_turn(world, state, orders_of(t), dice, turn_waives(world, state, t))
         bad = _compare_turn(world, t, state, events)
+        if bad is None and t.sealed_orders_digest() != t.orders_digest:
+            bad = Mismatch(t.turn, "orders", "modified by hand: the orders or intents do not match "
+                                             "orders_digest (they were edited after the turn was played)")
         if bad is not None:
             return VerifyResult(n, first, bad)
     return VerifyResult(len(save.turns), first)

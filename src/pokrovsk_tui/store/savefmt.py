@@ -1,4 +1,4 @@
-"""The save file format, version 1: pydantic models that validate a save in both directions.
+"""The save file format, version 2: pydantic models that validate a save in both directions.
 
 A save is one TOML file holding a game's whole life (see README "Saves"):
 
@@ -13,7 +13,9 @@ A save is one TOML file holding a game's whole life (see README "Saves"):
 - ``[[turns]]``: for every played turn the orders of both sides as given (one line each
   where they fit, see ``order_text``), optional AI intents, the events grouped by phase
   with their breakdowns (``why``: a list of values named in ``why_keys``, or a table), a
-  snapshot of the state after the turn and its sha256 ``digest``;
+  snapshot of the state after the turn and its sha256 ``digest``, and ``orders_digest``: a
+  sha256 over that digest, both sides' orders and the intents (``orders_digest``), so an
+  order edited by hand shows even when it changes nothing (format 3; earlier formats lacked it);
 - ``[scenario]``: the scenario's full text and its sha256, so the save replays even when
   the bundled file changes (last, so the game comes first when reading).
 
@@ -34,9 +36,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
+from pokrovsk_tui.rules.limits import MAX_NUMBER
 from pokrovsk_tui.rules.orders import Order
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_TURN = 10_000
 MAX_INT = 2**62
 
@@ -86,7 +89,7 @@ class Annotation(_Model):
     turn: int = Field(ge=0, le=MAX_TURN, description="0 is the set-up before turn 1")
     hex: str | None = None
     author: str = Field("", max_length=200)
-    text: str
+    text: str = Field(max_length=20_000)
 
 
 _OTHER_SPACE = re.compile(r"[^\S ]")
@@ -168,9 +171,9 @@ class UnitRow(_Finite):
     id: str
     hex: str
     status: Status = Field("on", description="on the map, off it (not arrived yet) or lost")
-    strength: float | None = Field(None, ge=0, description="absent: the full strength of the unit's type")
-    cohesion: float = 100.0
-    supply: float
+    strength: float | None = Field(None, ge=0, le=MAX_NUMBER, description="absent: the full strength of the unit's type")
+    cohesion: float = Field(100.0, ge=0, le=100)
+    supply: float = Field(ge=0, le=100)
     entrench: int = Field(0, ge=0, le=3)
     isolated: int = Field(0, ge=0, le=MAX_INT, description="days without a supply path")
     stock: int = Field(0, ge=0, le=MAX_INT, description="drones held")
@@ -180,15 +183,16 @@ class SeenRow(_Finite):
     unit: str
     hex: str | None = Field(None, description="absent: never seen")
     turn: int = Field(-1, ge=-1, le=MAX_TURN)
-    strength: float = 0.0
+    strength: float = Field(0.0, ge=0, le=MAX_NUMBER)
 
 
 class SideKnowledge(_Finite):
-    vp: float = 0.0
-    casualties: dict[str, float] = Field(default_factory=dict, description="strength lost, by cause")
+    vp: float = Field(0.0, ge=-1e12, le=1e12)
+    casualties: dict[str, Annotated[float, Field(ge=0, le=1e12)]] = Field(
+        default_factory=dict, description="strength lost, by cause")
     detected: list[str] = Field(default_factory=list, description="enemy units this side sees now")
     seen: list[SeenRow] = Field(default_factory=list, description="last sightings")
-    fire_control: dict[str, float] = Field(default_factory=dict,
+    fire_control: dict[str, Annotated[float, Field(ge=0, le=1e12)]] = Field(default_factory=dict,
                                            description="interdiction fire control by hex (others 0)")
 
 
@@ -248,6 +252,18 @@ def flatten_events(v: Any) -> Any:
     return out
 
 
+def orders_digest(state_digest: str, ua: list[Order], ru: list[Order], intents: Any = None) -> str:
+    """The sha256 sealing one turn's orders (and intents) to the state they led to."""
+    import hashlib
+    import json
+
+    if intents is not None and not isinstance(intents, dict):
+        intents = intents.model_dump()
+    doc = {"state": state_digest, "ua": [o.model_dump(mode="json") for o in ua],
+           "ru": [o.model_dump(mode="json") for o in ru], "intents": intents or None}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
 class SavedEvent(_Model):
     phase: str | None = Field(None, description="in the file: only when it is not the name of the event's group")
     kind: str
@@ -269,6 +285,8 @@ class SavedEvent(_Model):
 class SavedTurn(_Model):
     turn: int = Field(ge=1, le=MAX_TURN)
     digest: Digest = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the state after the turn")
+    orders_digest: Digest = Field(pattern=r"^[0-9a-f]{64}$",
+                                  description="sha256 of digest, both sides' orders and the intents")
     orders: SideOrders = Field(default_factory=SideOrders)
     intents: SideIntents | None = None
     events: Annotated[list[SavedEvent], BeforeValidator(
@@ -296,13 +314,17 @@ class SavedTurn(_Model):
         object.__setattr__(new, "__pydantic_private__", {**(new.__pydantic_private__ or {}), "_toml": None})
         return new
 
+    def sealed_orders_digest(self) -> str:
+        """What ``orders_digest`` should be for this turn's digest, orders and intents."""
+        return orders_digest(self.digest, list(self.orders.ua), list(self.orders.ru), self.intents)
+
     def event_list(self) -> list[SavedEvent]:
         """The events in order (each with its phase)."""
         return list(self.events)
 
 
 class SaveGame(_Model):
-    format_version: Literal[2]
+    format_version: Literal[3]
     app_version: str
     name: str = Field(min_length=1, max_length=200)
     created: dt.datetime
@@ -323,6 +345,15 @@ class SaveGame(_Model):
     scenario: EmbeddedScenario
 
     _world: Any = PrivateAttr(default=None)
+    # file (resolved path) -> sha256 of its bytes when this save was read from it or last
+    # written there: a writer refuses to replace a file that changed since (store/atomic.py)
+    _disk: dict[str, str] = PrivateAttr(default_factory=dict)
+    # problems (store.scenarios.Problem) of digests that do not match what they cover, found
+    # when loading: the save was modified by hand. It still loads; validate and verify say so.
+    _modified: list[Any] = PrivateAttr(default_factory=list)
+
+    def modified_by_hand(self) -> list[Any]:
+        return list(self._modified)
 
     @property
     def next_turn(self) -> int:

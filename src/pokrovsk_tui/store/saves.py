@@ -35,10 +35,11 @@ from pokrovsk_tui.rules.state import GameState, initial_state
 from pokrovsk_tui.rules.world import World, build_world
 
 from . import tomlw
-from .atomic import atomic_write, remove_stale_temps
+from .atomic import ChangedOnDisk, locked, remove_stale_temps, stamp, target_of, write_unchanged
 from .paths import default_save_dir
 from .savefmt import (
     FORMAT_VERSION,
+    MAX_TURN,
     Mode,
     Player,
     Players,
@@ -48,6 +49,7 @@ from .savefmt import (
     group_places,
     group_runs,
     order_text,
+    orders_digest,
 )
 from .scenarios import Problem, loc_to_place, parse_toml_text, read_toml, validate_data
 from .snapshot import (
@@ -160,13 +162,16 @@ def new_save(world: World, *, text: str, seed: int, players: Players, mode: Mode
 def turn_data(world: World, turn: int, orders: dict[int, list[Order]], events: list[Event],
               state: GameState, intents: dict[int, list[str]] | None = None) -> dict[str, Any]:
     """One played turn as save data (what a [[turns]] entry holds)."""
+    digest = state_digest(state)
     d: dict[str, Any] = {
         "turn": int(turn),
-        "digest": state_digest(state),
+        "digest": digest,
         "orders": {k: encode_orders(list(orders.get(s, []))) for s, k in enumerate(SIDES)},
     }
     if intents:
         d["intents"] = {k: [str(x) for x in intents.get(s, [])] for s, k in enumerate(SIDES)}
+    d["orders_digest"] = orders_digest(digest, list(orders.get(0, [])), list(orders.get(1, [])),
+                                       d.get("intents"))
     d["events"] = group_events(events)
     d["state"] = encode_state(world, state)
     return d
@@ -234,7 +239,8 @@ def _turn_text(t: SavedTurn, legend: dict[str, dict[str, list[str]]]) -> str:
     if cached is not None and cached[0] == used:
         return cached[1]
     td = t.model_dump(exclude_defaults=True, exclude_none=True)
-    out = {"turn": td["turn"], "digest": td["digest"], "orders": _orders_doc(t.orders)}
+    out = {"turn": td["turn"], "digest": td["digest"], "orders_digest": td["orders_digest"],
+           "orders": _orders_doc(t.orders)}
     if "intents" in td:
         out["intents"] = td["intents"]
     events = td.get("events", [])
@@ -268,9 +274,54 @@ def why_legend(save: SaveGame) -> dict[str, dict[str, list[str]]]:
     return legend
 
 
-def write_save(save: SaveGame, path: str | Path) -> Path:
-    """Write the save atomically (temporary file, fsync, rename)."""
-    return atomic_write(path, dumps_save(save))
+def write_save(save: SaveGame, path: str | Path, *, replace: bool = True) -> Path:
+    """Write the save atomically (temporary file, fsync, rename), to the file a symlink
+    points to, under the file's advisory lock. When this save was read from (or last
+    written to) that file, the file must still hold what was read: else ``ChangedOnDisk``
+    ("... changed on disk since it was read; nothing written") and nothing is written.
+    ``replace=False``: a file this save did not come from is never replaced (ChangedOnDisk).
+    Stale temporaries of dead processes in the folder are removed."""
+    path = Path(path)
+    target = target_of(path)
+    key = str(target.resolve())
+    text = dumps_save(save)
+    with locked(target):
+        if key in save._disk:
+            expect = save._disk[key]
+        elif replace:
+            expect = stamp(target)
+        else:
+            expect = None
+        save._disk[key] = write_unchanged(target, text, expect)
+    remove_stale_temps(target.parent if str(target.parent) else Path("."))
+    return path
+
+
+def write_merging_notes(save: SaveGame, orig: SaveGame, path: str | Path) -> Path:
+    """``write_save``, except that when the file changed on disk since ``orig`` (the save as
+    read, before this writer's changes) was read from it only by notes (``[[annotations]]``
+    and ``updated``), the notes on disk are kept and this save written over them. Any other
+    change on disk: ChangedOnDisk, nothing written. ``save`` must not change notes itself."""
+    try:
+        return write_save(save, path)
+    except ChangedOnDisk:
+        pass
+    with locked(path):
+        disk = load_save(path)
+        theirs = disk.model_copy(deep=True)
+        theirs.annotations, theirs.updated = orig.annotations, orig.updated
+        if dumps_save(theirs) != dumps_save(orig):
+            raise ChangedOnDisk(path)
+        save.annotations = disk.annotations
+        key = str(target_of(path).resolve())
+        save._disk[key] = disk._disk[key]
+        return write_save(save, path)
+
+
+def changed_on_disk(save: SaveGame, path: str | Path) -> bool:
+    """True when ``path`` no longer holds what this save read from it or last wrote there."""
+    key = str(target_of(path).resolve())
+    return key in save._disk and stamp(key) != save._disk[key]
 
 
 def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3) -> Path:
@@ -316,10 +367,17 @@ def autosaves(game_name: str, save_dir: str | Path | None = None) -> list[Path]:
 def load_save(path: str | Path) -> SaveGame:
     """Read, migrate and validate a save; raises SaveError naming every problem."""
     path = Path(path)
-    data, found = read_toml(path, limit=MAX_SAVE_BYTES)
+    for _ in range(20):       # the stamp must be that of the bytes read: retry while a writer is busy
+        before = stamp(path) if path.is_file() else None
+        data, found = read_toml(path, limit=MAX_SAVE_BYTES)
+        if data is None or before is None or stamp(path) == before:
+            break
     if data is None:
         raise SaveError(found)
-    return save_from_data(data, str(path))
+    save = save_from_data(data, str(path))
+    if before is not None:
+        save._disk[str(target_of(path).resolve())] = before
+    return save
 
 
 def is_save_data(data: dict) -> bool:
@@ -342,8 +400,10 @@ def _save_from_data(data: dict, name: str) -> SaveGame:
     v = data.get("format_version")
     if "format_version" not in data:
         raise SaveError([Problem(name, "format_version", "missing: this is not a pokrovsk save")])
-    if type(v) is not int:
-        raise SaveError([Problem(name, "format_version", f"must be a whole number, not {v!r}")])
+    if type(v) is not int or abs(v) > 10**9:
+        shown = repr(v)[:40] if type(v) is not int else "a number that large"
+        raise SaveError([Problem(name, "format_version", f"must be a whole number up to {FORMAT_VERSION}, "
+                                                         f"not {shown}")])
     if v > FORMAT_VERSION:
         raise SaveError([Problem(name, "format_version",
                                  f"format_version {v} is newer than this program reads ({FORMAT_VERSION}); "
@@ -352,7 +412,7 @@ def _save_from_data(data: dict, name: str) -> SaveGame:
         data = migrate(data, v, name)
     cut = []
     turns, said = data.get("turns", []), data.get("turns_saved")
-    if isinstance(turns, list) and type(said) is int and said != len(turns):
+    if isinstance(turns, list) and type(said) is int and abs(said) <= MAX_TURN and said != len(turns):
         cut = [Problem(name, "turns", f"the file holds {len(turns)} turns but turns_saved says {said} "
                                       "(cut short or edited?)")]
     try:
@@ -442,6 +502,8 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
             except HexIdError as e:
                 bad(f"annotations[{i}].hex", str(e))
 
+    modified: list[Problem] = []     # digests that do not match: the file was edited by hand
+
     def decode(place: str, snap: Snapshot) -> GameState | None:
         try:
             return decode_state(world, snap)
@@ -481,6 +543,17 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
             else:
                 _check_refusals(world, state, t.orders, t.event_list(), f"{place}.orders", t.turn, bad)
         state = decode(f"{place}.state", t.state)
+        if state is not None and state_digest(state) != t.digest:
+            modified.append(Problem(name, f"{place}.state", f"modified by hand: the state after turn {t.turn} "
+                                                            "does not match its digest"))
+        if t.sealed_orders_digest() != t.orders_digest:
+            modified.append(Problem(name, f"{place}.orders", f"modified by hand: the orders or intents of turn "
+                                                             f"{t.turn} do not match its orders_digest"))
+    if save.start is not None and save.start_digest is not None:
+        start = decode("start", save.start)
+        if start is not None and state_digest(start) != save.start_digest:
+            modified.append(Problem(name, "start", "modified by hand: the start state does not match start_digest"))
+    save._modified = modified
     if save.pending is not None and state is not None:
         if state.over and (save.pending.ua or save.pending.ru):
             bad("pending", "the game is over: there is no turn to give orders for")

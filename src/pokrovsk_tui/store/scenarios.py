@@ -6,6 +6,7 @@ here lets an exception through to the user.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -18,6 +19,20 @@ from pokrovsk_tui.rules.scenario import Scenario, problems
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """``text`` with control characters (terminal escape sequences, bidi overrides, line
+    breaks) shown as ``\\xNN`` / ``\\uNNNN``: what a file holds never drives the terminal."""
+    s = str(text)
+
+    def esc(m: re.Match) -> str:
+        c = ord(m.group())
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    return _CONTROL.sub(esc, s)
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -25,7 +40,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.place}: {self.message}"
+        return f"{printable(self.file)}: {printable(self.place)}: {printable(self.message)}"
 
 
 class ScenarioError(Exception):
@@ -105,6 +120,10 @@ def parse_toml_text(text: str, name: str) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(name, place, f"not valid TOML: {msg}")]
     except RecursionError:
         return None, [Problem(name, "(syntax)", "nested too deeply")]
+    except ValueError as e:     # an integer of more digits than Python converts (4,300)
+        return None, [Problem(name, "(syntax)", f"a number is too long to read: {str(e).split(';')[0]}")]
+    except MemoryError:
+        return None, [Problem(name, "(syntax)", "too large to read")]
 
 
 def validate_data(data: dict, name: str) -> tuple[Scenario | None, list[Problem]]:
@@ -113,7 +132,7 @@ def validate_data(data: dict, name: str) -> tuple[Scenario | None, list[Problem]
     except ValidationError as e:
         out = []
         for err in e.errors(include_url=False):
-            msg = err["msg"]
+            msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown field (misspelt?)"
             out.append(Problem(name, loc_to_place(err["loc"]), msg))

@@ -15,7 +15,14 @@ from textual.screen import Screen
 
 from . import persist
 from .geometry import NARROW_WIDTH
-from .screens.dialogs import ConfirmScreen, QuitScreen, SaveAsScreen, TextScreen, TooSmallScreen
+from .screens.dialogs import (
+    ConfirmScreen,
+    HandoffScreen,
+    QuitScreen,
+    SaveAsScreen,
+    TextScreen,
+    TooSmallScreen,
+)
 from .screens.title import TitleScreen
 
 if TYPE_CHECKING:      # the game screen (and the engine) load when a game starts, not before
@@ -133,6 +140,16 @@ class PokrovskApp(App[None]):
         self._leave_to_title()
         persist.mark_running(session, path, self.save_dir)
         self.push_screen(_game_screen_class()(session))
+        self._say_if_modified(path, getattr(session, "_save_doc", None))
+
+    def _say_if_modified(self, path: Path, save) -> None:
+        """A save whose digests do not match was edited by hand: it opens, and says so."""
+        found = save.modified_by_hand() if save is not None else []
+        if found:
+            first = found[0]
+            self.notify(f"{path.name} was modified by hand: {first.place}: {first.message}"
+                        + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""),
+                        severity="warning", title="Modified save", timeout=15)
 
     def open_replay(self, path: Path, *, from_list: bool = False) -> None:
         """The instructor's replay of a saved game (screens/replay.py)."""
@@ -143,6 +160,7 @@ class PokrovskApp(App[None]):
         except Exception as e:
             self._save_problems(path, e, from_list)
             return
+        self._say_if_modified(path, save)
         if not save.turns:
             self.notify(f"{path.name}: no day has been played in this game yet, so there is nothing to replay. "
                         "Load it to play.", severity="warning", title="Replay", timeout=10)
@@ -221,15 +239,30 @@ class PokrovskApp(App[None]):
         self.push_screen(SaveAsScreen(default, folder), lambda name: self._save_named(s, name))
 
     def _save_named(self, session: GameSession, name: str | None) -> None:
+        """Save under a typed name; a file of that name holding another game ("Lesson 1"
+        and "LESSON_1!" are one file) is replaced only when the player says so."""
         if not name:
             return
         path = persist.save_path_for(name, self.save_dir)
+        other = persist.other_game_at(session, path)
+        if other is None:
+            self._write_named(session, name, path, replace=path.exists())
+            return
+        self.push_screen(ConfirmScreen(
+            f"Replace {path.name}?",
+            Text(f"The name {name!r} saves to {path}, which holds another {other}. "
+                 "Replace that game with this one?"),
+            yes="Replace it", no="Keep it (choose another name)"),
+            lambda yes: self._write_named(session, name, path, replace=True) if yes else
+            self.notify(f"Not saved: {path.name} still holds the other game.", title="Save as"))
+
+    def _write_named(self, session: GameSession, name: str, path: Path, replace: bool) -> None:
         try:
-            out = persist.write(session, path)
+            out = persist.write(session, path, replace=replace)
         except Exception as e:
             self.notify(f"Could not save: {type(e).__name__}: {e}", severity="error", timeout=15)
             return
-        self.notify(f"Saved to {out}", title="Saved")
+        self.notify(f"Saved {name!r} to the file {out}", title="Saved")
 
     def action_quit_game(self) -> None:
         g = self.game_screen()
@@ -359,7 +392,21 @@ class PokrovskApp(App[None]):
                     screen.dismiss(None)
 
     # ----- command palette ---------------------------------------------------------------
+    # At a hot-seat handoff nothing acts on the game but "continue" (and quitting the app):
+    # the player waiting must not end the other's day unseen, nor anything else.
+    HANDOFF_ACTIONS = frozenset({"quit_game", "quit", "help_quit", "command_palette"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.screen, HandoffScreen) and action not in self.HANDOFF_ACTIONS:
+            return False
+        return True
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if isinstance(screen, HandoffScreen) or isinstance(self.screen, HandoffScreen):
+            handoff = screen if isinstance(screen, HandoffScreen) else self.screen
+            yield SystemCommand("Continue", "I am the next player: show my map (Enter)", handoff.action_go)
+            yield SystemCommand("Quit", "Quit (asks only when something is unsaved)", self.action_quit_game)
+            return
         g = self.game_screen()
         rp = next((s for s in reversed(self.screen_stack) if type(s).__name__ == "ReplayScreen"), None)
         if rp is not None and g is None:

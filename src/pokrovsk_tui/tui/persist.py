@@ -129,12 +129,14 @@ def from_save(save, path: str | Path | None = None) -> GameSession:
     return s
 
 
-def write(session: GameSession, path: str | Path) -> Path:
+def write(session: GameSession, path: str | Path, replace: bool = True) -> Path:
+    """Write the session's save to ``path``. ``replace=False``: a file there that this game
+    was not read from or written to is not replaced (``store.atomic.ChangedOnDisk``)."""
     from pokrovsk_tui.store.saves import write_save
 
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    out = write_save(to_save(session), p)
+    out = write_save(to_save(session), p, replace=replace)
     session.save_path = out
     session.unsaved = False
     return out
@@ -154,6 +156,32 @@ def load(path: str | Path) -> GameSession:
     from pokrovsk_tui.store.saves import load_save
 
     return from_save(load_save(path), path)
+
+
+def other_game_at(session: GameSession, path: str | Path) -> str | None:
+    """What another game's file at ``path`` holds, said for a question ("game 'Lesson 1',
+    tutorial-hryshyne, 3 turns played"); None when there is no file or it is this game's
+    (read from or written by it, or the same game: same creation time and seed)."""
+    import tomllib
+
+    from pokrovsk_tui.store.atomic import target_of
+
+    p = Path(path)
+    if not p.exists():
+        return None
+    doc = to_save(session)
+    if str(target_of(p).resolve()) in doc._disk:
+        return None
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        same = str(data.get("created")) == str(doc.created) and data.get("seed") == doc.seed
+        if same and data.get("name") == doc.name:
+            return None
+        turns = data.get("turns_saved", len(data.get("turns", [])))
+        scn = data.get("scenario", {}).get("id", "?")
+        return f"game {str(data.get('name', '?'))[:60]!r}, {scn}, {turns} turn(s) played"
+    except (OSError, ValueError, AttributeError, TypeError):
+        return "a file that is not a readable save"
 
 
 def save_path_for(name: str, folder: str | Path | None = None) -> Path:
