@@ -716,7 +716,7 @@ class Planner:
             notes_f += self._interdict(drones, spend, out)
 
         # recon before strike: the hexes we mean to hit or take today
-        if self.k.recon and self.f.recon_hunt:
+        if self.k.recon and self.f.recon_hunt and ("ua", "ru")[sit.side] not in w.scenario.ai.no_recon:
             for t in sorted(targets, key=lambda t: -self._target_value(t) * float(np.sum(t["str"])))[:6]:
                 h = t["hex"]
                 q0 = self._p_detect(t, 0.0, eff[h])

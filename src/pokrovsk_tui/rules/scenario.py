@@ -183,6 +183,8 @@ class Commanders(_Model):
 
     weather_doctrine: bool = Field(True, description="ground taken in snow or mud is worth less to the "
                                                      "computer, so it waits for the frost")
+    no_recon: list[Side] = Field(default_factory=list, max_length=2,
+                                 description="sides whose computer flies no recon sorties")
 
 
 class Scenario(_Model):
