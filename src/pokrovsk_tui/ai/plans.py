@@ -18,6 +18,7 @@ from scipy.sparse.csgraph import dijkstra
 from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.belief import (
     assumed_entrenchment,
+    combine_jamming,
     crt_column_at,
     crt_probs,
     detect_probability,
@@ -25,6 +26,7 @@ from pokrovsk_tui.rules.belief import (
     going_chance,
     hit_probability,
     loss_means_one,
+    own_effort,
     position_factor,
     unit_attack_power,
 )
@@ -660,38 +662,24 @@ class Planner:
         return float(1.0 - np.prod(1.0 - q)) if sig.size else 0.0
 
     def _effort(self) -> np.ndarray:
-        """(n,) our passive observation effort (own units) plus half an expected patrol field."""
-        sit, w = self.sit, self.sit.world
-        p = w.params
+        """(n,) our own observation effort (units where they stand, part of the drones on
+        patrol), from the engine's detection functions (rules/belief.own_effort)."""
+        sit = self.sit
         key = ("effort", self.k.patrol_share)
-        if key in sit.extra:
-            return sit.extra[key]
-        v = sit.view
-        g = sit.grid
-        eff = np.zeros(sit.n)
-        hx = v.hex[sit.own]
-        np.add.at(eff, hx, p.own_hex_effort - p.adjacent_effort)
-        d = g.distance[hx]                                             # (U, n)
-        eff += (d <= 1).sum(axis=0) * p.adjacent_effort
-        drones = sit.own[w.u_role[sit.own] == R_DRONE]
-        if drones.size:
-            eff += (g.distance[v.hex[drones]] <= p.drone_watch_radius).sum(axis=0) * p.drone_watch_effort
-            sorties = w.t_sorties[w.u_type[drones]] * self.k.patrol_share
-            near = (g.distance[v.hex[drones]] <= p.patrol_flat_radius)
-            eff += p.patrol_detection_share * p.patrol_coeff * sit.visibility * (sorties[:, None] * near).sum(axis=0)
-        sit.extra[key] = eff
-        return eff
+        if key not in sit.extra:
+            sit.extra[key] = own_effort(sit.view, self.k.patrol_share, float(sit.visibility))
+        return sit.extra[key]
 
     def _jam_est(self, h: int) -> float:
-        """Jamming expected over a hex: the strongest enemy EW seen lately that covers it, else
-        a guess of unseen EW near our lines."""
+        """Jamming expected over a hex: the enemy EW seen lately that covers it, combined as the
+        rules combine posts, else a guess of unseen EW near our lines."""
         sit, w = self.sit, self.sit.world
         ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
         if ew.any():
             t = w.u_type[sit.c_unit[ew]]
             cover = sit.grid.distance[h, sit.c_hex[ew]] <= w.t_ew_radius[t]
             if cover.any():
-                return float(w.t_ew_strength[t][cover].max())
+                return combine_jamming(w.t_ew_strength[t][cover])
         return 0.1 if sit.d_own[h] <= 3 else 0.0
 
     def _fires(self) -> list[Order]:

@@ -58,6 +58,11 @@ def _spray(hexes: np.ndarray, mask: np.ndarray, ring: np.ndarray, weight: np.nda
     return np.bincount(flat, weights=np.where(ok, wt, 0.0).ravel(), minlength=K * n).reshape(K, n)
 
 
+def combine_jamming(strengths) -> float:
+    """The jamming of several EW posts covering one hex: 1 - prod(1 - strength)."""
+    return float(1.0 - np.prod(1.0 - np.asarray(strengths, float)))
+
+
 def jamming(w) -> np.ndarray:
     """(K, 2, n) jamming each side's EW units put on each hex: posts that do not move jam
     within their radius; several posts covering one hex combine as 1 - prod(1 - strength)."""
