@@ -23,6 +23,7 @@ from functools import cache
 
 import numpy as np
 
+from .estimates import own_effort
 from .params import TERRAINS
 from .phase_combat import (
     crt_column,
@@ -34,7 +35,7 @@ from .phase_combat import (
     unit_attack_power,
 )
 from .phase_fires import hit_probability
-from .phase_sense import _static_effort, combine_jamming, detect_probability, patrol_field
+from .phase_sense import combine_jamming, detect_probability
 from .state import GameState, initial_state
 from .view import SideView
 from .world import World
@@ -215,24 +216,6 @@ def believed_batch(view: SideView, k: int, rng: np.random.Generator, target: int
     notes.append(f"nothing seen on the target now: an unseen defender of strength {est.strength:.0f} "
                  f"estimated there with chance {p:.0%}")
     return batch, notes
-
-
-def own_effort(view: SideView, patrol_share: float, visibility: float) -> np.ndarray:
-    """(n,) the side's detection effort from its own units where they stand, with each drone
-    unit flying ``patrol_share`` of its sorties on patrol, by the engine's own detection
-    functions (no recon ordered yet; the enemy's jamming of the patrol is not known, so none)."""
-    from types import SimpleNamespace
-
-    from .orders import compile_orders
-
-    w = view.world
-    live = view.own[None, :]
-    hexes = np.where(view.own, view.hex, -1)[None, :]
-    sorties = np.where(view.own & w.role_is("drone"), w.t_sorties[w.u_type] * patrol_share, 0.0)[None, :]
-    work = SimpleNamespace(world=w, p=w.params, K=1, U=w.n_units, n=w.grid.n, hex=hexes, live=live,
-                           co=compile_orders(w, {}), v=np.array([visibility]), jam=np.zeros((1, 2, w.grid.n)))
-    static = _static_effort(work, hexes, live)[0, view.side]
-    return static + patrol_field(work, sorties)[0, view.side] * w.params.patrol_detection_share
 
 
 def forecast_weather(world: World, turn: int, yesterday: int) -> int:

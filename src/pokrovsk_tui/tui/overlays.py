@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pokrovsk_tui.rules.estimates import jamming_estimate, killzone_estimate, own_effort
 from pokrovsk_tui.rules.legal import move_costs
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.supply import delivery_map
@@ -69,61 +70,24 @@ def supply_overlay(view: SideView) -> Overlay:
 
 def killzone_overlay(view: SideView) -> Overlay:
     """Estimated enemy patrol fire control: every enemy drone unit seen (or last seen) flying
-    all its sorties on patrol from where it was seen."""
+    all its sorties on patrol from where it was seen, thinned by your own jamming
+    (rules/estimates.py, with the engine's own functions)."""
     w = view.world
-    p = w.params
-    g = w.grid
     weather = view.weather if view.weather >= 0 else w.weather_initial
-    v = p.weather[WEATHERS[weather]].visibility
-    field_ = np.zeros(g.n)
-    dist = g.distance
-    for c in view.contacts:
-        u = w.unit_index[c.unit]
-        if ROLES[w.u_role[u]] != "drone":
-            continue
-        t = w.u_type[u]
-        d = dist[c.hex].astype(float)
-        f = np.where(d <= p.patrol_flat_radius, 1.0, np.exp(-(d - p.patrol_flat_radius) / p.patrol_decay_length))
-        f = np.where(d <= w.t_range[t], f, 0.0)
-        field_ += p.patrol_coeff * float(w.t_sorties[t]) * v * f
-    field_ += 0.0
+    field_ = killzone_estimate(view, w.params.weather[WEATHERS[weather]].visibility)
     return Overlay("killzone", _levels(field_, (0.02, 0.3, 0.8)), field_, "fire control F")
 
 
 def detection_overlay(view: SideView) -> Overlay:
     """Passive observation effort of the side's own units (recon sorties not counted)."""
-    w = view.world
-    p = w.params
-    g = w.grid
-    eff = np.zeros(g.n)
-    for u in view.own_units:
-        h = int(view.hex[u])
-        radius = 1 + (p.industrial_observation_bonus if w.terrain[h] == INDUSTRIAL else 0)
-        eff[g.distance[h] <= radius] += p.adjacent_effort
-        eff[h] += p.own_hex_effort - p.adjacent_effort
-        if ROLES[w.u_role[u]] == "drone":
-            eff[g.distance[h] <= p.drone_watch_radius] += p.drone_watch_effort
+    eff = own_effort(view, 0.0, 1.0)
     return Overlay("detection", _levels(eff, (0.0, 1.0, 2.0)), eff, "observation effort")
 
 
 def ew_overlay(view: SideView) -> Overlay:
-    w = view.world
-    g = w.grid
-    own = np.zeros(g.n)
-    enemy = np.zeros(g.n)
-    for u in view.own_units:
-        if ROLES[w.u_role[u]] == "ew":
-            t = w.u_type[u]
-            cover = g.distance[int(view.hex[u])] <= w.t_ew_radius[t]
-            own = np.where(cover, np.maximum(own, w.t_ew_strength[t]), own)
-    for c in view.contacts:
-        u = w.unit_index[c.unit]
-        if ROLES[w.u_role[u]] == "ew":
-            t = w.u_type[u]
-            cover = g.distance[c.hex] <= w.t_ew_radius[t]
-            enemy = np.where(cover, np.maximum(enemy, w.t_ew_strength[t]), enemy)
+    jam = jamming_estimate(view)
+    own, enemy = jam[view.side], jam[1 - view.side]
     level = (own > 0).astype(np.int8) + 2 * (enemy > 0).astype(np.int8)
-    level = np.where(level == 3, 3, level).astype(np.int8)
     value = np.maximum(own, enemy)
     return Overlay("ew", level, value, "jamming strength")
 

@@ -1,0 +1,68 @@
+"""What a side can estimate of today's fields from its own view, computed with the engine's
+own detection and EW functions (phase_sense), never restated: its observation effort, the
+enemy's drone kill zone from the drone units it has seen, and the jamming of its own and of
+the enemy's EW posts it has seen. The app's overlays and the computer commander ask here."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from .orders import compile_orders
+from .phase_sense import _static_effort, jamming, patrol_field
+from .view import SideView
+from .world import ROLES
+
+
+def _work(view: SideView, hexes: np.ndarray, live: np.ndarray, visibility: float, jam=None) -> SimpleNamespace:
+    w = view.world
+    return SimpleNamespace(world=w, p=w.params, K=1, U=w.n_units, n=w.grid.n, hex=hexes[None, :],
+                           live=live[None, :], co=compile_orders(w, {}), v=np.array([visibility]),
+                           jam=np.zeros((1, 2, w.grid.n)) if jam is None else jam[None])
+
+
+def own_effort(view: SideView, patrol_share: float, visibility: float) -> np.ndarray:
+    """(n,) the side's detection effort from its own units where they stand, with each drone
+    unit flying ``patrol_share`` of its sorties on patrol (no recon ordered yet; the enemy's
+    jamming of that patrol is not known, so none)."""
+    w = view.world
+    hexes = np.where(view.own, view.hex, -1)
+    work = _work(view, hexes, view.own, visibility)
+    static = _static_effort(work, hexes[None, :], view.own[None, :])[0, view.side]
+    if patrol_share <= 0:
+        return static
+    sorties = np.where(view.own & w.role_is("drone"), w.t_sorties[w.u_type] * patrol_share, 0.0)[None, :]
+    return static + patrol_field(work, sorties)[0, view.side] * w.params.patrol_detection_share
+
+
+def _seen(view: SideView, role: str) -> tuple[np.ndarray, np.ndarray]:
+    """(U,) hexes and mask of the enemy units of a role the side has seen (or last seen)."""
+    w = view.world
+    hexes = np.full(w.n_units, -1, np.int64)
+    mask = np.zeros(w.n_units, bool)
+    for c in view.contacts:
+        u = w.unit_index[c.unit]
+        if ROLES[w.u_role[u]] == role:
+            hexes[u], mask[u] = c.hex, True
+    return hexes, mask
+
+
+def jamming_estimate(view: SideView) -> np.ndarray:
+    """(2, n) jamming on each hex: the side's own EW posts where they stand, and the enemy's
+    posts it has seen where it saw them (both as if they jam today)."""
+    w = view.world
+    e_hex, e_mask = _seen(view, "ew")
+    own_ew = view.own & w.role_is("ew")
+    hexes = np.where(own_ew, view.hex, e_hex)
+    return jamming(_work(view, hexes, own_ew | e_mask, 1.0))[0]
+
+
+def killzone_estimate(view: SideView, visibility: float) -> np.ndarray:
+    """(n,) the enemy's patrol fire control if every enemy drone unit the side has seen flew all
+    its sorties on patrol from where it was seen, thinned by the side's own jamming."""
+    w = view.world
+    hexes, mask = _seen(view, "drone")
+    sorties = np.where(mask, w.t_sorties[w.u_type], 0).astype(float)[None, :]
+    jam = jamming_estimate(view)
+    return patrol_field(_work(view, hexes, mask, visibility, jam), sorties)[0, 1 - view.side]

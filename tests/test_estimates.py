@@ -1,0 +1,39 @@
+"""The app's overlays and the computer's estimates are the engine's own fields, not a copy."""
+
+import numpy as np
+
+from pokrovsk_tui.rules.dice import Dice
+from pokrovsk_tui.rules.engine import Work, resolve_turn
+from pokrovsk_tui.rules.estimates import jamming_estimate, killzone_estimate, own_effort
+from pokrovsk_tui.rules.orders import compile_orders
+from pokrovsk_tui.rules.phase_sense import _static_effort, jamming
+from pokrovsk_tui.rules.state import initial_state
+from pokrovsk_tui.rules.view import view
+from pokrovsk_tui.rules.world import build_world
+from pokrovsk_tui.store.scenarios import load_scenario
+
+
+def test_effort_and_own_jamming_equal_the_engines():
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    st, _ = resolve_turn(world, initial_state(world), {}, Dice(3))
+    work = Work(world, st.batched(1), compile_orders(world, {}), Dice(3), None)
+    engine_effort = _static_effort(work, work.hex, work.live)[0]
+    engine_jam = jamming(work)[0]
+    for side in (0, 1):
+        v = view(world, st, side)
+        assert np.allclose(own_effort(v, 0.0, 1.0), engine_effort[side])
+        assert np.allclose(jamming_estimate(v)[side], engine_jam[side])
+
+
+def test_the_kill_zone_estimate_counts_only_seen_drones_and_own_jamming():
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    st = initial_state(world)
+    for _ in range(2):
+        st, _ = resolve_turn(world, st, {}, Dice(5))
+    v = view(world, st, 0)
+    kz = killzone_estimate(v, 1.0)
+    seen_drones = [c for c in v.contacts if world.u_role[world.unit_index[c.unit]] == 2]
+    assert (kz > 0).any() == bool(seen_drones)
+    blind = view(world, st, 0)
+    object.__setattr__(blind, "contacts", ())
+    assert not killzone_estimate(blind, 1.0).any()
