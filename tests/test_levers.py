@@ -48,27 +48,26 @@ def test_robots_slow_the_decline_of_an_isolated_company():
     assert fed > starved + 1.0          # the robots keep the garrison alive
 
 
+def _road_open_and_shut(units, seed: int):
+    """The day's result with the T0504 open, and under standing Russian fire control 5."""
+    open_, st = world_and_state(units)
+    shut, _ = world_and_state(units, standing_fire=[{"side": "ru", "road": "T0504", "level": 5}],
+                              rules={"supply_block_fc": 1.0})
+    return resolve_turn(open_, st, {}, Dice(seed))[0], resolve_turn(shut, st, {}, Dice(seed))[0], open_
+
+
 def test_trucks_stop_at_fire_control_but_the_unit_is_not_cut_off():
-    units = [unit("ua-inf", "ua", "infantry", "0403", supply=50)]
-    base, st = world_and_state(units)
-    closed, _ = world_and_state(units, standing_fire=[{"side": "ru", "road": "T0504", "level": 5}],
-                                rules={"supply_block_fc": 1.0})
-    a, _ = resolve_turn(base, st, {}, Dice(1))
-    b, _ = resolve_turn(closed, st, {}, Dice(1))
-    u = idx(base, "ua-inf")
+    a, b, w = _road_open_and_shut([unit("ua-inf", "ua", "infantry", "0403", supply=50)], 1)
+    u = idx(w, "ua-inf")
     assert b.supply[u] < a.supply[u] - 3         # the road under fire carries little or nothing
     assert b.isolated[u] == 0                    # still connected: robots and feet can reach it
 
 
 def test_an_hq_relays_only_what_reaches_it():
     # a UA company far from its source, an HQ between them; fire control on the road to the HQ
-    units = [unit("ua-inf", "ua", "infantry", "0403", supply=40), unit("ua-hq", "ua", "hq", "0303")]
-    open_, st = world_and_state(units)
-    shut, _ = world_and_state(units, standing_fire=[{"side": "ru", "road": "T0504", "level": 5}],
-                              rules={"supply_block_fc": 1.0})
-    a, _ = resolve_turn(open_, st, {}, Dice(2))
-    b, _ = resolve_turn(shut, st, {}, Dice(2))
-    u = idx(open_, "ua-inf")
+    a, b, w = _road_open_and_shut([unit("ua-inf", "ua", "infantry", "0403", supply=40),
+                                   unit("ua-hq", "ua", "hq", "0303")], 2)
+    u = idx(w, "ua-inf")
     assert b.supply[u] < a.supply[u]
 
 
