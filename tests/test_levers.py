@@ -64,11 +64,24 @@ def test_trucks_stop_at_fire_control_but_the_unit_is_not_cut_off():
 
 
 def test_an_hq_relays_only_what_reaches_it():
-    # a UA company far from its source, an HQ between them; fire control on the road to the HQ
-    a, b, w = _road_open_and_shut([unit("ua-inf", "ua", "infantry", "0403", supply=40),
-                                   unit("ua-hq", "ua", "hq", "0303")], 2)
-    u = idx(w, "ua-inf")
-    assert b.supply[u] < a.supply[u]
+    """Three companies round their HQ, fed by a source with little to give: the HQ receives
+    little, so it relays little, however large its capacity (no supply created at the relay)."""
+    units = [unit(f"ua-inf{i}", "ua", "infantry", h, supply=40) for i, h in enumerate(["0703", "0702", "0704"])]
+    units.append(unit("ua-hq", "ua", "hq", "0603"))
+    sources = [{"name": "west", "side": "ua", "hex": "0103", "capacity": 6},
+               {"name": "east", "side": "ru", "hex": "0803", "capacity": 200}]
+    w, st = world_and_state(units, supply_sources=sources, **{"map.control": ["uuuuuuur"] * 6})
+    _, events = resolve_turn(w, st, {}, Dice(2))
+    got = next(e for e in events if e.kind == "supply" and e.visible_to == ("ua",)).why["by_unit"]
+    cap = w.t_hq_capacity[w.u_type[idx(w, "ua-hq")]]
+    relay = cap * got["ua-hq"][0] / w.params.supply_base
+    assert relay < 0.2 * cap
+    relayed = sum(got[f"ua-inf{i}"][0] for i in range(3))
+    assert 0 < relayed <= relay + 1e-9                     # no more than reached the HQ
+    full = world_and_state(units, **{"map.control": ["uuuuuuur"] * 6})
+    _, events = resolve_turn(*full, {}, Dice(2))
+    plenty = next(e for e in events if e.kind == "supply" and e.visible_to == ("ua",)).why["by_unit"]
+    assert sum(plenty[f"ua-inf{i}"][0] for i in range(3)) > 3 * relayed      # a well-fed HQ relays more
 
 
 def test_destroyed_robots_are_not_casualties_of_people():
