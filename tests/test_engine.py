@@ -171,10 +171,13 @@ def test_isolated_units_wither():
         st, _ = resolve_turn(w, st, {}, Dice(1))
     u = idx(w, "ua-inf")
     assert st.isolated[u] == 3
-    assert st.cohesion[u] == pytest.approx(100 - 3 * 5)
-    # 3% x days isolated: 1, 2 then 3 days
-    assert st.strength[u] == pytest.approx(100 * 0.97 * 0.94 * 0.91)
     assert st.supply[u] == pytest.approx(70 - 3 * 8)
+    # 3% x days isolated: 1, 2 then 3 days, x (0.25 + 0.75 x lack) where lack = 1 - supply/30;
+    # supply stays above 30 (62, 54, 46): a quarter of it, and no hunger
+    p = w.params
+    assert st.cohesion[u] == pytest.approx(100 - 3 * 5 * p.isolation_fed)
+    assert st.strength[u] == pytest.approx(100 * (1 - 0.03 * p.isolation_fed) * (1 - 0.06 * p.isolation_fed)
+                                           * (1 - 0.09 * p.isolation_fed))
 
 
 def test_supply_delivered_near_source_and_ugv_adds():

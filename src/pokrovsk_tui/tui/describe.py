@@ -277,6 +277,10 @@ def results_summary(session: GameSession, side: int | None, record, before: Game
         gone = [u for u in np.flatnonzero(after.lost & ~before.lost) if int(w.u_side[u]) == s]
         if gone:
             t.append("  units lost: " + ", ".join(k.name(w.unit_ids[u]) for u in gone) + "\n", style="bold red")
+        robots = sum(int(e.why.get("lost", 0)) for e in record.events
+                     if e.kind == "ugv" and ("ua", "ru")[s] in e.visible_to)
+        if robots:
+            t.append(f"  ground robots destroyed: {robots} (equipment, not counted above)\n")
     changed = np.flatnonzero(after.control != before.control)
     t.append("Hexes changed", style="bold")
     if changed.size:
