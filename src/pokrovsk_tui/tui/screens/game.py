@@ -742,6 +742,9 @@ class GameScreen(Screen[None]):
         elif odds.p_defended < 1.0:
             t.append(f"\nNobody seen there: defended in {odds.p_defended:.0%} of the replications "
                      "(the estimate of unseen defenders); otherwise the attack walks in.", style="bold")
+        if odds.p_defended > 0.0 and odds.defenders_seen == 0:
+            t.append(f"\nDefenders you have not seen make it a blind attack: die {p.blind_assault_mod:+d}, "
+                     f"your losses ×{p.blind_loss_mult:g} (recon the hex first).")
         if odds.column_probs:
             cols = ", ".join(f"{c} {q:.0%}" for c, q in odds.column_probs.items())
             t.append(f"\nColumn: {cols};  die modifier {odds.modifier:+d} (weather)")
