@@ -32,8 +32,10 @@ LEVERS = {
     "t0504": ("Russia keeps the T0504 under fire control (3) every day",
               Change(sets=['standing_fire=[{side="ru", road="T0504", level=3}]']),
               ["supply.myrnohrad.total", "supply.myrnohrad.robots", "supply.pokrovsk-centre.total"]),
-    "ew2": ("Ukraine's EW twice as strong (each post 0.8, not 0.4)",
-            Change(sets=["unit_types.ew.ew_strength=0.8"]), ["casualties.ua.drone", "casualties.ua.total"]),
+    "ew2": ("Ukraine's EW posts twice as strong (0.8, not 0.4; Russia's unchanged)",
+            Change(sets=['unit_types.ew_ua={role="ew", side="ua", name="EW post", strength=20, mp=2, defence=0.5, '
+                         'signature=0.6, ew_radius=3, ew_strength=0.8}', "units.ua-ew-*.type=ew_ua"]),
+            ["casualties.ua.drone", "casualties.ua.total"]),
     "noglide": ("no Russian glide bombs", Change(sets=["deliveries.ru_glide_bombs=0"]),
                 ["hexes.urban_taken", "hexes.ru_gain", "casualties.ua.glide_bomb"]),
     "norecon": ("the Russian computer flies no recon", Change(sets=['ai.no_recon=["ru"]']),
