@@ -25,6 +25,7 @@ from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState, initial_state
 
+from .checks import waived_rules
 from .savefmt import (
     FORMAT_VERSION,
     LineageStep,
@@ -34,7 +35,7 @@ from .savefmt import (
     Snapshot,
     group_places,
 )
-from .saves import now_utc, sha256_text, waived_rules
+from .saves import now_utc, sha256_text
 from .snapshot import SnapshotError, decode_state, encode_event, encode_state, state_digest
 
 
@@ -69,7 +70,7 @@ def orders_of(t: SavedTurn) -> dict[int, list[Order]]:
 
 
 def turn_waives(world, state: GameState, t: SavedTurn) -> frozenset[str]:
-    """The later target rules a saved turn was played without (see saves.waived_rules)."""
+    """The later target rules a saved turn was played without (see checks.waived_rules)."""
     return waived_rules(world, state, t.orders, t.event_list())
 
 

@@ -25,17 +25,15 @@ import tomli_w
 from pydantic import ValidationError
 
 from pokrovsk_tui import __version__
-from pokrovsk_tui.rules.engine import check_orders
 from pokrovsk_tui.rules.events import Event
-from pokrovsk_tui.rules.hexgrid import HexIdError
-from pokrovsk_tui.rules.legal import LATER_RULES
-from pokrovsk_tui.rules.orders import Order, Refusal
+from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.scenario import SIDES, Scenario
 from pokrovsk_tui.rules.state import GameState, initial_state
-from pokrovsk_tui.rules.world import World, build_world
+from pokrovsk_tui.rules.world import World
 
 from . import tomlw
 from .atomic import ChangedOnDisk, locked, remove_stale_temps, stamp, target_of, write_unchanged
+from .checks import check_save, resolve_why
 from .paths import default_save_dir
 from .savefmt import (
     FORMAT_VERSION,
@@ -46,15 +44,12 @@ from .savefmt import (
     SavedTurn,
     SaveGame,
     Snapshot,
-    group_places,
     group_runs,
     order_text,
     orders_digest,
 )
-from .scenarios import Problem, loc_to_place, parse_toml_text, read_toml, validate_data
+from .scenarios import Problem, loc_to_place, read_toml
 from .snapshot import (
-    SnapshotError,
-    decode_state,
     encode_orders,
     encode_state,
     group_events,
@@ -62,10 +57,10 @@ from .snapshot import (
 )
 
 MAX_SAVE_BYTES = 64 * 1024 * 1024
-MAX_WHY_DEPTH = 16
 AOT_KEYS = ("lineage", "annotations", "turns")
 HEADER = (f"# pokrovsk-tui saved game (format_version {FORMAT_VERSION}). Check it with: pokrovsk verify FILE\n"
           "# Instructors may add annotations by hand: turn, hex (optional), author, text.\n\n")
+
 
 
 class SaveError(Exception):
@@ -445,162 +440,3 @@ def _file_place(data: dict, loc: tuple) -> str:
         except (KeyError, IndexError, TypeError):
             pass
     return loc_to_place(loc)
-
-
-def resolve_why(save: SaveGame, name: str) -> list[Problem]:
-    """Turn event breakdowns written as lists back into tables, using ``why_keys``."""
-    out = []
-    for i, t in enumerate(save.turns):
-        places = None
-        for j, e in enumerate(t.events):
-            if isinstance(e.why, list):
-                names = save.why_keys.get(e.phase, {}).get(e.kind)
-                if names is not None and len(names) == len(e.why):
-                    e.why = dict(zip(names, e.why, strict=True))
-                    continue
-                places = places or group_places(t.events)
-                where = f"turns[{i}].events.{places[j]}.why"
-                if names is None:
-                    out.append(Problem(name, where, f"a list of values needs their names in why_keys.{e.phase}.{e.kind}"))
-                else:
-                    out.append(Problem(name, where, f"has {len(e.why)} values, why_keys.{e.phase}.{e.kind} "
-                                                    f"names {len(names)}"))
-    return out
-
-
-def scenario_of(save: SaveGame, name: str) -> tuple[World | None, list[Problem]]:
-    """The embedded scenario compiled, or its problems placed under ``scenario.text``."""
-    data, found = parse_toml_text(save.scenario.text, name)
-    if data is None:
-        return None, [Problem(name, f"scenario.text ({p.place})", p.message) for p in found]
-    scn, found = validate_data(data, name)
-    if scn is None:
-        return None, [Problem(name, f"scenario.text.{p.place}", p.message) for p in found]
-    return build_world(scn), []
-
-
-def check_save(save: SaveGame, name: str) -> list[Problem]:
-    """Everything the models cannot see. Sets the save's world when the scenario is sound."""
-    world, out = scenario_of(save, name)
-    if world is None:
-        return out
-
-    def bad(place: str, msg: str) -> None:
-        out.append(Problem(name, place, msg))
-
-    scn = world.scenario
-    if save.scenario.id != scn.id:
-        bad("scenario.id", f"says {save.scenario.id!r} but the text is scenario {scn.id!r}")
-    expect = {"solo": 1, "hot-seat": 2, "ai-vs-ai": 0}[save.mode]
-    humans = sum(p.kind == "human" for p in (save.players.ua, save.players.ru))
-    if humans != expect:
-        bad("mode", f"mode {save.mode!r} needs {expect} human player(s), players has {humans}")
-    for i, a in enumerate(save.annotations):
-        if a.hex is not None:
-            try:
-                world.grid.index(a.hex)
-            except HexIdError as e:
-                bad(f"annotations[{i}].hex", str(e))
-
-    modified: list[Problem] = []     # digests that do not match: the file was edited by hand
-
-    def decode(place: str, snap: Snapshot) -> GameState | None:
-        try:
-            return decode_state(world, snap)
-        except SnapshotError as e:
-            out.extend(Problem(name, f"{place}.{p}", m) for p, m in e.problems)
-            return None
-
-    if save.start is not None:
-        state = decode("start", save.start)
-        if save.start.turn != save.start_turn:
-            bad("start.turn", f"the start state is at turn {save.start.turn}, start_turn is {save.start_turn}")
-    elif save.start_turn != 1:
-        bad("start", f"a save that starts at turn {save.start_turn} needs its [start] state")
-        state = None
-    else:
-        state = initial_state(world)
-    if save.start_turn > scn.turns + 1:
-        bad("start_turn", f"turn {save.start_turn} is past the scenario's last turn {scn.turns}")
-
-    for i, t in enumerate(save.turns):
-        place = f"turns[{i}]"
-        for k, e in enumerate(t.events):
-            if not e.phase:
-                bad(f"{place}.events[{k}].phase", "missing: say the event's phase (or group events by phase)")
-            if _depth(e.why) > MAX_WHY_DEPTH:
-                bad(f"{place}.events.{group_places(t.events)[k]}.why", f"nested more than {MAX_WHY_DEPTH} deep")
-        want = save.start_turn + i
-        if t.turn != want:
-            bad(f"{place}.turn", f"expected turn {want} here, found {t.turn}")
-        if t.turn > scn.turns:
-            bad(f"{place}.turn", f"turn {t.turn} is past the scenario's last turn {scn.turns}")
-        if t.state.turn != t.turn + 1:
-            bad(f"{place}.state.turn", f"the state after turn {t.turn} must say turn = {t.turn + 1}")
-        if state is not None:
-            if state.over:
-                bad(place, f"turn {t.turn} follows the end of the game")
-            else:
-                _check_refusals(world, state, t.orders, t.event_list(), f"{place}.orders", t.turn, bad)
-        state = decode(f"{place}.state", t.state)
-        if state is not None and state_digest(state) != t.digest:
-            modified.append(Problem(name, f"{place}.state", f"modified by hand: the state after turn {t.turn} "
-                                                            "does not match its digest"))
-        if t.sealed_orders_digest() != t.orders_digest:
-            modified.append(Problem(name, f"{place}.orders", f"modified by hand: the orders or intents of turn "
-                                                             f"{t.turn} do not match its orders_digest"))
-    if save.start is not None and save.start_digest is not None:
-        start = decode("start", save.start)
-        if start is not None and state_digest(start) != save.start_digest:
-            modified.append(Problem(name, "start", "modified by hand: the start state does not match start_digest"))
-    save._modified = modified
-    if save.pending is not None and state is not None:
-        if state.over and (save.pending.ua or save.pending.ru):
-            bad("pending", "the game is over: there is no turn to give orders for")
-        elif not state.over:
-            _check_refusals(world, state, save.pending, [], "pending", save.next_turn, bad)
-    if not out:
-        save._world = world
-    return out
-
-
-def _depth(v, limit: int = 64) -> int:
-    if limit <= 0:
-        return 1
-    if isinstance(v, dict):
-        return 1 + max((_depth(x, limit - 1) for x in v.values()), default=0)
-    if isinstance(v, list):
-        return 1 + max((_depth(x, limit - 1) for x in v), default=0)
-    return 0
-
-
-def _unrecorded_refusals(world: World, state: GameState, orders, events) -> list[tuple[int, list[Order], Refusal]]:
-    """Refusals the engine gives these orders today that the saved events do not record."""
-    given = {0: list(orders.ua), 1: list(orders.ru)}
-    _, refused = check_orders(world, state, given)
-    recorded = Counter((tuple(e.to), e.text) for e in events if e.phase == "orders" and e.kind == "refused")
-    out = []
-    for side, r in refused:
-        key = ((SIDES[side],), f"Order refused: {r}")
-        if recorded[key] > 0:
-            recorded[key] -= 1
-            continue
-        out.append((side, given[side], r))
-    return out
-
-
-def waived_rules(world: World, state: GameState, orders, events) -> frozenset[str]:
-    """The target rules added since old saves were written (``legal.LATER_RULES``) that a
-    saved turn was played without: a rule that refuses one of its orders today while the
-    save records no such refusal. Replaying the turn waives them, so it comes out as played."""
-    return frozenset(r.rule for _, _, r in _unrecorded_refusals(world, state, orders, events)
-                     if r.rule in LATER_RULES)
-
-
-def _check_refusals(world: World, state: GameState, orders, events, place: str, turn: int, bad) -> None:
-    for side, given, r in _unrecorded_refusals(world, state, orders, events):
-        if r.rule in LATER_RULES:     # given under the older rules; a pending one is refused when the day is resolved
-            continue
-        j = next((j for j, o in enumerate(given) if o is r.order), None)
-        where = f"{place}.{SIDES[side]}" + (f"[{j}]" if j is not None else "")
-        bad(where, f"the engine refuses this order on turn {turn} ({SIDES[side]}): {r}")

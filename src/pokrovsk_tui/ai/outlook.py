@@ -1,0 +1,132 @@
+"""The planner's combat arithmetic: what an attack is expected to give, from the side's
+knowledge, with the rules' own scalar helpers (rules/belief.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pokrovsk_tui.rules.belief import (
+    assumed_entrenchment,
+    crt_column_at,
+    crt_probs,
+    die_modifier,
+    going_chance,
+    loss_means_one,
+    position_factor,
+    unit_attack_power,
+)
+from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
+
+from .situation import Situation
+
+URBAN = TERRAINS.index("urban")
+R, E, D, X = range(4)          # combat results, in RESULTS order
+
+
+def going(world, weather: int) -> float:
+    """Doctrine: ground taken across snow or mud is worth less to the commander (the units
+    arrive spent and strung out and cannot consolidate before the next counter-attack):
+    1 / (off-road MP multiplier)^2, so 1 in frost or fog."""
+    if not world.scenario.ai.weather_doctrine:          # switched off for a what-if question
+        return 1.0
+    return 1.0 / world.params.weather[WEATHERS[weather]].offroad_mp_mult ** 2
+
+
+def attack_power(sit: Situation, units) -> float:
+    ap = sit.extra.get("ap")
+    if ap is None:
+        v = sit.view
+        ap = np.where(v.own, unit_attack_power(sit.world, v.strength, v.cohesion, v.supply), 0.0)
+        sit.extra["ap"] = ap
+    return float(sum(ap[u] for u in units))
+
+
+def _assumed_entrench(sit: Situation, h: int) -> int:
+    """What entrenchment the planner expects enemy defenders to have on a hex (the previews'
+    assumption, rules/belief.py)."""
+    return assumed_entrenchment(sit.world, sit.enemy, h)
+
+
+def _memo(sit: Situation, table: str, key, compute):
+    """``compute()`` once per situation and key (the situation is one side's one day)."""
+    cache = sit.extra.setdefault(table, {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def defence_known(sit: Situation, h: int) -> tuple[float, float]:
+    """(defence power, strength) of the enemy combat units seen on the hex (recent sightings)."""
+    return _memo(sit, "def_known", h, lambda: _defence_known(sit, h))
+
+
+def _defence_known(sit: Situation, h: int) -> tuple[float, float]:
+    w, p = sit.world, sit.world.params
+    sel = (sit.c_hex == h) & (sit.c_age <= 1)
+    if not sel.any():
+        return 0.0, 0.0
+    e = _assumed_entrench(sit, h)
+    u = sit.c_unit[sel]
+    s = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.8)
+    dp = s * w.t_defence[w.u_type[u]] * position_factor(p, w, h, e)
+    return float(dp.sum()), float(s.sum())
+
+
+def _hidden_defence(sit: Situation, h: int) -> tuple[float, float]:
+    """(defence, strength) of one typical unseen enemy combat unit on the hex."""
+    return _memo(sit, "hidden_def", h, lambda: _hidden_defence1(sit, h))
+
+
+def _hidden_defence1(sit: Situation, h: int) -> tuple[float, float]:
+    w, p = sit.world, sit.world.params
+    est = sit.unseen
+    if est.slot < 0:
+        return 0.0, 0.0
+    s = est.strength
+    d = s * est.defence_type * position_factor(p, w, h, _assumed_entrench(sit, h))
+    return d, s
+
+
+def _loss_means(sit: Situation, s_att, s_def, a, d, infil, blind: bool = False) -> tuple[float, float]:
+    return loss_means_one(sit.world.params, sit.weather, s_att, s_def, a, d, infil, blind)
+
+
+def assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden: bool = True) -> dict:
+    """Expected outcome of an attack from the side's knowledge: P(R, E, D, X), losses."""
+    return _memo(sit, "outlook", (h, tuple(units), kind, hidden),
+                 lambda: _assault_outlook(sit, units, h, kind, hidden))
+
+
+def _assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden: bool) -> dict:
+    w = sit.world
+    p = w.params
+    a = attack_power(sit, units)
+    s_att = float(sit.view.strength[units].sum())
+    d0, s0 = defence_known(sit, h)
+    infil = kind == "infiltrate"
+    mod = die_modifier(p, sit.weather, infil)
+    cases = []
+    ph = float(sit.p_hidden_defender[h]) if (hidden and d0 == 0) else 0.0
+    if d0 > 0:
+        cases.append((1.0, d0, s0, False))
+    else:                                        # a defender there would be one not seen: blind
+        cases.append((1.0 - ph, 0.0, 0.0, False))
+        if ph > 0:
+            dh, sh = _hidden_defence(sit, h)
+            cases.append((ph, dh, sh, True))
+    probs = np.zeros(4)
+    la = ld = 0.0
+    for wgt, d, s, blind in cases:
+        if wgt <= 0:
+            continue
+        if d <= 0:
+            probs[D] += wgt
+            continue
+        col = crt_column_at(p, a / d)
+        probs += wgt * crt_probs(p, col, mod + (p.blind_assault_mod if blind else 0))
+        m_a, m_d = _loss_means(sit, s_att, s, a, d, infil, blind)
+        la += wgt * m_a
+        ld += wgt * m_d
+    ratio = a / d0 if d0 > 0 else float("inf")
+    return {"p": probs, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
+            "p_hidden": ph, "attack": a, "p_go": going_chance(p, w, sit.weather, h)}

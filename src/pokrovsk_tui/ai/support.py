@@ -1,0 +1,370 @@
+"""The planner's support: fire missions (recon, strikes, hunts, interdiction, artillery,
+glide bombs) and robot runs, given the ground plan already made (see plans.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from pokrovsk_tui.rules import legal
+from pokrovsk_tui.rules.belief import (
+    combine_jamming,
+    detect_probability,
+    hit_probability,
+    own_effort,
+)
+from pokrovsk_tui.rules.orders import Order
+
+from .outlook import URBAN, _assumed_entrench, _hidden_defence
+from .situation import R_ART, R_ASLT, R_DRONE, R_EW, R_HQ, R_INF, R_UGV
+
+
+class SupportPlanner:
+    """Mixed into plans.Planner: needs ``sit``, ``k``, ``f``, ``wt``, ``plan`` and its helpers."""
+
+    def _targets(self) -> list[dict]:
+        """Enemy hexes worth shooting at, with their estimated content."""
+        sit, w = self.sit, self.sit.world
+        out = []
+        hexes = sorted(set(int(h) for h in sit.c_hex[sit.c_age <= 1]))
+        for h in hexes:
+            sel = (sit.c_hex == h) & (sit.c_age <= 1)
+            roles = sit.c_role[sel]
+            strength = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.6)
+            units = sit.c_unit[sel]
+            out.append({"hex": h, "units": units, "roles": roles, "str": strength, "seen": bool((sit.c_age[sel] == 0).any()),
+                        "sig": w.t_signature[w.u_type[units]]})
+        # hexes we assault today with nobody seen there: suspected defenders
+        for h in self.assault_hexes:
+            if h not in hexes and sit.p_hidden_defender[h] > 0.15:
+                _, s = _hidden_defence(sit, h)
+                out.append({"hex": h, "units": np.zeros(0, np.int64), "roles": np.array([R_INF if sit.enemy == 0 else R_ASLT]),
+                            "str": np.array([s * float(sit.p_hidden_defender[h])]), "seen": False,
+                            "sig": np.array([0.4])})
+        return out
+
+    def _target_value(self, t: dict) -> float:
+        """VP-like value of one point of damage on the target hex."""
+        h = t["hex"]
+        key = (h, h in self.assault_hexes)
+        if key not in self._tv:
+            self._tv[key] = self._target_value1(t)
+        return self._tv[key]
+
+    def _target_value1(self, t: dict) -> float:
+        sit = self.sit
+        h = t["hex"]
+        roles = t["roles"]
+        mult = 1.0
+        if np.isin(roles, (R_DRONE, R_ART, R_HQ, R_EW)).any():
+            mult = 1.6
+        if h in self.assault_hexes:
+            mult *= 1.5
+        if sit.side == 0 and sit.hex_value[h] > 2:
+            mult *= 1.3
+        if sit.side == 1:
+            # strikes on defenders that hold the line in front of our assaults
+            mult *= 1.0 + min(float(sit.hex_value[h]) / 20.0, 0.8)
+        return self.wt.kill * mult
+
+    def _p_detect(self, t: dict, recon: float, base_effort: float) -> float:
+        sit, w = self.sit, self.sit.world
+        p = w.params
+        h = t["hex"]
+        e = _assumed_entrench(sit, h)
+        sig = np.asarray(t["sig"]) * p.dug_in_signature ** max(e - 1, 0)
+        q = detect_probability(p, base_effort + recon, sig, w.concealment[h], sit.visibility)
+        return float(1.0 - np.prod(1.0 - q)) if sig.size else 0.0
+
+    def _effort(self) -> np.ndarray:
+        """(n,) our own observation effort (units where they stand, part of the drones on
+        patrol), from the engine's detection functions (rules/belief.own_effort)."""
+        sit = self.sit
+        key = ("effort", self.k.patrol_share)
+        if key not in sit.extra:
+            sit.extra[key] = own_effort(sit.view, self.k.patrol_share, float(sit.visibility))
+        return sit.extra[key]
+
+    def _jam_est(self, h: int) -> float:
+        """Jamming expected over a hex: the enemy EW seen lately that covers it, combined as the
+        rules combine posts, else a guess of unseen EW near our lines."""
+        sit, w = self.sit, self.sit.world
+        ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
+        if ew.any():
+            t = w.u_type[sit.c_unit[ew]]
+            cover = sit.grid.distance[h, sit.c_hex[ew]] <= w.t_ew_radius[t]
+            if cover.any():
+                return combine_jamming(w.t_ew_strength[t][cover])
+        return 0.1 if sit.d_own[h] <= 3 else 0.0
+
+    def _fires(self) -> list[Order]:
+        sit, w = self.sit, self.sit.world
+        p = w.params
+        g = sit.grid
+        v = sit.view
+        out: list[Order] = []
+        targets = self._targets()
+        eff = self._effort()
+        vis = sit.visibility
+        drones = [int(u) for u in sit.own if w.u_role[u] == R_DRONE]
+        left = {u: legal.budget_total(v, u, "strike") for u in drones}
+        reach = {u: legal.legal_targets(v, u, "strike") for u in drones}     # strike and hunt alike
+        keep = {u: int(round(left[u] * self.k.patrol_share)) for u in drones}
+        spend = {u: left[u] - keep[u] for u in drones}
+        recon_on: dict[int, int] = {}
+        notes_f = []
+
+        # interdiction of the road objective (the attacker) or of enemy supply roads
+        if self.k.interdict:
+            notes_f += self._interdict(drones, spend, out)
+
+        # recon before strike: the hexes we mean to hit or take today
+        if self.k.recon and self.f.recon_hunt and ("ua", "ru")[sit.side] not in w.scenario.ai.no_recon:
+            for t in sorted(targets, key=lambda t: -self._target_value(t) * float(np.sum(t["str"])))[:6]:
+                h = t["hex"]
+                q0 = self._p_detect(t, 0.0, eff[h])
+                if q0 > 0.75:
+                    continue
+                for u in sorted(drones, key=lambda u: int(g.distance[v.hex[u], h])):
+                    if spend[u] >= 2 and legal.target_refusal(v, u, "recon", h) is None:
+                        out.append(Order(kind="recon", unit=self.uid(u), target=self.hid(h), count=2))
+                        spend[u] -= 2
+                        recon_on[h] = recon_on.get(h, 0) + 2
+                        break
+        # strike / hunt: greedy by marginal value per sortie
+        q = {t["hex"]: self._p_detect(t, recon_on.get(t["hex"], 0) * (1 - p.recon_neighbour_share), eff[t["hex"]])
+             for t in targets}
+        dealt: dict[int, float] = {}
+        alloc: dict[tuple[int, int, str], int] = {}
+        # per target: what a sortie can do there (before the unit's own kind, link and range)
+        prep = []
+        for t in targets:
+            h = t["hex"]
+            support = np.isin(t["roles"], (R_DRONE, R_EW, R_UGV))
+            kind = "hunt" if support.any() and self.f.recon_hunt else "strike"
+            pool = float(np.sum(t["str"][support])) if kind == "hunt" else float(np.sum(t["str"]))
+            qq = q[h] if t["seen"] else q[h] * float(sit.p_hidden_defender[h])
+            e = _assumed_entrench(sit, h)
+            f = hit_probability(p, 1.0, qq, 0.0, vis) * (1 - p.entrench_damage_reduction * e)
+            if not t["seen"]:
+                f *= float(sit.p_hidden_defender[h])
+            prep.append((h, kind, pool, f, self._jam_est(h), self._target_value(t) * (1.6 if kind == "hunt" else 1.0)))
+        for u in sorted(drones, key=lambda u: (-spend[u], u)):
+            ut = w.u_type[u]
+            fpv = bool(w.t_fpv[ut])
+            base = p.fpv_base_p if fpv else p.bomber_base_p
+            dmg = p.fpv_damage if fpv else p.bomber_damage
+            radio = bool(w.t_radio[ut])
+            inr = [x for x in prep if reach[u][x[0]]]
+            while spend[u] > 0 and inr:
+                best = None
+                for h, kind, pool, f, jam, tv in inr:
+                    room = pool * 0.5 - dealt.get(h, 0.0)
+                    if room <= 0:
+                        continue
+                    exp_dmg = base * dmg * f * (1 - (jam if radio else 0.0))
+                    val = min(exp_dmg, room) * tv
+                    if best is None or val > best[0]:
+                        best = (val, h, kind, exp_dmg)
+                if best is None or best[0] < 0.02:
+                    break
+                _, h, kind, exp_dmg = best
+                n = min(2, spend[u])
+                alloc[(u, h, kind)] = alloc.get((u, h, kind), 0) + n
+                dealt[h] = dealt.get(h, 0.0) + exp_dmg * n
+                spend[u] -= n
+        for (u, h, kind), n in sorted(alloc.items()):
+            out.append(Order(kind=kind, unit=self.uid(u), target=self.hid(h), count=int(n)))
+        if alloc:
+            by_hex: dict[int, int] = {}
+            for (_u, h, _k), n in alloc.items():
+                by_hex[h] = by_hex.get(h, 0) + n
+            top = sorted(by_hex.items(), key=lambda x: -x[1])[:3]
+            hunts = sum(n for (_u, _h, k), n in alloc.items() if k == "hunt")
+            notes_f.append("drones strike " + ", ".join(f"{sit.label(h)} x{n}" for h, n in top)
+                           + (f" ({hunts} sorties hunting enemy drone/EW teams)" if hunts else ""))
+        if recon_on:
+            notes_f.append("recon before the strikes over " + ", ".join(self.hid(h) for h in sorted(recon_on)))
+        patrol = sum(spend.values()) + sum(keep.values())
+        if drones:
+            notes_f.append(f"{patrol} sorties left on patrol to keep the kill zone over the approaches")
+        out += self._artillery(targets, q)
+        out += self._bombs(targets, q)
+        for t in notes_f:
+            self.plan.note("fires", t)
+        return out
+
+    def _interdict(self, drones: list[int], spend: dict[int, int], out: list[Order]) -> list[str]:
+        sit, w = self.sit, self.sit.world
+        v = sit.view
+        notes = []
+        vis = max(sit.visibility, 1e-6)
+        if sit.side == 1:
+            for hexes, vp, thr, name in sit.st.roads:
+                if (sit.control[hexes] == 1).any():
+                    continue
+                prev = v.fire_control[hexes] * (1.0 - w.params.fire_control_decay)
+                # the hex on the road nearest our drones, preferring one deep on the enemy's supply line
+                best = None
+                for h in hexes:
+                    reach = [u for u in drones if spend[u] > 0 and legal.target_refusal(v, u, "interdict", h) is None]
+                    if not reach:
+                        continue
+                    need = max(thr * 1.3 - float(prev[list(hexes).index(h)]), 0.0)
+                    n_need = int(math.ceil(need / vis))
+                    key = (n_need, -float(sit.st.world.grid.distance[h, sit.own_edge].min()) if sit.own_edge.size else 0)
+                    if best is None or key < best[0]:
+                        best = (key, h, reach, n_need)
+                if best is None:
+                    continue
+                _, h, reach, n_need = best
+                if n_need == 0 or n_need > 14:
+                    continue
+                got = 0
+                for u in sorted(reach, key=lambda u: -spend[u]):
+                    n = min(spend[u], n_need - got)
+                    if n > 0:
+                        out.append(Order(kind="interdict", unit=self.uid(u), target=self.hid(h), count=int(n)))
+                        spend[u] -= n
+                        got += n
+                    if got >= n_need:
+                        break
+                if got:
+                    notes.append(f"interdicting {name} at {sit.label(h)} with {got} sorties to hold fire "
+                                 f"control (F >= {thr:g} scores {vp:g} VP a day)")
+        else:
+            # Ukraine: a few sorties on the enemy's road hexes nearest the front, to tax his supply
+            roads = np.flatnonzero(w.road & (sit.control == 1) & (sit.d_own >= 1) & (sit.d_own <= 4))
+            if roads.size:
+                flow = sit.enemy_est[roads] + 1e-3
+                pick = roads[np.argsort(-flow)[:1]]
+                for h in pick:
+                    for u in sorted(drones, key=lambda u: -spend[u]):
+                        if spend[u] >= 2 and legal.target_refusal(v, u, "interdict", h) is None:
+                            out.append(Order(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
+                            spend[u] -= 2
+                            notes.append(f"interdicting the enemy's road at {sit.label(h)} to tax his supply")
+                            break
+        return notes
+
+    def _artillery(self, targets: list[dict], q: dict[int, float]) -> list[Order]:
+        sit, w = self.sit, self.sit.world
+        p = w.params
+        v = sit.view
+        out = []
+        guns = [int(u) for u in sit.own if w.u_role[u] == R_ART]
+        hits = []
+        for u in guns:
+            n = legal.budget_total(v, u, "fire")
+            if n <= 0:
+                continue
+            inr = legal.legal_targets(v, u, "fire")
+            best = None
+            for t in targets:
+                h = t["hex"]
+                if not inr[h]:
+                    continue
+                qq = q.get(h, 0.3)
+                val = hit_probability(p, 1.0, qq, 0.0, 1.0) * float(np.sum(t["str"])) * self._target_value(t)
+                if h in self.assault_hexes:
+                    val *= 1.5
+                if best is None or val > best[0]:
+                    best = (val, h)
+            if best is None:
+                # nobody seen in range: the likeliest enemy hex
+                est = np.where(inr & sit.not_mine, sit.enemy_est, 0.0)
+                if est.max() <= 0:
+                    continue
+                best = (0.0, int(np.argmax(est)))
+            out.append(Order(kind="fire", unit=self.uid(u), target=self.hid(best[1]), count=int(n)))
+            hits.append(best[1])
+        if hits:
+            self.plan.note("fires", f"artillery on {', '.join(sorted(set(sit.label(h) for h in hits)))}")
+        return out
+
+    def _bombs(self, targets: list[dict], q: dict[int, float]) -> list[Order]:
+        sit, w = self.sit, self.sit.world
+        p = w.params
+        n = legal.budget_total(sit.view, None, "bomb")
+        if n <= 0:
+            return []
+        aim = legal.legal_targets(sit.view, None, "bomb")
+        scored = []
+        for t in targets:
+            h = t["hex"]
+            if not aim[h]:
+                continue
+            qq = q.get(h, 0.3)
+            per = p.glide_damage * (p.glide_urban_mult if w.terrain[h] == URBAN else 1.0)
+            e = _assumed_entrench(sit, h)
+            exp = hit_probability(p, p.glide_base_p, qq, 0.0, 1.0) * per * (1 - p.entrench_damage_reduction * e)
+            val = exp * self._target_value(t) * min(float(np.sum(t["str"])) / 30.0, 1.5)
+            if self.k.bomb_strip and h in self.assault_hexes and e > 0:
+                val *= 2.0
+            scored.append((val, h, float(np.sum(t["str"]))))
+        if not scored:
+            cand = np.flatnonzero(sit.not_mine & (sit.d_own <= 2))
+            if cand.size == 0:
+                return []
+            est = sit.enemy_est[cand]
+            order = np.argsort(-est)[:3]
+            scored = [(float(est[i]), int(cand[i]), float(est[i])) for i in order]
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        out = []
+        left = n
+        per_hex = 4 if self.k.bomb_strip else 3
+        while left > 0 and scored:
+            for _val, h, _s in list(scored):
+                k = min(per_hex, left)
+                if k <= 0:
+                    break
+                out.append(Order(kind="bomb", target=self.hid(h), count=int(k)))
+                left -= k
+            per_hex = max(1, per_hex // 2)
+        merged: dict[str, int] = {}
+        for o in out:
+            merged[o.target] = merged.get(o.target, 0) + o.count
+        out = [Order(kind="bomb", target=h, count=c) for h, c in merged.items()]
+        top = sorted(merged.items(), key=lambda x: -x[1])[:3]
+        self.plan.note("fires", "glide bombs on " + ", ".join(f"{sit.label(sit.grid.index(h))} x{c}" for h, c in top)
+                       + (" to strip the defences before the assault" if self.k.bomb_strip and any(
+                           sit.grid.index(h) in self.assault_hexes for h, _ in top) else ""))
+        return out
+
+    # ---- logistics: ground robots to the hungriest units
+    def _ugv(self) -> list[Order]:
+        sit, w = self.sit, self.sit.world
+        v = sit.view
+        robots = [int(u) for u in sit.own if w.u_role[u] == R_UGV]
+        if not robots:
+            return []
+        p = w.params
+        need = {int(u): max(0.0, 70.0 - float(v.supply[u])) for u in sit.own if w.u_role[u] != R_UGV}
+        fighting = set(int(u) for a in self.plan.assaults for u in a[1])
+        for u in need:
+            if u in fighting:
+                need[u] += p.fight_consumption
+            if w.u_role[u] in (R_INF, R_ASLT):
+                need[u] *= 1.3
+        out = []
+        sent: dict[int, int] = {}
+        for r in robots:
+            runs = int(w.t_runs[w.u_type[r]])
+            for _ in range(runs):
+                cand = [u for u in need if need[u] > 5 and legal.resupply_refusal(v, r, u) is None]
+                if not cand:
+                    break
+                u = max(cand, key=lambda u: (need[u], -u))
+                out.append(Order(kind="resupply", unit=self.uid(r), target_unit=self.uid(u), count=1))
+                need[u] -= p.ugv_payload
+                sent[u] = sent.get(u, 0) + 1
+        merged: dict[tuple[str, str], int] = {}
+        for o in out:
+            merged[(o.unit, o.target_unit)] = merged.get((o.unit, o.target_unit), 0) + 1
+        out = [Order(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
+        if sent:
+            worst = sorted(sent, key=lambda u: float(v.supply[u]))[:2]
+            self.plan.note("logistics", f"{sum(sent.values())} robot runs; first to "
+                           + ", ".join(f"{self.uid(u)} (supply {v.supply[u]:.0f})" for u in worst))
+        return out
