@@ -11,13 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules import legal
-from pokrovsk_tui.rules.legal import MAX_PATH
 from pokrovsk_tui.rules.orders import Order, validate
-from pokrovsk_tui.rules.params import WEATHERS
 
 from .outlook import (  # noqa: F401  (going, assault_outlook and _assumed_entrench are used by the commander, tests)
     URBAN,
@@ -30,6 +26,7 @@ from .outlook import (  # noqa: F401  (going, assault_outlook and _assumed_entre
     defence_known,
     going,
 )
+from .paths import goal_field, walk
 from .situation import R_ART, R_ASLT, R_DRONE, R_EW, R_HQ, R_INF, R_UGV, Situation
 from .support import SupportPlanner
 
@@ -92,64 +89,6 @@ class Weights:
 
     def for_side(self, side: int) -> Weights:
         return replace(self, loss=self.loss * self.doctrine[side], entrench=self.entrench * self.trenches[side])
-
-
-# ----------------------------------------------------------------- paths
-
-def goal_field(sit: Situation, goals: np.ndarray, bonus: np.ndarray, avoid_enemy: bool = True
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Cost-to-go toward the goal hexes (each with a head start ``bonus``) and the next hop.
-
-    Entering a hex costs its MP (weather-scaled off road) plus a kill-zone price, so paths keep
-    out of the enemy's drone coverage where they can."""
-    w = sit.world
-    n = sit.n
-    p = w.params
-    mult = p.weather[WEATHERS[sit.weather]].offroad_mp_mult
-    # the kill zone priced in MP: a hex that costs 5% of a moving unit's strength ~ 2 MP
-    sig = float(np.mean(w.t_signature[w.u_type[sit.own_combat]])) if sit.own_combat.size else 0.5
-    frac = 1.0 - np.exp(-p.killzone_coeff * sit.fc_est * sig * p.moving_signature)
-    enter = w.move_cost * np.where(w.offroad, mult, 1.0) + 40.0 * frac
-    ok = w.passable.copy()
-    if avoid_enemy:
-        # moves stay on our own or contested ground: ground is taken by attacks, not by walks
-        ok &= sit.control != sit.enemy
-        ok &= ~((sit.enemy_known > 0) & sit.not_mine)
-    enter = np.where(ok, enter, np.inf)
-    src, dst = sit.st.edges
-    # reversed graph: from b back to a with the cost of entering b
-    wts = enter[src]
-    keep = np.isfinite(wts)
-    top = float(bonus.max()) if bonus.size else 0.0
-    rows = np.concatenate([dst[keep], np.full(goals.size, n)])
-    cols = np.concatenate([src[keep], goals])
-    data = np.concatenate([wts[keep], top - bonus + 1e-3])
-    g = csr_matrix((data, (rows, cols)), shape=(n + 1, n + 1))
-    dist, pred = dijkstra(g, directed=True, indices=n, return_predecessors=True)
-    return dist[:n], pred[:n]
-
-
-def walk(sit: Situation, u: int, pred: np.ndarray, stop: np.ndarray | None = None) -> list[int]:
-    """Hexes a unit walks today along the next hops, within its MP (frost costs, as validated)."""
-    w = sit.world
-    here = int(sit.view.hex[u])
-    mp = float(w.t_mp[w.u_type[u]])
-    path: list[int] = []
-    spent = 0.0
-    cur = here
-    for _ in range(MAX_PATH):
-        nxt = int(pred[cur])
-        if nxt < 0 or nxt >= sit.n or nxt in path or nxt == here:
-            break
-        c = float(w.move_cost[nxt])
-        if spent + c > mp + 1e-9:
-            break
-        path.append(nxt)
-        spent += c
-        cur = nxt
-        if stop is not None and stop[cur]:
-            break
-    return path
 
 
 # ----------------------------------------------------------------- the planner
