@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.orders import Order
-from pokrovsk_tui.store.savefmt import Annotation, SaveGame
+from pokrovsk_tui.store.savefmt import SaveGame
 
 from .. import describe as D
 from ..geometry import COMPACT, LARGE
@@ -37,11 +37,12 @@ from ..review import (
     VIEWS,
     Review,
     Step,
-    output_path,
 )
 from ..widgets.hexmap import HexMap, MapPicture
 from ..widgets.timeline import DayStrip
-from .dialogs import ConfirmScreen, TextScreen, WhyScreen
+from .dialogs import TextScreen, WhyScreen
+from .replay_exports import ReplayExports
+from .replay_notes import ReplayNotes
 
 PLAY_DELAY = 1.5            # seconds between steps while playing
 REPLAY_OVERLAYS = ("supply", "killzone", "detection", "ew")
@@ -61,7 +62,7 @@ class StepList(OptionList):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
-class ReplayScreen(Screen[None]):
+class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
     """A saved game, step by step: the start of each day with its orders, then its results."""
 
     BINDINGS = [
@@ -500,180 +501,6 @@ class ReplayScreen(Screen[None]):
                                         [(str(i), f"{e.phase}: {e.text}") for i, e in enumerate(events)]), picked)
 
     # ----- notes -------------------------------------------------------------------------
-    def _check_note(self, values: dict, index: int | None = None) -> str | None:
-        from pokrovsk_tui.store.annotations import AnnotationError, make_annotation
-
-        turn = self.step.turn if index is None else self.review.save.annotations[index].turn
-        try:
-            make_annotation(self.review.save, turn, values["text"], values["hex"] or None, values["author"])
-        except AnnotationError as e:
-            return f"{e.field}: {e.message}"
-        return None
-
-    def action_note(self) -> None:
-        from .replay_dialogs import NoteScreen
-
-        step = self.step
-        hid = self.review.world.grid.hex_id(self.map.cursor)
-        author = getattr(self.app, "note_author", "")
-        self.app.push_screen(NoteScreen(f"A note on day {step.turn} (saved into the save file)", hex=hid,
-                                        author=author, check=self._check_note), self._note_written)
-
-    def _note_written(self, values: dict | None) -> None:
-        if values is None:
-            return
-        from pokrovsk_tui.store.annotations import add_annotation
-
-        self.app.note_author = values["author"]
-        turn = self.step.turn
-        if self._change_notes(lambda save: add_annotation(save, turn, values["text"], values["hex"] or None,
-                                                         values["author"])):
-            self.notify(f"Note on day {turn}{' hex ' + values['hex'] if values['hex'] else ''} saved into "
-                        f"{self._path_name()}.", title="Note saved")
-
-    def edit_note(self, index: int, then=None) -> None:
-        from .replay_dialogs import NoteScreen
-
-        a = self.review.save.annotations[index]
-
-        def done(values: dict | None) -> None:
-            if values is not None:
-                from pokrovsk_tui.store.annotations import edit_annotation
-
-                if self._change_notes(lambda save: edit_annotation(save, index, text=values["text"],
-                                                                   hex=values["hex"] or None,
-                                                                   author=values["author"])):
-                    self.notify(f"Note #{index + 1} changed and saved.", title="Note saved")
-            if then is not None:
-                then()
-
-        self.app.push_screen(NoteScreen(f"Edit note #{index + 1} ({'set-up' if a.turn == 0 else f'day {a.turn}'})",
-                                        text=a.text, hex=a.hex or "", author=a.author,
-                                        check=lambda v: self._check_note(v, index)), done)
-
-    def delete_note(self, index: int, then=None) -> None:
-        a = self.review.save.annotations[index]
-
-        def done(ok: bool | None) -> None:
-            if ok:
-                from pokrovsk_tui.store.annotations import delete_annotation
-
-                if self._change_notes(lambda save: delete_annotation(save, index)):
-                    self.notify(f"Note #{index + 1} deleted.", title="Note deleted")
-            if then is not None:
-                then()
-
-        self.app.push_screen(ConfirmScreen(f"Delete note #{index + 1}?", Text(a.text), yes="Delete it",
-                                           no="Keep it"), done)
-
-    def goto_note(self, a: Annotation) -> None:
-        self.goto_turn(max(a.turn, self.review.first))
-        if a.hex:
-            try:
-                self.map.move_cursor(self.review.world.grid.index(a.hex), center=True)
-            except (ValueError, KeyError):
-                pass
-
-    def _path_name(self) -> str:
-        return self.review.path.name if self.review.path else "the save"
-
-    def _change_notes(self, change) -> bool:
-        """Apply a change to the notes and write the save back atomically; on any failure
-        the notes are as they were and the problem is said."""
-        from pokrovsk_tui.store.annotations import AnnotationError
-        from pokrovsk_tui.store.saves import write_save
-
-        save = self.review.save
-        old = [a.model_copy() for a in save.annotations]
-        old_updated = save.updated
-        try:
-            change(save)
-            if self.review.path is not None:
-                write_save(save, self.review.path)
-        except (AnnotationError, OSError) as e:
-            save.annotations = old
-            save.updated = old_updated
-            self.notify(f"The note was not saved: {e}", severity="error", title="Note", timeout=10)
-            return False
-        self._note_turns = self.review.note_turns()
-        self.show()
-        return True
-
-    def action_notes(self) -> None:
-        from .replay_dialogs import NotesScreen
-
-        self.app.push_screen(NotesScreen(self))
-
-    # ----- charts, exports, screenshot ---------------------------------------------------
-    def action_charts(self) -> None:
-        from pokrovsk_tui.report.series import series
-
-        from .replay_dialogs import ChartsScreen
-
-        try:
-            data = series(self.review.save)
-        except Exception as e:       # never a traceback
-            self.notify(f"No charts: {type(e).__name__}: {e}", severity="error")
-            return
-        marker = self.step.turn if self.step.stage == "results" else self.step.turn - 1
-        self.app.push_screen(ChartsScreen(self, data, marker))
-
-    def _beside(self, suffix: str) -> Path:
-        r = self.review
-        if r.path is not None:
-            return output_path(r.path, suffix)
-        from ..persist import save_dir
-
-        return save_dir(getattr(self.app, "save_dir", None)) / f"replay{suffix}"
-
-    def action_export_csv(self) -> Path | None:
-        from pokrovsk_tui.report.series import write_csv
-
-        out = self._beside("-series.csv")
-        try:
-            write_csv(self.review.save, out)
-        except OSError as e:
-            self.notify(f"Could not write the CSV: {e}", severity="error", timeout=10)
-            return None
-        self.notify(f"The series (one row a day) written to {out}", title="CSV", timeout=8)
-        return out
-
-    def action_export_report(self) -> None:
-        out = self._beside("-report.html")
-        save = self.review.save
-        src = str(self.review.path) if self.review.path else None
-        self.notify("Writing the HTML report…", title="Report", timeout=3)
-
-        def work() -> Path:
-            from pokrovsk_tui.report.aar import write_report
-
-            return write_report(save, out, "html", source=src)
-
-        self.run_worker(work, thread=True, group="report", name="html report")
-
-    def on_worker_state_changed(self, event) -> None:
-        from textual.worker import WorkerState
-
-        if event.worker.group != "report":
-            return
-        if event.state == WorkerState.SUCCESS:
-            self.notify(f"The after-action report written to {event.worker.result}", title="Report", timeout=8)
-        elif event.state == WorkerState.ERROR:
-            self.notify(f"Could not write the report: {event.worker.error}", severity="error", timeout=10)
-
-    def action_screenshot(self) -> str | None:
-        step = self.step
-        name = f"{self.review.path.stem if self.review.path else 'replay'}-day{step.turn:02d}-{step.stage}-{self.who}.svg"
-        folder = self._beside(".svg").parent
-        try:
-            out = self.app.save_screenshot(filename=name, path=str(folder))
-        except OSError as e:
-            self.notify(f"Could not save the screenshot: {e}", severity="error", timeout=10)
-            return None
-        self.notify(f"Screenshot saved: {out}", title="SVG", timeout=8)
-        return out
-
-    # ----- what if -----------------------------------------------------------------------
     def branch_turn(self) -> int | None:
         """The day whose start is on screen: this day at its start, the next after its results."""
         step = self.step
