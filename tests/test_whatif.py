@@ -124,3 +124,16 @@ def test_standing_fire_and_the_weather_doctrine_are_levers():
     assert going(base, snow) < 1.0 and going(world, snow) == 1.0
     with pytest.raises(VariantError, match="no road named"):
         build_variant(MAIN, Change(sets=['standing_fire=[{side="ru", road="T05", level=3}]']))
+
+
+def test_assaults_counted_on_defended_hexes_only():
+    """The attack figures count only attacks on hexes with defenders, and agree with each other."""
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    f = measure_game(world, "normal", "normal", seed=2, turns=4)
+    for s in ("ua", "ru"):
+        n = f[f"assaults.{s}.fought"]
+        assert 0 <= f[f"assaults.{s}.won"] <= n and 0 <= f[f"assaults.{s}.blind"] <= n
+        if n:
+            assert f[f"assaults.{s}.success"] == f[f"assaults.{s}.won"] / n
+            assert f[f"assaults.{s}.loss_each"] * n == pytest.approx(f[f"assaults.{s}.attacker_loss"])
+    assert f["assaults.ru.fought"] + f["assaults.ua.fought"] > 0

@@ -61,6 +61,9 @@ def measure_game(world: World, ua: str, ru: str, seed: int, turns: int | None = 
         add(f"isolated_unit_days.{s}", 0.0)
         add(f"robot_runs.{s}.sent", 0.0)
         add(f"robot_runs.{s}.lost", 0.0)
+    for s in SIDE_KEYS:
+        for k in ("fought", "won", "blind", "attacker_loss"):
+            add(f"assaults.{s}.{k}", 0.0)
     ru_by_day: list[int] = []
 
     def on_turn(tr) -> None:
@@ -74,6 +77,12 @@ def measure_game(world: World, ua: str, ru: str, seed: int, turns: int | None = 
                 lost = float(e.why.get("lost", 0))
                 add(f"robot_runs.{key}.lost", lost)
                 add(f"robot_runs.{key}.sent", lost + float(e.why.get("arrived", 0)))
+            elif e.phase == "combat" and e.kind in ("assault", "infiltration", "raid") and e.why.get("defence", 0) > 0:
+                key = e.why["side"]                 # an attack on a defended hex
+                add(f"assaults.{key}.fought", 1)
+                add(f"assaults.{key}.won", e.why["result"] in ("D", "X"))
+                add(f"assaults.{key}.blind", bool(e.why.get("blind")))
+                add(f"assaults.{key}.attacker_loss", e.why["attacker_loss"])
             elif e.kind == "supply" and e.visible_to == ("ua",):
                 for uid, (road, robots) in e.why.get("by_unit", {}).items():
                     h = int(st.hex[idx[uid]])
@@ -98,6 +107,10 @@ def measure_game(world: World, ua: str, ru: str, seed: int, turns: int | None = 
         f[f"casualties.{key}.total"] = float(st.casualties[s].sum())
     for name in town:
         f[f"supply.{name}.total"] = f[f"supply.{name}.road"] + f[f"supply.{name}.robots"]
+    for key in SIDE_KEYS:       # per attack fought: the share won and the attackers' loss
+        n = f[f"assaults.{key}.fought"]
+        f[f"assaults.{key}.success"] = f[f"assaults.{key}.won"] / n if n else 0.0
+        f[f"assaults.{key}.loss_each"] = f[f"assaults.{key}.attacker_loss"] / n if n else 0.0
     f["turns"] = float(st.turn - 1)
     return f
 
@@ -143,7 +156,7 @@ def run_pairs(base: World, variant: World, ua: str, ru: str, games: int, seed: i
 def compare(base: list[dict[str, float]], variant: list[dict[str, float]]) -> dict[str, dict]:
     """Per figure: baseline mean, variant mean, the paired difference with its 95% interval,
     and the relative change (difference / baseline mean) where the baseline is not zero."""
-    order = ("vp_margin", "win", "hexes", "casualties", "supply", "isolated_unit_days", "robot_runs")
+    order = ("vp_margin", "win", "hexes", "casualties", "assaults", "supply", "isolated_unit_days", "robot_runs")
     keys = sorted((k for k in (base[0] if base else {}) if k != "turns"),
                   key=lambda k: order.index(k.split(".")[0]) if k.split(".")[0] in order else len(order))
     out: dict[str, dict] = {}
@@ -183,6 +196,11 @@ def label(key: str) -> str:
         return f"supply to UA in {parts[1]}, {parts[2]}"
     if parts[0] == "isolated_unit_days":
         return f"{parts[1].upper()} isolated unit-days"
+    if parts[0] == "assaults":
+        what = {"fought": "attacks on defended hexes", "won": "attacks that took the hex (D/X)",
+                "blind": "blind attacks", "attacker_loss": "losses attacking defended hexes",
+                "success": "share of attacks won", "loss_each": "loss per attack fought"}[parts[2]]
+        return f"{parts[1].upper()} {what}"
     if parts[0] == "robot_runs":
         return f"{parts[1].upper()} robot runs {parts[2]}"
     return key
@@ -193,7 +211,7 @@ def format_table(cmp: dict[str, dict], show_all: bool = True) -> list[str]:
     lines = [f"{'figure':<{wid}} {'baseline':>9} {'variant':>9} {'difference':>11}   95% interval      change",
              "-" * (wid + 62)]
     for k, c in cmp.items():
-        share = k.startswith("win.")
+        share = k.startswith("win.") or k.endswith(".success")
         fmt = (lambda x: "-" if x is None else f"{x:.0%}") if share else (lambda x: "-" if x is None else f"{x:.1f}")
         dfmt = (lambda x: "-" if x is None else f"{x:+.0%}") if share else (lambda x: "-" if x is None else f"{x:+.1f}")
         rel = "" if c["relative"] is None or share else f"{c['relative']:+.0%}"

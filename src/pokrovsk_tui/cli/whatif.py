@@ -12,7 +12,7 @@ def add_parser(sub, policy_names, positive) -> None:
     wi = sub.add_parser(
         "whatif", help="play the same seeds on a scenario and on a variant; compare the figures pair by pair",
         description="Play N games of the baseline scenario and N of a variant with the same seeds, and print "
-                    "each headline figure's baseline mean, variant mean and paired difference with its 95%% "
+                    "each headline figure's baseline mean, variant mean and paired difference with its 95% "
                     "interval. Example: pokrovsk whatif pokrovsk-winter-2026 --set unit_types.ew.ew_strength=0.9")
     wi.add_argument("scenario", metavar="SCENARIO", help="bundled id or path to a .toml file")
     wi.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
