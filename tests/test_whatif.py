@@ -137,3 +137,14 @@ def test_assaults_counted_on_defended_hexes_only():
             assert f[f"assaults.{s}.success"] == f[f"assaults.{s}.won"] / n
             assert f[f"assaults.{s}.loss_each"] * n == pytest.approx(f[f"assaults.{s}.attacker_loss"])
     assert f["assaults.ru.fought"] + f["assaults.ua.fought"] > 0
+
+
+def test_gain_split_by_weather_adds_up():
+    """Russia's net gain on good- and bad-weather days adds up to its whole gain, day for day."""
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    f = measure_game(world, "easy", "easy", seed=5, turns=5)
+    assert f["days.good_weather"] + f["days.bad_weather"] == f["turns"] == 5
+    assert f["hexes.ru_gain_good_weather"] + f["hexes.ru_gain_bad_weather"] == f["hexes.ru_gain"]
+    snowy = build_world(build_variant("pokrovsk-winter-2026", Change(weather="snow")))
+    g = measure_game(snowy, "easy", "easy", seed=5, turns=3)
+    assert g["days.bad_weather"] == 3 and g["hexes.ru_gain_good_weather"] == 0

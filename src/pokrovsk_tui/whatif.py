@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
 
-from pokrovsk_tui.rules.params import TERRAINS
+from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.world import CAUSES, World
 from pokrovsk_tui.sim import SIDE_KEYS, get_policy, play_game, winner_of
 
@@ -65,12 +65,18 @@ def measure_game(world: World, ua: str, ru: str, seed: int, turns: int | None = 
         for k in ("fought", "won", "blind", "attacker_loss"):
             add(f"assaults.{s}.{k}", 0.0)
     ru_by_day: list[int] = []
+    bad_day = [bool(world.params.weather[wx].bad_weather) for wx in WEATHERS]
+    by_weather = {True: [0.0, 0], False: [0.0, 0]}      # bad weather? -> [RU net gain, days]
 
     def on_turn(tr) -> None:
         st = tr.state
         for s, key in enumerate(SIDE_KEYS):
             add(f"isolated_unit_days.{key}", int((st.on_map & (world.u_side == s) & (st.isolated > 0)).sum()))
-        ru_by_day.append(int((st.control == 1).sum()))
+        ru_now = int((st.control == 1).sum())
+        acc = by_weather[bad_day[int(st.weather)]]
+        acc[0] += ru_now - (ru_by_day[-1] if ru_by_day else ru0)
+        acc[1] += 1
+        ru_by_day.append(ru_now)
         for e in tr.events:
             if e.kind == "ugv" and e.visible_to:
                 key = e.visible_to[0]
@@ -100,6 +106,10 @@ def measure_game(world: World, ua: str, ru: str, seed: int, turns: int | None = 
         f[f"win.{k}"] = float(win == i)
     f["hexes.ru_gain"] = float((st.control == 1).sum() - ru0)
     f["hexes.ru_gain_after_day2"] = float(ru_by_day[-1] - ru_by_day[1]) if len(ru_by_day) > 2 else 0.0
+    for bad, key in ((False, "good_weather"), (True, "bad_weather")):
+        gain, days = by_weather[bad]
+        f[f"hexes.ru_gain_{key}"] = gain
+        f[f"days.{key}"] = float(days)
     f["hexes.urban_taken"] = float(((st.control == 1) & urban).sum() - urban0)
     for s, key in enumerate(SIDE_KEYS):
         for j, c in enumerate(CAUSES):
@@ -156,7 +166,7 @@ def run_pairs(base: World, variant: World, ua: str, ru: str, games: int, seed: i
 def compare(base: list[dict[str, float]], variant: list[dict[str, float]]) -> dict[str, dict]:
     """Per figure: baseline mean, variant mean, the paired difference with its 95% interval,
     and the relative change (difference / baseline mean) where the baseline is not zero."""
-    order = ("vp_margin", "win", "hexes", "casualties", "assaults", "supply", "isolated_unit_days", "robot_runs")
+    order = ("vp_margin", "win", "hexes", "days", "casualties", "assaults", "supply", "isolated_unit_days", "robot_runs")
     keys = sorted((k for k in (base[0] if base else {}) if k != "turns"),
                   key=lambda k: order.index(k.split(".")[0]) if k.split(".")[0] in order else len(order))
     out: dict[str, dict] = {}
@@ -183,6 +193,9 @@ LABELS = {
     "hexes.ru_gain": "RU net hexes gained",
     "hexes.ru_gain_after_day2": "RU net gain after day 2",
     "hexes.urban_taken": "urban hexes RU took (net)",
+    "hexes.ru_gain_good_weather": "RU net gain on frost/fog days",
+    "hexes.ru_gain_bad_weather": "RU net gain on snow/thaw days",
+    "days.good_weather": "frost/fog days", "days.bad_weather": "snow/thaw days",
 }
 
 

@@ -13,6 +13,7 @@ from pokrovsk_tui.rules.belief import (
     detect_probability,
     hit_probability,
     own_effort,
+    recon_effort,
 )
 from pokrovsk_tui.rules.orders import Order
 
@@ -101,7 +102,6 @@ class SupportPlanner:
     def _fires(self) -> list[Order]:
         sit, w = self.sit, self.sit.world
         p = w.params
-        g = sit.grid
         v = sit.view
         out: list[Order] = []
         targets = self._targets()
@@ -119,21 +119,21 @@ class SupportPlanner:
         if self.k.interdict:
             notes_f += self._interdict(drones, spend, out)
 
-        # recon before strike: the hexes we mean to hit or take today
         if self.k.recon and self.f.recon_hunt and ("ua", "ru")[sit.side] not in w.scenario.ai.no_recon:
-            for t in sorted(targets, key=lambda t: -self._target_value(t) * float(np.sum(t["str"])))[:6]:
-                h = t["hex"]
-                q0 = self._p_detect(t, 0.0, eff[h])
-                if q0 > 0.75:
+            # recon before assault: an attack on defenders we have not seen since yesterday is
+            # blind (rules: die -1, the attackers' losses x1.3); look at each hex we attack today
+            by_hex = {t["hex"]: t for t in targets}
+            for h, *_rest in sorted(self.plan.assaults, key=lambda a: -a[4])[:8]:
+                t = by_hex.get(h)
+                if t is None or t["seen"]:
                     continue
-                for u in sorted(drones, key=lambda u: int(g.distance[v.hex[u], h])):
-                    if spend[u] >= 2 and legal.target_refusal(v, u, "recon", h) is None:
-                        out.append(Order(kind="recon", unit=self.uid(u), target=self.hid(h), count=2))
-                        spend[u] -= 2
-                        recon_on[h] = recon_on.get(h, 0) + 2
-                        break
+                self._recon(t, eff, drones, spend, recon_on, out, want=0.6, most=4)
+            # recon before strike: the hexes we mean to hit
+            for t in sorted(targets, key=lambda t: -self._target_value(t) * float(np.sum(t["str"])))[:6]:
+                if t["hex"] not in recon_on:
+                    self._recon(t, eff, drones, spend, recon_on, out, want=0.75, most=2)
         # strike / hunt: greedy by marginal value per sortie
-        q = {t["hex"]: self._p_detect(t, recon_on.get(t["hex"], 0) * (1 - p.recon_neighbour_share), eff[t["hex"]])
+        q = {t["hex"]: self._p_detect(t, recon_effort(p, recon_on.get(t["hex"], 0))[0], eff[t["hex"]])
              for t in targets}
         dealt: dict[int, float] = {}
         alloc: dict[tuple[int, int, str], int] = {}
@@ -194,6 +194,26 @@ class SupportPlanner:
         for t in notes_f:
             self.plan.note("fires", t)
         return out
+
+    def _recon(self, t: dict, eff: np.ndarray, drones: list[int], spend: dict[int, int], recon_on: dict[int, int],
+               out: list[Order], want: float, most: int) -> None:
+        """Recon sorties on one hex from the nearest drone unit that can reach it: the fewest
+        (2 to ``most``) that raise the chance of seeing its defenders to ``want``, none when our
+        own units' watch already gives that."""
+        v, g = self.sit.view, self.sit.grid
+        h = t["hex"]
+        if self._p_detect(t, 0.0, eff[h]) >= want:
+            return
+        n = 2
+        while n < most and self._p_detect(t, recon_effort(self.sit.world.params, n)[0], eff[h]) < want:
+            n += 1
+        for u in sorted(drones, key=lambda u: (int(g.distance[v.hex[u], h]), u)):
+            if spend[u] >= 2 and legal.target_refusal(v, u, "recon", h) is None:
+                k = min(n, spend[u])
+                out.append(Order(kind="recon", unit=self.uid(u), target=self.hid(h), count=k))
+                spend[u] -= k
+                recon_on[h] = recon_on.get(h, 0) + k
+                return
 
     def _interdict(self, drones: list[int], spend: dict[int, int], out: list[Order]) -> list[str]:
         sit, w = self.sit, self.sit.world

@@ -35,7 +35,7 @@ from .phase_combat import (
     unit_attack_power,
 )
 from .phase_fires import hit_probability
-from .phase_sense import combine_jamming, detect_probability
+from .phase_sense import combine_jamming, detect_probability, recon_effort
 from .state import GameState, initial_state
 from .view import SideView
 from .world import World
@@ -48,7 +48,7 @@ COVER = np.array([1.0, 1.5, 1.4, 1.6, 1.4, 0.0])      # where hidden troops tend
 FRONT_SHARE = 0.35
 INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
 
-__all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "combine_jamming", "own_effort",
+__all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "combine_jamming", "own_effort", "recon_effort",
            "believed_state", "crt_column_at", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance",
            "hit_probability", "loss_means_one", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
            "unseen_estimate"]

@@ -86,7 +86,9 @@ class RulesParams(_Strict):
     drone_watch_radius: int = Field(3, ge=0)
     drone_watch_effort: float = Field(0.5, ge=0)
     industrial_observation_bonus: int = Field(1, ge=0)
-    recon_neighbour_share: float = Field(0.5, ge=0)
+    recon_effort: float = Field(1.0, ge=0, description="observation effort of one recon sortie on its target hex")
+    recon_neighbour_share: float = Field(0.5, ge=0, description="a recon sortie's effort on each neighbouring hex, "
+                                                                "as a share of its effort on the target")
     patrol_detection_share: float = Field(0.5, ge=0)
 
     # fires

@@ -140,6 +140,13 @@ def effort(w, patrol: np.ndarray) -> np.ndarray:
     return static[group] + patrol * w.p.patrol_detection_share
 
 
+def recon_effort(p, count):
+    """Observation effort of ``count`` recon sorties flown at one hex: (on the target hex, on
+    each hex next to it)."""
+    on_target = count * p.recon_effort
+    return on_target, on_target * p.recon_neighbour_share
+
+
 def _static_effort(w, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
     """(1, 2, n) passive observation and recon effort for one set of positions."""
     world = w.world
@@ -159,12 +166,11 @@ def _static_effort(w, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
         rec = (co.m_side == s) & (co.m_kind == M_RECON)
         if rec.any():
             tgt = co.m_hex[rec]
-            cnt = co.m_count[rec].astype(float)
-            e += np.bincount(tgt, weights=cnt * (1.0 - p.recon_neighbour_share), minlength=n)[None, :]
+            on_t, on_nb = recon_effort(p, co.m_count[rec].astype(float))
+            e += np.bincount(tgt, weights=on_t - on_nb, minlength=n)[None, :]      # the disk adds on_nb back
             nb = disk(g, 1)[tgt]
             ok = nb >= 0
-            e += np.bincount(nb[ok], weights=np.broadcast_to(cnt[:, None] * p.recon_neighbour_share, nb.shape)[ok],
-                             minlength=n)[None, :]
+            e += np.bincount(nb[ok], weights=np.broadcast_to(on_nb[:, None], nb.shape)[ok], minlength=n)[None, :]
         out[:, s] = e
     return out
 

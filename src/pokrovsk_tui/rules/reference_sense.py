@@ -89,7 +89,8 @@ def effort(d: Day) -> list[list[float]]:
     """Each side's detection effort on each hex. Every own unit on the map watches its own hex
     (effort 2) and the hexes around it (effort 1 within 1 hex; within 2 from an industrial hex,
     the observation bonus). A drone unit also watches every hex within 3 (effort 0.5). Each
-    recon sortie counts 1 on its target hex and 0.5 on each neighbour. Half of the side's
+    recon sortie counts recon_effort on its target hex and recon_neighbour_share of that on each
+    neighbour. Half of the side's
     patrol field counts as effort too."""
     p, world = d.p, d.world
     industrial = TERRAINS.index("industrial")
@@ -110,9 +111,10 @@ def effort(d: Day) -> list[list[float]]:
                     e[x] += p.drone_watch_effort
         for m in d.missions:
             if m.side == s and m.kind == "recon":
-                e[m.hex] += m.count * (1.0 - p.recon_neighbour_share)
+                e[m.hex] += m.count * p.recon_effort
                 for x in d.within(m.hex, 1):
-                    e[x] += m.count * p.recon_neighbour_share
+                    if x != m.hex:
+                        e[x] += m.count * p.recon_effort * p.recon_neighbour_share
         out.append([e[h] + d.patrol_fc[s][h] * p.patrol_detection_share for h in range(d.n)])
     return out
 

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual import work
 from textual.widgets import OptionList
 
+from pokrovsk_tui.rules.belief import recon_effort
 from pokrovsk_tui.rules.legal import (
     COUNTED,
     actions_for,
@@ -191,10 +192,9 @@ class OrderEntry:
                 return self.strike_preview(kind, uid, target, c)
             preview = self._memo(preview)
         elif kind == "recon":
-            share = w.params.recon_neighbour_share
-
             def preview(c):
-                return Text(f"{c} recon sortie(s) today: detection effort {c:g} on {target} and {c * share:g} on "
+                on_t, on_nb = recon_effort(w.params, c)
+                return Text(f"{c} recon sortie(s) today: detection effort {on_t:g} on {target} and {on_nb:g} on "
                             "each hex next to it, counted by today's strikes, fires and glide bombs there.")
         elif kind == "interdict":
             def preview(c, uid=uid, target=target):
