@@ -150,7 +150,7 @@ def _positive(text: str) -> int:
 
 class _Escaping:
     """A text stream that shows control characters other than line breaks and tabs as
-    ``\\xNN`` (store.scenarios.printable): text read from files (names, notes, messages)
+    ``\\xNN`` (store.printable): text read from files (names, notes, messages)
     never sends escape sequences to the terminal."""
 
     _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -159,7 +159,7 @@ class _Escaping:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        from pokrovsk_tui.store.scenarios import printable
+        from pokrovsk_tui.store.printable import printable
 
         self._stream.write(self._CONTROL.sub(lambda m: printable(m.group()), text))
         return len(text)

@@ -7,13 +7,27 @@ import sys
 
 
 def add_parser(sub, policy_names, positive) -> None:
-    from pokrovsk_tui.variants import WEATHER_CHOICES
-
     wi = sub.add_parser(
         "whatif", help="play the same seeds on a scenario and on a variant; compare the figures pair by pair",
         description="Play N games of the baseline scenario and N of a variant with the same seeds, and print "
                     "each headline figure's baseline mean, variant mean and paired difference with its 95%% "
                     "interval. Example: pokrovsk whatif pokrovsk-winter-2026 --set unit_types.ew.ew_strength=0.9")
+    # The options are added when `whatif` is parsed (or its help shown), not when the parser is
+    # built: --weather's choices come from the rules (numpy, pydantic), which other commands
+    # (`pokrovsk scenarios`, the title screen) do not need.
+    parse = wi.parse_known_args
+
+    def parse_known_args(*a, **k):
+        if not wi._actions[1:]:           # only -h so far
+            _add_options(wi, policy_names, positive)
+        return parse(*a, **k)
+
+    wi.parse_known_args = parse_known_args
+
+
+def _add_options(wi, policy_names, positive) -> None:
+    from pokrovsk_tui.variants import WEATHER_CHOICES
+
     wi.add_argument("scenario", metavar="SCENARIO", help="bundled id or path to a .toml file")
     wi.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
                     help="change a value of the scenario: rules.fpv_damage=3, deliveries.ru_glide_bombs=0, "
