@@ -1,7 +1,8 @@
 """Hex geometry on a pointy-top, odd-r offset grid, as numpy arrays over the whole map.
 
 Hex number ``i = row * width + col`` (0-based). Hex id ``CCRR`` is 1-based column then row,
-as printed on paper wargame maps. Axial coordinates: ``q = col - (row - (row & 1)) // 2``,
+as printed on paper wargame maps; on a map with more than 99 columns or rows every id of the
+map has three digits of each, ``CCCRRR`` (maps up to 99 x 99 keep ``CCRR``). Axial coordinates: ``q = col - (row - (row & 1)) // 2``,
 ``r = row``; cube ``(x, y, z) = (q, -q - r, r)``.
 """
 
@@ -58,6 +59,11 @@ def cube_round(qf, rf):
     return x.astype(np.int64), z.astype(np.int64)
 
 
+def id_digits(width: int, height: int) -> int:
+    """Digits of a column and of a row in the hex ids of a width x height map."""
+    return 2 if max(width, height) <= 99 else 3
+
+
 @dataclass(frozen=True, eq=False)
 class HexGrid:
     """All the geometry of one map, precomputed once."""
@@ -85,9 +91,15 @@ class HexGrid:
         return self.width * self.height
 
     # ----- ids -------------------------------------------------------------------------
+    @property
+    def id_digits(self) -> int:
+        """Digits of the column (and of the row) in this map's hex ids: 2, or 3 past 99."""
+        return id_digits(self.width, self.height)
+
     @cached_property
     def _id_list(self) -> list[str]:
-        return [f"{i % self.width + 1:02d}{i // self.width + 1:02d}" for i in range(self.n)]
+        d = self.id_digits
+        return [f"{i % self.width + 1:0{d}d}{i // self.width + 1:0{d}d}" for i in range(self.n)]
 
     @cached_property
     def _id_index(self) -> dict[str, int]:
@@ -97,17 +109,20 @@ class HexGrid:
         return self._id_list[int(i)]
 
     def index(self, hex_id: str) -> int:
-        """Hex number of a ``CCRR`` id; raises HexIdError with a readable reason."""
+        """Hex number of a ``CCRR`` id (``CCCRRR`` on a map past 99 columns or rows); raises
+        HexIdError with a readable reason."""
         found = self._id_index.get(hex_id) if isinstance(hex_id, str) else None
         if found is not None:
             return found
         s = str(hex_id).strip()
-        if len(s) != 4 or not s.isdigit():
-            raise HexIdError(f"hex id {hex_id!r} is not four digits CCRR")
-        c, r = int(s[:2]) - 1, int(s[2:]) - 1
+        d = self.id_digits
+        if len(s) != 2 * d or not (s.isdigit() and s.isascii()):
+            form = "four digits CCRR" if d == 2 else "six digits CCCRRR (this map has more than 99 columns or rows)"
+            raise HexIdError(f"hex id {hex_id!r} is not {form}")
+        c, r = int(s[:d]) - 1, int(s[d:]) - 1
         if not (0 <= c < self.width and 0 <= r < self.height):
             raise HexIdError(
-                f"hex {s} is off the map (columns 01-{self.width:02d}, rows 01-{self.height:02d})"
+                f"hex {s} is off the map (columns {1:0{d}d}-{self.width:0{d}d}, rows {1:0{d}d}-{self.height:0{d}d})"
             )
         return r * self.width + c
 

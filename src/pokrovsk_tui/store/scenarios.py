@@ -6,7 +6,6 @@ here lets an exception through to the user.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 
 from pokrovsk_tui.rules.scenario import Scenario, problems
 
+from . import tomlr
 from .headers import bundled_dir, bundled_ids  # noqa: F401  (re-exported: the public face)
 from .printable import printable  # noqa: F401  (re-exported: the public face)
 
@@ -81,8 +81,8 @@ def too_big(size: int, limit: int) -> str:
 
 def parse_toml_text(text: str, name: str) -> tuple[dict | None, list[Problem]]:
     try:
-        return tomllib.loads(text), []
-    except tomllib.TOMLDecodeError as e:
+        return tomlr.loads(text), []
+    except tomlr.TOMLDecodeError as e:
         msg = str(e)
         place = "(syntax)"
         if "(at line" in msg:
