@@ -112,3 +112,14 @@ def test_a_loaded_autosave_goes_on_appending_to_its_journal(tmp_path, record):
     append_turn(again, tr.turn, tr.orders, tr.events, tr.state, now=NOW)
     assert autosave(again, tmp_path, full_every=5) == base
     assert [t.turn for t in load_save(base).turns] == [1, 2, 3]
+
+
+def test_the_load_list_reads_the_journal_s_last_day_cheaply(tmp_path, record):
+    save = _game(record)
+    _play(save, record, 1)
+    base = autosave(save, tmp_path, full_every=5)
+    assert journal.last_turn(base) is None
+    for day in (2, 3):
+        _play(save, record, day)
+        autosave(save, tmp_path, full_every=5)
+    assert journal.last_turn(base) == 3

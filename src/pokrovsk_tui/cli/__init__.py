@@ -71,8 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("--save-dir", metavar="DIR", help="write one save per game into DIR")
     si.add_argument("--save", action="store_true",
                     help="write one save per game into $POKROVSK_SAVE_DIR (default ./saves)")
+    _add_sweep_options(si)
 
-    _add_whatif(sub, POLICY_NAMES, _positive)
+    _add_whatif(sub, POLICY_NAMES, _positive, _add_sweep_options)
 
     # instructors (report/, store/annotations.py)
     rp = sub.add_parser("report", help="after-action report of a saved game (Markdown or HTML), or its series as CSV")
@@ -126,6 +127,16 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
     sv.add_argument("--replay", metavar="SAVE", help="open each browser straight into the replay of SAVE")
     return p
+
+
+def _add_sweep_options(p: argparse.ArgumentParser) -> None:
+    """--scheduler and --out, of simulate and whatif (pokrovsk_tui.sweep)."""
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="play the games on the Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786; needs "
+                        "pokrovsk-tui[cluster] here and on the workers); the results are those of a local run")
+    p.add_argument("--out", metavar="FILE",
+                   help="write each finished game to FILE (JSON lines) as it finishes; if FILE holds games of "
+                        "the same sweep already, play only the others (resume an interrupted sweep)")
 
 
 def _port(text: str) -> int:

@@ -6,7 +6,7 @@ import json
 import sys
 
 
-def add_parser(sub, policy_names, positive) -> None:
+def add_parser(sub, policy_names, positive, sweep_options=None) -> None:
     wi = sub.add_parser(
         "whatif", help="play the same seeds on a scenario and on a variant; compare the figures pair by pair",
         description="Play N games of the baseline scenario and N of a variant with the same seeds, and print "
@@ -20,6 +20,8 @@ def add_parser(sub, policy_names, positive) -> None:
     def parse_known_args(*a, **k):
         if not wi._actions[1:]:           # only -h so far
             _add_options(wi, policy_names, positive)
+            if sweep_options is not None:
+                sweep_options(wi)
         return parse(*a, **k)
 
     wi.parse_known_args = parse_known_args
@@ -64,9 +66,15 @@ def cmd_whatif(args) -> int:
         print(f"pokrovsk whatif: {e}", file=sys.stderr)
         return 2
     base, var = build_world(base_scn), build_world(var_scn)
+    from pokrovsk_tui.sweep import SweepError
+
     progress = Progress(f"whatif {change.describe()}")
-    b, v = run_pairs(base, var, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns, jobs=args.jobs,
-                     progress=progress)
+    try:
+        b, v = run_pairs(base, var, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns, jobs=args.jobs,
+                         progress=progress, scheduler=getattr(args, "scheduler", None), out=getattr(args, "out", None))
+    except SweepError as e:
+        print(e, file=sys.stderr)
+        return 1
     cmp = compare(b, v)
     if args.json:
         doc = {"scenario": base_scn.id, "change": {"set": change.sets, "remove_units": change.remove_units,

@@ -7,7 +7,8 @@ record per autosave, and fsyncs it: the cost of a day's autosave is that day's t
 the day. Loading the full file (store.saves.load_save) merges its journal, so a crash loses at
 most the day being played; a record cut short by a crash is ignored.
 
-A record is a line ``#@ pokrovsk-journal bytes=N sha256=H`` followed by N bytes of TOML: a
+A record is a line ``#@ pokrovsk-journal last=T bytes=N sha256=H`` (T: the last turn in it)
+followed by N bytes of TOML: a
 ``[journal]`` table (updated, players, pending orders) and the new ``[[turns]]``, in the save
 format (event breakdowns as lists only where the full file's ``why_keys`` name them, else as
 tables).
@@ -26,7 +27,7 @@ from . import tomlr, tomlw
 
 SUFFIX = ".journal"
 FULL_EVERY = 7                  # days between full writes of an autosave
-_HEAD = re.compile(rb"#@ pokrovsk-journal bytes=(\d+) sha256=([0-9a-f]{64})\n")
+_HEAD = re.compile(rb"#@ pokrovsk-journal last=(\d+) bytes=(\d+) sha256=([0-9a-f]{64})\n")
 
 
 def journal_path(base: str | Path) -> Path:
@@ -34,11 +35,12 @@ def journal_path(base: str | Path) -> Path:
     return base.with_name(base.name + SUFFIX)
 
 
-def append(base: str | Path, head: dict[str, Any], turn_texts: list[str]) -> None:
+def append(base: str | Path, head: dict[str, Any], turn_texts: list[str], last: int) -> None:
     """Append one record (``head`` as the [journal] table, then the turns' TOML) to the
     journal of the full file ``base``, and fsync it."""
     body = (tomlw.dumps({"journal": head}) + "\n" + "\n".join(turn_texts)).encode("utf-8")
-    rec = b"#@ pokrovsk-journal bytes=%d sha256=%s\n" % (len(body), hashlib.sha256(body).hexdigest().encode())
+    rec = b"#@ pokrovsk-journal last=%d bytes=%d sha256=%s\n" % (
+        last, len(body), hashlib.sha256(body).hexdigest().encode())
     fd = os.open(journal_path(base), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         os.write(fd, rec + body + b"\n")
@@ -59,9 +61,9 @@ def records(base: str | Path) -> list[dict]:
         m = _HEAD.match(raw, at)
         if m is None:
             break
-        n = int(m.group(1))
+        n = int(m.group(2))
         body = raw[m.end(): m.end() + n]
-        if len(body) != n or hashlib.sha256(body).hexdigest() != m.group(2).decode():
+        if len(body) != n or hashlib.sha256(body).hexdigest() != m.group(3).decode():
             break
         try:
             out.append(tomlr.loads(body.decode("utf-8")))
@@ -101,6 +103,21 @@ def merge(data: dict, recs: list[dict]) -> int:
     if added:
         data["turns_saved"] = len(turns)
     return added
+
+
+def last_turn(base: str | Path) -> int | None:
+    """The last turn the journal of ``base`` says it holds (from its last record's line, not
+    checked: for listing saves cheaply), or None without a journal."""
+    try:
+        with journal_path(base).open("rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - 4 * 1024 * 1024))
+            tail = f.read()
+    except OSError:
+        return None
+    found = list(re.finditer(rb"#@ pokrovsk-journal last=(\d+) ", tail))
+    return int(found[-1].group(1)) if found else None
 
 
 def remove(base: str | Path) -> None:

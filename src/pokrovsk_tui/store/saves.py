@@ -332,12 +332,12 @@ def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3,
     Between full writes (every ``full_every`` days, at the game's end, and whenever there is
     no new turn to save: saving on quit, after an error) only the new turns are appended to
     the last full file's journal (store/journal.py): that file, returned, then loads as the
-    game of today. The cost of a day's autosave does not grow with the day."""
+    game of today. A full file of the set-up alone (no turn played) is not journaled onto. The cost of a day's autosave does not grow with the day."""
     if keep < 1:
         raise ValueError("keep at least one autosave")
     folder = Path(save_dir) if save_dir is not None else default_save_dir()
     mark = game._autosave
-    if (mark is not None and mark["folder"] == folder and len(game.turns) > mark["turns"]
+    if (mark is not None and mark["folder"] == folder and len(game.turns) > mark["turns"] and mark["full"] > 0
             and len(game.turns) - mark["full"] < full_every and not _over(game) and mark["path"].is_file()):
         new = game.turns[mark["turns"]:]
         head: dict[str, Any] = {"updated": game.updated,
@@ -346,7 +346,7 @@ def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3,
             head["pending"] = _pending_doc(game.pending)
         # breakdowns in the file's own why_keys (those the file names), so that the turns'
         # text stays good for the next full write when the legend has not changed
-        journal.append(mark["path"], head, [_turn_text(t, mark["legend"]) for t in new])
+        journal.append(mark["path"], head, [_turn_text(t, mark["legend"]) for t in new], last=new[-1].turn)
         mark["turns"] = len(game.turns)
         return mark["path"]
     folder.mkdir(parents=True, exist_ok=True)
