@@ -36,7 +36,7 @@ def towns(world: World) -> dict[str, np.ndarray]:
         out[ob.id] = m
         taken |= m
     for ob, hexes in objs:            # then the ring around it
-        ring = (g.distance[hexes].min(axis=0) == 1) & ~taken
+        ring = (g.dist_from(hexes).min(axis=0) == 1) & ~taken
         out[ob.id] = out[ob.id] | ring
         taken |= ring
     return out

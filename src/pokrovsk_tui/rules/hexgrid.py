@@ -147,9 +147,9 @@ class HexGrid:
 
     @cached_property
     def distance(self) -> np.ndarray:
-        """(n, n) hex distances, int16."""
-        q = self.q.astype(np.int16)     # int16 throughout: a 40 x 38 map needs 4.6 MB, not 90
-        r = self.r.astype(np.int16)
+        """(n, n) hex distances, int16. Grows with the square of the map: the rules use
+        ``dist_from`` and ``dist_pairs`` instead (this is kept for callers outside rules/)."""
+        q, r = self._q16, self._r16
         out = np.empty((self.n, self.n), dtype=np.int16)
         step = 256                      # by blocks of rows: no n x n temporaries beside the result
         for a in range(0, self.n, step):
@@ -157,13 +157,36 @@ class HexGrid:
             out[a:b] = cube_distance(q[a:b, None], r[a:b, None], q[None, :], r[None, :])
         return out
 
+    @cached_property
+    def _q16(self) -> np.ndarray:
+        return self.q.astype(np.int16)   # int16, as the distances: a side is at most 200 hexes
+
+    @cached_property
+    def _r16(self) -> np.ndarray:
+        return self.r.astype(np.int16)
+
+    def dist_from(self, hexes) -> np.ndarray:
+        """Distances from ``hexes`` to every hex, int16, computed from axial coordinates:
+        (n,) for one hex, (*shape, n) for an array of them (``distance[hexes]`` without
+        the (n, n) matrix)."""
+        h = np.asarray(hexes)
+        q, r = self._q16, self._r16
+        return cube_distance(q[h][..., None], r[h][..., None], q, r)
+
+    def dist_pairs(self, a, b) -> np.ndarray:
+        """Distances between hexes ``a`` and ``b`` (arrays broadcast together), int16:
+        ``distance[a, b]`` without the (n, n) matrix."""
+        q, r = self._q16, self._r16
+        a, b = np.asarray(a), np.asarray(b)
+        return cube_distance(q[a], r[a], q[b], r[b])
+
     def hex_distance(self, a: int, b: int) -> int:
-        """Distance between two hexes without building the (n, n) matrix."""
+        """Distance between two hexes."""
         return int(cube_distance(int(self.q[a]), int(self.r[a]), int(self.q[b]), int(self.r[b])))
 
     @cached_property
     def adjacency(self) -> np.ndarray:
-        """(n, n) bool: True where two hexes are neighbours."""
+        """(n, n) bool: True where two hexes are neighbours (an n x n table: not for rules/)."""
         return self.distance == 1
 
     @cached_property
@@ -177,7 +200,7 @@ class HexGrid:
 
     def within(self, centre: int, radius: int) -> np.ndarray:
         """Hex numbers within ``radius`` of ``centre`` (inclusive)."""
-        return np.flatnonzero(self.distance[centre] <= radius)
+        return np.flatnonzero(self.dist_from(int(centre)) <= radius)
 
     def line(self, a: int, b: int) -> np.ndarray:
         """Hexes on the straight line from a to b (both included), by cube lerp (cached)."""
@@ -193,7 +216,7 @@ class HexGrid:
         return {}
 
     def _line(self, a: int, b: int) -> np.ndarray:
-        n = int(self.distance[a, b])
+        n = self.hex_distance(a, b)
         if n == 0:
             return np.array([a], dtype=np.int64)
         t = np.linspace(0.0, 1.0, n + 1)
