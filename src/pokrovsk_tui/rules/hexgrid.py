@@ -109,15 +109,18 @@ class HexGrid:
         return self._id_list[int(i)]
 
     def index(self, hex_id: str) -> int:
-        """Hex number of a ``CCRR`` id (``CCCRRR`` on a map past 99 columns or rows); raises
-        HexIdError with a readable reason."""
+        """Hex number of a ``CCRR`` id (``CCCRRR`` on a map past 99 columns or rows, where the
+        short form is read too for the first 99 columns and rows); raises HexIdError with a
+        readable reason."""
         found = self._id_index.get(hex_id) if isinstance(hex_id, str) else None
         if found is not None:
             return found
         s = str(hex_id).strip()
         d = self.id_digits
+        if d == 3 and len(s) == 4:       # a map grown past 99 still reads its CCRR ids
+            d = 2
         if len(s) != 2 * d or not (s.isdigit() and s.isascii()):
-            form = "four digits CCRR" if d == 2 else "six digits CCCRRR (this map has more than 99 columns or rows)"
+            form = "four digits CCRR" if d == 2 else "CCCRRR, six digits (or CCRR, four), as this map has more than 99 columns or rows"
             raise HexIdError(f"hex id {hex_id!r} is not {form}")
         c, r = int(s[:d]) - 1, int(s[d:]) - 1
         if not (0 <= c < self.width and 0 <= r < self.height):
