@@ -13,7 +13,14 @@ from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import journal
 from pokrovsk_tui.store.replay import verify
-from pokrovsk_tui.store.saves import ai_players, append_turn, autosave, dumps_save, load_save, new_save
+from pokrovsk_tui.store.saves import (
+    ai_players,
+    append_turn,
+    autosave,
+    dumps_save,
+    load_save,
+    new_save,
+)
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
 
 TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
