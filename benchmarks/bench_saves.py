@@ -6,6 +6,13 @@ Plays finished games (random against random by default: the most orders and even
 prints one line per figure with its target: the size of the save, the time to write it
 (TOML text + atomic write with fsync), and the time to load it (parse + validate) and to
 verify it (replay every turn and compare). Times are medians of repeated runs.
+
+Then the autosave of each day of the game as the app does it (the turn appended, then
+`store.saves.autosave`): with the journal (a full write every few days, the new turns
+appended in between) and, for comparison, with a full write every day; and the TOML parse
+of the save with `tomllib` beside `store.tomlr` (rtoml when installed). The autosave and
+load figures are CPU time (time.process_time) as well as wall time: on a shared machine the
+wall time is the CPU time stretched by the load.
 """
 
 from __future__ import annotations
@@ -14,14 +21,25 @@ import argparse
 import statistics
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.sim import get_policy, play_game
+from pokrovsk_tui.store import journal, tomlr
 from pokrovsk_tui.store.replay import verify
-from pokrovsk_tui.store.saves import ai_players, dumps_save, load_save, save_from_record, write_save
+from pokrovsk_tui.store.saves import (
+    ai_players,
+    append_turn,
+    autosave,
+    dumps_save,
+    load_save,
+    new_save,
+    save_from_record,
+    write_save,
+)
 from pokrovsk_tui.store.scenarios import load_scenario, resolve_ref
 
 
@@ -75,6 +93,48 @@ def main() -> None:
         print(f"load (parse + validate + check):     {load_ms:8.1f} ms")
         print(f"verify (replay {turns} turns + compare):  {verify_ms:8.1f} ms")
         print(f"load + full verify:                  {both_ms:8.1f} ms   target <= 1000 ms")
+        both_cpu = cpu_ms(lambda: verify(load_save(path)), max(3, args.repeat // 2))
+        print(f"load + full verify, CPU:             {both_cpu:8.1f} ms   target <= 500 ms")
+        raw = path.read_text(encoding="utf-8")
+        print(f"TOML parse of the save, tomllib / store.tomlr{' (rtoml)' if tomlr.FAST else ''}: "
+              f"{cpu_ms(lambda: tomllib.loads(raw), args.repeat):.1f} / "
+              f"{cpu_ms(lambda: tomlr.loads(raw), args.repeat):.1f} ms CPU")
+    for every, label in ((journal.FULL_EVERY, f"journal, full every {journal.FULL_EVERY} days"),
+                         (1, "full write every day")):
+        days = autosave_by_day(save, text, args, every)
+        cpu = [c for _, c in days]
+        print(f"autosave by day ({label}), CPU ms: " + " ".join(f"{c:.0f}" for c in cpu))
+        print(f"  median {statistics.median(cpu):.1f} ms, days 1-5 / 17-21 mean {statistics.mean(cpu[:5]):.1f} / "
+              f"{statistics.mean(cpu[-5:]):.1f} ms, worst {max(cpu):.1f} ms   target <= 10 ms a day at any day")
+
+
+def cpu_ms(fn, repeat: int) -> float:
+    """Median CPU time of ``fn()`` over ``repeat`` runs, in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.process_time()
+        fn()
+        times.append((time.process_time() - t) * 1000)
+    return statistics.median(times)
+
+
+def autosave_by_day(save, text, args, full_every: int) -> list[tuple[float, float]]:
+    """(wall ms, CPU ms) of each day's autosave of a game replayed from ``save``'s turns, as
+    the app saves it: append the turn, then autosave into a fresh folder."""
+    from pokrovsk_tui.store.replay import orders_of
+    from pokrovsk_tui.store.snapshot import decode_event, decode_state
+
+    world = save.world()
+    game = new_save(world, text=text, seed=save.seed, players=save.players, name="bench")
+    out = []
+    with tempfile.TemporaryDirectory() as d:
+        for t in save.turns:
+            append_turn(game, t.turn, orders_of(t), [decode_event(t.turn, e) for e in t.events],
+                        decode_state(world, t.state))
+            w, c = time.perf_counter(), time.process_time()
+            autosave(game, d, full_every=full_every)
+            out.append(((time.perf_counter() - w) * 1000, (time.process_time() - c) * 1000))
+    return out
 
 
 if __name__ == "__main__":

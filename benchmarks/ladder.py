@@ -2,12 +2,16 @@
 test that the stronger level wins more often, by the scenario's victory margin.
 
     python benchmarks/ladder.py [SCENARIO] [--games N] [--jobs J] [--pairs hard:normal,normal:easy,easy:random]
-                                [--seed S] [--csv-dir DIR] [--json FILE]
+                                [--seed S] [--csv-dir DIR] [--json FILE] [--scheduler ADDRESS] [--out-dir DIR]
 
 Each pairing A:B plays N games with A as Ukraine and B as Russia (seeds S..S+N-1) and N games
 the other way round (same seeds). A "win" is a game its side wins (by the VP margin at the end
 or a sudden death); draws count for neither. p is P(X >= A's wins) for X ~ Binomial(decisive
 games, 1/2). Long: run it in the background.
+
+``--scheduler ADDRESS`` plays the games on a Dask cluster (README, "Sweeps on several
+machines"); ``--out-dir DIR`` streams each direction of each pairing to DIR/A-vs-B.jsonl as
+games finish, and a ladder run again with the same DIR plays only the games not there yet.
 """
 
 from __future__ import annotations
@@ -20,10 +24,16 @@ import time
 from pokrovsk_tui import tournament as T
 
 
-def pairing(scenario: str, a: str, b: str, games: int, jobs: int, seed: int, csv_dir: str | None) -> dict:
+def pairing(scenario: str, a: str, b: str, games: int, jobs: int, seed: int, csv_dir: str | None,
+            scheduler: str | None = None, out_dir: str | None = None) -> dict:
     t0 = time.perf_counter()
-    fwd = T.run(scenario, a, b, games, seed=seed, jobs=jobs, progress=T.Progress(f"{a} (UA) vs {b} (RU)"))
-    bwd = T.run(scenario, b, a, games, seed=seed, jobs=jobs, progress=T.Progress(f"{b} (UA) vs {a} (RU)"))
+
+    def out(ua: str, ru: str) -> str | None:
+        return f"{out_dir}/{ua}-vs-{ru}.jsonl" if out_dir else None
+    fwd = T.run(scenario, a, b, games, seed=seed, jobs=jobs, progress=T.Progress(f"{a} (UA) vs {b} (RU)"),
+                scheduler=scheduler, out=out(a, b))
+    bwd = T.run(scenario, b, a, games, seed=seed, jobs=jobs, progress=T.Progress(f"{b} (UA) vs {a} (RU)"),
+                scheduler=scheduler, out=out(b, a))
     if csv_dir:
         T.write_csv(f"{csv_dir}/{a}-vs-{b}.csv", fwd, a, b)
         T.write_csv(f"{csv_dir}/{b}-vs-{a}.csv", bwd, b, a)
@@ -52,11 +62,18 @@ def main() -> None:
     ap.add_argument("--pairs", default="hard:normal,normal:easy,easy:random")
     ap.add_argument("--csv-dir", default=None)
     ap.add_argument("--json", default=None, help="append the results to this JSON-lines file")
+    ap.add_argument("--scheduler", default=None, metavar="ADDRESS", help="play the games on this Dask cluster")
+    ap.add_argument("--out-dir", default=None, metavar="DIR",
+                    help="stream the games to DIR/A-vs-B.jsonl; resume from there")
     args = ap.parse_args()
+    if args.out_dir:
+        import os
+
+        os.makedirs(args.out_dir, exist_ok=True)
     rows = []
     for pair in args.pairs.split(","):
         a, b = pair.split(":")
-        r = pairing(args.scenario, a, b, args.games, args.jobs, args.seed, args.csv_dir)
+        r = pairing(args.scenario, a, b, args.games, args.jobs, args.seed, args.csv_dir, args.scheduler, args.out_dir)
         rows.append(r)
         print(f"{a} vs {b}: {r['games']} games, {a} wins {r['a_wins']}, {b} wins {r['b_wins']}, draws {r['draws']}; "
               f"{a} win rate {r['a_win_rate']:.0%} [{r['a_win_ci'][0]:.0%}, {r['a_win_ci'][1]:.0%}], "

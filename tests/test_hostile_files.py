@@ -40,11 +40,11 @@ def test_an_integer_of_5000_digits_is_one_clear_line_and_the_next_file_is_still_
     big = tmp_path / "big.toml"
     big.write_text(TUTORIAL.read_text().replace("turns = 6", "turns = " + "9" * 5000, 1))
     huge_map = tmp_path / "map.toml"
-    huge_map.write_bytes(tomli_w.dumps(padded_map(copy.deepcopy(BASE), 99, 99)).encode())
+    huge_map.write_bytes(tomli_w.dumps(padded_map(copy.deepcopy(BASE), 130, 130)).encode())
     code, out, err = run(capsys, "validate", str(big), str(huge_map), str(TUTORIAL))
     assert code == 1 and "Traceback" not in out + err
     assert f"{big}: (syntax): a number is too long to read" in out
-    assert f"{huge_map}: map: map too large: 99x99 = 9,801 hexes; at most 4,096 hexes" in out
+    assert f"{huge_map}: map: map too large: 130x130 = 16,900 hexes; at most 16,384 hexes" in out
     assert f"{TUTORIAL}: ok" in out
 
 
@@ -59,8 +59,9 @@ def test_a_file_that_makes_the_checker_itself_fail_is_reported_and_the_rest_go_o
     assert out.count("cannot be checked: RuntimeError: unforeseen") == 2
 
 
-@pytest.mark.parametrize("width, height, ok", [(64, 64, True), (99, 41, True), (65, 64, False), (100, 10, False),
-                                               (99, 42, False), (150, 150, False)])
+@pytest.mark.parametrize("width, height, ok", [(64, 64, True), (99, 99, True), (120, 114, True), (128, 128, True),
+                                               (200, 81, True), (129, 128, False), (201, 10, False),
+                                               (200, 82, False), (150, 150, False)])
 def test_map_size_bounds(width, height, ok):
     scn, found = validate_data(padded_map(copy.deepcopy(BASE), width, height), "x")
     assert (scn is not None) == ok, found

@@ -409,7 +409,7 @@ def test_autosave_keeps_the_last_few(tmp_path, world, record):
     written = []
     for tr in record.turns:
         append_turn(save, tr.turn, tr.orders, tr.events, tr.state, now=NOW)
-        written.append(autosave(save, tmp_path, keep=3))
+        written.append(autosave(save, tmp_path, keep=3, full_every=1))     # a full file every day
     assert written[0].name == "olena-s-game-etc-turn01.toml"
     names = sorted(p.name for p in tmp_path.iterdir() if p.name != LOCK_NAME)
     assert names == ["olena-s-game-etc-turn04.toml", "olena-s-game-etc-turn05.toml",

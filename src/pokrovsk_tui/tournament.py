@@ -87,17 +87,24 @@ def _job(args) -> tuple[int, Outcome]:
 
 
 def run(ref: str, ua: str, ru: str, games: int, seed: int = 1, turns: int | None = None, jobs: int = 1,
-        progress: Callable[[int, int], None] | None = None, world: World | None = None) -> list[Outcome]:
-    """Play ``games`` games (seeds seed..seed+games-1), in ``jobs`` processes; results in seed order."""
+        progress: Callable[[int, int], None] | None = None, world: World | None = None,
+        scheduler: str | None = None, out: str | None = None) -> list[Outcome]:
+    """Play ``games`` games (seeds seed..seed+games-1), in ``jobs`` processes; results in seed order.
+
+    ``scheduler``: on the Dask cluster at that address instead; ``out``: stream each finished
+    game to that JSON-lines file and, when it already holds some of them, play only the rest
+    (pokrovsk_tui.sweep). The results are the same either way."""
+    if scheduler is not None or out is not None:
+        return _swept(ref, ua, ru, games, seed, turns, jobs, progress, world, scheduler, out)
     tasks = [(ref, ua, ru, seed + i, turns, i) for i in range(games)]
-    out: list[Outcome | None] = [None] * games
+    out_: list[Outcome | None] = [None] * games
     done = 0
     if world is not None:
         _WORLD[ref] = world          # the forked workers inherit it
     if jobs <= 1 or games <= 1:
         for t in tasks:
             i, o = _job(t)
-            out[i] = o
+            out_[i] = o
             done += 1
             if progress:
                 progress(done, games)
@@ -109,11 +116,37 @@ def run(ref: str, ua: str, ru: str, games: int, seed: int = 1, turns: int | None
             futs = [ex.submit(_job, t) for t in tasks]
             for f in as_completed(futs):
                 i, o = f.result()
-                out[i] = o
+                out_[i] = o
                 done += 1
                 if progress:
                     progress(done, games)
-    return [o for o in out if o is not None]
+    return [o for o in out_ if o is not None]
+
+
+def sweep_game(key: str, data: dict, ua: str, ru: str, seed: int, turns: int | None) -> dict:
+    """One game of a sweep, on whatever process or machine: its Outcome as JSON data."""
+    from dataclasses import asdict
+
+    from pokrovsk_tui.sweep import world_of
+
+    o = play_one(world_of(key, data), ua, ru, seed, turns)
+    d = asdict(o)
+    d.pop("seconds")                 # the one figure that is not a function of the game
+    return d
+
+
+def _swept(ref, ua, ru, games, seed, turns, jobs, progress, world, scheduler, out) -> list[Outcome]:
+    from pokrovsk_tui import sweep
+
+    if world is None:
+        world = _world(ref)
+    key, data = sweep.payload(world.scenario)
+    sweep.world_of(key, data, world)             # local runs (and forked processes) reuse it
+    header = {"kind": "tournament", "scenario": key, "ua": ua, "ru": ru, "turns": turns}
+    tasks = [(f"seed {seed + i}", (key, data, ua, ru, seed + i, turns)) for i in range(games)]
+    res = sweep.run_tasks(tasks, sweep_game, header=header, scheduler=scheduler, out=out, jobs=jobs,
+                          progress=progress)
+    return [Outcome(**res[k]) for k, _ in tasks]
 
 
 class Progress:

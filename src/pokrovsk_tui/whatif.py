@@ -36,7 +36,7 @@ def towns(world: World) -> dict[str, np.ndarray]:
         out[ob.id] = m
         taken |= m
     for ob, hexes in objs:            # then the ring around it
-        ring = (g.distance[hexes].min(axis=0) == 1) & ~taken
+        ring = (g.dist_from(hexes).min(axis=0) == 1) & ~taken
         out[ob.id] = out[ob.id] | ring
         taken |= ring
     return out
@@ -136,9 +136,14 @@ def _job(args) -> tuple[str, int, dict[str, float]]:
 
 
 def run_pairs(base: World, variant: World, ua: str, ru: str, games: int, seed: int = 1, turns: int | None = None,
-              jobs: int = 1, progress: Callable[[int, int], None] | None = None
+              jobs: int = 1, progress: Callable[[int, int], None] | None = None,
+              scheduler: str | None = None, out: str | None = None
               ) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
-    """Play games seed..seed+games-1 on both scenarios; the figures of each, in seed order."""
+    """Play games seed..seed+games-1 on both scenarios; the figures of each, in seed order.
+    ``scheduler``, ``out``: on a Dask cluster, streamed to a resumable file
+    (pokrovsk_tui.sweep); the same figures either way."""
+    if scheduler is not None or out is not None:
+        return _swept_pairs(base, variant, ua, ru, games, seed, turns, jobs, progress, scheduler, out)
     _WORLDS["base"], _WORLDS["variant"] = base, variant       # forked workers inherit them
     tasks = [(which, ua, ru, seed + i, turns) for i in range(games) for which in ("base", "variant")]
     out: dict[tuple[str, int], dict[str, float]] = {}
@@ -161,6 +166,31 @@ def run_pairs(base: World, variant: World, ua: str, ru: str, games: int, seed: i
                     progress(len(out), total)
     seeds = range(seed, seed + games)
     return [out[("base", s)] for s in seeds], [out[("variant", s)] for s in seeds]
+
+
+def sweep_measure(key: str, data: dict, ua: str, ru: str, seed: int, turns: int | None) -> dict[str, float]:
+    """One game of a what-if sweep, on whatever process or machine: its figures."""
+    from pokrovsk_tui.sweep import world_of
+
+    return measure_game(world_of(key, data), ua, ru, seed, turns)
+
+
+def _swept_pairs(base, variant, ua, ru, games, seed, turns, jobs, progress, scheduler, out):
+    from pokrovsk_tui import sweep
+
+    worlds = {}
+    for which, w in (("base", base), ("variant", variant)):
+        key, data = sweep.payload(w.scenario)
+        sweep.world_of(key, data, w)
+        worlds[which] = (key, data)
+    header = {"kind": "whatif", "base": worlds["base"][0], "variant": worlds["variant"][0], "ua": ua, "ru": ru,
+              "turns": turns}
+    tasks = [(f"{which} seed {seed + i}", (*worlds[which], ua, ru, seed + i, turns))
+             for i in range(games) for which in ("base", "variant")]
+    res = sweep.run_tasks(tasks, sweep_measure, header=header, scheduler=scheduler, out=out, jobs=jobs,
+                          progress=progress)
+    seeds = range(seed, seed + games)
+    return [res[f"base seed {s}"] for s in seeds], [res[f"variant seed {s}"] for s in seeds]
 
 
 def compare(base: list[dict[str, float]], variant: list[dict[str, float]]) -> dict[str, dict]:

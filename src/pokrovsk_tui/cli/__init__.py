@@ -71,8 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("--save-dir", metavar="DIR", help="write one save per game into DIR")
     si.add_argument("--save", action="store_true",
                     help="write one save per game into $POKROVSK_SAVE_DIR (default ./saves)")
+    _add_sweep_options(si)
 
-    _add_whatif(sub, POLICY_NAMES, _positive)
+    _add_whatif(sub, POLICY_NAMES, _positive, _add_sweep_options)
 
     # instructors (report/, store/annotations.py)
     rp = sub.add_parser("report", help="after-action report of a saved game (Markdown or HTML), or its series as CSV")
@@ -128,6 +129,16 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_sweep_options(p: argparse.ArgumentParser) -> None:
+    """--scheduler and --out, of simulate and whatif (pokrovsk_tui.sweep)."""
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="play the games on the Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786; needs "
+                        "pokrovsk-tui[cluster] here and on the workers); the results are those of a local run")
+    p.add_argument("--out", metavar="FILE",
+                   help="write each finished game to FILE (JSON lines) as it finishes; if FILE holds games of "
+                        "the same sweep already, play only the others (resume an interrupted sweep)")
+
+
 def _port(text: str) -> int:
     try:
         v = int(text)
@@ -150,7 +161,7 @@ def _positive(text: str) -> int:
 
 class _Escaping:
     """A text stream that shows control characters other than line breaks and tabs as
-    ``\\xNN`` (store.scenarios.printable): text read from files (names, notes, messages)
+    ``\\xNN`` (store.printable): text read from files (names, notes, messages)
     never sends escape sequences to the terminal."""
 
     _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -159,7 +170,7 @@ class _Escaping:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        from pokrovsk_tui.store.scenarios import printable
+        from pokrovsk_tui.store.printable import printable
 
         self._stream.write(self._CONTROL.sub(lambda m: printable(m.group()), text))
         return len(text)

@@ -20,6 +20,11 @@ def cmd_simulate(args) -> int:
     world = build_world(scn)
     pols = (get_policy(args.ua), get_policy(args.ru))
     save_dir = None
+    sweep_args = {"scheduler": getattr(args, "scheduler", None), "out": getattr(args, "out", None)}
+    if (args.save_dir is not None or args.save) and any(sweep_args.values()):
+        print("pokrovsk simulate: --save-dir and --save play here, one game after another; they cannot be "
+              "combined with --scheduler or --out", file=sys.stderr)
+        return 2
     if args.save_dir is not None or args.save:
         from pokrovsk_tui.store.saves import default_save_dir
 
@@ -36,8 +41,14 @@ def cmd_simulate(args) -> int:
     outcomes = None
     if save_dir is None:
         progress = tournament.Progress(f"{args.ua} vs {args.ru}")
-        outcomes = tournament.run(args.scenario, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns,
-                                  jobs=args.jobs, progress=progress, world=world)
+        from pokrovsk_tui.sweep import SweepError
+
+        try:
+            outcomes = tournament.run(args.scenario, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns,
+                                      jobs=args.jobs, progress=progress, world=world, **sweep_args)
+        except SweepError as e:
+            print(e, file=sys.stderr)
+            return 1
         results = [o.result for o in outcomes]
     for i in range(args.games if save_dir is not None else 0):
         rec = play_game(world, pols, seed=args.seed + i, max_turns=args.turns, keep_history=save_dir is not None)

@@ -6,14 +6,30 @@ import json
 import sys
 
 
-def add_parser(sub, policy_names, positive) -> None:
-    from pokrovsk_tui.variants import WEATHER_CHOICES
-
+def add_parser(sub, policy_names, positive, sweep_options=None) -> None:
     wi = sub.add_parser(
         "whatif", help="play the same seeds on a scenario and on a variant; compare the figures pair by pair",
         description="Play N games of the baseline scenario and N of a variant with the same seeds, and print "
                     "each headline figure's baseline mean, variant mean and paired difference with its 95% "
                     "interval. Example: pokrovsk whatif pokrovsk-winter-2026 --set unit_types.ew.ew_strength=0.9")
+    # The options are added when `whatif` is parsed (or its help shown), not when the parser is
+    # built: --weather's choices come from the rules (numpy, pydantic), which other commands
+    # (`pokrovsk scenarios`, the title screen) do not need.
+    parse = wi.parse_known_args
+
+    def parse_known_args(*a, **k):
+        if not wi._actions[1:]:           # only -h so far
+            _add_options(wi, policy_names, positive)
+            if sweep_options is not None:
+                sweep_options(wi)
+        return parse(*a, **k)
+
+    wi.parse_known_args = parse_known_args
+
+
+def _add_options(wi, policy_names, positive) -> None:
+    from pokrovsk_tui.variants import WEATHER_CHOICES
+
     wi.add_argument("scenario", metavar="SCENARIO", help="bundled id or path to a .toml file")
     wi.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
                     help="change a value of the scenario: rules.fpv_damage=3, deliveries.ru_glide_bombs=0, "
@@ -50,9 +66,15 @@ def cmd_whatif(args) -> int:
         print(f"pokrovsk whatif: {e}", file=sys.stderr)
         return 2
     base, var = build_world(base_scn), build_world(var_scn)
+    from pokrovsk_tui.sweep import SweepError
+
     progress = Progress(f"whatif {change.describe()}")
-    b, v = run_pairs(base, var, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns, jobs=args.jobs,
-                     progress=progress)
+    try:
+        b, v = run_pairs(base, var, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns, jobs=args.jobs,
+                         progress=progress, scheduler=getattr(args, "scheduler", None), out=getattr(args, "out", None))
+    except SweepError as e:
+        print(e, file=sys.stderr)
+        return 1
     cmp = compare(b, v)
     if args.json:
         doc = {"scenario": base_scn.id, "change": {"set": change.sets, "remove_units": change.remove_units,

@@ -1,7 +1,8 @@
 """Hex geometry on a pointy-top, odd-r offset grid, as numpy arrays over the whole map.
 
 Hex number ``i = row * width + col`` (0-based). Hex id ``CCRR`` is 1-based column then row,
-as printed on paper wargame maps. Axial coordinates: ``q = col - (row - (row & 1)) // 2``,
+as printed on paper wargame maps; on a map with more than 99 columns or rows every id of the
+map has three digits of each, ``CCCRRR`` (maps up to 99 x 99 keep ``CCRR``). Axial coordinates: ``q = col - (row - (row & 1)) // 2``,
 ``r = row``; cube ``(x, y, z) = (q, -q - r, r)``.
 """
 
@@ -58,6 +59,11 @@ def cube_round(qf, rf):
     return x.astype(np.int64), z.astype(np.int64)
 
 
+def id_digits(width: int, height: int) -> int:
+    """Digits of a column and of a row in the hex ids of a width x height map."""
+    return 2 if max(width, height) <= 99 else 3
+
+
 @dataclass(frozen=True, eq=False)
 class HexGrid:
     """All the geometry of one map, precomputed once."""
@@ -85,9 +91,15 @@ class HexGrid:
         return self.width * self.height
 
     # ----- ids -------------------------------------------------------------------------
+    @property
+    def id_digits(self) -> int:
+        """Digits of the column (and of the row) in this map's hex ids: 2, or 3 past 99."""
+        return id_digits(self.width, self.height)
+
     @cached_property
     def _id_list(self) -> list[str]:
-        return [f"{i % self.width + 1:02d}{i // self.width + 1:02d}" for i in range(self.n)]
+        d = self.id_digits
+        return [f"{i % self.width + 1:0{d}d}{i // self.width + 1:0{d}d}" for i in range(self.n)]
 
     @cached_property
     def _id_index(self) -> dict[str, int]:
@@ -97,17 +109,23 @@ class HexGrid:
         return self._id_list[int(i)]
 
     def index(self, hex_id: str) -> int:
-        """Hex number of a ``CCRR`` id; raises HexIdError with a readable reason."""
+        """Hex number of a ``CCRR`` id (``CCCRRR`` on a map past 99 columns or rows, where the
+        short form is read too for the first 99 columns and rows); raises HexIdError with a
+        readable reason."""
         found = self._id_index.get(hex_id) if isinstance(hex_id, str) else None
         if found is not None:
             return found
         s = str(hex_id).strip()
-        if len(s) != 4 or not s.isdigit():
-            raise HexIdError(f"hex id {hex_id!r} is not four digits CCRR")
-        c, r = int(s[:2]) - 1, int(s[2:]) - 1
+        d = self.id_digits
+        if d == 3 and len(s) == 4:       # a map grown past 99 still reads its CCRR ids
+            d = 2
+        if len(s) != 2 * d or not (s.isdigit() and s.isascii()):
+            form = "four digits CCRR" if d == 2 else "CCCRRR, six digits (or CCRR, four), as this map has more than 99 columns or rows"
+            raise HexIdError(f"hex id {hex_id!r} is not {form}")
+        c, r = int(s[:d]) - 1, int(s[d:]) - 1
         if not (0 <= c < self.width and 0 <= r < self.height):
             raise HexIdError(
-                f"hex {s} is off the map (columns 01-{self.width:02d}, rows 01-{self.height:02d})"
+                f"hex {s} is off the map (columns {1:0{d}d}-{self.width:0{d}d}, rows {1:0{d}d}-{self.height:0{d}d})"
             )
         return r * self.width + c
 
@@ -132,9 +150,9 @@ class HexGrid:
 
     @cached_property
     def distance(self) -> np.ndarray:
-        """(n, n) hex distances, int16."""
-        q = self.q.astype(np.int16)     # int16 throughout: a 40 x 38 map needs 4.6 MB, not 90
-        r = self.r.astype(np.int16)
+        """(n, n) hex distances, int16. Grows with the square of the map: the rules use
+        ``dist_from`` and ``dist_pairs`` instead (this is kept for callers outside rules/)."""
+        q, r = self._q16, self._r16
         out = np.empty((self.n, self.n), dtype=np.int16)
         step = 256                      # by blocks of rows: no n x n temporaries beside the result
         for a in range(0, self.n, step):
@@ -142,13 +160,36 @@ class HexGrid:
             out[a:b] = cube_distance(q[a:b, None], r[a:b, None], q[None, :], r[None, :])
         return out
 
+    @cached_property
+    def _q16(self) -> np.ndarray:
+        return self.q.astype(np.int16)   # int16, as the distances: a side is at most 200 hexes
+
+    @cached_property
+    def _r16(self) -> np.ndarray:
+        return self.r.astype(np.int16)
+
+    def dist_from(self, hexes) -> np.ndarray:
+        """Distances from ``hexes`` to every hex, int16, computed from axial coordinates:
+        (n,) for one hex, (*shape, n) for an array of them (``distance[hexes]`` without
+        the (n, n) matrix)."""
+        h = np.asarray(hexes)
+        q, r = self._q16, self._r16
+        return cube_distance(q[h][..., None], r[h][..., None], q, r)
+
+    def dist_pairs(self, a, b) -> np.ndarray:
+        """Distances between hexes ``a`` and ``b`` (arrays broadcast together), int16:
+        ``distance[a, b]`` without the (n, n) matrix."""
+        q, r = self._q16, self._r16
+        a, b = np.asarray(a), np.asarray(b)
+        return cube_distance(q[a], r[a], q[b], r[b])
+
     def hex_distance(self, a: int, b: int) -> int:
-        """Distance between two hexes without building the (n, n) matrix."""
+        """Distance between two hexes."""
         return int(cube_distance(int(self.q[a]), int(self.r[a]), int(self.q[b]), int(self.r[b])))
 
     @cached_property
     def adjacency(self) -> np.ndarray:
-        """(n, n) bool: True where two hexes are neighbours."""
+        """(n, n) bool: True where two hexes are neighbours (an n x n table: not for rules/)."""
         return self.distance == 1
 
     @cached_property
@@ -162,7 +203,7 @@ class HexGrid:
 
     def within(self, centre: int, radius: int) -> np.ndarray:
         """Hex numbers within ``radius`` of ``centre`` (inclusive)."""
-        return np.flatnonzero(self.distance[centre] <= radius)
+        return np.flatnonzero(self.dist_from(int(centre)) <= radius)
 
     def line(self, a: int, b: int) -> np.ndarray:
         """Hexes on the straight line from a to b (both included), by cube lerp (cached)."""
@@ -178,7 +219,7 @@ class HexGrid:
         return {}
 
     def _line(self, a: int, b: int) -> np.ndarray:
-        n = int(self.distance[a, b])
+        n = self.hex_distance(a, b)
         if n == 0:
             return np.array([a], dtype=np.int64)
         t = np.linspace(0.0, 1.0, n + 1)

@@ -190,7 +190,7 @@ def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
     if unit is None:
         return [Condition(lambda h: np.zeros(np.shape(h), bool), "unit", lambda t: "names no unit")]
     here = int(ctx.hex[unit])
-    dist = g.distance[here]
+    dist = g.dist_from(here)
     out: list[Condition] = []
     if kind in ATTACKS:
         rule = "assault-own-ground" if kind == "assault" else "own-ground"
@@ -279,7 +279,7 @@ def resupply_refusal(known: Known, unit: int, target_unit: int) -> str | None:
     if not _own(ctx, target_unit):
         return f"illegal target: {tid} is not a friendly unit on the map"
     rng = int(w.t_range[w.u_type[unit]])
-    dist = int(w.grid.distance[int(ctx.hex[unit]), int(ctx.hex[target_unit])])
+    dist = w.grid.hex_distance(int(ctx.hex[unit]), int(ctx.hex[target_unit]))
     if dist > rng:
         return f"out of range: {tid} is {dist} hexes away, range {rng}"
     return None

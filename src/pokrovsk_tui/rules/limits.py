@@ -2,9 +2,11 @@
 and memory. The models (rules/scenario.py, rules/params.py, store/savefmt.py) enforce them,
 so a file that validates always plays.
 
-- ``MAX_SIDE``: hex ids are ``CCRR``, two digits of column and of row, so at most 99 each.
-- ``MAX_HEXES``: the engine and the computer player keep (hexes x hexes) tables; 4,096 hexes
-  (64 x 64) play three turns of hard-vs-hard in about 330 MB, within the 500 MB budget.
+- ``MAX_SIDE``: hex ids are ``CCRR`` (two digits of column and of row) on maps up to 99 x 99
+  and ``CCCRRR`` past that (rules/hexgrid.py): a side of at most 200.
+- ``MAX_HEXES``: 16,384 (e.g. 128 x 128 or 120 x 114). The engine's adjudication keeps no
+  (hexes x hexes) table, but the computer player still does (ai/), so on the largest maps a
+  game with a computer side needs more memory than the 500 MB budget (README, "Limits").
 - ``MAX_COUNT``: the most sorties, runs, fires or bombs one order may ask, so no daily
   allowance may exceed it (the computer asks for a day's whole allowance in one order).
 - ``MAX_NUMBER``: any other number of a scenario, in absolute value.
@@ -14,8 +16,8 @@ from __future__ import annotations
 
 import math
 
-MAX_SIDE = 99
-MAX_HEXES = 4096
+MAX_SIDE = 200
+MAX_HEXES = 16_384
 MAX_COUNT = 1000
 MAX_NUMBER = 1_000_000
 MAX_NAME = 200          # names and titles

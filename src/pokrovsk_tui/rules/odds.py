@@ -162,7 +162,7 @@ def _common(view: SideView, drawn: np.ndarray, co, target: int | None, k: int, n
     recon = 0
     if target is not None:
         sel = (co.m_side == view.side) & (co.m_kind == M_RECON)
-        near = w.grid.distance[co.m_hex[sel], target] <= 1
+        near = w.grid.dist_pairs(co.m_hex[sel], target) <= 1
         recon = int(co.m_count[sel][near].sum())
     unknowns = list(notes)
     enemy = 1 - view.side

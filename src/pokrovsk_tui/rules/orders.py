@@ -199,7 +199,7 @@ def _check_move(ctx: OrderContext, o: Order, u: int, hex_of) -> Order:
         raise _Refuse(f"unreachable: a path of {len(path)} hexes is longer than {MAX_PATH}")
     prev = here
     for h in path:
-        if g.distance[prev, h] != 1:
+        if g.hex_distance(prev, h) != 1:
             raise _Refuse(f"unreachable: {g.hex_id(h)} is not next to {g.hex_id(prev)}")
         if not w.passable[h]:
             raise _Refuse(f"unreachable: {g.hex_id(h)} is water")

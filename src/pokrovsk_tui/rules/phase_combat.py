@@ -268,7 +268,7 @@ def _retreat(w, pos, who, start_hex, group_of, grp, blocked):
     valid = ok & world.passable[nbc] & ~blocked[k3, side, nbc]
     own = (w.control[k3, nbc] == side).astype(float)
     att = np.flatnonzero(group_of >= 0)
-    d = world.grid.distance[start_hex[:, att][:, None, None, :], nbc[:, :, :, None]]     # (K, C, 6, A)
+    d = world.grid.dist_pairs(start_hex[:, att][:, None, None, :], nbc[:, :, :, None])     # (K, C, 6, A)
     of_grp = group_of[att][None, None, None, :] == grp_c[:, :, None, None]
     dist = np.where(of_grp, d, 99).min(axis=3, initial=99).astype(float)
     score = np.where(valid, 2.0 * dist + own, -1e9)

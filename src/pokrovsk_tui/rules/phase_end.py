@@ -60,7 +60,7 @@ def recovery(w) -> None:
         for u in arriving:
             s = world.u_side[u]
             want = world.u_start_hex[u]
-            dist = world.grid.distance[want].astype(float)
+            dist = world.grid.dist_from(want).astype(float)
             bad = occ[:, 1 - s] | ~world.passable[None, :] | ((w.control != s) & (w.control != CONTESTED))
             bad[:, want] &= occ[:, 1 - s][:, want]            # its own hex is fine unless enemy-held
             score = np.where(bad, np.inf, dist[None, :] + np.arange(n)[None, :] * 1e-6)

@@ -38,14 +38,19 @@ def weather(w) -> None:
 
 @cache
 def disk(grid, radius: int) -> np.ndarray:
-    """(n, m) hexes within radius of each hex, padded with -1."""
-    d = grid.distance <= radius
-    m = int(d.sum(axis=1).max())
-    out = np.full((grid.n, m), -1, np.int64)
-    for i in range(grid.n):      # once per map and radius, cached
-        idx = np.flatnonzero(d[i])
-        out[i, : idx.size] = idx
-    return out
+    """(n, m) hexes within radius of each hex, in ascending order, padded with -1 (once per
+    map and radius; from axial offsets, without an (n, n) table)."""
+    dq, dr = np.meshgrid(np.arange(-radius, radius + 1), np.arange(-radius, radius + 1), indexing="ij")
+    keep = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2 <= radius
+    dq, dr = dq[keep], dr[keep]                                           # the hexagon's offsets
+    q = grid.q[:, None] + dq[None, :]
+    r = grid.r[:, None] + dr[None, :]
+    col = q + (r - (r & 1)) // 2
+    on = (r >= 0) & (r < grid.height) & (col >= 0) & (col < grid.width)
+    idx = np.sort(np.where(on, r * grid.width + col, grid.n), axis=1)      # off the map sorts last
+    m = int(on.sum(axis=1).max())
+    out = idx[:, :m]
+    return np.where(out == grid.n, -1, out).astype(np.int64)
 
 
 def _spray(hexes: np.ndarray, mask: np.ndarray, ring: np.ndarray, weight: np.ndarray | float, n: int) -> np.ndarray:
@@ -95,6 +100,9 @@ def patrol_sorties(w) -> np.ndarray:
     return np.where(drone, np.maximum(cap - assigned[None, :], 0), 0).astype(np.int64)
 
 
+_CHUNK = 1 << 22        # values (32 MB of float64) in one patrol-field product
+
+
 def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
     """(K, 2, n) patrol fire-control field 0.05 * sorties * v * f(d) over each unit's range;
     the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex."""
@@ -112,17 +120,22 @@ def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
         first, group = unique_rows(hx)
         weight = sorties[:, us] * w.v[:, None] * p.patrol_coeff        # (K, Ud)
         for gi, k0 in enumerate(first):
-            fd = _falloff(g.distance[hx[k0]], rng[us], p.patrol_flat_radius, p.patrol_decay_length)  # (Ud, n)
-            rows = group == gi
+            fd = _falloff(g.dist_from(hx[k0]), rng[us], p.patrol_flat_radius, p.patrol_decay_length)  # (Ud, n)
             # summed unit by unit (not a matrix product, whose order depends on K): replication 0
-            # of any batch is then bit-identical to the single resolution
+            # of any batch is then bit-identical to the single resolution. The (rows, Ud, n)
+            # products are made a few replications at a time, so their memory does not grow
+            # with K (each replication's sum is the same, whatever the chunk)
             radio = world.t_radio[world.u_type[us]]
-            if p.ew_patrol and radio.any():
-                field_r = (weight[rows][:, radio, None] * fd[None, radio]).sum(axis=1)
-                field_f = (weight[rows][:, ~radio, None] * fd[None, ~radio]).sum(axis=1)
-                out[rows, s] = field_f + field_r * (1.0 - w.jam[rows, 1 - s])
-            else:
-                out[rows, s] = (weight[rows][:, :, None] * fd[None]).sum(axis=1)
+            all_rows = np.flatnonzero(group == gi)
+            step = max(1, _CHUNK // max(1, us.size * w.n))
+            for c0 in range(0, all_rows.size, step):
+                rows = all_rows[c0:c0 + step]
+                if p.ew_patrol and radio.any():
+                    field_r = (weight[rows][:, radio, None] * fd[None, radio]).sum(axis=1)
+                    field_f = (weight[rows][:, ~radio, None] * fd[None, ~radio]).sum(axis=1)
+                    out[rows, s] = field_f + field_r * (1.0 - w.jam[rows, 1 - s])
+                else:
+                    out[rows, s] = (weight[rows][:, :, None] * fd[None]).sum(axis=1)
     return out
 
 

@@ -53,8 +53,8 @@ class SupplySource(_Model):
 
 
 class MapSpec(_Model):
-    width: int = Field(ge=2, le=MAX_SIDE, description=f"columns, at most {MAX_SIDE} (hex ids are CCRR)")
-    height: int = Field(ge=2, le=MAX_SIDE, description=f"rows, at most {MAX_SIDE} (hex ids are CCRR)")
+    width: int = Field(ge=2, le=MAX_SIDE, description=f"columns, at most {MAX_SIDE} (hex ids are CCRR, CCCRRR past 99)")
+    height: int = Field(ge=2, le=MAX_SIDE, description=f"rows, at most {MAX_SIDE} (hex ids are CCRR, CCCRRR past 99)")
     terrain: list[str] = Field(
         max_length=MAX_SIDE,
         description="one string a row, one character a hex: . open, t treeline, v village, "
@@ -70,7 +70,7 @@ class MapSpec(_Model):
     def _not_too_large(self):
         if self.width * self.height > MAX_HEXES:
             raise ValueError(f"map too large: {self.width}x{self.height} = {self.width * self.height:,} hexes; "
-                             f"at most {MAX_HEXES:,} hexes (e.g. 64x64), each side at most {MAX_SIDE}")
+                             f"at most {MAX_HEXES:,} hexes (e.g. 128x128), each side at most {MAX_SIDE}")
         return self
 
 

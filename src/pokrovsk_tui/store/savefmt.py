@@ -351,6 +351,9 @@ class SaveGame(_Model):
     # problems (store.scenarios.Problem) of digests that do not match what they cover, found
     # when loading: the save was modified by hand. It still loads; validate and verify say so.
     _modified: list[Any] = PrivateAttr(default_factory=list)
+    # the last full autosave of this game and how many turns it and its journal hold
+    # (store.saves.autosave, store/journal.py)
+    _autosave: Any = PrivateAttr(default=None)
 
     def modified_by_hand(self) -> list[Any]:
         return list(self._modified)
@@ -363,10 +366,10 @@ class SaveGame(_Model):
     def world(self):
         """The World compiled from the embedded scenario (cached)."""
         if self._world is None:
-            import tomllib
-
             from pokrovsk_tui.rules.scenario import Scenario
             from pokrovsk_tui.rules.world import build_world
 
-            self._world = build_world(Scenario.model_validate(tomllib.loads(self.scenario.text)))
+            from .tomlr import loads
+
+            self._world = build_world(Scenario.model_validate(loads(self.scenario.text)))
         return self._world

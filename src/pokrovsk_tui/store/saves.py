@@ -31,7 +31,7 @@ from pokrovsk_tui.rules.scenario import SIDES, Scenario
 from pokrovsk_tui.rules.state import GameState, initial_state
 from pokrovsk_tui.rules.world import World
 
-from . import tomlw
+from . import journal, tomlw
 from .atomic import ChangedOnDisk, locked, remove_stale_temps, stamp, target_of, write_unchanged
 from .checks import check_save, resolve_why
 from .paths import default_save_dir
@@ -215,9 +215,7 @@ def dumps_save(save: SaveGame) -> str:
     doc.pop("start_turn", None)
     doc.pop("turns_saved", None)
     if save.pending is not None:
-        doc["pending"] = _orders_doc(save.pending)
-        if save.pending.done:
-            doc["pending"]["done"] = list(save.pending.done)
+        doc["pending"] = _pending_doc(save.pending)
     rest = {k: doc.pop(k) for k in ("start_digest", "players", "lineage", "annotations", "pending", "start")
             if k in doc}
     if legend:
@@ -250,6 +248,13 @@ def _turn_text(t: SavedTurn, legend: dict[str, dict[str, list[str]]]) -> str:
     text = tomlw.dumps({"turns": [out]}, aot=AOT_KEYS)
     t._toml = (used, text)
     return text
+
+
+def _pending_doc(pending) -> dict[str, list]:
+    doc = _orders_doc(pending)
+    if pending.done:
+        doc["done"] = list(pending.done)
+    return doc
 
 
 def _orders_doc(orders) -> dict[str, list]:
@@ -319,17 +324,41 @@ def changed_on_disk(save: SaveGame, path: str | Path) -> bool:
     return key in save._disk and stamp(key) != save._disk[key]
 
 
-def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3) -> Path:
+def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3,
+             full_every: int = journal.FULL_EVERY) -> Path:
     """Write ``<safe-name>-turnNN.toml`` into the save folder and delete all but the newest
-    ``keep`` autosaves of the same game. Returns the path written."""
+    ``keep`` autosaves of the same game. Returns the path written.
+
+    Between full writes (every ``full_every`` days, at the game's end, and whenever there is
+    no new turn to save: saving on quit, after an error) only the new turns are appended to
+    the last full file's journal (store/journal.py): that file, returned, then loads as the
+    game of today. A full file of the set-up alone (no turn played) is not journaled onto. The cost of a day's autosave does not grow with the day."""
     if keep < 1:
         raise ValueError("keep at least one autosave")
     folder = Path(save_dir) if save_dir is not None else default_save_dir()
+    mark = game._autosave
+    if (mark is not None and mark["folder"] == folder and len(game.turns) > mark["turns"] and mark["full"] > 0
+            and len(game.turns) - mark["full"] < full_every and not _over(game) and mark["path"].is_file()):
+        new = game.turns[mark["turns"]:]
+        head: dict[str, Any] = {"updated": game.updated,
+                                "players": game.players.model_dump(exclude_defaults=True, exclude_none=True)}
+        if game.pending is not None:
+            head["pending"] = _pending_doc(game.pending)
+        # breakdowns in the file's own why_keys (those the file names), so that the turns'
+        # text stays good for the next full write when the legend has not changed
+        journal.append(mark["path"], head, [_turn_text(t, mark["legend"]) for t in new], last=new[-1].turn)
+        mark["turns"] = len(game.turns)
+        return mark["path"]
     folder.mkdir(parents=True, exist_ok=True)
     stem = safe_name(game.name)
     last = game.next_turn - 1
     path = folder / f"{stem}-turn{last:02d}.toml"
     write_save(game, path)
+    journal.remove(path)                         # its turns are in the file now
+    if mark is not None and mark["path"] != path:
+        journal.remove(mark["path"])             # the older file stays the game of its own day
+    game._autosave = {"folder": folder, "path": path, "turns": len(game.turns), "full": len(game.turns),
+                      "legend": why_legend(game)}
     pattern = re.compile(rf"^{re.escape(stem)}-turn(\d+)\.toml$")
     others = []
     for p in folder.iterdir():
@@ -340,8 +369,17 @@ def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3) 
     for _, p in others[keep - 1:]:
         with contextlib.suppress(OSError):
             p.unlink()
+        journal.remove(p)
     remove_stale_temps(folder)
     return path
+
+
+def _over(game: SaveGame) -> bool:
+    """The last day of the scenario is played."""
+    try:
+        return game.next_turn > game.world().scenario.turns
+    except Exception:       # a save whose scenario cannot be built: write it whole
+        return True
 
 
 def autosaves(game_name: str, save_dir: str | Path | None = None) -> list[Path]:
@@ -369,9 +407,15 @@ def load_save(path: str | Path) -> SaveGame:
             break
     if data is None:
         raise SaveError(found)
+    recs = journal.records(path) if data.get("format_version") == FORMAT_VERSION else []
+    base_turns = len(data["turns"]) if isinstance(data.get("turns"), list) else 0
+    merged = journal.merge(data, recs) if recs else 0
     save = save_from_data(data, str(path))
     if before is not None:
         save._disk[str(target_of(path).resolve())] = before
+    if merged:            # an autosave with its journal: the next autosave goes on appending to it
+        save._autosave = {"folder": path.parent, "path": path, "turns": len(save.turns), "full": base_turns,
+                          "legend": dict(save.why_keys)}
     return save
 
 

@@ -6,31 +6,18 @@ here lets an exception through to the user.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from pokrovsk_tui.rules.scenario import Scenario, problems
 
+from . import tomlr
+from .headers import bundled_dir, bundled_ids  # noqa: F401  (re-exported: the public face)
+from .printable import printable  # noqa: F401  (re-exported: the public face)
+
 MAX_FILE_BYTES = 8 * 1024 * 1024
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: object) -> str:
-    """``text`` with control characters (terminal escape sequences, bidi overrides, line
-    breaks) shown as ``\\xNN`` / ``\\uNNNN``: what a file holds never drives the terminal."""
-    s = str(text)
-
-    def esc(m: re.Match) -> str:
-        c = ord(m.group())
-        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-    return _CONTROL.sub(esc, s)
 
 
 @dataclass(frozen=True)
@@ -49,22 +36,6 @@ class ScenarioError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-def bundled_dir() -> Path:
-    """The folder of bundled scenarios: inside an installed wheel, else the checkout's."""
-    try:
-        packaged = resources.files("pokrovsk_tui") / "scenarios"
-        if packaged.is_dir():
-            return Path(str(packaged))
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parents[3] / "scenarios"
-
-
-def bundled_ids() -> list[str]:
-    d = bundled_dir()
-    return sorted(p.stem for p in d.glob("*.toml")) if d.is_dir() else []
 
 
 def loc_to_place(loc: tuple) -> str:
@@ -110,8 +81,8 @@ def too_big(size: int, limit: int) -> str:
 
 def parse_toml_text(text: str, name: str) -> tuple[dict | None, list[Problem]]:
     try:
-        return tomllib.loads(text), []
-    except tomllib.TOMLDecodeError as e:
+        return tomlr.loads(text), []
+    except tomlr.TOMLDecodeError as e:
         msg = str(e)
         place = "(syntax)"
         if "(at line" in msg:

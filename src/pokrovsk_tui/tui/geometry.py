@@ -9,10 +9,12 @@ under a terrain line) and ``COMPACT`` (3 x 1, the whole 40 x 38 sector in 121 x 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:      # numpy and the engine load when a game starts, not for the title screen
+    import numpy as np
 
-from pokrovsk_tui.rules.hexgrid import HexGrid
+    from pokrovsk_tui.rules.hexgrid import HexGrid
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ def visible_region(geometry: MapGeometry, hex_number: int) -> tuple[int, int, in
 
 def hexes_on_line(geometry: MapGeometry, y: int) -> np.ndarray:
     """Hex numbers of the row drawn on map line y (empty past the map)."""
+    import numpy as np
+
     row = y // geometry.zoom.ch
     if not 0 <= row < geometry.height:
         return np.zeros(0, np.int64)

@@ -234,6 +234,9 @@ def describe(path: Path) -> SaveInfo:
     except (OSError, ValueError):
         pass
     played = int(found.get("turns_saved", 0) or 0) + int(found.get("start_turn", 1) or 1) - 1
+    from pokrovsk_tui.store.journal import last_turn
+
+    played = max(played, last_turn(path) or 0)        # an autosave's journal: the days after the file
     date = (start_date + dt.timedelta(days=played)).isoformat() if start_date else ""
     updated = found.get("updated", "")
     if isinstance(updated, dt.datetime):

@@ -14,8 +14,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..describe import why_text
-
 
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question: Enter or y for yes, Escape or n for no."""
@@ -256,6 +254,8 @@ class WhyScreen(TextScreen):
     BINDINGS = [Binding("n", "numbers", "numbers")]
 
     def __init__(self, event, world=None, name: Callable[[str], str] | None = None):
+        from ..describe import why_text  # the engine's explanations: loaded with a game
+
         self.why_of = lambda numbers: why_text(event, world=world, name=name, numbers=numbers)
         self.numbers = False
         super().__init__("Why?", self.why_of(False))
