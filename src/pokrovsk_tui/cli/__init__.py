@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     br.add_argument("-o", "--output", metavar="NEW", help="file to write (default: SAVE-branch-tT.toml beside SAVE)")
     br.add_argument("--name", help="the new game's name")
     br.add_argument("--force", action="store_true", help="overwrite NEW if it exists")
+    seed = br.add_mutually_exclusive_group()
+    seed.add_argument("--seed", type=int, default=None, metavar="S",
+                      help="the new game's dice seed (default: the save's, so resuming replays the original)")
+    seed.add_argument("--new-seed", action="store_true", help="a new random seed: play the position on with fresh dice")
 
     re_ = sub.add_parser("resume", help="play a saved game on, headless, and save it")
     re_.add_argument("file", metavar="SAVE")

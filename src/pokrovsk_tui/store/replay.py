@@ -202,8 +202,9 @@ def first_diff(a: Any, b: Any, path: str) -> tuple[str, Any, Any] | None:
 
 
 def branch(save: SaveGame, turn: int, source: str, name: str | None = None,
-           now: dt.datetime | None = None) -> SaveGame:
-    """A new save starting from the state at the start of ``turn``; ``save`` is unchanged."""
+           now: dt.datetime | None = None, seed: int | None = None) -> SaveGame:
+    """A new save starting from the state at the start of ``turn``; ``save`` is unchanged.
+    ``seed``: the new game's dice (default the save's: resuming then replays the original)."""
     state = state_at(save, turn)
     if state.over:
         raise BranchError(f"the game is over before turn {turn}: there is nothing to play on")
@@ -214,7 +215,7 @@ def branch(save: SaveGame, turn: int, source: str, name: str | None = None,
     new = SaveGame(
         format_version=FORMAT_VERSION, app_version=__version__,
         name=name or f"{save.name}-branch-t{turn}", created=now, updated=now,
-        mode=save.mode, seed=save.seed, start_turn=turn, turns_saved=0,
+        mode=save.mode, seed=save.seed if seed is None else int(seed), start_turn=turn, turns_saved=0,
         players=save.players.model_copy(deep=True),
         lineage=[s.model_copy() for s in save.lineage] + [step],
         annotations=[a.model_copy() for a in save.annotations if a.turn < turn],
@@ -222,3 +223,22 @@ def branch(save: SaveGame, turn: int, source: str, name: str | None = None,
         scenario=save.scenario.model_copy())
     new._world = world
     return new
+
+
+def branch_file(folder, source_stem: str, turn: int):
+    """A free file for a branch of ``source_stem`` at ``turn`` in ``folder``:
+    ``<source>-branch-tTT.toml``, or ``...-tTT-2.toml``, ... — never cut short (names up to
+    ``saves.NAME_MAX``), and free of that stem's autosaves too, so a branch named after its
+    file (``name=path.stem``) never shares autosaves with another game."""
+    import glob
+    from pathlib import Path
+
+    from .saves import NAME_MAX, safe_name
+
+    folder = Path(folder)
+    base = f"{safe_name(source_stem, max_len=NAME_MAX - 16)}-branch-t{turn:02d}"
+    stem, i = base, 1
+    while (folder / f"{stem}.toml").exists() or any(folder.glob(f"{glob.escape(stem)}-turn*.toml")):
+        i += 1
+        stem = f"{base}-{i}"
+    return folder / f"{stem}.toml"

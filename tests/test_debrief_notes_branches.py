@@ -1,0 +1,129 @@
+"""Nothing of the instructor's is lost: notes written by several writers merge (or are refused
+saying so, never silently overwritten), and two branches of one save keep every day played in
+each (full, unique file names; autosaves named after the unique file)."""
+
+from pathlib import Path
+
+import pytest
+
+from pokrovsk_tui.cli import main
+from pokrovsk_tui.rules.world import build_world
+from pokrovsk_tui.sim import get_policy, play_game
+from pokrovsk_tui.store.annotations import (
+    AnnotationError,
+    NotesConflict,
+    add_annotation,
+    add_to_file,
+    change_notes,
+    delete_from_file,
+    edit_annotation,
+    find_note,
+)
+from pokrovsk_tui.store.replay import current_state
+from pokrovsk_tui.store.saves import (
+    ai_players,
+    append_turn,
+    autosave,
+    autosaves,
+    load_save,
+    save_from_record,
+    write_save,
+)
+from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
+from pokrovsk_tui.tui import persist
+
+TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
+LONG = "pokrovsk-winter-2026-hard-vs-normal-seed13"          # 42 characters, as simulate names saves
+
+
+@pytest.fixture
+def save_path(tmp_path):
+    world = build_world(load_scenario("tutorial-hryshyne"))
+    rec = play_game(world, (get_policy("random"), get_policy("random")), seed=5, keep_history=True, max_turns=3)
+    save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("normal", "easy"), name=LONG)
+    return write_save(save, tmp_path / f"{LONG}.toml")
+
+
+def test_a_replay_copy_merges_notes_another_writer_added(save_path):
+    mine = load_save(save_path)                        # the replay's copy, read once
+    add_to_file(save_path, 1, "from annotate")         # another writer meanwhile
+    change_notes(mine, save_path, lambda s: add_annotation(s, 2, "from the replay"))
+    texts = [a.text for a in load_save(save_path).annotations]
+    assert texts == ["from annotate", "from the replay"]
+    assert [a.text for a in mine.annotations] == texts  # the screen shows both too
+    # and again: the copy is now in step with the file, a second note just lands
+    change_notes(mine, save_path, lambda s: add_annotation(s, 3, "again"))
+    assert len(load_save(save_path).annotations) == 3
+
+
+def test_editing_a_note_another_writer_deleted_is_refused_and_says_so(save_path):
+    add_to_file(save_path, 1, "first")
+    mine = load_save(save_path)
+    seen = mine.annotations[0]
+    delete_from_file(save_path, 0)                     # e.g. another browser tab
+    add_to_file(save_path, 2, "theirs")
+    with pytest.raises(AnnotationError, match="changed or deleted by another writer"):
+        change_notes(mine, save_path, lambda s: edit_annotation(s, find_note(s, seen), text="mine"))
+    assert [a.text for a in load_save(save_path).annotations] == ["theirs"]
+    assert [a.text for a in mine.annotations] == ["theirs"]       # the screen shows what is on disk
+
+
+def test_notes_are_refused_when_the_game_itself_changed(save_path):
+    mine = load_save(save_path)
+    other = load_save(save_path)
+    other.name = "renamed elsewhere"
+    write_save(other, save_path)
+    with pytest.raises(NotesConflict, match="not only its notes"):
+        change_notes(mine, save_path, lambda s: add_annotation(s, 1, "lost?"))
+    assert load_save(save_path).name == "renamed elsewhere" and mine.annotations == []
+
+
+def _play_on(path: Path, folder: Path, turns: int) -> list[int]:
+    """Play ``turns`` days of the branch at ``path`` as the app does: autosave after each."""
+    save = load_save(path)
+    world = save.world()
+    played = []
+    for _ in range(turns):
+        st = current_state(save)
+        rec = play_game(world, (get_policy("random"), get_policy("random")), seed=save.seed, keep_history=True,
+                        start=st, max_turns=st.turn)
+        for tr in rec.turns:
+            append_turn(save, tr.turn, tr.orders, tr.events, tr.state, tr.intents or None)
+            played.append(tr.turn)
+        autosave(save, folder)
+    return played
+
+
+def test_two_branches_of_one_save_keep_every_day_played(save_path, tmp_path):
+    folder = tmp_path / "saves"
+    src = load_save(save_path)
+    a = persist.branch_game(src, save_path, 2, mode="keep", folder=folder)
+    b = persist.branch_game(src, save_path, 2, mode="keep", folder=folder)
+    assert a != b and a.stem.endswith("-branch-t02") and b.stem.endswith("-branch-t02-2")
+    assert a.stem.startswith(LONG) and b.stem.startswith(LONG)     # never cut
+    ga, gb = load_save(a), load_save(b)
+    assert ga.name == a.stem and gb.name == b.stem                 # autosaves derive from the unique name
+    assert ga.players == src.players                                # kept the save's players and levels
+    days_a = _play_on(a, folder, 4)
+    days_b = _play_on(b, folder, 4)
+    assert days_a and days_b
+    latest_a, latest_b = autosaves(ga.name, folder)[-1], autosaves(gb.name, folder)[-1]
+    assert [t.turn for t in load_save(latest_a).turns] == days_a
+    assert [t.turn for t in load_save(latest_b).turns] == days_b
+    assert not set(autosaves(ga.name, folder)) & set(autosaves(gb.name, folder))
+    # a third branch after both: a free name, not one whose autosaves exist
+    a.unlink()
+    c = persist.branch_game(src, save_path, 2, mode="keep", folder=folder)
+    assert c.stem.endswith("-branch-t02-3")
+
+
+def test_branch_command_seed_options(save_path, capsys):
+    assert main(["branch", str(save_path), "--turn", "2", "--seed", "77"]) == 0
+    out = capsys.readouterr().out
+    new = save_path.with_name(f"{LONG}-branch-t02.toml")
+    assert "with new seed 77" in out and load_save(new).seed == 77 and load_save(new).name == new.stem
+    assert main(["branch", str(save_path), "--turn", "2", "--new-seed"]) == 0
+    newer = save_path.with_name(f"{LONG}-branch-t02-2.toml")
+    assert load_save(newer).seed != load_save(save_path).seed
+    assert main(["branch", str(save_path), "--turn", "2"]) == 0
+    assert load_save(save_path.with_name(f"{LONG}-branch-t02-3.toml")).seed == load_save(save_path).seed
