@@ -60,11 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     re_.add_argument("-o", "--output", metavar="OUT", help="file to write (default: SAVE itself)")
 
     si = sub.add_parser("simulate", help="play games headless between two policies")
-    si.add_argument("scenario", metavar="SCENARIO", help="bundled id or path to a .toml file")
-    si.add_argument("--ua", required=True, choices=POLICY_NAMES, help="policy for Ukraine")
-    si.add_argument("--ru", required=True, choices=POLICY_NAMES, help="policy for Russia")
+    si.add_argument("scenario", metavar="SCENARIO", nargs="?", help="bundled id or path to a .toml file")
+    si.add_argument("--ua", choices=POLICY_NAMES, help="policy for Ukraine (with --from: default the save's)")
+    si.add_argument("--ru", choices=POLICY_NAMES, help="policy for Russia (with --from: default the save's)")
+    si.add_argument("--from", dest="from_save", metavar="SAVE",
+                    help="play the rest of a saved game from the start of --turn T, --games times with new dice, "
+                         "and show the distribution of results beside the actual game's")
+    si.add_argument("--turn", type=_positive, metavar="T", help="with --from: the turn to start from")
     si.add_argument("--games", type=_positive, default=1, metavar="N")
-    si.add_argument("--seed", type=int, default=1, metavar="S", help="seed of the first game (game i uses S+i)")
+    si.add_argument("--seed", type=int, default=None, metavar="S",
+                    help="seed of the first game (game i uses S+i; default 1, with --from the save's seed + 1)")
     si.add_argument("--turns", type=_positive, default=None, metavar="T", help="stop after T turns")
     si.add_argument("--json", action="store_true", help="print JSON")
     si.add_argument("--jobs", type=_positive, default=1, metavar="N",

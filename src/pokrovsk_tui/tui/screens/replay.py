@@ -80,6 +80,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
         Binding("N", "notes", "Notes", show=False),
         Binding("c", "charts", "Charts", show=True),
         Binding("x", "reroll", "Re-roll", show=True),
+        Binding("s", "simulate_from", "Play on xN", show=False),
         Binding("b", "take_command", "Command", show=True),
         Binding("e", "export_csv", "CSV", show=False),
         Binding("h", "export_report", "HTML report", show=False),
@@ -536,6 +537,18 @@ class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
 
         self._stop_play()
         self.app.push_screen(RerollScreen(self.review.save, self.step.turn))
+
+    def action_simulate_from(self) -> None:
+        """Luck or judgement from the day on screen: the rest of the game N times, new dice."""
+        from .replay_fromturn import FromTurnScreen
+
+        turn = self.branch_turn()
+        if turn is None:
+            self.notify("The game ended on this day: step back ([) to play on from before the end.",
+                        severity="warning", title="Play on")
+            return
+        self._stop_play()
+        self.app.push_screen(FromTurnScreen(self.review.save, turn))
 
     # ----- leaving -----------------------------------------------------------------------
     def action_back(self) -> None:

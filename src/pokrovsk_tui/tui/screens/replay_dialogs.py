@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from pokrovsk_tui.report.reroll import DEFAULT_K, MAX_K
+from pokrovsk_tui.report.words import ordinal
 from pokrovsk_tui.rules.scenario import SIDES
 
 from ..describe import SIDE_STYLE
@@ -315,12 +316,6 @@ def _spread(d: dict[str, float], lo: float, hi: float, width: int) -> Text:
     for c, s in zip(cells, styles, strict=True):
         t.append(c, style=s)
     return t
-
-
-def ordinal(n: float) -> str:
-    k = int(round(n))
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
 
 
 def reroll_text(r: dict[str, Any], all_hexes: bool = False) -> Text:
