@@ -89,8 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (default: standard output)")
     rp.add_argument("--format", choices=["md", "html"], default=None,
                     help="md (the default) or html (the default when FILE ends in .html)")
-    rp.add_argument("--side", choices=["ua", "ru"], default=None,
-                    help="tell each day's story as this side knew it (enemy units it had not detected are not named)")
+    rp.add_argument("--side", "--view", dest="side", choices=["ua", "ru"], default=None,
+                    help="one side's debrief: each day, the key moments and the maps as this side knew them "
+                         "(enemy units it had not detected are never named or drawn)")
     rp.add_argument("--csv", metavar="FILE", help="write the per-turn series as CSV to FILE ('-': standard output); "
                                                   "the report is then written only if -o is given")
     an = sub.add_parser("annotate", help="add, edit, delete or list an instructor's notes in a save")
