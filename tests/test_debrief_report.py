@@ -121,3 +121,27 @@ def test_the_report_uses_the_apps_unit_letters():
     from pokrovsk_tui.tui.glyphs import ROLE_LETTER as APP
 
     assert ROLE_LETTER == APP
+
+
+def test_surprises_split_missed_from_unseeable_and_mark_few_days(path):
+    from pokrovsk_tui.report.timeline import surprise_days
+    from pokrovsk_tui.rules.view import could_have_seen
+
+    assert could_have_seen("fires", None, "glide_bombs")[0] is False
+    assert could_have_seen("kill_zone", None)[0] is False and could_have_seen("robots", "ua-ugv-1")[0] is False
+    assert could_have_seen("fires", "ru-fpv-1", "strike")[0] is True and could_have_seen("assault", "ru-ag-1")[0]
+    tl = timeline(load_save(path))
+    for f in tl.frames():
+        for s in f.surprises:
+            assert s["missed"] == (s["kind"] == "assault" or (s["kind"] == "fires" and s["by"] is not None
+                                                             and s["what"] != "glide bombs"))
+        both = f.surprise_totals()
+        for k in ("ua", "ru"):
+            assert both[k] == pytest.approx(f.surprise_totals(True)[k] + f.surprise_totals(False)[k], abs=0.02)
+    days = surprise_days(tl)
+    marked = set(days["ua"]) | set(days["ru"])
+    assert len(marked) <= max(2, len(tl.turns) // 2)        # a few days, never all
+    for k, ds in days.items():
+        for t in ds:
+            f = tl.frame(t)
+            assert f.surprise_totals(True)[k] >= 0.3 * sum(f.losses[k].values())

@@ -29,7 +29,7 @@ from .debrief import NAMES, key_moments, short_intent
 from .debrief import front as front_page
 from .series import series
 from .story import SIDE_NAMES, story
-from .timeline import CAUSE_LABELS, place, timeline
+from .timeline import CAUSE_LABELS, place, surprise_days, timeline
 
 FORMATS = ("md", "html")
 # ----- gathering -------------------------------------------------------------------------
@@ -76,8 +76,11 @@ def report_data(save: SaveGame, source: str | None = None, who: str = "truth") -
     annotations = [{"turn": a.turn, "hex": a.hex, "place": place(world, a.hex) if a.hex else None,
                     "author": a.author, "text": a.text} for a in notes]
     turns = []
+    marked = surprise_days(tl)
     for f in tl.frames():
-        turns.append({"turn": f.turn, "weather": f.weather, "lines": story(f, who),
+        turns.append({"turn": f.turn, "weather": f.weather, "lines": story(f, who, marked),
+                      "marked": [k for k in SIDES if f.turn in marked[k] and who in ("truth", k)],
+                      "missed": f.surprise_totals(True),
                       "intents": {k: v for k, v in f.intents.items() if v and who in ("truth", k)},
                       "intent": {k: short_intent(v[0], 240) for k, v in f.intents.items() if v and who in ("truth", k)},
                       "surprise": f.surprise_totals(),
@@ -95,6 +98,7 @@ def report_data(save: SaveGame, source: str | None = None, who: str = "truth") -
         "casualties": {k: {c: round(float(final.casualties[s, j] - tl.state_at(tl.first).casualties[s, j]), 2)
                            for j, c in enumerate(CAUSES)} for s, k in enumerate(SIDES)},
         "surprise_total": {k: round(sum(t["surprise"][k] for t in turns), 2) for k in SIDES},
+        "missed_total": {k: round(sum(t["missed"][k] for t in turns), 2) for k in SIDES},
         "front": front_page(tl) if tl.last >= tl.first else None,
         "moments": key_moments(tl, who) if tl.last >= tl.first else [],
         "series": series(save),
@@ -140,6 +144,9 @@ def _tables(d: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
     causes = [[CAUSE_LABELS[c], _n(cas["ua"][c]), _n(cas["ru"][c])] for c in CAUSES]
     causes.append(["total", _n(sum(cas["ua"].values())), _n(sum(cas["ru"].values()))])
     causes.append(["of which not seen coming", _n(d["surprise_total"]["ua"]), _n(d["surprise_total"]["ru"])])
+    causes.append(["... missed (recon could have found it)", _n(d["missed_total"]["ua"]), _n(d["missed_total"]["ru"])])
+    causes.append(["... unseeable by design", _n(d["surprise_total"]["ua"] - d["missed_total"]["ua"]),
+                   _n(d["surprise_total"]["ru"] - d["missed_total"]["ru"])])
     turns, supply = [], []
     for i, t in enumerate(s["turn"]):
         lost = {k: sum(s["losses"][k][c][i] for c in CAUSES) for k in SIDES}
@@ -192,7 +199,7 @@ def to_markdown(d: dict[str, Any]) -> str:
     if not d["turns"]:
         out += ["No turn has been played yet.", ""]
     for t in d["turns"]:
-        out += [f"### Day {t['turn']} ({md(t['weather'])})", ""]
+        out += [f"### Day {t['turn']} ({md(t['weather'])}){_mark(t)}", ""]
         for k, line in t["intent"].items():            # what each side meant to do, before what happened
             out.append(f"- *{SIDE_NAMES[k]} commander's intent:* {md(line)}")
         out += [f"- {md(line)}" for line in t["lines"]]
@@ -243,6 +250,13 @@ def _md_front(d: dict[str, Any]) -> list[str]:
                 f"    - *Why?* {md(p['why'])}", f"    - *Keep or change?* {md(p['keep_change'])}"]
     out += ["", "(The HTML report shows a map at the start, at each key moment and at the end.)", ""]
     return out
+
+
+def _mark(t: dict[str, Any]) -> str:
+    """" ! UA missed 51.3": a day a side's missed losses were large for this game."""
+    if not t["marked"]:
+        return ""
+    return " ! " + ", ".join(f"{SIDE_NAMES[k]} missed {t['missed'][k]:.1f}" for k in t["marked"])
 
 
 def _final_words(o: dict[str, Any]) -> str:
@@ -339,7 +353,7 @@ def to_html(d: dict[str, Any]) -> str:
     if not d["turns"]:
         out.append("<p>No turn has been played yet.</p>")
     for t in d["turns"]:
-        out.append(f'<h3 id="turn-{t["turn"]}">Day {t["turn"]} ({_e(t["weather"])})</h3>')
+        out.append(f'<h3 id="turn-{t["turn"]}">Day {t["turn"]} ({_e(t["weather"])}){_e(_mark(t))}</h3>')
         for k, lines in t["intents"].items():          # what each side meant to do, before what happened
             out.append(f'<details class="intent"><summary><b>{SIDE_NAMES[k]} commander&#39;s intent:</b> '
                        f'{_e(t["intent"][k])}</summary><ul>' + "".join(f"<li>{_e(x)}</li>" for x in lines)

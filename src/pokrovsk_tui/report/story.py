@@ -32,10 +32,12 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def story(f: TurnFrame, who: str = "truth") -> list[str]:
+def story(f: TurnFrame, who: str = "truth", marked: dict[str, list[int]] | None = None) -> list[str]:
     """The turn in sentences, built from its events, losses, control changes and surprises;
     for a side (``who`` "ua"/"ru"): only what it could read, every unit named as it could name
-    it (``rules.view`` by way of ``TurnFrame.events_for`` and ``surprises_for``)."""
+    it (``rules.view`` by way of ``TurnFrame.events_for`` and ``surprises_for``). ``marked``:
+    the days marked "!" per side (``timeline.surprise_days``): that side's surprise line starts "! "."""
+    marked = marked or {}
     world = f.world
     events = f.events_for(who)
     shown = [k for k in SIDES if who in ("truth", k)]
@@ -145,28 +147,39 @@ def story(f: TurnFrame, who: str = "truth") -> list[str]:
                     lines.append(f"{SIDE_NAMES[k]} cut off from supply: {_names(list(iso))}.")
     if any(refused.values()):
         lines.append("Orders refused by the rules: " + ", ".join(f"{SIDE_NAMES[k]} {n}" for k, n in refused.items() if n) + ".")
-    # surprises
+    # surprises: missed (recon could have found the source) apart from unseeable by design
     for k in shown:
         mine = [s for s in f.surprises_for(who) if s["side"] == k]
         total = sum(s["loss"] for s in mine)
         if total < 0.05 and not any(s["kind"] == "assault" for s in mine):
             continue
         parts = []
-        fires = [s for s in mine if s["kind"] == "fires"]
+        fires = [s for s in mine if s["kind"] == "fires" and s.get("missed")]
         if fires:
-            by = [s["by"] or "glide bombs" for s in fires]
-            parts.append(f"{sum(s['loss'] for s in fires):.1f} to fire from {_names(by)}")
+            parts.append(f"{sum(s['loss'] for s in fires):.1f} to fire from {_names([s['by'] for s in fires])}")
         assaults = [s for s in mine if s["kind"] == "assault"]
         if assaults:
             parts.append(f"{sum(s['loss'] for s in assaults):.1f} to {_plural(len(assaults), 'attack')} by units "
                          f"it had not detected ({group(world, [s['hex'] for s in assaults])})")
+        design = []
+        bombs = sum(s["loss"] for s in mine if s["kind"] == "fires" and not s.get("missed"))
+        if bombs >= 0.05:
+            design.append(f"glide bombs {bombs:.1f}")
         zone = sum(s["loss"] for s in mine if s["kind"] == "kill_zone")
         if zone >= 0.05:
-            parts.append(f"{zone:.1f} in the enemy's kill zones")
+            design.append(f"kill zones {zone:.1f}")
         robots = sum(s["loss"] for s in mine if s["kind"] == "robots")
         if robots >= 0.05:
-            parts.append(f"{robots:.1f} in robots lost on the road")
-        lines.append(f"{SIDE_NAMES[k]} did not see it coming: {total:.1f} strength lost ({'; '.join(parts)}).")
+            design.append(f"robots lost on the road {robots:.1f}")
+        missed = sum(s["loss"] for s in mine if s.get("missed"))
+        said = []
+        if parts or missed >= 0.05:
+            said.append(f"missed {missed:.1f} that recon could have found ({'; '.join(parts)})")
+        if design:
+            said.append(f"{sum(s['loss'] for s in mine if not s.get('missed')):.1f} could not be seen by design "
+                        f"({', '.join(design)})")
+        mark = "! " if f.turn in marked.get(k, ()) else ""
+        lines.append(f"{mark}{SIDE_NAMES[k]} did not see it coming: {'; '.join(said)}.")
     for e in events:
         if e["phase"] == "victory" and e["kind"] in ("sudden_death", "end"):
             lines.append(explain(e, world=world) + ".")     # the reason, with its numbers
