@@ -145,3 +145,29 @@ def test_surprises_split_missed_from_unseeable_and_mark_few_days(path):
         for t in ds:
             f = tl.frame(t)
             assert f.surprise_totals(True)[k] >= 0.3 * sum(f.losses[k].values())
+
+
+def test_key_events_first_and_filters(path):
+    from pokrovsk_tui.report.keyevents import acting_side, is_key, key_first, matches, parse_filter
+    from pokrovsk_tui.tui.review import Review, event_of
+
+    save = load_save(path)
+    rv = Review(save, None)
+    world = rv.world
+    side_of = {u: int(world.u_side[i]) for u, i in world.unit_index.items()}
+    seen_key = 0
+    for t in rv.tl.turns:
+        events = [event_of(t, e) for e in rv.tl.frame(t).events_for("truth")]
+        key, rest = key_first(events)
+        assert len(key) + len(rest) == len(events)
+        assert all(is_key(e) for e in key) and not any(is_key(e) for e in rest)
+        assert all(e.phase != "detection" for e in key)            # detection lines never lead
+        seen_key += len(key)
+        f = parse_filter("combat ru", set(), set(side_of))
+        for e in events:
+            if matches(e, f, side_of):
+                assert e.phase == "combat" and acting_side(e, side_of) == "ru"
+    assert seen_key > 0
+    hexes = {world.grid.hex_id(h) for h in range(world.grid.n)}
+    f = parse_filter("fires 0506 hits key", hexes, set(side_of))
+    assert f.phases == {"fires"} and f.hexes == {"0506"} and f.words == ("hits",) and f.key_only
