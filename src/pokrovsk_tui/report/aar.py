@@ -92,6 +92,8 @@ def report_data(save: SaveGame, source: str | None = None, who: str = "truth") -
         "seed": save.seed, "mode": save.mode, "app_version": save.app_version,
         "created": save.created.isoformat(), "updated": save.updated.isoformat(),
         "players": {k: getattr(save.players, k).label() for k in SIDES},
+        "player_kinds": {k: {"kind": getattr(save.players, k).kind, "name": getattr(save.players, k).name or ""}
+                         for k in SIDES},
         "first_turn": tl.first, "last_turn": tl.last,
         "lineage": [{"file": s.file, "name": s.name, "turn": s.turn} for s in save.lineage],
         "result": result_of(save),
@@ -201,7 +203,7 @@ def to_markdown(d: dict[str, Any]) -> str:
     for t in d["turns"]:
         out += [f"### Day {t['turn']} ({md(t['weather'])}){_mark(t)}", ""]
         for k, line in t["intent"].items():            # what each side meant to do, before what happened
-            out.append(f"- *{SIDE_NAMES[k]} commander's intent:* {md(line)}")
+            out.append(f"- *{md(_intent_label(d, k))}:* {md(line)}")
         out += [f"- {md(line)}" for line in t["lines"]]
         out.append("")
         for a in t["annotations"]:
@@ -250,6 +252,14 @@ def _md_front(d: dict[str, Any]) -> list[str]:
                 f"    - *Why?* {md(p['why'])}", f"    - *Keep or change?* {md(p['keep_change'])}"]
     out += ["", "(The HTML report shows a map at the start, at each key moment and at the end.)", ""]
     return out
+
+
+def _intent_label(d: dict[str, Any], k: str) -> str:
+    """"UA commander's intent" (the computer's) or "UA player's intent (Olena)" (a human's)."""
+    p = d["player_kinds"][k]
+    if p["kind"] == "human":
+        return f"{SIDE_NAMES[k]} player's intent" + (f" ({p['name']})" if p["name"] else "")
+    return f"{SIDE_NAMES[k]} commander's intent"
 
 
 def _mark(t: dict[str, Any]) -> str:
@@ -355,7 +365,7 @@ def to_html(d: dict[str, Any]) -> str:
     for t in d["turns"]:
         out.append(f'<h3 id="turn-{t["turn"]}">Day {t["turn"]} ({_e(t["weather"])}){_e(_mark(t))}</h3>')
         for k, lines in t["intents"].items():          # what each side meant to do, before what happened
-            out.append(f'<details class="intent"><summary><b>{SIDE_NAMES[k]} commander&#39;s intent:</b> '
+            out.append(f'<details class="intent"><summary><b>{_e(_intent_label(d, k))}:</b> '
                        f'{_e(t["intent"][k])}</summary><ul>' + "".join(f"<li>{_e(x)}</li>" for x in lines)
                        + "</ul></details>")
         out.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in t["lines"]) + "</ul>")
