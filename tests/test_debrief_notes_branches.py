@@ -127,3 +127,49 @@ def test_branch_command_seed_options(save_path, capsys):
     assert load_save(newer).seed != load_save(save_path).seed
     assert main(["branch", str(save_path), "--turn", "2"]) == 0
     assert load_save(save_path.with_name(f"{LONG}-branch-t02-3.toml")).seed == load_save(save_path).seed
+
+
+def test_take_command_keeps_the_players_and_returns_to_the_replay(save_path, tmp_path):
+    import asyncio
+    import os
+
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    from pokrovsk_tui.report.aar import render
+    from pokrovsk_tui.tui.app import PokrovskApp, Start
+    from pokrovsk_tui.tui.screens.game import GameScreen
+    from pokrovsk_tui.tui.screens.replay import ReplayScreen
+    from pokrovsk_tui.tui.screens.replay_dialogs import CommandScreen
+
+    folder = tmp_path / "saves"
+
+    async def run(keys, check):
+        app = PokrovskApp(Start(kind="replay", path=str(save_path)), save_dir=folder, check_interrupted=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await pilot.pause()
+            app.screen.goto_turn(2)
+            await pilot.pause()
+            await pilot.press("b")
+            await pilot.pause()
+            dlg = app.screen
+            assert isinstance(dlg, CommandScreen)
+            assert dlg.side_levels == ["normal", "easy"]       # the save's levels, one per side
+            await pilot.press(*keys)
+            for _ in range(3):
+                await pilot.pause()
+            assert isinstance(app.screen, GameScreen)
+            check(app.screen.session)
+            app.screen.session.unsaved = False
+            await pilot.press("q")
+            for _ in range(3):
+                await pilot.pause()
+            assert isinstance(app.screen, ReplayScreen) and app.screen.step.turn == 2   # back at that day
+
+    asyncio.run(run(["enter"], lambda s: None))                                   # as played
+    kept = load_save(next(folder.glob(f"{LONG}-branch-t02.toml")))
+    assert kept.players == load_save(save_path).players
+    asyncio.run(run(["down", "enter"], lambda s: None))                           # solo as Ukraine
+    solo = load_save(next(folder.glob(f"{LONG}-branch-t02-2.toml")))
+    assert solo.players.ua.kind == "human" and solo.players.ru.level == "easy"
+    assert "Players differ from the original" in render(solo, "md") and "was AI normal" in render(solo, "md")
+    assert "Players differ" not in render(kept, "md")

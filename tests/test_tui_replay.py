@@ -435,7 +435,7 @@ async def test_take_command_from_a_day_writes_a_branch_and_opens_the_game(tmp_pa
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, CommandScreen) and app.screen.turn == 3
-        await pilot.press("enter")                     # solo as Ukraine
+        await pilot.press("down", "enter")             # solo as Ukraine (the first is "as played")
         await settle(pilot, 3)
         g = app.screen
         assert isinstance(g, GameScreen)

@@ -22,6 +22,7 @@ from typing import Any
 from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.world import CAUSES
 from pokrovsk_tui.store.atomic import atomic_write
+from pokrovsk_tui.store.replay import players_changed
 from pokrovsk_tui.store.savefmt import SaveGame
 
 from . import svg
@@ -96,6 +97,7 @@ def report_data(save: SaveGame, source: str | None = None, who: str = "truth") -
                          for k in SIDES},
         "first_turn": tl.first, "last_turn": tl.last,
         "lineage": [{"file": s.file, "name": s.name, "turn": s.turn} for s in save.lineage],
+        "players_changed": players_changed(save),
         "result": result_of(save),
         "casualties": {k: {c: round(float(final.casualties[s, j] - tl.state_at(tl.first).casualties[s, j]), 2)
                            for j, c in enumerate(CAUSES)} for s, k in enumerate(SIDES)},
@@ -182,6 +184,8 @@ def _game_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
     if d["lineage"]:
         out.append(("Branched from", "; ".join(f"{s['name'] or s['file']} at the start of turn {s['turn']}"
                                                for s in d["lineage"])))
+    if d.get("players_changed"):
+        out.append(("Players differ from the original", d["players_changed"]))
     return out
 
 

@@ -211,7 +211,8 @@ def branch(save: SaveGame, turn: int, source: str, name: str | None = None,
     world = save.world()
     now = now or now_utc()
     digest = state_digest(state)
-    step = LineageStep(file=str(source), name=save.name, turn=turn, digest=digest, created=save.created)
+    step = LineageStep(file=str(source), name=save.name, turn=turn, digest=digest, created=save.created,
+                       players=save.players.model_copy(deep=True))
     new = SaveGame(
         format_version=FORMAT_VERSION, app_version=__version__,
         name=name or f"{save.name}-branch-t{turn}", created=now, updated=now,
@@ -242,3 +243,14 @@ def branch_file(folder, source_stem: str, turn: int):
         i += 1
         stem = f"{base}-{i}"
     return folder / f"{stem}.toml"
+
+
+def players_changed(save: SaveGame) -> str | None:
+    """How a branch's players differ from the game it was branched from ("UA human (was AI
+    hard)"), or None when they are the same (or not recorded)."""
+    if not save.lineage or save.lineage[-1].players is None:
+        return None
+    was = save.lineage[-1].players
+    parts = [f"{k.upper()} {getattr(save.players, k).label()} (was {getattr(was, k).label()})"
+             for k in ("ua", "ru") if getattr(save.players, k) != getattr(was, k)]
+    return "; ".join(parts) or None

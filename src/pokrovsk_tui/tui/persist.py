@@ -348,3 +348,10 @@ def branch_game(save, source: str | Path | None, turn: int, *, mode: str = "solo
     else:
         new.mode = MODE_TO_SAVE[mode]
     return write_save(new, path, replace=False)
+
+
+def load_save_file(path: str | Path):
+    """The save at ``path`` (``store.saves.load_save``)."""
+    from pokrovsk_tui.store.saves import load_save
+
+    return load_save(path)

@@ -522,14 +522,15 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, Screen[None]):
             return
         self._stop_play()
         levels = ai_levels()
-        self.app.push_screen(CommandScreen(turn, levels, default_ai_level()),
+        self.app.push_screen(CommandScreen(turn, levels, default_ai_level(), players=self.review.save.players),
                              lambda pick: self._command(turn, pick))
 
     def _command(self, turn: int, pick) -> None:
         if pick is None:
             return
-        mode, side, level = pick
-        self.app.start_branch(self.review.save, self.review.path, turn, mode=mode, side=side, level=level)
+        mode, side, levels = pick
+        self.app.start_branch(self.review.save, self.review.path, turn, mode=mode, side=side,
+                              level=levels[1 - side], levels=levels)
 
     def action_reroll(self) -> None:
         from .replay_dialogs import RerollScreen
