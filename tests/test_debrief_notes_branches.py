@@ -173,3 +173,53 @@ def test_take_command_keeps_the_players_and_returns_to_the_replay(save_path, tmp
     assert solo.players.ua.kind == "human" and solo.players.ru.level == "easy"
     assert "Players differ from the original" in render(solo, "md") and "was AI normal" in render(solo, "md")
     assert "Players differ" not in render(kept, "md")
+
+
+def test_the_replay_picker_shows_full_names_lineage_subfolders_and_a_typed_path(save_path, tmp_path):
+    import asyncio
+    import os
+
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    from pokrovsk_tui.tui.app import PokrovskApp, Start
+    from pokrovsk_tui.tui.screens.load import LoadScreen
+    from pokrovsk_tui.tui.screens.replay import ReplayScreen
+
+    saves = tmp_path / "saves"
+    (saves / "class-a").mkdir(parents=True)
+    (saves / "top.toml").write_bytes(save_path.read_bytes())
+    src = load_save(save_path)
+    branch = persist.branch_game(src, save_path, 2, mode="keep", folder=saves / "class-a")
+
+    async def run():
+        app = PokrovskApp(Start(), save_dir=saves, check_interrupted=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await pilot.pause()
+            await pilot.press("r")
+            for _ in range(3):
+                await pilot.pause()
+            ls = app.screen
+            assert isinstance(ls, LoadScreen) and [s.path.name for s in ls.saves] == ["top.toml"]
+            assert [d.name for d in ls.folders] == ["class-a"]
+            table = ls.query_one("#saves")
+            table.move_cursor(row=table.get_row_index("dir0"))
+            await pilot.press("enter")
+            for _ in range(3):
+                await pilot.pause()
+            assert [s.path.name for s in ls.saves] == [branch.name]              # the full name
+            assert ls.saves[0].lineage == f"branch of {LONG} at day 2"
+            text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+            assert branch.name in text and f"branch of {LONG} at day 2" in text
+            await pilot.press("backspace")
+            for _ in range(2):
+                await pilot.pause()
+            assert [s.path.name for s in ls.saves] == ["top.toml"]
+            await pilot.press("slash")
+            assert ls.focused is ls.query_one("#load-path")
+            ls.query_one("#load-path").value = str(saves / "top.toml")      # a typed path
+            await pilot.press("enter")
+            for _ in range(5):
+                await pilot.pause()
+            assert isinstance(app.screen, ReplayScreen) and app.screen.review.path.name == "top.toml"
+
+    asyncio.run(run())

@@ -203,6 +203,7 @@ class SaveInfo:
     updated: str
     autosave: bool
     problem: str = ""
+    lineage: str = ""         # "branch of NAME at day T", when it is a branch
 
 
 _HEAD_RE = re.compile(r'^(name|mode|updated|start_turn|turns_saved)\s*=\s*(.+)$', re.M)
@@ -239,9 +240,26 @@ def describe(path: Path) -> SaveInfo:
     if isinstance(updated, dt.datetime):
         updated = updated.strftime("%Y-%m-%d %H:%M")
     problem = "" if "name" in found else "not a pokrovsk save (no header)"
+    steps = _LINEAGE_RE.findall(head)
+    lineage = "; ".join(f"branch of {name or Path(file).stem} at day {turn}" for file, name, turn in steps[-2:])
+    if len(steps) > 2:
+        lineage = f"{len(steps) - 2} earlier branch(es); " + lineage
     return SaveInfo(path, str(found.get("name", path.stem)), scenario, played, date,
                     MODE_FROM_SAVE.get(str(found.get("mode", "")), str(found.get("mode", "?"))),
-                    str(updated), auto, problem)
+                    str(updated), auto, problem, lineage)
+
+
+_LINEAGE_RE = re.compile(r'^\[\[lineage\]\]\s*\nfile\s*=\s*"([^"]*)"\s*\n(?:name\s*=\s*"([^"]*)"\s*\n)?turn\s*=\s*(\d+)',
+                         re.M)
+
+
+def list_folders(folder: str | Path | None = None) -> list[Path]:
+    """The subfolders of a folder (not hidden), by name."""
+    d = save_dir(folder)
+    try:
+        return sorted((p for p in d.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    except OSError:
+        return []
 
 
 def list_saves(folder: str | Path | None = None) -> list[SaveInfo]:

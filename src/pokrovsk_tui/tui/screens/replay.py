@@ -40,7 +40,7 @@ from ..review import (
 )
 from ..widgets.hexmap import HexMap, MapPicture
 from ..widgets.timeline import DayStrip
-from .dialogs import TextScreen, WhyScreen
+from .dialogs import ConfirmScreen, TextScreen, WhyScreen
 from .replay_exports import ReplayExports
 from .replay_filter import ReplayDebrief
 from .replay_notes import ReplayNotes
@@ -544,5 +544,8 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, Screen[None]):
             self.map.focus()
             return
         self._stop_play()
-        self.app.action_to_title()
+        self.app.push_screen(ConfirmScreen("Leave the replay?", "Back to the title screen. Notes are saved as they "
+                                           "are written; the replay reopens at the first day.", yes="Leave",
+                                           no="Stay on day " + str(self.step.turn)),
+                             lambda ok: self.app.action_to_title() if ok else None)
 
