@@ -197,7 +197,7 @@ def short_intent(line: str, limit: int = 160) -> str:
     """An intent's first line without its "UA day 5 (frost), hard:" head, cut at ``limit``."""
     head, sep, rest = line.partition(": ")
     text = rest if sep and " day " in head else line
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;") + " …"
 
 
 def _holder(c: np.ndarray) -> str:
@@ -256,7 +256,7 @@ def prompts(f, moment: dict[str, Any], who: str) -> dict[str, str]:
                         f"{why.get('enemy_units', '?')} enemy units")
     subject = " and ".join(k.upper() for k in sides)
     return {
-        "planned": ("; ".join(planned) + ". Did the orders serve that intent?") if planned else
+        "planned": ("; ".join(planned).rstrip(".") + ". Did the orders serve that intent?") if planned else
                    f"What did {subject} plan for day {f.turn}, and what did it expect the enemy to do?",
         "happened": "What did each side see of it as it happened, and what did it do next?",
         "why": (f"{'; '.join(seen)}; weather {f.weather}. Was it the odds, what could be seen, or the "

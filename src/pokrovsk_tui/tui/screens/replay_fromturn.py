@@ -120,9 +120,11 @@ class FromTurnScreen(ModalScreen[None]):
 
     def _tick(self) -> None:
         self.query_one(ProgressBar).update(progress=self.done)
+        took = time.perf_counter() - self._started
+        eta = f", about {took / self.done * (self.games - self.done):.0f} s to go" if self.done else ""
         self.query_one("#fromturn-status", Static).update(
-            Text(f"Playing on from day {self.turn}: {self.done} of {self.games} games, "
-                 f"{time.perf_counter() - self._started:.0f} s", style="bold"))
+            Text(f"Playing on from day {self.turn}: {self.done} of {self.games} games, {took:.0f} s{eta} "
+                 f"(Esc stops after the game being played)", style="bold"))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self.worker or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
