@@ -242,7 +242,10 @@ def key_moments(tl, who: str = "truth") -> list[dict[str, Any]]:
 def prompts(f, moment: dict[str, Any], who: str) -> dict[str, str]:
     """The four after-action questions, filled in from the day."""
     side = moment.get("side") if moment.get("side") in SIDES else None
-    sides = [side] if side else [k for k in SIDES if who in ("truth", k)]
+    if who in SIDES:
+        sides = [who]                  # a side's debrief asks that side's questions
+    else:
+        sides = [side] if side else list(SIDES)
     planned = []
     for k in sides:
         lines = f.intents.get(k) or []
