@@ -171,3 +171,15 @@ def test_key_events_first_and_filters(path):
     hexes = {world.grid.hex_id(h) for h in range(world.grid.n)}
     f = parse_filter("fires 0506 hits key", hexes, set(side_of))
     assert f.phases == {"fires"} and f.hexes == {"0506"} and f.words == ("hits",) and f.key_only
+
+
+def test_a_heavy_day_is_reroll_tested_for_luck(path):
+    from pokrovsk_tui.report.debrief import _luck
+    from pokrovsk_tui.report.reroll import reroll
+
+    save = load_save(path)
+    said = _luck(save, 2, "ua", 40)
+    p = reroll(save, 2, 40)["losses"]["ua"]["percentile"]
+    assert "re-rolled 40 times with the same orders" in said and "percentile" in said
+    assert ("bad luck" in said) == (p >= 90)
+    assert _luck(save, 2, "ua", 0) == ""

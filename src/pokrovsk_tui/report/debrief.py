@@ -25,6 +25,7 @@ from pokrovsk_tui.rules.world import CONTESTED
 
 from .places import and_list, where
 from .timeline import CAUSE_LABELS
+from .words import ordinal
 
 NAMES = {"ua": "UA", "ru": "RU", "draw": "neither side"}
 RESULT_WORDS = {"R": "was repulsed", "E": "ended in a standoff, the hex contested",
@@ -114,7 +115,25 @@ def _held_words(held: dict[str, int], n: int) -> str:
 
 # ----- key moments -----------------------------------------------------------------------
 
-def _candidates(tl, who: str) -> list[dict[str, Any]]:
+def _luck(save, turn: int, side: str, k: int) -> str:
+    """"; re-rolled 100 times with the same orders, losses were lower in 98% of them" (the
+    day's own orders adjudicated again: luck or judgement?), or "" when not asked for."""
+    if k <= 0:
+        return ""
+    from .reroll import RerollError, reroll
+
+    try:
+        d = reroll(save, turn, k)["losses"][side]
+    except (RerollError, ValueError):
+        return ""
+    p = d["percentile"]
+    verdict = ("bad luck more than the orders" if p >= 90 else "better luck than the orders deserved" if p <= 10
+               else "the orders more than luck")
+    return (f"; re-rolled {k} times with the same orders it lost {d['mean']:.1f} on average, this day at the "
+            f"{ordinal(p)} percentile: {verdict}")
+
+
+def _candidates(tl, who: str, reroll_k: int = 0) -> list[dict[str, Any]]:
     world = tl.world
     shown = [k for k in SIDES if who in ("truth", k)]
     frames = list(tl.frames())
@@ -158,9 +177,10 @@ def _candidates(tl, who: str) -> list[dict[str, Any]]:
             f = frames[i]
             top = sorted(((v, c) for c, v in f.losses[k].items()), reverse=True)[:2]
             how = " and ".join(f"{CAUSE_LABELS[c]} {v:.1f}" for v, c in top if v >= 0.05)
+            luck = _luck(tl.save, f.turn, k, reroll_k)
             out.append({"turn": f.turn, "kind": "losses", "score": 1.5 + lost[i] / mean / 2, "side": k,
                         "hexes": [], "text": f"{k.upper()}'s heaviest day: {lost[i]:.1f} strength lost, "
-                                             f"{lost[i] / mean:.1f} times its average day ({how})."})
+                                             f"{lost[i] / mean:.1f} times its average day ({how}){luck}."})
     # units destroyed (a loss is told to its own side only)
     k_who = None if who == "truth" else frames[-1].knowledge(who)
     for f in frames:
@@ -209,10 +229,11 @@ def _holder_words(h: str) -> str:
     return "no one (split)" if h == "split" else h.upper()
 
 
-def key_moments(tl, who: str = "truth") -> list[dict[str, Any]]:
+def key_moments(tl, who: str = "truth", reroll_k: int = 100) -> list[dict[str, Any]]:
     """3 to 7 moments (fewer when the game is shorter), at most one a day, the best of each
-    kind first, then by score; in day order, each with its prompts."""
-    cands = sorted(_candidates(tl, who), key=lambda c: -c["score"])
+    kind first, then by score; in day order, each with its prompts. A side's heaviest day is
+    re-rolled ``reroll_k`` times (0: not) to say whether it was luck."""
+    cands = sorted(_candidates(tl, who, reroll_k), key=lambda c: -c["score"])
     chosen: list[dict[str, Any]] = []
     days: set[int] = set()
     per_kind: dict[str, int] = {}
