@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from .dialogs import ConfirmScreen
 
@@ -31,10 +31,10 @@ class EndDayScreen(ConfirmScreen, inherit_bindings=False):
             yield Static(self.title_text, classes="dialog-title")
             if self.body:
                 yield Static(self.body, classes="dialog-body")
-            yield Label("Your intent for today (optional; kept with the game, hidden from the other player "
-                        "until the replay):")
+            yield Static("Your intent for today (optional): kept with the game, hidden from the other player, "
+                         "shown in the replay and the report.")
             yield Input(value=self.intent, id="intent-text", max_length=MAX_INTENT,
-                        placeholder="e.g. hold Rodynske, take 2213 with the 3rd battalion, find their drones")
+                        placeholder="e.g. hold Rodynske, take 2213, find their drone units")
             yield Static(f"[b]Enter[/b] {self.yes}    [b]Esc[/b] {self.no}", classes="dialog-keys")
         yield Footer()
 
