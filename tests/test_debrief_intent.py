@@ -85,3 +85,4 @@ def test_ending_a_day_without_an_intent_saves_none(tmp_path):
     asyncio.run(run())
     save = load_save(next(tmp_path.glob("*-turn01.toml")))
     assert save.turns[0].intents is None or not save.turns[0].intents.ua
+

@@ -383,8 +383,13 @@ class PokrovskApp(App[None]):
 
         self.push_screen(RulesScreen())
 
-    def action_svg_screenshot(self) -> str | None:
-        """F9: the screen as an SVG file in the save folder (Textual's own screenshot)."""
+    def action_svg_screenshot(self) -> None:
+        """F9: the screen as an SVG file in the save folder (Textual's own screenshot), once
+        the toasts on screen have cleared; in a browser also offered as a download."""
+        self.clear_notifications()
+        self.call_after_refresh(self._svg_screenshot)
+
+    def _svg_screenshot(self) -> str | None:
         folder = persist.save_dir(self.save_dir)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -393,6 +398,11 @@ class PokrovskApp(App[None]):
             self.notify(f"Could not save the screenshot: {e}", severity="error", timeout=10)
             return None
         self.notify(f"Screenshot saved: {out}", title="SVG", timeout=8)
+        if self.is_web:
+            try:
+                self.deliver_binary(Path(out), save_filename=Path(out).name)
+            except Exception as e:          # never a traceback
+                self.notify(f"Could not offer the screenshot as a download: {e}", severity="warning")
         return out
 
     def action_toggle_colourblind(self) -> None:
