@@ -223,3 +223,37 @@ def test_the_replay_picker_shows_full_names_lineage_subfolders_and_a_typed_path(
             assert isinstance(app.screen, ReplayScreen) and app.screen.review.path.name == "top.toml"
 
     asyncio.run(run())
+
+
+def test_exports_from_a_browser_are_offered_as_downloads(save_path, tmp_path, monkeypatch):
+    import asyncio
+    import os
+
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    from pokrovsk_tui.tui.app import PokrovskApp, Start
+
+    offered = []
+    monkeypatch.setattr(PokrovskApp, "is_web", property(lambda self: True))
+    monkeypatch.setattr(PokrovskApp, "deliver_text",
+                        lambda self, path, **kw: offered.append(("text", Path(path).name, kw.get("save_filename"))))
+    monkeypatch.setattr(PokrovskApp, "deliver_binary",
+                        lambda self, path, **kw: offered.append(("binary", Path(path).name, kw.get("save_filename"))))
+
+    async def run():
+        app = PokrovskApp(Start(kind="replay", path=str(save_path)), save_dir=tmp_path / "saves",
+                          check_interrupted=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await pilot.pause()
+            await pilot.press("e")
+            await pilot.pause()
+            await pilot.press("h")
+            for _ in range(300):
+                if len(offered) >= 2:
+                    break
+                await pilot.pause(0.02)
+
+    asyncio.run(run())
+    names = {o[1] for o in offered}
+    assert f"{LONG}-series.csv" in names and f"{LONG}-report.html" in names
+    assert all(o[0] == "text" and o[1] == o[2] for o in offered)
