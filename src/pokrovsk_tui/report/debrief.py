@@ -153,8 +153,8 @@ def _candidates(tl, who: str, reroll_k: int = 0) -> list[dict[str, Any]]:
             lead = (f"; the lead passed to {'UA' if after > 0 else 'RU'}" if crossed else "")
             out.append({"turn": f.turn, "kind": "vp swing", "score": z + (1.0 if crossed else 0.0), "side": None,
                         "hexes": [c["hex"] for c in f.control_changes][:6],
-                        "text": f"the VP margin moved {d:+.1f} in a day{talks}, from {before:+.1f} to "
-                                f"{after:+.1f} for UA{lead}."})
+                        "text": f"the VP margin (UA - RU) moved {d:+.1f} in a day{talks}, from {before:+.1f} to "
+                                f"{after:+.1f}{lead}."})
     # objectives changing hands (the side holding most of its hexes)
     for f in frames:
         for ob, hexes in zip(world.scenario.objectives, world.objective_hexes, strict=True):
