@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from . import persist
+from .branching import BranchNav
 from .geometry import NARROW_WIDTH
 from .screens.dialogs import (
     ConfirmScreen,
@@ -54,7 +55,7 @@ class Start:
     watch_levels: tuple[str | None, str | None] = (None, None)   # watch mode: each side's level
 
 
-class PokrovskApp(App[None]):
+class PokrovskApp(BranchNav, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Pokrovsk"
     SUB_TITLE = "winter 2025-26"
@@ -176,56 +177,6 @@ class PokrovskApp(App[None]):
         gc.freeze()
         self._leave_to_title()
         self.push_screen(ReplayScreen(save, path))
-
-    def start_branch(self, save, source: Path | None, turn: int, *, mode: str, side: int, level: str,
-                     levels: tuple[str, str] | None = None) -> None:
-        """Take command from the start of ``turn`` of a replayed game: a new save (its branch
-        recorded) in the save folder, opened as a new game over the replay, which leaving the
-        game (q) returns to, at the same day."""
-        from pokrovsk_tui.store.replay import BranchError, players_changed
-
-        try:
-            path = persist.branch_game(save, source, turn, mode=mode, side=side, level=level, folder=self.save_dir,
-                                       levels=levels)
-            session = persist.load(path)
-        except BranchError as e:
-            self.notify(str(e), severity="error", title="Take command", timeout=10)
-            return
-        except Exception as e:       # never a traceback
-            self.notify(f"Could not start the new game: {type(e).__name__}: {e}", severity="error", timeout=15)
-            return
-        while len(self.screen_stack) > 1 and type(self.screen).__name__ != "ReplayScreen":
-            self.pop_screen()
-        persist.mark_running(session, path, self.save_dir)
-        self.push_screen(_game_screen_class()(session))
-        try:
-            changed = players_changed(persist.load_save_file(path))
-        except Exception:
-            changed = None
-        differs = f"\nPlayers differ from the original: {changed}." if changed else ""
-        self.notify(f"A new game from the start of day {turn}, saved as {path}.{differs}\nq returns to the replay.",
-                    title="Took command", timeout=10)
-
-    def _branch_replay(self):
-        """The replay a branched game was opened from (under it in the stack), or None."""
-        g = self.game_screen()
-        if g is None:
-            return None
-        stack = self.screen_stack
-        i = stack.index(g)
-        return stack[i - 1] if i > 0 and type(stack[i - 1]).__name__ == "ReplayScreen" else None
-
-    def _leave_branch(self) -> bool:
-        """Leaving a game branched from a replay goes back to that replay (at the day it was
-        left on); True when it did."""
-        replay = self._branch_replay()
-        if replay is None:
-            return False
-        persist.clear_running(self.save_dir)
-        while self.screen is not replay:
-            self.pop_screen()
-        self.notify("Back in the replay. The branch is in the save folder (title screen: load).", title="Replay")
-        return True
 
     def continue_latest(self) -> None:
         info = persist.latest_autosave(self.save_dir)
