@@ -23,12 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from pokrovsk_tui.cli.options import POLICY_NAMES as POLICIES
+from pokrovsk_tui.ai.policies import POLICIES as _POLICIES
 from pokrovsk_tui.report.words import ordinal
 from pokrovsk_tui.sim import WINNERS, get_policy, play_game, winner_of
 from pokrovsk_tui.store.replay import current_state, state_at
 from pokrovsk_tui.store.savefmt import SaveGame
 
+POLICIES = tuple(_POLICIES)     # hold, random, easy, normal, hard
 MAX_GAMES = 10_000
 
 
