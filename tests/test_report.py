@@ -285,7 +285,7 @@ def test_report_markdown_has_result_every_turn_intents_and_annotations(game):
     r = aar.result_of(game)
     assert r["headline"] in text and "## Result" in text
     for t in game.turns:
-        assert f"### Turn {t.turn} (" in text
+        assert f"### Day {t.turn} (" in text
     assert "UA commander's intent" in text and "RU commander's intent" in text
     assert "Here UA \\*should\\* have \\<dug in>" in text and "Second \\| line" in text
     assert "Set-up: look at the stronghold" in text and "Maj. K" in text

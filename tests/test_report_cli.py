@@ -36,7 +36,7 @@ def test_report_markdown_to_stdout(save, capsys):
     code, out, err = run(capsys, "report", save)
     assert code == 0 and err == ""
     assert out.startswith("# After-action report: tutorial-hryshyne-random-vs-random-seed5")
-    assert "## Result" in out and all(f"### Turn {t} (" in out for t in range(1, 7))
+    assert "## Result" in out and all(f"### Day {t} (" in out for t in range(1, 7))
 
 
 def test_report_html_file_and_csv(save, tmp_path, capsys):

@@ -397,9 +397,9 @@ async def test_charts_csv_report_and_screenshot(tmp_path, save_path):
         await wait_for(pilot, lambda: save_path.with_name("lesson-report.html").is_file())
         assert "<html" in save_path.with_name("lesson-report.html").read_text()[:500].lower()
         await pilot.press("i")
-        await settle(pilot)
         svg = save_path.with_name("lesson-day01-orders-truth.svg")
-        assert svg.is_file() and "<svg" in svg.read_text()[:2000]
+        await wait_for(pilot, svg.is_file)                # once the toasts have cleared
+        assert "<svg" in svg.read_text()[:2000]
 
 
 @sync
@@ -435,7 +435,7 @@ async def test_take_command_from_a_day_writes_a_branch_and_opens_the_game(tmp_pa
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, CommandScreen) and app.screen.turn == 3
-        await pilot.press("enter")                     # solo as Ukraine
+        await pilot.press("down", "enter")             # solo as Ukraine (the first is "as played")
         await settle(pilot, 3)
         g = app.screen
         assert isinstance(g, GameScreen)
@@ -471,7 +471,15 @@ async def test_title_replay_entry_opens_the_replay_screen(tmp_path, save_path):
         await pilot.press("enter")
         await settle(pilot, 3)
         assert isinstance(app.screen, ReplayScreen)
+        await pilot.press("escape")                   # leaving asks first
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")                   # stay
+        await settle(pilot)
+        assert isinstance(app.screen, ReplayScreen)
         await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")                    # leave
         await settle(pilot)
         assert type(app.screen).__name__ == "TitleScreen"
 

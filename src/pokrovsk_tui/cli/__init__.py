@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     br.add_argument("-o", "--output", metavar="NEW", help="file to write (default: SAVE-branch-tT.toml beside SAVE)")
     br.add_argument("--name", help="the new game's name")
     br.add_argument("--force", action="store_true", help="overwrite NEW if it exists")
+    seed = br.add_mutually_exclusive_group()
+    seed.add_argument("--seed", type=int, default=None, metavar="S",
+                      help="the new game's dice seed (default: the save's, so resuming replays the original)")
+    seed.add_argument("--new-seed", action="store_true", help="a new random seed: play the position on with fresh dice")
 
     re_ = sub.add_parser("resume", help="play a saved game on, headless, and save it")
     re_.add_argument("file", metavar="SAVE")
@@ -56,11 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     re_.add_argument("-o", "--output", metavar="OUT", help="file to write (default: SAVE itself)")
 
     si = sub.add_parser("simulate", help="play games headless between two policies")
-    si.add_argument("scenario", metavar="SCENARIO", help="bundled id or path to a .toml file")
-    si.add_argument("--ua", required=True, choices=POLICY_NAMES, help="policy for Ukraine")
-    si.add_argument("--ru", required=True, choices=POLICY_NAMES, help="policy for Russia")
+    si.add_argument("scenario", metavar="SCENARIO", nargs="?", help="bundled id or path to a .toml file")
+    si.add_argument("--ua", choices=POLICY_NAMES, help="policy for Ukraine (with --from: default the save's)")
+    si.add_argument("--ru", choices=POLICY_NAMES, help="policy for Russia (with --from: default the save's)")
+    si.add_argument("--from", dest="from_save", metavar="SAVE",
+                    help="play the rest of a saved game from the start of --turn T, --games times with new dice, "
+                         "and show the distribution of results beside the actual game's")
+    si.add_argument("--turn", type=_positive, metavar="T", help="with --from: the turn to start from")
     si.add_argument("--games", type=_positive, default=1, metavar="N")
-    si.add_argument("--seed", type=int, default=1, metavar="S", help="seed of the first game (game i uses S+i)")
+    si.add_argument("--seed", type=int, default=None, metavar="S",
+                    help="seed of the first game (game i uses S+i; default 1, with --from the save's seed + 1)")
     si.add_argument("--turns", type=_positive, default=None, metavar="T", help="stop after T turns")
     si.add_argument("--json", action="store_true", help="print JSON")
     si.add_argument("--jobs", type=_positive, default=1, metavar="N",
@@ -81,8 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (default: standard output)")
     rp.add_argument("--format", choices=["md", "html"], default=None,
                     help="md (the default) or html (the default when FILE ends in .html)")
-    rp.add_argument("--side", choices=["ua", "ru"], default=None,
-                    help="tell each day's story as this side knew it (enemy units it had not detected are not named)")
+    rp.add_argument("--side", "--view", dest="side", choices=["ua", "ru"], default=None,
+                    help="one side's debrief: each day, the key moments and the maps as this side knew them "
+                         "(enemy units it had not detected are never named or drawn)")
     rp.add_argument("--csv", metavar="FILE", help="write the per-turn series as CSV to FILE ('-': standard output); "
                                                   "the report is then written only if -o is given")
     an = sub.add_parser("annotate", help="add, edit, delete or list an instructor's notes in a save")

@@ -123,8 +123,8 @@ def cmd_verify(args) -> int:
 
 
 def cmd_branch(args) -> int:
-    from pokrovsk_tui.store.replay import BranchError, branch
-    from pokrovsk_tui.store.saves import SaveError, load_save, safe_name, unique_path
+    from pokrovsk_tui.store.replay import BranchError, branch, branch_file
+    from pokrovsk_tui.store.saves import SaveError, load_save
 
     src = Path(args.file)
     try:
@@ -135,7 +135,7 @@ def cmd_branch(args) -> int:
     if args.output:
         out = Path(args.output)
     else:
-        out = unique_path(src.parent, f"{safe_name(src.stem)}-branch-t{args.turn:02d}")
+        out = branch_file(src.parent, src.stem, args.turn)
     if out.exists() and out.resolve() == src.resolve():
         print(f"{out}: (file): is the save being branched; the original is never overwritten", file=sys.stderr)
         return 1
@@ -143,14 +143,26 @@ def cmd_branch(args) -> int:
         print(f"{out}: (file): exists; choose another -o NEW or add --force", file=sys.stderr)
         return 1
     try:
-        new = branch(save, args.turn, source=str(src), name=args.name)
+        seed = args.seed if args.seed is not None else (_fresh_seed(save.seed) if args.new_seed else None)
+        new = branch(save, args.turn, source=str(src), name=args.name or out.stem, seed=seed)
     except BranchError as e:
         print(f"{src}: --turn: {e}", file=sys.stderr)
         return 1
     if not _save_or_say(new, out):
         return 1
-    print(f"{src}: branched at the start of turn {args.turn} -> {out}")
+    dice = "" if new.seed == save.seed else f" with new seed {new.seed}"
+    print(f"{src}: branched at the start of turn {args.turn}{dice} -> {out}")
     return 0
+
+
+def _fresh_seed(old: int) -> int:
+    """A random seed other than ``old``."""
+    import secrets
+
+    while True:
+        s = secrets.randbelow(2**31 - 1) + 1
+        if s != old:
+            return s
 
 
 def cmd_resume(args) -> int:

@@ -8,6 +8,17 @@ from pathlib import Path
 
 
 def cmd_simulate(args) -> int:
+    if getattr(args, "from_save", None) is not None or getattr(args, "turn", None) is not None:
+        from .fromturn import cmd_from_turn
+
+        return cmd_from_turn(args)
+    missing = [f"--{k}" for k in ("ua", "ru") if getattr(args, k) is None]
+    if args.scenario is None or missing:
+        need = (["SCENARIO"] if args.scenario is None else []) + missing
+        print(f"pokrovsk simulate: give {' and '.join(need)} (or --from SAVE --turn T)", file=sys.stderr)
+        return 2
+    if args.seed is None:
+        args.seed = 1
     from pokrovsk_tui.rules.world import build_world
     from pokrovsk_tui.sim import get_policy, play_game, summarize
     from pokrovsk_tui.store.scenarios import ScenarioError, load_scenario, resolve_ref

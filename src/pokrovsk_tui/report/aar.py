@@ -22,12 +22,15 @@ from typing import Any
 from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.world import CAUSES
 from pokrovsk_tui.store.atomic import atomic_write
+from pokrovsk_tui.store.replay import players_changed
 from pokrovsk_tui.store.savefmt import SaveGame
 
 from . import svg
+from .debrief import NAMES, key_moments, short_intent
+from .debrief import front as front_page
 from .series import series
 from .story import SIDE_NAMES, story
-from .timeline import CAUSE_LABELS, place, timeline
+from .timeline import CAUSE_LABELS, place, surprise_days, timeline
 
 FORMATS = ("md", "html")
 # ----- gathering -------------------------------------------------------------------------
@@ -74,9 +77,13 @@ def report_data(save: SaveGame, source: str | None = None, who: str = "truth") -
     annotations = [{"turn": a.turn, "hex": a.hex, "place": place(world, a.hex) if a.hex else None,
                     "author": a.author, "text": a.text} for a in notes]
     turns = []
+    marked = surprise_days(tl)
     for f in tl.frames():
-        turns.append({"turn": f.turn, "weather": f.weather, "lines": story(f, who),
+        turns.append({"turn": f.turn, "weather": f.weather, "lines": story(f, who, marked),
+                      "marked": [k for k in SIDES if f.turn in marked[k] and who in ("truth", k)],
+                      "missed": f.surprise_totals(True),
                       "intents": {k: v for k, v in f.intents.items() if v and who in ("truth", k)},
+                      "intent": {k: short_intent(v[0], 240) for k, v in f.intents.items() if v and who in ("truth", k)},
                       "surprise": f.surprise_totals(),
                       "annotations": [a for a in annotations if a["turn"] == f.turn]})
     final = tl.state_at(tl.last + 1)
@@ -86,12 +93,18 @@ def report_data(save: SaveGame, source: str | None = None, who: str = "truth") -
         "seed": save.seed, "mode": save.mode, "app_version": save.app_version,
         "created": save.created.isoformat(), "updated": save.updated.isoformat(),
         "players": {k: getattr(save.players, k).label() for k in SIDES},
+        "player_kinds": {k: {"kind": getattr(save.players, k).kind, "name": getattr(save.players, k).name or ""}
+                         for k in SIDES},
         "first_turn": tl.first, "last_turn": tl.last,
         "lineage": [{"file": s.file, "name": s.name, "turn": s.turn} for s in save.lineage],
+        "players_changed": players_changed(save),
         "result": result_of(save),
         "casualties": {k: {c: round(float(final.casualties[s, j] - tl.state_at(tl.first).casualties[s, j]), 2)
                            for j, c in enumerate(CAUSES)} for s, k in enumerate(SIDES)},
         "surprise_total": {k: round(sum(t["surprise"][k] for t in turns), 2) for k in SIDES},
+        "missed_total": {k: round(sum(t["missed"][k] for t in turns), 2) for k in SIDES},
+        "front": front_page(tl) if tl.last >= tl.first else None,
+        "moments": key_moments(tl, who) if tl.last >= tl.first else [],
         "series": series(save),
         "turns": turns,
         "setup_annotations": [a for a in annotations if a["turn"] < tl.first],
@@ -135,6 +148,9 @@ def _tables(d: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
     causes = [[CAUSE_LABELS[c], _n(cas["ua"][c]), _n(cas["ru"][c])] for c in CAUSES]
     causes.append(["total", _n(sum(cas["ua"].values())), _n(sum(cas["ru"].values()))])
     causes.append(["of which not seen coming", _n(d["surprise_total"]["ua"]), _n(d["surprise_total"]["ru"])])
+    causes.append(["... missed (recon could have found it)", _n(d["missed_total"]["ua"]), _n(d["missed_total"]["ru"])])
+    causes.append(["... unseeable by design", _n(d["surprise_total"]["ua"] - d["missed_total"]["ua"]),
+                   _n(d["surprise_total"]["ru"] - d["missed_total"]["ru"])])
     turns, supply = [], []
     for i, t in enumerate(s["turn"]):
         lost = {k: sum(s["losses"][k][c][i] for c in CAUSES) for k in SIDES}
@@ -168,6 +184,8 @@ def _game_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
     if d["lineage"]:
         out.append(("Branched from", "; ".join(f"{s['name'] or s['file']} at the start of turn {s['turn']}"
                                                for s in d["lineage"])))
+    if d.get("players_changed"):
+        out.append(("Players differ from the original", d["players_changed"]))
     return out
 
 
@@ -178,12 +196,7 @@ def to_markdown(d: dict[str, Any]) -> str:
     out += ["", "## Result", "", f"**{md(r['headline'])}** {md(r['how'])}.", "",
             f"VP: UA {r['vp']['ua']:.1f}, RU {r['vp']['ru']:.1f} (margin {r['margin']:+.1f} for UA; "
             f"{r['margin_needed']:g} needed to win on points).", ""]
-    tables = _tables(d)
-    for title, key in (("Casualties by cause", "casualties"), ("Turn by turn", "turns"),
-                       ("Supply and drones", "supply")):
-        head, rows = tables[key]
-        text_cols = (0, 1) if key != "casualties" else (0,)
-        out += [f"## {title}", ""] + _md_table(head, [[md(c) for c in row] for row in rows], text_cols) + [""]
+    out += _md_front(d)
     out += ["## What happened, day by day", ""]
     if d["setup_annotations"]:
         out += ["### Before the first turn", ""]
@@ -192,14 +205,20 @@ def to_markdown(d: dict[str, Any]) -> str:
     if not d["turns"]:
         out += ["No turn has been played yet.", ""]
     for t in d["turns"]:
-        out += [f"### Turn {t['turn']} ({md(t['weather'])})", ""]
+        out += [f"### Day {t['turn']} ({md(t['weather'])}){_mark(t)}", ""]
+        for k, line in t["intent"].items():            # what each side meant to do, before what happened
+            out.append(f"- *{md(_intent_label(d, k))}:* {md(line)}")
         out += [f"- {md(line)}" for line in t["lines"]]
-        for k, lines in t["intents"].items():
-            out += ["", f"{SIDE_NAMES[k]} commander's intent:", ""]
-            out += [f"- {md(x)}" for x in lines]
         out.append("")
         for a in t["annotations"]:
             out += _md_note(a)
+    tables = _tables(d)
+    out += ["## Tables", ""]
+    for title, key in (("Casualties by cause", "casualties"), ("Turn by turn", "turns"),
+                       ("Supply and drones", "supply")):
+        head, rows = tables[key]
+        text_cols = (0, 1) if key != "casualties" else (0,)
+        out += [f"### {title}", ""] + _md_table(head, [[md(c) for c in row] for row in rows], text_cols) + [""]
     out += ["## Annotations", ""]
     if d["annotations"]:
         out += _md_table(["turn", "hex", "author", "note"],
@@ -209,6 +228,63 @@ def to_markdown(d: dict[str, Any]) -> str:
         out.append("None.")
     out.append("")
     return "\n".join(out)
+
+
+def _md_front(d: dict[str, Any]) -> list[str]:
+    """Why the result, then the key moments with their questions."""
+    f = d["front"]
+    if f is None:
+        return []
+    out = ["### Why", ""]
+    if f["why"]:
+        out += ["Most of the margin came from:", ""] + [f"- {md(w)}" for w in f["why"]] + [""]
+    out += _md_table(["objective", "VP a day", "VP UA", "VP RU", "at the end"],
+                     [[md(o["name"]), f"{o['vp_day']:g}", _n(o["vp"]["ua"]), _n(o["vp"]["ru"]),
+                       md(_final_words(o))] for o in f["objectives"]], text_cols=(0, 4)) + [""]
+    out += [f"VP margin (UA - RU) at the end of each day: {md(_margin_line(f))}.", ""]
+    if f["sudden_death"]:
+        out += ["Sudden death, how close it came:", ""]
+        out += [f"- {md(s['name'])} ({NAMES[s['side']]} wins): {md(s['text'])}" for s in f["sudden_death"]]
+        out.append("")
+    out += ["## Key moments", ""]
+    if not d["moments"]:
+        out += ["None stood out.", ""]
+    for i, m in enumerate(d["moments"], 1):
+        p = m["prompts"]
+        out += [f"{i}. **Day {m['turn']}**: {md(m['text'])}",
+                f"    - *Planned?* {md(p['planned'])}", f"    - *Happened?* {md(p['happened'])}",
+                f"    - *Why?* {md(p['why'])}", f"    - *Keep or change?* {md(p['keep_change'])}"]
+    out += ["", "(The HTML report shows a map at the start, at each key moment and at the end.)", ""]
+    return out
+
+
+def _intent_label(d: dict[str, Any], k: str) -> str:
+    """"UA commander's intent" (the computer's) or "UA player's intent (Olena)" (a human's)."""
+    p = d["player_kinds"][k]
+    if p["kind"] == "human":
+        return f"{SIDE_NAMES[k]} player's intent" + (f" ({p['name']})" if p["name"] else "")
+    return f"{SIDE_NAMES[k]} commander's intent"
+
+
+def _mark(t: dict[str, Any]) -> str:
+    """" ! UA missed 51.3": a day a side's missed losses were large for this game."""
+    if not t["marked"]:
+        return ""
+    return " ! " + ", ".join(f"{SIDE_NAMES[k]} missed {t['missed'][k]:.1f}" for k in t["marked"])
+
+
+def _final_words(o: dict[str, Any]) -> str:
+    held = o["final"]
+    parts = [f"{k.upper() if k != 'contested' else 'contested'} {v}" for k, v in held.items() if v]
+    return f"{', '.join(parts)} of {o['hexes']} hexes"
+
+
+def _margin_line(f: dict[str, Any]) -> str:
+    line = ", ".join(f"{t}: {m:+.1f}" for t, m in f["margins"].items())
+    if f["lead_changes"]:
+        line += f" (the lead changed on day{'s' if len(f['lead_changes']) > 1 else ''} " \
+                f"{', '.join(str(t) for t in f['lead_changes'])})"
+    return line
 
 
 def _md_note(a: dict[str, Any]) -> list[str]:
@@ -231,7 +307,8 @@ td.text { text-align: left; white-space: pre-wrap; }
 .result { font-size: 1.15rem; } .charts svg { margin: .4rem .6rem .4rem 0; }
 blockquote { border-left: 4px solid #d9a520; margin: .5rem 0; padding: .2rem .8rem; background: #fdf7e6;
              white-space: pre-wrap; }
-.intent { color: #444; font-size: .9rem; }
+.intent { color: #444; font-size: .9rem; } .moment { font-size: 1.05rem; } .prompts { color: #333; }
+.map svg { max-width: 100%; height: auto; border: 1px solid #ddd; }
 """
 
 
@@ -281,13 +358,8 @@ def to_html(d: dict[str, Any]) -> str:
            "<h2>Result</h2>",
            f'<p class="result"><b>{_e(r["headline"])}</b> {_e(r["how"])}.</p>',
            f"<p>VP: UA {r['vp']['ua']:.1f}, RU {r['vp']['ru']:.1f} (margin {r['margin']:+.1f} for UA; "
-           f"{r['margin_needed']:g} needed to win on points).</p>",
-           "<h2>Charts</h2>", '<div class="charts">', *charts(d), "</div>"]
-    tables = _tables(d)
-    for title_, key in (("Casualties by cause", "casualties"), ("Turn by turn", "turns"),
-                        ("Supply and drones", "supply")):
-        head, rows = tables[key]
-        out += [f"<h2>{_e(title_)}</h2>", _html_table(head, rows)]
+           f"{r['margin_needed']:g} needed to win on points).</p>"]
+    out += _html_front(d)
     out.append("<h2>What happened, day by day</h2>")
     if d["setup_annotations"]:
         out.append("<h3>Before the first turn</h3>")
@@ -295,12 +367,19 @@ def to_html(d: dict[str, Any]) -> str:
     if not d["turns"]:
         out.append("<p>No turn has been played yet.</p>")
     for t in d["turns"]:
-        out.append(f'<h3 id="turn-{t["turn"]}">Turn {t["turn"]} ({_e(t["weather"])})</h3>')
+        out.append(f'<h3 id="turn-{t["turn"]}">Day {t["turn"]} ({_e(t["weather"])}){_e(_mark(t))}</h3>')
+        for k, lines in t["intents"].items():          # what each side meant to do, before what happened
+            out.append(f'<details class="intent"><summary><b>{_e(_intent_label(d, k))}:</b> '
+                       f'{_e(t["intent"][k])}</summary><ul>' + "".join(f"<li>{_e(x)}</li>" for x in lines)
+                       + "</ul></details>")
         out.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in t["lines"]) + "</ul>")
-        for k, lines in t["intents"].items():
-            out.append(f'<p class="intent"><b>{SIDE_NAMES[k]} commander\'s intent:</b></p>'
-                       '<ul class="intent">' + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>")
         out += [_html_note(a) for a in t["annotations"]]
+    out += ["<h2>Charts</h2>", '<div class="charts">', *charts(d), "</div>"]
+    tables = _tables(d)
+    for title_, key in (("Casualties by cause", "casualties"), ("Turn by turn", "turns"),
+                        ("Supply and drones", "supply")):
+        head, rows = tables[key]
+        out += [f"<h2>{_e(title_)}</h2>", _html_table(head, rows)]
     out.append("<h2>Annotations</h2>")
     if d["annotations"]:
         out.append(_html_table(["turn", "hex", "author", "note"],
@@ -310,6 +389,42 @@ def to_html(d: dict[str, Any]) -> str:
         out.append("<p>None.</p>")
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
+
+
+def _html_front(d: dict[str, Any]) -> list[str]:
+    f = d["front"]
+    if f is None:
+        return []
+    maps = d.get("maps", {})
+    out = ["<h3>Why</h3>"]
+    if f["why"]:
+        out.append("<p>Most of the margin came from:</p><ul>" + "".join(f"<li>{_e(w)}</li>" for w in f["why"])
+                   + "</ul>")
+    out.append(_html_table(["objective", "VP a day", "VP UA", "VP RU", "at the end"],
+                           [[o["name"], f"{o['vp_day']:g}", _n(o["vp"]["ua"]), _n(o["vp"]["ru"]), _final_words(o)]
+                            for o in f["objectives"]], text_cols=(4,)))
+    out.append(f"<p>VP margin (UA - RU) at the end of each day: {_e(_margin_line(f))}.</p>")
+    if f["sudden_death"]:
+        out.append("<p>Sudden death, how close it came:</p><ul>" + "".join(
+            f"<li>{_e(s['name'])} ({NAMES[s['side']]} wins): {_e(s['text'])}</li>" for s in f["sudden_death"])
+            + "</ul>")
+    if "start" in maps:
+        out.append(f'<div class="map">{maps["start"]}</div>')
+    out.append("<h2>Key moments</h2>")
+    if not d["moments"]:
+        out.append("<p>None stood out.</p>")
+    for i, m in enumerate(d["moments"], 1):
+        p = m["prompts"]
+        out.append(f'<h3>{i}. Day {m["turn"]}</h3><p class="moment">{_e(m["text"])}</p>')
+        if m["turn"] in maps:
+            out.append(f'<div class="map">{maps[m["turn"]]}</div>')
+        out.append('<ul class="prompts">' + "".join(
+            f"<li><b>{label}</b> {_e(p[key])}</li>" for label, key in
+            (("Planned?", "planned"), ("Happened?", "happened"), ("Why?", "why"), ("Keep or change?", "keep_change")))
+            + "</ul>")
+    if "end" in maps:
+        out += ["<h3>The end</h3>", f'<div class="map">{maps["end"]}</div>']
+    return out
 
 
 def _html_note(a: dict[str, Any]) -> str:
@@ -325,7 +440,28 @@ def render(save: SaveGame, fmt: str = "md", source: str | None = None, who: str 
     if fmt not in FORMATS:
         raise ValueError(f"format is one of {', '.join(FORMATS)}, not {fmt!r}")
     d = report_data(save, source, who)
+    if fmt == "html":
+        d["maps"] = maps(save, d, who)
     return to_markdown(d) if fmt == "md" else to_html(d)
+
+
+def maps(save: SaveGame, d: dict[str, Any], who: str = "truth") -> dict[Any, str]:
+    """SVG maps: the start, each key moment (the day's end, its hexes ringed) and the end; for
+    a side, only its own units and the enemy units it had detected."""
+    from .svg_map import map_svg
+
+    tl = timeline(save)
+    if tl.last < tl.first:
+        return {}
+    side = None if who == "truth" else SIDES.index(who)
+    seen = "" if side is None else f" (as {SIDE_NAMES[who]} saw it)"
+    out: dict[Any, str] = {"start": map_svg(tl.world, tl.state_at(tl.first), f"Start of day {tl.first}{seen}",
+                                            side=side, key="start")}
+    for m in d["moments"]:
+        out[m["turn"]] = map_svg(tl.world, tl.state_at(m["turn"] + 1), f"End of day {m['turn']}{seen}",
+                                 ring=m["hexes"], side=side, key=f"day{m['turn']}")
+    out["end"] = map_svg(tl.world, tl.state_at(tl.last + 1), f"End of day {tl.last}{seen}", side=side, key="end")
+    return out
 
 
 def write_report(save: SaveGame, path: str | Path, fmt: str | None = None, source: str | None = None,

@@ -37,6 +37,7 @@ from pokrovsk_tui.store.savefmt import SaveGame
 from pokrovsk_tui.store.snapshot import state_digest
 
 from .timeline import CONTROL_NAMES, place, timeline
+from .words import ordinal
 
 DEFAULT_K = 200
 MAX_K = 5000
@@ -115,7 +116,7 @@ def format_lines(r: dict[str, Any], all_hexes: bool = False) -> list[str]:
     for key in SIDES:
         d = r["losses"][key]
         out.append(f"  {key.upper()} losses: actual {d['actual']:.1f}; mean {d['mean']:.1f}, p10 {d['p10']:.1f}, "
-                   f"p90 {d['p90']:.1f}; the actual outcome is at the {d['percentile']:.0f}th percentile")
+                   f"p90 {d['p90']:.1f}; the actual outcome is at the {ordinal(d['percentile'])} percentile")
     for key in SIDES:
         d = r["vp"][key]
         out.append(f"  {key.upper()} VP gained: actual {d['actual']:.1f}; mean {d['mean']:.1f} "

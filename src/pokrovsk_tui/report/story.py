@@ -10,7 +10,8 @@ from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.view import name_unit
 from pokrovsk_tui.rules.world import CAUSES
 
-from .timeline import CAUSE_LABELS, FIRE_KINDS, TurnFrame, place
+from .places import group, where
+from .timeline import CAUSE_LABELS, FIRE_KINDS, TurnFrame
 
 SIDE_NAMES = {"ua": "UA", "ru": "RU"}
 LIST_MAX = 6          # hexes or units named in one sentence before "and N more"
@@ -31,10 +32,12 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def story(f: TurnFrame, who: str = "truth") -> list[str]:
+def story(f: TurnFrame, who: str = "truth", marked: dict[str, list[int]] | None = None) -> list[str]:
     """The turn in sentences, built from its events, losses, control changes and surprises;
     for a side (``who`` "ua"/"ru"): only what it could read, every unit named as it could name
-    it (``rules.view`` by way of ``TurnFrame.events_for`` and ``surprises_for``)."""
+    it (``rules.view`` by way of ``TurnFrame.events_for`` and ``surprises_for``). ``marked``:
+    the days marked "!" per side (``timeline.surprise_days``): that side's surprise line starts "! "."""
+    marked = marked or {}
     world = f.world
     events = f.events_for(who)
     shown = [k for k in SIDES if who in ("truth", k)]
@@ -54,30 +57,33 @@ def story(f: TurnFrame, who: str = "truth") -> list[str]:
         if not mine:
             continue
         kinds: dict[str, int] = {}
-        took, contested, repulsed, walked = [], [], 0, []
+        took, contested, repulsed, walked = [], [], [], []
         for e, why in mine:
             kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
             r = why.get("result")
-            where = place(world, e["hex"])
             if e["kind"] == "raid":
                 continue                        # raiders come back: counted above, no ground changes
-            if not why.get("defenders"):
-                walked.append(where)
-            elif r in ("D", "X"):
-                took.append(where + (" (routed)" if r == "X" else ""))
+            held = _owner_after(f, e["hex"]) == s      # what the day ended with: never two sides "took" one hex
+            if r in ("D", "X") or not why.get("defenders"):
+                if not held:
+                    contested.append(e["hex"])
+                elif not why.get("defenders"):
+                    walked.append(e["hex"])
+                else:
+                    took.append(e["hex"])
             elif r == "E":
-                contested.append(where)
+                contested.append(e["hex"])
             else:
-                repulsed += 1
+                repulsed.append(e["hex"])
         parts = []
         if took:
-            parts.append(f"took {_names(took)}")
+            parts.append(f"took {group(world, took)}")
         if walked:
-            parts.append(f"walked into {_names(walked)}")
+            parts.append(f"walked into {group(world, walked)}")
         if contested:
-            parts.append(f"contested {_names(contested)}")
+            parts.append(f"fought over {group(world, contested)} (not held at day's end)")
         if repulsed:
-            parts.append(f"repulsed {_plural(repulsed, 'time')}")
+            parts.append(f"repulsed {_plural(len(repulsed), 'time')} ({group(world, repulsed)})")
         what = ", ".join(_plural(n, kind) for kind, n in kinds.items())
         lines.append(f"{SIDE_NAMES[k]} attacked {_plural(len(mine), 'time')} ({what})"
                      + (f": {'; '.join(parts)}." if parts else "."))
@@ -117,19 +123,19 @@ def story(f: TurnFrame, who: str = "truth") -> list[str]:
     if f.control_changes:
         by: dict[str, list[str]] = {}
         for c in f.control_changes:
-            by.setdefault(c["after"], []).append(c["place"])
+            by.setdefault(c["after"], []).append(c["hex"])
         parts = []
         for owner in ("ru", "ua", "contested"):
             if owner in by:
                 label = "now contested" if owner == "contested" else f"to {SIDE_NAMES[owner]}"
-                parts.append(f"{len(by[owner])} {label} ({_names(by[owner])})")
+                parts.append(f"{len(by[owner])} {label} ({group(world, by[owner])})")
         lines.append(f"Hexes changed hands: {'; '.join(parts)}.")
     units_lost = [u for u in f.units_lost if u["side"] in shown]     # a loss is told to its own side
     if units_lost:
         lines.append("Destroyed or broken: " + ", ".join(
             f"{name_unit(k_who, u['unit'])} ({CAUSE_LABELS.get(u['cause'], u['cause'] or '?')})"
             for u in units_lost) + ".")
-    arrived = [f"{e['units'][0]} at {e['hex']}" for e in events
+    arrived = [f"{e['units'][0]} ({where(world, e['hex'])})" for e in events
                if e["phase"] == "recovery" and e["kind"] == "arrives" and e["units"]]
     if arrived:
         lines.append(f"Reinforcements arrived: {_names(arrived)}.")
@@ -141,28 +147,39 @@ def story(f: TurnFrame, who: str = "truth") -> list[str]:
                     lines.append(f"{SIDE_NAMES[k]} cut off from supply: {_names(list(iso))}.")
     if any(refused.values()):
         lines.append("Orders refused by the rules: " + ", ".join(f"{SIDE_NAMES[k]} {n}" for k, n in refused.items() if n) + ".")
-    # surprises
+    # surprises: missed (recon could have found the source) apart from unseeable by design
     for k in shown:
         mine = [s for s in f.surprises_for(who) if s["side"] == k]
         total = sum(s["loss"] for s in mine)
         if total < 0.05 and not any(s["kind"] == "assault" for s in mine):
             continue
         parts = []
-        fires = [s for s in mine if s["kind"] == "fires"]
+        fires = [s for s in mine if s["kind"] == "fires" and s.get("missed")]
         if fires:
-            by = [s["by"] or "glide bombs" for s in fires]
-            parts.append(f"{sum(s['loss'] for s in fires):.1f} to fire from {_names(by)}")
+            parts.append(f"{sum(s['loss'] for s in fires):.1f} to fire from {_names([s['by'] for s in fires])}")
         assaults = [s for s in mine if s["kind"] == "assault"]
         if assaults:
             parts.append(f"{sum(s['loss'] for s in assaults):.1f} to {_plural(len(assaults), 'attack')} by units "
-                         f"it had not detected ({_names([place(world, s['hex']) for s in assaults])})")
+                         f"it had not detected ({group(world, [s['hex'] for s in assaults])})")
+        design = []
+        bombs = sum(s["loss"] for s in mine if s["kind"] == "fires" and not s.get("missed"))
+        if bombs >= 0.05:
+            design.append(f"glide bombs {bombs:.1f}")
         zone = sum(s["loss"] for s in mine if s["kind"] == "kill_zone")
         if zone >= 0.05:
-            parts.append(f"{zone:.1f} in the enemy's kill zones")
+            design.append(f"kill zones {zone:.1f}")
         robots = sum(s["loss"] for s in mine if s["kind"] == "robots")
         if robots >= 0.05:
-            parts.append(f"{robots:.1f} in robots lost on the road")
-        lines.append(f"{SIDE_NAMES[k]} did not see it coming: {total:.1f} strength lost ({'; '.join(parts)}).")
+            design.append(f"robots lost on the road {robots:.1f}")
+        missed = sum(s["loss"] for s in mine if s.get("missed"))
+        said = []
+        if parts or missed >= 0.05:
+            said.append(f"missed {missed:.1f} that recon could have found ({'; '.join(parts)})")
+        if design:
+            said.append(f"{sum(s['loss'] for s in mine if not s.get('missed')):.1f} could not be seen by design "
+                        f"({', '.join(design)})")
+        mark = "! " if f.turn in marked.get(k, ()) else ""
+        lines.append(f"{mark}{SIDE_NAMES[k]} did not see it coming: {'; '.join(said)}.")
     for e in events:
         if e["phase"] == "victory" and e["kind"] in ("sudden_death", "end"):
             lines.append(explain(e, world=world) + ".")     # the reason, with its numbers
@@ -170,6 +187,14 @@ def story(f: TurnFrame, who: str = "truth") -> list[str]:
     gained = {k: float(f.after.vp[s] - f.before.vp[s]) for s, k in enumerate(SIDES)}
     lines.append(f"VP: UA +{gained['ua']:.1f} (total {vp['ua']:.1f}), RU +{gained['ru']:.1f} (total {vp['ru']:.1f}).")
     return lines
+
+
+def _owner_after(f: TurnFrame, hex_id: str) -> int:
+    """0 UA, 1 RU, 2 contested: who held the hex at the end of the day."""
+    try:
+        return int(f.after.control[f.world.grid.index(hex_id)])
+    except (ValueError, KeyError):
+        return -1
 
 
 def _attacking_side(world, why: dict[str, Any], who: str) -> int | None:

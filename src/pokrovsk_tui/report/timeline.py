@@ -49,6 +49,7 @@ from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import (
     Knowledge,
     SideView,
+    could_have_seen,
     event_for,
     knowledge,
     mask_value,
@@ -139,11 +140,13 @@ class TurnFrame:
         state = self.before if when == "before" else self.after
         return units_of(self.world, state, who)
 
-    def surprise_totals(self) -> dict[str, float]:
-        """Strength each side lost to what it did not see coming."""
+    def surprise_totals(self, missed: bool | None = None) -> dict[str, float]:
+        """Strength each side lost to what it did not see coming (``missed`` True: only what
+        recon could have found; False: only what could not be seen by design)."""
         out = {k: 0.0 for k in SIDES}
         for s in self.surprises:
-            out[s["side"]] += s["loss"]
+            if missed is None or s.get("missed") == missed:
+                out[s["side"]] += s["loss"]
         return {k: round(v, 2) for k, v in out.items()}
 
 
@@ -266,7 +269,7 @@ class Timeline:
             views_after={k: view(world, after, s) for s, k in enumerate(SIDES)},
             losses={k: {c: round(float(lost[s, j]), 4) for j, c in enumerate(CAUSES)} for s, k in enumerate(SIDES)},
             control_changes=changes, units_lost=units_lost,
-            surprises=surprises(world, before, after, events), world=world)
+            surprises=_classified(surprises(world, before, after, events)), world=world)
 
 
 # the timelines of the last few saves asked for, newest last: id(save) -> (save, what its
@@ -436,6 +439,37 @@ def surprises(world: World, before: GameState, after: GameState, events: list[di
                         "units": [e["units"][0]], "known": "enemy fire control is not shown to a side",
                         **_text(f"{side.upper()} lost {lost} robot run(s) of {ref(0)} to enemy fire "
                                 f"control on the route (-{loss:.1f})", [e["units"][0]])})
+    return out
+
+
+MARK_QUANTILE = 0.9     # a day is marked "!" for a side when its missed losses are among its top tenth
+MARK_SHARE = 0.3        # ... and at least this share of what it lost that day
+MARK_MIN = 3.0          # ... and at least this much strength
+
+
+def surprise_days(tl) -> dict[str, list[int]]:
+    """The days marked "!" for each side: its losses to what recon could have found (``missed``)
+    large for this game - in the side's top tenth of days, at least 30% of what it lost that
+    day and at least 3 strength - so a game has a few marked days, not all."""
+    frames = list(tl.frames())
+    out: dict[str, list[int]] = {k: [] for k in SIDES}
+    if not frames:
+        return out
+    for k in SIDES:
+        missed = np.array([f.surprise_totals(True)[k] for f in frames])
+        lost = np.array([sum(f.losses[k].values()) for f in frames])
+        top = float(np.quantile(missed, MARK_QUANTILE))
+        out[k] = [f.turn for f, m, lo in zip(frames, missed, lost, strict=True)
+                  if m >= max(top, MARK_MIN) and m >= MARK_SHARE * lo]
+    return out
+
+
+def _classified(out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each surprise marked ``missed`` (recon could have found its source) or not (could not
+    be seen by design), with ``why_unseen`` in words: ``rules.view.could_have_seen``."""
+    for s in out:
+        fire_kind = "glide_bombs" if s["kind"] == "fires" and s.get("what") == FIRE_KINDS.get("glide_bombs") else None
+        s["missed"], s["why_unseen"] = could_have_seen(s["kind"], s.get("by"), fire_kind)
     return out
 
 

@@ -8,6 +8,7 @@ from .events import lit, ref
 from .kernels import per_hex
 from .orders import G_DIG, G_HOLD, G_JAM, G_REST
 from .phase_supply import provisional_control
+from .scoring import day_factor, objective_gains
 from .world import CAUSES, CONTESTED
 
 
@@ -81,19 +82,9 @@ def recovery(w) -> None:
 def control_and_victory(w) -> None:
     world, _p = w.world, w.p
     scn = world.scenario
-    K = w.K
     w.control = provisional_control(w)
-    factor = 2.0 if scn.victory.talks_turn == w.turn else 1.0
-    gained = np.zeros((K, 2))
-    for ob, hexes in zip(scn.objectives, world.objective_hexes, strict=True):
-        c = w.control[:, hexes]
-        if ob.kind == "hold":
-            for s in (0, 1):
-                gained[:, s] += ob.vp * (c == s).mean(axis=1)
-        else:
-            ru = (c == 1).any(axis=1) | (w.fc_total[:, 1][:, hexes] >= ob.fire_control_threshold).any(axis=1)
-            gained[:, 1] += np.where(ru, ob.vp, 0.0)
-            gained[:, 0] += np.where(ru, 0.0, ob.vp)
+    factor = day_factor(world, w.turn)
+    gained = objective_gains(world, w.control, w.fc_total[:, 1]).sum(axis=1)
     w.vp = w.vp + gained * factor
     playing = w.winner < 0
     for i, (sd, hexes) in enumerate(zip(scn.victory.sudden_death, world.sudden_death_hexes, strict=True)):

@@ -270,3 +270,25 @@ def events_for(v: SideView | Knowledge | None, events: Iterable[Event]) -> list[
         return list(events)
     key = SIDES[kk.side]
     return [event_for(kk, e) for e in events if key in e.visible_to]
+
+
+# ----- what a side could have seen coming -------------------------------------------------
+
+NOT_SEEN_BY_DESIGN = {
+    "glide_bombs": "glide bombs are released by aircraft off the map: no unit on the map to detect",
+    "kill_zone": "enemy fire control (the kill zone) is never shown to a side",
+    "robots": "robot runs are lost to enemy fire control on the route, never shown to a side",
+}
+
+
+def could_have_seen(kind: str, by: str | None, fire_kind: str | None = None) -> tuple[bool, str]:
+    """Whether a loss a side did not see coming was *missed* (True: an enemy unit on the map
+    caused it - a drone unit, artillery or an assault group - that recon could have found
+    before the day) or *could not be seen by design* (False: glide bombs, the kill zone, robot
+    runs lost to fire control); with the reason in words. ``kind`` is the surprise's kind
+    (fires, assault, kill_zone, robots); ``fire_kind`` the fire mission's (glide_bombs, ...)."""
+    if kind == "fires" and (by is None or fire_kind == "glide_bombs"):
+        return False, NOT_SEEN_BY_DESIGN["glide_bombs"]
+    if kind in NOT_SEEN_BY_DESIGN:
+        return False, NOT_SEEN_BY_DESIGN[kind]
+    return True, "an enemy unit on the map that recon could have found before the day"

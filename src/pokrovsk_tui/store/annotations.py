@@ -18,9 +18,9 @@ from pathlib import Path
 
 from pokrovsk_tui.rules.hexgrid import HexIdError
 
-from .atomic import locked
+from .atomic import ChangedOnDisk, locked, target_of
 from .savefmt import Annotation, SaveGame
-from .saves import load_save, now_utc, write_save
+from .saves import changed_on_disk, dumps_save, load_save, now_utc, write_save
 
 MAX_TEXT = 2000        # characters in a note
 MAX_AUTHOR = 200       # as the save format allows
@@ -119,7 +119,63 @@ def annotations_at(save: SaveGame, turn: int | None = None) -> list[tuple[int, A
     return sorted(pairs, key=lambda p: p[1].turn)
 
 
+def find_note(save: SaveGame, note: Annotation) -> int:
+    """The index of ``note`` (equal in every field) in ``save``, for a change made to a note
+    as it was read; AnnotationError when another writer has changed or deleted it since."""
+    for i, a in enumerate(save.annotations):
+        if a == note:
+            return i
+    raise AnnotationError("index", "this note was changed or deleted by another writer since it was read "
+                                   "(the notes now on disk are shown); nothing written")
+
+
 # ----- on files --------------------------------------------------------------------------
+
+class NotesConflict(ChangedOnDisk):
+    """The game itself (not only its notes) changed on disk since it was read: nothing written."""
+
+    def __init__(self, path: str | Path):
+        super().__init__(path)
+        self.args = (f"{path} changed on disk since it was read (not only its notes: the game itself); "
+                     f"nothing written. Reopen it to see the new version.",)
+
+
+def change_notes(save: SaveGame, path: str | Path, change) -> SaveGame:
+    """Apply ``change(save)`` to the notes of ``save`` (read from ``path``) and write it back,
+    never losing a note another writer (``pokrovsk annotate``, another replay or browser tab)
+    wrote meanwhile: under the file's lock, when the file changed since it was read only in
+    its notes, the notes on disk replace ours first and ``change`` applies to them (a change
+    to one note finds it with ``find_note``). When the game itself changed on disk:
+    ``NotesConflict``, nothing written. On any failure ``save`` is as it was."""
+    def keep():
+        return list(save.annotations), save.updated, dict(save._disk)
+
+    def back(kept) -> None:
+        save.annotations, save.updated = kept[0], kept[1]
+        save._disk.clear()
+        save._disk.update(kept[2])
+
+    kept = keep()
+    try:
+        with locked(path):
+            if changed_on_disk(save, path):
+                disk = load_save(path)
+                theirs = disk.model_copy(deep=True)
+                theirs.annotations, theirs.updated = save.annotations, save.updated
+                if dumps_save(theirs) != dumps_save(save):
+                    raise NotesConflict(path)
+                key = str(target_of(path).resolve())
+                save.annotations, save.updated = disk.annotations, disk.updated
+                save._disk[key] = disk._disk[key]
+                kept = keep()        # the notes on disk are ours now, whatever happens next
+            change(save)
+            write_save(save, path)
+    except BaseException:
+        back(kept)
+        raise
+    return save
+
+
 
 def add_to_file(path: str | Path, turn: int, text: str, hex: str | None = None, author: str = "") -> int:
     """Load the save at ``path``, add a note, write it back atomically; returns the index.

@@ -202,19 +202,21 @@ def first_diff(a: Any, b: Any, path: str) -> tuple[str, Any, Any] | None:
 
 
 def branch(save: SaveGame, turn: int, source: str, name: str | None = None,
-           now: dt.datetime | None = None) -> SaveGame:
-    """A new save starting from the state at the start of ``turn``; ``save`` is unchanged."""
+           now: dt.datetime | None = None, seed: int | None = None) -> SaveGame:
+    """A new save starting from the state at the start of ``turn``; ``save`` is unchanged.
+    ``seed``: the new game's dice (default the save's: resuming then replays the original)."""
     state = state_at(save, turn)
     if state.over:
         raise BranchError(f"the game is over before turn {turn}: there is nothing to play on")
     world = save.world()
     now = now or now_utc()
     digest = state_digest(state)
-    step = LineageStep(file=str(source), name=save.name, turn=turn, digest=digest, created=save.created)
+    step = LineageStep(file=str(source), name=save.name, turn=turn, digest=digest, created=save.created,
+                       players=save.players.model_copy(deep=True))
     new = SaveGame(
         format_version=FORMAT_VERSION, app_version=__version__,
         name=name or f"{save.name}-branch-t{turn}", created=now, updated=now,
-        mode=save.mode, seed=save.seed, start_turn=turn, turns_saved=0,
+        mode=save.mode, seed=save.seed if seed is None else int(seed), start_turn=turn, turns_saved=0,
         players=save.players.model_copy(deep=True),
         lineage=[s.model_copy() for s in save.lineage] + [step],
         annotations=[a.model_copy() for a in save.annotations if a.turn < turn],
@@ -222,3 +224,33 @@ def branch(save: SaveGame, turn: int, source: str, name: str | None = None,
         scenario=save.scenario.model_copy())
     new._world = world
     return new
+
+
+def branch_file(folder, source_stem: str, turn: int):
+    """A free file for a branch of ``source_stem`` at ``turn`` in ``folder``:
+    ``<source>-branch-tTT.toml``, or ``...-tTT-2.toml``, ... — never cut short (names up to
+    ``saves.NAME_MAX``), and free of that stem's autosaves too, so a branch named after its
+    file (``name=path.stem``) never shares autosaves with another game."""
+    import glob
+    from pathlib import Path
+
+    from .saves import NAME_MAX, safe_name
+
+    folder = Path(folder)
+    base = f"{safe_name(source_stem, max_len=NAME_MAX - 16)}-branch-t{turn:02d}"
+    stem, i = base, 1
+    while (folder / f"{stem}.toml").exists() or any(folder.glob(f"{glob.escape(stem)}-turn*.toml")):
+        i += 1
+        stem = f"{base}-{i}"
+    return folder / f"{stem}.toml"
+
+
+def players_changed(save: SaveGame) -> str | None:
+    """How a branch's players differ from the game it was branched from ("UA human (was AI
+    hard)"), or None when they are the same (or not recorded)."""
+    if not save.lineage or save.lineage[-1].players is None:
+        return None
+    was = save.lineage[-1].players
+    parts = [f"{k.upper()} {getattr(save.players, k).label()} (was {getattr(was, k).label()})"
+             for k in ("ua", "ru") if getattr(save.players, k) != getattr(was, k)]
+    return "; ".join(parts) or None

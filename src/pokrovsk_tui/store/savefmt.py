@@ -83,6 +83,7 @@ class LineageStep(_Model):
     turn: int = Field(ge=1, le=MAX_TURN, description="the branch starts at the start of this turn")
     digest: Digest = Field(pattern=r"^[0-9a-f]{64}$", description="digest of the state it starts from")
     created: dt.datetime | None = None
+    players: Players | None = Field(None, description="that save's players (a branch may change them)")
 
 
 class Annotation(_Model):

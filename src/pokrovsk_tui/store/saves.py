@@ -79,6 +79,9 @@ _TRANSLIT = dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчш
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 
 
+NAME_MAX = 100          # characters of a file-name stem made from a game's name (autosaves, branches)
+
+
 def safe_name(text: str, max_len: int = 48) -> str:
     """A file-name stem from anything a user typed: lowercase letters, digits and single
     dashes, at most ``max_len`` characters, never empty, never a path component."""
@@ -350,7 +353,7 @@ def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3,
         mark["turns"] = len(game.turns)
         return mark["path"]
     folder.mkdir(parents=True, exist_ok=True)
-    stem = safe_name(game.name)
+    stem = safe_name(game.name, max_len=NAME_MAX)
     last = game.next_turn - 1
     path = folder / f"{stem}-turn{last:02d}.toml"
     write_save(game, path)
@@ -385,7 +388,7 @@ def _over(game: SaveGame) -> bool:
 def autosaves(game_name: str, save_dir: str | Path | None = None) -> list[Path]:
     """The autosaves of a game in the save folder, oldest turn first."""
     folder = Path(save_dir) if save_dir is not None else default_save_dir()
-    pattern = re.compile(rf"^{re.escape(safe_name(game_name))}-turn(\d+)\.toml$")
+    pattern = re.compile(rf"^{re.escape(safe_name(game_name, max_len=NAME_MAX))}-turn(\d+)\.toml$")
     found = []
     with contextlib.suppress(OSError):
         for p in folder.iterdir():

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from . import persist
+from .branching import BranchNav
 from .geometry import NARROW_WIDTH
 from .screens.dialogs import (
     ConfirmScreen,
@@ -54,7 +55,7 @@ class Start:
     watch_levels: tuple[str | None, str | None] = (None, None)   # watch mode: each side's level
 
 
-class PokrovskApp(App[None]):
+class PokrovskApp(BranchNav, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Pokrovsk"
     SUB_TITLE = "winter 2025-26"
@@ -177,25 +178,6 @@ class PokrovskApp(App[None]):
         self._leave_to_title()
         self.push_screen(ReplayScreen(save, path))
 
-    def start_branch(self, save, source: Path | None, turn: int, *, mode: str, side: int, level: str) -> None:
-        """Take command from the start of ``turn`` of a replayed game: a new save (its branch
-        recorded) in the save folder, opened as a new game."""
-        from pokrovsk_tui.store.replay import BranchError
-
-        try:
-            path = persist.branch_game(save, source, turn, mode=mode, side=side, level=level, folder=self.save_dir)
-            session = persist.load(path)
-        except BranchError as e:
-            self.notify(str(e), severity="error", title="Take command", timeout=10)
-            return
-        except Exception as e:       # never a traceback
-            self.notify(f"Could not start the new game: {type(e).__name__}: {e}", severity="error", timeout=15)
-            return
-        self._leave_to_title()
-        persist.mark_running(session, path, self.save_dir)
-        self.push_screen(_game_screen_class()(session))
-        self.notify(f"A new game from the start of day {turn}, saved as {path}", title="Took command", timeout=8)
-
     def continue_latest(self) -> None:
         info = persist.latest_autosave(self.save_dir)
         if info is None:
@@ -271,6 +253,8 @@ class PokrovskApp(App[None]):
             what = f"{sum(len(b) for b in s.books.values())} order(s) for day {s.turn}"
             self.push_screen(QuitScreen(what), self._quit_answer)
             return
+        if self._leave_branch():
+            return
         self._exit_clean()
 
     def _quit_answer(self, answer: str | None) -> None:
@@ -286,6 +270,8 @@ class PokrovskApp(App[None]):
             except Exception as e:
                 self.notify(f"Could not save: {type(e).__name__}: {e}", severity="error", timeout=15)
                 return
+        if self._leave_branch():
+            return
         self._exit_clean()
 
     def _exit_clean(self) -> None:
@@ -348,8 +334,13 @@ class PokrovskApp(App[None]):
 
         self.push_screen(RulesScreen())
 
-    def action_svg_screenshot(self) -> str | None:
-        """F9: the screen as an SVG file in the save folder (Textual's own screenshot)."""
+    def action_svg_screenshot(self) -> None:
+        """F9: the screen as an SVG file in the save folder (Textual's own screenshot), once
+        the toasts on screen have cleared; in a browser also offered as a download."""
+        self.clear_notifications()
+        self.call_after_refresh(self._svg_screenshot)
+
+    def _svg_screenshot(self) -> str | None:
         folder = persist.save_dir(self.save_dir)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -358,6 +349,11 @@ class PokrovskApp(App[None]):
             self.notify(f"Could not save the screenshot: {e}", severity="error", timeout=10)
             return None
         self.notify(f"Screenshot saved: {out}", title="SVG", timeout=8)
+        if self.is_web:
+            try:
+                self.deliver_binary(Path(out), save_filename=Path(out).name)
+            except Exception as e:          # never a traceback
+                self.notify(f"Could not offer the screenshot as a download: {e}", severity="warning")
         return out
 
     def action_toggle_colourblind(self) -> None:

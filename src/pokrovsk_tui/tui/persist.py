@@ -203,6 +203,7 @@ class SaveInfo:
     updated: str
     autosave: bool
     problem: str = ""
+    lineage: str = ""         # "branch of NAME at day T", when it is a branch
 
 
 _HEAD_RE = re.compile(r'^(name|mode|updated|start_turn|turns_saved)\s*=\s*(.+)$', re.M)
@@ -242,9 +243,26 @@ def describe(path: Path) -> SaveInfo:
     if isinstance(updated, dt.datetime):
         updated = updated.strftime("%Y-%m-%d %H:%M")
     problem = "" if "name" in found else "not a pokrovsk save (no header)"
+    steps = _LINEAGE_RE.findall(head)
+    lineage = "; ".join(f"branch of {name or Path(file).stem} at day {turn}" for file, name, turn in steps[-2:])
+    if len(steps) > 2:
+        lineage = f"{len(steps) - 2} earlier branch(es); " + lineage
     return SaveInfo(path, str(found.get("name", path.stem)), scenario, played, date,
                     MODE_FROM_SAVE.get(str(found.get("mode", "")), str(found.get("mode", "?"))),
-                    str(updated), auto, problem)
+                    str(updated), auto, problem, lineage)
+
+
+_LINEAGE_RE = re.compile(r'^\[\[lineage\]\]\s*\nfile\s*=\s*"([^"]*)"\s*\n(?:name\s*=\s*"([^"]*)"\s*\n)?turn\s*=\s*(\d+)',
+                         re.M)
+
+
+def list_folders(folder: str | Path | None = None) -> list[Path]:
+    """The subfolders of a folder (not hidden), by name."""
+    d = save_dir(folder)
+    try:
+        return sorted((p for p in d.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    except OSError:
+        return []
 
 
 def list_saves(folder: str | Path | None = None) -> list[SaveInfo]:
@@ -316,28 +334,45 @@ def _alive(pid: int) -> bool:
 # ----- a branch of a replayed game -------------------------------------------------------
 
 def branch_game(save, source: str | Path | None, turn: int, *, mode: str = "solo", side: int = 0,
-                level: str = "normal", folder: str | Path | None = None) -> Path:
+                level: str = "normal", folder: str | Path | None = None, levels: tuple[str, str] | None = None,
+                seed: int | None = None) -> Path:
     """"Take command from here": a new save starting from the state at the start of
-    ``turn`` of ``save`` (``store.replay.branch``: same scenario and seed, the lineage
-    recorded), with players for ``mode`` (solo as ``side`` against the computer at ``level``,
-    hot-seat, or watch), written into the save folder as ``<source>-branch-tTT.toml`` (a
-    free name). Raises ``store.replay.BranchError`` or OSError. The original is untouched."""
-    from pokrovsk_tui.store.replay import branch
+    ``turn`` of ``save`` (``store.replay.branch``: same scenario, the save's seed unless
+    ``seed``, the lineage recorded), with players for ``mode``: ``keep`` the save's players
+    and levels; solo as ``side`` against the computer at ``level``; hot-seat; or watch
+    (``levels`` (UA, RU), default ``level`` for both). Written into the save folder as
+    ``<source>-branch-tTT.toml`` (a free, full name: ``store.replay.branch_file``), the game
+    named after its file so its autosaves are its own. Raises ``store.replay.BranchError``
+    or OSError. The original is untouched."""
+    from pokrovsk_tui.store.replay import branch, branch_file
     from pokrovsk_tui.store.savefmt import Player as SPlayer
     from pokrovsk_tui.store.savefmt import Players
-    from pokrovsk_tui.store.saves import safe_name, unique_path, write_save
+    from pokrovsk_tui.store.saves import write_save
 
     src = Path(source) if source is not None else None
-    new = branch(save, turn, str(src) if src is not None else save.name)
+    d = save_dir(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    path = branch_file(d, src.stem if src is not None else save.name, turn)
+    new = branch(save, turn, str(src) if src is not None else save.name, name=path.stem, seed=seed)
     human, ai = SPlayer(kind="human"), SPlayer(kind="ai", level=level)
-    if mode == "solo":
+    if mode == "keep":
+        new.players = save.players.model_copy(deep=True)
+    elif mode == "solo":
         new.players = Players(ua=human if side == 0 else ai, ru=ai if side == 0 else human)
     elif mode == "hotseat":
         new.players = Players(ua=SPlayer(kind="human"), ru=SPlayer(kind="human"))
     else:
-        new.players = Players(ua=ai, ru=SPlayer(kind="ai", level=level))
-    new.mode = MODE_TO_SAVE[mode]
-    d = save_dir(folder)
-    d.mkdir(parents=True, exist_ok=True)
-    stem = safe_name(f"{src.stem if src is not None else save.name}-branch-t{turn:02d}")
-    return write_save(new, unique_path(d, stem))
+        ua_level, ru_level = levels if levels is not None else (level, level)
+        new.players = Players(ua=SPlayer(kind="ai", level=ua_level), ru=SPlayer(kind="ai", level=ru_level))
+    if mode == "keep":
+        new.mode = save.mode
+    else:
+        new.mode = MODE_TO_SAVE[mode]
+    return write_save(new, path, replace=False)
+
+
+def load_save_file(path: str | Path):
+    """The save at ``path`` (``store.saves.load_save``)."""
+    from pokrovsk_tui.store.saves import load_save
+
+    return load_save(path)

@@ -34,7 +34,6 @@ from .widgets.hexmap import Counter, counters_truth, counters_view
 STAGES = ("orders", "results")
 STAGE_TITLES = {"orders": "start of the day: the orders", "results": "results of the day"}
 STAGE_SHORT = {"orders": "START: ORDERS", "results": "RESULTS"}
-SURPRISE_DAY_MIN = 5.0      # a day is marked on the timeline when surprises cost a side this much
 VIEWS = ("truth", "ua", "ru")
 VIEW_TITLES = {"truth": "ground truth", "ua": "what UA knew", "ru": "what RU knew"}
 VIEW_SHORT = {"truth": "TRUTH", "ua": "UA VIEW", "ru": "RU VIEW"}
@@ -250,9 +249,11 @@ class Review:
         return out
 
     def surprise_turns(self) -> set[int]:
-        """Days on which a side lost at least SURPRISE_DAY_MIN to what it did not see coming."""
-        return {t for t in self.tl.turns
-                if max(self.tl.frame(t).surprise_totals().values(), default=0.0) >= SURPRISE_DAY_MIN}
+        """Days marked "!": a side's losses to what recon could have found were large for this
+        game (``report.timeline.surprise_days``)."""
+        from pokrovsk_tui.report.timeline import surprise_days
+
+        return {t for days in surprise_days(self.tl).values() for t in days}
 
     # ----- words -------------------------------------------------------------------------
     def day_text(self, step: Step, who: str) -> Text:
@@ -298,10 +299,11 @@ class Review:
                      f"contested {len(ch) - to_ua - to_ru})\n")
         else:
             t.append("No hex changed hands.\n")
-        tot = f.surprise_totals()
+        missed, design = f.surprise_totals(True), f.surprise_totals(False)
         shown = [k for k in SIDES if who in ("truth", k)]
-        t.append("Surprises: ", style="bold")
-        t.append(", ".join(f"{k.upper()} {tot[k]:.1f} lost to what it did not see coming" for k in shown) + "\n")
+        t.append("Not seen coming: ", style="bold")
+        t.append(", ".join(f"{k.upper()} missed {missed[k]:.1f} (recon could have found it), "
+                           f"{design[k]:.1f} unseeable by design" for k in shown) + "\n")
         vp = f.after.vp
         t.append(f"VP after the day: UA {vp[0]:.1f}, RU {vp[1]:.1f}")
         if f.after.over:
@@ -325,9 +327,12 @@ class Review:
         t.append(f"{s['loss']:.1f}\n")
         t.append(f"What {s['side'].upper()} knew of it at the start of the day: ", style="bold")
         t.append(f"{s.get('known', '')}\n")
+        t.append("Missed or unseeable? ", style="bold")
+        t.append(("missed: " if s.get("missed") else "could not be seen by design: ") + f"{s.get('why_unseen', '')}\n")
         t.append("\nA surprise is a loss from something the side's view did not show at the start of the "
-                 "day: fires from units it had not detected, assaults by attackers it had not detected, "
-                 "kill zones and robots lost to enemy fire control (never shown to a side).", style="dim")
+                 "day. Missed: fires from units it had not detected, assaults by attackers it had not "
+                 "detected (recon could have found them). Unseeable by design: glide bombs, kill zones and "
+                 "robots lost to enemy fire control (never shown to a side).", style="dim")
         return t
 
     def notes_text(self, step: Step) -> Text:

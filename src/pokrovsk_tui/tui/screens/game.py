@@ -376,7 +376,12 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         title.update(Text.assemble(("Orders for today", "bold"), f" ({len(book.orders)})", ("  o: edit", "dim")))
 
     def _events_for_log(self, record: TurnRecord) -> list[Event]:
-        return self.session.events_for(None if self.truth else self.side, record)
+        """The day's events as this side may read them, key events first (report.keyevents)."""
+        from pokrovsk_tui.report.keyevents import key_first
+
+        objectives = frozenset(h for ob in self.session.world.scenario.objectives for h in ob.hexes)
+        key, rest = key_first(self.session.events_for(None if self.truth else self.side, record), objectives)
+        return key + rest
 
     def _fill_log(self, extra: list[str] | None = None) -> None:
         log = self.query_one("#log", OptionList)

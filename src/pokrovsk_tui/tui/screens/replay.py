@@ -40,8 +40,9 @@ from ..review import (
 )
 from ..widgets.hexmap import HexMap, MapPicture
 from ..widgets.timeline import DayStrip
-from .dialogs import TextScreen, WhyScreen
+from .dialogs import ConfirmScreen, TextScreen, WhyScreen
 from .replay_exports import ReplayExports
+from .replay_filter import ReplayDebrief
 from .replay_notes import ReplayNotes
 
 PLAY_DELAY = 1.5            # seconds between steps while playing
@@ -62,7 +63,7 @@ class StepList(OptionList):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
-class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
+class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, Screen[None]):
     """A saved game, step by step: the start of each day with its orders, then its results."""
 
     BINDINGS = [
@@ -80,6 +81,8 @@ class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
         Binding("N", "notes", "Notes", show=False),
         Binding("c", "charts", "Charts", show=True),
         Binding("x", "reroll", "Re-roll", show=True),
+        Binding("s", "simulate_from", "Play on xN", show=False),
+        Binding("slash", "filter_events", "Filter", show=False),
         Binding("b", "take_command", "Command", show=True),
         Binding("e", "export_csv", "CSV", show=False),
         Binding("h", "export_report", "HTML report", show=False),
@@ -106,6 +109,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
         self.playing = False
         self._play_timer = None
         self._list_key = None
+        self.event_filter = ""
         self._list_items: list[tuple[str, object]] = []
         self._overlay_cache: dict = {}
         self._panel_text: dict[str, Text] = {}
@@ -287,7 +291,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
     # ----- the list under the map --------------------------------------------------------
     def fill_list(self) -> None:
         step, who, r = self.step, self.who, self.review
-        key = (step, who)
+        key = (step, who, self.event_filter)
         if key == self._list_key:
             return
         self._list_key = key
@@ -309,19 +313,15 @@ class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
                 else:
                     add("order", order, Text(line))
         else:
-            ol.border_title = f"Events of day {step.turn} as {VIEW_TITLES[who]} (Enter: why?)"
-            sur = r.surprises(step, who)
-            if sur:
-                whose = "a side" if who == "truth" else who.upper()
-                opts.append(Option(Text(f"Surprises: {len(sur)} (what {whose} did not see coming; Enter: why)",
-                                        style="bold"), disabled=True))
-                for s in sur:
-                    add("surprise", s, Text.assemble(("! ", "bold #ff8c00"), s["text"]))
-            for e in r.events(step, who):
-                style = "bold" if e.kind in ("assault", "infiltration", "raid", "lost", "sudden_death", "end") else ""
-                if e.kind == "refused":
-                    style = "bold red"
-                add("event", e, Text(f"{e.phase}: {e.text}", style=style))
+            from .replay_filter import event_rows
+
+            title, rows = event_rows(r, step, who, self.event_filter)
+            ol.border_title = f"Events of day {step.turn} as {VIEW_TITLES[who]} (Enter: why? / filter){title}"
+            for kind, obj, text in rows:
+                if kind == "head":
+                    opts.append(Option(text, disabled=True))
+                else:
+                    add(kind, obj, text)
         if not opts:
             opts.append(Option(Text("Nothing here.", style="dim"), disabled=True))
         self._list_items = items
@@ -522,14 +522,15 @@ class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
             return
         self._stop_play()
         levels = ai_levels()
-        self.app.push_screen(CommandScreen(turn, levels, default_ai_level()),
+        self.app.push_screen(CommandScreen(turn, levels, default_ai_level(), players=self.review.save.players),
                              lambda pick: self._command(turn, pick))
 
     def _command(self, turn: int, pick) -> None:
         if pick is None:
             return
-        mode, side, level = pick
-        self.app.start_branch(self.review.save, self.review.path, turn, mode=mode, side=side, level=level)
+        mode, side, levels = pick
+        self.app.start_branch(self.review.save, self.review.path, turn, mode=mode, side=side,
+                              level=levels[1 - side], levels=levels)
 
     def action_reroll(self) -> None:
         from .replay_dialogs import RerollScreen
@@ -543,5 +544,8 @@ class ReplayScreen(ReplayNotes, ReplayExports, Screen[None]):
             self.map.focus()
             return
         self._stop_play()
-        self.app.action_to_title()
+        self.app.push_screen(ConfirmScreen("Leave the replay?", "Back to the title screen. Notes are saved as they "
+                                           "are written; the replay reopens at the first day.", yes="Leave",
+                                           no="Stay on day " + str(self.step.turn)),
+                             lambda ok: self.app.action_to_title() if ok else None)
 

@@ -27,9 +27,11 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from pokrovsk_tui.report.reroll import DEFAULT_K, MAX_K
+from pokrovsk_tui.report.words import ordinal
 from pokrovsk_tui.rules.scenario import SIDES
 
 from ..describe import SIDE_STYLE
+from .replay_command import CommandScreen  # noqa: F401  (take command; kept importable from here)
 
 if TYPE_CHECKING:
     from .replay import ReplayScreen
@@ -214,71 +216,6 @@ class NotesScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-MODES = [
-    ("solo-ua", "Solo as Ukraine", "you command UA, the computer RU"),
-    ("solo-ru", "Solo as Russia", "you command RU, the computer UA"),
-    ("hotseat", "Hot-seat", "two players, one screen"),
-    ("watch", "Watch", "the computer against itself"),
-]
-
-
-class CommandScreen(ModalScreen[tuple[str, int, str] | None]):
-    """Take command from the start of a day: pick the mode (and the computer's level with
-    ←/→); returns (mode, side, level)."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", priority=True),
-        Binding("left", "level(-1)", "Weaker computer", priority=True),
-        Binding("right", "level(1)", "Stronger computer", priority=True),
-    ]
-
-    def __init__(self, turn: int, levels: list[str], level: str, note: str = ""):
-        super().__init__()
-        self.turn = turn
-        self.levels = levels
-        self.level = level if level in levels else levels[0]
-        self.note = note
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Static(f"Take command from the start of day {self.turn}", classes="dialog-title")
-            yield Static(Text(
-                f"A new game starts from the state at the start of day {self.turn}, same scenario and seed; "
-                "it is written as a new save (its branch recorded) and the original is never touched."
-                + (f"\n{self.note}" if self.note else ""), style="italic"), classes="dialog-body")
-            yield OptionList(*[Option(Text.assemble((label, "bold"), f"  {help_}"), id=key)
-                               for key, label, help_ in MODES], id="command-modes")
-            yield Static("", id="command-level")
-            yield Static("[b]↑/↓[/b] mode  [b]←/→[/b] computer level  [b]Enter[/b] start  [b]Esc[/b] cancel",
-                         classes="dialog-keys")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self._show_level()
-        ol = self.query_one(OptionList)
-        ol.focus()
-        ol.highlighted = 0
-
-    def _show_level(self) -> None:
-        self.query_one("#command-level", Static).update(
-            Text.assemble("Computer level: ", (self.level, "bold"), "  (←/→ to change)"))
-
-    def action_level(self, d: int) -> None:
-        i = self.levels.index(self.level)
-        self.level = self.levels[(i + d) % len(self.levels)]
-        self._show_level()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        key = event.option.id
-        mode, side = {"solo-ua": ("solo", 0), "solo-ru": ("solo", 1), "hotseat": ("hotseat", 0),
-                      "watch": ("watch", 0)}[key]
-        self.dismiss((mode, side, self.level))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 def _bar(parts: list[tuple[float, str, str]], width: int) -> Text:
     """A stacked bar of shares, each with its own glyph and style."""
     t = Text()
@@ -315,12 +252,6 @@ def _spread(d: dict[str, float], lo: float, hi: float, width: int) -> Text:
     for c, s in zip(cells, styles, strict=True):
         t.append(c, style=s)
     return t
-
-
-def ordinal(n: float) -> str:
-    k = int(round(n))
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
 
 
 def reroll_text(r: dict[str, Any], all_hexes: bool = False) -> Text:

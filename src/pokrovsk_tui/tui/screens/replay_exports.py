@@ -44,7 +44,21 @@ class ReplayExports:
             self.notify(f"Could not write the CSV: {e}", severity="error", timeout=10)
             return None
         self.notify(f"The series (one row a day) written to {out}", title="CSV", timeout=8)
+        self._offer(out)
         return out
+
+    def _offer(self, path: Path, binary: bool = False) -> None:
+        """In a browser (``pokrovsk serve``), offer the file written as a download to that
+        browser too: the file on the server is no use to a class."""
+        if not getattr(self.app, "is_web", False):
+            return
+        try:
+            if binary:
+                self.app.deliver_binary(path, save_filename=path.name)
+            else:
+                self.app.deliver_text(path, save_filename=path.name)
+        except Exception as e:          # never a traceback
+            self.notify(f"Could not offer {path.name} as a download: {e}", severity="warning", timeout=8)
 
     def action_export_report(self) -> None:
         out = self._beside("-report.html")
@@ -66,19 +80,26 @@ class ReplayExports:
             return
         if event.state == WorkerState.SUCCESS:
             self.notify(f"The after-action report written to {event.worker.result}", title="Report", timeout=8)
+            self._offer(Path(event.worker.result))
         elif event.state == WorkerState.ERROR:
             self.notify(f"Could not write the report: {event.worker.error}", severity="error", timeout=10)
 
-    def action_screenshot(self) -> str | None:
+    def action_screenshot(self) -> None:
+        """An SVG of the screen beside the save, once the toasts on screen have cleared."""
         step = self.step
         name = f"{self.review.path.stem if self.review.path else 'replay'}-day{step.turn:02d}-{step.stage}-{self.who}.svg"
         folder = self._beside(".svg").parent
+        self.app.clear_notifications()             # a toast is not part of the picture
+        self.call_after_refresh(self._take_screenshot, name, folder)
+
+    def _take_screenshot(self, name: str, folder: Path) -> str | None:
         try:
             out = self.app.save_screenshot(filename=name, path=str(folder))
         except OSError as e:
             self.notify(f"Could not save the screenshot: {e}", severity="error", timeout=10)
             return None
         self.notify(f"Screenshot saved: {out}", title="SVG", timeout=8)
+        self._offer(Path(out))
         return out
 
     # ----- what if -----------------------------------------------------------------------

@@ -51,9 +51,9 @@ class ReplayNotes:
 
         def done(values: dict | None) -> None:
             if values is not None:
-                from pokrovsk_tui.store.annotations import edit_annotation
+                from pokrovsk_tui.store.annotations import edit_annotation, find_note
 
-                if self._change_notes(lambda save: edit_annotation(save, index, text=values["text"],
+                if self._change_notes(lambda save: edit_annotation(save, find_note(save, a), text=values["text"],
                                                                    hex=values["hex"] or None,
                                                                    author=values["author"])):
                     self.notify(f"Note #{index + 1} changed and saved.", title="Note saved")
@@ -69,9 +69,9 @@ class ReplayNotes:
 
         def done(ok: bool | None) -> None:
             if ok:
-                from pokrovsk_tui.store.annotations import delete_annotation
+                from pokrovsk_tui.store.annotations import delete_annotation, find_note
 
-                if self._change_notes(lambda save: delete_annotation(save, index)):
+                if self._change_notes(lambda save: delete_annotation(save, find_note(save, a))):
                     self.notify(f"Note #{index + 1} deleted.", title="Note deleted")
             if then is not None:
                 then()
@@ -91,26 +91,25 @@ class ReplayNotes:
         return self.review.path.name if self.review.path else "the save"
 
     def _change_notes(self, change) -> bool:
-        """Apply a change to the notes and write the save back atomically; on any failure
-        the notes are as they were and the problem is said."""
-        from pokrovsk_tui.store.annotations import AnnotationError
-        from pokrovsk_tui.store.saves import write_save
+        """Apply a change to the notes and write the save back atomically, merged with the
+        notes another writer (annotate, another tab) wrote meanwhile (``change_notes``); on
+        any failure the change is not made, the notes on screen are those on disk, and the
+        problem is said."""
+        from pokrovsk_tui.store.annotations import AnnotationError, change_notes
 
         save = self.review.save
-        old = [a.model_copy() for a in save.annotations]
-        old_updated = save.updated
+        ok = True
         try:
-            change(save)
             if self.review.path is not None:
-                write_save(save, self.review.path)
+                change_notes(save, self.review.path, change)
+            else:
+                change(save)
         except (AnnotationError, OSError) as e:
-            save.annotations = old
-            save.updated = old_updated
             self.notify(f"The note was not saved: {e}", severity="error", title="Note", timeout=10)
-            return False
+            ok = False
         self._note_turns = self.review.note_turns()
         self.show()
-        return True
+        return ok
 
     def action_notes(self) -> None:
         from .replay_dialogs import NotesScreen

@@ -13,10 +13,10 @@ from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.session import SIDE_ADJ, SIDE_NAMES, TurnRecord
 
 from .dialogs import (
-    ConfirmScreen,
     HandoffScreen,
     ThinkingScreen,
 )
+from .intent import EndDayScreen
 
 
 class TurnFlow:
@@ -41,13 +41,15 @@ class TurnFlow:
             body.append("\nThen the computer plans and the day is resolved.")
         else:
             body.append("\nThen the day is resolved.")
-        self.app.push_screen(ConfirmScreen(f"End day {s.turn} for {SIDE_NAMES[self.side]}?", body,
-                                           yes="End the day", no="Back to orders"), self._end_confirmed)
+        self.app.push_screen(EndDayScreen(f"End day {s.turn} for {SIDE_NAMES[self.side]}?", body,
+                                          intent=" ".join(s.intents.get(self.side, []))), self._end_confirmed)
 
-    def _end_confirmed(self, ok: bool | None) -> None:
+    def _end_confirmed(self, ok: bool | str | None) -> None:
         if not ok or self.side is None:
             return
         s = self.session
+        if isinstance(ok, str):
+            s.intents[self.side] = [ok]
         s.done[self.side] = True
         self.selected = None
         self.action = None

@@ -111,7 +111,7 @@ class DayStrip(Widget):
             word = "▲ orders" if self.stage == "orders" else "▲ results"
             bottom.append(" " * (cur_x - lay.label + 1))
             bottom.append(word, style="bold")
-        legend = f"{NOTE} note  {SURPRISE} surprises cost 5+  click a day or j: jump"
+        legend = f"{NOTE} note  {SURPRISE} large missed losses  click a day or j: jump"
         pad = (self.size.width or 120) - bottom.cell_len - len(legend) - 1
         if pad > 1:
             bottom.append(" " * pad)

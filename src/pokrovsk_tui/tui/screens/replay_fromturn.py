@@ -1,0 +1,149 @@
+"""Luck or judgement from the day on screen: the rest of the game played N times with new dice
+(``fromturn.from_turn``) in a worker thread, with progress, and the distribution of results
+beside the actual game's."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from pokrovsk_tui.fromturn import MAX_GAMES, format_lines
+
+DEFAULT_GAMES = 10
+
+
+def fromturn_text(r: dict[str, Any]) -> Text:
+    t = Text()
+    lines = format_lines(r, width=30)
+    t.append(lines[0] + "\n\n", style="bold")
+    for line in lines[1:]:
+        t.append(line.strip() + "\n" if not line.startswith("    ") else line + "\n",
+                 style="bold" if "the actual game" in line else "")
+    t.append("\nA result most replays share was decided by the position and the players; one far in the tails "
+             "was luck.", style="italic")
+    return t
+
+
+def _humans_as_normal(save) -> dict[str, str]:
+    """The sides no computer level of the save can play: the normal computer plays them."""
+    from pokrovsk_tui.fromturn import POLICIES
+
+    return {k: "normal" for k in ("ua", "ru")
+            if not (getattr(save.players, k).kind == "ai" and getattr(save.players, k).level in POLICIES)}
+
+
+class FromTurnScreen(ModalScreen[None]):
+    """Enter (in the games field) runs, Esc closes (a running simulation is cancelled)."""
+
+    BINDINGS = [Binding("escape", "close", "Close", priority=True)]
+
+    def __init__(self, save, turn: int, games: int = DEFAULT_GAMES):
+        super().__init__()
+        self.save = save
+        self.turn = turn
+        self.games = games
+        self.result: dict[str, Any] | None = None
+        self.error: str | None = None
+        self.done = 0
+        self._started = 0.0
+        self._timer = None
+        self._cancel = False
+        self.worker: Worker | None = None
+
+    def compose(self) -> ComposeResult:
+        from pokrovsk_tui.fromturn import default_policies
+
+        given = _humans_as_normal(self.save)
+        p = default_policies(self.save, **given)
+        who = f"UA {p['ua']} against RU {p['ru']}" + (
+            f" (a human side played by the normal computer: {', '.join(k.upper() for k in given)})" if given
+            else " (the save's computer players)")
+        with Vertical(classes="dialog wide tall"):
+            yield Static(f"Play on from the start of day {self.turn}, again and again", classes="dialog-title")
+            yield Static(Text(f"The rest of the game from the start of day {self.turn}, played N times with new dice: "
+                              f"{who}. Where does the actual game fall?", style="italic"))
+            yield Label(f"Games N (1 to {MAX_GAMES}; each plays the remaining days)")
+            yield Input(value=str(self.games), type="integer", id="fromturn-n", max_length=5)
+            yield ProgressBar(total=self.games, show_eta=False, id="fromturn-progress")
+            yield Static("", id="fromturn-status")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static("", id="fromturn-result", classes="dialog-body")
+            yield Static("[b]Enter[/b] play  [b]Esc[/b] close", classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            n = int(event.value.strip())
+        except ValueError:
+            self.notify("N is a whole number.", severity="warning")
+            return
+        if not 1 <= n <= MAX_GAMES:
+            self.notify(f"N is 1 to {MAX_GAMES}.", severity="warning")
+            return
+        self.start(n)
+
+    def start(self, n: int) -> None:
+        if self.worker is not None and self.worker.state == WorkerState.RUNNING:
+            return
+        from pokrovsk_tui.fromturn import from_turn
+
+        self.games, self.result, self.error, self.done, self._cancel = n, None, None, 0, False
+        bar = self.query_one(ProgressBar)
+        bar.update(total=n, progress=0)
+        bar.display = True
+        self.query_one("#fromturn-result", Static).update("")
+        self._started = time.perf_counter()
+        self._tick()
+        self._timer = self.set_interval(0.25, self._tick)
+        save, turn = self.save, self.turn
+        given = _humans_as_normal(save)
+
+        def progress(done: int, total: int) -> None:
+            self.done = done
+
+        self.worker = self.run_worker(
+            lambda: from_turn(save, turn, n, progress=progress, cancelled=lambda: self._cancel, **given),
+            thread=True, exclusive=True, group="fromturn", name=f"from day {turn} x{n}")
+
+    def _tick(self) -> None:
+        self.query_one(ProgressBar).update(progress=self.done)
+        took = time.perf_counter() - self._started
+        eta = f", about {took / self.done * (self.games - self.done):.0f} s to go" if self.done else ""
+        self.query_one("#fromturn-status", Static).update(
+            Text(f"Playing on from day {self.turn}: {self.done} of {self.games} games, {took:.0f} s{eta} "
+                 f"(Esc stops after the game being played)", style="bold"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self.worker or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        self.query_one(ProgressBar).display = False
+        took = time.perf_counter() - self._started
+        if event.state == WorkerState.ERROR:
+            self.error = str(event.worker.error)
+            self.query_one("#fromturn-status", Static).update(Text(f"It failed: {self.error}", style="bold red"))
+            return
+        self.result = event.worker.result
+        self.query_one("#fromturn-status", Static).update(
+            Text(f"Done: {self.result['games']} games in {took:.0f} s.", style="dim"))
+        self.query_one("#fromturn-result", Static).update(fromturn_text(self.result))
+
+    def action_close(self) -> None:
+        self._cancel = True
+        if self.worker is not None and self.worker.state == WorkerState.RUNNING:
+            self.worker.cancel()
+        self.dismiss(None)
