@@ -19,6 +19,7 @@ from pokrovsk_tui.rules.world import CAUSES, ROLES, World
 from pokrovsk_tui.session import SIDE_NAMES, GameSession
 
 from . import glyphs as G
+from .labels import settlement_of
 from .order_keys import ACTIONS
 from .overlays import Overlay
 
@@ -77,6 +78,8 @@ def _features(world: World, h: int) -> list[str]:
     out = []
     if h in world.hex_names:
         out.append(world.hex_names[h])
+    elif h in settlement_of(world):
+        out.append(f"{settlement_of(world)[h]} (built-up area)")
     if world.road[h]:
         out.append(("highway " if world.highway[h] else "road ") + world.road_names.get(h, ""))
     if world.rail[h]:

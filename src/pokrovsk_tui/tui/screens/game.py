@@ -21,8 +21,8 @@ from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.legal import (
     actions_for,
     budgets,
-    legal_targets,
     path_to,
+    suggested_targets,
 )
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState
@@ -215,7 +215,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         v = self.current_view()
         cursor = self.map.cursor
         if self.action is not None and v is not None:
-            targets = legal_targets(v, self.action_unit, self.action)
+            targets = suggested_targets(v, self.action_unit, self.action)
             if self.action == "move" and self.action_unit is not None and targets[cursor]:
                 path = frozenset(path_to(v, self.action_unit, cursor))
         elif self.selected is not None and v is not None and not self.truth:
