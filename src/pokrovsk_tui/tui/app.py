@@ -374,8 +374,16 @@ class PokrovskApp(App[None]):
 
     def _check_size(self, size: tuple[int, int] | None = None) -> None:
         w, h = size if size is not None else self.size
+        before = (self.has_class("-narrow"), self.has_class("-short"))
         self.set_class(w < NARROW_WIDTH, "-narrow")
         self.set_class(h < 34, "-short")
+        if before != (self.has_class("-narrow"), self.has_class("-short")):
+            # Textual restyles only the screens down to the first opaque one (the "make the
+            # window larger" screen hides the game): restyle every screen, so the one under
+            # it comes back with the layout for the new size
+            for screen in self.screen_stack:
+                if screen.is_mounted:
+                    screen.update_node_styles(animate=False)
         small = w < MIN_SIZE[0] or h < MIN_SIZE[1]
         if small and self._too_small is None:
             self._too_small = TooSmallScreen(MIN_SIZE, (w, h))
