@@ -25,6 +25,7 @@ from .overlays import Overlay
 
 SIDE_STYLE = ("bold #6fa8ff", "bold #ff7a7a")
 CONTROL_NAMES = ("Ukrainian", "Russian", "contested")
+SIDES_SHORT = ("UA", "RU")
 CAUSE_NAMES = {"drone": "drones", "glide_bomb": "glide bombs", "artillery": "artillery", "ground": "ground combat",
                "attrition": "attrition (isolation, kill zone on the move)"}
 
@@ -33,44 +34,64 @@ def side_text(side: int) -> Text:
     return Text(("UA" if side == 0 else "RU"), style=SIDE_STYLE[side])
 
 
-def header(session: GameSession, side: int | None, note: str = "") -> Text:
+def header(session: GameSession, side: int | None, note: str = "", width: int | None = None) -> Text:
+    """The line atop the game screen. When ``width`` is given and the whole line does not fit,
+    it is shortened step by step (the scenario title first, then the wording), never losing
+    either side's VP, the margin or the talks countdown."""
+    for level in range(5):
+        t = _header(session, side, note, level)
+        if width is None or t.cell_len <= width:
+            return t
+    return t
+
+
+def _header(session: GameSession, side: int | None, note: str, level: int) -> Text:
     w = session.world
     st = session.state
     scn = w.scenario
     t = Text()
     if session.over:
-        t.append(" GAME OVER ", style="bold reverse")
+        t.append(" GAME OVER " if level < 3 else " OVER ", style="bold reverse")
     elif side is None:
-        t.append(" Watching ", style="bold reverse")
+        t.append(" Watching " if level < 3 else " Watch ", style="bold reverse")
     else:
-        t.append(f" {SIDE_NAMES[side]} to move ", style=f"{SIDE_STYLE[side]} reverse")
+        t.append(f" {SIDE_NAMES[side]} to move " if level < 3 else f" {SIDES_SHORT[side]} ",
+                 style=f"{SIDE_STYLE[side]} reverse")
         p = session.players[side]
-        if p.human and p.name:
+        if p.human and p.name and level < 4:
             t.append(f" {p.name}")
     turn = min(session.turn, scn.turns)
     date = session.date_of(turn)
-    t.append(f"  Day {turn}/{scn.turns}, {date.strftime('%d %b %Y')}  ")
+    if level < 2:
+        t.append(f"  Day {turn}/{scn.turns}, {date.strftime('%d %b %Y')}  ")
+    else:
+        t.append(f" D{turn}/{scn.turns} {date.strftime('%d %b')} ")
     wx = int(st.weather)
     nxt = int(w.weather_script[turn - 1]) if turn - 1 < len(w.weather_script) else -1
     if session.over or nxt < 0:
         t.append(WEATHERS[wx] if wx >= 0 else WEATHERS[w.weather_initial], style="bold")
-        if not session.over:
+        if not session.over and level < 2:
             t.append(" (yesterday)", style="dim")
     else:
         t.append(WEATHERS[nxt], style="bold")
-        t.append(" (forecast)", style="dim")
-    t.append("   VP ")
+        if level < 2:
+            t.append(" (forecast)", style="dim")
+    t.append("   VP " if level < 2 else " VP ")
     t.append("UA ", style=SIDE_STYLE[0])
-    t.append(f"{st.vp[0]:.1f} ")
+    t.append(f"{st.vp[0]:.1f} " if level < 3 else f"{st.vp[0]:.0f} ")
     t.append("RU ", style=SIDE_STYLE[1])
-    t.append(f"{st.vp[1]:.1f}")
-    t.append(f" (margin {scn.victory.margin:g})", style="dim")
+    t.append(f"{st.vp[1]:.1f}" if level < 3 else f"{st.vp[1]:.0f}")
+    t.append(f" (margin {scn.victory.margin:g})" if level < 3 else f" m{scn.victory.margin:g}", style="dim")
     talks = scn.victory.talks_turn
     if talks and 0 <= talks - turn <= 3 and not session.over:
-        t.append(" talks day!" if talks == turn else f" talks in {talks - turn}d", style="bold yellow")
+        if talks == turn:
+            t.append(" talks day!", style="bold yellow")
+        else:
+            t.append(f" talks in {talks - turn}d" if level < 3 else f" talks {talks - turn}d", style="bold yellow")
     if note:
-        t.append(f"  {note}", style="italic")
-    t.append(f"  {scn.title}", style="dim")
+        t.append(f"  {note}" if level < 3 else f" {note}", style="italic")
+    if level == 0:
+        t.append(f"  {scn.title}", style="dim")
     return t
 
 

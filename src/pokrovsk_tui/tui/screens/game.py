@@ -25,6 +25,7 @@ from pokrovsk_tui.rules.legal import (
     suggested_targets,
 )
 from pokrovsk_tui.rules.orders import Order
+from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView
 from pokrovsk_tui.session import GameSession, TurnRecord
@@ -153,6 +154,8 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         self._fill_log()
         if self.session.over:
             self.call_after_refresh(self.show_victory)
+        elif self.session.mode == "solo":
+            self.call_after_refresh(self.announce_guide)
 
     # ----- what is shown -----------------------------------------------------------------
     @property
@@ -253,7 +256,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
     def on_resize(self, _event) -> None:
         # the prompt's wording depends on the width (see prompt_text)
         if self.is_mounted:
-            self._set("#prompt", self.prompt_text(), fixed=True)
+            self.refresh_panels()
 
     def refresh_panels(self) -> None:
         s = self.session
@@ -263,7 +266,8 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         note = ""
         if s.mode == "watch" and not s.over:
             note = "paused" if self.paused else "running"
-        self._set("#header", D.header(s, None if self.truth else self.side, note), fixed=True)
+        width = self.size.width - 2 if self.size.width > 2 else None
+        self._set("#header", D.header(s, None if self.truth else self.side, note, width), fixed=True)
         h = self.map.cursor
         ov = self._overlay()
         self._set("#hexinfo", D.hex_panel(w, h, st.control, None if self.truth else v, st if self.truth else None, ov))
@@ -378,10 +382,27 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
     def _events_for_log(self, record: TurnRecord) -> list[Event]:
         return self.session.events_for(None if self.truth else self.side, record)
 
+    def guide_lines(self) -> list[str]:
+        """A guided scenario's prompts for today and the side playing (scenario ``guide``)."""
+        s = self.session
+        if self.side is None or s.over:
+            return []
+        me = SIDES[self.side]
+        return [" ".join(g.text.split()) for g in s.world.scenario.guide
+                if g.day == s.turn and g.side in (None, me)]
+
+    def announce_guide(self) -> None:
+        """Show today's prompt of a guided scenario (it also stays atop the event log)."""
+        lines = self.guide_lines()
+        if lines and self.playing:
+            self.notify("\n".join(lines), title=f"Day {self.session.turn}: try this", timeout=30, markup=False)
+
     def _fill_log(self, extra: list[str] | None = None) -> None:
         log = self.query_one("#log", OptionList)
         log.clear_options()
         opts = []
+        for line in self.guide_lines():
+            opts.append(Option(Text.assemble(("Try today: ", "bold yellow"), (line, "italic")), disabled=True))
         for line in extra or []:
             opts.append(Option(Text(line, style="italic"), disabled=True))
         for i, e in enumerate(self.log_events):

@@ -92,6 +92,8 @@ class TurnFlow:
         self.map.focus()
         if s.last is not None and self.results_seen.get(side, 0) < s.last.turn:
             self.show_results(side, s.last)
+        else:
+            self.announce_guide()
 
     def _changed(self, rec: TurnRecord) -> frozenset[int]:
         before = self.session.previous_state(rec)
@@ -162,6 +164,7 @@ class TurnFlow:
         else:
             self.map.focus()
             self.refresh_all()
+            self.announce_guide()
 
     def show_victory(self) -> None:
         if self.ended_shown:
