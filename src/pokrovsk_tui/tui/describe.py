@@ -217,18 +217,35 @@ def unit_panel(world: World, u: int | None, view: SideView | None, truth: GameSt
     return t
 
 
-def allocation_panel(world: World, budgets: list[Budget]) -> Text:
+ALLOC_NAMES = {"sorties": ("Sorties", "drone unit"), "runs": ("Robot runs", "UGV unit"),
+               "fires": ("Fires", "gun"), "bombs": ("Glide bombs", "")}
+
+
+def allocation_panel(world: World, budgets: list[Budget], selected: int | None = None) -> Text:
+    """What is left to allocate today: one line a kind, all units together ("Sorties 100/152
+    in 9 drone units"), then the selected unit's own, so a side with many drone units still
+    leaves room for its orders list."""
     t = Text()
     if not budgets:
         t.append("No drones, robots, guns or bombs to allocate.", style="dim")
         return t
-    for i, b in enumerate(budgets):
-        if i:
+    kinds: dict[str, list[Budget]] = {}
+    for b in budgets:
+        kinds.setdefault(b.what, []).append(b)
+    first = True
+    for what, bs in kinds.items():
+        if not first:
             t.append("\n")
-        who = world.unit_ids[b.unit] if b.unit is not None else "Glide bombs (KAB)"
-        t.append(f"{who}: ")
-        style = "bold" if b.left else "dim"
-        t.append(f"{b.left}/{b.total} {b.what} left", style=style)
+        first = False
+        name, unit = ALLOC_NAMES.get(what, (what.title(), "unit"))
+        left, total = sum(b.left for b in bs), sum(b.total for b in bs)
+        t.append(f"{name} ", style="bold")
+        t.append(f"{left}/{total}", style="bold" if left else "dim")
+        if unit:
+            t.append(f" in {len(bs)} {unit}{'s' if len(bs) != 1 else ''}", style="dim")
+    for b in budgets:
+        if selected is not None and b.unit == selected:
+            t.append(f"\n{world.unit_ids[b.unit]}: {b.left}/{b.total} {b.what} left", style="italic")
     return t
 
 

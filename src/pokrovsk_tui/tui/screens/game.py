@@ -128,13 +128,13 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         with Vertical(id="bottom"):
             yield Static("", id="prompt")
             yield OptionList(id="log")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         w = self.session.world
         self.query_one("#hexinfo").border_title = "Hex"
         self.query_one("#unitinfo").border_title = "Unit"
-        self.query_one("#alloc").border_title = "Allocation today"
+        self.query_one("#alloc").border_title = "Left to allocate today"
         self.query_one("#log").border_title = "Events (Enter: why?)"
         start = w.grid.n // 2 + w.grid.width // 2
         v = self.current_view()
@@ -288,10 +288,10 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
             alloc.display = False
         else:
             alloc.display = True
-            self._set("#alloc", D.allocation_panel(w, budgets(v, orders)))
+            self._set("#alloc", D.allocation_panel(w, budgets(v, orders), unit))
         self._set("#prompt", self.prompt_text(), fixed=True)
 
-    FIXED_LINES = {"#hexinfo": 8, "#unitinfo": 11}
+    FIXED_LINES = {"#hexinfo": 7, "#unitinfo": 9}
 
     def _set(self, selector: str, text: Text, fixed: bool = False) -> None:
         """Update a panel only when its text changed, and lay the screen out again only when
@@ -310,7 +310,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
                 lines = text.wrap(self.app.console, width)
                 if len(lines) > limit:
                     kept = Text("\n").join(lines[: limit - 1])
-                    kept.append("\n… more: see the hex's units with Enter", style="dim")
+                    kept.append("\n… more: Enter on the hex", style="dim")
                     text = kept
         layout = True
         if fixed:
@@ -337,10 +337,12 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
             return t
         if self.action is not None:
             label = ACTIONS[self.action][1]
-            who = s.world.unit_ids[self.action_unit] if self.action_unit is not None else "glide bombs"
             what = {"move": "the destination", "resupply": "a hex with the unit to resupply"}.get(self.action,
                                                                                                  "the target hex")
-            t.append(f"{label} ({who}): ", style="bold")
+            if self.action_unit is not None:
+                t.append(f"{label} ({s.world.unit_ids[self.action_unit]}): ", style="bold")
+            else:
+                t.append(f"{label}: ", style="bold")
             if narrow:
                 t.append(f"cursor to {what.removeprefix('the ')} {G.TARGET}, Enter or click; Esc cancels.")
             else:

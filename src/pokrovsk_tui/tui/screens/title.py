@@ -43,7 +43,7 @@ class TitleScreen(Screen[None]):
             yield Static("", id="title-continue")
             yield Static(f"An educational game: approximate public geography, generic forces.  v{__version__}",
                          id="title-note")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_menu()
@@ -207,7 +207,7 @@ class NewGameScreen(Screen[None]):
                     yield Label("Seed")
                     yield Input(placeholder="random", id="seed", type="integer", max_length=12)
                 yield Button("Start (ctrl+g)", id="start", variant="primary")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         # Textual's RadioSet puts its keyboard highlight on the first button, not the pressed

@@ -262,7 +262,7 @@ class HexMap(ScrollView, can_focus=True):
             for dy in range(ch):
                 self._strips.pop(r * ch + dy, None)
             # only the lines of the rows that changed are drawn again
-            self.refresh(Region(0, r * ch - sy, width, ch))
+            self.refresh(Region(0, r * ch - sy + self.margin[1], width, ch))
 
     def move_cursor(self, hex_number: int, *, scroll: bool = True, center: bool = False) -> None:
         if hex_number == self.picture.cursor:
@@ -312,7 +312,8 @@ class HexMap(ScrollView, can_focus=True):
         if offset is None:
             return None
         sx, sy = self.scroll_offset
-        return mouse_to_hex(self.geometry, offset.x, offset.y, sx, sy)
+        mx, my = self.margin
+        return mouse_to_hex(self.geometry, offset.x - mx, offset.y - my, sx, sy)
 
     def on_click(self, event: events.Click) -> None:
         h = self.hex_at_event(event)
@@ -519,13 +520,22 @@ class HexMap(ScrollView, can_focus=True):
         self._strips[y] = strip
         return strip
 
+    @property
+    def margin(self) -> tuple[int, int]:
+        """(left, top) blank cells that centre a map smaller than the widget."""
+        return (max(0, (self.size.width - self.geometry.virtual_width) // 2),
+                max(0, (self.size.height - self.geometry.virtual_height) // 2))
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        vy = y + scroll_y
+        mx, my = self.margin
+        vy = y + scroll_y - my
         width = self.size.width
-        if vy >= self.geometry.virtual_height:
+        if vy < 0 or vy >= self.geometry.virtual_height:
             return Strip.blank(width, self.rich_style)
         strip = self._line(vy)
+        if mx:
+            strip = Strip.join([Strip.blank(mx, self.rich_style), strip])
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def render_all(self) -> list[Strip]:
