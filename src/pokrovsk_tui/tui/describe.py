@@ -14,7 +14,7 @@ from pokrovsk_tui.rules.legal import Budget
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.state import GameState
-from pokrovsk_tui.rules.view import SideView, knowledge_at
+from pokrovsk_tui.rules.view import SideView, band_middle, band_shown, knowledge_at
 from pokrovsk_tui.rules.world import CAUSES, ROLES, World
 from pokrovsk_tui.session import SIDE_NAMES, GameSession
 
@@ -159,13 +159,16 @@ def hex_panel(world: World, h: int, control: np.ndarray, view: SideView | None, 
                 role = ROLES[world.u_role[u]]
                 side = int(world.u_side[u])
                 t.append("\n")
+                full = float(world.u_full[u])
+                lo, hi = band_shown(ct.band, full)
                 if ct.current:
                     o, cl = G.SIDE_BRACKETS[side]
-                    t.append(f"{o}{G.unit_letter(role, side)}?{cl}", style=SIDE_STYLE[side])
-                    t.append(f" enemy {G.ROLE_NAME[role]}, strength {ct.band[0]}-{ct.band[1]}")
+                    digit = G.strength_digit(band_middle(ct.band, full), full)
+                    t.append(f"{o}{G.unit_letter(role, side)}{digit}{cl}", style=SIDE_STYLE[side])
+                    t.append(f" enemy {G.ROLE_NAME[role]}, strength {lo}-{hi} of {full:.0f}")
                 else:
                     t.append(f"({G.unit_letter(role, side)}?)", style="dim")
-                    t.append(f" last seen day {ct.seen_turn}: {G.ROLE_NAME[role]}, {ct.band[0]}-{ct.band[1]}",
+                    t.append(f" last seen day {ct.seen_turn}: {G.ROLE_NAME[role]}, {lo}-{hi} of {full:.0f}",
                              style="dim")
     return t
 

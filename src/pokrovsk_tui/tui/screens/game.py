@@ -44,8 +44,7 @@ from .dialogs import (
 from .ordering import OrderEntry
 from .previews import OrderPreviews
 from .turnflow import TurnFlow
-
-WATCH_DELAY = 1.2
+from .watch import KEY_EVENTS, WatchMode
 
 
 def _order_bindings() -> list[Binding]:
@@ -55,7 +54,7 @@ def _order_bindings() -> list[Binding]:
     return out
 
 
-class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
+class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, Screen[None]):
     """Where the game is played."""
 
     BINDINGS = [
@@ -73,13 +72,20 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         Binding("f4", "overlay('detection')", "Detection", show=False),
         Binding("f5", "overlay('ew')", "EW", show=False),
         Binding("f6", "overlay('range')", "Range", show=False),
+        Binding("space", "pause", "Run/pause", show=False, priority=True),
+        Binding("plus,equals_sign", "pace(-1)", "Faster", show=False),
+        Binding("minus", "pace(1)", "Slower", show=False),
         Binding("plus,equals_sign,minus", "zoom", "Zoom", show=False),
+        Binding("z", "zoom", "Zoom", show=False),
+        Binding("k", "key_events", "Key events/all", show=True),
         Binding("o", "focus_orders", "Orders list", show=False),
         Binding("l", "focus_log", "Event log", show=False),
         Binding("g", "focus_map", "Map", show=False),
         Binding("w", "why", "Why?", show=False),
         Binding("n", "step", "Next day", show=True),
-        Binding("s", "pause", "Pause/run", show=True),
+        Binding("s", "pause", "Run/pause", show=True),
+        Binding("escape", "victory", "The result", show=True),
+        Binding("t", "title", "Title screen", show=True),
         Binding("ctrl+s", "app.save_as", "Save", show=True),
         Binding("q", "app.quit_game", "Quit", show=True),
     ]
@@ -99,7 +105,8 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         self.editing: Order | None = None
         self.overlay: str | None = None
         self.changed: frozenset[int] = frozenset()
-        self.paused = False
+        self.paused = session.mode == "watch"
+        self._log_extra: list[str] = []
         self.busy = False
         self.results_seen: dict[int, int] = {0: session.turn - 1, 1: session.turn - 1}
         self.log_events: list[Event] = []
@@ -148,7 +155,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
             # at once, before this screen is ever drawn
             self.handoff_to(self.side if self.side is not None else 0)
         if self.session.mode == "watch":
-            self._watch_timer = self.set_interval(WATCH_DELAY, self._watch_tick)
+            self.start_watch()
         if self.session.last is not None:
             self.log_events = self._events_for_log(self.session.last)
         self._fill_log()
@@ -265,7 +272,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         st = self.displayed_state()
         note = ""
         if s.mode == "watch" and not s.over:
-            note = "paused" if self.paused else "running"
+            note = self.watch_note()
         width = self.size.width - 2 if self.size.width > 2 else None
         self._set("#header", D.header(s, None if self.truth else self.side, note, width), fixed=True)
         h = self.map.cursor
@@ -327,10 +334,12 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         narrow = self.app.size.width < NARROW_WIDTH
         if s.over:
             t.append("The game is over. The map shows the whole truth. ", style="bold")
-            t.append("ctrl+s saves, q quits.")
+            t.append("Esc: the result, t: title screen, ctrl+s saves, q quits.")
             return t
         if self.side is None:
-            t.append("Watching. s pauses or runs, n plays the next day, q quits.", style="italic")
+            state = "Paused" if self.paused else f"Running, a day every {self.pace:g} s"
+            t.append(f"Watching. {state}. ", style="bold")
+            t.append("space runs/pauses, n one day, + - pace, k key events/all, z zoom, q quits.", style="italic")
             return t
         if self.busy or s.done.get(self.side, False):
             t.append("Waiting…", style="italic")
@@ -400,14 +409,18 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
             self.notify("\n".join(lines), title=f"Day {self.session.turn}: try this", timeout=30, markup=False)
 
     def _fill_log(self, extra: list[str] | None = None) -> None:
+        self._log_extra = list(extra or [])
         log = self.query_one("#log", OptionList)
         log.clear_options()
         opts = []
+        key_only = self.session.mode == "watch" and self.key_events_only
         for line in self.guide_lines():
             opts.append(Option(Text.assemble(("Try today: ", "bold yellow"), (line, "italic")), disabled=True))
         for line in extra or []:
             opts.append(Option(Text(line, style="italic"), disabled=True))
         for i, e in enumerate(self.log_events):
+            if key_only and e.kind not in KEY_EVENTS:
+                continue
             style = "bold" if e.kind in ("assault", "infiltration", "raid", "lost", "sudden_death", "end") else ""
             if e.kind == "refused":
                 style = "bold red"
@@ -438,8 +451,14 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
             return True
         if action == "cancel":
             return self.action is not None or self.selected is not None or not self.map.has_focus
-        if action in ("step", "pause"):
+        if action == "victory":
+            return self.session.over and self.ended_shown
+        if action == "title":
+            return self.session.over
+        if action in ("step", "pause", "pace"):
             return self.session.mode == "watch" and not self.session.over
+        if action == "key_events":
+            return self.session.mode == "watch"
         return True
 
     # ----- map events --------------------------------------------------------------------
@@ -495,6 +514,17 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         if v is not None and v.own[u]:
             self.map.move_cursor(int(v.hex[u]), center=True)
         self.refresh_all()
+
+    def action_title(self) -> None:
+        if self.session.over:
+            self.app.action_to_title()
+
+    def action_victory(self) -> None:
+        """Back from the final map to the result."""
+        from .victory import VictoryScreen
+
+        if self.session.over:
+            self.app.push_screen(VictoryScreen(self.session))
 
     def action_cancel(self) -> None:
         if not self.map.has_focus:

@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from pokrovsk_tui.rules.params import TERRAINS
 from pokrovsk_tui.rules.state import GameState
-from pokrovsk_tui.rules.view import SideView
+from pokrovsk_tui.rules.view import SideView, band_middle
 from pokrovsk_tui.rules.world import ROLES, World
 
 from .. import glyphs as G
@@ -112,7 +112,7 @@ def counters_view(world: World, view: SideView, selected: int | None = None) -> 
         u = world.unit_index[c.unit]
         side = int(world.u_side[u])
         role = ROLES[world.u_role[u]]
-        mid = (c.band[0] + c.band[1]) / 2
+        mid = band_middle(c.band, float(full[u]))
         if c.current:
             entry = (500 + mid, Counter(side, G.unit_letter(role, side), G.strength_digit(mid, float(full[u])), "unit"))
         else:
