@@ -133,8 +133,9 @@ async def test_the_tutorial_says_what_to_try_each_day(tmp_path):
 
 
 def test_the_key_reference_explains_the_header():
-    from pokrovsk_tui.tui.screens.help import keys_table
     from rich.console import Console
+
+    from pokrovsk_tui.tui.screens.help import keys_table
 
     console = Console(width=120, record=True)
     console.print(keys_table())
