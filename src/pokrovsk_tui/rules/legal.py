@@ -407,8 +407,9 @@ def budget_left(known: Known, orders: list[Order], unit: int | None, kind: str, 
 def suggested_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
     """(n,) bool: the legal targets worth showing a player (all of them remain legal). For
     fires, strikes, hunts and glide bombs: hexes with a known enemy (seen now or a last-seen
-    marker), contested hexes and enemy hexes on the front line; for recon and interdiction:
-    enemy or contested ground and your own front line; every other kind: all legal targets."""
+    marker), contested hexes, enemy ground within two hexes of the front, and the enemy-held
+    hexes of objectives; for recon and interdiction: enemy or contested ground and your own
+    front line; every other kind: all legal targets."""
     ctx = context(known)
     legal = legal_targets(ctx, unit, kind)
     if kind not in FIRES and kind not in ("recon", "interdict"):
@@ -423,7 +424,14 @@ def suggested_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
     for c in getattr(known, "contacts", ()):
         known_enemy[int(c.hex)] = True
     if kind in FIRES:
-        worth = known_enemy | (ctrl == 2) | (~own & front)
+        near_front = np.zeros(w.grid.n, bool)
+        mine = np.flatnonzero(front & own)
+        if mine.size:
+            near_front = w.grid.distance[:, mine].min(axis=1) <= 2
+        objective = np.zeros(w.grid.n, bool)
+        for hexes in w.objective_hexes:
+            objective[np.asarray(hexes, np.int64)] = True
+        worth = known_enemy | (ctrl == 2) | (~own & (near_front | objective))
     else:
         worth = ~own | front | known_enemy
     return legal & worth

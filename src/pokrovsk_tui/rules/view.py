@@ -69,6 +69,11 @@ class SideView:
         return np.array(sorted({c.hex for c in self.contacts if c.current or not current_only}), dtype=np.int64)
 
 
+def days_since_seen(v: SideView, c: Contact) -> int:
+    """Days since the side last saw this contact: 1 for a sighting of the latest day."""
+    return int(v.turn - c.seen_turn)
+
+
 def band(strength: float) -> tuple[int, int]:
     lo = int(strength // BAND * BAND)
     return lo, int(lo + BAND)

@@ -25,26 +25,27 @@ from pokrovsk_tui.rules.legal import (
     suggested_targets,
 )
 from pokrovsk_tui.rules.orders import Order
-from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView
-from pokrovsk_tui.session import GameSession, TurnRecord
+from pokrovsk_tui.session import GameSession
 
 from .. import describe as D
 from .. import glyphs as G
+from ..brief import tab_order
 from ..geometry import COMPACT, LARGE, NARROW_WIDTH
 from ..messages import CursorMoved, HexActivated
 from ..order_keys import ACTIONS
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
 from ..widgets.hexmap import Counter, HexMap, MapPicture, counters_truth, counters_view
+from .daynotes import DayNotes
 from .dialogs import (
     WhyScreen,
 )
 from .ordering import OrderEntry
 from .previews import OrderPreviews
 from .turnflow import TurnFlow
-from .watch import KEY_EVENTS, WatchMode
+from .watch import WatchMode
 
 
 def _order_bindings() -> list[Binding]:
@@ -54,7 +55,7 @@ def _order_bindings() -> list[Binding]:
     return out
 
 
-class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, Screen[None]):
+class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, Screen[None]):
     """Where the game is played."""
 
     BINDINGS = [
@@ -72,6 +73,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, Screen[None]):
         Binding("f4", "overlay('detection')", "Detection", show=False),
         Binding("f5", "overlay('ew')", "EW", show=False),
         Binding("f6", "overlay('range')", "Range", show=False),
+        Binding("f7", "brief", "Situation brief", show=False),
         Binding("space", "pause", "Run/pause", show=False, priority=True),
         Binding("plus,equals_sign", "pace(-1)", "Faster", show=False),
         Binding("minus", "pace(1)", "Slower", show=False),
@@ -107,6 +109,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, Screen[None]):
         self.changed: frozenset[int] = frozenset()
         self.paused = session.mode == "watch"
         self._log_extra: list[str] = []
+        self.briefed: set[int] = set()
         self.busy = False
         self.results_seen: dict[int, int] = {0: session.turn - 1, 1: session.turn - 1}
         self.log_events: list[Event] = []
@@ -162,7 +165,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, Screen[None]):
         if self.session.over:
             self.call_after_refresh(self.show_victory)
         elif self.session.mode == "solo":
-            self.call_after_refresh(self.announce_guide)
+            self.call_after_refresh(self.start_of_day)
 
     # ----- what is shown -----------------------------------------------------------------
     @property
@@ -390,46 +393,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, Screen[None]):
             ol.add_options([Option(o.describe(), id=str(i)) for i, o in enumerate(book.orders)])
         title.update(Text.assemble(("Orders for today", "bold"), f" ({len(book.orders)})", ("  o: edit", "dim")))
 
-    def _events_for_log(self, record: TurnRecord) -> list[Event]:
-        return self.session.events_for(None if self.truth else self.side, record)
-
-    def guide_lines(self) -> list[str]:
-        """A guided scenario's prompts for today and the side playing (scenario ``guide``)."""
-        s = self.session
-        if self.side is None or s.over:
-            return []
-        me = SIDES[self.side]
-        return [" ".join(g.text.split()) for g in s.world.scenario.guide
-                if g.day == s.turn and g.side in (None, me)]
-
-    def announce_guide(self) -> None:
-        """Show today's prompt of a guided scenario (it also stays atop the event log)."""
-        lines = self.guide_lines()
-        if lines and self.playing:
-            self.notify("\n".join(lines), title=f"Day {self.session.turn}: try this", timeout=30, markup=False)
-
-    def _fill_log(self, extra: list[str] | None = None) -> None:
-        self._log_extra = list(extra or [])
-        log = self.query_one("#log", OptionList)
-        log.clear_options()
-        opts = []
-        key_only = self.session.mode == "watch" and self.key_events_only
-        for line in self.guide_lines():
-            opts.append(Option(Text.assemble(("Try today: ", "bold yellow"), (line, "italic")), disabled=True))
-        for line in extra or []:
-            opts.append(Option(Text(line, style="italic"), disabled=True))
-        for i, e in enumerate(self.log_events):
-            if key_only and e.kind not in KEY_EVENTS:
-                continue
-            style = "bold" if e.kind in ("assault", "infiltration", "raid", "lost", "sudden_death", "end") else ""
-            if e.kind == "refused":
-                style = "bold red"
-            opts.append(Option(Text(f"D{e.turn} {e.text}", style=style), id=str(i)))
-        if not opts:
-            opts.append(Option(Text("Nothing has happened yet: the events of each day appear here.", style="dim"),
-                               disabled=True))
-        log.add_options(opts)
-
     # ----- bindings shown ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "order":
@@ -499,14 +462,16 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, Screen[None]):
         v = self.current_view()
         if v is None or not v.own_units.size:
             return
-        units = [int(u) for u in v.own_units]
+        units = tab_order(self.session.world, v)     # by sector, north to south (brief.py)
         book = self.book()
         ordered = {o.unit for o in book.orders} if book else set()
         ids = self.session.world.unit_ids
         start = units.index(self.selected) if self.selected in units else -1
         order = [units[(start + d * k) % len(units)] for k in range(1, len(units) + 1)]
         pick = next((u for u in order if ids[u] not in ordered), order[0])
+        before = self.selected
         self.select_unit(pick)
+        self._announce_sector(v, before, pick, ordered)
 
     def select_unit(self, u: int) -> None:
         self.selected = u
@@ -514,17 +479,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, Screen[None]):
         if v is not None and v.own[u]:
             self.map.move_cursor(int(v.hex[u]), center=True)
         self.refresh_all()
-
-    def action_title(self) -> None:
-        if self.session.over:
-            self.app.action_to_title()
-
-    def action_victory(self) -> None:
-        """Back from the final map to the result."""
-        from .victory import VictoryScreen
-
-        if self.session.over:
-            self.app.push_screen(VictoryScreen(self.session))
 
     def action_cancel(self) -> None:
         if not self.map.has_focus:

@@ -39,6 +39,7 @@ KEYS = [
         ("+ / -", "zoom: large counters or the whole sector"),
         ("v", "cycle the overlays"),
         *[(OVERLAY_KEYS[k], OVERLAY_TITLES[k]) for k in OVERLAY_KEYS],
+        ("F7", "the situation brief: the scenario's words, objectives, your units by sector, where to look"),
     ]),
     ("Orders (for the selected unit)", [(v[0], f"{v[1]}" + {
         "hold": ": stay (the default)", "move": ": choose the destination; the path is the cheapest",
@@ -56,9 +57,16 @@ KEYS = [
         ("l, then Enter or w", "the event log; why did it happen?"),
         ("g", "back to the map"),
     ]),
-    ("Watching", [
-        ("s", "pause / run (watch mode)"),
-        ("n", "play the next day (watch mode)"),
+    ("Watching (starts paused)", [
+        ("space or s", "run / pause: a day every few seconds"),
+        ("n", "play one day (and pause)"),
+        ("+ / -", "a faster / slower pace (1 to 20 s a day)"),
+        ("k", "the event log: key events only (fighting, losses, bombs, arrivals) or every event"),
+        ("z", "zoom"),
+    ]),
+    ("After the game (the final map)", [
+        ("Esc", "back to the result"),
+        ("t", "the title screen"),
     ]),
     ("Replay (title screen r, or pokrovsk replay SAVE)", [
         ("] / [", "a step on / back: the start of a day with its orders, then its results"),

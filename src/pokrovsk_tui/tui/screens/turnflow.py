@@ -92,7 +92,7 @@ class TurnFlow:
         if s.last is not None and self.results_seen.get(side, 0) < s.last.turn:
             self.show_results(side, s.last)
         else:
-            self.announce_guide()
+            self.start_of_day()
 
     def _changed(self, rec: TurnRecord) -> frozenset[int]:
         before = self.session.previous_state(rec)
