@@ -157,3 +157,72 @@ def test_targets_are_a_marker_that_keeps_the_front_visible():
         assert lines[y][x + 1] == "◆"
         if m._front[h]:
             assert lines[y][x + 2] == m._front[h], "the front mark stays beside the target marker"
+
+
+# ----- on screen: the main map at 120 x 40 and 160 x 50, both zooms ---------------------------
+
+def _screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (160, 50)])
+@pytest.mark.parametrize("zoom", ["compact", "large"])
+def test_on_screen_every_name_is_whole_and_no_counter_is_overwritten(tmp_path, size, zoom):
+    import asyncio
+    import os
+
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    from pokrovsk_tui.tui.app import PokrovskApp, Start
+
+    async def run():
+        app = PokrovskApp(Start(kind="play", scenario=MAIN, seed=1, ai="hold"), save_dir=tmp_path,
+                          check_interrupted=False)
+        async with app.run_test(size=size) as pilot:
+            for _ in range(3):
+                await pilot.pause()
+            app.clear_notifications()
+            g = app.screen
+            if zoom == "large":
+                await pilot.press("plus")
+            # look at the city: most names, units and front marks are there
+            w = g.session.world
+            g.map.move_cursor(w.grid.index("2021"), center=True)
+            for _ in range(4):
+                await pilot.pause()
+            m = g.map
+            assert m.zoom.name == zoom
+            lines = _screen_lines(app)
+            sx, sy = m.scroll_offset
+            mx, my = m.margin
+            ox, oy = m.content_region.x, m.content_region.y
+            width, height = m.scrollable_content_region.width, m.scrollable_content_region.height
+
+            def on_screen(x, y):
+                sx_, sy_ = x - sx + mx, y - sy + my
+                if 0 <= sx_ < width and 0 <= sy_ < height:
+                    return oy + sy_, ox + sx_
+                return None
+
+            seen_names = 0
+            for lab in m.labels():
+                cells = [on_screen(x, y) for x, y in lab.cells()]
+                if any(c is None for c in cells):
+                    continue
+                row, col = cells[0]
+                assert lines[row][col:col + len(lab.text)] == lab.text, (lab, lines[row])
+                seen_names += 1
+            assert seen_names >= 5, "the city's names are on screen"
+            seen_counters = 0
+            for h, c in m.picture.counters.items():
+                x, y = m.geometry.origin(h)
+                y += m.zoom.ch - 1
+                text = c.text(m.zoom.cw)
+                cells = [on_screen(x + i, y) for i in range(len(text))]
+                if any(p is None for p in cells):
+                    continue
+                row, col = cells[0]
+                assert lines[row][col:col + len(text)] == text, (h, lines[row])
+                seen_counters += 1
+            assert seen_counters >= 10
+
+    asyncio.run(run())
