@@ -283,3 +283,46 @@ async def test_a_side_without_glide_bombs_is_told_so(tmp_path):
             await settle(pilot)
             assert ("Order refused", "your side has no glide bombs") in notes(app)
             assert not any(t == "No unit selected" for t, _ in notes(app))
+
+
+def test_the_tutorial_description_counts_what_the_file_holds():
+    s = new_session(TUT, seed=1)
+    w = s.world
+    scn = w.scenario
+    text = " ".join(scn.description.split())
+    ru_groups = [u for u in scn.units if u.side == "ru" and scn.unit_types[u.type].role == "assault"]
+    ua_coys = [u for u in scn.units if u.side == "ua" and scn.unit_types[u.type].role == "infantry"]
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+    assert f"{words[len(ru_groups)]} assault groups" in text
+    assert len(scn.reinforcements) == 1 and f"arriving on day {scn.reinforcements[0].turn}" in text
+    assert len(ua_coys) == 2 and "one infantry company" in text and "a second company" in text
+    assert f"{words[scn.deliveries.ru_glide_bombs]} glide bombs a day" in text
+    assert f"talks on day {scn.victory.talks_turn}" in text.lower()
+    assert "Six days" in text and scn.turns == 6
+
+
+@sync
+async def test_choosing_a_target_leaves_the_cursor_where_the_player_put_it(tmp_path):
+    import numpy as np
+
+    app = make_app(tmp_path, scenario=MAIN, seed=1, ai="hold")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = app.screen
+        w = g.session.world
+        g.select_unit(w.unit_index["ua-fpv-1"])
+        await settle(pilot)
+        await pilot.press("right", "right", "up")
+        await settle(pilot)
+        here = g.map.cursor
+        await pilot.press("k")
+        await settle(pilot)
+        assert g.action == "strike" and g.map.cursor == here
+        target = int(np.flatnonzero(g.map.picture.targets)[0])
+        g.map.move_cursor(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CountScreen")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert g.session.books[0].orders[-1].target == w.grid.hex_id(target)
+        assert g.map.cursor == target
