@@ -235,11 +235,9 @@ def allocation_panel(world: World, budgets: list[Budget], selected: int | None =
     kinds: dict[str, list[Budget]] = {}
     for b in budgets:
         kinds.setdefault(b.what, []).append(b)
-    first = True
+    t.append("Left today", style="bold underline")
     for what, bs in kinds.items():
-        if not first:
-            t.append("\n")
-        first = False
+        t.append("\n")
         name, unit = ALLOC_NAMES.get(what, (what.title(), "unit"))
         left, total = sum(b.left for b in bs), sum(b.total for b in bs)
         t.append(f"{name} ", style="bold")

@@ -144,7 +144,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, Scree
         w = self.session.world
         self.query_one("#hexinfo").border_title = "Hex"
         self.query_one("#unitinfo").border_title = "Unit"
-        self.query_one("#alloc").border_title = "Left to allocate today"
         self.query_one("#log").border_title = "Events (Enter: why?)"
         start = w.grid.n // 2 + w.grid.width // 2
         v = self.current_view()
@@ -301,7 +300,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, Scree
             self._set("#alloc", D.allocation_panel(w, budgets(v, orders), unit))
         self._set("#prompt", self.prompt_text(), fixed=True)
 
-    FIXED_LINES = {"#hexinfo": 7, "#unitinfo": 9}
+    FIXED_LINES = {"#hexinfo": 7, "#unitinfo": 10}
 
     def _set(self, selector: str, text: Text, fixed: bool = False) -> None:
         """Update a panel only when its text changed, and lay the screen out again only when
@@ -320,7 +319,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, Scree
                 lines = text.wrap(self.app.console, width)
                 if len(lines) > limit:
                     kept = Text("\n").join(lines[: limit - 1])
-                    kept.append("\n… more: Enter on the hex", style="dim")
+                    kept.append("\n… more: Enter on the hex" if selector == "#hexinfo" else "\n…", style="dim")
                     text = kept
         layout = True
         if fixed:
@@ -340,6 +339,10 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, Scree
             t.append("Esc: the result, t: title screen, ctrl+s saves, q quits.")
             return t
         if self.side is None:
+            if narrow:
+                t.append("Paused: " if self.paused else "Running: ", style="bold")
+                t.append("space run/pause, n one day, +/- pace, k events, z zoom, q quit", style="italic")
+                return t
             state = "Paused" if self.paused else f"Running, a day every {self.pace:g} s"
             t.append(f"Watching. {state}. ", style="bold")
             t.append("space runs/pauses, n one day, + - pace, k key events/all, z zoom, q quits.", style="italic")
