@@ -164,9 +164,10 @@ def test_a_hex_holding_an_own_unit_cannot_be_assaulted_until_it_is_contested(wor
     state = initial_state(world)
     v = view(world, state, 1)
     g = world.grid
-    # an own unit's neighbour that holds another own unit
+    # an own unit's neighbour that holds another own unit on own ground
     pairs = [(int(a), int(b)) for a in v.own_units for b in v.own_units
-             if a != b and g.distance[v.hex[a], v.hex[b]] == 1 and "assault" in legal.actions_for(v, int(a))]
+             if a != b and g.distance[v.hex[a], v.hex[b]] == 1 and "assault" in legal.actions_for(v, int(a))
+             and v.control[v.hex[b]] == 1]
     assert pairs, "the tutorial starts with two Russian units side by side"
     a, b = pairs[0]
     hid = g.hex_id(int(v.hex[b]))

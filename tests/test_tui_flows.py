@@ -12,7 +12,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from pokrovsk_tui.rules.legal import own_units_only  # noqa: E402
+from pokrovsk_tui.rules.legal import own_units_only, suggested_targets  # noqa: E402
 from pokrovsk_tui.rules.orders import Order  # noqa: E402
 from pokrovsk_tui.tui import persist  # noqa: E402
 from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402
@@ -152,7 +152,8 @@ async def test_move_with_keyboard_and_mouse(tmp_path):
         target = int(np.flatnonzero(g.map.picture.targets)[0])
         x, y = g.map.geometry.origin(target)
         sx, sy = g.map.scroll_offset
-        await pilot.click("#map", offset=(x - sx + 1, y - sy))
+        mx, my = g.map.margin          # a map smaller than its widget is centred
+        await pilot.click("#map", offset=(x - sx + mx + 1, y - sy + my))
         await settle(pilot)
         last = g.session.books[0].orders[-1]
         assert last.unit == "ua-fpv-1" and last.kind == "move" and last.path[-1] == w.grid.hex_id(target)
@@ -578,8 +579,12 @@ async def test_solo_as_russia_bombs_and_ends_turn(tmp_path):
         assert all(int(g.session.world.u_side[u]) == 1 for u in g.current_view().own_units)
         await pilot.press("b")
         await settle(pilot)
-        # every hex but those holding only Russian units
-        assert g.action == "bomb" and (g.map.picture.targets == ~own_units_only(g.current_view())).all()
+        # the sensible targets (rules/legal.suggested_targets): enemy and contested ground on the
+        # front, known enemies; all of them legal (never a hex holding only Russian units)
+        shown = g.map.picture.targets
+        assert g.action == "bomb" and (shown == suggested_targets(g.current_view(), None, "bomb")).all()
+        assert shown.any() and not (shown & own_units_only(g.current_view())).any()
+        assert shown[g.session.world.grid.index("0404")]
         g.map.move_cursor(g.session.world.grid.index("0404"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
@@ -587,7 +592,8 @@ async def test_solo_as_russia_bombs_and_ends_turn(tmp_path):
         await pilot.press("end", "enter")
         await settle(pilot)
         o = g.session.books[1].orders[-1]
-        assert o.kind == "bomb" and o.unit is None and o.count == 2
+        assert o.kind == "bomb" and o.unit is None
+        assert o.count == g.session.world.scenario.deliveries.ru_glide_bombs    # End: every bomb of the day
         await pilot.press("e")
         await settle(pilot)
         await pilot.press("enter")

@@ -402,3 +402,36 @@ def budget_left(known: Known, orders: list[Order], unit: int | None, kind: str, 
             back = replacing.count if replacing is not None else 0
             return b.left + back
     return 0
+
+
+def suggested_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
+    """(n,) bool: the legal targets worth showing a player (all of them remain legal). For
+    fires, strikes, hunts and glide bombs: hexes with a known enemy (seen now or a last-seen
+    marker), contested hexes, enemy ground within two hexes of the front, and the enemy-held
+    hexes of objectives; for recon and interdiction: enemy or contested ground and your own
+    front line; every other kind: all legal targets."""
+    ctx = context(known)
+    legal = legal_targets(ctx, unit, kind)
+    if kind not in FIRES and kind not in ("recon", "interdict"):
+        return legal
+    w = ctx.world
+    nb = w.grid.neighbours
+    ctrl = ctx.control
+    own = ctrl == ctx.side
+    other = np.where(nb >= 0, ctrl[np.maximum(nb, 0)], ctrl[:, None])
+    front = (other != ctrl[:, None]).any(axis=1)
+    known_enemy = np.zeros(w.grid.n, bool)
+    for c in getattr(known, "contacts", ()):
+        known_enemy[int(c.hex)] = True
+    if kind in FIRES:
+        near_front = np.zeros(w.grid.n, bool)
+        mine = np.flatnonzero(front & own)
+        if mine.size:
+            near_front = w.grid.distance[:, mine].min(axis=1) <= 2
+        objective = np.zeros(w.grid.n, bool)
+        for hexes in w.objective_hexes:
+            objective[np.asarray(hexes, np.int64)] = True
+        worth = known_enemy | (ctrl == 2) | (~own & (near_front | objective))
+    else:
+        worth = ~own | front | known_enemy
+    return legal & worth

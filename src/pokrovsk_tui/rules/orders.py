@@ -43,7 +43,12 @@ class Order(BaseModel):
     target_unit: str | None = Field(None, description="friendly unit a UGV resupplies")
 
     def describe(self) -> str:
+        """The order in a player's words ("ua-93-1: dig in", "glide bombs on 0503 x2")."""
+        if self.kind == "bomb" and not self.unit:
+            return f"glide bombs on {self.target} x{self.count}"
         who = self.unit or "glide bombs"
+        if self.kind == "dig_in":
+            return f"{who}: dig in"
         if self.kind == "move":
             return f"{who}: move {'-'.join(self.path)}"
         if self.kind == "resupply":

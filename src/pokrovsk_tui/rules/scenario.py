@@ -178,6 +178,14 @@ class StandingFire(_Model):
     level: float = Field(ge=0, le=1000, description="fire control on each of its hexes, every day")
 
 
+class GuideStep(_Model):
+    """A tutorial's prompt for one day: what to try (shown to a human player of that side)."""
+
+    day: int = Field(ge=1, le=365)
+    side: Side | None = Field(None, description="the side whose player sees it; both when left out")
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
 class Commanders(_Model):
     """Habits of the computer commanders, for what-if questions about the rules themselves."""
 
@@ -205,6 +213,8 @@ class Scenario(_Model):
     rules: RulesParams = Field(default_factory=RulesParams)
     standing_fire: list[StandingFire] = Field(default_factory=list, max_length=MAX_ITEMS)
     ai: Commanders = Field(default_factory=Commanders)
+    guide: list[GuideStep] = Field(default_factory=list, max_length=MAX_ITEMS,
+                                   description="a guided game's prompts: what to try on each day")
 
     def grid(self) -> HexGrid:
         return HexGrid(self.map.width, self.map.height)
@@ -248,6 +258,9 @@ def problems(s: Scenario) -> list[tuple[str, str]]:
                                 f"{line.name}: {line.hexes[j - 1]} and {line.hexes[j]} are not adjacent"))
     for i, st in enumerate(m.settlements):
         check_hex(f"map.settlements[{i}].hex", st.hex)
+    for i, step in enumerate(s.guide):
+        if step.day > s.turns:
+            out.append((f"guide[{i}].day", f"day {step.day} is after the last day ({s.turns})"))
     for i, src in enumerate(s.supply_sources):
         check_hex(f"supply_sources[{i}].hex", src.hex)
     for i, ob in enumerate(s.objectives):

@@ -69,9 +69,31 @@ class SideView:
         return np.array(sorted({c.hex for c in self.contacts if c.current or not current_only}), dtype=np.int64)
 
 
+def days_since_seen(v: SideView, c: Contact) -> int:
+    """Days since the side last saw this contact: 1 for a sighting of the latest day."""
+    return int(v.turn - c.seen_turn)
+
+
 def band(strength: float) -> tuple[int, int]:
     lo = int(strength // BAND * BAND)
     return lo, int(lo + BAND)
+
+
+def band_shown(b: tuple[int, int], full: float) -> tuple[int, int]:
+    """A contact's strength band as a player reads it: never above the unit type's full
+    strength (a full 100 company reads 80-100, not 100-120). The map counter's digit and the
+    Hex panel both use it; the computer's own estimates keep ``band`` (they cap at full)."""
+    lo, hi = b
+    top = int(round(full))
+    if hi <= top:
+        return lo, hi
+    return max(0, min(lo, top - int(BAND))), top
+
+
+def band_middle(b: tuple[int, int], full: float) -> float:
+    """The middle of the shown band: the strength a counter's digit stands for."""
+    lo, hi = band_shown(b, full)
+    return (lo + hi) / 2
 
 
 def view(world: World, state: GameState, side: int) -> SideView:

@@ -74,6 +74,7 @@ class PokrovskApp(BranchNav, App[None]):
         self.autosave_enabled = autosave
         self.check_interrupted = check_interrupted
         self._too_small: TooSmallScreen | None = None
+        self._autosave_failed = False
         self.catch_errors: bool | None = None     # None: in a real terminal, not in tests
         self.note_author = ""                     # the replay's last note author, offered again
 
@@ -205,8 +206,11 @@ class PokrovskApp(BranchNav, App[None]):
             session.unsaved = False
             return None
         try:
-            return persist.autosave(session, self.save_dir)
+            out = persist.autosave(session, self.save_dir)
+            self._autosave_failed = False
+            return out
         except Exception as e:       # a full disk must not end the game
+            self._autosave_failed = True
             self.notify(f"Autosave failed: {type(e).__name__}: {e}", severity="warning", timeout=10)
             return None
 
@@ -249,13 +253,26 @@ class PokrovskApp(BranchNav, App[None]):
     def action_quit_game(self) -> None:
         g = self.game_screen()
         s = g.session if g is not None else None
-        if s is not None and s.unsaved:
-            what = f"{sum(len(b) for b in s.books.values())} order(s) for day {s.turn}"
+        what = self.unsaved_work(s) if s is not None else None
+        if what is not None:
             self.push_screen(QuitScreen(what), self._quit_answer)
             return
         if self._leave_branch():
             return
         self._exit_clean()
+
+    def unsaved_work(self, s: GameSession) -> str | None:
+        """What quitting now would lose, or None when nothing would: today's orders of the
+        human sides, or the days played since an autosave that failed. Orders given and then
+        all deleted leave nothing to lose (the autosave holds the start of the day)."""
+        if not s.unsaved:
+            return None
+        n = sum(len(s.books[x]) for x in s.human_sides())
+        if n:
+            return f"{n} order{'s' if n != 1 else ''} for day {s.turn}"
+        if self._autosave_failed:
+            return "the game since the last autosave (it failed)"
+        return None
 
     def _quit_answer(self, answer: str | None) -> None:
         s = self.session()
@@ -370,8 +387,16 @@ class PokrovskApp(BranchNav, App[None]):
 
     def _check_size(self, size: tuple[int, int] | None = None) -> None:
         w, h = size if size is not None else self.size
+        before = (self.has_class("-narrow"), self.has_class("-short"))
         self.set_class(w < NARROW_WIDTH, "-narrow")
         self.set_class(h < 34, "-short")
+        if before != (self.has_class("-narrow"), self.has_class("-short")):
+            # Textual restyles only the screens down to the first opaque one (the "make the
+            # window larger" screen hides the game): restyle every screen, so the one under
+            # it comes back with the layout for the new size
+            for screen in self.screen_stack:
+                if screen.is_mounted:
+                    screen.update_node_styles(animate=False)
         small = w < MIN_SIZE[0] or h < MIN_SIZE[1]
         if small and self._too_small is None:
             self._too_small = TooSmallScreen(MIN_SIZE, (w, h))
@@ -459,7 +484,7 @@ class PokrovskApp(BranchNav, App[None]):
 
     def action_quit_to_title(self) -> None:
         s = self.session()
-        if s is not None and s.unsaved:
+        if s is not None and self.unsaved_work(s) is not None:
             self.push_screen(ConfirmScreen("Leave the game?", "Today's orders are not saved. The latest autosave "
                                            "keeps the game up to the start of the day.", yes="Leave", no="Stay"),
                              lambda ok: self.action_to_title() if ok else None)

@@ -14,16 +14,18 @@ from pokrovsk_tui.rules.legal import Budget
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.state import GameState
-from pokrovsk_tui.rules.view import SideView, knowledge_at
+from pokrovsk_tui.rules.view import SideView, band_middle, band_shown, knowledge_at
 from pokrovsk_tui.rules.world import CAUSES, ROLES, World
 from pokrovsk_tui.session import SIDE_NAMES, GameSession
 
 from . import glyphs as G
+from .labels import settlement_of
 from .order_keys import ACTIONS
 from .overlays import Overlay
 
 SIDE_STYLE = ("bold #6fa8ff", "bold #ff7a7a")
 CONTROL_NAMES = ("Ukrainian", "Russian", "contested")
+SIDES_SHORT = ("UA", "RU")
 CAUSE_NAMES = {"drone": "drones", "glide_bomb": "glide bombs", "artillery": "artillery", "ground": "ground combat",
                "attrition": "attrition (isolation, kill zone on the move)"}
 
@@ -32,44 +34,64 @@ def side_text(side: int) -> Text:
     return Text(("UA" if side == 0 else "RU"), style=SIDE_STYLE[side])
 
 
-def header(session: GameSession, side: int | None, note: str = "") -> Text:
+def header(session: GameSession, side: int | None, note: str = "", width: int | None = None) -> Text:
+    """The line atop the game screen. When ``width`` is given and the whole line does not fit,
+    it is shortened step by step (the scenario title first, then the wording), never losing
+    either side's VP, the margin or the talks countdown."""
+    for level in range(5):
+        t = _header(session, side, note, level)
+        if width is None or t.cell_len <= width:
+            return t
+    return t
+
+
+def _header(session: GameSession, side: int | None, note: str, level: int) -> Text:
     w = session.world
     st = session.state
     scn = w.scenario
     t = Text()
     if session.over:
-        t.append(" GAME OVER ", style="bold reverse")
+        t.append(" GAME OVER " if level < 3 else " OVER ", style="bold reverse")
     elif side is None:
-        t.append(" Watching ", style="bold reverse")
+        t.append(" Watching " if level < 3 else " Watch ", style="bold reverse")
     else:
-        t.append(f" {SIDE_NAMES[side]} to move ", style=f"{SIDE_STYLE[side]} reverse")
+        t.append(f" {SIDE_NAMES[side]} to move " if level < 3 else f" {SIDES_SHORT[side]} ",
+                 style=f"{SIDE_STYLE[side]} reverse")
         p = session.players[side]
-        if p.human and p.name:
+        if p.human and p.name and level < 4:
             t.append(f" {p.name}")
     turn = min(session.turn, scn.turns)
     date = session.date_of(turn)
-    t.append(f"  Day {turn}/{scn.turns}, {date.strftime('%d %b %Y')}  ")
+    if level < 2:
+        t.append(f"  Day {turn}/{scn.turns}, {date.strftime('%d %b %Y')}  ")
+    else:
+        t.append(f" D{turn}/{scn.turns} {date.strftime('%d %b')} ")
     wx = int(st.weather)
     nxt = int(w.weather_script[turn - 1]) if turn - 1 < len(w.weather_script) else -1
     if session.over or nxt < 0:
         t.append(WEATHERS[wx] if wx >= 0 else WEATHERS[w.weather_initial], style="bold")
-        if not session.over:
+        if not session.over and level < 2:
             t.append(" (yesterday)", style="dim")
     else:
         t.append(WEATHERS[nxt], style="bold")
-        t.append(" (forecast)", style="dim")
-    t.append("   VP ")
+        if level < 2:
+            t.append(" (forecast)", style="dim")
+    t.append("   VP " if level < 2 else " VP ")
     t.append("UA ", style=SIDE_STYLE[0])
-    t.append(f"{st.vp[0]:.1f} ")
+    t.append(f"{st.vp[0]:.1f} " if level < 3 else f"{st.vp[0]:.0f} ")
     t.append("RU ", style=SIDE_STYLE[1])
-    t.append(f"{st.vp[1]:.1f}")
-    t.append(f" (margin {scn.victory.margin:g})", style="dim")
+    t.append(f"{st.vp[1]:.1f}" if level < 3 else f"{st.vp[1]:.0f}")
+    t.append(f" (margin {scn.victory.margin:g})" if level < 3 else f" m{scn.victory.margin:g}", style="dim")
     talks = scn.victory.talks_turn
     if talks and 0 <= talks - turn <= 3 and not session.over:
-        t.append(" talks day!" if talks == turn else f" talks in {talks - turn}d", style="bold yellow")
+        if talks == turn:
+            t.append(" talks day!", style="bold yellow")
+        else:
+            t.append(f" talks in {talks - turn}d" if level < 3 else f" talks {talks - turn}d", style="bold yellow")
     if note:
-        t.append(f"  {note}", style="italic")
-    t.append(f"  {scn.title}", style="dim")
+        t.append(f"  {note}" if level < 3 else f" {note}", style="italic")
+    if level == 0:
+        t.append(f"  {scn.title}", style="dim")
     return t
 
 
@@ -77,6 +99,8 @@ def _features(world: World, h: int) -> list[str]:
     out = []
     if h in world.hex_names:
         out.append(world.hex_names[h])
+    elif h in settlement_of(world):
+        out.append(f"{settlement_of(world)[h]} (built-up area)")
     if world.road[h]:
         out.append(("highway " if world.highway[h] else "road ") + world.road_names.get(h, ""))
     if world.rail[h]:
@@ -135,13 +159,16 @@ def hex_panel(world: World, h: int, control: np.ndarray, view: SideView | None, 
                 role = ROLES[world.u_role[u]]
                 side = int(world.u_side[u])
                 t.append("\n")
+                full = float(world.u_full[u])
+                lo, hi = band_shown(ct.band, full)
                 if ct.current:
                     o, cl = G.SIDE_BRACKETS[side]
-                    t.append(f"{o}{G.unit_letter(role, side)}?{cl}", style=SIDE_STYLE[side])
-                    t.append(f" enemy {G.ROLE_NAME[role]}, strength {ct.band[0]}-{ct.band[1]}")
+                    digit = G.strength_digit(band_middle(ct.band, full), full)
+                    t.append(f"{o}{G.unit_letter(role, side)}{digit}{cl}", style=SIDE_STYLE[side])
+                    t.append(f" enemy {G.ROLE_NAME[role]}, strength {lo}-{hi} of {full:.0f}")
                 else:
                     t.append(f"({G.unit_letter(role, side)}?)", style="dim")
-                    t.append(f" last seen day {ct.seen_turn}: {G.ROLE_NAME[role]}, {ct.band[0]}-{ct.band[1]}",
+                    t.append(f" last seen day {ct.seen_turn}: {G.ROLE_NAME[role]}, {lo}-{hi} of {full:.0f}",
                              style="dim")
     return t
 
@@ -193,18 +220,33 @@ def unit_panel(world: World, u: int | None, view: SideView | None, truth: GameSt
     return t
 
 
-def allocation_panel(world: World, budgets: list[Budget]) -> Text:
+ALLOC_NAMES = {"sorties": ("Sorties", "drone unit"), "runs": ("Robot runs", "UGV unit"),
+               "fires": ("Fires", "gun"), "bombs": ("Glide bombs", "")}
+
+
+def allocation_panel(world: World, budgets: list[Budget], selected: int | None = None) -> Text:
+    """What is left to allocate today: one line a kind, all units together ("Sorties 100/152
+    in 9 drone units"), then the selected unit's own, so a side with many drone units still
+    leaves room for its orders list."""
     t = Text()
     if not budgets:
         t.append("No drones, robots, guns or bombs to allocate.", style="dim")
         return t
-    for i, b in enumerate(budgets):
-        if i:
-            t.append("\n")
-        who = world.unit_ids[b.unit] if b.unit is not None else "Glide bombs (KAB)"
-        t.append(f"{who}: ")
-        style = "bold" if b.left else "dim"
-        t.append(f"{b.left}/{b.total} {b.what} left", style=style)
+    kinds: dict[str, list[Budget]] = {}
+    for b in budgets:
+        kinds.setdefault(b.what, []).append(b)
+    t.append("Left today", style="bold underline")
+    for what, bs in kinds.items():
+        t.append("\n")
+        name, unit = ALLOC_NAMES.get(what, (what.title(), "unit"))
+        left, total = sum(b.left for b in bs), sum(b.total for b in bs)
+        t.append(f"{name} ", style="bold")
+        t.append(f"{left}/{total}", style="bold" if left else "dim")
+        if unit:
+            t.append(f" in {len(bs)} {unit}{'s' if len(bs) != 1 else ''}", style="dim")
+    for b in budgets:
+        if selected is not None and b.unit == selected:
+            t.append(f"\n{world.unit_ids[b.unit]}: {b.left}/{b.total} {b.what} left", style="italic")
     return t
 
 

@@ -198,7 +198,7 @@ class SaveInfo:
     name: str
     scenario: str
     turn: int                 # turns played
-    date: str                 # the game's date of the next turn
+    date: str                 # the game's date of the next turn (of the last day, once over)
     mode: str
     updated: str
     autosave: bool
@@ -224,6 +224,7 @@ def describe(path: Path) -> SaveInfo:
             found[k] = tomllib.loads(f"x = {v}")["x"]
     scenario = "?"
     start_date = None
+    over = False
     try:
         tail = path.read_bytes()[-300_000:].decode("utf-8", errors="replace")
         m = re.search(r'^\[scenario\]\s*\n(?:.*\n)*?id\s*=\s*"([^"]+)"', tail, re.M)
@@ -232,13 +233,17 @@ def describe(path: Path) -> SaveInfo:
         d = re.search(r'^start_date\s*=\s*(\d{4}-\d\d-\d\d)', tail, re.M)
         if d:
             start_date = dt.date.fromisoformat(d.group(1))
+        winners = re.findall(r'^winner\s*=\s*"(\w+)"', tail, re.M)
+        over = bool(winners) and winners[-1] != "playing"
     except (OSError, ValueError):
         pass
     played = int(found.get("turns_saved", 0) or 0) + int(found.get("start_turn", 1) or 1) - 1
     from pokrovsk_tui.store.journal import last_turn
 
     played = max(played, last_turn(path) or 0)        # an autosave's journal: the days after the file
-    date = (start_date + dt.timedelta(days=played)).isoformat() if start_date else ""
+    # the date of the next day to play; once the game is over, of the last day played
+    shown = played - 1 if over and played > 0 else played
+    date = (start_date + dt.timedelta(days=shown)).isoformat() if start_date else ""
     updated = found.get("updated", "")
     if isinstance(updated, dt.datetime):
         updated = updated.strftime("%Y-%m-%d %H:%M")

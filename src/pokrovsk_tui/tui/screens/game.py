@@ -21,30 +21,31 @@ from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.legal import (
     actions_for,
     budgets,
-    legal_targets,
     path_to,
+    suggested_targets,
 )
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView
-from pokrovsk_tui.session import GameSession, TurnRecord
+from pokrovsk_tui.session import GameSession
 
 from .. import describe as D
 from .. import glyphs as G
+from ..brief import tab_order
 from ..geometry import COMPACT, LARGE, NARROW_WIDTH
 from ..messages import CursorMoved, HexActivated
 from ..order_keys import ACTIONS
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
 from ..widgets.hexmap import Counter, HexMap, MapPicture, counters_truth, counters_view
+from .daynotes import DayNotes
 from .dialogs import (
     WhyScreen,
 )
 from .ordering import OrderEntry
 from .previews import OrderPreviews
 from .turnflow import TurnFlow
-
-WATCH_DELAY = 1.2
+from .watch import WatchMode
 
 
 def _order_bindings() -> list[Binding]:
@@ -54,7 +55,7 @@ def _order_bindings() -> list[Binding]:
     return out
 
 
-class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
+class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, Screen[None]):
     """Where the game is played."""
 
     BINDINGS = [
@@ -72,13 +73,21 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         Binding("f4", "overlay('detection')", "Detection", show=False),
         Binding("f5", "overlay('ew')", "EW", show=False),
         Binding("f6", "overlay('range')", "Range", show=False),
+        Binding("f7", "brief", "Situation brief", show=False),
+        Binding("space", "pause", "Run/pause", show=False, priority=True),
+        Binding("plus,equals_sign", "pace(-1)", "Faster", show=False),
+        Binding("minus", "pace(1)", "Slower", show=False),
         Binding("plus,equals_sign,minus", "zoom", "Zoom", show=False),
+        Binding("z", "zoom", "Zoom", show=False),
+        Binding("k", "key_events", "Key events/all", show=True),
         Binding("o", "focus_orders", "Orders list", show=False),
         Binding("l", "focus_log", "Event log", show=False),
         Binding("g", "focus_map", "Map", show=False),
         Binding("w", "why", "Why?", show=False),
         Binding("n", "step", "Next day", show=True),
-        Binding("s", "pause", "Pause/run", show=True),
+        Binding("s", "pause", "Run/pause", show=True),
+        Binding("escape", "victory", "The result", show=True),
+        Binding("t", "title", "Title screen", show=True),
         Binding("ctrl+s", "app.save_as", "Save", show=True),
         Binding("q", "app.quit_game", "Quit", show=True),
     ]
@@ -98,7 +107,9 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         self.editing: Order | None = None
         self.overlay: str | None = None
         self.changed: frozenset[int] = frozenset()
-        self.paused = False
+        self.paused = session.mode == "watch"
+        self._log_extra: list[str] = []
+        self.briefed: set[int] = set()
         self.busy = False
         self.results_seen: dict[int, int] = {0: session.turn - 1, 1: session.turn - 1}
         self.log_events: list[Event] = []
@@ -127,13 +138,12 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         with Vertical(id="bottom"):
             yield Static("", id="prompt")
             yield OptionList(id="log")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         w = self.session.world
         self.query_one("#hexinfo").border_title = "Hex"
         self.query_one("#unitinfo").border_title = "Unit"
-        self.query_one("#alloc").border_title = "Allocation today"
         self.query_one("#log").border_title = "Events (Enter: why?)"
         start = w.grid.n // 2 + w.grid.width // 2
         v = self.current_view()
@@ -147,12 +157,14 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
             # at once, before this screen is ever drawn
             self.handoff_to(self.side if self.side is not None else 0)
         if self.session.mode == "watch":
-            self._watch_timer = self.set_interval(WATCH_DELAY, self._watch_tick)
+            self.start_watch()
         if self.session.last is not None:
             self.log_events = self._events_for_log(self.session.last)
         self._fill_log()
         if self.session.over:
             self.call_after_refresh(self.show_victory)
+        elif self.session.mode == "solo":
+            self.call_after_refresh(self.start_of_day)
 
     # ----- what is shown -----------------------------------------------------------------
     @property
@@ -215,7 +227,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         v = self.current_view()
         cursor = self.map.cursor
         if self.action is not None and v is not None:
-            targets = legal_targets(v, self.action_unit, self.action)
+            targets = suggested_targets(v, self.action_unit, self.action)
             if self.action == "move" and self.action_unit is not None and targets[cursor]:
                 path = frozenset(path_to(v, self.action_unit, cursor))
         elif self.selected is not None and v is not None and not self.truth:
@@ -253,7 +265,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
     def on_resize(self, _event) -> None:
         # the prompt's wording depends on the width (see prompt_text)
         if self.is_mounted:
-            self._set("#prompt", self.prompt_text(), fixed=True)
+            self.refresh_panels()
 
     def refresh_panels(self) -> None:
         s = self.session
@@ -262,8 +274,9 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         st = self.displayed_state()
         note = ""
         if s.mode == "watch" and not s.over:
-            note = "paused" if self.paused else "running"
-        self._set("#header", D.header(s, None if self.truth else self.side, note), fixed=True)
+            note = self.watch_note()
+        width = self.size.width - 2 if self.size.width > 2 else None
+        self._set("#header", D.header(s, None if self.truth else self.side, note, width), fixed=True)
         h = self.map.cursor
         ov = self._overlay()
         self._set("#hexinfo", D.hex_panel(w, h, st.control, None if self.truth else v, st if self.truth else None, ov))
@@ -284,10 +297,10 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
             alloc.display = False
         else:
             alloc.display = True
-            self._set("#alloc", D.allocation_panel(w, budgets(v, orders)))
+            self._set("#alloc", D.allocation_panel(w, budgets(v, orders), unit))
         self._set("#prompt", self.prompt_text(), fixed=True)
 
-    FIXED_LINES = {"#hexinfo": 8, "#unitinfo": 11}
+    FIXED_LINES = {"#hexinfo": 7, "#unitinfo": 10}
 
     def _set(self, selector: str, text: Text, fixed: bool = False) -> None:
         """Update a panel only when its text changed, and lay the screen out again only when
@@ -306,7 +319,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
                 lines = text.wrap(self.app.console, width)
                 if len(lines) > limit:
                     kept = Text("\n").join(lines[: limit - 1])
-                    kept.append("\n… more: see the hex's units with Enter", style="dim")
+                    kept.append("\n… more: Enter on the hex" if selector == "#hexinfo" else "\n…", style="dim")
                     text = kept
         layout = True
         if fixed:
@@ -323,20 +336,28 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         narrow = self.app.size.width < NARROW_WIDTH
         if s.over:
             t.append("The game is over. The map shows the whole truth. ", style="bold")
-            t.append("ctrl+s saves, q quits.")
+            t.append("Esc: the result, t: title screen, ctrl+s saves, q quits.")
             return t
         if self.side is None:
-            t.append("Watching. s pauses or runs, n plays the next day, q quits.", style="italic")
+            if narrow:
+                t.append("Paused: " if self.paused else "Running: ", style="bold")
+                t.append("space run/pause, n one day, +/- pace, k events, z zoom, q quit", style="italic")
+                return t
+            state = "Paused" if self.paused else f"Running, a day every {self.pace:g} s"
+            t.append(f"Watching. {state}. ", style="bold")
+            t.append("space runs/pauses, n one day, + - pace, k key events/all, z zoom, q quits.", style="italic")
             return t
         if self.busy or s.done.get(self.side, False):
             t.append("Waiting…", style="italic")
             return t
         if self.action is not None:
             label = ACTIONS[self.action][1]
-            who = s.world.unit_ids[self.action_unit] if self.action_unit is not None else "glide bombs"
             what = {"move": "the destination", "resupply": "a hex with the unit to resupply"}.get(self.action,
                                                                                                  "the target hex")
-            t.append(f"{label} ({who}): ", style="bold")
+            if self.action_unit is not None:
+                t.append(f"{label} ({s.world.unit_ids[self.action_unit]}): ", style="bold")
+            else:
+                t.append(f"{label}: ", style="bold")
             if narrow:
                 t.append(f"cursor to {what.removeprefix('the ')} {G.TARGET}, Enter or click; Esc cancels.")
             else:
@@ -375,30 +396,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
             ol.add_options([Option(o.describe(), id=str(i)) for i, o in enumerate(book.orders)])
         title.update(Text.assemble(("Orders for today", "bold"), f" ({len(book.orders)})", ("  o: edit", "dim")))
 
-    def _events_for_log(self, record: TurnRecord) -> list[Event]:
-        """The day's events as this side may read them, key events first (report.keyevents)."""
-        from pokrovsk_tui.report.keyevents import key_first
-
-        objectives = frozenset(h for ob in self.session.world.scenario.objectives for h in ob.hexes)
-        key, rest = key_first(self.session.events_for(None if self.truth else self.side, record), objectives)
-        return key + rest
-
-    def _fill_log(self, extra: list[str] | None = None) -> None:
-        log = self.query_one("#log", OptionList)
-        log.clear_options()
-        opts = []
-        for line in extra or []:
-            opts.append(Option(Text(line, style="italic"), disabled=True))
-        for i, e in enumerate(self.log_events):
-            style = "bold" if e.kind in ("assault", "infiltration", "raid", "lost", "sudden_death", "end") else ""
-            if e.kind == "refused":
-                style = "bold red"
-            opts.append(Option(Text(f"D{e.turn} {e.text}", style=style), id=str(i)))
-        if not opts:
-            opts.append(Option(Text("Nothing has happened yet: the events of each day appear here.", style="dim"),
-                               disabled=True))
-        log.add_options(opts)
-
     # ----- bindings shown ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "order":
@@ -420,8 +417,14 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
             return True
         if action == "cancel":
             return self.action is not None or self.selected is not None or not self.map.has_focus
-        if action in ("step", "pause"):
+        if action == "victory":
+            return self.session.over and self.ended_shown
+        if action == "title":
+            return self.session.over
+        if action in ("step", "pause", "pace"):
             return self.session.mode == "watch" and not self.session.over
+        if action == "key_events":
+            return self.session.mode == "watch"
         return True
 
     # ----- map events --------------------------------------------------------------------
@@ -462,14 +465,16 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, Screen[None]):
         v = self.current_view()
         if v is None or not v.own_units.size:
             return
-        units = [int(u) for u in v.own_units]
+        units = tab_order(self.session.world, v)     # by sector, north to south (brief.py)
         book = self.book()
         ordered = {o.unit for o in book.orders} if book else set()
         ids = self.session.world.unit_ids
         start = units.index(self.selected) if self.selected in units else -1
         order = [units[(start + d * k) % len(units)] for k in range(1, len(units) + 1)]
         pick = next((u for u in order if ids[u] not in ordered), order[0])
+        before = self.selected
         self.select_unit(pick)
+        self._announce_sector(v, before, pick, ordered)
 
     def select_unit(self, u: int) -> None:
         self.selected = u

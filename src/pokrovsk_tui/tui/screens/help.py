@@ -16,6 +16,18 @@ from .. import glyphs as G
 from ..order_keys import ACTIONS
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES
 
+# the header line of the game screen, item by item (shown first in the key reference)
+HEADER = [
+    ("Ukraine to move", "whose orders are being given (in hot-seat, the player's name beside it)"),
+    ("Day 2/6, 15 Jan 2026", "today's number of the scenario's days, and its date"),
+    ("frost (forecast)", "today's weather, forecast before the day is played: snow and thaw slow "
+                         "movement and attacks, fog grounds most drones"),
+    ("VP UA 5 RU 2", "victory points so far: each objective scores every day for whoever holds it"),
+    ("(margin 8) / m8", "the lead needed to win after the last day; a smaller lead is a draw"),
+    ("talks in 3d", "days until the talks day, when every objective counts double"),
+    ("paused / running", "watch mode: whether the days play by themselves"),
+]
+
 KEYS = [
     ("Map", [
         ("arrows", "move the cursor (up/down keep the column)"),
@@ -27,6 +39,7 @@ KEYS = [
         ("+ / -", "zoom: large counters or the whole sector"),
         ("v", "cycle the overlays"),
         *[(OVERLAY_KEYS[k], OVERLAY_TITLES[k]) for k in OVERLAY_KEYS],
+        ("F7", "the situation brief: the scenario's words, objectives, your units by sector, where to look"),
     ]),
     ("Orders (for the selected unit)", [(v[0], f"{v[1]}" + {
         "hold": ": stay (the default)", "move": ": choose the destination; the path is the cheapest",
@@ -44,9 +57,16 @@ KEYS = [
         ("l, then Enter or w", "the event log; why did it happen?"),
         ("g", "back to the map"),
     ]),
-    ("Watching", [
-        ("s", "pause / run (watch mode)"),
-        ("n", "play the next day (watch mode)"),
+    ("Watching (starts paused)", [
+        ("space or s", "run / pause: a day every few seconds"),
+        ("n", "play one day (and pause)"),
+        ("+ / -", "a faster / slower pace (1 to 20 s a day)"),
+        ("k", "the event log: key events only (fighting, losses, bombs, arrivals) or every event"),
+        ("z", "zoom"),
+    ]),
+    ("After the game (the final map)", [
+        ("Esc", "back to the result"),
+        ("t", "the title screen"),
     ]),
     ("Replay (title screen r, or pokrovsk replay SAVE)", [
         ("] / [", "a step on / back: the start of a day with its orders, then its results"),
@@ -83,7 +103,7 @@ def keys_table() -> Table:
     t = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     t.add_column("key", style="bold", no_wrap=True, ratio=1)
     t.add_column("what", ratio=3)
-    for section, rows in KEYS:
+    for section, rows in [("The header line", HEADER), *KEYS]:
         t.add_row(Text(section, style="bold underline"), "")
         for k, what in rows:
             t.add_row(k, what)

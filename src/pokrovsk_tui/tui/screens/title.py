@@ -43,7 +43,7 @@ class TitleScreen(Screen[None]):
             yield Static("", id="title-continue")
             yield Static(f"An educational game: approximate public geography, generic forces.  v{__version__}",
                          id="title-note")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_menu()
@@ -68,8 +68,10 @@ class TitleScreen(Screen[None]):
         menu.highlighted = hl if hl is not None else (1 if info is not None else 0)
         cont = self.query_one("#title-continue", Static)
         if info is not None:
-            cont.update(Text(f"Continue: {info.name}: {info.scenario}, {info.turn} day(s) played, {info.mode}",
-                             style="italic"))
+            # the name of an autosave already says its scenario ("tutorial-hryshyne seed 1")
+            where = "" if info.scenario in info.name else f" ({info.scenario})"
+            days = f"{info.turn} day{'s' if info.turn != 1 else ''} played"
+            cont.update(Text(f"Continue: {info.name}{where}, {days}, {info.mode}", style="italic"))
         else:
             cont.update(Text("No autosave yet.", style="dim italic"))
 
@@ -207,7 +209,7 @@ class NewGameScreen(Screen[None]):
                     yield Label("Seed")
                     yield Input(placeholder="random", id="seed", type="integer", max_length=12)
                 yield Button("Start (ctrl+g)", id="start", variant="primary")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         # Textual's RadioSet puts its keyboard highlight on the first button, not the pressed

@@ -9,7 +9,6 @@ import numpy as np
 from rich.text import Text
 from textual import work
 
-from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.session import SIDE_ADJ, SIDE_NAMES, TurnRecord
 
 from .dialogs import (
@@ -94,6 +93,8 @@ class TurnFlow:
         self.map.focus()
         if s.last is not None and self.results_seen.get(side, 0) < s.last.turn:
             self.show_results(side, s.last)
+        else:
+            self.start_of_day()
 
     def _changed(self, rec: TurnRecord) -> frozenset[int]:
         before = self.session.previous_state(rec)
@@ -138,11 +139,7 @@ class TurnFlow:
             return
         self.changed = self._changed(rec)
         self.log_events = self._events_for_log(rec)
-        extra = []
-        if s.mode == "watch":
-            for side, lines in sorted(rec.intents.items()):
-                extra += [f"{SIDES[side].upper()} intent: {x}" for x in lines]
-        self._fill_log(extra)
+        self._fill_log(self.watch_extra(rec) if s.mode == "watch" else [])
         self.refresh_all()
         if s.mode == "solo" and self.side is not None:
             self.show_results(self.side, rec)
@@ -164,6 +161,7 @@ class TurnFlow:
         else:
             self.map.focus()
             self.refresh_all()
+            self.announce_guide()
 
     def show_victory(self) -> None:
         if self.ended_shown:
@@ -178,22 +176,3 @@ class TurnFlow:
         self._fill_log()
         self.refresh_all()
         self.app.push_screen(VictoryScreen(self.session))
-
-    # ----- watch mode --------------------------------------------------------------------
-    def _watch_tick(self) -> None:
-        if self.paused or self.busy or self.session.over or self.is_current is False:
-            return
-        self.resolve_flow()
-
-    def action_pause(self) -> None:
-        if self.session.mode != "watch":
-            return
-        self.paused = not self.paused
-        self.notify("Paused: n plays the next day, s runs again." if self.paused else "Running.", title="Watch")
-        self.refresh_panels()
-
-    def action_step(self) -> None:
-        if self.session.mode != "watch" or self.busy or self.session.over:
-            return
-        self.paused = True
-        self.resolve_flow()

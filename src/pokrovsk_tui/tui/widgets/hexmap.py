@@ -23,10 +23,11 @@ from textual.strip import Strip
 
 from pokrovsk_tui.rules.params import TERRAINS
 from pokrovsk_tui.rules.state import GameState
-from pokrovsk_tui.rules.view import SideView
+from pokrovsk_tui.rules.view import SideView, band_middle
 from pokrovsk_tui.rules.world import ROLES, World
 
 from .. import glyphs as G
+from .. import labels as L
 from ..geometry import COMPACT, LARGE, MapGeometry, Zoom, mouse_to_hex, step
 from ..messages import CursorMoved, HexActivated
 from ..overlays import Overlay
@@ -111,7 +112,7 @@ def counters_view(world: World, view: SideView, selected: int | None = None) -> 
         u = world.unit_index[c.unit]
         side = int(world.u_side[u])
         role = ROLES[world.u_role[u]]
-        mid = (c.band[0] + c.band[1]) / 2
+        mid = band_middle(c.band, float(full[u]))
         if c.current:
             entry = (500 + mid, Counter(side, G.unit_letter(role, side), G.strength_digit(mid, float(full[u])), "unit"))
         else:
@@ -146,7 +147,7 @@ class HexMap(ScrollView, can_focus=True):
         "hexmap--highway", "hexmap--road", "hexmap--rail", "hexmap--label", "hexmap--road-label",
         "hexmap--objective", "hexmap--source", "hexmap--front",
         "hexmap--unit-ua", "hexmap--unit-ru", "hexmap--unit-last",
-        "hexmap--cursor", "hexmap--selected", "hexmap--target", "hexmap--path", "hexmap--changed",
+        "hexmap--cursor", "hexmap--selected", "hexmap--target", "hexmap--target-unit", "hexmap--path", "hexmap--changed",
         "hexmap--ov1", "hexmap--ov2", "hexmap--ov3", "hexmap--ov-mark",
         "hexmap--mark-ua", "hexmap--mark-ru", "hexmap--mark-note", "hexmap--mark-surprise",
     }
@@ -175,7 +176,8 @@ class HexMap(ScrollView, can_focus=True):
     HexMap > .hexmap--unit-last { color: #c08080; text-style: dim; }
     HexMap > .hexmap--cursor { background: #f0f0f0; color: #000000; text-style: bold; }
     HexMap > .hexmap--selected { background: #e0e040; color: #000000; text-style: bold; }
-    HexMap > .hexmap--target { background: #1e6e3a; text-style: underline; }
+    HexMap > .hexmap--target { color: #5fff5f; text-style: bold; }
+    HexMap > .hexmap--target-unit { text-style: bold underline; }
     HexMap > .hexmap--path { background: #6e6e10; }
     HexMap > .hexmap--changed { background: #805000; }
     HexMap > .hexmap--ov1 { background: #1c4040; }
@@ -215,6 +217,7 @@ class HexMap(ScrollView, can_focus=True):
         self._strips: dict[int, Strip] = {}
         self._styles: dict = {}
         self._static: dict[str, dict] = {}
+        self._features = {int(h) for hs in world.objective_hexes for h in hs} | {int(h) for h in world.src_hex}
         self.virtual_size = Size(self.geometry.virtual_width, self.geometry.virtual_height)
 
     # ----- public ------------------------------------------------------------------------
@@ -259,7 +262,7 @@ class HexMap(ScrollView, can_focus=True):
             for dy in range(ch):
                 self._strips.pop(r * ch + dy, None)
             # only the lines of the rows that changed are drawn again
-            self.refresh(Region(0, r * ch - sy, width, ch))
+            self.refresh(Region(0, r * ch - sy + self.margin[1], width, ch))
 
     def move_cursor(self, hex_number: int, *, scroll: bool = True, center: bool = False) -> None:
         if hex_number == self.picture.cursor:
@@ -309,7 +312,8 @@ class HexMap(ScrollView, can_focus=True):
         if offset is None:
             return None
         sx, sy = self.scroll_offset
-        return mouse_to_hex(self.geometry, offset.x, offset.y, sx, sy)
+        mx, my = self.margin
+        return mouse_to_hex(self.geometry, offset.x - mx, offset.y - my, sx, sy)
 
     def on_click(self, event: events.Click) -> None:
         h = self.hex_at_event(event)
@@ -332,6 +336,7 @@ class HexMap(ScrollView, can_focus=True):
         control = p.control
         front = self._front
         marks = p.marks
+        label_cells = self._label_cells()
         for h in range(n):
             hl = ""
             if h == p.cursor:
@@ -345,8 +350,39 @@ class HexMap(ScrollView, can_focus=True):
             elif h in p.changed:
                 hl = "changed"
             keys.append((int(control[h]), front[h], counters.get(h), hl,
-                         int(ov_level[h]) if ov_level is not None else 0, ov_marks.get(h, ""), marks.get(h)))
+                         int(ov_level[h]) if ov_level is not None else 0, ov_marks.get(h, ""), marks.get(h),
+                         label_cells.get(h, ())))
         return keys
+
+    def labels(self) -> tuple[L.Label, ...]:
+        """The names placed on the map for the current picture: on cells that hide no unit,
+        mark, target or objective (labels.py)."""
+        p = self.picture
+        n = self.world.grid.n
+        front = self._front
+        ov_level = p.overlay.level if p.overlay is not None else None
+        ov_marks = p.overlay.marks if p.overlay is not None else {}
+        marked = {h for h in range(n) if front[h]} | set(ov_marks) | set(p.marks) | set(p.path) | set(p.changed)
+        if ov_level is not None:
+            marked |= {int(h) for h in np.flatnonzero(ov_level)}
+        targets = set() if p.targets is None else {int(h) for h in np.flatnonzero(p.targets)}
+        blocked = L.blocked_cells(self.geometry, counters=set(p.counters), marks=marked, targets=targets,
+                                  features=self._features)
+        return L.place(self.world, self.geometry, blocked, L.beside_counters(self.geometry, set(p.counters)))
+
+    def _label_cells(self) -> dict[int, tuple]:
+        """Per hex: the label characters drawn on it, as (line, column, char, class)."""
+        geo = self.geometry
+        ch = geo.zoom.ch
+        out: dict[int, list] = {}
+        for lab in self.labels():
+            for i, (x, y) in enumerate(lab.cells()):
+                h = geo.hex_at(x, y)
+                if h is None:
+                    continue
+                ox, oy = geo.origin(h)
+                out.setdefault(h, []).append((y - oy if ch > 1 else 0, x - ox, lab.text[i], lab.cls))
+        return {h: tuple(v) for h, v in out.items()}
 
     def _style(self, *names: str) -> Style:
         st = self._styles.get(names)
@@ -391,34 +427,6 @@ class HexMap(ScrollView, can_focus=True):
                 lines = [[feat, (tg, tc), (tg, tc), (" ", "")],
                          [(" ", ""), (tg, tc), second, (" ", "")]]
             cells[h] = lines
-        # labels: settlement names (and a few road names) written along their row
-        taken: set[tuple[int, int]] = set()
-        labels = [(g.index(s.hex), s.name, "hexmap--label") for s in w.scenario.map.settlements]
-        for rd in w.scenario.map.roads:
-            if rd.kind == "highway" or rd.name[:1] in "TEMH" and any(c.isdigit() for c in rd.name):
-                hexes = [g.index(x) for x in rd.hexes]
-                pick = hexes[len(hexes) // 3]
-                labels.append((pick, rd.name, "hexmap--road-label"))
-        for h, text, cls in labels:
-            row, col = divmod(h, g.width)
-            line = 0
-            if ch > 1 and cls == "hexmap--road-label":
-                line = 1
-            limit = g.width - col
-            if ch == 1:
-                text = text if len(text) <= 9 else text[:8] + "."
-            chars = list(text)
-            spots = []
-            for i in range(len(chars)):
-                hh = h + i // cw
-                if hh // g.width != row or (hh - h) >= limit or (hh, line) in taken:
-                    break
-                spots.append((hh, i % cw))
-            if len(spots) < min(len(chars), 3):
-                continue
-            for (hh, off), c in zip(spots, chars, strict=False):
-                cells[hh][line][off] = (c, cls)
-                taken.add((hh, line))
         self._static[zoom.name] = cells
         return cells
 
@@ -426,7 +434,7 @@ class HexMap(ScrollView, can_focus=True):
         cached = self._cells.get((h, key))
         if cached is not None:
             return cached
-        ctrl, front, counter, hl, ov, ovmark, extra = key
+        ctrl, front, counter, hl, ov, ovmark, extra, label = key
         zoom = self.geometry.zoom
         cw = zoom.cw
         static = self._static_for(zoom)[h]
@@ -443,17 +451,20 @@ class HexMap(ScrollView, can_focus=True):
             mark_cls = "hexmap--ov-mark"
         if ovmark:
             mark, mark_cls = ovmark, "hexmap--ov-mark"
-        if hl == "target":
-            mark, mark_cls = G.TARGET, "hexmap--front"
-        elif hl == "changed":
+        if hl == "changed":
             mark, mark_cls = G.CHANGED, "hexmap--front"
         elif hl == "path":
             mark, mark_cls = G.PATH, "hexmap--front"
         lines: list[list[tuple[str, str, str]]] = []   # (char, fg class, bg class)
         for sl in static:
             lines.append([(c, cls, bg) for c, cls in sl])
-        if mark and static[0][cw - 1][1] not in ("hexmap--label", "hexmap--road-label"):
+        for line, off, c, cls in label:
+            lines[line][off] = (c, cls, bg)
+        if mark:
             lines[0][cw - 1] = (mark, mark_cls, bg)
+        if hl == "target":
+            # a marker beside the front mark, on the control colour (no tint)
+            lines[0][1] = (G.TARGET, "hexmap--target", bg)
         if counter is not None:
             text = counter.text(cw)
             if counter.kind == "last":
@@ -471,7 +482,11 @@ class HexMap(ScrollView, can_focus=True):
         for ln in lines:
             segs = []
             for c, fg, b in ln:
-                if hl_cls and (hl in ("cursor", "selected") or not fg.startswith("hexmap--unit-")):
+                if hl == "target":
+                    # the target's own marker, and a counter on it underlined
+                    style = self._style(b, fg, "hexmap--target-unit") if fg.startswith("hexmap--unit-") \
+                        else self._style(b, fg)
+                elif hl_cls and (hl in ("cursor", "selected") or not fg.startswith("hexmap--unit-")):
                     style = self._style(b, fg, hl_cls) if hl in ("cursor", "selected") else self._style(hl_cls, fg)
                 else:
                     style = self._style(b, fg)
@@ -505,13 +520,22 @@ class HexMap(ScrollView, can_focus=True):
         self._strips[y] = strip
         return strip
 
+    @property
+    def margin(self) -> tuple[int, int]:
+        """(left, top) blank cells that centre a map smaller than the widget."""
+        return (max(0, (self.size.width - self.geometry.virtual_width) // 2),
+                max(0, (self.size.height - self.geometry.virtual_height) // 2))
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        vy = y + scroll_y
+        mx, my = self.margin
+        vy = y + scroll_y - my
         width = self.size.width
-        if vy >= self.geometry.virtual_height:
+        if vy < 0 or vy >= self.geometry.virtual_height:
             return Strip.blank(width, self.rich_style)
         strip = self._line(vy)
+        if mx:
+            strip = Strip.join([Strip.blank(mx, self.rich_style), strip])
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def render_all(self) -> list[Strip]:
