@@ -32,6 +32,7 @@ from pokrovsk_tui.rules.scenario import SIDES
 
 from ..describe import SIDE_STYLE
 from .replay_command import CommandScreen  # noqa: F401  (take command; kept importable from here)
+from .runs import CountEntry
 
 if TYPE_CHECKING:
     from .replay import ReplayScreen
@@ -304,12 +305,13 @@ def reroll_text(r: dict[str, Any], all_hexes: bool = False) -> Text:
     return t
 
 
-class RerollScreen(ModalScreen[None]):
+class RerollScreen(CountEntry, ModalScreen[None]):
     """Re-roll a day K times in a worker thread, with a progress indicator; the result as
     spreads and bars. Enter (in the K field) runs, Esc closes (a running re-roll is left to
     finish in the background and its result dropped)."""
 
     BINDINGS = [Binding("escape", "close", "Close", priority=True)]
+    COUNT_NAME, COUNT_MAX = "K", MAX_K
 
     def __init__(self, save, turn: int, k: int = DEFAULT_K):
         super().__init__()
@@ -335,22 +337,6 @@ class RerollScreen(ModalScreen[None]):
                 yield Static("", id="reroll-result", classes="dialog-body")
             yield Static("[b]Enter[/b] re-roll  [b]Esc[/b] close", classes="dialog-keys")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        try:
-            k = int(event.value.strip())
-        except ValueError:
-            self.notify("K is a whole number.", severity="warning")
-            return
-        if not 1 <= k <= MAX_K:
-            self.notify(f"K is 1 to {MAX_K}.", severity="warning")
-            return
-        self.start(k)
 
     def start(self, k: int) -> None:
         if self.worker is not None and self.worker.state == WorkerState.RUNNING:

@@ -17,6 +17,8 @@ from textual.worker import Worker, WorkerState
 
 from pokrovsk_tui.fromturn import MAX_GAMES, format_lines
 
+from .runs import CountEntry
+
 DEFAULT_GAMES = 10
 
 
@@ -40,10 +42,11 @@ def _humans_as_normal(save) -> dict[str, str]:
             if not (getattr(save.players, k).kind == "ai" and getattr(save.players, k).level in POLICIES)}
 
 
-class FromTurnScreen(ModalScreen[None]):
+class FromTurnScreen(CountEntry, ModalScreen[None]):
     """Enter (in the games field) runs, Esc closes (a running simulation is cancelled)."""
 
     BINDINGS = [Binding("escape", "close", "Close", priority=True)]
+    COUNT_NAME, COUNT_MAX = "N", MAX_GAMES
 
     def __init__(self, save, turn: int, games: int = DEFAULT_GAMES):
         super().__init__()
@@ -78,22 +81,6 @@ class FromTurnScreen(ModalScreen[None]):
                 yield Static("", id="fromturn-result", classes="dialog-body")
             yield Static("[b]Enter[/b] play  [b]Esc[/b] close", classes="dialog-keys")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        try:
-            n = int(event.value.strip())
-        except ValueError:
-            self.notify("N is a whole number.", severity="warning")
-            return
-        if not 1 <= n <= MAX_GAMES:
-            self.notify(f"N is 1 to {MAX_GAMES}.", severity="warning")
-            return
-        self.start(n)
 
     def start(self, n: int) -> None:
         if self.worker is not None and self.worker.state == WorkerState.RUNNING:
