@@ -28,6 +28,7 @@ from pokrovsk_tui.rules.view import (
 from pokrovsk_tui.session import new_session
 from pokrovsk_tui.store.migrations import template_of
 from pokrovsk_tui.store.replay import verify
+from pokrovsk_tui.store.savefmt import FORMAT_VERSION
 from pokrovsk_tui.store.saves import SaveError, load_save
 from pokrovsk_tui.tui import describe as D
 from pokrovsk_tui.tui import persist
@@ -236,7 +237,7 @@ def test_format_1_saves_load_verify_and_mask_the_same(games, tmp_path):
     _, path = games[0]
     new = load_save(path)
     data = tomllib.loads(path.read_text())
-    assert data["format_version"] == 3
+    assert data["format_version"] == FORMAT_VERSION
     data["format_version"] = 1
     for t in data["turns"]:
         for group in t["events"].values():
@@ -245,7 +246,7 @@ def test_format_1_saves_load_verify_and_mask_the_same(games, tmp_path):
     old_path = tmp_path / "old.toml"
     old_path.write_text(tomli_w.dumps(data))
     old = load_save(old_path)
-    assert old.format_version == 3 and verify(old).ok
+    assert old.format_version == FORMAT_VERSION and verify(old).ok
     assert [t.events for t in old.turns] == [t.events for t in new.turns]
 
 

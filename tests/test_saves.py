@@ -110,7 +110,7 @@ def test_write_load_round_trip_is_exact(saved, save, record, world):
 def test_file_is_readable_toml(saved):
     text = saved.read_text()
     data = tomllib.loads(text)
-    assert data["format_version"] == 3 and data["turns_saved"] == 6
+    assert data["format_version"] == FORMAT_VERSION and data["turns_saved"] == 6
     head = text.split("[", 1)[0]
     for key in ("format_version", "app_version", "name", "created", "updated", "mode", "seed", "turns_saved"):
         assert re.search(rf"^{key} = ", head, re.M), key
@@ -196,9 +196,9 @@ def edit(path, old, new, count=1):
 @pytest.mark.parametrize(
     "old, new, place, words",
     [
-        ("format_version = 3", "format_version = 7", "format_version",
-         "format_version 7 is newer than this program reads (3); update pokrovsk-tui"),
-        ("format_version = 3", 'format_version = "1"', "format_version", "whole number"),
+        ("format_version = 4", "format_version = 7", "format_version",
+         "format_version 7 is newer than this program reads (4); update pokrovsk-tui"),
+        ("format_version = 4", 'format_version = "1"', "format_version", "whole number"),
         ("turns_saved = 6", "turns_saved = 9", "turns", "cut short"),
         ('mode = "ai-vs-ai"', 'mode = "solo"', "mode", "needs 1 human"),
         ('mode = "ai-vs-ai"', 'mode = "chess"', "mode", "Input should be"),
@@ -236,7 +236,7 @@ def test_broken_saves_give_clear_problems(saved, old, new, place, words):
 def test_newer_format_refused_with_both_versions(tmp_path):
     p = tmp_path / "s.toml"
     p.write_text("format_version = 7\n")
-    assert problems_of(p) == [f"{p}: format_version: format_version 7 is newer than this program reads (3); "
+    assert problems_of(p) == [f"{p}: format_version: format_version 7 is newer than this program reads (4); "
                               "update pokrovsk-tui"]
 
 
@@ -290,7 +290,7 @@ def test_v0_save_is_migrated_by_replaying(tmp_path, world, record):
     p = tmp_path / "old.toml"
     p.write_text(tomli_w.dumps(v0_data(world, record)))
     s = load_save(p)
-    assert s.format_version == 3 and s.mode == "solo"
+    assert s.format_version == FORMAT_VERSION and s.mode == "solo"
     assert s.players.ua == Player(kind="human", name="Olena") and s.players.ru.level == "random"
     assert [t.digest for t in s.turns] == [state_digest(tr.state) for tr in record.turns[:3]]
     assert s.scenario.text == TUTORIAL.read_text()
@@ -487,3 +487,25 @@ def test_turn_text_is_rewritten_after_a_change(save):
 def test_deeply_nested_breakdown_is_refused(saved):
     edit(saved, 'why=["script", "frost"]', 'why=["script", ' + "[" * 200 + "]" * 200 + "]")
     assert any(": turns[0].events.weather[0].why: nested more than 16 deep" in x for x in problems_of(saved))
+
+
+def test_format_3_glide_bomb_wording_is_migrated_and_verifies(tmp_path, world):
+    """Format 3 said "glide bombs by glide bombs on H"; such a save loads as format 4 with the
+    events reworded, and its days still replay to the same events."""
+    rec = play_game(world, (get_policy("normal"), get_policy("normal")), seed=2, max_turns=2, keep_history=True)
+    new = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("normal", "normal"),
+                           source="tutorial-hryshyne", now=NOW)
+    texts = [e.text for t in new.turns for e in t.events if e.kind == "glide_bombs"]
+    assert texts and all(t.startswith("glide bombs on ") for t in texts)
+    data = tomllib.loads(dumps_save(new))
+    data["format_version"] = 3
+    for t in data["turns"]:
+        for group in t["events"].values():
+            for e in group:
+                if e["text"].startswith("glide bombs on "):
+                    e["text"] = "glide bombs by glide bombs on " + e["text"][len("glide bombs on "):]
+    p = tmp_path / "v3.toml"
+    p.write_text(tomli_w.dumps(data))
+    old = load_save(p)
+    assert old.format_version == FORMAT_VERSION == 4 and verify(old).ok
+    assert [t.events for t in old.turns] == [t.events for t in new.turns]

@@ -162,7 +162,8 @@ def _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before)
                "p": prob[0, m], "draw": u[0, m], "hits": hits[0, m], "damage": damage[0, m]}
         if mk == M_BOMB:
             why["urban_x1_5"] = bool(urban_bomb[m])
-        text = (f"{names[mk]} by {who} on {g.hex_id(h)}: {int(hits[0, m])} hits of {int(co.m_count[m])} "
+        by = f" by {who}" if co.m_unit[m] >= 0 else ""          # glide bombs belong to no unit
+        text = (f"{names[mk]}{by} on {g.hex_id(h)}: {int(hits[0, m])} hits of {int(co.m_count[m])} "
                 f"(p={prob[0, m]:.2f}), {damage[0, m]:.1f} damage")
         w.emit("fires", names[mk].replace(" ", "_"), text, side=side, hex=h,
                units=([co.m_unit[m]] if co.m_unit[m] >= 0 else []), why=why)

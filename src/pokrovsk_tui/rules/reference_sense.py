@@ -315,7 +315,7 @@ def _fires_events(d: Day, odds, draws, hits, damage, before) -> None:
         if m.kind == "bomb":
             why["urban_x1_5"] = o["urban"]
         d.emit("fires", names[m.kind].replace(" ", "_"),
-               f"{names[m.kind]} by {who} on {g.hex_id(m.hex)}: {hits[i]} hits of {m.count} "
+               f"{names[m.kind]}{f' by {who}' if m.unit >= 0 else ''} on {g.hex_id(m.hex)}: {hits[i]} hits of {m.count} "
                f"(p={o['p']:.2f}), {damage[i]:.1f} damage",
                side=m.side, hex=m.hex, units=[m.unit] if m.unit >= 0 else [], why=why)
         victims = [u for u in range(d.U) if d.hex[u] == m.hex and d.side[u] != m.side and lost[u] > 0 and d.on_map[u]]

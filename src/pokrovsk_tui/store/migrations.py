@@ -194,7 +194,23 @@ def v2_to_v3_orders_digest(data: dict, name: str) -> dict:
     return out
 
 
-MIGRATIONS: dict[int, Step] = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3_orders_digest}
+def v3_to_v4_event_words(data: dict, name: str) -> dict:
+    """Format 4 words a glide bomb strike's event "glide bombs on H: ..." (format 3 said "glide
+    bombs by glide bombs on H"); the saved events are reworded so that they still match the
+    replayed day."""
+    old, new = "glide bombs by glide bombs on ", "glide bombs on "
+    turns = data.get("turns")
+    for t in turns if isinstance(turns, list) else []:
+        evs = t.get("events") if isinstance(t, dict) else None
+        groups = evs.values() if isinstance(evs, dict) else [evs] if isinstance(evs, list) else []
+        for group in groups:
+            for e in group if isinstance(group, list) else []:
+                if isinstance(e, dict) and isinstance(e.get("text"), str) and e["text"].startswith(old):
+                    e["text"] = new + e["text"][len(old):]
+    return {**data, "format_version": 4}
+
+
+MIGRATIONS: dict[int, Step] = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3_orders_digest, 3: v3_to_v4_event_words}
 
 
 def migrate(data: dict, version: int, name: str, steps: dict[int, Step] | None = None,

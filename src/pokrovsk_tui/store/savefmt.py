@@ -39,7 +39,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from pokrovsk_tui.rules.limits import MAX_NUMBER
 from pokrovsk_tui.rules.orders import Order
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MAX_TURN = 10_000
 MAX_INT = 2**62
 
@@ -325,7 +325,7 @@ class SavedTurn(_Model):
 
 
 class SaveGame(_Model):
-    format_version: Literal[3]
+    format_version: Literal[4]
     app_version: str
     name: str = Field(min_length=1, max_length=200)
     created: dt.datetime
