@@ -10,6 +10,7 @@ from pokrovsk_tui.cli import main
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.replay import verify
+from pokrovsk_tui.store.savefmt import FORMAT_VERSION
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
 
@@ -78,10 +79,10 @@ def test_a_state_edited_by_hand_is_flagged_on_load(tmp_path, capsys, text_of_sav
 def test_a_save_without_order_digests_migrates_and_verifies(tmp_path, capsys, text_of_save):
     p = write_save(text_of_save, tmp_path / "s.toml")
     v1 = re.sub(r"^orders_digest = .*\n", "", p.read_text(), flags=re.M)
-    v1 = v1.replace("format_version = 3", "format_version = 2", 1)
+    v1 = v1.replace(f"format_version = {FORMAT_VERSION}", "format_version = 2", 1)
     old = _write(tmp_path, v1, "v1.toml")
     save = load_save(old)
-    assert save.format_version == 3 and not save.modified_by_hand()
+    assert save.format_version == FORMAT_VERSION and not save.modified_by_hand()
     assert verify(save).ok
     code, out = run(capsys, "validate", str(old))
     assert code == 0, out
