@@ -130,6 +130,16 @@ def v1_to_v2(data: dict, name: str) -> dict:
     each is found once here, at exact token boundaries (``ru-ag-1`` is not part of
     ``ru-ag-10``), and replaced by its placeholder. Anything not shaped like a format 1 save
     is left for validation to report."""
+    for e in _event_dicts(data):
+        units = e.get("units", [])
+        ids = [u for u in units if isinstance(u, str)] if isinstance(units, list) else []
+        e["text"] = template_of(e["text"], ids if len(ids) == len(units) else [])
+    return {**data, "format_version": 2}
+
+
+def _event_dicts(data: dict):
+    """Every saved event (a dict with a text) of every turn, events grouped by phase or not;
+    anything not shaped like that is skipped, for validation to report."""
     turns = data.get("turns")
     for t in turns if isinstance(turns, list) else []:
         evs = t.get("events") if isinstance(t, dict) else None
@@ -137,10 +147,7 @@ def v1_to_v2(data: dict, name: str) -> dict:
         for group in groups:
             for e in group if isinstance(group, list) else []:
                 if isinstance(e, dict) and isinstance(e.get("text"), str):
-                    units = e.get("units", [])
-                    ids = [u for u in units if isinstance(u, str)] if isinstance(units, list) else []
-                    e["text"] = template_of(e["text"], ids if len(ids) == len(units) else [])
-    return {**data, "format_version": 2}
+                    yield e
 
 
 _ID_CHAR = r"[A-Za-z0-9_\-]"
@@ -199,14 +206,9 @@ def v3_to_v4_event_words(data: dict, name: str) -> dict:
     bombs by glide bombs on H"); the saved events are reworded so that they still match the
     replayed day."""
     old, new = "glide bombs by glide bombs on ", "glide bombs on "
-    turns = data.get("turns")
-    for t in turns if isinstance(turns, list) else []:
-        evs = t.get("events") if isinstance(t, dict) else None
-        groups = evs.values() if isinstance(evs, dict) else [evs] if isinstance(evs, list) else []
-        for group in groups:
-            for e in group if isinstance(group, list) else []:
-                if isinstance(e, dict) and isinstance(e.get("text"), str) and e["text"].startswith(old):
-                    e["text"] = new + e["text"][len(old):]
+    for e in _event_dicts(data):
+        if e["text"].startswith(old):
+            e["text"] = new + e["text"][len(old):]
     return {**data, "format_version": 4}
 
 
