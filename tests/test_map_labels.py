@@ -12,13 +12,8 @@ from pokrovsk_tui.session import new_session
 from pokrovsk_tui.tui import labels as L
 from pokrovsk_tui.tui.describe import hex_panel
 from pokrovsk_tui.tui.geometry import COMPACT, LARGE
-from pokrovsk_tui.tui.widgets.hexmap import (
-    HexMap,
-    MapPicture,
-    counters_truth,
-    counters_view,
-    front_marks,
-)
+from pokrovsk_tui.tui.picture import MapPicture, counters_truth, counters_view, front_marks
+from pokrovsk_tui.tui.widgets.hexmap import HexMap
 
 MAIN = "pokrovsk-winter-2026"
 
@@ -124,7 +119,7 @@ def test_a_name_yields_to_a_unit_that_arrives_on_it():
     # a counter on each hex under the name (on the name's own line)
     geo = m.geometry
     hexes = {geo.hex_at(x, y) for x, y in lab.cells()}
-    from pokrovsk_tui.tui.widgets.hexmap import Counter
+    from pokrovsk_tui.tui.picture import Counter
     cnt = {h: Counter(0, "I", "5", "unit") for h in hexes}
     m2 = _map(s, LARGE, cnt)
     moved = next(x for x in m2.labels() if x.name == "Hryshyne")

@@ -227,7 +227,8 @@ def test_autosave_and_interrupted_mark(tmp_path):
 # ----- the map's lines --------------------------------------------------------------------
 
 def test_map_lines_cover_the_virtual_width():
-    from pokrovsk_tui.tui.widgets.hexmap import Counter, HexMap, MapPicture
+    from pokrovsk_tui.tui.picture import Counter, MapPicture
+    from pokrovsk_tui.tui.widgets.hexmap import HexMap
 
     s = new_session("pokrovsk-winter-2026", seed=1)
     for zoom in (LARGE, COMPACT):

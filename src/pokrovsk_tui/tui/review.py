@@ -29,7 +29,7 @@ from pokrovsk_tui.store.replay import orders_of
 from pokrovsk_tui.store.savefmt import Annotation, SaveGame
 
 from . import describe as D
-from .widgets.hexmap import Counter, counters_truth, counters_view
+from .picture import Counter, counters_truth, counters_view
 
 STAGES = ("orders", "results")
 STAGE_TITLES = {"orders": "start of the day: the orders", "results": "results of the day"}

@@ -30,20 +30,22 @@ from pokrovsk_tui.rules.view import SideView
 from pokrovsk_tui.session import GameSession
 
 from .. import describe as D
-from .. import glyphs as G
 from ..brief import tab_order
-from ..geometry import COMPACT, LARGE, NARROW_WIDTH
+from ..geometry import COMPACT, LARGE
 from ..messages import CursorMoved, HexActivated
 from ..order_keys import ACTIONS
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
-from ..widgets.hexmap import Counter, HexMap, MapPicture, counters_truth, counters_view
+from ..picture import Counter, MapPicture, counters_truth, counters_view
+from ..widgets.hexmap import HexMap
 from .daynotes import DayNotes
 from .dialogs import (
     WhyScreen,
 )
 from .ordering import OrderEntry
+from .panels import PanelText
 from .previews import OrderPreviews
+from .prompt import GamePrompt
 from .turnflow import TurnFlow
 from .watch import WatchMode
 
@@ -55,7 +57,7 @@ def _order_bindings() -> list[Binding]:
     return out
 
 
-class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, Screen[None]):
+class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GamePrompt, PanelText, Screen[None]):
     """Where the game is played."""
 
     BINDINGS = [
@@ -300,80 +302,11 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, Scree
             self._set("#alloc", D.allocation_panel(w, budgets(v, orders), unit))
         self._set("#prompt", self.prompt_text(), fixed=True)
 
+    FIXED = ("#header", "#prompt")
     FIXED_LINES = {"#hexinfo": 7, "#unitinfo": 10}
 
-    def _set(self, selector: str, text: Text, fixed: bool = False) -> None:
-        """Update a panel only when its text changed, and lay the screen out again only when
-        its height may have (a relayout of the whole screen is the slow part of a key press).
-        The hex and unit panels have a fixed height: what does not fit ends in '…'."""
-        widget = self.query_one(selector, Static)
-        old = self._panel_text.get(selector)
-        if old is not None and old == text:
-            return
-        self._panel_text[selector] = text
-        width = widget.content_size.width
-        limit = self.FIXED_LINES.get(selector)
-        if limit is not None:
-            fixed = True
-            if width > 0:
-                lines = text.wrap(self.app.console, width)
-                if len(lines) > limit:
-                    kept = Text("\n").join(lines[: limit - 1])
-                    kept.append("\n… more: Enter on the hex" if selector == "#hexinfo" else "\n…", style="dim")
-                    text = kept
-        layout = True
-        if fixed:
-            layout = False
-        elif old is not None and width > 0:
-            console = self.app.console
-            layout = len(old.wrap(console, width)) != len(text.wrap(console, width))
-        widget.update(text, layout=layout)
-
-    def prompt_text(self) -> Text:
-        """The one line under the map: what to do next (shorter words on a narrow screen)."""
-        t = Text()
-        s = self.session
-        narrow = self.app.size.width < NARROW_WIDTH
-        if s.over:
-            t.append("The game is over. The map shows the whole truth. ", style="bold")
-            t.append("Esc: the result, t: title screen, ctrl+s saves, q quits.")
-            return t
-        if self.side is None:
-            if narrow:
-                t.append("Paused: " if self.paused else "Running: ", style="bold")
-                t.append("space run/pause, n one day, +/- pace, k events, z zoom, q quit", style="italic")
-                return t
-            state = "Paused" if self.paused else f"Running, a day every {self.pace:g} s"
-            t.append(f"Watching. {state}. ", style="bold")
-            t.append("space runs/pauses, n one day, + - pace, k key events/all, z zoom, q quits.", style="italic")
-            return t
-        if self.busy or s.done.get(self.side, False):
-            t.append("Waiting…", style="italic")
-            return t
-        if self.action is not None:
-            label = ACTIONS[self.action][1]
-            what = {"move": "the destination", "resupply": "a hex with the unit to resupply"}.get(self.action,
-                                                                                                 "the target hex")
-            if self.action_unit is not None:
-                t.append(f"{label} ({s.world.unit_ids[self.action_unit]}): ", style="bold")
-            else:
-                t.append(f"{label}: ", style="bold")
-            if narrow:
-                t.append(f"cursor to {what.removeprefix('the ')} {G.TARGET}, Enter or click; Esc cancels.")
-            else:
-                t.append(f"move the cursor to {what} (highlighted {G.TARGET}) and press Enter or click; Esc cancels.")
-            return t
-        if self.overlay:
-            t.append(f"[{OVERLAY_TITLES[self.overlay]}] ", style="italic")
-        if self.selected is None:
-            t.append("Enter or click selects a unit, Tab the next; " if narrow else
-                     "Select a unit: Enter on it or click it, Tab for the next one. ")
-            t.append("e ends your turn, ? all keys." if narrow else "e ends your turn, ? lists every key.", style="dim")
-        else:
-            t.append(f"{s.world.unit_ids[self.selected]} selected: ", style="bold")
-            t.append("an order key (Unit panel), Tab next, Esc deselects." if narrow else
-                     "press an order key (see the Unit panel), Tab for the next unit, Esc to deselect.")
-        return t
+    def more_note(self, selector: str) -> str:
+        return "\n… more: Enter on the hex" if selector == "#hexinfo" else "\n…"
 
     def refresh_orders(self) -> None:
         ol = self.query_one("#orders", OptionList)

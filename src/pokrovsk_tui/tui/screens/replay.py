@@ -29,6 +29,7 @@ from ..geometry import COMPACT, LARGE
 from ..messages import CursorMoved, DayChosen, HexActivated
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, Overlay
 from ..overlays import compute as compute_overlay
+from ..picture import MapPicture
 from ..review import (
     MARK_LEGEND,
     STAGE_SHORT,
@@ -38,9 +39,11 @@ from ..review import (
     Review,
     Step,
 )
-from ..widgets.hexmap import HexMap, MapPicture
+from ..widgets.hexmap import HexMap
 from ..widgets.timeline import DayStrip
 from .dialogs import ConfirmScreen, TextScreen, WhyScreen
+from .panels import PanelText
+from .replay_command import ReplayCommand
 from .replay_exports import ReplayExports
 from .replay_filter import ReplayDebrief
 from .replay_notes import ReplayNotes
@@ -63,7 +66,7 @@ class StepList(OptionList):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
-class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, Screen[None]):
+class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, PanelText, Screen[None]):
     """A saved game, step by step: the start of each day with its orders, then its results."""
 
     BINDINGS = [
@@ -212,30 +215,8 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, Screen[None]):
     FIXED = ("#rp-header", "#rp-prompt")       # one line each: never a new layout
     FIXED_LINES = {"#rp-hex": 9, "#rp-day": 13}  # their height is fixed in app.tcss
 
-    def _set(self, selector: str, text: Text) -> None:
-        """Update a panel only when its text changed, and lay the screen out again only when
-        its height may have (a relayout of the whole screen is the slow part of a step).
-        The hex and day panels have a fixed height: what does not fit ends in '…'."""
-        old = self._panel_text.get(selector)
-        if old == text:
-            return
-        self._panel_text[selector] = text
-        widget = self.query_one(selector, Static)
-        width = widget.content_size.width
-        limit = self.FIXED_LINES.get(selector)
-        if limit is not None and width > 0:
-            lines = text.wrap(self.app.console, width)
-            if len(lines) > limit:
-                text = Text("\n").join(lines[: limit - 1])
-                text.append("\n… more than fits here" + (": the list below has it all" if selector == "#rp-day"
-                                                          else ""), style="dim")
-        layout = True
-        if selector in self.FIXED or limit is not None:
-            layout = False
-        elif old is not None and width > 0:
-            console = self.app.console
-            layout = len(old.wrap(console, width)) != len(text.wrap(console, width))
-        widget.update(text, layout=layout)
+    def more_note(self, selector: str) -> str:
+        return "\n… more than fits here" + (": the list below has it all" if selector == "#rp-day" else "")
 
     def refresh_hex(self) -> None:
         step, who, r = self.step, self.who, self.review
@@ -499,44 +480,6 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, Screen[None]):
 
         self.app.push_screen(PickScreen(f"What happened on {hid}, day {step.turn} (Enter: why?)",
                                         [(str(i), f"{e.phase}: {e.text}") for i, e in enumerate(events)]), picked)
-
-    # ----- notes -------------------------------------------------------------------------
-    def branch_turn(self) -> int | None:
-        """The day whose start is on screen: this day at its start, the next after its results."""
-        step = self.step
-        if step.stage == "orders":
-            return step.turn
-        if self.review.frame(step).after.over:
-            return None
-        return step.turn + 1
-
-    def action_take_command(self) -> None:
-        from pokrovsk_tui.session import ai_levels, default_ai_level
-
-        from .replay_dialogs import CommandScreen
-
-        turn = self.branch_turn()
-        if turn is None:
-            self.notify("The game ended on this day: step back ([) to take command before the end.",
-                        severity="warning", title="Take command")
-            return
-        self._stop_play()
-        levels = ai_levels()
-        self.app.push_screen(CommandScreen(turn, levels, default_ai_level(), players=self.review.save.players),
-                             lambda pick: self._command(turn, pick))
-
-    def _command(self, turn: int, pick) -> None:
-        if pick is None:
-            return
-        mode, side, levels = pick
-        self.app.start_branch(self.review.save, self.review.path, turn, mode=mode, side=side,
-                              level=levels[1 - side], levels=levels)
-
-    def action_reroll(self) -> None:
-        from .replay_dialogs import RerollScreen
-
-        self._stop_play()
-        self.app.push_screen(RerollScreen(self.review.save, self.step.turn))
 
     # ----- leaving -----------------------------------------------------------------------
     def action_back(self) -> None:
