@@ -105,3 +105,15 @@ def test_refused_orders_become_events_for_their_side_only(ws):
     assert len(refused) == 1 and refused[0].visible_to == ("ua",)
     accepted, refusals = check_orders(w, st, {0: [Order(kind="hold", unit="ru-ag")]})
     assert accepted[0] == [] and refusals[0][0] == 0
+
+
+@pytest.mark.parametrize("supply, runs", [(100, 3), (50, 3), (34, 2), (20, 1), (10, 0)])
+def test_a_robot_section_runs_what_its_supply_allows(supply, runs):
+    """A UGV section carries what reaches it: below supply 50 its runs fall in proportion,
+    as artillery's fires do (3 runs a day at full supply)."""
+    w, st = world_and_state(UNITS)
+    st.supply[w.unit_index["ua-ugv"]] = supply
+    ask = [Order(kind="resupply", unit="ua-ugv", target_unit="ua-inf", count=runs)] if runs else []
+    ok, bad = validate(context(w, st, 0), ask + [Order(kind="resupply", unit="ua-ugv", target_unit="ua-art", count=1)])
+    assert len(ok) == len(ask) and len(bad) == 1
+    assert bad[0].reason == f"over budget: 0 runs left today (supply {supply}), asked 1"

@@ -66,3 +66,25 @@ def test_the_light_look_ahead_with_the_true_delivery_is_the_full_turn(name):
     assert light.equal(full) == []
     starved = resolve_batch(world, state.batched(8), co, Dice(2), delivery=np.zeros(world.n_units))
     assert starved.equal(full) == ["supply"]
+
+
+def test_trucks_keep_their_standoff_from_the_enemy():
+    """With truck_standoff 2 nothing drives within two hexes of enemy ground: a unit in the
+    front line gets nothing by truck (its supply falls by what it uses), while one further back
+    is still fed; without the standoff both are fed. The supply overlay says the same."""
+    units = [unit("ua-front", "ua", "infantry", "0303", supply=40), unit("ua-back", "ua", "infantry", "0101", supply=40),
+             unit("ru-1", "ru", "assault", "0603", supply=40)]
+    fed = {}
+    for standoff in (0, 2):
+        world, state = world_and_state(units, rules={"truck_standoff": standoff})
+        new, _ = resolve_turn(world, state, holding(world, state), Dice(1))
+        p = world.params
+        got = delivery_map(world, state.control, 0, np.zeros(0, np.int64))
+        for uid in ("ua-front", "ua-back"):
+            u = world.unit_index[uid]
+            fed[(standoff, uid)] = float(new.supply[u] - state.supply[u] + p.consumption)
+            assert fed[(standoff, uid)] == pytest.approx(got[state.hex[u]])
+        assert new.isolated[world.unit_index["ua-front"]] == 0      # still connected on foot
+    assert fed[(0, "ua-front")] > 0 and fed[(0, "ua-back")] > 0
+    assert fed[(2, "ua-front")] == 0
+    assert fed[(2, "ua-back")] == pytest.approx(fed[(0, "ua-back")])

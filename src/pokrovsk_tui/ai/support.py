@@ -370,7 +370,7 @@ class SupportPlanner:
         out = []
         sent: dict[int, int] = {}
         for r in robots:
-            runs = int(w.t_runs[w.u_type[r]])
+            runs = legal.runs_available(w, r, float(v.supply[r]))
             for _ in range(runs):
                 cand = [u for u in need if need[u] > 5 and legal.resupply_refusal(v, r, u) is None]
                 if not cand:

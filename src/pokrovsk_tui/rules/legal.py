@@ -78,8 +78,17 @@ def sorties_available(world: World, unit: int, stock: int) -> int:
     return int(min(world.t_sorties[world.u_type[unit]], stock))
 
 
+FULL_SUPPLY = 50.0   # artillery fires and robot runs fall in proportion below this supply
+
+
 def fires_available(world: World, unit: int, supply: float) -> int:
-    return int(np.floor(world.t_fires[world.u_type[unit]] * min(1.0, supply / 50.0)))
+    return int(np.floor(world.t_fires[world.u_type[unit]] * min(1.0, supply / FULL_SUPPLY)))
+
+
+def runs_available(world: World, unit: int, supply: float) -> int:
+    """Robot runs a UGV section may send today: its section carries what reaches it, so its runs
+    fall with its own supply like artillery's fires."""
+    return int(np.floor(world.t_runs[world.u_type[unit]] * min(1.0, supply / FULL_SUPPLY)))
 
 
 def bombs_available(world: World, side: int) -> int:
@@ -99,7 +108,7 @@ def budget_total(known: Known, unit: int | None, kind: str) -> int:
     if what == "sorties":
         return sorties_available(w, unit, int(ctx.stock[unit]))
     if what == "runs":
-        return int(w.t_runs[w.u_type[unit]])
+        return runs_available(w, unit, float(ctx.supply[unit]))
     return fires_available(w, unit, float(ctx.supply[unit]))
 
 

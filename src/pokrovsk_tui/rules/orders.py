@@ -123,8 +123,9 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
             left = avail - have
             if what == "bombs":
                 raise _Refuse(f"over budget: {left} glide bombs left today, asked {o.count}")
-            if what == "fires":
-                raise _Refuse(f"over budget: {left} fires left today (supply {ctx.supply[u]:.0f}), asked {o.count}")
+            if what in ("fires", "runs"):
+                raise _Refuse(f"over budget: {left} {what} left today (supply {ctx.supply[u]:.0f}), "
+                              f"asked {o.count}")
             raise _Refuse(f"over budget: {left} {what} left today, asked {o.count}")
         used[(u, what)] = have + o.count
 

@@ -142,6 +142,9 @@ class RulesParams(_Strict):
     fire_control_cost: float = Field(0.5, ge=0)
     supply_block_fc: float = Field(3.0, ge=0, description="trucks do not enter a hex under this much enemy fire "
                                                           "control")
+    truck_standoff: int = Field(0, ge=0, description="trucks and HQ relays stay this many hexes away from "
+                                                     "ground the enemy holds or contests (FPV reach): "
+                                                     "the last hexes are walked or driven by robot")
     consumption: float = Field(8.0, ge=0)
     fight_consumption: float = Field(10.0, ge=0)
     ugv_payload: float = Field(15.0, ge=0)

@@ -29,11 +29,24 @@ def provisional_control(w) -> np.ndarray:
 def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int, trucks: bool = True) -> np.ndarray:
     """(n,) cost of entering each hex for side's supply, inf where it may not pass: enemy
     ground, water, and for trucks hexes under at least ``supply_block_fc`` of enemy fire
-    control (trucks are drone targets there; on foot or by robot a unit is still connected)."""
+    control and hexes within ``truck_standoff`` of ground the enemy holds or contests (trucks
+    are drone targets there; on foot or by robot a unit is still connected)."""
     ok = world.passable & ((control == side) | (control == CONTESTED))
     if trucks:
         ok = ok & (fc_enemy < p.supply_block_fc)
+        if p.truck_standoff > 0:
+            ok = ok & ~near_enemy(world, control, side, p.truck_standoff)
     return np.where(ok, world.move_cost * (1.0 + p.fire_control_cost * fc_enemy), np.inf)
+
+
+def near_enemy(world, control: np.ndarray, side: int, reach: int) -> np.ndarray:
+    """(n,) bool: hexes within ``reach`` hexes of ground the enemy holds or contests."""
+    nb = world.grid.neighbours
+    has = nb >= 0
+    near = (control == 1 - side) | (control == CONTESTED)
+    for _ in range(int(reach)):
+        near = near | (has & near[np.maximum(nb, 0)]).any(axis=1)
+    return near
 
 
 def first_of_each(hexes: np.ndarray) -> np.ndarray:

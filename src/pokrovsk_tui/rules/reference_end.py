@@ -27,12 +27,29 @@ def supply_costs(d, control: list[int], side: int, trucks: bool = True) -> list[
     """Cost for a side's supply to enter each hex: its move cost x (1 + 0.5 * F_enemy), where
     F_enemy is the enemy's fire control today; only passable own or contested hexes with
     F_enemy under supply_block_fc (trucks do not drive into the kill zone; with trucks=False,
-    the ground connection that decides isolation, fire control does not block)."""
+    the ground connection that decides isolation, fire control does not block). Trucks also
+    keep truck_standoff hexes away from any hex the enemy holds or contests."""
     p = d.p
+    near = standoff(d, control, side, p.truck_standoff) if trucks and p.truck_standoff > 0 else [False] * d.n
     return [d.move_cost[h] * (1.0 + p.fire_control_cost * d.fc_total[1 - side][h])
             if d.passable[h] and control[h] in (side, CONTESTED)
-            and (not trucks or d.fc_total[1 - side][h] < p.supply_block_fc)
+            and (not trucks or (d.fc_total[1 - side][h] < p.supply_block_fc and not near[h]))
             else INF for h in range(d.n)]
+
+
+def standoff(d, control: list[int], side: int, reach: int) -> list[bool]:
+    """Hexes within ``reach`` steps of a hex the enemy holds or contests (breadth first)."""
+    step = [0 if control[h] in (1 - side, CONTESTED) else -1 for h in range(d.n)]
+    frontier = [h for h in range(d.n) if step[h] == 0]
+    for k in range(1, int(reach) + 1):
+        nxt = []
+        for h in frontier:
+            for v in d.nbrs[h]:
+                if v >= 0 and step[v] < 0:
+                    step[v] = k
+                    nxt.append(v)
+        frontier = nxt
+    return [s >= 0 for s in step]
 
 
 def dijkstra(d, cost: list[float], source: int) -> list[float]:
