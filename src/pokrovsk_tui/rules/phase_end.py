@@ -21,7 +21,9 @@ def recovery(w) -> None:
     supplied = (w.supply >= p.low_supply) & (w.isolated == 0)   # an isolated unit is not supplied
     gain = np.where(g == G_REST, p.rest_cohesion, np.where(np.isin(g, (G_HOLD, G_DIG, G_JAM)), p.hold_cohesion, 0.0))
     w.cohesion = np.where(still & supplied, np.minimum(w.cohesion + gain, 100.0), w.cohesion)
-    w.entrench = np.where(still & (g == G_DIG), np.minimum(w.entrench + 1, p.max_entrenchment), w.entrench)
+    # digging in reaches max_entrenchment at most, and never lowers a scenario's built fortifications
+    dug = np.maximum(w.entrench, np.minimum(w.entrench + 1, p.max_entrenchment))
+    w.entrench = np.where(still & (g == G_DIG), dug, w.entrench)
 
     # drones delivered to supplied drone units, shared equally (remainder by slot order)
     d = world.scenario.deliveries

@@ -255,7 +255,7 @@ def recovery(d) -> None:
             if d.supply[u] >= p.low_supply and d.isolated[u] == 0:
                 d.cohesion[u] = min(d.cohesion[u] + gain.get(d.ground[u], 0.0), 100.0)
             if d.ground[u] == "dig_in":
-                d.entrench[u] = min(d.entrench[u] + 1, p.max_entrenchment)
+                d.entrench[u] = max(d.entrench[u], min(d.entrench[u] + 1, p.max_entrenchment))
 
     deliveries = world.scenario.deliveries
     for s, total in ((0, deliveries.ua_drones), (1, deliveries.ru_drones)):
