@@ -13,6 +13,7 @@ import resource
 from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
 from pokrovsk_tui.ai.policies import policy_rng, random_orders
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.montecarlo import replicate
@@ -20,7 +21,6 @@ from pokrovsk_tui.rules.odds import assault_odds
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.scenarios import load_scenario
 
 

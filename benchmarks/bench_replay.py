@@ -32,8 +32,8 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 
 def make_save(folder: Path) -> Path:
+    from pokrovsk_tui.game.sim import get_policy, play_game
     from pokrovsk_tui.rules.world import build_world
-    from pokrovsk_tui.sim import get_policy, play_game
     from pokrovsk_tui.store.saves import ai_players, save_from_record, write_save
     from pokrovsk_tui.store.scenarios import load_scenario, resolve_ref
 

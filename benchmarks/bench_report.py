@@ -26,12 +26,12 @@ from pathlib import Path
 
 from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.report.aar import render
 from pokrovsk_tui.report.reroll import reroll
 from pokrovsk_tui.report.series import series
 from pokrovsk_tui.report.timeline import Timeline
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import load_scenario, resolve_ref
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import journal, tomlr
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.saves import (

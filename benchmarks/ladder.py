@@ -21,7 +21,7 @@ import json
 import sys
 import time
 
-from pokrovsk_tui import tournament as T
+from pokrovsk_tui.game import tournament as T
 
 
 def pairing(scenario: str, a: str, b: str, games: int, jobs: int, seed: int, csv_dir: str | None,

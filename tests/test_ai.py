@@ -8,7 +8,6 @@ import re
 import numpy as np
 import pytest
 
-from pokrovsk_tui import tournament
 from pokrovsk_tui.ai import decide
 from pokrovsk_tui.ai.commander import COMMANDERS, Commander, sectors
 from pokrovsk_tui.ai.determinise import sample_batch
@@ -16,13 +15,14 @@ from pokrovsk_tui.ai.levels import LEVELS
 from pokrovsk_tui.ai.policies import POLICIES, policy_rng
 from pokrovsk_tui.ai.situation import situation
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game import tournament
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.orders import validate
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import play_game
 from pokrovsk_tui.store.scenarios import load_scenario
 
 LEVEL_NAMES = ("easy", "normal", "hard")

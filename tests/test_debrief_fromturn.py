@@ -6,10 +6,10 @@ import json
 import pytest
 
 from pokrovsk_tui.cli import main
-from pokrovsk_tui.fromturn import FromTurnError, format_lines, from_turn
+from pokrovsk_tui.game.fromturn import FromTurnError, format_lines, from_turn
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.report.words import ordinal
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.savefmt import Player
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game import persist
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.annotations import (
     AnnotationError,
     NotesConflict,
@@ -30,7 +31,6 @@ from pokrovsk_tui.store.saves import (
     write_save,
 )
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
-from pokrovsk_tui.tui import persist
 
 TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
 LONG = "pokrovsk-winter-2026-hard-vs-normal-seed13"          # 42 characters, as simulate names saves

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.report.aar import render, report_data
 from pokrovsk_tui.report.debrief import key_moments, vp_by_objective
 from pokrovsk_tui.report.places import group, where
@@ -16,7 +17,6 @@ from pokrovsk_tui.report.svg_map import ROLE_LETTER, units_shown
 from pokrovsk_tui.report.timeline import timeline
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.events import Event
@@ -15,7 +16,6 @@ from pokrovsk_tui.rules.explain import KINDS, explain, pct
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
 
 MAIN = bundled_dir() / "pokrovsk-winter-2026.toml"

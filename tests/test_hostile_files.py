@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.limits import MAX_COUNT, MAX_HEXES, MAX_NUMBER, MAX_SIDE
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.scenarios import bundled_dir, parse_toml_text, validate_data
 
 TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"

@@ -9,8 +9,8 @@ import tomllib
 
 import pytest
 
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import journal
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.saves import (

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.atomic import ChangedOnDisk
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
@@ -89,7 +89,7 @@ def test_a_writer_with_an_old_copy_is_refused(save_path, capsys):
 
 
 def test_resume_refuses_when_the_game_itself_changed_meanwhile(save_path, capsys, monkeypatch):
-    import pokrovsk_tui.sim as sim
+    import pokrovsk_tui.game.sim as sim
 
     real = sim.play_game
 

@@ -9,6 +9,7 @@ import random
 import numpy as np
 import pytest
 
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.report import aar
 from pokrovsk_tui.report.reroll import RerollError, reroll
 from pokrovsk_tui.report.series import rows, series, to_csv, write_csv
@@ -19,7 +20,6 @@ from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.view import LAST_SEEN_TURNS
 from pokrovsk_tui.rules.world import CAUSES, build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.annotations import add_annotation
 from pokrovsk_tui.store.replay import state_at
 from pokrovsk_tui.store.saves import (

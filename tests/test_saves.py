@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import tomli_w
 
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import migrations
 from pokrovsk_tui.store.atomic import LOCK_NAME, atomic_write, is_temp, remove_stale_temps
 from pokrovsk_tui.store.replay import branch, current_state, start_state, state_at, verify

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import tomlw
 from pokrovsk_tui.store.atomic import LOCK_NAME, is_temp, remove_stale_temps
 from pokrovsk_tui.store.replay import verify

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game.sim import get_policy, play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.savefmt import FORMAT_VERSION
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save

@@ -15,9 +15,9 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import pytest  # noqa: E402
 
+from pokrovsk_tui.game.sim import get_policy, play_game  # noqa: E402
 from pokrovsk_tui.report.timeline import frame  # noqa: E402
 from pokrovsk_tui.rules.world import build_world  # noqa: E402
-from pokrovsk_tui.sim import get_policy, play_game  # noqa: E402
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save  # noqa: E402
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario  # noqa: E402
 from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402

@@ -166,7 +166,7 @@ def _fresh_seed(old: int) -> int:
 
 
 def cmd_resume(args) -> int:
-    from pokrovsk_tui.sim import get_policy, play_game
+    from pokrovsk_tui.game.sim import get_policy, play_game
     from pokrovsk_tui.store.replay import current_state
     from pokrovsk_tui.store.savefmt import Player
     from pokrovsk_tui.store.saves import SaveError, append_turn, load_save, mode_of

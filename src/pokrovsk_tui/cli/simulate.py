@@ -19,8 +19,8 @@ def cmd_simulate(args) -> int:
         return 2
     if args.seed is None:
         args.seed = 1
+    from pokrovsk_tui.game.sim import get_policy, play_game, summarize
     from pokrovsk_tui.rules.world import build_world
-    from pokrovsk_tui.sim import get_policy, play_game, summarize
     from pokrovsk_tui.store.scenarios import ScenarioError, load_scenario, resolve_ref
 
     try:
@@ -46,13 +46,13 @@ def cmd_simulate(args) -> int:
         except OSError as e:
             print(f"{e.filename or save_dir}: (file): {e.strerror or e}", file=sys.stderr)
             return 1
-    from pokrovsk_tui import tournament
+    from pokrovsk_tui.game import tournament
 
     results = []
     outcomes = None
     if save_dir is None:
         progress = tournament.Progress(f"{args.ua} vs {args.ru}")
-        from pokrovsk_tui.sweep import SweepError
+        from pokrovsk_tui.game.sweep import SweepError
 
         try:
             outcomes = tournament.run(args.scenario, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import persist
+from pokrovsk_tui.game import persist
 
 
 class BranchNav:

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pokrovsk_tui.game.session import GameSession
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.legal import (
     actions_for,
@@ -27,7 +28,6 @@ from pokrovsk_tui.rules.legal import (
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView
-from pokrovsk_tui.session import GameSession
 
 from .. import describe as D
 from ..brief import tab_order

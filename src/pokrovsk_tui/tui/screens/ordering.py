@@ -84,7 +84,7 @@ class OrderEntry:
         if self.editing is not None and self.editing in book.orders:
             old = self.editing
             trial = [o for o in book.orders if o != old]
-            from pokrovsk_tui.session import OrderBook
+            from pokrovsk_tui.game.session import OrderBook
 
             tmp = OrderBook(trial)
             tmp.add(order)

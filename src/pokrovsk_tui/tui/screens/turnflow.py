@@ -9,7 +9,7 @@ import numpy as np
 from rich.text import Text
 from textual import work
 
-from pokrovsk_tui.session import SIDE_ADJ, SIDE_NAMES, TurnRecord
+from pokrovsk_tui.game.session import SIDE_ADJ, SIDE_NAMES, TurnRecord
 
 from .dialogs import (
     HandoffScreen,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from pokrovsk_tui.store.paths import default_save_dir
 
 if TYPE_CHECKING:      # the engine loads only when a game does: the title screen opens fast
-    from pokrovsk_tui.session import GameSession
+    from pokrovsk_tui.game.session import GameSession
 
 MODE_TO_SAVE = {"solo": "solo", "hotseat": "hot-seat", "watch": "ai-vs-ai"}
 MODE_FROM_SAVE = {v: k for k, v in MODE_TO_SAVE.items()}
@@ -86,7 +86,7 @@ def to_save(session: GameSession):
 
 def from_save(save, path: str | Path | None = None) -> GameSession:
     """A session from a loaded (validated) ``SaveGame``."""
-    from pokrovsk_tui.session import GameSession, Player, TurnRecord
+    from pokrovsk_tui.game.session import GameSession, Player, TurnRecord
     from pokrovsk_tui.store.replay import orders_of, start_state
     from pokrovsk_tui.store.snapshot import decode_event, decode_state
 
@@ -104,7 +104,7 @@ def from_save(save, path: str | Path | None = None) -> GameSession:
     def player(p):
         if p.kind == "human":
             return Player("human", p.name or "")
-        from pokrovsk_tui.session import ai_levels, default_ai_level
+        from pokrovsk_tui.game.session import ai_levels, default_ai_level
 
         level = p.level if p.level in ai_levels() else default_ai_level()
         return Player("ai", level=level)

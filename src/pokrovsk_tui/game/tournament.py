@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pokrovsk_tui.game.sim import SIDE_KEYS, get_policy, play_game
 from pokrovsk_tui.rules.params import WEATHERS
 from pokrovsk_tui.rules.world import CAUSES, World, build_world
-from pokrovsk_tui.sim import SIDE_KEYS, get_policy, play_game
 
 CLEAR = ("frost", "fog")         # the days without snow or mud
 BAD = ("snow", "thaw")          # frost/snow spells: the days assaults stall
@@ -93,7 +93,7 @@ def run(ref: str, ua: str, ru: str, games: int, seed: int = 1, turns: int | None
 
     ``scheduler``: on the Dask cluster at that address instead; ``out``: stream each finished
     game to that JSON-lines file and, when it already holds some of them, play only the rest
-    (pokrovsk_tui.sweep). The results are the same either way."""
+    (pokrovsk_tui.game.sweep). The results are the same either way."""
     if scheduler is not None or out is not None:
         return _swept(ref, ua, ru, games, seed, turns, jobs, progress, world, scheduler, out)
     tasks = [(ref, ua, ru, seed + i, turns, i) for i in range(games)]
@@ -127,7 +127,7 @@ def sweep_game(key: str, data: dict, ua: str, ru: str, seed: int, turns: int | N
     """One game of a sweep, on whatever process or machine: its Outcome as JSON data."""
     from dataclasses import asdict
 
-    from pokrovsk_tui.sweep import world_of
+    from pokrovsk_tui.game.sweep import world_of
 
     o = play_one(world_of(key, data), ua, ru, seed, turns)
     d = asdict(o)
@@ -136,7 +136,7 @@ def sweep_game(key: str, data: dict, ua: str, ru: str, seed: int, turns: int | N
 
 
 def _swept(ref, ua, ru, games, seed, turns, jobs, progress, world, scheduler, out) -> list[Outcome]:
-    from pokrovsk_tui import sweep
+    from pokrovsk_tui.game import sweep
 
     if world is None:
         world = _world(ref)

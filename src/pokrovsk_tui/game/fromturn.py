@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from pokrovsk_tui.ai.policies import POLICIES as _POLICIES
+from pokrovsk_tui.game.sim import WINNERS, get_policy, play_game, winner_of
 from pokrovsk_tui.report.words import ordinal
-from pokrovsk_tui.sim import WINNERS, get_policy, play_game, winner_of
 from pokrovsk_tui.store.replay import current_state, state_at
 from pokrovsk_tui.store.savefmt import SaveGame
 

@@ -2,7 +2,7 @@
 the orders being written for the coming turn (with undo and redo), the mode and the players.
 
 The Textual app drives one ``GameSession``; saving a game is handing this object to the
-store (see ``tui/persist.py``). Nothing here imports Textual.
+store (see ``game/persist.py``). Nothing here imports Textual.
 """
 
 from __future__ import annotations
