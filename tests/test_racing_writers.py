@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from pokrovsk_tui.cli import main
-from pokrovsk_tui.game.sim import get_policy, play_game
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.store.atomic import ChangedOnDisk
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
@@ -27,7 +28,7 @@ ENV = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
 @pytest.fixture
 def save_path(tmp_path):
     world = build_world(load_scenario("tutorial-hryshyne"))
-    rec = play_game(world, (get_policy("random"), get_policy("random")), seed=5, keep_history=True, max_turns=2)
+    rec = play_game(world, (policy_for("random"), policy_for("random")), seed=5, keep_history=True, max_turns=2)
     save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("random", "random"))
     return write_save(save, tmp_path / "game.toml")
 

@@ -9,7 +9,8 @@ import random
 import numpy as np
 import pytest
 
-from pokrovsk_tui.game.sim import get_policy, play_game
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.report import aar
 from pokrovsk_tui.report.reroll import RerollError, reroll
 from pokrovsk_tui.report.series import rows, series, to_csv, write_csv
@@ -40,7 +41,7 @@ NOW = dt.datetime(2026, 1, 20, 12, 0, tzinfo=dt.UTC)
 
 def played(tmp_path_factory, ua, ru, seed):
     world = build_world(load_scenario("tutorial-hryshyne"))
-    rec = play_game(world, (get_policy(ua), get_policy(ru)), seed=seed, keep_history=True)
+    rec = play_game(world, (policy_for(ua), policy_for(ru)), seed=seed, keep_history=True)
     save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players(ua, ru),
                             source="tutorial-hryshyne", now=NOW)
     path = write_save(save, tmp_path_factory.mktemp("games") / f"{ua}-{ru}-{seed}.toml")

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pokrovsk_tui.game import persist
-from pokrovsk_tui.game.session import GameSession, OrderBook, Player, new_session
+from pokrovsk_tui.game.orderbook import OrderBook
+from pokrovsk_tui.game.session import GameSession, Player, new_session
 from pokrovsk_tui.rules.hexgrid import HexGrid
 from pokrovsk_tui.rules.legal import (
     actions_for,

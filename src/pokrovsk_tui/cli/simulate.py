@@ -19,7 +19,8 @@ def cmd_simulate(args) -> int:
         return 2
     if args.seed is None:
         args.seed = 1
-    from pokrovsk_tui.game.sim import get_policy, play_game, summarize
+    from pokrovsk_tui.game.loop import policy_for
+    from pokrovsk_tui.game.sim import play_game, summarize
     from pokrovsk_tui.rules.world import build_world
     from pokrovsk_tui.store.scenarios import ScenarioError, load_scenario, resolve_ref
 
@@ -29,7 +30,7 @@ def cmd_simulate(args) -> int:
         print(e, file=sys.stderr)
         return 1
     world = build_world(scn)
-    pols = (get_policy(args.ua), get_policy(args.ru))
+    pols = (policy_for(args.ua), policy_for(args.ru))
     save_dir = None
     sweep_args = {"scheduler": getattr(args, "scheduler", None), "out": getattr(args, "out", None)}
     if (args.save_dir is not None or args.save) and any(sweep_args.values()):

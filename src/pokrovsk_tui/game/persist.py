@@ -56,11 +56,12 @@ def _scenario_text(session: GameSession) -> str:
 def to_save(session: GameSession):
     """The session as a ``SaveGame``: every resolved turn and the orders pending now.
 
-    The save document is kept on the session and only the new turns are appended."""
+    The save document is kept on the session (``session.save_doc``) and only the new turns
+    are appended."""
     from pokrovsk_tui.store.savefmt import SideOrders
     from pokrovsk_tui.store.saves import append_turn, new_save, now_utc
 
-    doc = getattr(session, "_save_doc", None)
+    doc = session.save_doc
     if doc is None:
         initial = session.initial
         from pokrovsk_tui.rules.state import initial_state
@@ -69,7 +70,7 @@ def to_save(session: GameSession):
         start = None if (initial.turn == 1 and not fresh.equal(initial, tol=0.0)) else initial
         doc = new_save(session.world, text=_scenario_text(session), seed=session.seed, players=_players(session),
                        mode=MODE_TO_SAVE[session.mode], name=session.name, source=session.scenario_ref, start=start)
-        session._save_doc = doc
+        session.save_doc = doc
     done = len(doc.turns)
     for rec in session.history[done:]:
         append_turn(doc, rec.turn, rec.orders, rec.events, rec.state, rec.intents or None)
@@ -86,7 +87,8 @@ def to_save(session: GameSession):
 
 def from_save(save, path: str | Path | None = None) -> GameSession:
     """A session from a loaded (validated) ``SaveGame``."""
-    from pokrovsk_tui.game.session import GameSession, Player, TurnRecord
+    from pokrovsk_tui.game.loop import TurnRecord
+    from pokrovsk_tui.game.session import GameSession, Player
     from pokrovsk_tui.store.replay import orders_of, start_state
     from pokrovsk_tui.store.snapshot import decode_event, decode_state
 
@@ -123,7 +125,7 @@ def from_save(save, path: str | Path | None = None) -> GameSession:
     if save.pending is not None:
         for side, key in enumerate(("ua", "ru")):
             s.done[side] = key in save.pending.done and players[side].human
-    s._save_doc = save
+    s.save_doc = save
     s.save_path = Path(path) if path is not None else None
     s.unsaved = False
     return s

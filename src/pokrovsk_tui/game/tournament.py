@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pokrovsk_tui.game.sim import SIDE_KEYS, get_policy, play_game
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import SIDE_KEYS, play_game
 from pokrovsk_tui.rules.params import WEATHERS
 from pokrovsk_tui.rules.world import CAUSES, World, build_world
 
@@ -77,7 +78,7 @@ def play_one(world: World, ua: str, ru: str, seed: int, turns: int | None = None
         days[wname] = days.get(wname, 0) + 1
         last[0] = now
 
-    rec = play_game(world, (get_policy(ua), get_policy(ru)), seed=seed, max_turns=turns, on_turn=on_turn)
+    rec = play_game(world, (policy_for(ua), policy_for(ru)), seed=seed, max_turns=turns, on_turn=on_turn)
     return Outcome(rec.result(), ru0, gains, days, time.perf_counter() - t0)
 
 

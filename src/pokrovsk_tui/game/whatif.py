@@ -15,7 +15,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
 
-from pokrovsk_tui.game.sim import SIDE_KEYS, get_policy, play_game, winner_of
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import SIDE_KEYS, play_game, winner_of
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.world import CAUSES, World
 
@@ -98,7 +99,7 @@ def measure_game(world: World, ua: str, ru: str, seed: int, turns: int | None = 
                             add(f"supply.{name}.robots", robots)
                             break
 
-    rec = play_game(world, (get_policy(ua), get_policy(ru)), seed=seed, max_turns=turns, on_turn=on_turn)
+    rec = play_game(world, (policy_for(ua), policy_for(ru)), seed=seed, max_turns=turns, on_turn=on_turn)
     st = rec.final
     win = winner_of(world, st)
     f["vp_margin"] = float(st.vp[0] - st.vp[1])

@@ -143,7 +143,7 @@ class PokrovskApp(BranchNav, App[None]):
         self._leave_to_title()
         persist.mark_running(session, path, self.save_dir)
         self.push_screen(_game_screen_class()(session))
-        self._say_if_modified(path, getattr(session, "_save_doc", None))
+        self._say_if_modified(path, session.save_doc)
 
     def _say_if_modified(self, path: Path, save) -> None:
         """A save whose digests do not match was edited by hand: it opens, and says so."""

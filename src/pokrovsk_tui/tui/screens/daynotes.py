@@ -8,7 +8,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from pokrovsk_tui.game.session import SIDE_NAMES, TurnRecord
+from pokrovsk_tui.game.loop import TurnRecord
+from pokrovsk_tui.game.session import SIDE_NAMES
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.scenario import SIDES
 

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from pokrovsk_tui.game.session import TurnRecord
+from pokrovsk_tui.game.loop import TurnRecord
 from pokrovsk_tui.rules.params import WEATHERS
 from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.world import CAUSES
