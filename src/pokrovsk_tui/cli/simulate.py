@@ -52,12 +52,15 @@ def cmd_simulate(args) -> int:
     results = []
     outcomes = None
     if save_dir is None:
-        progress = tournament.Progress(f"{args.ua} vs {args.ru}")
         from pokrovsk_tui.game.sweep import SweepError
 
+        from .progress import RunProgress
+
         try:
-            outcomes = tournament.run(args.scenario, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns,
-                                      jobs=args.jobs, progress=progress, world=world, **sweep_args)
+            with RunProgress(f"{args.ua} vs {args.ru}") as progress:
+                outcomes = tournament.run(args.scenario, args.ua, args.ru, args.games, seed=args.seed,
+                                          turns=args.turns, jobs=args.jobs, progress=progress, world=world,
+                                          **sweep_args)
         except SweepError as e:
             print(e, file=sys.stderr)
             return 1

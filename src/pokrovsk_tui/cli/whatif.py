@@ -49,7 +49,6 @@ def _add_options(wi, policy_names, positive) -> None:
 
 
 def cmd_whatif(args) -> int:
-    from pokrovsk_tui.game.tournament import Progress
     from pokrovsk_tui.game.variants import Change, VariantError, build_variant
     from pokrovsk_tui.game.whatif import compare, format_table, run_pairs
     from pokrovsk_tui.rules.world import build_world
@@ -68,10 +67,13 @@ def cmd_whatif(args) -> int:
     base, var = build_world(base_scn), build_world(var_scn)
     from pokrovsk_tui.game.sweep import SweepError
 
-    progress = Progress(f"whatif {change.describe()}")
+    from .progress import RunProgress
+
     try:
-        b, v = run_pairs(base, var, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns, jobs=args.jobs,
-                         progress=progress, scheduler=getattr(args, "scheduler", None), out=getattr(args, "out", None))
+        with RunProgress(f"whatif {change.describe()}") as progress:
+            b, v = run_pairs(base, var, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns,
+                             jobs=args.jobs, progress=progress, scheduler=getattr(args, "scheduler", None),
+                             out=getattr(args, "out", None))
     except SweepError as e:
         print(e, file=sys.stderr)
         return 1
