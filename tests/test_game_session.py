@@ -189,3 +189,18 @@ def test_the_save_document_has_a_public_home_on_the_session(tmp_path):
     assert persist.to_save(s) is doc and len(doc.turns) == 1         # new turns appended to it
     back = persist.load(persist.write(s, tmp_path / "g.toml"))
     assert back.save_doc is not None and len(back.save_doc.turns) == 1 and not back.unsaved
+
+
+def test_take_command_opens_a_branch_as_the_running_game(tmp_path):
+    s = new_session(TUT, mode="watch", ai_level="random", seed=10)
+    for _ in range(3):
+        s.resolve()
+    src = persist.write(s, tmp_path / "played.toml")
+    before = src.read_bytes()
+    path, branch = persist.take_command(persist.load(src).save_doc, src, 2, mode="solo", side=1, level="easy",
+                                        folder=tmp_path)
+    assert path.exists() and path != src and src.read_bytes() == before       # the original untouched
+    assert branch.turn == 2 and branch.history == [] and branch.mode == "solo"     # starts at day 2
+    assert branch.opening_side() == 1 and branch.players[0].level == "easy"
+    assert branch.initial.equal(s.history[0].state, tol=0.0) == []
+    assert persist.interrupted(tmp_path) == path                              # marked as the open game

@@ -378,8 +378,12 @@ def branch_game(save, source: str | Path | None, turn: int, *, mode: str = "solo
     return write_save(new, path, replace=False)
 
 
-def load_save_file(path: str | Path):
-    """The save at ``path`` (``store.saves.load_save``)."""
-    from pokrovsk_tui.store.saves import load_save
-
-    return load_save(path)
+def take_command(save, source: str | Path | None, turn: int, *, mode: str, side: int = 0, level: str = "normal",
+                 levels: tuple[str, str] | None = None, folder: str | Path | None = None) -> tuple[Path, GameSession]:
+    """Take command from the start of ``turn`` of a replayed game: the branch written
+    (``branch_game``), opened as a session and marked as the running game. Raises
+    ``store.replay.BranchError``, ``store.saves.SaveError`` or OSError."""
+    path = branch_game(save, source, turn, mode=mode, side=side, level=level, folder=folder, levels=levels)
+    session = load(path)
+    mark_running(session, path, folder)
+    return path, session
