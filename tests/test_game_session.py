@@ -204,3 +204,27 @@ def test_take_command_opens_a_branch_as_the_running_game(tmp_path):
     assert branch.opening_side() == 1 and branch.players[0].level == "easy"
     assert branch.initial.equal(s.history[0].state, tol=0.0) == []
     assert persist.interrupted(tmp_path) == path                              # marked as the open game
+
+
+def test_the_screens_edit_no_orders_and_decide_no_turn_themselves():
+    """The screens show the session and ask it: no screen marks a side done, builds an order
+    book, validates orders or marks the game unsaved on its own."""
+    import ast
+    import pathlib
+
+    import pokrovsk_tui.tui.screens as screens
+
+    found = []
+    for path in pathlib.Path(screens.__path__[0]).glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+                node, ast.AugAssign | ast.AnnAssign) else []
+            for t in targets:
+                base = t.value if isinstance(t, ast.Subscript) else t
+                owner = ast.unparse(base.value) if isinstance(base, ast.Attribute) else ""
+                if owner and base.attr in ("done", "unsaved", "books", "intents") \
+                        and ("session" in owner or owner == "s"):
+                    found.append(f"{path.name}:{node.lineno} {ast.unparse(t)}")
+            if isinstance(node, ast.Name) and node.id in ("OrderBook", "validate"):
+                found.append(f"{path.name}:{node.lineno} uses {node.id}")
+    assert found == [], found
