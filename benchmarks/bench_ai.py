@@ -13,11 +13,11 @@ import argparse
 import statistics
 import time
 
-from pokrovsk_tui import tournament
 from pokrovsk_tui.ai.policies import POLICIES, policy_rng
+from pokrovsk_tui.game import tournament
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import play_game
 from pokrovsk_tui.store.scenarios import load_scenario
 
 

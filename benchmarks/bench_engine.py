@@ -13,6 +13,8 @@ import resource
 from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
 from pokrovsk_tui.ai.policies import policy_rng, random_orders
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.montecarlo import replicate
@@ -20,7 +22,6 @@ from pokrovsk_tui.rules.odds import assault_odds
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.scenarios import load_scenario
 
 
@@ -61,7 +62,7 @@ def main() -> None:
     if attackers:
         odds_ms = median_ms(lambda: assault_odds(v, [], attackers, target, replications=1000), max(3, args.repeat // 4))
         print(f"assault odds preview, 1,000 reps:      {odds_ms:8.1f} ms   target <= 1000 ms (engine phases)")
-    pols = (get_policy("hold"), get_policy("random"))
+    pols = (policy_for("hold"), policy_for("random"))
     game_ms = median_ms(lambda: play_game(world, pols, seed=3), max(3, args.repeat // 4))
     print(f"full game hold vs random:              {game_ms:8.1f} ms   target <= 500 ms")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -32,14 +32,15 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 
 def make_save(folder: Path) -> Path:
+    from pokrovsk_tui.game.loop import policy_for
+    from pokrovsk_tui.game.sim import play_game
     from pokrovsk_tui.rules.world import build_world
-    from pokrovsk_tui.sim import get_policy, play_game
     from pokrovsk_tui.store.saves import ai_players, save_from_record, write_save
     from pokrovsk_tui.store.scenarios import load_scenario, resolve_ref
 
     scn = "pokrovsk-winter-2026"
     world = build_world(load_scenario(scn))
-    rec = play_game(world, (get_policy("random"), get_policy("random")), seed=5, keep_history=True)
+    rec = play_game(world, (policy_for("random"), policy_for("random")), seed=5, keep_history=True)
     save = save_from_record(rec, text=resolve_ref(scn).read_text(encoding="utf-8"),
                             players=ai_players("random", "random"), source=scn)
     return write_save(save, folder / "bench-replay.toml")

@@ -26,12 +26,13 @@ from pathlib import Path
 
 from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.report.aar import render
 from pokrovsk_tui.report.reroll import reroll
 from pokrovsk_tui.report.series import series
 from pokrovsk_tui.report.timeline import Timeline
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import load_scenario, resolve_ref
 
@@ -51,7 +52,7 @@ def main() -> None:
     args = ap.parse_args()
 
     world = build_world(load_scenario(args.scenario))
-    rec = play_game(world, (get_policy(args.ua), get_policy(args.ru)), seed=args.seed, keep_history=True)
+    rec = play_game(world, (policy_for(args.ua), policy_for(args.ru)), seed=args.seed, keep_history=True)
     text = resolve_ref(args.scenario).read_text(encoding="utf-8")
     save = save_from_record(rec, text=text, players=ai_players(args.ua, args.ru), source=args.scenario)
     with tempfile.TemporaryDirectory() as d:

@@ -26,8 +26,9 @@ from pathlib import Path
 
 from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import journal, tomlr
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.saves import (
@@ -53,7 +54,7 @@ def main() -> None:
     args = ap.parse_args()
     text = resolve_ref(args.scenario).read_text(encoding="utf-8")
     world = build_world(load_scenario(args.scenario))
-    pols = (get_policy(args.ua), get_policy(args.ru))
+    pols = (policy_for(args.ua), policy_for(args.ru))
     sizes = []
     save = None
     for seed in range(1, args.seeds + 1):

@@ -50,8 +50,8 @@ out = {"hexes": world.grid.n, "units": world.n_units, "build_ms": build,
        "turn_ms": cpu(lambda: resolve_turn(world, state, orders, dice), repeat),
        "replication_ms": cpu(lambda: replicate(world, state, orders, dice, 100), max(3, repeat // 4)) / 100}
 if ai:
-    from pokrovsk_tui.sim import get_policy
-    pol = get_policy("normal")
+    from pokrovsk_tui.game.loop import policy_for
+    pol = policy_for("normal")
     out["normal_ai_ms"] = cpu(lambda: pol(view(world, state, 1), policy_rng(1, state.turn, 1)), 3)
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 
-HEAVY = ("numpy", "scipy", "pydantic", "pokrovsk_tui.rules.engine", "pokrovsk_tui.session")
+HEAVY = ("numpy", "scipy", "pydantic", "pokrovsk_tui.rules.engine", "pokrovsk_tui.game.session")
 
 TRIVIAL_APP = r"""
 from textual.app import App

@@ -21,7 +21,8 @@ import json
 import sys
 import time
 
-from pokrovsk_tui import tournament as T
+from pokrovsk_tui.cli.progress import RunProgress
+from pokrovsk_tui.game import tournament as T
 
 
 def pairing(scenario: str, a: str, b: str, games: int, jobs: int, seed: int, csv_dir: str | None,
@@ -30,9 +31,9 @@ def pairing(scenario: str, a: str, b: str, games: int, jobs: int, seed: int, csv
 
     def out(ua: str, ru: str) -> str | None:
         return f"{out_dir}/{ua}-vs-{ru}.jsonl" if out_dir else None
-    fwd = T.run(scenario, a, b, games, seed=seed, jobs=jobs, progress=T.Progress(f"{a} (UA) vs {b} (RU)"),
+    fwd = T.run(scenario, a, b, games, seed=seed, jobs=jobs, progress=RunProgress(f"{a} (UA) vs {b} (RU)"),
                 scheduler=scheduler, out=out(a, b))
-    bwd = T.run(scenario, b, a, games, seed=seed, jobs=jobs, progress=T.Progress(f"{b} (UA) vs {a} (RU)"),
+    bwd = T.run(scenario, b, a, games, seed=seed, jobs=jobs, progress=RunProgress(f"{b} (UA) vs {a} (RU)"),
                 scheduler=scheduler, out=out(b, a))
     if csv_dir:
         T.write_csv(f"{csv_dir}/{a}-vs-{b}.csv", fwd, a, b)

@@ -20,10 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from pokrovsk_tui import whatif
+from pokrovsk_tui.game import whatif
+from pokrovsk_tui.game.variants import Change, build_variant
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.store.scenarios import load_scenario
-from pokrovsk_tui.variants import Change, build_variant
 
 SCENARIO = "pokrovsk-winter-2026"
 

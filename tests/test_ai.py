@@ -3,12 +3,12 @@ determinism; the tournament runner's statistics and its independence from --jobs
 
 import csv
 import json
+import math
 import re
 
 import numpy as np
 import pytest
 
-from pokrovsk_tui import tournament
 from pokrovsk_tui.ai import decide
 from pokrovsk_tui.ai.commander import COMMANDERS, Commander, sectors
 from pokrovsk_tui.ai.determinise import sample_batch
@@ -16,13 +16,14 @@ from pokrovsk_tui.ai.levels import LEVELS
 from pokrovsk_tui.ai.policies import POLICIES, policy_rng
 from pokrovsk_tui.ai.situation import situation
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game import tournament
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.orders import validate
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import play_game
 from pokrovsk_tui.store.scenarios import load_scenario
 
 LEVEL_NAMES = ("easy", "normal", "hard")
@@ -214,12 +215,49 @@ def test_wilson_and_sign_test():
 def test_progress_is_quiet_on_a_pipe_for_short_runs():
     import io
 
+    from pokrovsk_tui.cli.progress import RunProgress
+
     buf = io.StringIO()
-    p = tournament.Progress("x", stream=buf, min_seconds=1e9)
+    p = RunProgress("x", stream=buf, min_seconds=1e9)
     for i in range(1, 11):
         p(i, 10)
     assert buf.getvalue() == ""
-    p = tournament.Progress("x", stream=buf, min_seconds=0.0)
+    p = RunProgress("x", stream=buf, min_seconds=0.0)
     for i in range(1, 11):
         p(i, 10)
     assert "10/10 games" in buf.getvalue()
+    assert "\x1b" not in buf.getvalue()                  # a pipe gets no control codes
+
+
+def test_progress_on_a_terminal_is_a_rich_bar_closed_at_the_end():
+    import io
+
+    from pokrovsk_tui.cli.progress import RunProgress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    buf = Tty()
+    with RunProgress("easy vs hold", stream=buf) as p:
+        for i in range(1, 4):
+            p(i, 3)
+        assert p._bar is None                             # stopped once every game is done
+    out = buf.getvalue()
+    assert "easy vs hold" in out and "3/3" in out
+
+
+def test_statistics_match_their_textbook_values():
+    """scipy.stats behind the tournament's figures: Wilson's interval (z = 1.96), the exact
+    binomial tail, a percentile bootstrap that is the same from run to run."""
+    lo, hi = tournament.wilson(7, 20)
+    p, z = 7 / 20, 1.959964
+    c = (p + z * z / 40) / (1 + z * z / 20)
+    h = z * (p * (1 - p) / 20 + z * z / 1600) ** 0.5 / (1 + z * z / 20)
+    assert (lo, hi) == pytest.approx((c - h, c + h), abs=1e-6)
+    assert tournament.binom_sf(15, 20) == pytest.approx(sum(math.comb(20, i) for i in range(15, 21)) / 2**20)
+    assert tournament.binom_sf(0, 5) == 1.0 and tournament.binom_sf(6, 5) == 0.0
+    x = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]
+    m, a, b = tournament.bootstrap_ci(x)
+    assert m == 3.5 and a < m < b and (m, a, b) == tournament.bootstrap_ci(x)
+    assert tournament.bootstrap_ci([2.0]) == (2.0, 2.0, 2.0)

@@ -6,10 +6,11 @@ import json
 import pytest
 
 from pokrovsk_tui.cli import main
-from pokrovsk_tui.fromturn import FromTurnError, format_lines, from_turn
+from pokrovsk_tui.game.fromturn import FromTurnError, format_lines, from_turn
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.report.words import ordinal
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.savefmt import Player
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
@@ -20,7 +21,7 @@ TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
 @pytest.fixture(scope="module")
 def save_path(tmp_path_factory):
     world = build_world(load_scenario("tutorial-hryshyne"))
-    rec = play_game(world, (get_policy("random"), get_policy("random")), seed=5, keep_history=True)
+    rec = play_game(world, (policy_for("random"), policy_for("random")), seed=5, keep_history=True)
     save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("random", "random"))
     return write_save(save, tmp_path_factory.mktemp("ft") / "game.toml")
 

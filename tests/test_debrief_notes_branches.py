@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game import persist
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.annotations import (
     AnnotationError,
     NotesConflict,
@@ -30,7 +32,6 @@ from pokrovsk_tui.store.saves import (
     write_save,
 )
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
-from pokrovsk_tui.tui import persist
 
 TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
 LONG = "pokrovsk-winter-2026-hard-vs-normal-seed13"          # 42 characters, as simulate names saves
@@ -39,7 +40,7 @@ LONG = "pokrovsk-winter-2026-hard-vs-normal-seed13"          # 42 characters, as
 @pytest.fixture
 def save_path(tmp_path):
     world = build_world(load_scenario("tutorial-hryshyne"))
-    rec = play_game(world, (get_policy("random"), get_policy("random")), seed=5, keep_history=True, max_turns=3)
+    rec = play_game(world, (policy_for("random"), policy_for("random")), seed=5, keep_history=True, max_turns=3)
     save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("normal", "easy"), name=LONG)
     return write_save(save, tmp_path / f"{LONG}.toml")
 
@@ -85,7 +86,7 @@ def _play_on(path: Path, folder: Path, turns: int) -> list[int]:
     played = []
     for _ in range(turns):
         st = current_state(save)
-        rec = play_game(world, (get_policy("random"), get_policy("random")), seed=save.seed, keep_history=True,
+        rec = play_game(world, (policy_for("random"), policy_for("random")), seed=save.seed, keep_history=True,
                         start=st, max_turns=st.turn)
         for tr in rec.turns:
             append_turn(save, tr.turn, tr.orders, tr.events, tr.state, tr.intents or None)

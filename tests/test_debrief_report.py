@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.report.aar import render, report_data
 from pokrovsk_tui.report.debrief import key_moments, vp_by_objective
 from pokrovsk_tui.report.places import group, where
@@ -16,7 +18,6 @@ from pokrovsk_tui.report.svg_map import ROLE_LETTER, units_shown
 from pokrovsk_tui.report.timeline import timeline
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
 
@@ -27,7 +28,7 @@ TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
 def path(request, tmp_path_factory):
     ua, ru, seed = request.param
     world = build_world(load_scenario("tutorial-hryshyne"))
-    rec = play_game(world, (get_policy(ua), get_policy(ru)), seed=seed, keep_history=True)
+    rec = play_game(world, (policy_for(ua), policy_for(ru)), seed=seed, keep_history=True)
     save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players(ua, ru), name="Lesson 3")
     return write_save(save, tmp_path_factory.mktemp("rep") / "lesson.toml")
 

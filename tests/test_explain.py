@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.events import Event
@@ -15,7 +17,6 @@ from pokrovsk_tui.rules.explain import KINDS, explain, pct
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
 
 MAIN = bundled_dir() / "pokrovsk-winter-2026.toml"
@@ -32,7 +33,7 @@ def main_world():
 def _events(world, policy: str, seeds, turns):
     out = []
     for seed in seeds:
-        rec = play_game(world, (get_policy(policy), get_policy(policy)), seed=seed, max_turns=turns,
+        rec = play_game(world, (policy_for(policy), policy_for(policy)), seed=seed, max_turns=turns,
                         keep_history=True)
         out += [e for t in rec.turns for e in t.events]
     return out

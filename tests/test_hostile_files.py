@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.limits import MAX_COUNT, MAX_HEXES, MAX_NUMBER, MAX_SIDE
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.scenarios import bundled_dir, parse_toml_text, validate_data
 
 TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
@@ -101,7 +102,7 @@ def test_counts_at_the_limit_play_and_beyond_it_are_refused_naming_field_and_lim
     _set(doc, path, limit)
     scn, found = validate_data(doc, "x")
     assert scn is not None, found
-    play_game(build_world(scn), (get_policy("normal"), get_policy("normal")), seed=3, max_turns=2)
+    play_game(build_world(scn), (policy_for("normal"), policy_for("normal")), seed=3, max_turns=2)
     for beyond in (limit + 1, 10**30, 2**63):
         doc = copy.deepcopy(BASE)
         _set(doc, path, beyond)
@@ -167,7 +168,7 @@ def test_any_scenario_the_validator_accepts_plays_three_turns(data, width, heigh
     if scn is None:
         assert found and all(p.place and p.message for p in found)
         return
-    pols = (get_policy(data.draw(st.sampled_from(["random", "easy"]))), get_policy("random"))
+    pols = (policy_for(data.draw(st.sampled_from(["random", "easy"]))), policy_for("random"))
     play_game(build_world(scn), pols, seed=seed, max_turns=3)
 
 
@@ -186,7 +187,7 @@ def test_terminal_escapes_in_files_never_reach_the_terminal(tmp_path, capsys):
     from pokrovsk_tui.store.saves import ai_players, save_from_record, write_save
 
     rec = play_game(build_world(validate_data(copy.deepcopy(BASE), "x")[0]),
-                    (get_policy("hold"), get_policy("hold")), seed=1, keep_history=True, max_turns=1)
+                    (policy_for("hold"), policy_for("hold")), seed=1, keep_history=True, max_turns=1)
     save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("hold", "hold"))
     sp = write_save(save, tmp_path / "g.toml")
     sp.write_text(sp.read_text().replace("[[turns]]", '[[annotations]]\nturn = 1\ntext = "a\\u001b[2Jb"\n\n[[turns]]', 1))

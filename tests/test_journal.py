@@ -9,8 +9,9 @@ import tomllib
 
 import pytest
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import journal
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.saves import (
@@ -30,7 +31,7 @@ NOW = dt.datetime(2026, 1, 20, 12, 0, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def record():
     world = build_world(load_scenario("tutorial-hryshyne"))
-    return play_game(world, (get_policy("random"), get_policy("random")), seed=5, keep_history=True)
+    return play_game(world, (policy_for("random"), policy_for("random")), seed=5, keep_history=True)
 
 
 def _game(record):

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 import tomli_w
 
+from pokrovsk_tui.game import persist
+from pokrovsk_tui.game.session import new_session
 from pokrovsk_tui.report.aar import render, story
 from pokrovsk_tui.rules.events import Event, ref
 from pokrovsk_tui.rules.events import render as render_template
@@ -25,13 +27,11 @@ from pokrovsk_tui.rules.view import (
     name_unit,
     view,
 )
-from pokrovsk_tui.session import new_session
 from pokrovsk_tui.store.migrations import template_of
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.savefmt import FORMAT_VERSION
 from pokrovsk_tui.store.saves import SaveError, load_save
 from pokrovsk_tui.tui import describe as D
-from pokrovsk_tui.tui import persist
 from pokrovsk_tui.tui.review import Review, Step
 
 SCENARIO = "pokrovsk-winter-2026"

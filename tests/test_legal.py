@@ -285,9 +285,9 @@ def test_a_save_played_before_the_new_target_rules_loads_and_verifies(worlds, tm
 
 
 def test_a_pending_now_illegal_order_loads_and_is_refused_when_the_day_is_resolved(worlds, tmp_path):
-    from pokrovsk_tui.session import new_session
+    from pokrovsk_tui.game import persist
+    from pokrovsk_tui.game.session import new_session
     from pokrovsk_tui.store.savefmt import SideOrders
-    from pokrovsk_tui.tui import persist
 
     s = new_session(TUT, mode="hotseat", seed=4)
     world = s.world

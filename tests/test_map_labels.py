@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pokrovsk_tui.game.session import new_session
 from pokrovsk_tui.rules.legal import legal_targets, suggested_targets
-from pokrovsk_tui.session import new_session
 from pokrovsk_tui.tui import labels as L
 from pokrovsk_tui.tui.describe import hex_panel
 from pokrovsk_tui.tui.geometry import COMPACT, LARGE

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.atomic import ChangedOnDisk
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario
@@ -27,7 +28,7 @@ ENV = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
 @pytest.fixture
 def save_path(tmp_path):
     world = build_world(load_scenario("tutorial-hryshyne"))
-    rec = play_game(world, (get_policy("random"), get_policy("random")), seed=5, keep_history=True, max_turns=2)
+    rec = play_game(world, (policy_for("random"), policy_for("random")), seed=5, keep_history=True, max_turns=2)
     save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("random", "random"))
     return write_save(save, tmp_path / "game.toml")
 
@@ -89,7 +90,7 @@ def test_a_writer_with_an_old_copy_is_refused(save_path, capsys):
 
 
 def test_resume_refuses_when_the_game_itself_changed_meanwhile(save_path, capsys, monkeypatch):
-    import pokrovsk_tui.sim as sim
+    import pokrovsk_tui.game.sim as sim
 
     real = sim.play_game
 

@@ -9,6 +9,8 @@ import random
 import numpy as np
 import pytest
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.report import aar
 from pokrovsk_tui.report.reroll import RerollError, reroll
 from pokrovsk_tui.report.series import rows, series, to_csv, write_csv
@@ -19,7 +21,6 @@ from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.view import LAST_SEEN_TURNS
 from pokrovsk_tui.rules.world import CAUSES, build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.annotations import add_annotation
 from pokrovsk_tui.store.replay import state_at
 from pokrovsk_tui.store.saves import (
@@ -40,7 +41,7 @@ NOW = dt.datetime(2026, 1, 20, 12, 0, tzinfo=dt.UTC)
 
 def played(tmp_path_factory, ua, ru, seed):
     world = build_world(load_scenario("tutorial-hryshyne"))
-    rec = play_game(world, (get_policy(ua), get_policy(ru)), seed=seed, keep_history=True)
+    rec = play_game(world, (policy_for(ua), policy_for(ru)), seed=seed, keep_history=True)
     save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players(ua, ru),
                             source="tutorial-hryshyne", now=NOW)
     path = write_save(save, tmp_path_factory.mktemp("games") / f"{ua}-{ru}-{seed}.toml")

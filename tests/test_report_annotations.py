@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import annotations as notes
 from pokrovsk_tui.store.annotations import AnnotationError
 from pokrovsk_tui.store.atomic import LOCK_NAME
@@ -31,7 +32,7 @@ NOW = dt.datetime(2026, 1, 20, 12, 0, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def record():
     world = build_world(load_scenario("tutorial-hryshyne"))
-    return play_game(world, (get_policy("random"), get_policy("random")), seed=4, max_turns=4, keep_history=True)
+    return play_game(world, (policy_for("random"), policy_for("random")), seed=4, max_turns=4, keep_history=True)
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 import tomli_w
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import migrations
 from pokrovsk_tui.store.atomic import LOCK_NAME, atomic_write, is_temp, remove_stale_temps
 from pokrovsk_tui.store.replay import branch, current_state, start_state, state_at, verify
@@ -58,7 +59,7 @@ def world():
 
 @pytest.fixture(scope="module")
 def record(world):
-    return play_game(world, (get_policy("random"), get_policy("random")), seed=5, keep_history=True)
+    return play_game(world, (policy_for("random"), policy_for("random")), seed=5, keep_history=True)
 
 
 @pytest.fixture
@@ -147,7 +148,7 @@ def test_orders_one_line_form_round_trips():
 def test_save_of_world_built_in_memory(tmp_path):
     scn = scenario(units=[unit("ua-inf", "ua", "infantry", "0403"), unit("ru-ag", "ru", "assault", "0503")])
     w = build_world(scn)
-    rec = play_game(w, (get_policy("random"), get_policy("random")), seed=2, keep_history=True)
+    rec = play_game(w, (policy_for("random"), policy_for("random")), seed=2, keep_history=True)
     s = save_from_record(rec, text=scenario_text(scn), players=ai_players("random", "random"))
     p = write_save(s, tmp_path / "mini.toml")
     assert verify(load_save(p)).ok
@@ -492,7 +493,7 @@ def test_deeply_nested_breakdown_is_refused(saved):
 def test_format_3_glide_bomb_wording_is_migrated_and_verifies(tmp_path, world):
     """Format 3 said "glide bombs by glide bombs on H"; such a save loads as format 4 with the
     events reworded, and its days still replay to the same events."""
-    rec = play_game(world, (get_policy("normal"), get_policy("normal")), seed=2, max_turns=2, keep_history=True)
+    rec = play_game(world, (policy_for("normal"), policy_for("normal")), seed=2, max_turns=2, keep_history=True)
     new = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("normal", "normal"),
                            source="tutorial-hryshyne", now=NOW)
     texts = [e.text for t in new.turns for e in t.events if e.kind == "glide_bombs"]

@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store import tomlw
 from pokrovsk_tui.store.atomic import LOCK_NAME, is_temp, remove_stale_temps
 from pokrovsk_tui.store.replay import verify
@@ -48,7 +49,7 @@ def text():
 
 @pytest.fixture(scope="module")
 def good_save_text(world, text):
-    rec = play_game(world, (get_policy("random"), get_policy("random")), seed=11, keep_history=True, max_turns=4)
+    rec = play_game(world, (policy_for("random"), policy_for("random")), seed=11, keep_history=True, max_turns=4)
     return dumps_save(save_from_record(rec, text=text, players=ai_players("random", "random")))
 
 
@@ -56,7 +57,7 @@ def good_save_text(world, text):
        ua=st.sampled_from(["hold", "random"]), ru=st.sampled_from(["hold", "random"]))
 @FAST
 def test_random_games_round_trip_exactly(world, text, tmp_path_factory, seed, turns, ua, ru):
-    rec = play_game(world, (get_policy(ua), get_policy(ru)), seed=seed, keep_history=True, max_turns=turns)
+    rec = play_game(world, (policy_for(ua), policy_for(ru)), seed=seed, keep_history=True, max_turns=turns)
     save = save_from_record(rec, text=text, players=ai_players(ua, ru))
     path = write_save(save, tmp_path_factory.mktemp("g") / "g.toml")
     back = load_save(path)
@@ -203,7 +204,7 @@ CHILD = textwrap.dedent("""
 
 
 def test_sigkill_during_saves_never_leaves_a_broken_file(tmp_path, world, text):
-    recs = [play_game(world, (get_policy("random"), get_policy("random")), seed=s, keep_history=True, max_turns=n)
+    recs = [play_game(world, (policy_for("random"), policy_for("random")), seed=s, keep_history=True, max_turns=n)
             for s, n in ((1, 6), (2, 3))]
     a, b = (write_save(save_from_record(r, text=text, players=ai_players("random", "random")), tmp_path / f"{n}.toml")
             for r, n in zip(recs, "ab", strict=True))

@@ -15,7 +15,7 @@ from pokrovsk_tui.cli import main
 from pokrovsk_tui.store.headers import bundled_dir, bundled_ids, read_header
 from pokrovsk_tui.store.scenarios import load_scenario
 
-HEAVY = ("numpy", "scipy", "pydantic", "pokrovsk_tui.rules.engine", "pokrovsk_tui.session")
+HEAVY = ("numpy", "scipy", "pydantic", "pokrovsk_tui.rules.engine", "pokrovsk_tui.game.session")
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 

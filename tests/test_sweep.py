@@ -96,7 +96,7 @@ def test_whatif_on_dask_equals_the_local_run(cluster, capsys):
 
 
 def test_an_interrupted_sweep_resumes_without_replaying(capsys, tmp_path, monkeypatch):
-    from pokrovsk_tui import tournament
+    from pokrovsk_tui.game import tournament
 
     args = ["simulate", TUT, "--ua", "random", "--ru", "easy", "--games", "5", "--turns", "2", "--json"]
     code, whole = _run(capsys, *args)

@@ -7,8 +7,9 @@ import re
 import pytest
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.sim import get_policy, play_game
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.savefmt import FORMAT_VERSION
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save
@@ -20,7 +21,7 @@ TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
 @pytest.fixture(scope="module")
 def text_of_save():
     world = build_world(load_scenario("tutorial-hryshyne"))
-    rec = play_game(world, (get_policy("easy"), get_policy("easy")), seed=9, keep_history=True, max_turns=4)
+    rec = play_game(world, (policy_for("easy"), policy_for("easy")), seed=9, keep_history=True, max_turns=4)
     save = save_from_record(rec, text=TUTORIAL.read_text(), players=ai_players("easy", "easy"))
     return save
 

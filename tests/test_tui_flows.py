@@ -12,9 +12,9 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from pokrovsk_tui.game import persist  # noqa: E402
 from pokrovsk_tui.rules.legal import own_units_only, suggested_targets  # noqa: E402
 from pokrovsk_tui.rules.orders import Order  # noqa: E402
-from pokrovsk_tui.tui import persist  # noqa: E402
 from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402
 from pokrovsk_tui.tui.screens.dialogs import (  # noqa: E402
     ConfirmScreen,
@@ -521,7 +521,7 @@ async def test_interrupted_game_is_offered(tmp_path):
 
 
 def game_session_stub(tmp_path):
-    from pokrovsk_tui.session import new_session
+    from pokrovsk_tui.game.session import new_session
 
     s = new_session(TUT, seed=9)
     return s
@@ -561,7 +561,7 @@ async def test_overlays_toggle(tmp_path, overlay):
 
 
 def test_bomb_order_validates_for_russia(tmp_path):
-    from pokrovsk_tui.session import new_session
+    from pokrovsk_tui.game.session import new_session
 
     s = new_session(TUT, side=1, seed=3)
     assert s.give(1, Order(kind="bomb", target="0404", count=1)) is None

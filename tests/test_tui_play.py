@@ -14,12 +14,12 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 from rich.text import Text  # noqa: E402
 from textual.widgets import Label, RadioButton  # noqa: E402
 
+from pokrovsk_tui.game import persist  # noqa: E402
+from pokrovsk_tui.game.session import new_session  # noqa: E402
 from pokrovsk_tui.rules.orders import Order  # noqa: E402
 from pokrovsk_tui.rules.view import BAND, band, band_middle, band_shown  # noqa: E402
-from pokrovsk_tui.session import new_session  # noqa: E402
 from pokrovsk_tui.tui import describe as D  # noqa: E402
 from pokrovsk_tui.tui import glyphs as G  # noqa: E402
-from pokrovsk_tui.tui import persist  # noqa: E402
 from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402
 from pokrovsk_tui.tui.picture import counters_view  # noqa: E402
 from pokrovsk_tui.tui.screens.game import GameScreen  # noqa: E402

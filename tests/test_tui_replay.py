@@ -15,9 +15,10 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import pytest  # noqa: E402
 
+from pokrovsk_tui.game.loop import policy_for  # noqa: E402
+from pokrovsk_tui.game.sim import play_game  # noqa: E402
 from pokrovsk_tui.report.timeline import frame  # noqa: E402
 from pokrovsk_tui.rules.world import build_world  # noqa: E402
-from pokrovsk_tui.sim import get_policy, play_game  # noqa: E402
 from pokrovsk_tui.store.saves import ai_players, load_save, save_from_record, write_save  # noqa: E402
 from pokrovsk_tui.store.scenarios import bundled_dir, load_scenario  # noqa: E402
 from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402
@@ -53,7 +54,7 @@ def sync(fn):
 def game_file(tmp_path_factory):
     """A finished tutorial game, random against random (every kind of order and event)."""
     world = build_world(load_scenario(TUT))
-    rec = play_game(world, (get_policy("random"), get_policy("random")), seed=5, keep_history=True)
+    rec = play_game(world, (policy_for("random"), policy_for("random")), seed=5, keep_history=True)
     save = save_from_record(rec, text=(bundled_dir() / f"{TUT}.toml").read_text(),
                             players=ai_players("random", "random"), source=TUT, now=NOW)
     return write_save(save, tmp_path_factory.mktemp("replay") / "lesson.toml")

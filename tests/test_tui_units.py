@@ -8,6 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pokrovsk_tui.game import persist
+from pokrovsk_tui.game.orderbook import OrderBook
+from pokrovsk_tui.game.session import GameSession, Player, new_session
 from pokrovsk_tui.rules.hexgrid import HexGrid
 from pokrovsk_tui.rules.legal import (
     actions_for,
@@ -18,8 +21,6 @@ from pokrovsk_tui.rules.legal import (
     path_to,
 )
 from pokrovsk_tui.rules.orders import MAX_PATH, Order, validate
-from pokrovsk_tui.session import GameSession, OrderBook, Player, new_session
-from pokrovsk_tui.tui import persist
 from pokrovsk_tui.tui.geometry import COMPACT, LARGE, MapGeometry, mouse_to_hex, step
 from pokrovsk_tui.tui.overlays import OVERLAYS, compute
 
@@ -257,10 +258,10 @@ def test_russian_infiltration_targets_are_accepted(tut):
 
 
 def test_hotseat_save_mid_turn_keeps_who_had_finished(tmp_path):
+    from pokrovsk_tui.game.persist import from_save, to_save
+    from pokrovsk_tui.game.session import new_session
     from pokrovsk_tui.rules.orders import Order
-    from pokrovsk_tui.session import new_session
     from pokrovsk_tui.store.saves import load_save, write_save
-    from pokrovsk_tui.tui.persist import from_save, to_save
 
     s = new_session("tutorial-hryshyne", mode="hotseat", seed=3, names=("Olena", "Ivan"))
     s.books[0].add(Order(kind="dig_in", unit="ua-93-1"))

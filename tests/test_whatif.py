@@ -5,10 +5,10 @@ import json
 import pytest
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.game.variants import Change, VariantError, build_variant, load_data, set_path
+from pokrovsk_tui.game.whatif import compare, measure_game, run_pairs, towns
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.store.scenarios import load_scenario
-from pokrovsk_tui.variants import Change, VariantError, build_variant, load_data, set_path
-from pokrovsk_tui.whatif import compare, measure_game, run_pairs, towns
 
 MAIN = "pokrovsk-winter-2026"
 TUT = "tutorial-hryshyne"

@@ -140,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_sweep_options(p: argparse.ArgumentParser) -> None:
-    """--scheduler and --out, of simulate and whatif (pokrovsk_tui.sweep)."""
+    """--scheduler and --out, of simulate and whatif (pokrovsk_tui.game.sweep)."""
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="play the games on the Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786; needs "
                         "pokrovsk-tui[cluster] here and on the workers); the results are those of a local run")

@@ -10,7 +10,7 @@ from pathlib import Path
 def cmd_app(args) -> int:
     """Open the Textual app: the title screen, a new game (`play`) or a save (`load`)."""
     if args.command == "play":
-        from pokrovsk_tui.session import ai_levels
+        from pokrovsk_tui.game.session import ai_levels
         from pokrovsk_tui.store.scenarios import ScenarioError, load_scenario
 
         try:

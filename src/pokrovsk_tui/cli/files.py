@@ -166,7 +166,8 @@ def _fresh_seed(old: int) -> int:
 
 
 def cmd_resume(args) -> int:
-    from pokrovsk_tui.sim import get_policy, play_game
+    from pokrovsk_tui.game.loop import policy_for
+    from pokrovsk_tui.game.sim import play_game
     from pokrovsk_tui.store.replay import current_state
     from pokrovsk_tui.store.savefmt import Player
     from pokrovsk_tui.store.saves import SaveError, append_turn, load_save, mode_of
@@ -193,7 +194,7 @@ def cmd_resume(args) -> int:
             return 1
         names[key] = given
     orig = save.model_copy(deep=True)      # as read: notes added meanwhile by annotate are merged
-    pols = tuple(_with_pending(get_policy(names[k]), save.pending, k, state.turn) for k in ("ua", "ru"))
+    pols = tuple(_with_pending(policy_for(names[k]), save.pending, k, state.turn) for k in ("ua", "ru"))
     for key in ("ua", "ru"):
         if getattr(save.players, key) != Player(kind="ai", level=names[key]):
             setattr(save.players, key, Player(kind="ai", level=names[key]))

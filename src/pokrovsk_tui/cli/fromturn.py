@@ -9,7 +9,7 @@ from .common import _load_or_say
 
 
 def cmd_from_turn(args) -> int:
-    from pokrovsk_tui.fromturn import FromTurnError, format_lines, from_turn
+    from pokrovsk_tui.game.fromturn import FromTurnError, format_lines, from_turn
 
     if args.from_save is None or args.turn is None:
         print("pokrovsk simulate: --from SAVE and --turn T go together", file=sys.stderr)

@@ -19,8 +19,9 @@ def cmd_simulate(args) -> int:
         return 2
     if args.seed is None:
         args.seed = 1
+    from pokrovsk_tui.game.loop import policy_for
+    from pokrovsk_tui.game.sim import play_game, summarize
     from pokrovsk_tui.rules.world import build_world
-    from pokrovsk_tui.sim import get_policy, play_game, summarize
     from pokrovsk_tui.store.scenarios import ScenarioError, load_scenario, resolve_ref
 
     try:
@@ -29,7 +30,7 @@ def cmd_simulate(args) -> int:
         print(e, file=sys.stderr)
         return 1
     world = build_world(scn)
-    pols = (get_policy(args.ua), get_policy(args.ru))
+    pols = (policy_for(args.ua), policy_for(args.ru))
     save_dir = None
     sweep_args = {"scheduler": getattr(args, "scheduler", None), "out": getattr(args, "out", None)}
     if (args.save_dir is not None or args.save) and any(sweep_args.values()):
@@ -46,17 +47,20 @@ def cmd_simulate(args) -> int:
         except OSError as e:
             print(f"{e.filename or save_dir}: (file): {e.strerror or e}", file=sys.stderr)
             return 1
-    from pokrovsk_tui import tournament
+    from pokrovsk_tui.game import tournament
 
     results = []
     outcomes = None
     if save_dir is None:
-        progress = tournament.Progress(f"{args.ua} vs {args.ru}")
-        from pokrovsk_tui.sweep import SweepError
+        from pokrovsk_tui.game.sweep import SweepError
+
+        from .progress import RunProgress
 
         try:
-            outcomes = tournament.run(args.scenario, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns,
-                                      jobs=args.jobs, progress=progress, world=world, **sweep_args)
+            with RunProgress(f"{args.ua} vs {args.ru}") as progress:
+                outcomes = tournament.run(args.scenario, args.ua, args.ru, args.games, seed=args.seed,
+                                          turns=args.turns, jobs=args.jobs, progress=progress, world=world,
+                                          **sweep_args)
         except SweepError as e:
             print(e, file=sys.stderr)
             return 1

@@ -28,7 +28,7 @@ def add_parser(sub, policy_names, positive, sweep_options=None) -> None:
 
 
 def _add_options(wi, policy_names, positive) -> None:
-    from pokrovsk_tui.variants import WEATHER_CHOICES
+    from pokrovsk_tui.game.variants import WEATHER_CHOICES
 
     wi.add_argument("scenario", metavar="SCENARIO", help="bundled id or path to a .toml file")
     wi.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
@@ -49,11 +49,10 @@ def _add_options(wi, policy_names, positive) -> None:
 
 
 def cmd_whatif(args) -> int:
+    from pokrovsk_tui.game.variants import Change, VariantError, build_variant
+    from pokrovsk_tui.game.whatif import compare, format_table, run_pairs
     from pokrovsk_tui.rules.world import build_world
     from pokrovsk_tui.store.scenarios import ScenarioError, load_scenario
-    from pokrovsk_tui.tournament import Progress
-    from pokrovsk_tui.variants import Change, VariantError, build_variant
-    from pokrovsk_tui.whatif import compare, format_table, run_pairs
 
     change = Change(sets=list(args.sets), remove_units=list(args.remove), weather=args.weather)
     try:
@@ -66,12 +65,15 @@ def cmd_whatif(args) -> int:
         print(f"pokrovsk whatif: {e}", file=sys.stderr)
         return 2
     base, var = build_world(base_scn), build_world(var_scn)
-    from pokrovsk_tui.sweep import SweepError
+    from pokrovsk_tui.game.sweep import SweepError
 
-    progress = Progress(f"whatif {change.describe()}")
+    from .progress import RunProgress
+
     try:
-        b, v = run_pairs(base, var, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns, jobs=args.jobs,
-                         progress=progress, scheduler=getattr(args, "scheduler", None), out=getattr(args, "out", None))
+        with RunProgress(f"whatif {change.describe()}") as progress:
+            b, v = run_pairs(base, var, args.ua, args.ru, args.games, seed=args.seed, turns=args.turns,
+                             jobs=args.jobs, progress=progress, scheduler=getattr(args, "scheduler", None),
+                             out=getattr(args, "out", None))
     except SweepError as e:
         print(e, file=sys.stderr)
         return 1

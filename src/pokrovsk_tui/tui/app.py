@@ -13,7 +13,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from . import persist
+from pokrovsk_tui.game import persist
+
 from .branching import BranchNav
 from .geometry import NARROW_WIDTH
 from .screens.dialogs import (
@@ -27,7 +28,7 @@ from .screens.dialogs import (
 from .screens.title import TitleScreen
 
 if TYPE_CHECKING:      # the game screen (and the engine) load when a game starts, not before
-    from pokrovsk_tui.session import GameSession
+    from pokrovsk_tui.game.session import GameSession
 
     from .screens.game import GameScreen
 
@@ -102,7 +103,7 @@ class PokrovskApp(BranchNav, App[None]):
     def start_new(self, scenario: str, *, mode: str = "solo", side: int = 0, ai: str | None = None,
                   names: tuple[str, str] = ("", ""), seed: int | None = None,
                   watch_levels: tuple[str | None, str | None] = (None, None)) -> None:
-        from pokrovsk_tui.session import new_session
+        from pokrovsk_tui.game.session import new_session
         from pokrovsk_tui.store.scenarios import ScenarioError
 
         try:
@@ -142,7 +143,7 @@ class PokrovskApp(BranchNav, App[None]):
         self._leave_to_title()
         persist.mark_running(session, path, self.save_dir)
         self.push_screen(_game_screen_class()(session))
-        self._say_if_modified(path, getattr(session, "_save_doc", None))
+        self._say_if_modified(path, session.save_doc)
 
     def _say_if_modified(self, path: Path, save) -> None:
         """A save whose digests do not match was edited by hand: it opens, and says so."""

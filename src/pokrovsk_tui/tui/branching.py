@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import persist
+from pokrovsk_tui.game import persist
 
 
 class BranchNav:
@@ -17,9 +17,8 @@ class BranchNav:
         from pokrovsk_tui.store.replay import BranchError, players_changed
 
         try:
-            path = persist.branch_game(save, source, turn, mode=mode, side=side, level=level, folder=self.save_dir,
-                                       levels=levels)
-            session = persist.load(path)
+            path, session = persist.take_command(save, source, turn, mode=mode, side=side, level=level,
+                                                 levels=levels, folder=self.save_dir)
         except BranchError as e:
             self.notify(str(e), severity="error", title="Take command", timeout=10)
             return
@@ -28,12 +27,11 @@ class BranchNav:
             return
         while len(self.screen_stack) > 1 and type(self.screen).__name__ != "ReplayScreen":
             self.pop_screen()
-        persist.mark_running(session, path, self.save_dir)
         from .app import _game_screen_class
 
         self.push_screen(_game_screen_class()(session))
         try:
-            changed = players_changed(persist.load_save_file(path))
+            changed = players_changed(session.save_doc)
         except Exception:
             changed = None
         differs = f"\nPlayers differ from the original: {changed}." if changed else ""

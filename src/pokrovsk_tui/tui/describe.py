@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 from rich.text import Text
 
+from pokrovsk_tui.game.session import SIDE_NAMES, GameSession
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.explain import explain
 from pokrovsk_tui.rules.legal import Budget
@@ -16,7 +17,6 @@ from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView, band_middle, band_shown, knowledge_at
 from pokrovsk_tui.rules.world import CAUSES, ROLES, World
-from pokrovsk_tui.session import SIDE_NAMES, GameSession
 
 from . import glyphs as G
 from .labels import settlement_of

@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from pokrovsk_tui.game.loop import TurnRecord
+from pokrovsk_tui.game.session import SIDE_NAMES
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.scenario import SIDES
-from pokrovsk_tui.session import SIDE_NAMES, TurnRecord
 
 from ..brief import recon_hint, sectors, situation, situation_lines
 from .dialogs import TextScreen

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pokrovsk_tui.game.session import GameSession
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.legal import (
     actions_for,
@@ -27,7 +28,6 @@ from pokrovsk_tui.rules.legal import (
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView
-from pokrovsk_tui.session import GameSession
 
 from .. import describe as D
 from ..brief import tab_order
@@ -98,11 +98,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         super().__init__()
         self.session = session
         w = session.world
-        self.side: int | None = None
-        if session.mode == "solo":
-            self.side = session.human_sides()[0]
-        elif session.mode == "hotseat":
-            self.side = next((s for s in (0, 1) if not session.done[s]), 0)
+        self.side: int | None = session.opening_side()
         self.selected: int | None = None
         self.action: str | None = None
         self.action_unit: int | None = None
@@ -176,7 +172,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
     @property
     def playing(self) -> bool:
         return (self.side is not None and not self.session.over
-                and not self.session.done.get(self.side, False) and not self.busy)
+                and not self.session.finished(self.side) and not self.busy)
 
     def displayed_state(self) -> GameState:
         return self.session.state

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from ..persist import SaveInfo, list_folders, list_saves
+from pokrovsk_tui.game.persist import SaveInfo, list_folders, list_saves
 
 
 def _short(text: str, n: int) -> str:
@@ -56,12 +56,12 @@ class LoadScreen(Screen[None]):
         t.focus()
 
     def _here(self) -> Path:
-        from ..persist import save_dir
+        from pokrovsk_tui.game.persist import save_dir
 
         return self.folder if self.folder is not None else save_dir(self.app.save_dir)
 
     def action_reload(self) -> None:
-        from ..persist import save_dir
+        from pokrovsk_tui.game.persist import save_dir
 
         folder = self._here()
         home = save_dir(self.app.save_dir)

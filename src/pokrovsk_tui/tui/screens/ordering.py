@@ -9,9 +9,7 @@ from textual.widgets import OptionList
 
 from pokrovsk_tui.rules.belief import recon_effort
 from pokrovsk_tui.rules.legal import (
-    COUNTED,
     actions_for,
-    budget_left,
     no_target_reason,
     path_to,
     resupply_candidates,
@@ -80,28 +78,13 @@ class OrderEntry:
 
     def give(self, order: Order) -> bool:
         assert self.side is not None
-        book = self.book()
-        if self.editing is not None and self.editing in book.orders:
-            old = self.editing
-            trial = [o for o in book.orders if o != old]
-            from pokrovsk_tui.session import OrderBook
-
-            tmp = OrderBook(trial)
-            tmp.add(order)
-            from pokrovsk_tui.rules.orders import validate
-
-            _, bad = validate(self.current_view().context(), tmp.orders)
-            mine = [r for r in bad if r.order == order]
-            if mine:
-                self.refuse(mine[0].reason)
-                return False
-            book.replace_all(tmp.orders)
-            self.session.unsaved = True
+        if self.editing is not None:
+            r = self.session.replace(self.side, self.editing, order)
         else:
             r = self.session.give(self.side, order)
-            if r is not None:
-                self.refuse(r.reason)
-                return False
+        if r is not None:
+            self.refuse(r.reason)
+            return False
         self.editing = None
         self.action = None
         self.action_unit = None
@@ -207,14 +190,7 @@ class OrderEntry:
             self.give(probe.model_copy(update={"count": n}))
 
     def _left(self, kind: str, unit: int | None, probe: Order) -> int:
-        v = self.current_view()
-        book = self.book()
-        replacing = next((o for o in book.orders if book.same_slot(o, probe)), None)
-        if self.editing is not None and replacing is None and book.same_slot(self.editing, probe):
-            replacing = self.editing
-        elif self.editing is not None and self.editing.unit == probe.unit and self.editing.kind in COUNTED:
-            replacing = self.editing if replacing is None else replacing
-        return budget_left(v, list(book.orders), unit, kind, replacing)
+        return self.session.count_left(self.side, unit, kind, probe, self.editing)
 
     def action_delete_order(self) -> None:
         if not self.playing:
@@ -234,17 +210,16 @@ class OrderEntry:
         if idx is None:
             self.notify("Nothing to delete: highlight an order in the list (o) or select a unit with orders.")
             return
-        o = book.remove(idx)
-        self.session.unsaved = True
+        o = self.session.remove_order(self.side, idx)
         self.notify(f"Deleted: {o.describe()}", title="Order deleted")
         self.refresh_all()
 
     def action_undo(self) -> None:
-        if self.playing and self.book().undo():
+        if self.playing and self.session.undo(self.side):
             self.refresh_all()
 
     def action_redo(self) -> None:
-        if self.playing and self.book().redo():
+        if self.playing and self.session.redo(self.side):
             self.refresh_all()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

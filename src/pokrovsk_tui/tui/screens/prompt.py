@@ -32,7 +32,7 @@ class GamePrompt:
             t.append(f"Watching. {state}. ", style="bold")
             t.append("space runs/pauses, n one day, + - pace, k key events/all, z zoom, q quits.", style="italic")
             return t
-        if self.busy or s.done.get(self.side, False):
+        if self.busy or s.finished(self.side):
             t.append("Waiting…", style="italic")
             return t
         if self.action is not None:

@@ -114,7 +114,7 @@ class ReplayCommand:
         return step.turn + 1
 
     def action_take_command(self) -> None:
-        from pokrovsk_tui.session import ai_levels, default_ai_level
+        from pokrovsk_tui.game.session import ai_levels, default_ai_level
 
         turn = self.branch_turn()
         if turn is None:

@@ -30,7 +30,7 @@ class ReplayExports:
         r = self.review
         if r.path is not None:
             return output_path(r.path, suffix)
-        from ..persist import save_dir
+        from pokrovsk_tui.game.persist import save_dir
 
         return save_dir(getattr(self.app, "save_dir", None)) / f"replay{suffix}"
 

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from pokrovsk_tui.fromturn import MAX_GAMES, format_lines
+from pokrovsk_tui.game.fromturn import MAX_GAMES, format_lines
 
 from .runs import CountEntry
 
@@ -36,7 +36,7 @@ def fromturn_text(r: dict[str, Any]) -> Text:
 
 def _humans_as_normal(save) -> dict[str, str]:
     """The sides no computer level of the save can play: the normal computer plays them."""
-    from pokrovsk_tui.fromturn import POLICIES
+    from pokrovsk_tui.game.fromturn import POLICIES
 
     return {k: "normal" for k in ("ua", "ru")
             if not (getattr(save.players, k).kind == "ai" and getattr(save.players, k).level in POLICIES)}
@@ -62,7 +62,7 @@ class FromTurnScreen(CountEntry, ModalScreen[None]):
         self.worker: Worker | None = None
 
     def compose(self) -> ComposeResult:
-        from pokrovsk_tui.fromturn import default_policies
+        from pokrovsk_tui.game.fromturn import default_policies
 
         given = _humans_as_normal(self.save)
         p = default_policies(self.save, **given)
@@ -85,7 +85,7 @@ class FromTurnScreen(CountEntry, ModalScreen[None]):
     def start(self, n: int) -> None:
         if self.worker is not None and self.worker.state == WorkerState.RUNNING:
             return
-        from pokrovsk_tui.fromturn import from_turn
+        from pokrovsk_tui.game.fromturn import from_turn
 
         self.games, self.result, self.error, self.done, self._cancel = n, None, None, 0, False
         bar = self.query_one(ProgressBar)

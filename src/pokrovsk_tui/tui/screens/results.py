@@ -11,8 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pokrovsk_tui.game.loop import TurnRecord
+from pokrovsk_tui.game.session import SIDE_NAMES, GameSession
 from pokrovsk_tui.rules.events import Event
-from pokrovsk_tui.session import SIDE_NAMES, GameSession, TurnRecord
 
 from .. import describe as D
 from .dialogs import WhyScreen

@@ -53,7 +53,7 @@ class TitleScreen(Screen[None]):
         self.refresh_menu()
 
     def refresh_menu(self) -> None:
-        from ..persist import latest_autosave
+        from pokrovsk_tui.game.persist import latest_autosave
 
         info = latest_autosave(self.app.save_dir)
         menu = self.query_one("#title-menu", OptionList)
@@ -162,7 +162,7 @@ class NewGameScreen(Screen[None]):
 
     def __init__(self):
         super().__init__()
-        from pokrovsk_tui.session import ai_levels, default_ai_level
+        from pokrovsk_tui.game.session import ai_levels, default_ai_level
 
         self.scenarios = scenario_infos()
         self.levels = ai_levels()

@@ -9,7 +9,8 @@ import numpy as np
 from rich.text import Text
 from textual import work
 
-from pokrovsk_tui.session import SIDE_ADJ, SIDE_NAMES, TurnRecord
+from pokrovsk_tui.game.loop import TurnRecord
+from pokrovsk_tui.game.session import HANDOFF, OVER, RESOLVE, RESULTS, SIDE_ADJ, SIDE_NAMES
 
 from .dialogs import (
     HandoffScreen,
@@ -33,9 +34,9 @@ class TurnFlow:
         body.append(f"{len(book.orders)} order(s) given. ")
         if idle:
             body.append(f"{len(idle)} unit(s) without orders will hold (drones patrol, EW jams).")
-        others = [x for x in s.human_sides() if x != self.side and not s.done[x]]
-        if others:
-            body.append(f"\nThen the screen is handed to the {SIDE_ADJ[others[0]]} player.")
+        nxt = s.what_follows(self.side)
+        if nxt.kind == HANDOFF:
+            body.append(f"\nThen the screen is handed to the {SIDE_ADJ[nxt.side]} player.")
         elif s.ai_sides():
             body.append("\nThen the computer plans and the day is resolved.")
         else:
@@ -47,16 +48,13 @@ class TurnFlow:
         if not ok or self.side is None:
             return
         s = self.session
-        if isinstance(ok, str):
-            s.intents[self.side] = [ok]
-        s.done[self.side] = True
+        nxt = s.finish_orders(self.side, ok if isinstance(ok, str) else None)
         self.selected = None
         self.action = None
-        others = [x for x in s.human_sides() if not s.done[x]]
-        if others:
+        if nxt.kind == HANDOFF:
             self.app.autosave_session(s)
-            self.handoff_to(others[0])
-        else:
+            self.handoff_to(nxt.side)
+        elif nxt.kind == RESOLVE:
             self.resolve_flow()
 
     def handoff_to(self, side: int) -> None:
@@ -117,8 +115,7 @@ class TurnFlow:
         except Exception as e:        # never a traceback on screen
             self.busy = False
             thinking.dismiss(None)
-            for x in (0, 1):
-                s.done[x] = False
+            s.reopen_orders()
             self.app.notify(f"The day could not be resolved: {type(e).__name__}: {e}", severity="error",
                             title="Engine error", timeout=15)
             self.refresh_all()
@@ -130,20 +127,21 @@ class TurnFlow:
 
     def after_resolution(self, rec: TurnRecord) -> None:
         s = self.session
+        nxt = s.after_day(rec)
         self.selected = None
         self.action = None
         self._view_key = None
         self._overlay_cache.clear()
-        if s.mode == "hotseat" and not s.over:
-            self.handoff_to(0)
+        if nxt.kind == HANDOFF:
+            self.handoff_to(nxt.side)
             return
         self.changed = self._changed(rec)
         self.log_events = self._events_for_log(rec)
         self._fill_log(self.watch_extra(rec) if s.mode == "watch" else [])
         self.refresh_all()
-        if s.mode == "solo" and self.side is not None:
-            self.show_results(self.side, rec)
-        elif s.over:
+        if nxt.kind == RESULTS:
+            self.show_results(nxt.side, rec)
+        elif nxt.kind == OVER:
             self.show_victory()
 
     def show_results(self, side: int | None, rec: TurnRecord) -> None:

@@ -8,7 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from pokrovsk_tui.session import GameSession
+from pokrovsk_tui.game.session import GameSession
 
 from .. import describe as D
 

@@ -9,10 +9,10 @@ import time
 
 import numpy as np
 
+from pokrovsk_tui.game.loop import TurnRecord
 from pokrovsk_tui.rules.params import WEATHERS
 from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.world import CAUSES
-from pokrovsk_tui.session import TurnRecord
 
 from .. import describe as D
 

@@ -15,9 +15,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import SIDE_KEYS, play_game, winner_of
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.world import CAUSES, World
-from pokrovsk_tui.sim import SIDE_KEYS, get_policy, play_game, winner_of
 
 # ----------------------------------------------------------------------------- one game
 
@@ -98,7 +99,7 @@ def measure_game(world: World, ua: str, ru: str, seed: int, turns: int | None = 
                             add(f"supply.{name}.robots", robots)
                             break
 
-    rec = play_game(world, (get_policy(ua), get_policy(ru)), seed=seed, max_turns=turns, on_turn=on_turn)
+    rec = play_game(world, (policy_for(ua), policy_for(ru)), seed=seed, max_turns=turns, on_turn=on_turn)
     st = rec.final
     win = winner_of(world, st)
     f["vp_margin"] = float(st.vp[0] - st.vp[1])
@@ -141,7 +142,7 @@ def run_pairs(base: World, variant: World, ua: str, ru: str, games: int, seed: i
               ) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
     """Play games seed..seed+games-1 on both scenarios; the figures of each, in seed order.
     ``scheduler``, ``out``: on a Dask cluster, streamed to a resumable file
-    (pokrovsk_tui.sweep); the same figures either way."""
+    (pokrovsk_tui.game.sweep); the same figures either way."""
     if scheduler is not None or out is not None:
         return _swept_pairs(base, variant, ua, ru, games, seed, turns, jobs, progress, scheduler, out)
     _WORLDS["base"], _WORLDS["variant"] = base, variant       # forked workers inherit them
@@ -170,13 +171,13 @@ def run_pairs(base: World, variant: World, ua: str, ru: str, games: int, seed: i
 
 def sweep_measure(key: str, data: dict, ua: str, ru: str, seed: int, turns: int | None) -> dict[str, float]:
     """One game of a what-if sweep, on whatever process or machine: its figures."""
-    from pokrovsk_tui.sweep import world_of
+    from pokrovsk_tui.game.sweep import world_of
 
     return measure_game(world_of(key, data), ua, ru, seed, turns)
 
 
 def _swept_pairs(base, variant, ua, ru, games, seed, turns, jobs, progress, scheduler, out):
-    from pokrovsk_tui import sweep
+    from pokrovsk_tui.game import sweep
 
     worlds = {}
     for which, w in (("base", base), ("variant", variant)):

@@ -1,25 +1,31 @@
 """A game in progress, free of any UI: the world, the state, the history of resolved turns,
-the orders being written for the coming turn (with undo and redo), the mode and the players.
+the orders being written for the coming turn (with undo, redo and a validated replace), the
+mode, the players and the flow of a day (who gives orders next, when the day is resolved).
 
-The Textual app drives one ``GameSession``; saving a game is handing this object to the
-store (see ``tui/persist.py``). Nothing here imports Textual.
+The Textual app drives one ``GameSession``: its screens show the session and ask it; they
+never edit its orders or decide whose turn it is themselves. Saving a game is handing this
+object to the store (see ``game/persist.py``). Nothing here imports Textual.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from pokrovsk_tui.game.loop import TurnRecord, decide, play_day, policy_rng
+from pokrovsk_tui.game.orderbook import OrderBook
 from pokrovsk_tui.rules.dice import Dice
-from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.events import Event
-from pokrovsk_tui.rules.orders import GROUND_KINDS, Order, Refusal, validate
+from pokrovsk_tui.rules.legal import COUNTED, budget_left
+from pokrovsk_tui.rules.orders import Order, Refusal, validate
 from pokrovsk_tui.rules.state import GameState, initial_state
 from pokrovsk_tui.rules.view import SideView, events_for, view
 from pokrovsk_tui.rules.world import World
+
+if TYPE_CHECKING:
+    from pokrovsk_tui.store.savefmt import SaveGame
 
 MODES = ("solo", "hotseat", "watch")
 MODE_LABELS = {"solo": "solo against the computer", "hotseat": "hot-seat", "watch": "computer against computer"}
@@ -64,149 +70,20 @@ class Player:
         return f"computer ({self.level})"
 
 
-@dataclass
-class TurnRecord:
-    """One resolved turn: the orders as given, the AI's intents, the events, the state after."""
-
-    turn: int
-    orders: dict[int, list[Order]]
-    events: list[Event]
-    state: GameState
-    intents: dict[int, list[str]] = field(default_factory=dict)
+# what comes next, said by ``finish_orders`` and ``after_day``
+HANDOFF = "handoff"      # hot-seat: hand the screen to ``side``'s player
+RESOLVE = "resolve"      # every side has its orders: resolve the day
+RESULTS = "results"      # solo: show ``side`` the day's results
+OVER = "over"            # the game is over: the result
+PLAY_ON = "play_on"      # watch: the next day when the clock says so
 
 
-class OrderBook:
-    """The orders one side is writing for the coming turn, with undo and redo.
+@dataclass(frozen=True)
+class Next:
+    """What the game does next, and for which side (HANDOFF, RESULTS) if it matters."""
 
-    A ground order (hold, move, assault, ...) replaces the unit's earlier ground order; a
-    support order (a mission, a resupply, a fire, a bomb) replaces an earlier one of the same
-    unit, kind and target, and is added otherwise.
-    """
-
-    def __init__(self, orders: list[Order] | None = None):
-        self.orders: list[Order] = list(orders or [])
-        self._undo: list[list[Order]] = []
-        self._redo: list[list[Order]] = []
-
-    def __len__(self) -> int:
-        return len(self.orders)
-
-    def __iter__(self):
-        return iter(self.orders)
-
-    @staticmethod
-    def same_slot(a: Order, b: Order) -> bool:
-        if a.unit != b.unit:
-            return False
-        if a.kind in GROUND_KINDS and b.kind in GROUND_KINDS:
-            return a.unit is not None
-        return a.kind == b.kind and a.target == b.target and a.target_unit == b.target_unit
-
-    def with_order(self, order: Order) -> tuple[list[Order], int | None]:
-        """The list as it would be with ``order`` in it, and the index it replaced (or None)."""
-        out = list(self.orders)
-        for i, o in enumerate(out):
-            if self.same_slot(o, order):
-                out[i] = order
-                return out, i
-        out.append(order)
-        return out, None
-
-    def _push(self) -> None:
-        self._undo.append(list(self.orders))
-        self._redo.clear()
-
-    def add(self, order: Order) -> int | None:
-        new, replaced = self.with_order(order)
-        self._push()
-        self.orders = new
-        return replaced
-
-    def remove(self, index: int) -> Order:
-        self._push()
-        return self.orders.pop(index)
-
-    def clear(self) -> None:
-        if self.orders:
-            self._push()
-            self.orders = []
-
-    def replace_all(self, orders: list[Order]) -> None:
-        self._push()
-        self.orders = list(orders)
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._redo)
-
-    def undo(self) -> bool:
-        if not self._undo:
-            return False
-        self._redo.append(self.orders)
-        self.orders = self._undo.pop()
-        return True
-
-    def redo(self) -> bool:
-        if not self._redo:
-            return False
-        self._undo.append(self.orders)
-        self.orders = self._redo.pop()
-        return True
-
-    def for_unit(self, unit: str) -> list[Order]:
-        return [o for o in self.orders if o.unit == unit]
-
-
-def plan_ai(level: str, v: SideView, rng: np.random.Generator) -> tuple[list[Order], list[str]]:
-    """The computer's orders for a side, and its stated intent when the AI gives one.
-
-    Uses ``pokrovsk_tui.ai.decide(level, view, rng)`` when the AI package provides it
-    (returning orders and an intent), else the policy of that name in ``POLICIES``.
-    """
-    try:
-        from pokrovsk_tui import ai as ai_pkg
-
-        decide = getattr(ai_pkg, "decide", None)
-    except ImportError:     # pragma: no cover - the package always exists
-        decide = None
-    if decide is not None:
-        try:
-            res = decide(level, v, rng)
-        except TypeError:
-            res = None
-        if res is not None:
-            orders, intent = _split_decision(res)
-            return orders, intent
-    from pokrovsk_tui.ai.policies import POLICIES
-
-    policy = POLICIES.get(level) or POLICIES[default_ai_level()]
-    return list(policy(v, rng)), []
-
-
-def _split_decision(res) -> tuple[list[Order], list[str]]:
-    orders = getattr(res, "orders", None)
-    intent = getattr(res, "intent", None)
-    if orders is None and isinstance(res, tuple) and len(res) == 2:
-        orders, intent = res
-    if orders is None:
-        orders = res
-    if intent is None:
-        intent = []
-    elif isinstance(intent, str):
-        intent = [intent]
-    else:
-        intent = [str(x) for x in intent]
-    return list(orders), intent
-
-
-def policy_rng(seed: int, turn: int, side: int) -> np.random.Generator:
-    from pokrovsk_tui.ai.policies import policy_rng as prng
-
-    return prng(seed, turn, side)
+    kind: str
+    side: int | None = None
 
 
 class GameSession:
@@ -233,6 +110,9 @@ class GameSession:
         self.dice = Dice(self.seed)
         self.save_path = None          # where the player last saved it (a Path), if anywhere
         self.unsaved = False           # orders or turns since the last save or autosave
+        # the save document this game was read from or last written to (``persist.to_save``
+        # appends only the turns played since); None until it is first saved
+        self.save_doc: SaveGame | None = None
 
     # ----- reading ------------------------------------------------------------------------
     @property
@@ -295,13 +175,116 @@ class GameSession:
         self.unsaved = True
         return None
 
+    def replace(self, side: int, old: Order, new: Order) -> Refusal | None:
+        """Replace ``old`` (an order being edited) by ``new``, as one undo step, if the engine
+        accepts ``new`` among the side's other orders; the refusal (``.reason`` says why) and
+        nothing changed otherwise. ``old`` no longer in the book: the same as ``give``."""
+        book = self.books[side]
+        if old not in book.orders:
+            return self.give(side, new)
+        trial = OrderBook([o for o in book.orders if o != old])
+        trial.add(new)
+        _, bad = validate(self.view(side).context(), trial.orders)
+        mine = [r for r in bad if r.order == new]
+        if mine:
+            return mine[0]
+        book.replace_all(trial.orders)
+        self.unsaved = True
+        return None
+
+    def remove_order(self, side: int, index: int) -> Order:
+        """Delete the side's order at ``index`` (undoable); the order deleted."""
+        out = self.books[side].remove(index)
+        self.unsaved = True
+        return out
+
+    def undo(self, side: int) -> bool:
+        """Undo the side's last change to its orders; False when there is none."""
+        if self.books[side].undo():
+            self.unsaved = True
+            return True
+        return False
+
+    def redo(self, side: int) -> bool:
+        """Redo the side's last undone change; False when there is none."""
+        if self.books[side].redo():
+            self.unsaved = True
+            return True
+        return False
+
+    def count_left(self, side: int, unit: int | None, kind: str, probe: Order, editing: Order | None = None) -> int:
+        """How many sorties, fires, runs or bombs ``probe`` (a counted order of ``unit``) may
+        use: the budget left by the side's other orders, counting back what the order it
+        would replace (or ``editing``, the order being edited) uses."""
+        book = self.books[side]
+        replacing = next((o for o in book.orders if book.same_slot(o, probe)), None)
+        if editing is not None and replacing is None and book.same_slot(editing, probe):
+            replacing = editing
+        elif editing is not None and editing.unit == probe.unit and editing.kind in COUNTED:
+            replacing = editing if replacing is None else replacing
+        return budget_left(self.view(side), list(book.orders), unit, kind, replacing)
+
     def accepted(self, side: int) -> tuple[list[Order], list[Refusal]]:
         return validate(self.view(side).context(), list(self.books[side].orders))
 
+    # ----- whose turn ---------------------------------------------------------------------
+    def opening_side(self) -> int | None:
+        """The side whose view a game opens on: solo, the player's; hot-seat, the first side
+        still to give orders (a game saved at a handoff resumes there); watch, None."""
+        if self.mode == "solo":
+            return self.human_sides()[0]
+        if self.mode == "hotseat":
+            return next((s for s in (0, 1) if not self.done[s]), 0)
+        return None
+
+    def finished(self, side: int) -> bool:
+        """The side has finished its orders for this day."""
+        return self.done.get(side, False)
+
+    def what_follows(self, side: int) -> Next:
+        """What finishing ``side``'s orders would lead to, without finishing them."""
+        if self.over:
+            return Next(OVER)
+        others = [x for x in self.human_sides() if x != side and not self.done[x]]
+        return Next(HANDOFF, others[0]) if others else Next(RESOLVE)
+
+    def finish_orders(self, side: int, intent: str | None = None) -> Next:
+        """``side`` has given its orders for the day (with its stated intent, if any): HANDOFF
+        to the other human side still to give orders, else RESOLVE (then ``resolve``); OVER
+        for a game already over (nothing changes)."""
+        nxt = self.what_follows(side)
+        if nxt.kind == OVER:
+            return nxt
+        if intent:
+            self.intents[side] = [intent]
+        self.done[side] = True
+        self.unsaved = True
+        return nxt
+
+    def reopen_orders(self) -> None:
+        """The day could not be resolved: every side gives (or keeps) its orders again."""
+        self.done = {0: False, 1: False}
+
+    def after_day(self, record: TurnRecord | None = None) -> Next:
+        """What follows a resolved day: OVER once the game is over; hot-seat, HANDOFF to the
+        Ukrainian player (each side sees its results first); solo, the player's RESULTS;
+        watch, PLAY_ON."""
+        if self.over:
+            return Next(RESULTS, self.human_sides()[0]) if self.mode == "solo" else Next(OVER)
+        if self.mode == "hotseat":
+            return Next(HANDOFF, 0)
+        if self.mode == "solo":
+            return Next(RESULTS, self.human_sides()[0])
+        return Next(PLAY_ON)
+
     # ----- turn ---------------------------------------------------------------------------
     def plan_ai(self, side: int) -> None:
-        v = self.view(side)
-        orders, intent = plan_ai(self.players[side].level, v, policy_rng(self.seed, self.turn, side))
+        """The computer's orders (and intent) for ``side``, through the one way to ask a
+        policy (``loop.decide``); an unknown level plays at the default one."""
+        level = self.players[side].level
+        if level not in ai_levels():
+            level = default_ai_level()
+        orders, intent = decide(level, self.view(side), policy_rng(self.seed, self.turn, side))
         self.books[side] = OrderBook(orders)
         self.intents[side] = intent
         self.done[side] = True
@@ -310,7 +293,8 @@ class GameSession:
         return all(self.done.values())
 
     def resolve(self, progress: Callable[[str], None] | None = None) -> TurnRecord:
-        """Plan for the computer's sides that have not planned, then resolve the turn."""
+        """Plan for the computer's sides that have not planned, then resolve the turn
+        (``loop.play_day``)."""
         if self.over:
             raise ValueError("the game is over")
         for s in self.ai_sides():
@@ -321,10 +305,7 @@ class GameSession:
         if progress:
             progress("Resolving the day")
         orders = {s: list(self.books[s].orders) for s in (0, 1)}
-        turn = self.turn
-        state, events = resolve_turn(self.world, self.state, orders, self.dice)
-        rec = TurnRecord(turn=turn, orders=orders, events=events, state=state,
-                         intents={s: list(self.intents[s]) for s in (0, 1) if self.intents[s]})
+        rec = play_day(self.world, self.state, self.dice, orders, self.intents)
         self.history.append(rec)
         self.books = {0: OrderBook(), 1: OrderBook()}
         self.done = {0: False, 1: False}

@@ -1,4 +1,5 @@
-"""Headless games: two policies play a scenario; results as plain dicts for the CLI."""
+"""Headless games: two policies play a scenario (the game loop of ``loop.py``); results as
+plain dicts for the CLI."""
 
 from __future__ import annotations
 
@@ -7,26 +8,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pokrovsk_tui.ai.policies import POLICIES, Policy, policy_rng
+from pokrovsk_tui.ai.policies import Policy
+from pokrovsk_tui.game.loop import TurnRecord, decide, play_day, policy_rng
 from pokrovsk_tui.rules.dice import Dice
-from pokrovsk_tui.rules.engine import resolve_turn
-from pokrovsk_tui.rules.events import Event
-from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState, initial_state
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import CAUSES, CONTESTED, World
 
 SIDE_KEYS = ("ua", "ru")
 WINNERS = {0: "ua", 1: "ru", 2: "draw"}
-
-
-@dataclass
-class TurnRecord:
-    turn: int
-    orders: dict[int, list[Order]]
-    events: list[Event]
-    state: GameState
-    intents: dict[int, list[str]] = field(default_factory=dict)   # side -> commander's intent lines
 
 
 @dataclass
@@ -63,35 +53,27 @@ def game_result(world: World, state: GameState, seed: int) -> dict:
     }
 
 
-def play_game(world: World, policies: tuple[Policy, Policy], seed: int, max_turns: int | None = None,
+def play_game(world: World, policies: tuple[Policy | str, Policy | str], seed: int, max_turns: int | None = None,
               keep_history: bool = False, on_turn: Callable[[TurnRecord], None] | None = None,
               start: GameState | None = None) -> GameRecord:
     """Play from the initial state (or from ``start``, e.g. a resumed save's last state) until
-    the game ends or turn ``max_turns`` has been played."""
+    the game ends or turn ``max_turns`` has been played. A policy is a name or a callable
+    (``loop.decide``)."""
     dice = Dice(seed)
     state = initial_state(world) if start is None else start
     rec = GameRecord(seed=seed, world=world, initial=state, final=state)
     limit = world.scenario.turns if max_turns is None else min(max_turns, world.scenario.turns)
     while not state.over and state.turn <= limit:
         decided = {s: decide(policies[s], view(world, state, s), policy_rng(seed, state.turn, s)) for s in (0, 1)}
-        orders = {s: d[0] for s, d in decided.items()}
-        turn = state.turn
-        state, events = resolve_turn(world, state, orders, dice)
-        tr = TurnRecord(turn, orders, events, state, intents={s: d[1] for s, d in decided.items() if d[1]})
+        tr = play_day(world, state, dice, {s: d[0] for s, d in decided.items()},
+                      {s: d[1] for s, d in decided.items()})
+        state = tr.state
         if keep_history:
             rec.turns.append(tr)
         if on_turn:
             on_turn(tr)
     rec.final = state
     return rec
-
-
-def decide(policy: Policy, side_view, rng) -> tuple[list[Order], list[str]]:
-    """A policy's orders and, for the computer commander, its intent lines."""
-    if hasattr(policy, "decide"):
-        d = policy.decide(side_view, rng)
-        return d.orders, d.intent
-    return policy(side_view, rng), []
 
 
 def summarize(results: list[dict]) -> dict:
@@ -115,7 +97,3 @@ def summarize(results: list[dict]) -> dict:
         "hexes": {k: round(float(np.mean([r["hexes"][k] for r in results])), 2) for k in ("ua", "ru", "contested")},
         "turns": round(float(np.mean([r["turns"] for r in results])), 2),
     }
-
-
-def get_policy(name: str) -> Policy:
-    return POLICIES[name]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from pokrovsk_tui.store.paths import default_save_dir
 
 if TYPE_CHECKING:      # the engine loads only when a game does: the title screen opens fast
-    from pokrovsk_tui.session import GameSession
+    from pokrovsk_tui.game.session import GameSession
 
 MODE_TO_SAVE = {"solo": "solo", "hotseat": "hot-seat", "watch": "ai-vs-ai"}
 MODE_FROM_SAVE = {v: k for k, v in MODE_TO_SAVE.items()}
@@ -56,11 +56,12 @@ def _scenario_text(session: GameSession) -> str:
 def to_save(session: GameSession):
     """The session as a ``SaveGame``: every resolved turn and the orders pending now.
 
-    The save document is kept on the session and only the new turns are appended."""
+    The save document is kept on the session (``session.save_doc``) and only the new turns
+    are appended."""
     from pokrovsk_tui.store.savefmt import SideOrders
     from pokrovsk_tui.store.saves import append_turn, new_save, now_utc
 
-    doc = getattr(session, "_save_doc", None)
+    doc = session.save_doc
     if doc is None:
         initial = session.initial
         from pokrovsk_tui.rules.state import initial_state
@@ -69,7 +70,7 @@ def to_save(session: GameSession):
         start = None if (initial.turn == 1 and not fresh.equal(initial, tol=0.0)) else initial
         doc = new_save(session.world, text=_scenario_text(session), seed=session.seed, players=_players(session),
                        mode=MODE_TO_SAVE[session.mode], name=session.name, source=session.scenario_ref, start=start)
-        session._save_doc = doc
+        session.save_doc = doc
     done = len(doc.turns)
     for rec in session.history[done:]:
         append_turn(doc, rec.turn, rec.orders, rec.events, rec.state, rec.intents or None)
@@ -86,7 +87,8 @@ def to_save(session: GameSession):
 
 def from_save(save, path: str | Path | None = None) -> GameSession:
     """A session from a loaded (validated) ``SaveGame``."""
-    from pokrovsk_tui.session import GameSession, Player, TurnRecord
+    from pokrovsk_tui.game.loop import TurnRecord
+    from pokrovsk_tui.game.session import GameSession, Player
     from pokrovsk_tui.store.replay import orders_of, start_state
     from pokrovsk_tui.store.snapshot import decode_event, decode_state
 
@@ -104,7 +106,7 @@ def from_save(save, path: str | Path | None = None) -> GameSession:
     def player(p):
         if p.kind == "human":
             return Player("human", p.name or "")
-        from pokrovsk_tui.session import ai_levels, default_ai_level
+        from pokrovsk_tui.game.session import ai_levels, default_ai_level
 
         level = p.level if p.level in ai_levels() else default_ai_level()
         return Player("ai", level=level)
@@ -123,7 +125,7 @@ def from_save(save, path: str | Path | None = None) -> GameSession:
     if save.pending is not None:
         for side, key in enumerate(("ua", "ru")):
             s.done[side] = key in save.pending.done and players[side].human
-    s._save_doc = save
+    s.save_doc = save
     s.save_path = Path(path) if path is not None else None
     s.unsaved = False
     return s
@@ -376,8 +378,12 @@ def branch_game(save, source: str | Path | None, turn: int, *, mode: str = "solo
     return write_save(new, path, replace=False)
 
 
-def load_save_file(path: str | Path):
-    """The save at ``path`` (``store.saves.load_save``)."""
-    from pokrovsk_tui.store.saves import load_save
-
-    return load_save(path)
+def take_command(save, source: str | Path | None, turn: int, *, mode: str, side: int = 0, level: str = "normal",
+                 levels: tuple[str, str] | None = None, folder: str | Path | None = None) -> tuple[Path, GameSession]:
+    """Take command from the start of ``turn`` of a replayed game: the branch written
+    (``branch_game``), opened as a session and marked as the running game. Raises
+    ``store.replay.BranchError``, ``store.saves.SaveError`` or OSError."""
+    path = branch_game(save, source, turn, mode=mode, side=side, level=level, folder=folder, levels=levels)
+    session = load(path)
+    mark_running(session, path, folder)
+    return path, session

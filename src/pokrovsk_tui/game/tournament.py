@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import math
 import os
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,9 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import SIDE_KEYS, play_game
 from pokrovsk_tui.rules.params import WEATHERS
 from pokrovsk_tui.rules.world import CAUSES, World, build_world
-from pokrovsk_tui.sim import SIDE_KEYS, get_policy, play_game
 
 CLEAR = ("frost", "fog")         # the days without snow or mud
 BAD = ("snow", "thaw")          # frost/snow spells: the days assaults stall
@@ -77,7 +77,7 @@ def play_one(world: World, ua: str, ru: str, seed: int, turns: int | None = None
         days[wname] = days.get(wname, 0) + 1
         last[0] = now
 
-    rec = play_game(world, (get_policy(ua), get_policy(ru)), seed=seed, max_turns=turns, on_turn=on_turn)
+    rec = play_game(world, (policy_for(ua), policy_for(ru)), seed=seed, max_turns=turns, on_turn=on_turn)
     return Outcome(rec.result(), ru0, gains, days, time.perf_counter() - t0)
 
 
@@ -93,7 +93,7 @@ def run(ref: str, ua: str, ru: str, games: int, seed: int = 1, turns: int | None
 
     ``scheduler``: on the Dask cluster at that address instead; ``out``: stream each finished
     game to that JSON-lines file and, when it already holds some of them, play only the rest
-    (pokrovsk_tui.sweep). The results are the same either way."""
+    (pokrovsk_tui.game.sweep). The results are the same either way."""
     if scheduler is not None or out is not None:
         return _swept(ref, ua, ru, games, seed, turns, jobs, progress, world, scheduler, out)
     tasks = [(ref, ua, ru, seed + i, turns, i) for i in range(games)]
@@ -127,7 +127,7 @@ def sweep_game(key: str, data: dict, ua: str, ru: str, seed: int, turns: int | N
     """One game of a sweep, on whatever process or machine: its Outcome as JSON data."""
     from dataclasses import asdict
 
-    from pokrovsk_tui.sweep import world_of
+    from pokrovsk_tui.game.sweep import world_of
 
     o = play_one(world_of(key, data), ua, ru, seed, turns)
     d = asdict(o)
@@ -136,7 +136,7 @@ def sweep_game(key: str, data: dict, ua: str, ru: str, seed: int, turns: int | N
 
 
 def _swept(ref, ua, ru, games, seed, turns, jobs, progress, world, scheduler, out) -> list[Outcome]:
-    from pokrovsk_tui import sweep
+    from pokrovsk_tui.game import sweep
 
     if world is None:
         world = _world(ref)
@@ -149,50 +149,16 @@ def _swept(ref, ua, ru, games, seed, turns, jobs, progress, world, scheduler, ou
     return [Outcome(**res[k]) for k, _ in tasks]
 
 
-class Progress:
-    """A progress bar on stderr: redrawn in place on a terminal; on a pipe, a line every ~10%
-    once the run has lasted a few seconds (short runs stay silent)."""
-
-    def __init__(self, label: str, stream=None, min_seconds: float = 5.0):
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.t0 = time.perf_counter()
-        self.min_seconds = min_seconds
-        self.last_step = -1
-        self.drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        el = time.perf_counter() - self.t0
-        eta = el / done * (total - done) if done else 0.0
-        if self.tty:
-            width = 30
-            fill = int(width * done / total)
-            self.stream.write(f"\r{self.label} [{'#' * fill}{'.' * (width - fill)}] {done}/{total} "
-                              f"{el:5.0f}s, ~{eta:4.0f}s left ")
-            if done == total:
-                self.stream.write("\n")
-            self.stream.flush()
-            self.drawn = True
-            return
-        step = done * 10 // total
-        if el >= self.min_seconds and step != self.last_step:
-            self.last_step = step
-            self.stream.write(f"{self.label}: {done}/{total} games, {el:.0f}s, ~{eta:.0f}s left\n")
-            self.stream.flush()
-
-
 # ----------------------------------------------------------------------------- statistics
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval of a proportion k/n."""
+def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion k/n (``scipy.stats.binomtest``)."""
     if n == 0:
         return 0.0, 1.0
-    p = k / n
-    den = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / den
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, c - h), min(1.0, c + h)
+    from scipy.stats import binomtest
+
+    ci = binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    return max(0.0, float(ci.low)), min(1.0, float(ci.high))
 
 
 def mean_ci(x, z: float = 1.96) -> tuple[float, float, float]:
@@ -208,17 +174,30 @@ def mean_ci(x, z: float = 1.96) -> tuple[float, float, float]:
 
 
 def bootstrap_ci(x, stat=np.median, reps: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """The statistic and its percentile-bootstrap 95% interval (``scipy.stats.bootstrap``,
+    ``reps`` resamples from a generator seeded with ``seed``: the same figures every run)."""
     a = np.asarray(x, float)
     if a.size == 0:
         return 0.0, 0.0, 0.0
-    rng = np.random.Generator(np.random.PCG64(seed))
-    boots = stat(a[rng.integers(0, a.size, (reps, a.size))], axis=1)
-    return float(stat(a)), float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))
+    m = float(stat(a))
+    if a.size < 2 or np.all(a == a[0]):      # one value, or all alike: nothing to resample
+        return m, m, m
+    from scipy.stats import bootstrap
+
+    res = bootstrap((a,), stat, n_resamples=reps, method="percentile", vectorized=True,
+                    rng=np.random.Generator(np.random.PCG64(seed)))
+    return m, float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
 def binom_sf(k: int, n: int, p: float = 0.5) -> float:
-    """P(X >= k) for X ~ Binomial(n, p): a one-sided sign test."""
-    return float(sum(math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k, n + 1)))
+    """P(X >= k) for X ~ Binomial(n, p): a one-sided sign test (``scipy.stats.binomtest``)."""
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    from scipy.stats import binomtest
+
+    return float(binomtest(int(k), int(n), p, alternative="greater").pvalue)
 
 
 def stats(outcomes: list[Outcome]) -> dict:
@@ -287,16 +266,25 @@ def calibration(outcomes: list[Outcome]) -> dict:
 
 
 def _pooled_ratio_ci(outcomes: list[Outcome], reps: int = 2000) -> tuple[float, float]:
-    if not outcomes:
+    """Percentile-bootstrap 95% interval of the pooled ratio (RU gain per bad day) / (RU gain
+    per clear day), games resampled whole (``scipy.stats.bootstrap``, paired); resamples where
+    the ratio is undefined are left out."""
+    if len(outcomes) < 2:
         return float("nan"), float("nan")
-    arr = np.array([[sum(o.gain_by_weather.get(w, 0.0) for w in CLEAR), sum(o.days_by_weather.get(w, 0) for w in CLEAR),
-                     sum(o.gain_by_weather.get(w, 0.0) for w in BAD), sum(o.days_by_weather.get(w, 0) for w in BAD)]
-                    for o in outcomes], float)
-    rng = np.random.Generator(np.random.PCG64(1))
-    idx = rng.integers(0, len(outcomes), (reps, len(outcomes)))
-    s = arr[idx].sum(axis=1)
+    cols = np.array([[sum(o.gain_by_weather.get(w, 0.0) for w in CLEAR), sum(o.days_by_weather.get(w, 0) for w in CLEAR),
+                      sum(o.gain_by_weather.get(w, 0.0) for w in BAD), sum(o.days_by_weather.get(w, 0) for w in BAD)]
+                     for o in outcomes], float).T
+    from scipy.stats import bootstrap
+
+    def ratio(gc, dc, gb, db, axis=-1):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (gb.sum(axis=axis) / db.sum(axis=axis)) / (gc.sum(axis=axis) / dc.sum(axis=axis))
+
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = (s[:, 2] / s[:, 3]) / (s[:, 0] / s[:, 1])
+        res = bootstrap(tuple(cols), ratio, n_resamples=reps, paired=True, vectorized=True, method="percentile",
+                        rng=np.random.Generator(np.random.PCG64(1)))
+    # a resample without clear-day gain has no ratio: the percentiles are of the others
+    r = res.bootstrap_distribution
     r = r[np.isfinite(r)]
     if r.size == 0:
         return float("nan"), float("nan")

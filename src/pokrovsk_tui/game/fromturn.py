@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from pokrovsk_tui.ai.policies import POLICIES as _POLICIES
+from pokrovsk_tui.game.loop import policy_for
+from pokrovsk_tui.game.sim import WINNERS, play_game, winner_of
 from pokrovsk_tui.report.words import ordinal
-from pokrovsk_tui.sim import WINNERS, get_policy, play_game, winner_of
 from pokrovsk_tui.store.replay import current_state, state_at
 from pokrovsk_tui.store.savefmt import SaveGame
 
@@ -58,7 +59,7 @@ def default_policies(save: SaveGame, ua: str | None = None, ru: str | None = Non
 
 
 def _play(world, names: tuple[str, str], seed: int, state, stop: int | None) -> tuple[str, float]:
-    rec = play_game(world, (get_policy(names[0]), get_policy(names[1])), seed=seed, max_turns=stop, start=state)
+    rec = play_game(world, (policy_for(names[0]), policy_for(names[1])), seed=seed, max_turns=stop, start=state)
     return WINNERS[winner_of(world, rec.final)], round(float(rec.final.vp[0] - rec.final.vp[1]), 2)
 
 
