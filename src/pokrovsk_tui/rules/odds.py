@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import phase_move, phase_sense, phase_supply
+from . import engine
 from .belief import believed_batch, believed_state
 from .dice import Dice, DiceWindow
-from .engine import Work, check_orders
+from .engine import PHASES, Work, check_orders
 from .orders import (
     GROUND_KINDS,
     M_BOMB,
@@ -103,7 +103,6 @@ class RunOdds(Preview):
     payload: float = 0.0
 
 
-STEPS = ("weather", "detection", "fires", "movement", "combat", "logistics")
 CHUNK = 100      # replications resolved together, as in rules.montecarlo: bounds the memory
 
 
@@ -118,17 +117,12 @@ def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int,
     co = compile_orders(w, accepted)
     # the previews' dice are their own: never the game's seed stream
     pseed = int(np.random.SeedSequence([int(seed), 0x0DD5]).generate_state(1)[0])
-    steps = {"weather": phase_sense.weather, "detection": phase_sense.detection, "fires": fires,
-             "movement": phase_move.movement, "combat": combat, "logistics": phase_supply.logistics}
     K = batch.hex.shape[0]
     parts = []
     for start in range(0, K, CHUNK):
         chunk = dataclasses.replace(batch, **{f: getattr(batch, f)[start:start + CHUNK] for f in ARRAY_FIELDS})
         work = Work(w, chunk, co, DiceWindow(pseed, start) if start else Dice(pseed), None)
-        for name in STEPS:
-            steps[name](work)
-            if name == through:
-                break
+        engine.run_phases(work, PHASES, through)
         parts.append(extract(work, co, chunk) | {"weather": work.weather})
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}, co
 

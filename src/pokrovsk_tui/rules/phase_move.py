@@ -8,6 +8,8 @@ kill zone, more in snow and mud, where crossing a hex off the roads takes longer
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .events import ref
@@ -16,6 +18,9 @@ from .orders import G_MOVE, MAX_PATH
 from .params import WEATHERS
 from .phase_sense import disk
 
+if TYPE_CHECKING:
+    from .engine import Work
+
 
 def killzone_fraction(p, fc, sig, slow):
     """Share of a unit's strength lost entering a hex under enemy fire control ``fc``: the time
@@ -23,7 +28,7 @@ def killzone_fraction(p, fc, sig, slow):
     return 1.0 - np.exp(-p.killzone_coeff * fc * sig * slow)
 
 
-def movement(w) -> None:
+def movement(w: Work) -> None:
     world = w.world
     p = w.p
     g = world.grid

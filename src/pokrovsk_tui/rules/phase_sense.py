@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,10 +12,13 @@ from .kernels import at_hex, per_hex, unique_rows
 from .orders import G_ASSAULT, G_MOVE, G_RAID, M_RECON
 from .params import TERRAINS, WEATHERS
 
+if TYPE_CHECKING:
+    from .engine import Work
+
 INDUSTRIAL = TERRAINS.index("industrial")
 
 
-def weather(w) -> None:
+def weather(w: Work) -> None:
     world = w.world
     t = w.turn - 1
     scripted = world.weather_script[t] if t < len(world.weather_script) else -1
@@ -68,7 +72,7 @@ def combine_jamming(strengths) -> float:
     return float(1.0 - np.prod(1.0 - np.asarray(strengths, float)))
 
 
-def jamming(w) -> np.ndarray:
+def jamming(w: Work) -> np.ndarray:
     """(K, 2, n) jamming each side's EW units put on each hex: posts that do not move jam
     within their radius; several posts covering one hex combine as 1 - prod(1 - strength)."""
     world = w.world
@@ -89,7 +93,7 @@ def jamming(w) -> np.ndarray:
     return 1.0 - clear
 
 
-def patrol_sorties(w) -> np.ndarray:
+def patrol_sorties(w: Work) -> np.ndarray:
     """(K, U) sorties each drone unit flies on patrol: what its orders leave unassigned."""
     world = w.world
     co = w.co
@@ -103,7 +107,7 @@ def patrol_sorties(w) -> np.ndarray:
 _CHUNK = 1 << 22        # values (32 MB of float64) in one patrol-field product
 
 
-def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
+def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     """(K, 2, n) patrol fire-control field 0.05 * sorties * v * f(d) over each unit's range;
     the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex."""
     world = w.world
@@ -146,7 +150,7 @@ def _falloff(dist: np.ndarray, reach: np.ndarray, flat: int, length: float) -> n
     return np.where(dist <= reach[:, None], f, 0.0)
 
 
-def effort(w, patrol: np.ndarray) -> np.ndarray:
+def effort(w: Work, patrol: np.ndarray) -> np.ndarray:
     """(K, 2, n) detection effort of each side on each hex."""
     first, group = unique_rows(np.where(w.live, w.hex, -1))
     static = np.stack([_static_effort(w, w.hex[k:k + 1], w.live[k:k + 1])[0] for k in first])
@@ -160,7 +164,7 @@ def recon_effort(p, count):
     return on_target, on_target * p.recon_neighbour_share
 
 
-def _static_effort(w, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
+def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
     """(1, 2, n) passive observation and recon effort for one set of positions."""
     world = w.world
     p = w.p
@@ -188,7 +192,7 @@ def _static_effort(w, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
     return out
 
 
-def signature(w) -> np.ndarray:
+def signature(w: Work) -> np.ndarray:
     """(K, U) signature for detection this turn: moving x1.5, dug in x0.6 per level above 1."""
     world = w.world
     p = w.p
@@ -203,7 +207,7 @@ def detect_probability(p, effort, signature, concealment, visibility):
     return 1.0 - np.exp(-(p.detect_k * effort * signature * concealment * visibility))
 
 
-def detection(w) -> None:
+def detection(w: Work) -> None:
     world = w.world
     p = w.p
     w.jam = jamming(w)
