@@ -9,7 +9,6 @@ enemy holds, thickest near the front. Nothing reads the true state.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -67,15 +66,9 @@ class Static:
         return f"{hid} ({name})" if name else hid
 
 
-_STATIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def static(world: World) -> Static:
-    st = _STATIC.get(world)
-    if st is None:
-        st = _build_static(world)
-        _STATIC[world] = st
-    return st
+    """The AI's picture of the map, built once per world."""
+    return world.derived(_build_static)
 
 
 def _build_static(world: World) -> Static:

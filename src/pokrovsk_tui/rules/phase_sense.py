@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,23 +39,6 @@ def weather(w: Work) -> None:
            f"off-road movement x{wr.offroad_mp_mult:g})", why=why | {"weather": name})
 
 
-@cache
-def disk(grid, radius: int) -> np.ndarray:
-    """(n, m) hexes within radius of each hex, in ascending order, padded with -1 (once per
-    map and radius; from axial offsets, without an (n, n) table)."""
-    dq, dr = np.meshgrid(np.arange(-radius, radius + 1), np.arange(-radius, radius + 1), indexing="ij")
-    keep = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2 <= radius
-    dq, dr = dq[keep], dr[keep]                                           # the hexagon's offsets
-    q = grid.q[:, None] + dq[None, :]
-    r = grid.r[:, None] + dr[None, :]
-    col = q + (r - (r & 1)) // 2
-    on = (r >= 0) & (r < grid.height) & (col >= 0) & (col < grid.width)
-    idx = np.sort(np.where(on, r * grid.width + col, grid.n), axis=1)      # off the map sorts last
-    m = int(on.sum(axis=1).max())
-    out = idx[:, :m]
-    return np.where(out == grid.n, -1, out).astype(np.int64)
-
-
 def _spray(hexes: np.ndarray, mask: np.ndarray, ring: np.ndarray, weight: np.ndarray | float, n: int) -> np.ndarray:
     """(K, n) effort: each masked unit adds weight to every hex of ring[hex]."""
     cells = ring[np.maximum(hexes, 0)]                       # (K, U, m)
@@ -84,7 +66,7 @@ def jamming(w: Work) -> np.ndarray:
     jams = w.live[:, ew] & (w.co.ground[ew] != G_MOVE)[None, :]
     t = world.u_type[ew]
     for j, u in enumerate(ew):
-        ring = disk(g, int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
+        ring = g.disk(int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
         ok = (ring >= 0) & jams[:, j:j + 1]
         s = world.u_side[u]
         k_idx = np.broadcast_to(np.arange(w.K)[:, None], ring.shape)[ok]
@@ -177,15 +159,15 @@ def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
     for s in (0, 1):
         own = live & (world.u_side == s)[None, :]
         e = per_hex(hexes, own, n) * (p.own_hex_effort - p.adjacent_effort)  # disks include the own hex
-        e += _spray(hexes, own & ~on_ind, disk(g, 1), p.adjacent_effort, n)
-        e += _spray(hexes, own & on_ind, disk(g, 1 + p.industrial_observation_bonus), p.adjacent_effort, n)
-        e += _spray(hexes, own & drone, disk(g, p.drone_watch_radius), p.drone_watch_effort, n)
+        e += _spray(hexes, own & ~on_ind, g.disk(1), p.adjacent_effort, n)
+        e += _spray(hexes, own & on_ind, g.disk(1 + p.industrial_observation_bonus), p.adjacent_effort, n)
+        e += _spray(hexes, own & drone, g.disk(p.drone_watch_radius), p.drone_watch_effort, n)
         rec = (co.m_side == s) & (co.m_kind == M_RECON)
         if rec.any():
             tgt = co.m_hex[rec]
             on_t, on_nb = recon_effort(p, co.m_count[rec].astype(float))
             e += np.bincount(tgt, weights=on_t - on_nb, minlength=n)[None, :]      # the disk adds on_nb back
-            nb = disk(g, 1)[tgt]
+            nb = g.disk(1)[tgt]
             ok = nb >= 0
             e += np.bincount(nb[ok], weights=np.broadcast_to(on_nb[:, None], nb.shape)[ok], minlength=n)[None, :]
         out[:, s] = e

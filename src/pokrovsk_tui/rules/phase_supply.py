@@ -16,7 +16,7 @@ from scipy.sparse.csgraph import dijkstra
 from .dice import binomial_icdf
 from .events import ref
 from .kernels import per_hex, scatter, unique_rows
-from .world import CONTESTED
+from .world import CONTESTED, World
 
 if TYPE_CHECKING:
     from .engine import Work
@@ -74,17 +74,17 @@ def shortest(world, cost: np.ndarray, sources: np.ndarray, cache: dict | None = 
     return dist, np.where(np.isfinite(dist), sources[best], -1).astype(np.int64)
 
 
-def _graph(world) -> csr_matrix:
+def _graph(world: World) -> csr_matrix:
     """The map's neighbour graph as a CSR matrix, built once per map; weights are set per call
     (an infinite weight is a hex supply may not enter)."""
-    g = world.__dict__.get("_supply_graph")
-    if g is None:
-        n = world.grid.n
-        src, dst = world.grid.edges
-        indptr = np.searchsorted(src, np.arange(n + 1))
-        g = csr_matrix((np.ones(dst.size), dst, indptr), shape=(n, n))
-        world.__dict__["_supply_graph"] = g
-    return g
+    return world.derived(_build_graph)
+
+
+def _build_graph(world: World) -> csr_matrix:
+    n = world.grid.n
+    src, dst = world.grid.edges
+    indptr = np.searchsorted(src, np.arange(n + 1))
+    return csr_matrix((np.ones(dst.size), dst, indptr), shape=(n, n))
 
 
 def supply_fields(w: Work, control: np.ndarray):

@@ -22,7 +22,6 @@ Phases 1-4 are in this file, ground combat in ``reference_combat.py`` and phases
 from __future__ import annotations
 
 import dataclasses
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,15 +57,14 @@ class Run:
     count: int
 
 
-_GEOMETRY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _geometry(world: World) -> tuple[list[list[int]], list[list[int]]]:
     """Hex distances and neighbour lists (direction order E, NE, NW, W, SW, SE; -1 off map),
     as lists, kept while the world lives."""
-    if world not in _GEOMETRY:
-        _GEOMETRY[world] = (world.grid.distance.tolist(), world.grid.neighbours.tolist())
-    return _GEOMETRY[world]
+    return world.derived(_build_geometry)
+
+
+def _build_geometry(world: World) -> tuple[list[list[int]], list[list[int]]]:
+    return world.grid.distance.tolist(), world.grid.neighbours.tolist()
 
 
 class Day:
