@@ -15,8 +15,12 @@ Tests play many games through both and require the same states and events.
 Where a threshold depends on a float (combat ratio columns, supply and removal limits), the
 arithmetic is written in the same order as the engine's, so both land on the same side of it.
 
-Phases 1-4 are in this file, ground combat in ``reference_combat.py`` and phases 6-8 in
-``reference_end.py``. Each phase function's docstring states its rules in words.
+The phases mirror the engine's file for file: ``reference_sense.py`` (weather, detection,
+jamming) for ``phase_sense.py``, ``reference_fires.py``, ``reference_move.py``,
+``reference_combat.py``, ``reference_supply.py`` (logistics) and ``reference_end.py`` (recovery,
+control and victory) for ``phase_fires.py`` ... ``phase_end.py``; this file mirrors
+``engine.py`` (the day being resolved and the turn). Each phase function's docstring states
+its rules in words.
 """
 
 from __future__ import annotations
@@ -30,8 +34,11 @@ from .dice import Dice
 from .events import Event
 from .orders import Order, OrderContext, validate
 from .reference_combat import combat
-from .reference_end import control_and_victory, logistics, recovery
-from .reference_sense import detection, fires, movement, weather
+from .reference_end import control_and_victory, recovery
+from .reference_fires import fires
+from .reference_move import movement
+from .reference_sense import detection, weather
+from .reference_supply import logistics
 from .scenario import SIDES
 from .state import GameState
 from .world import CAUSES, ROLES, World
