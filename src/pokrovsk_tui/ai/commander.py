@@ -21,7 +21,8 @@ from pokrovsk_tui.rules.world import CONTESTED
 
 from .determinise import enemy_eye, sample_batch, sample_positions
 from .levels import LEVELS, Level
-from .plans import SIMPLE, Knobs, Plan, Planner, Weights, going, variants
+from .plans import SIMPLE, Knobs, Plan, Planner, Weights, variants
+from .plans_odds import going
 from .rollout import expected_delivery, resolve
 from .situation import SIDE_NAMES, Situation, situation
 
