@@ -286,7 +286,8 @@ def aim(sit: Situation, plan: Plan) -> str:
     if foe_sd:
         t, name = max((float(sit.threat[hexes].max()), name) for _s, _k, hexes, _d, name in foe_sd)
         parts.append(f"deny '{name.lower()}'")
-    lost, pressed = [], []
+    lost: list[str] = []
+    pressed: list[str] = []
     for ob in w.scenario.objectives:
         if ob.kind != "hold":
             continue

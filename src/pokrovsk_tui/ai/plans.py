@@ -13,6 +13,7 @@ combat arithmetic of an assault as the side sees it).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from pokrovsk_tui.rules.orders import validate
 
@@ -53,7 +54,7 @@ def make_plan(sit: Situation, knobs: Knobs, weights: Weights | None = None, feat
 
 def variants(base: Knobs, names: list[str]) -> list[Knobs]:
     """Named knob settings derived from a base."""
-    table = {
+    table: dict[str, dict[str, Any]] = {
         "balanced": {},
         "cautious": {"min_ratio": 1.0, "probe": 0.25, "ev_bias": 1.0, "patrol_share": 0.6, "max_move_loss": 0.02},
         "bold": {"min_ratio": 0.0, "probe": 0.8, "ev_bias": -0.5, "patrol_share": 0.35, "max_move_loss": 0.10},

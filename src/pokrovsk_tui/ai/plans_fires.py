@@ -178,10 +178,10 @@ class FiresPlanner(PlannerBase):
         for (u, h, kind), n in sorted(alloc.items()):
             out.append(Order(kind=kind, unit=self.uid(u), target=self.hid(h), count=int(n)))
         if alloc:
-            by_hex: dict[int, int] = {}
+            sorties_at: dict[int, int] = {}
             for (_u, h, _k), n in alloc.items():
-                by_hex[h] = by_hex.get(h, 0) + n
-            top = sorted(by_hex.items(), key=lambda x: -x[1])[:3]
+                sorties_at[h] = sorties_at.get(h, 0) + n
+            top = sorted(sorties_at.items(), key=lambda x: -x[1])[:3]
             hunts = sum(n for (_u, _h, k), n in alloc.items() if k == "hunt")
             notes_f.append("drones strike " + ", ".join(f"{sit.label(h)} x{n}" for h, n in top)
                            + (f" ({hunts} sorties hunting enemy drone/EW teams)" if hunts else ""))
@@ -192,8 +192,8 @@ class FiresPlanner(PlannerBase):
             notes_f.append(f"{patrol} sorties left on patrol to keep the kill zone over the approaches")
         out += self._artillery(targets, q)
         out += self._bombs(targets, q)
-        for t in notes_f:
-            self.plan.note("fires", t)
+        for text in notes_f:
+            self.plan.note("fires", text)
         return out
 
     def _recon(self, t: dict, eff: np.ndarray, drones: list[int], spend: dict[int, int], recon_on: dict[int, int],
@@ -345,6 +345,7 @@ class FiresPlanner(PlannerBase):
             per_hex = max(1, per_hex // 2)
         merged: dict[str, int] = {}
         for o in out:
+            assert o.target is not None
             merged[o.target] = merged.get(o.target, 0) + o.count
         out = [Order(kind="bomb", target=h, count=c) for h, c in merged.items()]
         top = sorted(merged.items(), key=lambda x: -x[1])[:3]

@@ -41,6 +41,7 @@ class LogisticsPlanner(PlannerBase):
                 sent[u] = sent.get(u, 0) + 1
         merged: dict[tuple[str, str], int] = {}
         for o in out:
+            assert o.unit is not None and o.target_unit is not None
             merged[(o.unit, o.target_unit)] = merged.get((o.unit, o.target_unit), 0) + 1
         out = [Order(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
         if sent:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import InitVar, dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, SupportsIndex, TypeAlias
 
 import numpy as np
 
@@ -134,7 +134,7 @@ class Work:
         return taken
 
     def emit(self, phase: str, kind: str, text: str, *, side: int | None = None, hex: int | None = None,
-             units: Iterable[int] = (), why: dict[str, Any] | None = None) -> None:
+             units: Iterable[SupportsIndex] = (), why: dict[str, Any] | None = None) -> None:
         if self.events is None:
             return
         g = self.world.grid

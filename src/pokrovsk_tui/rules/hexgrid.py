@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import SupportsIndex
 
 import numpy as np
 
@@ -105,7 +106,7 @@ class HexGrid:
     def _id_index(self) -> dict[str, int]:
         return {h: i for i, h in enumerate(self._id_list)}
 
-    def hex_id(self, i: int) -> str:
+    def hex_id(self, i: SupportsIndex) -> str:
         return self._id_list[int(i)]
 
     def disk(self, radius: int) -> np.ndarray:

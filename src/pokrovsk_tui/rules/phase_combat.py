@@ -65,7 +65,7 @@ def defence_power(w: Work, hexes: np.ndarray) -> np.ndarray:
             * coh * sup)
 
 
-def crt_column(p, ratio: np.ndarray) -> np.ndarray:
+def crt_column(p, ratio: np.ndarray | np.float64) -> np.ndarray:
     return np.clip(np.searchsorted(np.asarray(p.crt_ratios), ratio, side="right") - 1, 0, len(p.crt_ratios) - 1)
 
 

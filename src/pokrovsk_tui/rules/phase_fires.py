@@ -107,8 +107,8 @@ def fires(w: Work) -> None:
     before = w.strength.copy()
     taken = {c: np.minimum(np.maximum(a, 0.0), before) for c, a in total.items()}
     # several causes on one unit: scale down together so the sum never exceeds strength
-    s = sum(taken.values())
-    scale = np.where(s > before, before / np.maximum(s, 1e-12), 1.0)
+    summed = sum(taken.values())
+    scale = np.where(summed > before, before / np.maximum(summed, 1e-12), 1.0)
     for c, a in taken.items():
         w.hurt(a * scale, c)
 

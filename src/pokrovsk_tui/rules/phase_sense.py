@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,7 +23,7 @@ def weather(w: Work) -> None:
     scripted = world.weather_script[t] if t < len(world.weather_script) else -1
     if scripted >= 0:
         day = np.full(w.K, scripted, np.int64)
-        why = {"source": "script"}
+        why: dict[str, Any] = {"source": "script"}
     else:
         prev = np.where(w.weather < 0, world.weather_initial, w.weather)
         u = w.dice.uniform(w.turn, "weather", "day", (w.K,))

@@ -77,6 +77,28 @@ def _build_geometry(world: World) -> tuple[list[list[int]], list[list[int]]]:
 class Day:
     """One turn being resolved: the state as plain lists, the orders, and the day's scratch."""
 
+    # the state as plain lists (copied from the GameState in __init__): [u] per unit slot,
+    # [h] per hex, [s] per side
+    on_map: list[bool]
+    lost: list[bool]
+    hex: list[int]
+    strength: list[float]
+    cohesion: list[float]
+    supply: list[float]
+    entrench: list[int]
+    isolated: list[int]
+    stock: list[int]
+    detected: list[list[bool]]          # [s][u]
+    seen_hex: list[list[int]]           # [s][u]
+    seen_turn: list[list[int]]          # [s][u]
+    seen_strength: list[list[float]]    # [s][u]
+    control: list[int]
+    fire_control: list[list[float]]     # [s][h]
+    vp: list[float]
+    sd_days: list[int]
+    casualties: list[list[float]]       # [s][cause]
+    jam: list[list[float]]              # [s][h] today's jamming (detection)
+
     def __init__(self, world: World, state: GameState, accepted: dict[int, list[Order]], dice: Dice,
                  events: list[Event]):
         self.world, self.p, self.grid, self.dice, self.events = world, world.params, world.grid, dice, events
@@ -110,8 +132,10 @@ class Day:
             for o in accepted.get(s, []):
                 u = world.unit_index[o.unit] if o.unit is not None else -1
                 if o.kind in ("recon", "strike", "interdict", "hunt", "fire", "bomb"):
+                    assert o.target is not None           # validated: a mission aims at a hex
                     self.missions.append(Mission(s, u, o.kind, g.index(o.target), o.count))
                 elif o.kind == "resupply":
+                    assert o.target_unit is not None
                     self.runs.append(Run(u, world.unit_index[o.target_unit], o.count))
                 else:
                     self.ground[u] = o.kind

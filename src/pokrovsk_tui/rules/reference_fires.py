@@ -98,7 +98,7 @@ def fires(d: Day) -> None:
             d.hurt(u, a * scale, c)
 
     # glide bombs: 2+ hits on a hex strip one entrenchment level
-    bomb_hits = [dict(), dict()]          # side hit -> hex -> hits
+    bomb_hits: list[dict[int, int]] = [dict(), dict()]          # side hit -> hex -> hits
     for i, m in enumerate(d.missions):
         if m.kind == "bomb":
             bomb_hits[1 - m.side][m.hex] = bomb_hits[1 - m.side].get(m.hex, 0) + hits[i]

@@ -4,7 +4,7 @@ detection and fires share (mirrors ``phase_sense.py``; ``reference.py`` has the 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .events import ref
 from .params import TERRAINS, WEATHERS
@@ -23,6 +23,7 @@ def weather(d: Day) -> None:
     world = d.world
     t = d.turn - 1
     scripted = int(world.weather_script[t]) if t < len(world.weather_script) else -1
+    why: dict[str, Any]
     if scripted >= 0:
         today, why = scripted, {"source": "script"}
     else:
