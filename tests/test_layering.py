@@ -91,4 +91,5 @@ def test_the_readme_test_command_is_what_ci_runs_and_checks_the_layers():
     readme = [ln for ln in (top / "README.md").read_text().splitlines() if "pip install -q -e '.[test]'" in ln]
     ci = (top / ".ci" / "run").read_text().strip().splitlines()[-1]
     assert readme == [ci]
-    assert all(step in ci for step in ("ruff check src tests", "lint-imports", "pytest"))
+    assert all(step in ci for step in ("ruff check src tests", "lint-imports", "pytest",
+                                       "mypy src/pokrovsk_tui/rules src/pokrovsk_tui/ai"))

@@ -21,7 +21,8 @@ from pokrovsk_tui.rules.world import CONTESTED
 
 from .determinise import enemy_eye, sample_batch, sample_positions
 from .levels import LEVELS, Level
-from .plans import SIMPLE, Knobs, Plan, Planner, Weights, going, variants
+from .plans import SIMPLE, Knobs, Plan, Planner, Weights, variants
+from .plans_odds import going
 from .rollout import expected_delivery, resolve
 from .situation import SIDE_NAMES, Situation, situation
 
@@ -285,7 +286,8 @@ def aim(sit: Situation, plan: Plan) -> str:
     if foe_sd:
         t, name = max((float(sit.threat[hexes].max()), name) for _s, _k, hexes, _d, name in foe_sd)
         parts.append(f"deny '{name.lower()}'")
-    lost, pressed = [], []
+    lost: list[str] = []
+    pressed: list[str] = []
     for ob in w.scenario.objectives:
         if ob.kind != "hold":
             continue

@@ -19,7 +19,7 @@ import numpy as np
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.world import CAUSES
 
-from .plans import _assumed_entrench
+from .plans_odds import _assumed_entrench
 from .situation import FRONT_SHARE, R_ASLT, R_INF, Situation
 
 

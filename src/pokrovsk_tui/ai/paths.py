@@ -9,17 +9,6 @@ from scipy.sparse.csgraph import dijkstra
 from pokrovsk_tui.rules.legal import MAX_PATH
 from pokrovsk_tui.rules.params import WEATHERS
 
-from .outlook import (  # noqa: F401  (going, assault_outlook and _assumed_entrench are used by the commander, tests)
-    URBAN,
-    _assumed_entrench,
-    _hidden_defence,
-    _loss_means,
-    _memo,
-    assault_outlook,
-    attack_power,
-    defence_known,
-    going,
-)
 from .situation import Situation
 
 

@@ -4,123 +4,33 @@ sorties stay on patrol, where the glide bombs go...). The commander builds sever
 different knobs and, at the normal and hard levels, lets the Monte Carlo engine pick one.
 
 Every plan is checked with the engine's own ``validate`` before it leaves the AI.
+
+The parts: plans_base.py (features, knobs, the plan, prices), plans_ground.py (ground
+orders), plans_fires.py (fire missions), plans_logistics.py (robot runs), plans_odds.py (the
+combat arithmetic of an assault as the side sees it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from typing import Any
 
-import numpy as np
+from pokrovsk_tui.rules.orders import validate
 
-from pokrovsk_tui.rules import legal
-from pokrovsk_tui.rules.orders import Order, validate
+from .plans_base import FULL, SIMPLE, Features, Knobs, Plan, Weights
+from .plans_fires import FiresPlanner
+from .plans_ground import GroundPlanner
+from .plans_logistics import LogisticsPlanner
+from .plans_odds import assault_outlook, going
+from .situation import Situation
 
-from .outlook import (  # noqa: F401  (going, assault_outlook and _assumed_entrench are used by the commander, tests)
-    URBAN,
-    _assumed_entrench,
-    _hidden_defence,
-    _loss_means,
-    _memo,
-    assault_outlook,
-    attack_power,
-    defence_known,
-    going,
-)
-from .paths import goal_field, walk
-from .situation import R_ART, R_ASLT, R_DRONE, R_EW, R_HQ, R_INF, R_UGV, Situation
-from .support import SupportPlanner
-
-R, E, D, X = range(4)
+__all__ = ["FULL", "SIMPLE", "Features", "Knobs", "Plan", "Planner", "Weights", "assault_outlook", "going",
+           "make_plan", "variants"]
 
 
-@dataclass(frozen=True)
-class Features:
-    """What the planner takes into account (the levels differ here; see levels.py)."""
-
-    hidden_odds: bool = True       # unseen defenders may stand on a hex that looks empty
-    guards: bool = True            # keep units on the ground whose loss ends the game
-    recon_hunt: bool = True        # recon before strikes; hunt enemy drone/EW teams
-    supply_lines: bool = True      # own supply corridors to keep, the enemy's to cut
-
-
-SIMPLE = Features(hidden_odds=False, guards=False, recon_hunt=False, supply_lines=False)
-
-
-@dataclass(frozen=True)
-class Knobs:
-    """What distinguishes one candidate plan from another."""
-
-    name: str = "balanced"
-    min_ratio: float = 0.5          # attack ratio (A/D) below which a defended hex is not assaulted
-    probe: float = 0.5              # walk into a hex that looks empty if P(hidden defender) < probe
-    ev_bias: float = 0.0            # VP an assault must be expected to earn beyond its cost
-    patrol_share: float = 0.45      # share of each drone unit's sorties kept on patrol
-    interdict: bool = True          # put fire control on the enemy's roads (RU: the road objective)
-    bomb_strip: bool = True         # glide bombs concentrated where an assault goes in
-    recon: bool = True              # recon the hexes we strike or assault before the fires land
-    reserves_move: bool = True      # reserves walk to the threatened hexes
-    rest_cohesion: float = 45.0     # below this cohesion a unit out of contact rests
-    max_move_loss: float = 0.04     # a unit moves only if the kill zone on its way costs less
-    focus: int = -1                 # sector index to weight (hard level's sector variants)
-    focus_weight: float = 1.0
-
-
-@dataclass
-class Plan:
-    knobs: Knobs
-    orders: list[Order]
-    notes: dict[str, list[str]] = field(default_factory=dict)
-    assaults: list[tuple[int, list[int], str, float, float]] = field(default_factory=list)  # hex, units, kind, P(take), ev
-
-    def note(self, key: str, text: str) -> None:
-        self.notes.setdefault(key, []).append(text)
-
-
-@dataclass(frozen=True)
-class Weights:
-    """How the planner prices things, in VP-like units."""
-
-    kill: float = 0.22              # per enemy strength point destroyed
-    loss: float = 0.22              # per own strength point lost
-    entrench: float = 1.2           # per level of entrenchment given up by advancing
-    exposure: float = 0.02          # per point of enemy strength able to hit a hex we advance into
-    doctrine: tuple[float, float] = (1.3, 0.6)   # own losses priced x this (UA, RU): Russia spends men
-    trenches: tuple[float, float] = (1.0, 0.25)  # entrenchment priced x this: the defender lives in his
-
-    def for_side(self, side: int) -> Weights:
-        return replace(self, loss=self.loss * self.doctrine[side], entrench=self.entrench * self.trenches[side])
-
-
-# ----------------------------------------------------------------- the planner
-
-class Planner(SupportPlanner):
-    """Builds one plan from a situation and knobs."""
-
-    def __init__(self, sit: Situation, knobs: Knobs, weights: Weights | None = None, features: Features = Features()):
-        self.sit = sit
-        self.k = knobs
-        self.wt = (weights or Weights()).for_side(sit.side)
-        self.f = features
-        self.plan = Plan(knobs=knobs, orders=[])
-        self.ground: dict[int, Order] = {}
-        self.assault_hexes: dict[int, float] = {}     # hex -> expected value of today's assault there
-        self._tv: dict = {}
-        self.guard_raid: dict[int, set[int]] = {}     # guards: unit -> the hexes it guards
-
-    # ---- helpers
-    def uid(self, u: int) -> str:
-        return self.sit.world.unit_ids[int(u)]
-
-    def hid(self, h: int) -> str:
-        return self.sit.grid.hex_id(int(h))
-
-    def set_ground(self, u: int, kind: str, target: int | None = None, path: list[int] | None = None) -> None:
-        if kind == "move":
-            self.ground[int(u)] = Order(kind="move", unit=self.uid(u), path=tuple(self.sit.grid.ids(path)))
-        elif target is not None:
-            self.ground[int(u)] = Order(kind=kind, unit=self.uid(u), target=self.hid(target))
-        else:
-            self.ground[int(u)] = Order(kind=kind, unit=self.uid(u))
+class Planner(GroundPlanner, FiresPlanner, LogisticsPlanner):
+    """Builds one plan from a situation and knobs: the ground orders, then the fires and the
+    robot runs that support them, checked with the engine's ``validate``."""
 
     # ---- main
     def build(self) -> Plan:
@@ -137,309 +47,14 @@ class Planner(SupportPlanner):
             self.plan.note("refused", f"{len(bad)} orders refused by validation: {bad[0]}")
         return self.plan
 
-    # ---- assaults, infiltrations, raids
-    def _unit_ready(self, u: int) -> bool:
-        v, w = self.sit.view, self.sit.world
-        return (v.cohesion[u] >= 35 and v.strength[u] >= 0.3 * w.u_full[u] and v.supply[u] >= 12)
 
-    def _attack_table(self) -> dict[int, list[tuple]]:
-        """Every attack open to us today: per target hex, (value before the plan's bias, group,
-        kind, outlook, known defence). The same for every plan of a day (cached)."""
-        sit, w = self.sit, self.sit.world
-        key = ("attack_table", self.k.focus, self.f.hidden_odds)
-        if key in sit.extra:
-            return sit.extra[key]
-        v = sit.view
-        nb = sit.st.neighbours
-        hv = sit.hex_value
-        if self.k.focus >= 0:
-            hv = hv * self._focus_mult()
-        units = [int(u) for u in sit.own_combat if self._unit_ready(int(u)) and int(u) not in self.ground]
-        cand: dict[int, list[int]] = {}
-        for u in units:
-            ok = legal.legal_targets(v, u, "assault")
-            for t in nb[v.hex[u]]:
-                if t >= 0 and ok[t]:
-                    if u in self.guard_raid and t not in self.guard_raid[u] and not w.t_can_raid[w.u_type[u]]:
-                        continue
-                    cand.setdefault(int(t), []).append(u)
-        ctrl = sit.control
-        wk, wl = self.wt.kill, self.wt.loss
-        going_x = going(w, sit.weather)
-        infil_ok = w.t_can_infiltrate
-        raid_ok = w.t_can_raid
-        table: dict[int, list[tuple]] = {}
-        for t, us in sorted(cand.items()):
-            us = sorted(us, key=lambda u: (-attack_power(sit, [u]), u))
-            c_before = 1.0 if ctrl[t] == sit.side else 0.0 if ctrl[t] == 2 else -1.0
-            known_def, _ = defence_known(sit, t)
-            opts = []
-            for kmax in range(1, min(len(us), 4) + 1):
-                grp = us[:kmax]
-                kinds = ["assault"]
-                if ctrl[t] != sit.side and all(infil_ok[w.u_type[u]] for u in grp):
-                    kinds = ["infiltrate"]
-                if ctrl[t] != sit.side and known_def > 0 and all(raid_ok[w.u_type[u]] for u in grp):
-                    kinds.append("raid")
-                if any(u in self.guard_raid and t not in self.guard_raid[u] for u in grp):
-                    kinds = [k for k in kinds if k == "raid"]
-                for kind in kinds:
-                    o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
-                    pr = o["p"]
-                    if kind == "raid":
-                        gain = 0.0
-                        extra = (pr[D] * w.params.raid_d_loss + pr[X] * w.params.rout_loss) * o["def_str"]
-                    else:
-                        gain = (hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
-                                * o["p_go"])
-                        gain = max(gain, 0.0)
-                        extra = pr[X] * w.params.rout_loss * o["def_str"]
-                    kills = (o["def_loss"] + extra) * wk
-                    cost = o["att_loss"] * wl
-                    adv = 0.0 if kind == "raid" else (pr[E] + pr[D] + pr[X])
-                    ent = sum(float(v.entrench[u]) for u in grp) * self.wt.entrench * adv
-                    expo = adv * self.wt.exposure * float(sit.threat[t]) * len(grp) * (0.25 if sit.side == 1 else 1.0)
-                    ev = gain + kills - cost - ent - expo - 0.3 * kmax
-                    opts.append((ev, grp, kind, o, known_def))
-            table[t] = opts
-        sit.extra[key] = table
-        return table
-
-    def _attacks(self) -> None:
-        sit = self.sit
-        used: set[int] = set()
-        picks = []
-        for t, opts in self._attack_table().items():
-            best = None
-            for ev, grp, kind, o, known_def in opts:
-                if known_def > 0 and o["ratio"] < self.k.min_ratio:
-                    continue
-                if known_def == 0 and o["p_hidden"] > self.k.probe:
-                    continue
-                ev = ev - self.k.ev_bias
-                if best is None or ev > best[0]:
-                    best = (ev, grp, kind, o)
-            if best is not None and best[0] > 0:
-                picks.append((best[0], t, best[1], best[2], best[3]))
-        picks.sort(key=lambda x: (-x[0], x[1]))
-        for ev, t, grp, kind, o in picks:
-            if any(u in used for u in grp):
-                grp = [u for u in grp if u not in used]
-                if not grp:
-                    continue
-                o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
-                if defence_known(sit, t)[0] > 0 and o["ratio"] < self.k.min_ratio:
-                    continue
-            for u in grp:
-                used.add(u)
-                self.set_ground(u, kind, target=t)
-            ptake = float(o["p"][D] + o["p"][X]) * o["p_go"] if kind != "raid" else 0.0
-            self.assault_hexes[t] = ev
-            self.plan.assaults.append((t, grp, kind, ptake, ev))
-        for t, grp, kind, ptake, _ev in sorted(self.plan.assaults, key=lambda a: -a[4])[:3]:
-            o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
-            ratio = o["ratio"]
-            rtxt = "no defenders seen" if not np.isfinite(ratio) else f"odds {ratio:.1f}:1"
-            what = {"assault": "assault", "infiltrate": "infiltrate", "raid": "raid"}[kind]
-            self.plan.note("ground", f"{what} {sit.label(t)} with {', '.join(self.uid(u) for u in grp)} "
-                                     f"({rtxt}, P(take) {ptake:.0%})")
-        n_att = len(self.plan.assaults)
-        if n_att > 3:
-            self.plan.note("ground", f"{n_att} attacks in all, {sum(len(a[1]) for a in self.plan.assaults)} units")
-
-    def _max_loss(self) -> float:
-        """Share of strength a move may cost in the kill zone (the defender is stingier)."""
-        return self.k.max_move_loss * (0.5 if self.sit.side == 0 else 1.0)
-
-    def _focus_mult(self) -> np.ndarray:
-        sec = self.sit.extra.get("sectors")
-        m = np.ones(self.sit.n)
-        if sec is not None and self.k.focus >= 0:
-            m[sec == self.k.focus] = self.k.focus_weight
-        return m
-
-    # ---- the ground whose loss ends the game
-    def _guards(self) -> None:
-        """Keep combat units on the hexes of every 'control_all' sudden death the enemy could
-        win by, once his ground is within 4 hexes of them: he needs all of them, so one or two
-        of ours standing there deny it. Guards in place stay (they may raid, or attack inside
-        the guarded set); missing guards walk in, accepting three times the usual kill zone."""
-        sit = self.sit
-        v = sit.view
-        for s, kind, hexes, _days, name in sit.st.sd:
-            if s != sit.enemy or kind != "control_all":
-                continue
-            dist_front = int(sit.d_front[hexes].min())
-            need = 2 if dist_front <= 2 else 1 if dist_front <= 4 else 0
-            if need == 0:
-                continue
-            on = [int(u) for u in sit.own_combat if int(v.hex[u]) in set(int(h) for h in hexes)]
-            for u in on:
-                self.guard_raid.setdefault(u, set()).update(int(h) for h in hexes)
-            missing = need - len(on)
-            if missing <= 0:
-                continue
-            free = [int(u) for u in sit.own_combat if int(u) not in self.ground and int(u) not in self.guard_raid
-                    and self._unit_ready(int(u))]
-            if not free:
-                continue
-            key = ("guard_field", tuple(int(h) for h in hexes))
-            if key not in sit.extra:
-                sit.extra[key] = goal_field(sit, np.asarray(hexes, np.int64), np.zeros(len(hexes)))
-            dist, pred = sit.extra[key]
-            stop = np.zeros(sit.n, bool)
-            stop[hexes] = True
-            free.sort(key=lambda u: (float(dist[v.hex[u]]), u))
-            sent = []
-            for u in free[:missing]:
-                if not np.isfinite(dist[v.hex[u]]):
-                    continue
-                path = walk(sit, u, pred, stop)
-                risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
-                if path and risk <= 3 * self._max_loss():
-                    self.set_ground(u, "move", path=path)
-                    sent.append(u)
-            if sent:
-                self.plan.note("ground", f"{', '.join(self.uid(u) for u in sent)} to guard {name.lower()} "
-                                         f"({', '.join(self.hid(h) for h in hexes)})")
-
-    # ---- everyone else on the ground: move up, man the line, dig, rest
-    def _ground_rest(self) -> None:
-        sit, w = self.sit, self.sit.world
-        v = sit.view
-        free = [int(u) for u in sit.own if int(u) not in self.ground]
-        roles = w.u_role
-        combat = [u for u in free if roles[u] in (R_INF, R_ASLT)]
-        support = [u for u in free if roles[u] not in (R_INF, R_ASLT)]
-        near_enemy = sit.d_front <= 1
-        movers: list[int] = []
-        for u in combat:
-            h = int(v.hex[u])
-            tired = v.cohesion[u] < self.k.rest_cohesion or v.strength[u] < 0.3 * w.u_full[u]
-            if near_enemy[h] or sit.threat[h] > 1.0:
-                if v.entrench[u] < w.params.max_entrenchment:
-                    self.set_ground(u, "dig_in")
-                else:
-                    self.set_ground(u, "rest")
-                continue
-            if u in self.guard_raid:
-                self.set_ground(u, "dig_in" if v.entrench[u] < w.params.max_entrenchment else "rest")
-                continue
-            if tired and not (sit.side == 1 and self.k.reserves_move and v.cohesion[u] > 30):
-                self.set_ground(u, "rest")
-                continue
-            movers.append(u)
-        if movers and self.k.reserves_move:
-            self._move_up(movers)
-        else:
-            for u in movers:
-                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
-        for u in support:
-            self._support_ground(u)
-        # the key ground held today, for the intent
-        held: dict[int, list[int]] = {}
-        for u in sit.own_combat:
-            o = self.ground.get(int(u))
-            if o is not None and o.kind in ("dig_in", "rest", "hold"):
-                held.setdefault(int(v.hex[u]), []).append(int(u))
-        top = sorted(held, key=lambda h: (-float(sit.hex_value[h]), h))[:2]
-        if top:
-            self.plan.note("ground", "holding " + ", ".join(
-                f"{sit.label(h)} with {', '.join(self.uid(u) for u in held[h])}" for h in top))
-
-    def _needs(self) -> tuple[np.ndarray, np.ndarray]:
-        """Goal hexes for units moving up, with their attraction."""
-        sit = self.sit
-        hv = sit.hex_value
-        if self.k.focus >= 0:
-            hv = hv * self._focus_mult()
-        if sit.side == 1:
-            # attacker: our hexes on the edge, facing valuable ground that looks weakly held
-            edge = sit.own_edge
-            nb = sit.st.neighbours[edge]
-            ok = nb >= 0
-            nbc = np.maximum(nb, 0)
-            facing = np.where(ok & sit.not_mine[nbc], hv[nbc] / (1.0 + sit.enemy_est[nbc] / 40.0), 0.0).max(axis=1)
-            crowd = sit.own_combat_hex[edge] / 60.0
-            return edge, facing / (1.0 + crowd)
-        # defender: our valuable hexes under threat, and the edge, short of defenders
-        cand = np.flatnonzero(sit.mine & (sit.d_front <= 2) & sit.world.passable)
-        thr = sit.threat[cand]
-        have = sit.own_combat_hex[cand]
-        need = hv[cand] * (0.3 + np.minimum(thr / 60.0, 2.0)) / (1.0 + have / 50.0)
-        return cand, need
-
-    def _move_up(self, movers: list[int]) -> None:
-        sit = self.sit
-        v = sit.view
-        key = ("needs", self.k.focus)
-        if key not in sit.extra:
-            sit.extra[key] = self._needs()
-        goals, attr = sit.extra[key]
-        if goals.size == 0:
-            for u in movers:
-                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
-            return
-        keep = attr > 0.05 * max(float(attr.max()), 1e-9)
-        goals, attr = goals[keep], attr[keep]
-        scale = 3.0 / max(float(attr.max()), 1e-9)          # a top goal is worth ~3 MP of detour
-        key = ("move_field", self.k.focus)
-        if key not in sit.extra:
-            sit.extra[key] = goal_field(sit, goals, attr * scale)
-        dist, pred = sit.extra[key]
-        stop = np.zeros(sit.n, bool)
-        stop[goals] = True
-        moved = 0
-        names: list[str] = []
-        for u in sorted(movers):
-            h = int(v.hex[u])
-            if stop[h] or not np.isfinite(dist[h]):
-                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
-                continue
-            path = walk(sit, u, pred, stop)
-            risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
-            if not path or risk > self._max_loss():
-                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
-                continue
-            self.set_ground(u, "move", path=path)
-            moved += 1
-            names.append(self.uid(u))
-        if moved:
-            top = goals[np.argsort(-attr)[:2]]
-            who = ", ".join(names[:3]) + (f" and {moved - 3} more" if moved > 3 else "")
-            self.plan.note("ground", f"{who} move up toward {', '.join(sit.label(h) for h in top)}")
-
-    def _support_ground(self, u: int) -> None:
-        sit, w = self.sit, self.sit.world
-        v = sit.view
-        h = int(v.hex[u])
-        r = w.u_role[u]
-        if r in (R_DRONE, R_ART, R_HQ, R_EW, R_UGV) and sit.d_front[h] <= 1 and sit.threat[h] > 20 and w.t_mp[w.u_type[u]] > 0:
-            # too close to the enemy: step back
-            back = np.flatnonzero(sit.mine & (sit.d_front >= 3))
-            if back.size:
-                if "retreat_field" not in sit.extra:
-                    sit.extra["retreat_field"] = goal_field(sit, back, np.zeros(back.size))
-                dist, pred = sit.extra["retreat_field"]
-                path = walk(sit, u, pred)
-                if path:
-                    self.set_ground(u, "move", path=path)
-                    return
-        if r == R_EW:
-            self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "jam")
-        else:
-            self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
-
-    # ---- fires: drones, artillery, glide bombs
-
-
-def make_plan(sit: Situation, knobs: Knobs, weights: Weights | None = None, features: Features = Features()) -> Plan:
+def make_plan(sit: Situation, knobs: Knobs, weights: Weights | None = None, features: Features = FULL) -> Plan:
     return Planner(sit, knobs, weights, features).build()
 
 
 def variants(base: Knobs, names: list[str]) -> list[Knobs]:
     """Named knob settings derived from a base."""
-    table = {
+    table: dict[str, dict[str, Any]] = {
         "balanced": {},
         "cautious": {"min_ratio": 1.0, "probe": 0.25, "ev_bias": 1.0, "patrol_share": 0.6, "max_move_loss": 0.02},
         "bold": {"min_ratio": 0.0, "probe": 0.8, "ev_bias": -0.5, "patrol_share": 0.35, "max_move_loss": 0.10},

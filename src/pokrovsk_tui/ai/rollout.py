@@ -47,4 +47,5 @@ def resolve(world: World, state: GameState, co: CompiledOrders, dice: Dice, mode
             delivery: np.ndarray | None = None) -> GameState:
     if mode == "full":
         return resolve_batch(world, state, co, dice)
+    assert delivery is not None, "the light look-ahead needs the expected delivery"
     return light_resolve(world, state, co, dice, delivery)

@@ -9,7 +9,6 @@ enemy holds, thickest near the front. Nothing reads the true state.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -67,15 +66,9 @@ class Static:
         return f"{hid} ({name})" if name else hid
 
 
-_STATIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def static(world: World) -> Static:
-    st = _STATIC.get(world)
-    if st is None:
-        st = _build_static(world)
-        _STATIC[world] = st
-    return st
+    """The AI's picture of the map, built once per world."""
+    return world.derived(_build_static)
 
 
 def _build_static(world: World) -> Static:
@@ -96,7 +89,7 @@ def _build_static(world: World) -> Static:
         labels[int(h)] = name
     for h, name in world.road_names.items():
         labels.setdefault(int(h), name)
-    sd = []
+    sd: list[tuple[int, str, np.ndarray, int, str]] = []
     obj = hold_rate > 0
     for cond, hexes in zip(scn.victory.sudden_death, world.sudden_death_hexes, strict=True):
         sd.append((0 if cond.side == "ua" else 1, cond.kind, hexes, int(cond.days), cond.name))
@@ -390,10 +383,10 @@ class Situation:
                 else:
                     keys += [int(h) for h in hexes]
         mine = self.corridor(self.side, np.asarray(own_h, np.int64), np.asarray(own_w))
-        keys += [h for h in np.flatnonzero(self.st.hold_rate > 0) if self.control[h] == self.enemy]
+        keys += [int(h) for h in np.flatnonzero(self.st.hold_rate > 0) if self.control[h] == self.enemy]
         keys += [int(h) for h in self.c_hex[self.c_age == 0]]
-        keys = np.array(sorted(set(int(h) for h in keys)), np.int64)
-        theirs = self.corridor(self.enemy, keys, np.ones(keys.size))
+        key_hexes = np.array(sorted(set(keys)), np.int64)
+        theirs = self.corridor(self.enemy, key_hexes, np.ones(key_hexes.size))
         return mine, theirs
 
     # ---- values

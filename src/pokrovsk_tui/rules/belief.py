@@ -19,7 +19,6 @@ through.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
@@ -73,9 +72,12 @@ def unseen_attrition(turn: int) -> float:
     return float(max(0.55, 0.92 - 0.012 * turn))
 
 
-@cache
 def objective_hexes(world: World) -> np.ndarray:
     """(n,) bool: any hold objective worth VP, sudden-death hex or road objective hex."""
+    return world.derived(_objective_hexes)
+
+
+def _objective_hexes(world: World) -> np.ndarray:
     obj = np.zeros(world.grid.n, bool)
     for ob, hexes in zip(world.scenario.objectives, world.objective_hexes, strict=True):
         if ob.kind != "hold" or ob.vp > 0:

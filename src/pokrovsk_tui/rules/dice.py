@@ -53,7 +53,9 @@ class DiceWindow(Dice):
         g = self.generator(turn, phase, stream)
         row = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
         if self.start and row:
-            g.bit_generator.advance(self.start * row)
+            bits = g.bit_generator
+            assert isinstance(bits, np.random.PCG64)
+            bits.advance(self.start * row)
         return g.random(shape)
 
 

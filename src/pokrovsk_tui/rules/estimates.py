@@ -6,6 +6,7 @@ the enemy's EW posts it has seen. The app's overlays and the computer commander 
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -14,12 +15,17 @@ from .phase_sense import _static_effort, jamming, patrol_field
 from .view import SideView
 from .world import ROLES
 
+if TYPE_CHECKING:
+    from .engine import Work
 
-def _work(view: SideView, hexes: np.ndarray, live: np.ndarray, visibility: float, jam=None) -> SimpleNamespace:
+
+def _work(view: SideView, hexes: np.ndarray, live: np.ndarray, visibility: float, jam=None) -> Work:
+    """A stand-in for the engine's Work holding only the fields the effort, jamming and
+    patrol-field helpers read (a single replication)."""
     w = view.world
-    return SimpleNamespace(world=w, p=w.params, K=1, U=w.n_units, n=w.grid.n, hex=hexes[None, :],
+    return cast("Work", SimpleNamespace(world=w, p=w.params, K=1, U=w.n_units, n=w.grid.n, hex=hexes[None, :],
                            live=live[None, :], co=compile_orders(w, {}), v=np.array([visibility]),
-                           jam=np.zeros((1, 2, w.grid.n)) if jam is None else jam[None])
+                           jam=np.zeros((1, 2, w.grid.n)) if jam is None else jam[None]))
 
 
 def own_effort(view: SideView, patrol_share: float, visibility: float) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import SupportsIndex
 
 import numpy as np
 
@@ -105,8 +106,30 @@ class HexGrid:
     def _id_index(self) -> dict[str, int]:
         return {h: i for i, h in enumerate(self._id_list)}
 
-    def hex_id(self, i: int) -> str:
+    def hex_id(self, i: SupportsIndex) -> str:
         return self._id_list[int(i)]
+
+    def disk(self, radius: int) -> np.ndarray:
+        """(n, m) hexes within radius of each hex, in ascending order, padded with -1 (once per
+        map and radius; from axial offsets, without an (n, n) table)."""
+        out = self._disks.get(radius)
+        if out is None:
+            dq, dr = np.meshgrid(np.arange(-radius, radius + 1), np.arange(-radius, radius + 1), indexing="ij")
+            keep = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2 <= radius
+            dq, dr = dq[keep], dr[keep]                                       # the hexagon's offsets
+            q = self.q[:, None] + dq[None, :]
+            r = self.r[:, None] + dr[None, :]
+            col = q + (r - (r & 1)) // 2
+            on = (r >= 0) & (r < self.height) & (col >= 0) & (col < self.width)
+            idx = np.sort(np.where(on, r * self.width + col, self.n), axis=1)  # off the map sorts last
+            m = int(on.sum(axis=1).max())
+            out = np.where(idx[:, :m] == self.n, -1, idx[:, :m]).astype(np.int64)
+            self._disks[radius] = out
+        return out
+
+    @cached_property
+    def _disks(self) -> dict[int, np.ndarray]:
+        return {}
 
     def index(self, hex_id: str) -> int:
         """Hex number of a ``CCRR`` id (``CCCRRR`` on a map past 99 columns or rows, where the

@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import numpy as np
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .orders import Order, OrderContext
     from .view import SideView
 
-    Known = OrderContext | SideView
+    Known: TypeAlias = "OrderContext | SideView"
 
 MAX_PATH = 12
 
@@ -69,7 +69,7 @@ NO_TARGET = {
 def context(known: Known) -> OrderContext:
     """The order context of a side view (an OrderContext is returned as it is)."""
     make = getattr(known, "context", None)
-    return make() if callable(make) else known
+    return cast("OrderContext", make() if callable(make) else known)
 
 
 # ----- budgets -----------------------------------------------------------------------------
@@ -168,12 +168,12 @@ class Condition:
     """One target rule: which hexes pass it (vectorised: a hex index or an array of them),
     its name, and the refusal for a hex that fails it."""
 
-    ok: Callable[[np.ndarray | int], np.ndarray | bool]
+    ok: Callable[[np.ndarray | int], np.ndarray | np.bool_ | bool]
     rule: str
     reason: Callable[[int], str]
 
 
-def own_units_only(known: Known, hexes: np.ndarray | int | None = None) -> np.ndarray | bool:
+def own_units_only(known: Known, hexes: np.ndarray | int | None = None) -> np.ndarray | np.bool_:
     """Whether hexes hold your own units on your own ground (so no enemy unit): (n,) bool for
     the whole map, or for the hexes given."""
     ctx = context(known)
@@ -319,11 +319,13 @@ def legal_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
     if kind not in actions_for(ctx, unit):
         return none
     if kind == "move":
+        assert unit is not None            # only the glide bombs have no unit
         cost, _, _ = move_costs(ctx, unit)
         out = np.isfinite(cost)
         out[int(ctx.hex[unit])] = False
         return out
     if kind == "resupply":
+        assert unit is not None
         out = none.copy()
         out[ctx.hex[resupply_targets(ctx, unit)]] = True
         return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -35,14 +36,14 @@ def replicate(world: World, state: GameState, orders_by_side: dict[int, list[Ord
         parts.append(resolve_batch(world, state.batched(size), co, d))
     if len(parts) == 1:
         return parts[0]
-    return dataclasses.replace(parts[0], **{f: np.concatenate([getattr(p, f) for p in parts])
-                                            for f in ARRAY_FIELDS})
+    joined: dict[str, Any] = {f: np.concatenate([getattr(p, f) for p in parts]) for f in ARRAY_FIELDS}
+    return dataclasses.replace(parts[0], **joined)
 
 
-def batch_summary(world: World, before: GameState, batch: GameState) -> dict:
+def batch_summary(world: World, before: GameState, batch: GameState) -> dict[str, Any]:
     """Distribution of the main outcomes over a replicated turn."""
     lost = batch.casualties - before.casualties[None]
-    out = {"replications": int(batch.hex.shape[0])}
+    out: dict[str, Any] = {"replications": int(batch.hex.shape[0])}
     for s, key in enumerate(("ua", "ru")):
         tot = lost[:, s].sum(axis=1)
         out[key] = {"losses_mean": float(tot.mean()), "losses_p10": float(np.percentile(tot, 10)),

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import phase_move, phase_sense, phase_supply
+from . import engine
 from .belief import believed_batch, believed_state
 from .dice import Dice, DiceWindow
-from .engine import Work, check_orders
+from .engine import PHASES, Work, check_orders
 from .orders import (
     GROUND_KINDS,
     M_BOMB,
@@ -103,7 +103,6 @@ class RunOdds(Preview):
     payload: float = 0.0
 
 
-STEPS = ("weather", "detection", "fires", "movement", "combat", "logistics")
 CHUNK = 100      # replications resolved together, as in rules.montecarlo: bounds the memory
 
 
@@ -118,17 +117,12 @@ def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int,
     co = compile_orders(w, accepted)
     # the previews' dice are their own: never the game's seed stream
     pseed = int(np.random.SeedSequence([int(seed), 0x0DD5]).generate_state(1)[0])
-    steps = {"weather": phase_sense.weather, "detection": phase_sense.detection, "fires": fires,
-             "movement": phase_move.movement, "combat": combat, "logistics": phase_supply.logistics}
     K = batch.hex.shape[0]
     parts = []
     for start in range(0, K, CHUNK):
         chunk = dataclasses.replace(batch, **{f: getattr(batch, f)[start:start + CHUNK] for f in ARRAY_FIELDS})
         work = Work(w, chunk, co, DiceWindow(pseed, start) if start else Dice(pseed), None)
-        for name in STEPS:
-            steps[name](work)
-            if name == through:
-                break
+        engine.run_phases(work, PHASES, through)
         parts.append(extract(work, co, chunk) | {"weather": work.weather})
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}, co
 
@@ -197,10 +191,10 @@ def assault_odds(view: SideView, orders: list[Order], attackers: list[str], targ
         mine = _orders(mine, o)
     accepted, _ = check_orders(w, view_state(view), {view.side: mine})
     g_side, g_hex = groups(w, compile_orders(w, accepted))[:2]
-    gi = np.flatnonzero((g_side == view.side) & (g_hex == h))
-    if gi.size == 0:
+    found = np.flatnonzero((g_side == view.side) & (g_hex == h))
+    if found.size == 0:
         raise ValueError(f"no {kind} on {target} among today's accepted orders")
-    gi = int(gi[0])
+    gi = int(found[0])
     att = np.array([w.unit_index[a] for a in attackers])
     ground = CAUSES.index("ground")
 
@@ -242,11 +236,11 @@ def mission_odds(view: SideView, orders: list[Order], unit: str | None, kind: st
     mine = _orders(list(orders), order)
     co0 = compile_orders(w, check_orders(w, view_state(view), {view.side: mine})[0])
     u_idx = w.unit_index[unit] if unit else -1
-    m = np.flatnonzero((co0.m_side == view.side) & (co0.m_unit == u_idx) & (co0.m_kind == MISSION[kind])
-                       & (co0.m_hex == h))
-    if m.size == 0:
+    found = np.flatnonzero((co0.m_side == view.side) & (co0.m_unit == u_idx) & (co0.m_kind == MISSION[kind])
+                           & (co0.m_hex == h))
+    if found.size == 0:
         raise ValueError(f"the {kind} on {target} is not among today's accepted orders")
-    m = int(m[0])
+    m = int(found[0])
     c = CAUSES.index(CAUSE[kind])
     radio = kind in ("strike", "hunt") and bool(w.t_radio[w.u_type[u_idx]])
 
@@ -312,10 +306,10 @@ def resupply_odds(view: SideView, orders: list[Order], unit: str, target_unit: s
     batch, notes = believed_batch(view, replications, _rng(seed, int(view.hex[t])))
     mine = _orders(list(orders), order)
     co0 = compile_orders(w, check_orders(w, view_state(view), {view.side: mine})[0])
-    r = np.flatnonzero((co0.r_unit == w.unit_index[unit]) & (co0.r_target == t))
-    if r.size == 0:
+    found = np.flatnonzero((co0.r_unit == w.unit_index[unit]) & (co0.r_target == t))
+    if found.size == 0:
         raise ValueError(f"the resupply of {target_unit} by {unit} is not among today's accepted orders")
-    r = int(r[0])
+    r = int(found[0])
     out, co = run_phases(view, mine, batch, seed, "logistics",
                          lambda work, co, chunk: {"arrived": work.r_arrived[:, r], "p_loss": work.r_p_loss[:, r]})
     arrived = out["arrived"]
@@ -329,12 +323,17 @@ def resupply_odds(view: SideView, orders: list[Order], unit: str, target_unit: s
 def order_odds(view: SideView, orders: list[Order], order: Order, replications: int = REPLICATIONS, seed: int = 0):
     """The preview of one order, whatever its kind (None for kinds without odds)."""
     if order.kind in ("assault", "infiltrate", "raid"):
-        joining = [o.unit for o in orders if o.kind == order.kind and o.target == order.target and o.unit != order.unit]
+        assert order.unit is not None and order.target is not None      # an Order's own check
+        joining = [o.unit for o in orders if o.kind == order.kind and o.target == order.target
+                   and o.unit != order.unit and o.unit is not None]
         return assault_odds(view, orders, joining + [order.unit], order.target, order.kind, replications, seed)
     if order.kind in CAUSE:
+        assert order.target is not None
         return mission_odds(view, orders, order.unit, order.kind, order.target, order.count, replications, seed)
     if order.kind == "interdict":
+        assert order.unit is not None and order.target is not None
         return interdict_odds(view, orders, order.unit, order.target, order.count, replications, seed)
     if order.kind == "resupply":
+        assert order.unit is not None and order.target_unit is not None
         return resupply_odds(view, orders, order.unit, order.target_unit, order.count, replications, seed)
     return None

@@ -246,8 +246,10 @@ def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> Comp
     for side in (0, 1):
         for o in orders_by_side.get(side, []):
             if o.kind == "bomb":
+                assert o.target is not None               # validated: a bomb aims at a hex
                 missions.append((side, -1, M_BOMB, g.index(o.target), o.count))
                 continue
+            assert o.unit is not None                     # validated: every other order has a unit
             u = world.unit_index[o.unit]
             if o.kind in GROUND_KINDS:
                 ground[u] = GROUND_KINDS.index(o.kind)
@@ -258,8 +260,10 @@ def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> Comp
                 elif o.target is not None:
                     target[u] = g.index(o.target)
             elif o.kind in mk:
+                assert o.target is not None
                 missions.append((side, u, mk[o.kind], g.index(o.target), o.count))
             elif o.kind == "resupply":
+                assert o.target_unit is not None
                 runs.append((u, world.unit_index[o.target_unit], o.count))
     m = np.array(missions, dtype=np.int64).reshape(-1, 5)
     r = np.array(runs, dtype=np.int64).reshape(-1, 3)

@@ -7,6 +7,8 @@ orders (sorted by side, then hex), so the dice line up whatever happens on the m
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
@@ -15,6 +17,9 @@ from .kernels import at_hex, per_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
 from .phase_move import killzone_fraction
+
+if TYPE_CHECKING:
+    from .engine import Work
 
 R, E, D, X = range(4)
 
@@ -43,7 +48,7 @@ def unit_attack_power(world, strength, cohesion, supply) -> np.ndarray:
     return strength * world.t_attack[world.u_type] * coh * sup
 
 
-def attack_power(w) -> np.ndarray:
+def attack_power(w: Work) -> np.ndarray:
     return unit_attack_power(w.world, w.strength, w.cohesion, w.supply)
 
 
@@ -52,7 +57,7 @@ def position_factor(p, world, hexes, entrench):
     return world.defence[np.maximum(hexes, 0)] * (1.0 + p.entrench_defence * entrench) * np.asarray(p.posture)[entrench]
 
 
-def defence_power(w, hexes: np.ndarray) -> np.ndarray:
+def defence_power(w: Work, hexes: np.ndarray) -> np.ndarray:
     world, p = w.world, w.p
     coh = 0.5 + 0.5 * w.cohesion / 100.0          # shaken defenders (glide bombs) hold worse
     sup = np.where(w.supply < p.low_supply, p.low_supply_factor, 1.0)
@@ -60,7 +65,7 @@ def defence_power(w, hexes: np.ndarray) -> np.ndarray:
             * coh * sup)
 
 
-def crt_column(p, ratio: np.ndarray) -> np.ndarray:
+def crt_column(p, ratio: np.ndarray | np.float64) -> np.ndarray:
     return np.clip(np.searchsorted(np.asarray(p.crt_ratios), ratio, side="right") - 1, 0, len(p.crt_ratios) - 1)
 
 
@@ -127,7 +132,7 @@ def going(p, world, weather, hexes):
     return np.where(bad[:, None] & off, np.minimum(1.0, 1.0 / mult[:, None]), 1.0)
 
 
-def combat(w) -> None:
+def combat(w: Work) -> None:
     world, p, co = w.world, w.p, w.co
     K, U, n = w.K, w.U, w.n
     g_side, g_hex, group_of, g_infil, g_raid = groups(world, co)
@@ -247,7 +252,7 @@ def combat(w) -> None:
     _contact(w, g_hex, g_side, start_hex)
 
 
-def _retreat(w, pos, who, start_hex, group_of, grp, blocked):
+def _retreat(w: Work, pos, who, start_hex, group_of, grp, blocked):
     """One hex of retreat for the (K, U) mask ``who``: the neighbour farthest from the attack's
     source hexes (own ground preferred, then direction order E, NE, NW, W, SW, SE). The sources
     are the start hexes of the attackers of the unit's group (``grp``) in its own replication.
@@ -280,7 +285,7 @@ def _retreat(w, pos, who, start_hex, group_of, grp, blocked):
     return out, none
 
 
-def _contact(w, g_hex, g_side, start_hex) -> None:
+def _contact(w: Work, g_hex, g_side, start_hex) -> None:
     """Units of both sides on one hex that no group attacked fight at half rates."""
     world, p = w.world, w.p
     K, U, n = w.K, w.U, w.n
@@ -315,7 +320,7 @@ def _contact(w, g_hex, g_side, start_hex) -> None:
     w.cohesion = np.maximum(w.cohesion - p.cohesion_loss_per_pct * pct, 0.0)
 
 
-def _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
+def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
                   m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
                   blind, p_go, u_go, adv, kz_adv) -> None:
     world, p = w.world, w.p

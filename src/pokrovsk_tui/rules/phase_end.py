@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .events import lit, ref
@@ -11,8 +13,11 @@ from .phase_supply import provisional_control
 from .scoring import day_factor, objective_gains
 from .world import CAUSES, CONTESTED
 
+if TYPE_CHECKING:
+    from .engine import Work
 
-def recovery(w) -> None:
+
+def recovery(w: Work) -> None:
     world, p, co = w.world, w.p, w.co
     _K, _U, n = w.K, w.U, w.n
     live = w.live
@@ -81,7 +86,7 @@ def recovery(w) -> None:
         [w.loss[:, world.u_side == s].sum(axis=1) for s in (0, 1)], axis=1)
 
 
-def control_and_victory(w) -> None:
+def control_and_victory(w: Work) -> None:
     world, _p = w.world, w.p
     scn = world.scenario
     w.control = provisional_control(w)

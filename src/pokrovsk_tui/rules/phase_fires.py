@@ -5,6 +5,8 @@ All missions fire on the state at the start of the phase; their damage lands at 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .dice import binomial_icdf
@@ -15,12 +17,15 @@ from .params import TERRAINS
 from .phase_sense import jamming  # noqa: F401  (re-exported: the day's EW lives in phase_sense)
 from .world import CAUSES
 
+if TYPE_CHECKING:
+    from .engine import Work
+
 URBAN = TERRAINS.index("urban")
 # damage layers: which cause a mission's hits count under
 CAUSE_OF = {M_STRIKE: "drone", M_HUNT: "drone", M_FIRE: "artillery", M_BOMB: "glide_bomb"}
 
 
-def mission_probability(w, jam: np.ndarray, spotted: np.ndarray):
+def mission_probability(w: Work, jam: np.ndarray, spotted: np.ndarray):
     """(K, M) hit probability of every mission, with its factors for the events."""
     world = w.world
     p = w.p
@@ -55,7 +60,7 @@ def mission_base(p, world, kind: int, unit: int) -> float:
     return {M_FIRE: p.artillery_base_p, M_BOMB: p.glide_base_p}.get(kind, 0.0)
 
 
-def fires(w) -> None:
+def fires(w: Work) -> None:
     world = w.world
     p = w.p
     co = w.co
@@ -102,8 +107,8 @@ def fires(w) -> None:
     before = w.strength.copy()
     taken = {c: np.minimum(np.maximum(a, 0.0), before) for c, a in total.items()}
     # several causes on one unit: scale down together so the sum never exceeds strength
-    s = sum(taken.values())
-    scale = np.where(s > before, before / np.maximum(s, 1e-12), 1.0)
+    summed = sum(taken.values())
+    scale = np.where(summed > before, before / np.maximum(summed, 1e-12), 1.0)
     for c, a in taken.items():
         w.hurt(a * scale, c)
 
@@ -134,7 +139,7 @@ def fires(w) -> None:
         _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before)
 
 
-def _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before) -> None:
+def _events(w: Work, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before) -> None:
     world = w.world
     co = w.co
     g = world.grid

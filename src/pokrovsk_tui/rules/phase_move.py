@@ -8,13 +8,46 @@ kill zone, more in snow and mud, where crossing a hex off the roads takes longer
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .events import ref
 from .kernels import per_hex
 from .orders import G_MOVE, MAX_PATH
 from .params import WEATHERS
-from .phase_sense import disk
+
+if TYPE_CHECKING:
+    from .engine import Work
+
+
+class Stop(IntEnum):
+    """Why a moving unit ended its move short of its path's end (NONE: it did not)."""
+
+    NONE = 0
+    OUT_OF_MP = 1            # its movement points ran out
+    BLOCKED = 2              # the next hex was held by enemy units
+    ZOC = 3                  # it entered an enemy zone of control
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A unit's stop as the events tell it: the reason and, when blocked, the hex it could
+    not enter."""
+
+    reason: Stop
+    at: str | None = None    # hex id of the blocking hex (BLOCKED)
+
+    def __str__(self) -> str:
+        if self.reason == Stop.OUT_OF_MP:
+            return "out of movement points"
+        if self.reason == Stop.BLOCKED:
+            return f"blocked by enemy units at {self.at}"
+        if self.reason == Stop.ZOC:
+            return "entered an enemy zone of control"
+        return ""
 
 
 def killzone_fraction(p, fc, sig, slow):
@@ -23,7 +56,7 @@ def killzone_fraction(p, fc, sig, slow):
     return 1.0 - np.exp(-p.killzone_coeff * fc * sig * slow)
 
 
-def movement(w) -> None:
+def movement(w: Work) -> None:
     world = w.world
     p = w.p
     g = world.grid
@@ -33,7 +66,7 @@ def movement(w) -> None:
     start = w.hex.copy()
     # enemy presence and zones of control, from positions at the start of the phase
     occ = np.stack([per_hex(w.hex, live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
-    nb = disk(g, 1)
+    nb = g.disk(1)
     zoc = np.zeros((K, 2, n), bool)
     for s in (0, 1):
         cells = nb[np.arange(n)]                                     # (n, 7)
@@ -47,7 +80,9 @@ def movement(w) -> None:
     spent = np.zeros((K, U))
     side = world.u_side[None, :]
     sig = world.t_signature[world.u_type][None, :] * p.moving_signature
-    stopped_by = np.full((K, U), "", dtype=object) if w.events is not None else None
+    # why each unit stopped (Stop) and, when blocked, the path step it could not take
+    stop = np.zeros((K, U), np.int64) if w.events is not None else None
+    blocked_step = np.full((K, U), -1, np.int64)
     fc_enemy = w.fc_total[:, ::-1]
     k_idx = np.arange(K)[:, None]
     kz = np.zeros((K, U))
@@ -62,31 +97,32 @@ def movement(w) -> None:
         too_far = (spent + cost > mp + 1e-9) & (j > 0)
         blocked = enemy_occ[k_idx, side, nx]
         step = go & ~too_far & ~blocked
-        if stopped_by is not None:
-            stopped_by[go & too_far] = "out of movement points"
-            stopped_by[go & ~too_far & blocked] = f"blocked by enemy units at {{{j}}}"
+        if stop is not None:
+            stop[go & too_far] = Stop.OUT_OF_MP
+            stop[go & ~too_far & blocked] = Stop.BLOCKED
+            blocked_step[go & ~too_far & blocked] = j
         w.hex = np.where(step, nx, w.hex)
         spent = np.where(step, spent + cost, spent)
         f = fc_enemy[k_idx, side, nx]
         frac = killzone_fraction(p, f, sig, slow)
         kz += w.hurt(np.where(step, w.strength * frac, 0.0), "drone")
         in_zoc = step & enemy_zoc[k_idx, side, nx]
-        if stopped_by is not None:
-            stopped_by[in_zoc] = "entered an enemy zone of control"
+        if stop is not None:
+            stop[in_zoc] = Stop.ZOC
         moving = step & ~in_zoc
     w.moved = w.hex != start
     w.entrench = np.where(w.moved, 0, w.entrench)
 
-    if w.events is not None:
+    if stop is not None:
         for u in np.flatnonzero(live[0] & (co.ground == G_MOVE)):
             planned = co.path[u][co.path[u] >= 0]
             end = int(w.hex[0, u])
             why = {"planned": g.ids(planned), "mp": mp[0, u], "spent": spent[0, u],
                    "weather_offroad_x": mult[0], "killzone_loss": kz[0, u],
                    "from": g.hex_id(start[0, u])}
-            reason = stopped_by[0, u]
-            if "{" in reason:
-                reason = f"blocked by enemy units at {g.hex_id(planned[int(reason.split('{')[1][:-1])])}"
+            code = Stop(int(stop[0, u]))
+            at = g.hex_id(planned[blocked_step[0, u]]) if code == Stop.BLOCKED else None
+            reason = str(Stopped(code, at))
             if reason:
                 why["stopped"] = reason
             text = (f"{ref(0)} moves {g.hex_id(start[0, u])} -> {g.hex_id(end)}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -11,16 +11,19 @@ from .kernels import at_hex, per_hex, unique_rows
 from .orders import G_ASSAULT, G_MOVE, G_RAID, M_RECON
 from .params import TERRAINS, WEATHERS
 
+if TYPE_CHECKING:
+    from .engine import Work
+
 INDUSTRIAL = TERRAINS.index("industrial")
 
 
-def weather(w) -> None:
+def weather(w: Work) -> None:
     world = w.world
     t = w.turn - 1
     scripted = world.weather_script[t] if t < len(world.weather_script) else -1
     if scripted >= 0:
         day = np.full(w.K, scripted, np.int64)
-        why = {"source": "script"}
+        why: dict[str, Any] = {"source": "script"}
     else:
         prev = np.where(w.weather < 0, world.weather_initial, w.weather)
         u = w.dice.uniform(w.turn, "weather", "day", (w.K,))
@@ -34,23 +37,6 @@ def weather(w) -> None:
     wr = world.params.weather[name]
     w.emit("weather", "weather", f"Weather: {name} (drone visibility {wr.visibility:g}, "
            f"off-road movement x{wr.offroad_mp_mult:g})", why=why | {"weather": name})
-
-
-@cache
-def disk(grid, radius: int) -> np.ndarray:
-    """(n, m) hexes within radius of each hex, in ascending order, padded with -1 (once per
-    map and radius; from axial offsets, without an (n, n) table)."""
-    dq, dr = np.meshgrid(np.arange(-radius, radius + 1), np.arange(-radius, radius + 1), indexing="ij")
-    keep = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2 <= radius
-    dq, dr = dq[keep], dr[keep]                                           # the hexagon's offsets
-    q = grid.q[:, None] + dq[None, :]
-    r = grid.r[:, None] + dr[None, :]
-    col = q + (r - (r & 1)) // 2
-    on = (r >= 0) & (r < grid.height) & (col >= 0) & (col < grid.width)
-    idx = np.sort(np.where(on, r * grid.width + col, grid.n), axis=1)      # off the map sorts last
-    m = int(on.sum(axis=1).max())
-    out = idx[:, :m]
-    return np.where(out == grid.n, -1, out).astype(np.int64)
 
 
 def _spray(hexes: np.ndarray, mask: np.ndarray, ring: np.ndarray, weight: np.ndarray | float, n: int) -> np.ndarray:
@@ -68,7 +54,7 @@ def combine_jamming(strengths) -> float:
     return float(1.0 - np.prod(1.0 - np.asarray(strengths, float)))
 
 
-def jamming(w) -> np.ndarray:
+def jamming(w: Work) -> np.ndarray:
     """(K, 2, n) jamming each side's EW units put on each hex: posts that do not move jam
     within their radius; several posts covering one hex combine as 1 - prod(1 - strength)."""
     world = w.world
@@ -80,7 +66,7 @@ def jamming(w) -> np.ndarray:
     jams = w.live[:, ew] & (w.co.ground[ew] != G_MOVE)[None, :]
     t = world.u_type[ew]
     for j, u in enumerate(ew):
-        ring = disk(g, int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
+        ring = g.disk(int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
         ok = (ring >= 0) & jams[:, j:j + 1]
         s = world.u_side[u]
         k_idx = np.broadcast_to(np.arange(w.K)[:, None], ring.shape)[ok]
@@ -89,7 +75,7 @@ def jamming(w) -> np.ndarray:
     return 1.0 - clear
 
 
-def patrol_sorties(w) -> np.ndarray:
+def patrol_sorties(w: Work) -> np.ndarray:
     """(K, U) sorties each drone unit flies on patrol: what its orders leave unassigned."""
     world = w.world
     co = w.co
@@ -103,7 +89,7 @@ def patrol_sorties(w) -> np.ndarray:
 _CHUNK = 1 << 22        # values (32 MB of float64) in one patrol-field product
 
 
-def patrol_field(w, sorties: np.ndarray) -> np.ndarray:
+def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     """(K, 2, n) patrol fire-control field 0.05 * sorties * v * f(d) over each unit's range;
     the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex."""
     world = w.world
@@ -146,7 +132,7 @@ def _falloff(dist: np.ndarray, reach: np.ndarray, flat: int, length: float) -> n
     return np.where(dist <= reach[:, None], f, 0.0)
 
 
-def effort(w, patrol: np.ndarray) -> np.ndarray:
+def effort(w: Work, patrol: np.ndarray) -> np.ndarray:
     """(K, 2, n) detection effort of each side on each hex."""
     first, group = unique_rows(np.where(w.live, w.hex, -1))
     static = np.stack([_static_effort(w, w.hex[k:k + 1], w.live[k:k + 1])[0] for k in first])
@@ -160,7 +146,7 @@ def recon_effort(p, count):
     return on_target, on_target * p.recon_neighbour_share
 
 
-def _static_effort(w, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
+def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
     """(1, 2, n) passive observation and recon effort for one set of positions."""
     world = w.world
     p = w.p
@@ -173,22 +159,22 @@ def _static_effort(w, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
     for s in (0, 1):
         own = live & (world.u_side == s)[None, :]
         e = per_hex(hexes, own, n) * (p.own_hex_effort - p.adjacent_effort)  # disks include the own hex
-        e += _spray(hexes, own & ~on_ind, disk(g, 1), p.adjacent_effort, n)
-        e += _spray(hexes, own & on_ind, disk(g, 1 + p.industrial_observation_bonus), p.adjacent_effort, n)
-        e += _spray(hexes, own & drone, disk(g, p.drone_watch_radius), p.drone_watch_effort, n)
+        e += _spray(hexes, own & ~on_ind, g.disk(1), p.adjacent_effort, n)
+        e += _spray(hexes, own & on_ind, g.disk(1 + p.industrial_observation_bonus), p.adjacent_effort, n)
+        e += _spray(hexes, own & drone, g.disk(p.drone_watch_radius), p.drone_watch_effort, n)
         rec = (co.m_side == s) & (co.m_kind == M_RECON)
         if rec.any():
             tgt = co.m_hex[rec]
             on_t, on_nb = recon_effort(p, co.m_count[rec].astype(float))
             e += np.bincount(tgt, weights=on_t - on_nb, minlength=n)[None, :]      # the disk adds on_nb back
-            nb = disk(g, 1)[tgt]
+            nb = g.disk(1)[tgt]
             ok = nb >= 0
             e += np.bincount(nb[ok], weights=np.broadcast_to(on_nb[:, None], nb.shape)[ok], minlength=n)[None, :]
         out[:, s] = e
     return out
 
 
-def signature(w) -> np.ndarray:
+def signature(w: Work) -> np.ndarray:
     """(K, U) signature for detection this turn: moving x1.5, dug in x0.6 per level above 1."""
     world = w.world
     p = w.p
@@ -203,7 +189,7 @@ def detect_probability(p, effort, signature, concealment, visibility):
     return 1.0 - np.exp(-(p.detect_k * effort * signature * concealment * visibility))
 
 
-def detection(w) -> None:
+def detection(w: Work) -> None:
     world = w.world
     p = w.p
     w.jam = jamming(w)

@@ -7,6 +7,8 @@ batch; a batch drawn from one state usually has very few.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
@@ -14,10 +16,13 @@ from scipy.sparse.csgraph import dijkstra
 from .dice import binomial_icdf
 from .events import ref
 from .kernels import per_hex, scatter, unique_rows
-from .world import CONTESTED
+from .world import CONTESTED, World
+
+if TYPE_CHECKING:
+    from .engine import Work
 
 
-def provisional_control(w) -> np.ndarray:
+def provisional_control(w: Work) -> np.ndarray:
     """(K, n) control from the units now on the map (unchanged where no unit stands)."""
     world = w.world
     live = w.live
@@ -82,20 +87,20 @@ def shortest(world, cost: np.ndarray, sources: np.ndarray, cache: dict | None = 
     return dist, np.where(np.isfinite(dist), sources[best], -1).astype(np.int64)
 
 
-def _graph(world) -> csr_matrix:
+def _graph(world: World) -> csr_matrix:
     """The map's neighbour graph as a CSR matrix, built once per map; weights are set per call
     (an infinite weight is a hex supply may not enter)."""
-    g = world.__dict__.get("_supply_graph")
-    if g is None:
-        n = world.grid.n
-        src, dst = world.grid.edges
-        indptr = np.searchsorted(src, np.arange(n + 1))
-        g = csr_matrix((np.ones(dst.size), dst, indptr), shape=(n, n))
-        world.__dict__["_supply_graph"] = g
-    return g
+    return world.derived(_build_graph)
 
 
-def supply_fields(w, control: np.ndarray):
+def _build_graph(world: World) -> csr_matrix:
+    n = world.grid.n
+    src, dst = world.grid.edges
+    indptr = np.searchsorted(src, np.arange(n + 1))
+    return csr_matrix((np.ones(dst.size), dst, indptr), shape=(n, n))
+
+
+def supply_fields(w: Work, control: np.ndarray):
     """Per replication and side: the trucks' cost field from the sources (and which source),
     and where the side's ground is connected to a source at all (not isolated)."""
     world, p = w.world, w.p
@@ -132,7 +137,7 @@ def deliver(p, cost: np.ndarray) -> np.ndarray:
     return np.where(cost <= p.supply_max_cost, p.supply_base * np.exp(-cost / p.supply_scale), 0.0)
 
 
-def logistics(w) -> None:
+def logistics(w: Work) -> None:
     world, p, co = w.world, w.p, w.co
     K, U, _n = w.K, w.U, w.n
     control = provisional_control(w)
@@ -211,7 +216,7 @@ def logistics(w) -> None:
                                     for u in np.flatnonzero(mine & (got[0] + ugv_in[0] > 0))}})
 
 
-def flat_logistics(w, delivery: np.ndarray) -> None:
+def flat_logistics(w: Work, delivery: np.ndarray) -> None:
     """The logistics phase without path searches (the AI's look-ahead): each live unit
     receives ``delivery`` ((U,) per slot) and consumes as the rules say; control is updated,
     every hex counts as reached and nobody becomes isolated."""
@@ -233,7 +238,7 @@ def _source_index(world, o_hex: np.ndarray, side: np.ndarray) -> np.ndarray:
     return out
 
 
-def _hq_relay(w, control, hq, d1) -> np.ndarray:
+def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
     """(K, U) supply each unit could draw from its nearest supplied HQ, capacity-limited. An HQ
     relays only what reaches it: its capacity is scaled by its own delivery (d1 / supply_base)."""
     world, p = w.world, w.p
@@ -267,7 +272,7 @@ def _hq_relay(w, control, hq, d1) -> np.ndarray:
     return out
 
 
-def _line_fc_batch(w, a: int, b: int) -> np.ndarray:
+def _line_fc_batch(w: Work, a: int, b: int) -> np.ndarray:
     world = w.world
     K = w.K
     first, group = unique_rows(np.stack([w.hex[:, a], w.hex[:, b]], axis=1))

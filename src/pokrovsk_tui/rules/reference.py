@@ -15,14 +15,17 @@ Tests play many games through both and require the same states and events.
 Where a threshold depends on a float (combat ratio columns, supply and removal limits), the
 arithmetic is written in the same order as the engine's, so both land on the same side of it.
 
-Phases 1-4 are in this file, ground combat in ``reference_combat.py`` and phases 6-8 in
-``reference_end.py``. Each phase function's docstring states its rules in words.
+The phases mirror the engine's file for file: ``reference_sense.py`` (weather, detection,
+jamming) for ``phase_sense.py``, ``reference_fires.py``, ``reference_move.py``,
+``reference_combat.py``, ``reference_supply.py`` (logistics) and ``reference_end.py`` (recovery,
+control and victory) for ``phase_fires.py`` ... ``phase_end.py``; this file mirrors
+``engine.py`` (the day being resolved and the turn). Each phase function's docstring states
+its rules in words.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,8 +34,11 @@ from .dice import Dice
 from .events import Event
 from .orders import Order, OrderContext, validate
 from .reference_combat import combat
-from .reference_end import control_and_victory, logistics, recovery
-from .reference_sense import detection, fires, movement, weather
+from .reference_end import control_and_victory, recovery
+from .reference_fires import fires
+from .reference_move import movement
+from .reference_sense import detection, weather
+from .reference_supply import logistics
 from .scenario import SIDES
 from .state import GameState
 from .world import CAUSES, ROLES, World
@@ -58,19 +64,40 @@ class Run:
     count: int
 
 
-_GEOMETRY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _geometry(world: World) -> tuple[list[list[int]], list[list[int]]]:
     """Hex distances and neighbour lists (direction order E, NE, NW, W, SW, SE; -1 off map),
     as lists, kept while the world lives."""
-    if world not in _GEOMETRY:
-        _GEOMETRY[world] = (world.grid.distance.tolist(), world.grid.neighbours.tolist())
-    return _GEOMETRY[world]
+    return world.derived(_build_geometry)
+
+
+def _build_geometry(world: World) -> tuple[list[list[int]], list[list[int]]]:
+    return world.grid.distance.tolist(), world.grid.neighbours.tolist()
 
 
 class Day:
     """One turn being resolved: the state as plain lists, the orders, and the day's scratch."""
+
+    # the state as plain lists (copied from the GameState in __init__): [u] per unit slot,
+    # [h] per hex, [s] per side
+    on_map: list[bool]
+    lost: list[bool]
+    hex: list[int]
+    strength: list[float]
+    cohesion: list[float]
+    supply: list[float]
+    entrench: list[int]
+    isolated: list[int]
+    stock: list[int]
+    detected: list[list[bool]]          # [s][u]
+    seen_hex: list[list[int]]           # [s][u]
+    seen_turn: list[list[int]]          # [s][u]
+    seen_strength: list[list[float]]    # [s][u]
+    control: list[int]
+    fire_control: list[list[float]]     # [s][h]
+    vp: list[float]
+    sd_days: list[int]
+    casualties: list[list[float]]       # [s][cause]
+    jam: list[list[float]]              # [s][h] today's jamming (detection)
 
     def __init__(self, world: World, state: GameState, accepted: dict[int, list[Order]], dice: Dice,
                  events: list[Event]):
@@ -105,8 +132,10 @@ class Day:
             for o in accepted.get(s, []):
                 u = world.unit_index[o.unit] if o.unit is not None else -1
                 if o.kind in ("recon", "strike", "interdict", "hunt", "fire", "bomb"):
+                    assert o.target is not None           # validated: a mission aims at a hex
                     self.missions.append(Mission(s, u, o.kind, g.index(o.target), o.count))
                 elif o.kind == "resupply":
+                    assert o.target_unit is not None
                     self.runs.append(Run(u, world.unit_index[o.target_unit], o.count))
                 else:
                     self.ground[u] = o.kind

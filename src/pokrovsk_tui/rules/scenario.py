@@ -7,6 +7,7 @@ file (``units[3].hex``) so the command line can print one line per problem.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -248,7 +249,8 @@ def problems(s: Scenario) -> list[tuple[str, str]]:
             if bad:
                 out.append((f"map.{name}[{i}]", f"unknown characters {''.join(bad)!r} (allowed: {''.join(allowed)})"))
 
-    for kind, lines in (("roads", m.roads), ("rail", m.rail)):
+    lines_of: list[tuple[str, Sequence[Road | Rail]]] = [("roads", m.roads), ("rail", m.rail)]
+    for kind, lines in lines_of:
         for i, line in enumerate(lines):
             idx = [check_hex(f"map.{kind}[{i}].hexes[{j}]", h) for j, h in enumerate(line.hexes)]
             for j in range(1, len(idx)):
@@ -294,29 +296,29 @@ def problems(s: Scenario) -> list[tuple[str, str]]:
         if u.id in seen:
             out.append((f"{place}.id", f"unit id {u.id!r} is used twice (also at {seen[u.id]})"))
         seen[u.id] = place
-        t = s.unit_types.get(u.type)
-        if t is None:
+        ut = s.unit_types.get(u.type)
+        if ut is None:
             out.append((f"{place}.type", f"unknown unit type {u.type!r} (known: {', '.join(sorted(s.unit_types))})"))
-        elif t.side not in ("both", u.side):
-            out.append((f"{place}.type", f"type {u.type!r} is for side {t.side}, unit is {u.side}"))
-        h = check_hex(f"{place}.hex", u.hex)
-        if h is not None and len(m.terrain) == m.height and all(len(r) == m.width for r in m.terrain):
-            if TERRAIN_CHARS.get(m.terrain[h // m.width][h % m.width]) == "water":
+        elif ut.side not in ("both", u.side):
+            out.append((f"{place}.type", f"type {u.type!r} is for side {ut.side}, unit is {u.side}"))
+        at = check_hex(f"{place}.hex", u.hex)
+        if at is not None and len(m.terrain) == m.height and all(len(r) == m.width for r in m.terrain):
+            if TERRAIN_CHARS.get(m.terrain[at // m.width][at % m.width]) == "water":
                 out.append((f"{place}.hex", f"unit {u.id} stands on water at {u.hex}"))
     for i, r in enumerate(s.reinforcements):
         if r.turn > s.turns:
             out.append((f"reinforcements[{i}].turn", f"turn {r.turn} is after the last turn {s.turns}"))
 
-    for state, row in s.weather.markov.items():
+    for state, probs in s.weather.markov.items():
         if state not in WEATHERS:
             out.append((f"weather.markov.{state}", f"unknown weather {state!r}"))
-        for nxt, p in row.items():
+        for nxt, p in probs.items():
             if nxt not in WEATHERS:
                 out.append((f"weather.markov.{state}.{nxt}", f"unknown weather {nxt!r}"))
             if p < 0:
                 out.append((f"weather.markov.{state}.{nxt}", "a probability cannot be negative"))
-        if abs(sum(row.values()) - 1.0) > 1e-6:
-            out.append((f"weather.markov.{state}", f"probabilities add up to {sum(row.values()):.3f}, not 1"))
+        if abs(sum(probs.values()) - 1.0) > 1e-6:
+            out.append((f"weather.markov.{state}", f"probabilities add up to {sum(probs.values()):.3f}, not 1"))
     if len(s.weather.script) < s.turns and not s.weather.markov:
         out.append(("weather", "the script is shorter than the game and there is no markov table"))
     for w in WEATHERS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -41,9 +42,9 @@ class GameState:
     end_reason: np.ndarray      # () int64: -1 playing, -2 last turn, i = sudden death i
 
     def batched(self, k: int) -> GameState:
-        return dataclasses.replace(
-            self, **{f: np.broadcast_to(getattr(self, f), (k,) + getattr(self, f).shape).copy()
-                     for f in ARRAY_FIELDS})
+        arrays: dict[str, Any] = {f: np.broadcast_to(getattr(self, f), (k,) + getattr(self, f).shape).copy()
+                                  for f in ARRAY_FIELDS}
+        return dataclasses.replace(self, **arrays)
 
     def replica(self, k: int) -> GameState:
         return dataclasses.replace(self, **{f: getattr(self, f)[k].copy() for f in ARRAY_FIELDS})
@@ -81,8 +82,8 @@ def initial_state(world: World) -> GameState:
     strength = np.array([u.strength if u.strength is not None else world.t_strength[world.u_type[i]]
                          for i, u in enumerate(specs)], dtype=float)
     on_map = world.u_arrival == 0
-    stock = np.array([s.unit_types[u.type].drone.stock if s.unit_types[u.type].drone else 0
-                      for u in specs], dtype=np.int64)
+    drones = [s.unit_types[u.type].drone for u in specs]
+    stock = np.array([d.stock if d else 0 for d in drones], dtype=np.int64)
     return GameState(
         turn=1,
         weather=np.array(-1, dtype=np.int64),

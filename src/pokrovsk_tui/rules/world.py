@@ -6,8 +6,10 @@ for the whole game; a reinforcement's slot is simply not on the map before its t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -22,8 +24,19 @@ CONTROL_CHARS = {"u": UA, "r": RU, "x": CONTESTED}
 CAUSES = ("drone", "glide_bomb", "artillery", "ground", "attrition")
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True, eq=False)
 class World:
+    """A scenario compiled for play; immutable.
+
+    Caching data derived from a world (one idiom in rules/ and ai/): what ``World`` or
+    ``HexGrid`` compute themselves is a ``functools.cached_property`` (data keyed by an argument
+    sits in a cached_property dict read through a method: ``role_is``, ``HexGrid.disk``); data
+    built elsewhere from a world (the supply graph, the reference's geometry, the AI's static
+    picture) is ``world.derived(build)``. Either way it lives and dies with the world."""
+
     scenario: Scenario
     grid: HexGrid
     params: RulesParams
@@ -97,7 +110,19 @@ class World:
         return cache[key]
 
     @cached_property
-    def _role_masks(self) -> dict:
+    def _role_masks(self) -> dict[tuple[str, ...], np.ndarray]:
+        return {}
+
+    def derived(self, build: Callable[[World], T]) -> T:
+        """``build(self)``, computed once per world and kept with it (``build`` is the key: a
+        module-level function). The one cache for world-derived data made outside world.py."""
+        cache = self._derived
+        if build not in cache:
+            cache[build] = build(self)
+        return cast(T, cache[build])
+
+    @cached_property
+    def _derived(self) -> dict[Callable[[World], Any], Any]:
         return {}
 
     @cached_property

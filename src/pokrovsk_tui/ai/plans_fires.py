@@ -1,5 +1,5 @@
-"""The planner's support: fire missions (recon, strikes, hunts, interdiction, artillery,
-glide bombs) and robot runs, given the ground plan already made (see plans.py)."""
+"""The planner's fires: drone missions (recon, strikes, hunts, interdiction), artillery and
+glide bombs, given the ground plan already made (see plans.py)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from pokrovsk_tui.rules.belief import (
 )
 from pokrovsk_tui.rules.orders import Order
 
-from .outlook import URBAN, _assumed_entrench, _hidden_defence
+from .plans_base import PlannerBase
+from .plans_odds import URBAN, _assumed_entrench, _hidden_defence
 from .situation import R_ART, R_ASLT, R_DRONE, R_EW, R_HQ, R_INF, R_UGV
 
 
-class SupportPlanner:
-    """Mixed into plans.Planner: needs ``sit``, ``k``, ``f``, ``wt``, ``plan`` and its helpers."""
+class FiresPlanner(PlannerBase):
+    """Fire missions, given the ground plan already made."""
 
     def _targets(self) -> list[dict]:
         """Enemy hexes worth shooting at, with their estimated content."""
@@ -177,10 +178,10 @@ class SupportPlanner:
         for (u, h, kind), n in sorted(alloc.items()):
             out.append(Order(kind=kind, unit=self.uid(u), target=self.hid(h), count=int(n)))
         if alloc:
-            by_hex: dict[int, int] = {}
+            sorties_at: dict[int, int] = {}
             for (_u, h, _k), n in alloc.items():
-                by_hex[h] = by_hex.get(h, 0) + n
-            top = sorted(by_hex.items(), key=lambda x: -x[1])[:3]
+                sorties_at[h] = sorties_at.get(h, 0) + n
+            top = sorted(sorties_at.items(), key=lambda x: -x[1])[:3]
             hunts = sum(n for (_u, _h, k), n in alloc.items() if k == "hunt")
             notes_f.append("drones strike " + ", ".join(f"{sit.label(h)} x{n}" for h, n in top)
                            + (f" ({hunts} sorties hunting enemy drone/EW teams)" if hunts else ""))
@@ -191,8 +192,8 @@ class SupportPlanner:
             notes_f.append(f"{patrol} sorties left on patrol to keep the kill zone over the approaches")
         out += self._artillery(targets, q)
         out += self._bombs(targets, q)
-        for t in notes_f:
-            self.plan.note("fires", t)
+        for text in notes_f:
+            self.plan.note("fires", text)
         return out
 
     def _recon(self, t: dict, eff: np.ndarray, drones: list[int], spend: dict[int, int], recon_on: dict[int, int],
@@ -344,47 +345,11 @@ class SupportPlanner:
             per_hex = max(1, per_hex // 2)
         merged: dict[str, int] = {}
         for o in out:
+            assert o.target is not None
             merged[o.target] = merged.get(o.target, 0) + o.count
         out = [Order(kind="bomb", target=h, count=c) for h, c in merged.items()]
         top = sorted(merged.items(), key=lambda x: -x[1])[:3]
         self.plan.note("fires", "glide bombs on " + ", ".join(f"{sit.label(sit.grid.index(h))} x{c}" for h, c in top)
                        + (" to strip the defences before the assault" if self.k.bomb_strip and any(
                            sit.grid.index(h) in self.assault_hexes for h, _ in top) else ""))
-        return out
-
-    # ---- logistics: ground robots to the hungriest units
-    def _ugv(self) -> list[Order]:
-        sit, w = self.sit, self.sit.world
-        v = sit.view
-        robots = [int(u) for u in sit.own if w.u_role[u] == R_UGV]
-        if not robots:
-            return []
-        p = w.params
-        need = {int(u): max(0.0, 70.0 - float(v.supply[u])) for u in sit.own if w.u_role[u] != R_UGV}
-        fighting = set(int(u) for a in self.plan.assaults for u in a[1])
-        for u in need:
-            if u in fighting:
-                need[u] += p.fight_consumption
-            if w.u_role[u] in (R_INF, R_ASLT):
-                need[u] *= 1.3
-        out = []
-        sent: dict[int, int] = {}
-        for r in robots:
-            runs = legal.runs_available(w, r, float(v.supply[r]))
-            for _ in range(runs):
-                cand = [u for u in need if need[u] > 5 and legal.resupply_refusal(v, r, u) is None]
-                if not cand:
-                    break
-                u = max(cand, key=lambda u: (need[u], -u))
-                out.append(Order(kind="resupply", unit=self.uid(r), target_unit=self.uid(u), count=1))
-                need[u] -= p.ugv_payload
-                sent[u] = sent.get(u, 0) + 1
-        merged: dict[tuple[str, str], int] = {}
-        for o in out:
-            merged[(o.unit, o.target_unit)] = merged.get((o.unit, o.target_unit), 0) + 1
-        out = [Order(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
-        if sent:
-            worst = sorted(sent, key=lambda u: float(v.supply[u]))[:2]
-            self.plan.note("logistics", f"{sum(sent.values())} robot runs; first to "
-                           + ", ".join(f"{self.uid(u)} (supply {v.supply[u]:.0f})" for u in worst))
         return out

@@ -1,0 +1,102 @@
+"""What every part of the planner shares: the features a level plans with, the knobs that
+tell one candidate plan from another, the plan being built, the planner's prices, and
+``PlannerBase`` (the situation, the knobs, the ground orders so far and the order helpers) that
+the ground, fires and logistics planners (plans_ground.py, plans_fires.py,
+plans_logistics.py) extend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from pokrovsk_tui.rules.orders import Order
+
+from .situation import Situation
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the planner takes into account (the levels differ here; see levels.py)."""
+
+    hidden_odds: bool = True       # unseen defenders may stand on a hex that looks empty
+    guards: bool = True            # keep units on the ground whose loss ends the game
+    recon_hunt: bool = True        # recon before strikes; hunt enemy drone/EW teams
+    supply_lines: bool = True      # own supply corridors to keep, the enemy's to cut
+
+
+FULL = Features()
+SIMPLE = Features(hidden_odds=False, guards=False, recon_hunt=False, supply_lines=False)
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """What distinguishes one candidate plan from another."""
+
+    name: str = "balanced"
+    min_ratio: float = 0.5          # attack ratio (A/D) below which a defended hex is not assaulted
+    probe: float = 0.5              # walk into a hex that looks empty if P(hidden defender) < probe
+    ev_bias: float = 0.0            # VP an assault must be expected to earn beyond its cost
+    patrol_share: float = 0.45      # share of each drone unit's sorties kept on patrol
+    interdict: bool = True          # put fire control on the enemy's roads (RU: the road objective)
+    bomb_strip: bool = True         # glide bombs concentrated where an assault goes in
+    recon: bool = True              # recon the hexes we strike or assault before the fires land
+    reserves_move: bool = True      # reserves walk to the threatened hexes
+    rest_cohesion: float = 45.0     # below this cohesion a unit out of contact rests
+    max_move_loss: float = 0.04     # a unit moves only if the kill zone on its way costs less
+    focus: int = -1                 # sector index to weight (hard level's sector variants)
+    focus_weight: float = 1.0
+
+
+@dataclass
+class Plan:
+    knobs: Knobs
+    orders: list[Order]
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    assaults: list[tuple[int, list[int], str, float, float]] = field(default_factory=list)  # hex, units, kind, P(take), ev
+
+    def note(self, key: str, text: str) -> None:
+        self.notes.setdefault(key, []).append(text)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the planner prices things, in VP-like units."""
+
+    kill: float = 0.22              # per enemy strength point destroyed
+    loss: float = 0.22              # per own strength point lost
+    entrench: float = 1.2           # per level of entrenchment given up by advancing
+    exposure: float = 0.02          # per point of enemy strength able to hit a hex we advance into
+    doctrine: tuple[float, float] = (1.3, 0.6)   # own losses priced x this (UA, RU): Russia spends men
+    trenches: tuple[float, float] = (1.0, 0.25)  # entrenchment priced x this: the defender lives in his
+
+    def for_side(self, side: int) -> Weights:
+        return replace(self, loss=self.loss * self.doctrine[side], entrench=self.entrench * self.trenches[side])
+
+
+class PlannerBase:
+    """The state of one plan being built: what the ground, fires and logistics parts share."""
+
+    def __init__(self, sit: Situation, knobs: Knobs, weights: Weights | None = None, features: Features = Features()):
+        self.sit = sit
+        self.k = knobs
+        self.wt = (weights or Weights()).for_side(sit.side)
+        self.f = features
+        self.plan = Plan(knobs=knobs, orders=[])
+        self.ground: dict[int, Order] = {}
+        self.assault_hexes: dict[int, float] = {}     # hex -> expected value of today's assault there
+        self._tv: dict[tuple[int, bool], float] = {}  # (hex, assaulted) -> value of a fire target
+        self.guard_raid: dict[int, set[int]] = {}     # guards: unit -> the hexes it guards
+
+    # ---- helpers
+    def uid(self, u: int) -> str:
+        return self.sit.world.unit_ids[int(u)]
+
+    def hid(self, h: int) -> str:
+        return self.sit.grid.hex_id(int(h))
+
+    def set_ground(self, u: int, kind: str, target: int | None = None, path: list[int] | None = None) -> None:
+        if kind == "move":
+            self.ground[int(u)] = Order(kind="move", unit=self.uid(u), path=tuple(self.sit.grid.ids(path)))
+        elif target is not None:
+            self.ground[int(u)] = Order(kind=kind, unit=self.uid(u), target=self.hid(target))
+        else:
+            self.ground[int(u)] = Order(kind=kind, unit=self.uid(u))

@@ -1,0 +1,318 @@
+"""The planner's ground orders: assaults, infiltrations and raids where the odds (plans_odds.py)
+are worth it, guards on the ground whose loss ends the game, and everyone else moving up,
+manning the line, digging in or resting."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pokrovsk_tui.rules import legal
+
+from .paths import goal_field, walk
+from .plans_base import PlannerBase
+from .plans_odds import (
+    assault_outlook,
+    attack_power,
+    defence_known,
+    going,
+)
+from .situation import R_ART, R_ASLT, R_DRONE, R_EW, R_HQ, R_INF, R_UGV
+
+R, E, D, X = range(4)          # combat results, in RESULTS order
+
+
+class GroundPlanner(PlannerBase):
+    """Ground orders for every own unit, assaults first."""
+
+    # ---- assaults, infiltrations, raids
+    def _unit_ready(self, u: int) -> bool:
+        v, w = self.sit.view, self.sit.world
+        return (v.cohesion[u] >= 35 and v.strength[u] >= 0.3 * w.u_full[u] and v.supply[u] >= 12)
+
+    def _attack_table(self) -> dict[int, list[tuple]]:
+        """Every attack open to us today: per target hex, (value before the plan's bias, group,
+        kind, outlook, known defence). The same for every plan of a day (cached)."""
+        sit, w = self.sit, self.sit.world
+        key = ("attack_table", self.k.focus, self.f.hidden_odds)
+        if key in sit.extra:
+            return sit.extra[key]
+        v = sit.view
+        nb = sit.st.neighbours
+        hv = sit.hex_value
+        if self.k.focus >= 0:
+            hv = hv * self._focus_mult()
+        units = [int(u) for u in sit.own_combat if self._unit_ready(int(u)) and int(u) not in self.ground]
+        cand: dict[int, list[int]] = {}
+        for u in units:
+            ok = legal.legal_targets(v, u, "assault")
+            for t in nb[v.hex[u]]:
+                if t >= 0 and ok[t]:
+                    if u in self.guard_raid and t not in self.guard_raid[u] and not w.t_can_raid[w.u_type[u]]:
+                        continue
+                    cand.setdefault(int(t), []).append(u)
+        ctrl = sit.control
+        wk, wl = self.wt.kill, self.wt.loss
+        going_x = going(w, sit.weather)
+        infil_ok = w.t_can_infiltrate
+        raid_ok = w.t_can_raid
+        table: dict[int, list[tuple]] = {}
+        for t, us in sorted(cand.items()):
+            us = sorted(us, key=lambda u: (-attack_power(sit, [u]), u))
+            c_before = 1.0 if ctrl[t] == sit.side else 0.0 if ctrl[t] == 2 else -1.0
+            known_def, _ = defence_known(sit, t)
+            opts = []
+            for kmax in range(1, min(len(us), 4) + 1):
+                grp = us[:kmax]
+                kinds = ["assault"]
+                if ctrl[t] != sit.side and all(infil_ok[w.u_type[u]] for u in grp):
+                    kinds = ["infiltrate"]
+                if ctrl[t] != sit.side and known_def > 0 and all(raid_ok[w.u_type[u]] for u in grp):
+                    kinds.append("raid")
+                if any(u in self.guard_raid and t not in self.guard_raid[u] for u in grp):
+                    kinds = [k for k in kinds if k == "raid"]
+                for kind in kinds:
+                    o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
+                    pr = o["p"]
+                    if kind == "raid":
+                        gain = 0.0
+                        extra = (pr[D] * w.params.raid_d_loss + pr[X] * w.params.rout_loss) * o["def_str"]
+                    else:
+                        gain = (hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
+                                * o["p_go"])
+                        gain = max(gain, 0.0)
+                        extra = pr[X] * w.params.rout_loss * o["def_str"]
+                    kills = (o["def_loss"] + extra) * wk
+                    cost = o["att_loss"] * wl
+                    adv = 0.0 if kind == "raid" else (pr[E] + pr[D] + pr[X])
+                    ent = sum(float(v.entrench[u]) for u in grp) * self.wt.entrench * adv
+                    expo = adv * self.wt.exposure * float(sit.threat[t]) * len(grp) * (0.25 if sit.side == 1 else 1.0)
+                    ev = gain + kills - cost - ent - expo - 0.3 * kmax
+                    opts.append((ev, grp, kind, o, known_def))
+            table[t] = opts
+        sit.extra[key] = table
+        return table
+
+    def _attacks(self) -> None:
+        sit = self.sit
+        used: set[int] = set()
+        picks = []
+        for t, opts in self._attack_table().items():
+            best = None
+            for ev, grp, kind, o, known_def in opts:
+                if known_def > 0 and o["ratio"] < self.k.min_ratio:
+                    continue
+                if known_def == 0 and o["p_hidden"] > self.k.probe:
+                    continue
+                ev = ev - self.k.ev_bias
+                if best is None or ev > best[0]:
+                    best = (ev, grp, kind, o)
+            if best is not None and best[0] > 0:
+                picks.append((best[0], t, best[1], best[2], best[3]))
+        picks.sort(key=lambda x: (-x[0], x[1]))
+        for ev, t, grp, kind, o in picks:
+            if any(u in used for u in grp):
+                grp = [u for u in grp if u not in used]
+                if not grp:
+                    continue
+                o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
+                if defence_known(sit, t)[0] > 0 and o["ratio"] < self.k.min_ratio:
+                    continue
+            for u in grp:
+                used.add(u)
+                self.set_ground(u, kind, target=t)
+            ptake = float(o["p"][D] + o["p"][X]) * o["p_go"] if kind != "raid" else 0.0
+            self.assault_hexes[t] = ev
+            self.plan.assaults.append((t, grp, kind, ptake, ev))
+        for t, grp, kind, ptake, _ev in sorted(self.plan.assaults, key=lambda a: -a[4])[:3]:
+            o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
+            ratio = o["ratio"]
+            rtxt = "no defenders seen" if not np.isfinite(ratio) else f"odds {ratio:.1f}:1"
+            what = {"assault": "assault", "infiltrate": "infiltrate", "raid": "raid"}[kind]
+            self.plan.note("ground", f"{what} {sit.label(t)} with {', '.join(self.uid(u) for u in grp)} "
+                                     f"({rtxt}, P(take) {ptake:.0%})")
+        n_att = len(self.plan.assaults)
+        if n_att > 3:
+            self.plan.note("ground", f"{n_att} attacks in all, {sum(len(a[1]) for a in self.plan.assaults)} units")
+
+    def _max_loss(self) -> float:
+        """Share of strength a move may cost in the kill zone (the defender is stingier)."""
+        return self.k.max_move_loss * (0.5 if self.sit.side == 0 else 1.0)
+
+    def _focus_mult(self) -> np.ndarray:
+        sec = self.sit.extra.get("sectors")
+        m = np.ones(self.sit.n)
+        if sec is not None and self.k.focus >= 0:
+            m[sec == self.k.focus] = self.k.focus_weight
+        return m
+
+    # ---- the ground whose loss ends the game
+    def _guards(self) -> None:
+        """Keep combat units on the hexes of every 'control_all' sudden death the enemy could
+        win by, once his ground is within 4 hexes of them: he needs all of them, so one or two
+        of ours standing there deny it. Guards in place stay (they may raid, or attack inside
+        the guarded set); missing guards walk in, accepting three times the usual kill zone."""
+        sit = self.sit
+        v = sit.view
+        for s, kind, hexes, _days, name in sit.st.sd:
+            if s != sit.enemy or kind != "control_all":
+                continue
+            dist_front = int(sit.d_front[hexes].min())
+            need = 2 if dist_front <= 2 else 1 if dist_front <= 4 else 0
+            if need == 0:
+                continue
+            on = [int(u) for u in sit.own_combat if int(v.hex[u]) in set(int(h) for h in hexes)]
+            for u in on:
+                self.guard_raid.setdefault(u, set()).update(int(h) for h in hexes)
+            missing = need - len(on)
+            if missing <= 0:
+                continue
+            free = [int(u) for u in sit.own_combat if int(u) not in self.ground and int(u) not in self.guard_raid
+                    and self._unit_ready(int(u))]
+            if not free:
+                continue
+            key = ("guard_field", tuple(int(h) for h in hexes))
+            if key not in sit.extra:
+                sit.extra[key] = goal_field(sit, np.asarray(hexes, np.int64), np.zeros(len(hexes)))
+            dist, pred = sit.extra[key]
+            stop = np.zeros(sit.n, bool)
+            stop[hexes] = True
+            free.sort(key=lambda u: (float(dist[v.hex[u]]), u))
+            sent = []
+            for u in free[:missing]:
+                if not np.isfinite(dist[v.hex[u]]):
+                    continue
+                path = walk(sit, u, pred, stop)
+                risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
+                if path and risk <= 3 * self._max_loss():
+                    self.set_ground(u, "move", path=path)
+                    sent.append(u)
+            if sent:
+                self.plan.note("ground", f"{', '.join(self.uid(u) for u in sent)} to guard {name.lower()} "
+                                         f"({', '.join(self.hid(h) for h in hexes)})")
+
+    # ---- everyone else on the ground: move up, man the line, dig, rest
+    def _ground_rest(self) -> None:
+        sit, w = self.sit, self.sit.world
+        v = sit.view
+        free = [int(u) for u in sit.own if int(u) not in self.ground]
+        roles = w.u_role
+        combat = [u for u in free if roles[u] in (R_INF, R_ASLT)]
+        support = [u for u in free if roles[u] not in (R_INF, R_ASLT)]
+        near_enemy = sit.d_front <= 1
+        movers: list[int] = []
+        for u in combat:
+            h = int(v.hex[u])
+            tired = v.cohesion[u] < self.k.rest_cohesion or v.strength[u] < 0.3 * w.u_full[u]
+            if near_enemy[h] or sit.threat[h] > 1.0:
+                if v.entrench[u] < w.params.max_entrenchment:
+                    self.set_ground(u, "dig_in")
+                else:
+                    self.set_ground(u, "rest")
+                continue
+            if u in self.guard_raid:
+                self.set_ground(u, "dig_in" if v.entrench[u] < w.params.max_entrenchment else "rest")
+                continue
+            if tired and not (sit.side == 1 and self.k.reserves_move and v.cohesion[u] > 30):
+                self.set_ground(u, "rest")
+                continue
+            movers.append(u)
+        if movers and self.k.reserves_move:
+            self._move_up(movers)
+        else:
+            for u in movers:
+                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
+        for u in support:
+            self._support_ground(u)
+        # the key ground held today, for the intent
+        held: dict[int, list[int]] = {}
+        for u in sit.own_combat:
+            o = self.ground.get(int(u))
+            if o is not None and o.kind in ("dig_in", "rest", "hold"):
+                held.setdefault(int(v.hex[u]), []).append(int(u))
+        top = sorted(held, key=lambda h: (-float(sit.hex_value[h]), h))[:2]
+        if top:
+            self.plan.note("ground", "holding " + ", ".join(
+                f"{sit.label(h)} with {', '.join(self.uid(u) for u in held[h])}" for h in top))
+
+    def _needs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Goal hexes for units moving up, with their attraction."""
+        sit = self.sit
+        hv = sit.hex_value
+        if self.k.focus >= 0:
+            hv = hv * self._focus_mult()
+        if sit.side == 1:
+            # attacker: our hexes on the edge, facing valuable ground that looks weakly held
+            edge = sit.own_edge
+            nb = sit.st.neighbours[edge]
+            ok = nb >= 0
+            nbc = np.maximum(nb, 0)
+            facing = np.where(ok & sit.not_mine[nbc], hv[nbc] / (1.0 + sit.enemy_est[nbc] / 40.0), 0.0).max(axis=1)
+            crowd = sit.own_combat_hex[edge] / 60.0
+            return edge, facing / (1.0 + crowd)
+        # defender: our valuable hexes under threat, and the edge, short of defenders
+        cand = np.flatnonzero(sit.mine & (sit.d_front <= 2) & sit.world.passable)
+        thr = sit.threat[cand]
+        have = sit.own_combat_hex[cand]
+        need = hv[cand] * (0.3 + np.minimum(thr / 60.0, 2.0)) / (1.0 + have / 50.0)
+        return cand, need
+
+    def _move_up(self, movers: list[int]) -> None:
+        sit = self.sit
+        v = sit.view
+        key = ("needs", self.k.focus)
+        if key not in sit.extra:
+            sit.extra[key] = self._needs()
+        goals, attr = sit.extra[key]
+        if goals.size == 0:
+            for u in movers:
+                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
+            return
+        keep = attr > 0.05 * max(float(attr.max()), 1e-9)
+        goals, attr = goals[keep], attr[keep]
+        scale = 3.0 / max(float(attr.max()), 1e-9)          # a top goal is worth ~3 MP of detour
+        key = ("move_field", self.k.focus)
+        if key not in sit.extra:
+            sit.extra[key] = goal_field(sit, goals, attr * scale)
+        dist, pred = sit.extra[key]
+        stop = np.zeros(sit.n, bool)
+        stop[goals] = True
+        moved = 0
+        names: list[str] = []
+        for u in sorted(movers):
+            h = int(v.hex[u])
+            if stop[h] or not np.isfinite(dist[h]):
+                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
+                continue
+            path = walk(sit, u, pred, stop)
+            risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
+            if not path or risk > self._max_loss():
+                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
+                continue
+            self.set_ground(u, "move", path=path)
+            moved += 1
+            names.append(self.uid(u))
+        if moved:
+            top = goals[np.argsort(-attr)[:2]]
+            who = ", ".join(names[:3]) + (f" and {moved - 3} more" if moved > 3 else "")
+            self.plan.note("ground", f"{who} move up toward {', '.join(sit.label(h) for h in top)}")
+
+    def _support_ground(self, u: int) -> None:
+        sit, w = self.sit, self.sit.world
+        v = sit.view
+        h = int(v.hex[u])
+        r = w.u_role[u]
+        if r in (R_DRONE, R_ART, R_HQ, R_EW, R_UGV) and sit.d_front[h] <= 1 and sit.threat[h] > 20 and w.t_mp[w.u_type[u]] > 0:
+            # too close to the enemy: step back
+            back = np.flatnonzero(sit.mine & (sit.d_front >= 3))
+            if back.size:
+                if "retreat_field" not in sit.extra:
+                    sit.extra["retreat_field"] = goal_field(sit, back, np.zeros(back.size))
+                dist, pred = sit.extra["retreat_field"]
+                path = walk(sit, u, pred)
+                if path:
+                    self.set_ground(u, "move", path=path)
+                    return
+        if r == R_EW:
+            self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "jam")
+        else:
+            self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")

@@ -1,0 +1,51 @@
+"""The planner's logistics: ground robots' supply runs to the hungriest units."""
+
+from __future__ import annotations
+
+from pokrovsk_tui.rules import legal
+from pokrovsk_tui.rules.orders import Order
+
+from .plans_base import PlannerBase
+from .situation import R_ASLT, R_INF, R_UGV
+
+
+class LogisticsPlanner(PlannerBase):
+    """Robot runs, given the ground plan already made."""
+
+    # ---- logistics: ground robots to the hungriest units
+    def _ugv(self) -> list[Order]:
+        sit, w = self.sit, self.sit.world
+        v = sit.view
+        robots = [int(u) for u in sit.own if w.u_role[u] == R_UGV]
+        if not robots:
+            return []
+        p = w.params
+        need = {int(u): max(0.0, 70.0 - float(v.supply[u])) for u in sit.own if w.u_role[u] != R_UGV}
+        fighting = set(int(u) for a in self.plan.assaults for u in a[1])
+        for u in need:
+            if u in fighting:
+                need[u] += p.fight_consumption
+            if w.u_role[u] in (R_INF, R_ASLT):
+                need[u] *= 1.3
+        out = []
+        sent: dict[int, int] = {}
+        for r in robots:
+            runs = legal.runs_available(w, r, float(v.supply[r]))
+            for _ in range(runs):
+                cand = [u for u in need if need[u] > 5 and legal.resupply_refusal(v, r, u) is None]
+                if not cand:
+                    break
+                u = max(cand, key=lambda u: (need[u], -u))
+                out.append(Order(kind="resupply", unit=self.uid(r), target_unit=self.uid(u), count=1))
+                need[u] -= p.ugv_payload
+                sent[u] = sent.get(u, 0) + 1
+        merged: dict[tuple[str, str], int] = {}
+        for o in out:
+            assert o.unit is not None and o.target_unit is not None
+            merged[(o.unit, o.target_unit)] = merged.get((o.unit, o.target_unit), 0) + 1
+        out = [Order(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
+        if sent:
+            worst = sorted(sent, key=lambda u: float(v.supply[u]))[:2]
+            self.plan.note("logistics", f"{sum(sent.values())} robot runs; first to "
+                           + ", ".join(f"{self.uid(u)} (supply {v.supply[u]:.0f})" for u in worst))
+        return out
