@@ -261,3 +261,22 @@ def test_statistics_match_their_textbook_values():
     m, a, b = tournament.bootstrap_ci(x)
     assert m == 3.5 and a < m < b and (m, a, b) == tournament.bootstrap_ci(x)
     assert tournament.bootstrap_ci([2.0]) == (2.0, 2.0, 2.0)
+
+
+@pytest.mark.parametrize("level", ["easy", "normal"])
+def test_hq_and_robots_step_back_out_of_the_truck_standoff(level):
+    """With a truck standoff, an HQ or a robot section standing where trucks no longer drive
+    (next to enemy ground) walks back to where the trucks reach it; one already there stays."""
+    from worlds import unit, world_and_state
+    units = [unit("ua-inf", "ua", "infantry", "0403"), unit("ua-hq", "ua", "hq", "0302"),
+             unit("ua-ugv", "ua", "ugv", "0304"), unit("ua-ugv-back", "ua", "ugv", "0101"),
+             unit("ru-ag", "ru", "assault", "0603")]
+    world, state = world_and_state(units, rules={"truck_standoff": 2})
+    d = COMMANDERS[level].decide(view(world, state, 0), policy_rng(1, 1, 0))
+    moves = {o.unit: o.path for o in d.orders if o.kind == "move"}
+    for uid in ("ua-hq", "ua-ugv"):
+        assert uid in moves, (uid, d.orders)
+        end = world.grid.index(moves[uid][-1])
+        assert world.grid.dist_from([end])[0][world.grid.index("0503")] > world.grid.hex_distance(
+            world.grid.index("0503"), int(state.hex[world.unit_index[uid]])), (uid, moves[uid])
+    assert "ua-ugv-back" not in moves

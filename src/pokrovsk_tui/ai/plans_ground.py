@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from pokrovsk_tui.rules import legal
+from pokrovsk_tui.rules.supply import delivery_map
 
 from .paths import goal_field, walk
 from .plans_base import PlannerBase
@@ -210,7 +211,7 @@ class GroundPlanner(PlannerBase):
                     self.set_ground(u, "rest")
                 continue
             if u in self.guard_raid:
-                self.set_ground(u, "dig_in" if v.entrench[u] < w.params.max_entrenchment else "rest")
+                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
                 continue
             if tired and not (sit.side == 1 and self.k.reserves_move and v.cohesion[u] > 30):
                 self.set_ground(u, "rest")
@@ -220,7 +221,7 @@ class GroundPlanner(PlannerBase):
             self._move_up(movers)
         else:
             for u in movers:
-                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
+                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
         for u in support:
             self._support_ground(u)
         # the key ground held today, for the intent
@@ -263,12 +264,13 @@ class GroundPlanner(PlannerBase):
         if key not in sit.extra:
             sit.extra[key] = self._needs()
         goals, attr = sit.extra[key]
-        if goals.size == 0:
+        if goals.size:
+            keep = attr > 0.05 * max(float(attr.max()), 1e-9)
+            goals, attr = goals[keep], attr[keep]
+        if goals.size == 0:            # nothing worth going to (none left, or none valued)
             for u in movers:
-                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
+                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
             return
-        keep = attr > 0.05 * max(float(attr.max()), 1e-9)
-        goals, attr = goals[keep], attr[keep]
         scale = 3.0 / max(float(attr.max()), 1e-9)          # a top goal is worth ~3 MP of detour
         key = ("move_field", self.k.focus)
         if key not in sit.extra:
@@ -281,12 +283,12 @@ class GroundPlanner(PlannerBase):
         for u in sorted(movers):
             h = int(v.hex[u])
             if stop[h] or not np.isfinite(dist[h]):
-                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
+                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
                 continue
             path = walk(sit, u, pred, stop)
             risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
             if not path or risk > self._max_loss():
-                self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
+                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
                 continue
             self.set_ground(u, "move", path=path)
             moved += 1
@@ -301,6 +303,19 @@ class GroundPlanner(PlannerBase):
         v = sit.view
         h = int(v.hex[u])
         r = w.u_role[u]
+        if r in (R_HQ, R_UGV) and w.params.truck_standoff > 0 and w.t_mp[w.u_type[u]] > 0:
+            # an HQ relays and a robot section carries only what the trucks bring it: keep
+            # them where trucks still drive (outside the standoff from enemy ground)
+            fed = self._truck_fed()
+            if not fed[h]:
+                back = np.flatnonzero(sit.mine & fed)
+                if back.size:
+                    if "truck_field" not in sit.extra:
+                        sit.extra["truck_field"] = goal_field(sit, back, np.zeros(back.size))
+                    path = walk(sit, u, sit.extra["truck_field"][1])
+                    if path:
+                        self.set_ground(u, "move", path=path)
+                        return
         if r in (R_DRONE, R_ART, R_HQ, R_EW, R_UGV) and sit.d_front[h] <= 1 and sit.threat[h] > 20 and w.t_mp[w.u_type[u]] > 0:
             # too close to the enemy: step back
             back = np.flatnonzero(sit.mine & (sit.d_front >= 3))
@@ -312,7 +327,18 @@ class GroundPlanner(PlannerBase):
                 if path:
                     self.set_ground(u, "move", path=path)
                     return
+        top = w.params.max_entrenchment
         if r == R_EW:
-            self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "jam")
+            self.set_ground(u, "dig_in" if v.entrench[u] < top else "jam")
         else:
-            self.set_ground(u, "dig_in" if v.entrench[u] < 3 else "rest")
+            self.set_ground(u, "dig_in" if v.entrench[u] < top else "rest")
+
+    def _truck_fed(self) -> np.ndarray:
+        """(n,) bool: hexes our trucks (or a supplied HQ's relay) reach today, as the rules
+        work it out from what we know (rules.supply.delivery_map)."""
+        sit = self.sit
+        if "truck_fed" not in sit.extra:
+            w = sit.world
+            hqs = np.array([int(sit.view.hex[u]) for u in sit.own if w.u_role[u] == R_HQ], np.int64)
+            sit.extra["truck_fed"] = delivery_map(w, sit.control, sit.side, hqs) > 0
+        return sit.extra["truck_fed"]
