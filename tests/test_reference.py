@@ -95,7 +95,7 @@ def test_random_games_on_the_tutorial(tutorial):
     assert turns == 30 * tutorial.scenario.turns
 
 
-@pytest.mark.parametrize("rules", [{}, DEADLY_RULES, {"truck_standoff": 2, "supply_block_fc": 1.0}],
+@pytest.mark.parametrize("rules", [{}, DEADLY_RULES, {"truck_standoff": [2, 1], "supply_block_fc": 1.0}],
                          ids=["default-rules", "deadly-rules", "truck-standoff"])
 def test_random_games_with_every_role(rules):
     world = build_world(variant(rules))

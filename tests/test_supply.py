@@ -75,7 +75,7 @@ def test_trucks_keep_their_standoff_from_the_enemy():
     units = [unit("ua-front", "ua", "infantry", "0303", supply=40), unit("ua-back", "ua", "infantry", "0101", supply=40),
              unit("ru-1", "ru", "assault", "0603", supply=40)]
     fed = {}
-    for standoff in (0, 2):
+    for standoff in (0, 2, (0, 2)):
         world, state = world_and_state(units, rules={"truck_standoff": standoff})
         new, _ = resolve_turn(world, state, holding(world, state), Dice(1))
         p = world.params
@@ -88,3 +88,12 @@ def test_trucks_keep_their_standoff_from_the_enemy():
     assert fed[(0, "ua-front")] > 0 and fed[(0, "ua-back")] > 0
     assert fed[(2, "ua-front")] == 0
     assert fed[(2, "ua-back")] == pytest.approx(fed[(0, "ua-back")])
+    assert fed[((0, 2), "ua-front")] == pytest.approx(fed[(0, "ua-front")])   # Russia's standoff only
+
+
+def test_a_standoff_is_one_number_or_one_per_side():
+    from pokrovsk_tui.rules.params import RulesParams
+    assert RulesParams(truck_standoff=2).truck_standoff == (2, 2)
+    assert RulesParams(truck_standoff=[2, 0]).truck_standoff == (2, 0)
+    with pytest.raises(ValueError, match="truck_standoff"):
+        RulesParams(truck_standoff=[-1, 0])

@@ -303,7 +303,7 @@ class GroundPlanner(PlannerBase):
         v = sit.view
         h = int(v.hex[u])
         r = w.u_role[u]
-        if r in (R_HQ, R_UGV) and w.params.truck_standoff > 0 and w.t_mp[w.u_type[u]] > 0:
+        if r in (R_HQ, R_UGV) and w.params.truck_standoff[sit.side] > 0 and w.t_mp[w.u_type[u]] > 0:
             # an HQ relays and a robot section carries only what the trucks bring it: keep
             # them where trucks still drive (outside the standoff from enemy ground)
             fed = self._truck_fed()

@@ -5,7 +5,7 @@ Defaults are those of the design rules; a scenario overrides any of them by name
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, field_validator, model_validator
 
 from .limits import check_magnitudes
 
@@ -142,9 +142,10 @@ class RulesParams(_Strict):
     fire_control_cost: float = Field(0.5, ge=0)
     supply_block_fc: float = Field(3.0, ge=0, description="trucks do not enter a hex under this much enemy fire "
                                                           "control")
-    truck_standoff: int = Field(0, ge=0, description="trucks and HQ relays stay this many hexes away from "
-                                                     "ground the enemy holds or contests (FPV reach): "
-                                                     "the last hexes are walked or driven by robot")
+    truck_standoff: tuple[NonNegativeInt, NonNegativeInt] = Field(
+        (0, 0), description="[Ukraine's, Russia's]: the side's trucks and HQ relays stay this many hexes away "
+                            "from ground the enemy holds or contests (the reach of the enemy's FPV drones over "
+                            "roads); the last hexes are walked or driven by robot. One number sets both")
     consumption: float = Field(8.0, ge=0)
     fight_consumption: float = Field(10.0, ge=0)
     ugv_payload: float = Field(15.0, ge=0)
@@ -165,6 +166,11 @@ class RulesParams(_Strict):
     hold_cohesion: float = Field(5.0, ge=0)
     max_entrenchment: int = Field(3, ge=0, le=3)
     removal_strength: float = Field(0.1, ge=0, le=1, description="removed below this share of full strength")
+
+    @field_validator("truck_standoff", mode="before")
+    @classmethod
+    def _both_sides(cls, v: object) -> object:
+        return (v, v) if isinstance(v, int) and not isinstance(v, bool) else v
 
     @model_validator(mode="after")
     def _check(self) -> RulesParams:

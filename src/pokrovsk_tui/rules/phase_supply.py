@@ -39,8 +39,8 @@ def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int, tr
     ok = world.passable & ((control == side) | (control == CONTESTED))
     if trucks:
         ok = ok & (fc_enemy < p.supply_block_fc)
-        if p.truck_standoff > 0:
-            ok = ok & ~near_enemy(world, control, side, p.truck_standoff)
+        if p.truck_standoff[side] > 0:
+            ok = ok & ~near_enemy(world, control, side, p.truck_standoff[side])
     return np.where(ok, world.move_cost * (1.0 + p.fire_control_cost * fc_enemy), np.inf)
 
 

@@ -30,7 +30,8 @@ def supply_costs(d, control: list[int], side: int, trucks: bool = True) -> list[
     the ground connection that decides isolation, fire control does not block). Trucks also
     keep truck_standoff hexes away from any hex the enemy holds or contests."""
     p = d.p
-    near = standoff(d, control, side, p.truck_standoff) if trucks and p.truck_standoff > 0 else [False] * d.n
+    reach = p.truck_standoff[side]
+    near = standoff(d, control, side, reach) if trucks and reach > 0 else [False] * d.n
     return [d.move_cost[h] * (1.0 + p.fire_control_cost * d.fc_total[1 - side][h])
             if d.passable[h] and control[h] in (side, CONTESTED)
             and (not trucks or (d.fc_total[1 - side][h] < p.supply_block_fc and not near[h]))
