@@ -32,7 +32,7 @@ from pokrovsk_tui.session import GameSession
 from .. import describe as D
 from ..brief import tab_order
 from ..geometry import COMPACT, LARGE
-from ..messages import CursorMoved, HexActivated
+from ..messages import HexActivated
 from ..order_keys import ACTIONS
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
@@ -151,7 +151,8 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         v = self.current_view()
         if v is not None and v.own_units.size:
             start = int(v.hex[v.own_units[0]])
-        self.map.picture.cursor = int(start)
+        self.map.cursor = int(start)
+        self.watch(self.map, "cursor", self.cursor_moved, init=False)
         self.refresh_all()
         self.map.focus()
         self.call_after_refresh(self.map.scroll_to_cursor, True)
@@ -361,7 +362,8 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         return True
 
     # ----- map events --------------------------------------------------------------------
-    def on_cursor_moved(self, message: CursorMoved) -> None:
+    def cursor_moved(self) -> None:
+        """The cursor is on a new hex: the panels follow in the same frame as the map."""
         if self.action == "move":
             self.map.set_picture(self.picture())
         self.refresh_panels()

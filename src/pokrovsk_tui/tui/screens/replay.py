@@ -26,7 +26,7 @@ from pokrovsk_tui.store.savefmt import SaveGame
 
 from .. import describe as D
 from ..geometry import COMPACT, LARGE
-from ..messages import CursorMoved, DayChosen, HexActivated
+from ..messages import DayChosen, HexActivated
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, Overlay
 from ..overlays import compute as compute_overlay
 from ..picture import MapPicture
@@ -143,7 +143,8 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         self.query_one("#rp-notes").border_title = "Notes (n add, N list)"
         self.query_one("#rp-legend").border_title = "On the map"
         w = self.review.world
-        self.map.picture.cursor = int(w.grid.n // 2 + w.grid.width // 2)
+        self.map.cursor = int(w.grid.n // 2 + w.grid.width // 2)
+        self.watch(self.map, "cursor", self.refresh_hex, init=False)
         self.show()
         self.map.focus()
         self.call_after_refresh(self.map.scroll_to_cursor, True)
@@ -449,9 +450,6 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         self.map.set_picture(self.picture())
 
     # ----- map events --------------------------------------------------------------------
-    def on_cursor_moved(self, message: CursorMoved) -> None:
-        self.refresh_hex()
-
     def on_hex_activated(self, message: HexActivated) -> None:
         """Enter (or a click) on a hex: what happened there this day (why?), or the orders
         aimed at it."""
