@@ -42,14 +42,15 @@ KEYS = {"right": b"\x1b[C", "left": b"\x1b[D", "tab": b"\t"}
 class PtyApp:
     """`pokrovsk play` in a pseudo-terminal of ``cols`` x ``rows``."""
 
-    def __init__(self, cols: int, rows: int, save_dir: str):
+    def __init__(self, cols: int, rows: int, save_dir: str, profile: str | None = None):
         self.fd, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", POKROVSK_SAVE_DIR=save_dir,
                    TEXTUAL_ANIMATIONS="none", PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
         env.pop("COLUMNS", None)
         env.pop("LINES", None)
-        self.proc = subprocess.Popen([sys.executable, "-m", "pokrovsk_tui", "play", "--seed", "1"],
+        prof = ["-m", "cProfile", "-o", profile] if profile else []
+        self.proc = subprocess.Popen([sys.executable, *prof, "-m", "pokrovsk_tui", "play", "--seed", "1"],
                                      stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
                                      close_fds=True)
         os.close(slave)
@@ -139,9 +140,9 @@ def idle_cpu_per_second(app: PtyApp, seconds: float) -> float:
     return (app.cpu() - cpu0) / (time.perf_counter() - t0)
 
 
-def in_pty(n: int, cols: int, rows: int, quiet: float) -> dict:
+def in_pty(n: int, cols: int, rows: int, quiet: float, profile: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        app = PtyApp(cols, rows, tmp)
+        app = PtyApp(cols, rows, tmp, profile)
         try:
             if not app.wait_for(b"Select a unit", limit=60):
                 raise SystemExit("the game did not start in the pseudo-terminal:\n" + app.buf[-2000:].decode(errors="replace"))
@@ -202,13 +203,14 @@ def main() -> int:
     ap.add_argument("--steps", type=int, default=40, help="cursor steps to time (default 40)")
     ap.add_argument("--size", default="160x50", help="terminal size, COLSxROWS (default 160x50)")
     ap.add_argument("--quiet", type=float, default=50, help="ms without output that end a step (default 50)")
+    ap.add_argument("--profile", metavar="FILE", help="run the app under cProfile, its stats to FILE")
     args = ap.parse_args()
     cols, rows = (int(x) for x in args.size.lower().split("x"))
     quiet = args.quiet / 1000
     load = os.getloadavg()
     print(f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"pokrovsk play in a {cols}x{rows} pty, quiet = {args.quiet:g} ms")
-    r = in_pty(args.steps, cols, rows, quiet)
+    r = in_pty(args.steps, cols, rows, quiet, args.profile)
     for name, what in (("cursor", "cursor step (left/right)"), ("tab", "Tab to the next unit")):
         s = r[name]
         k = len(s["last"])

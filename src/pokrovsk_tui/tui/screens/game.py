@@ -31,19 +31,18 @@ from pokrovsk_tui.session import GameSession
 
 from .. import describe as D
 from ..brief import tab_order
-from ..geometry import COMPACT, LARGE
 from ..messages import HexActivated
 from ..order_keys import ACTIONS
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
 from ..picture import Counter, MapPicture, counters_truth, counters_view
-from ..widgets.hexmap import HexMap
+from ..widgets.panels import TextPanel
 from .daynotes import DayNotes
 from .dialogs import (
     WhyScreen,
 )
+from .mapview import MAP_BINDINGS, MapView, focus_first
 from .ordering import OrderEntry
-from .panels import PanelText
 from .previews import OrderPreviews
 from .prompt import GamePrompt
 from .turnflow import TurnFlow
@@ -57,7 +56,7 @@ def _order_bindings() -> list[Binding]:
     return out
 
 
-class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GamePrompt, PanelText, Screen[None]):
+class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GamePrompt, MapView, Screen[None]):
     """Where the game is played."""
 
     BINDINGS = [
@@ -70,22 +69,16 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         Binding("ctrl+y", "redo", "Redo", show=True),
         Binding("e", "end_turn", "End turn", show=True),
         Binding("v", "cycle_overlay", "Overlay", show=True),
-        Binding("f2", "overlay('supply')", "Supply", show=False),
-        Binding("f3", "overlay('killzone')", "Kill zone", show=False),
-        Binding("f4", "overlay('detection')", "Detection", show=False),
-        Binding("f5", "overlay('ew')", "EW", show=False),
         Binding("f6", "overlay('range')", "Range", show=False),
         Binding("f7", "brief", "Situation brief", show=False),
         Binding("space", "pause", "Run/pause", show=False, priority=True),
         Binding("plus,equals_sign", "pace(-1)", "Faster", show=False),
         Binding("minus", "pace(1)", "Slower", show=False),
-        Binding("plus,equals_sign,minus", "zoom", "Zoom", show=False),
+        *MAP_BINDINGS,
         Binding("z", "zoom", "Zoom", show=False),
         Binding("k", "key_events", "Key events/all", show=True),
         Binding("o", "focus_orders", "Orders list", show=False),
         Binding("l", "focus_log", "Event log", show=False),
-        Binding("g", "focus_map", "Map", show=False),
-        Binding("w", "why", "Why?", show=False),
         Binding("n", "step", "Next day", show=True),
         Binding("s", "pause", "Run/pause", show=True),
         Binding("escape", "victory", "The result", show=True),
@@ -97,7 +90,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
     def __init__(self, session: GameSession):
         super().__init__()
         self.session = session
-        w = session.world
         self.side: int | None = None
         if session.mode == "solo":
             self.side = session.human_sides()[0]
@@ -117,35 +109,36 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         self.log_events: list[Event] = []
         self._view_key = None
         self._view: SideView | None = None
-        self._overlay_cache: dict = {}
-        self._panel_text: dict[str, Text] = {}
+        self._unit_key: tuple | None = None
         self._orders_key = None
         self._keys_key = None
         self._watch_timer = None
         self.ended_shown = False
-        zoom = LARGE if (w.grid.width * 4 + 2 <= 84 and w.grid.height * 2 <= 30) else COMPACT
-        self.map = HexMap(w, zoom=zoom, id="map")
+        self.make_map(session.world, "map")
+        self.header = TextPanel(id="header", fixed=True, classes=None)
+        self.hexinfo = TextPanel(id="hexinfo", lines=7, more="\n… more: Enter on the hex", title="Hex")
+        self.unitinfo = TextPanel(id="unitinfo", lines=10, title="Unit")
+        self.alloc = TextPanel(id="alloc")
+        self.prompt = TextPanel(id="prompt", fixed=True, classes=None)
 
     # ----- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("", id="header")
+        yield self.header
         with Horizontal(id="main"):
             yield self.map
             with VerticalScroll(id="side"):
-                yield Static("", id="hexinfo", classes="panel")
-                yield Static("", id="unitinfo", classes="panel")
-                yield Static("", id="alloc", classes="panel")
+                yield self.hexinfo
+                yield self.unitinfo
+                yield self.alloc
                 yield Static("Orders for today", id="orders-title", classes="panel-title")
                 yield OptionList(id="orders")
         with Vertical(id="bottom"):
-            yield Static("", id="prompt")
+            yield self.prompt
             yield OptionList(id="log")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         w = self.session.world
-        self.query_one("#hexinfo").border_title = "Hex"
-        self.query_one("#unitinfo").border_title = "Unit"
         self.query_one("#log").border_title = "Events (Enter: why?)"
         start = w.grid.n // 2 + w.grid.width // 2
         v = self.current_view()
@@ -216,12 +209,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         if v is None:
             return None
         unit = self.selected if self.overlay == "range" else None
-        key = (self.overlay, unit)
-        ov = self._overlay_cache.get(key)
-        if ov is None:
-            ov = compute_overlay(self.overlay, v, unit)
-            self._overlay_cache[key] = ov
-        return ov
+        return self.cached_overlay((self.overlay, unit), lambda: compute_overlay(self.overlay, v, unit))
 
     def picture(self) -> MapPicture:
         st = self.displayed_state()
@@ -272,17 +260,23 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
 
     def refresh_panels(self) -> None:
         s = self.session
-        w = s.world
-        v = self.current_view()
-        st = self.displayed_state()
         note = ""
         if s.mode == "watch" and not s.over:
             note = self.watch_note()
         width = self.size.width - 2 if self.size.width > 2 else None
-        self._set("#header", D.header(s, None if self.truth else self.side, note, width), fixed=True)
+        self.header.text = D.header(s, None if self.truth else self.side, note, width)
+        self._unit_key = None
+        self.refresh_cursor_panels()
+        self.prompt.text = self.prompt_text()
+
+    def refresh_cursor_panels(self) -> None:
+        """The panels about the hex under the cursor, and the unit there (or selected)."""
+        w = self.session.world
+        v = self.current_view()
+        st = self.displayed_state()
         h = self.map.cursor
         ov = self._overlay()
-        self._set("#hexinfo", D.hex_panel(w, h, st.control, None if self.truth else v, st if self.truth else None, ov))
+        self.hexinfo.text = D.hex_panel(w, h, st.control, None if self.truth else v, st if self.truth else None, ov)
         unit = self.selected
         if unit is None:
             here = self.own_units_at(h)
@@ -291,23 +285,18 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
             elif self.truth:
                 at = np.flatnonzero(st.on_map & (st.hex == h))
                 unit = int(at[0]) if at.size else None
+        if self._unit_key == (unit,):
+            return                         # the same unit as before: its panels stand
+        self._unit_key = (unit,)
         book = self.book()
         orders = list(book.orders) if book is not None and not self.truth else []
         acts = actions_for(v, unit) if (v is not None and unit is not None and self.playing) else None
-        self._set("#unitinfo", D.unit_panel(w, unit, None if self.truth else v, st if self.truth else None, orders, acts))
-        alloc = self.query_one("#alloc", Static)
+        self.unitinfo.text = D.unit_panel(w, unit, None if self.truth else v, st if self.truth else None, orders, acts)
         if self.truth or v is None:
-            alloc.display = False
+            self.alloc.display = False
         else:
-            alloc.display = True
-            self._set("#alloc", D.allocation_panel(w, budgets(v, orders), unit))
-        self._set("#prompt", self.prompt_text(), fixed=True)
-
-    FIXED = ("#header", "#prompt")
-    FIXED_LINES = {"#hexinfo": 7, "#unitinfo": 10}
-
-    def more_note(self, selector: str) -> str:
-        return "\n… more: Enter on the hex" if selector == "#hexinfo" else "\n…"
+            self.alloc.display = True
+            self.alloc.text = D.allocation_panel(w, budgets(v, orders), unit)
 
     def refresh_orders(self) -> None:
         ol = self.query_one("#orders", OptionList)
@@ -366,7 +355,8 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         """The cursor is on a new hex: the panels follow in the same frame as the map."""
         if self.action == "move":
             self.map.set_picture(self.picture())
-        self.refresh_panels()
+        self.refresh_cursor_panels()
+        self.prompt.text = self.prompt_text()
 
     def on_hex_activated(self, message: HexActivated) -> None:
         h = message.hex
@@ -451,10 +441,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
                         title="Overlay")
         self.refresh_all()
 
-    def action_zoom(self) -> None:
-        self.map.set_zoom(COMPACT if self.map.zoom == LARGE else LARGE)
-        self.map.set_picture(self.picture())
-
     def action_focus_orders(self) -> None:
         ol = self.query_one("#orders", OptionList)
         ol.focus()
@@ -463,15 +449,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         self.notify("↑/↓ choose, Enter edits, x deletes, g back to the map.", title="Orders list", timeout=3)
 
     def action_focus_log(self) -> None:
-        log = self.query_one("#log", OptionList)
-        log.focus()
-        if log.highlighted is None:
-            first = next((i for i in range(log.option_count) if not log.get_option_at_index(i).disabled), None)
-            if first is not None:
-                log.highlighted = first
-
-    def action_focus_map(self) -> None:
-        self.map.focus()
+        focus_first(self.query_one("#log", OptionList))
 
     def action_why(self) -> None:
         log = self.query_one("#log", OptionList)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from pokrovsk_tui.rules.events import Event
@@ -25,7 +25,6 @@ from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.store.savefmt import SaveGame
 
 from .. import describe as D
-from ..geometry import COMPACT, LARGE
 from ..messages import DayChosen, HexActivated
 from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, Overlay
 from ..overlays import compute as compute_overlay
@@ -39,10 +38,10 @@ from ..review import (
     Review,
     Step,
 )
-from ..widgets.hexmap import HexMap
+from ..widgets.panels import TextPanel
 from ..widgets.timeline import DayStrip
 from .dialogs import ConfirmScreen, TextScreen, WhyScreen
-from .panels import PanelText
+from .mapview import MAP_BINDINGS, MapView, focus_first
 from .replay_command import ReplayCommand
 from .replay_exports import ReplayExports
 from .replay_filter import ReplayDebrief
@@ -66,7 +65,7 @@ class StepList(OptionList):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
-class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, PanelText, Screen[None]):
+class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, MapView, Screen[None]):
     """A saved game, step by step: the start of each day with its orders, then its results."""
 
     BINDINGS = [
@@ -91,14 +90,8 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         Binding("h", "export_report", "HTML report", show=False),
         Binding("i,f9", "screenshot", "SVG", show=False),
         Binding("l", "focus_list", "List", show=False),
-        Binding("g", "focus_map", "Map", show=False),
-        Binding("w", "why", "Why?", show=False),
         Binding("o", "cycle_overlay", "Overlay", show=False),
-        Binding("f2", "overlay('supply')", "Supply", show=False),
-        Binding("f3", "overlay('killzone')", "Kill zone", show=False),
-        Binding("f4", "overlay('detection')", "Detection", show=False),
-        Binding("f5", "overlay('ew')", "EW", show=False),
-        Binding("plus,equals_sign,minus", "zoom", "Zoom", show=False),
+        *MAP_BINDINGS,
         Binding("escape", "back", "Title", show=True),
         Binding("q", "app.quit_game", "Quit", show=False),
     ]
@@ -114,34 +107,32 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         self._list_key = None
         self.event_filter = ""
         self._list_items: list[tuple[str, object]] = []
-        self._overlay_cache: dict = {}
-        self._panel_text: dict[str, Text] = {}
         self._note_turns: set[int] = self.review.note_turns()
         self._surprise_turns: set[int] = self.review.surprise_turns()
-        w = self.review.world
-        zoom = LARGE if (w.grid.width * 4 + 2 <= 84 and w.grid.height * 2 <= 30) else COMPACT
-        self.map = HexMap(w, zoom=zoom, id="rp-map")
+        self.make_map(self.review.world, "rp-map")
+        self.header = TextPanel(id="rp-header", fixed=True, classes=None)
+        self.hexinfo = TextPanel(id="rp-hex", lines=9, more="\n… more than fits here", title="Hex")
+        self.day = TextPanel(id="rp-day", lines=13, more="\n… more than fits here: the list below has it all")
+        self.notes = TextPanel(id="rp-notes", title="Notes (n add, N list)")
+        self.prompt = TextPanel(id="rp-prompt", fixed=True, classes=None)
 
     # ----- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("", id="rp-header")
+        yield self.header
         yield DayStrip(id="rp-days")
         with Horizontal(id="rp-main"):
             yield self.map
             with VerticalScroll(id="rp-side"):
-                yield Static("", id="rp-hex", classes="panel")
-                yield Static("", id="rp-day", classes="panel")
-                yield Static("", id="rp-notes", classes="panel")
-                yield Static(self._legend(), id="rp-legend", classes="panel")
+                yield self.hexinfo
+                yield self.day
+                yield self.notes
+                yield TextPanel(self._legend(), id="rp-legend", title="On the map")
         with Vertical(id="rp-bottom"):
-            yield Static("", id="rp-prompt")
+            yield self.prompt
             yield StepList(id="rp-list")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#rp-hex").border_title = "Hex"
-        self.query_one("#rp-notes").border_title = "Notes (n add, N list)"
-        self.query_one("#rp-legend").border_title = "On the map"
         w = self.review.world
         self.map.cursor = int(w.grid.n // 2 + w.grid.width // 2)
         self.watch(self.map, "cursor", self.refresh_hex, init=False)
@@ -185,13 +176,12 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         step, who, r = self.step, self.who, self.review
         self.map.set_picture(self.picture())
         self.query_one(DayStrip).show(r.tl.turns, step.turn, step.stage, self._note_turns, self._surprise_turns)
-        self._set("#rp-header", self.header_text())
-        day = self.query_one("#rp-day")
-        day.border_title = f"Day {step.turn}: {'orders' if step.stage == 'orders' else 'results'}"
-        self._set("#rp-day", r.day_text(step, who))
-        self._set("#rp-notes", r.notes_text(step))
+        self.header.text = self.header_text()
+        self.day.border_title = f"Day {step.turn}: {'orders' if step.stage == 'orders' else 'results'}"
+        self.day.text = r.day_text(step, who)
+        self.notes.text = r.notes_text(step)
         self.refresh_hex()
-        self._set("#rp-prompt", self.prompt_text())
+        self.prompt.text = self.prompt_text()
         self.fill_list()
 
     def picture(self) -> MapPicture:
@@ -205,19 +195,8 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         v = self.review.side_view(self.step, self.who)
         if v is None:
             return None
-        key = (self.step, self.who, self.overlay)
-        ov = self._overlay_cache.get(key)
-        if ov is None:
-            if len(self._overlay_cache) > 32:
-                self._overlay_cache.clear()
-            ov = self._overlay_cache[key] = compute_overlay(self.overlay, v, None)
-        return ov
-
-    FIXED = ("#rp-header", "#rp-prompt")       # one line each: never a new layout
-    FIXED_LINES = {"#rp-hex": 9, "#rp-day": 13}  # their height is fixed in app.tcss
-
-    def more_note(self, selector: str) -> str:
-        return "\n… more than fits here" + (": the list below has it all" if selector == "#rp-day" else "")
+        overlay = self.overlay
+        return self.cached_overlay((self.step, self.who, overlay), lambda: compute_overlay(overlay, v, None))
 
     def refresh_hex(self) -> None:
         step, who, r = self.step, self.who, self.review
@@ -230,7 +209,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
             if a.hex == hid:
                 t.append(f"\n✎ #{i + 1} ", style="bold #ffd75f")
                 t.append(a.text)
-        self._set("#rp-hex", t)
+        self.hexinfo.text = t
 
     def header_text(self) -> Text:
         step, r = self.step, self.review
@@ -351,15 +330,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         self.notify("Highlight an event in the list (l, then ↑/↓) to see why it happened.")
 
     def action_focus_list(self) -> None:
-        ol = self.query_one("#rp-list", OptionList)
-        ol.focus()
-        if ol.highlighted is None:
-            first = next((i for i in range(ol.option_count) if not ol.get_option_at_index(i).disabled), None)
-            if first is not None:
-                ol.highlighted = first
-
-    def action_focus_map(self) -> None:
-        self.map.focus()
+        focus_first(self.query_one("#rp-list", OptionList))
 
     # ----- stepping ----------------------------------------------------------------------
     def action_step(self, d: int) -> None:
@@ -396,7 +367,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
             self.playing = True
             self._play_timer = self.set_interval(PLAY_DELAY, self._play_tick)
             self.notify(f"Playing: a step every {PLAY_DELAY:g} s; p pauses.", title="Replay")
-        self._set("#rp-header", self.header_text())
+        self.header.text = self.header_text()
 
     def _stop_play(self) -> None:
         self.playing = False
@@ -409,7 +380,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
             return
         if self.pos >= len(self.review.steps) - 1:
             self._stop_play()
-            self._set("#rp-header", self.header_text())
+            self.header.text = self.header_text()
             self.notify("The end of the game.", title="Replay")
             return
         self.go(self.pos + 1)
@@ -444,10 +415,6 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         else:
             self.overlay = None
             self.action_overlay(nxt)
-
-    def action_zoom(self) -> None:
-        self.map.set_zoom(COMPACT if self.map.zoom == LARGE else LARGE)
-        self.map.set_picture(self.picture())
 
     # ----- map events --------------------------------------------------------------------
     def on_hex_activated(self, message: HexActivated) -> None:
