@@ -29,9 +29,9 @@ class BranchNav:
         while len(self.screen_stack) > 1 and type(self.screen).__name__ != "ReplayScreen":
             self.pop_screen()
         persist.mark_running(session, path, self.save_dir)
-        from .app import _game_screen_class
+        from .screens.game import GameScreen
 
-        self.push_screen(_game_screen_class()(session))
+        self.push_screen(GameScreen(session))
         try:
             changed = players_changed(persist.load_save_file(path))
         except Exception:

@@ -16,6 +16,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
@@ -52,17 +54,17 @@ REPLAY_OVERLAYS = ("supply", "killzone", "detection", "ew")
 
 
 class StepList(OptionList):
-    """The orders or events of the step shown. Its size is set by the screen's layout (and
-    its vertical scrollbar always shown), so a new list of items needs no new layout of the
-    whole screen, which would be most of the time of a step: once ``steady`` is set, the
-    layout requests its content changes make are dropped."""
+    """The orders or events of the step shown. Its size is set by the screen's layout (app.tcss:
+    a fixed height, its vertical scrollbar always shown), so a new list of items needs no new
+    layout of the whole screen, which would be most of the time of a step: its virtual size (the
+    length of the list) is declared without a layout, and only its scrollbar follows it."""
 
-    steady = False
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
-    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
-        if self.steady:
-            layout = False
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+    def watch_virtual_size(self, size: Size) -> None:
+        self.vertical_scrollbar.window_virtual_size = size.height
+        self.vertical_scrollbar.refresh()
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
 
 class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, MapView, Screen[None]):
@@ -139,10 +141,6 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
         self.show()
         self.map.focus()
         self.call_after_refresh(self.map.scroll_to_cursor, True)
-        self.call_after_refresh(self._steady)
-
-    def _steady(self) -> None:
-        self.query_one(StepList).steady = True
 
     def _legend(self) -> Text:
         t = Text()
