@@ -14,6 +14,7 @@ Everything is measured on the real program in a pseudo-terminal, the way a playe
 - the app's CPU time per step comes from the kernel (/proc/<pid>/stat, every thread), less
   what the app burns while idle over the same time;
 - Tab (select the next unit, a jump of the cursor and a scroll) is timed the same way;
+- the cursor walking 8 hexes east and back (new hexes, a scroll now and then);
 - the peak memory (VmHWM) of the app at the end.
 
 Also, in-process: the whole main map drawn cold (every cell and line built) and repainted.
@@ -35,6 +36,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
 TICK = os.sysconf("SC_CLK_TCK")
 KEYS = {"right": b"\x1b[C", "left": b"\x1b[D", "tab": b"\t"}
 
@@ -46,7 +48,7 @@ class PtyApp:
         self.fd, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", POKROVSK_SAVE_DIR=save_dir,
-                   TEXTUAL_ANIMATIONS="none", PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+                   TEXTUAL_ANIMATIONS="none", PYTHONPATH=f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
         env.pop("COLUMNS", None)
         env.pop("LINES", None)
         prof = ["-m", "cProfile", "-o", profile] if profile else []
@@ -153,16 +155,17 @@ def in_pty(n: int, cols: int, rows: int, quiet: float, profile: str | None = Non
             # warm up: the cells around the cursor built once
             steps(app, ["right", "left"] * 3, quiet)
             cur = steps(app, ["right", "left"] * (n // 2), quiet)
+            walk = steps(app, (["right"] * 8 + ["left"] * 8) * max(1, n // 16), quiet)
             tab = steps(app, ["tab"] * max(3, n // 4), quiet)
             peak = app.peak_mb()
         finally:
             app.close()
-    return {"idle": idle, "cursor": cur, "tab": tab, "peak_mb": peak}
+    return {"idle": idle, "cursor": cur, "walk": walk, "tab": tab, "peak_mb": peak}
 
 
 def whole_map() -> dict:
     """The main map drawn in-process, cold (every cell and line built) and repainted."""
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(SRC))
     from pokrovsk_tui.rules.world import build_world
     from pokrovsk_tui.store.scenarios import load_scenario
     from pokrovsk_tui.tui.picture import MapPicture
@@ -204,20 +207,25 @@ def main() -> int:
     ap.add_argument("--size", default="160x50", help="terminal size, COLSxROWS (default 160x50)")
     ap.add_argument("--quiet", type=float, default=50, help="ms without output that end a step (default 50)")
     ap.add_argument("--profile", metavar="FILE", help="run the app under cProfile, its stats to FILE")
+    ap.add_argument("--src", metavar="DIR", help="the package from another tree (e.g. an older version's src/)")
     args = ap.parse_args()
+    if args.src:
+        global SRC
+        SRC = Path(args.src).resolve()
     cols, rows = (int(x) for x in args.size.lower().split("x"))
     quiet = args.quiet / 1000
     load = os.getloadavg()
     print(f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
-          f"pokrovsk play in a {cols}x{rows} pty, quiet = {args.quiet:g} ms")
+          f"pokrovsk play in a {cols}x{rows} pty, quiet = {args.quiet:g} ms, package from {SRC}")
     r = in_pty(args.steps, cols, rows, quiet, args.profile)
-    for name, what in (("cursor", "cursor step (left/right)"), ("tab", "Tab to the next unit")):
+    for name, what in (("cursor", "cursor step, back and forth"), ("walk", "cursor walk, 8 hexes and back"),
+                       ("tab", "Tab to the next unit")):
         s = r[name]
         k = len(s["last"])
         idle = r["idle"] * s["wall"]
-        print(f"{what:26s} key to last byte  {ms(s['last'])}   (target <= 17 ms)")
-        print(f"{'':26s} key to first byte {ms(s['first'])}")
-        print(f"{'':26s} app CPU per key   {(s['cpu'] - idle) / k * 1000:6.1f} ms  "
+        print(f"{what:30s} key to last byte  {ms(s['last'])}   (target <= 17 ms)")
+        print(f"{'':30s} key to first byte {ms(s['first'])}")
+        print(f"{'':30s} app CPU per key   {(s['cpu'] - idle) / k * 1000:6.1f} ms  "
               f"({s['cpu'] / k * 1000:.1f} ms less {idle / k * 1000:.1f} ms idle; target <= 5 ms), "
               f"{statistics.median(s['bytes']):.0f} bytes")
     print(f"app idle CPU                {r['idle'] * 100:6.1f} % of a core")

@@ -9,21 +9,14 @@ the replay screen (screens/replay.py).
 from __future__ import annotations
 
 import numpy as np
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
 
 from pokrovsk_tui.rules.events import Event
-from pokrovsk_tui.rules.legal import (
-    actions_for,
-    budgets,
-    path_to,
-    suggested_targets,
-)
+from pokrovsk_tui.rules.legal import actions_for, budgets
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView
@@ -33,27 +26,21 @@ from .. import describe as D
 from ..brief import tab_order
 from ..messages import HexActivated
 from ..order_keys import ACTIONS
-from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
+from ..overlays import OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
-from ..picture import Counter, MapPicture, counters_truth, counters_view
+from ..picture import MapPicture, side_picture
+from ..widgets.orderlist import OrderList
 from ..widgets.panels import TextPanel
 from .daynotes import DayNotes
 from .dialogs import (
     WhyScreen,
 )
-from .mapview import MAP_BINDINGS, MapView, focus_first
+from .mapview import MAP_BINDINGS, MapView, chosen_id, focus_first
 from .ordering import OrderEntry
 from .previews import OrderPreviews
 from .prompt import GamePrompt
 from .turnflow import TurnFlow
 from .watch import WatchMode
-
-
-def _order_bindings() -> list[Binding]:
-    out = []
-    for kind, (key, label, _) in ACTIONS.items():
-        out.append(Binding(key, f"order('{kind}')", label, show=False))
-    return out
 
 
 class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GamePrompt, MapView, Screen[None]):
@@ -63,7 +50,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         Binding("tab", "next_unit(1)", "Next unit", show=True),
         Binding("shift+tab", "next_unit(-1)", "Prev unit", show=False),
         Binding("escape", "cancel", "Cancel", show=True),
-        *_order_bindings(),
+        *[Binding(key, f"order('{kind}')", label, show=False) for kind, (key, label, _) in ACTIONS.items()],
         Binding("x,delete", "delete_order", "Delete order", show=True),
         Binding("ctrl+z", "undo", "Undo", show=True),
         Binding("ctrl+y", "redo", "Redo", show=True),
@@ -110,7 +97,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         self._view_key = None
         self._view: SideView | None = None
         self._unit_key: tuple | None = None
-        self._orders_key = None
         self._keys_key = None
         self._watch_timer = None
         self.ended_shown = False
@@ -120,6 +106,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         self.unitinfo = TextPanel(id="unitinfo", lines=10, title="Unit")
         self.alloc = TextPanel(id="alloc")
         self.prompt = TextPanel(id="prompt", fixed=True, classes=None)
+        self.orders = OrderList(Static("Orders for today", id="orders-title", classes="panel-title"), id="orders")
 
     # ----- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -130,8 +117,8 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
                 yield self.hexinfo
                 yield self.unitinfo
                 yield self.alloc
-                yield Static("Orders for today", id="orders-title", classes="panel-title")
-                yield OptionList(id="orders")
+                yield self.orders.title
+                yield self.orders
         with Vertical(id="bottom"):
             yield self.prompt
             yield OptionList(id="log")
@@ -194,14 +181,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
             return []
         return [int(u) for u in v.own_units if int(v.hex[u]) == h]
 
-    def _counters(self) -> dict[int, Counter]:
-        w = self.session.world
-        if self.truth:
-            return counters_truth(w, self.displayed_state(), self.selected)
-        v = self.current_view()
-        assert v is not None
-        return counters_view(w, v, self.selected)
-
     def _overlay(self) -> Overlay | None:
         if self.overlay is None:
             return None
@@ -212,28 +191,10 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         return self.cached_overlay((self.overlay, unit), lambda: compute_overlay(self.overlay, v, unit))
 
     def picture(self) -> MapPicture:
-        st = self.displayed_state()
-        targets = None
-        path: frozenset[int] = frozenset()
         v = self.current_view()
-        cursor = self.map.cursor
-        if self.action is not None and v is not None:
-            targets = suggested_targets(v, self.action_unit, self.action)
-            if self.action == "move" and self.action_unit is not None and targets[cursor]:
-                path = frozenset(path_to(v, self.action_unit, cursor))
-        elif self.selected is not None and v is not None and not self.truth:
-            book = self.book()
-            for o in book.for_unit(self.session.world.unit_ids[self.selected]):
-                if o.kind == "move":
-                    path = frozenset(self.session.world.grid.index(h) for h in o.path)
-        sel_hex = None
-        if self.selected is not None:
-            if self.truth:
-                sel_hex = int(st.hex[self.selected]) if st.on_map[self.selected] else None
-            elif v is not None and v.own[self.selected]:
-                sel_hex = int(v.hex[self.selected])
-        return MapPicture(control=st.control.copy(), counters=self._counters(), cursor=cursor, selected=sel_hex,
-                          targets=targets, path=path, overlay=self._overlay(), changed=self.changed)
+        return side_picture(self.session.world, self.displayed_state(), None if self.truth else v, self.map.cursor,
+                            selected=self.selected, action=self.action, action_unit=self.action_unit,
+                            book=self.book(), overlay=self._overlay(), changed=self.changed)
 
     # ----- refreshing --------------------------------------------------------------------
     def refresh_all(self) -> None:
@@ -299,25 +260,8 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
             self.alloc.text = D.allocation_panel(w, budgets(v, orders), unit)
 
     def refresh_orders(self) -> None:
-        ol = self.query_one("#orders", OptionList)
         book = self.book()
-        key = (self.truth, self.side, tuple(book.orders) if book is not None else None)
-        if key == self._orders_key:
-            return
-        self._orders_key = key
-        ol.clear_options()
-        title = self.query_one("#orders-title", Static)
-        if self.truth or book is None:
-            ol.display = False
-            title.display = False
-            return
-        ol.display = True
-        title.display = True
-        if not book.orders:
-            ol.add_option(Option(Text("No orders yet: every unit holds, drones patrol.", style="dim"), disabled=True))
-        else:
-            ol.add_options([Option(o.describe(), id=str(i)) for i, o in enumerate(book.orders)])
-        title.update(Text.assemble(("Orders for today", "bold"), f" ({len(book.orders)})", ("  o: edit", "dim")))
+        self.orders.show(None if self.truth or book is None else book.orders)
 
     # ----- bindings shown ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -421,28 +365,16 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         self.refresh_all()
 
     # ----- orders ------------------------------------------------------------------------
-    def action_cycle_overlay(self) -> None:
-        if self.truth:
-            return
-        seq = [None, *OVERLAYS]
-        self.overlay = seq[(seq.index(self.overlay) + 1) % len(seq)]
-        self._announce_overlay()
+    OVERLAY_CYCLE = OVERLAYS
 
-    def action_overlay(self, name: str) -> None:
-        if self.truth:
-            self.notify("Overlays read a side's knowledge; none while watching or reviewing.")
-            return
-        self.overlay = None if self.overlay == name else name
-        self._announce_overlay()
+    def overlay_refused(self) -> str | None:
+        return "Overlays read a side's knowledge; none while watching or reviewing." if self.truth else None
 
-    def _announce_overlay(self) -> None:
-        if self.overlay:
-            self.notify(f"{OVERLAY_TITLES[self.overlay]}  ({OVERLAY_KEYS[self.overlay]} toggles, v next)",
-                        title="Overlay")
+    def overlay_changed(self) -> None:
         self.refresh_all()
 
     def action_focus_orders(self) -> None:
-        ol = self.query_one("#orders", OptionList)
+        ol = self.orders
         ol.focus()
         if ol.highlighted is None and ol.option_count and not ol.get_option_at_index(0).disabled:
             ol.highlighted = 0
@@ -452,12 +384,10 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         focus_first(self.query_one("#log", OptionList))
 
     def action_why(self) -> None:
-        log = self.query_one("#log", OptionList)
-        if log.highlighted is not None:
-            opt = log.get_option_at_index(log.highlighted)
-            if opt.id is not None:
-                self.show_why(self.log_events[int(opt.id)])
-                return
+        i = chosen_id(self.query_one("#log", OptionList))
+        if i is not None:
+            self.show_why(self.log_events[i])
+            return
         self.notify("Highlight an event in the log (l, then arrows) to see why it happened.")
 
     def show_why(self, e: Event) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from pokrovsk_tui.rules.world import World
 
 from ..geometry import COMPACT, LARGE, Zoom
-from ..overlays import Overlay
+from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, Overlay
 from ..picture import MapPicture
 from ..widgets.hexmap import HexMap
 
@@ -43,13 +43,53 @@ def focus_first(ol: OptionList) -> None:
             ol.highlighted = first
 
 
+def chosen_id(ol: OptionList) -> int | None:
+    """The id (a number) of the highlighted option of a list, or None."""
+    if ol.highlighted is None:
+        return None
+    opt = ol.get_option_at_index(ol.highlighted)
+    return int(opt.id) if opt.id is not None else None
+
+
 class MapView:
-    """Mixed into a Screen that has ``self.map`` (a HexMap) and ``picture()``."""
+    """Mixed into a Screen that has ``self.map`` (a HexMap), ``picture()``, ``overlay`` (the
+    overlay's name or None) and says when overlays are refused and what to draw again after
+    one changed."""
 
     map: HexMap
+    overlay: str | None
+    OVERLAY_CYCLE: tuple[str, ...] = ()      # the overlays the cycle key steps through
+    CYCLE_KEY = "v"
 
     def picture(self) -> MapPicture:
         raise NotImplementedError
+
+    def overlay_refused(self) -> str | None:
+        """Why no overlay can be shown now (a side's knowledge is not on screen), or None."""
+        return None
+
+    def overlay_changed(self) -> None:
+        raise NotImplementedError
+
+    def action_overlay(self, name: str) -> None:
+        refusal = self.overlay_refused()
+        if refusal is not None:
+            self.notify(refusal, title="Overlay")
+            return
+        self.overlay = None if self.overlay == name else name
+        if self.overlay:
+            self.notify(f"{OVERLAY_TITLES[self.overlay]}  ({OVERLAY_KEYS[self.overlay]} toggles, {self.CYCLE_KEY} next)",
+                        title="Overlay")
+        self.overlay_changed()
+
+    def action_cycle_overlay(self) -> None:
+        seq = [None, *self.OVERLAY_CYCLE]
+        nxt = seq[(seq.index(self.overlay) + 1) % len(seq)] if self.overlay in seq else None
+        self.overlay = None
+        if nxt is None:
+            self.overlay_changed()
+        else:
+            self.action_overlay(nxt)
 
     def make_map(self, world: World, id: str) -> HexMap:
         self._overlay_cache: LRUCache[Hashable, Overlay] = LRUCache(32)

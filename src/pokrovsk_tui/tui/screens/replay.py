@@ -16,11 +16,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
-from textual.widgets.option_list import Option
 
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.orders import Order
@@ -28,43 +25,28 @@ from pokrovsk_tui.store.savefmt import SaveGame
 
 from .. import describe as D
 from ..messages import DayChosen, HexActivated
-from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, Overlay
+from ..overlays import Overlay
 from ..overlays import compute as compute_overlay
 from ..picture import MapPicture
 from ..review import (
-    MARK_LEGEND,
-    STAGE_SHORT,
-    VIEW_SHORT,
     VIEW_TITLES,
     VIEWS,
     Review,
     Step,
 )
 from ..widgets.panels import TextPanel
+from ..widgets.steplist import StepList
 from ..widgets.timeline import DayStrip
 from .dialogs import ConfirmScreen, TextScreen, WhyScreen
-from .mapview import MAP_BINDINGS, MapView, focus_first
+from .mapview import MAP_BINDINGS, MapView, chosen_id, focus_first
 from .replay_command import ReplayCommand
 from .replay_exports import ReplayExports
 from .replay_filter import ReplayDebrief
 from .replay_notes import ReplayNotes
+from .replay_text import header_text, legend, prompt_text
 
 PLAY_DELAY = 1.5            # seconds between steps while playing
 REPLAY_OVERLAYS = ("supply", "killzone", "detection", "ew")
-
-
-class StepList(OptionList):
-    """The orders or events of the step shown. Its size is set by the screen's layout (app.tcss:
-    a fixed height, its vertical scrollbar always shown), so a new list of items needs no new
-    layout of the whole screen, which would be most of the time of a step: its virtual size (the
-    length of the list) is declared without a layout, and only its scrollbar follows it."""
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
-
-    def watch_virtual_size(self, size: Size) -> None:
-        self.vertical_scrollbar.window_virtual_size = size.height
-        self.vertical_scrollbar.refresh()
-        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
 
 class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, MapView, Screen[None]):
@@ -108,7 +90,6 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
         self._play_timer = None
         self._list_key = None
         self.event_filter = ""
-        self._list_items: list[tuple[str, object]] = []
         self._note_turns: set[int] = self.review.note_turns()
         self._surprise_turns: set[int] = self.review.surprise_turns()
         self.make_map(self.review.world, "rp-map")
@@ -117,6 +98,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
         self.day = TextPanel(id="rp-day", lines=13, more="\n… more than fits here: the list below has it all")
         self.notes = TextPanel(id="rp-notes", title="Notes (n add, N list)")
         self.prompt = TextPanel(id="rp-prompt", fixed=True, classes=None)
+        self.steps = StepList(id="rp-list")
 
     # ----- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -128,10 +110,10 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
                 yield self.hexinfo
                 yield self.day
                 yield self.notes
-                yield TextPanel(self._legend(), id="rp-legend", title="On the map")
+                yield TextPanel(legend(), id="rp-legend", title="On the map")
         with Vertical(id="rp-bottom"):
             yield self.prompt
-            yield StepList(id="rp-list")
+            yield self.steps
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -141,18 +123,6 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
         self.show()
         self.map.focus()
         self.call_after_refresh(self.map.scroll_to_cursor, True)
-
-    def _legend(self) -> Text:
-        t = Text()
-        t.append("Orders: ", style="bold")
-        t.append("UA", style=D.SIDE_STYLE[0])
-        t.append(" marks blue, ")
-        t.append("RU", style=D.SIDE_STYLE[1])
-        t.append(" red\n")
-        for k, (g, what) in enumerate(MARK_LEGEND):
-            t.append(("\n" if k else "") + f"{g:>3} ", style="bold")
-            t.append(what)
-        return t
 
     # ----- where we are ------------------------------------------------------------------
     @property
@@ -166,6 +136,11 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
             self.pos = pos
             self.show()
 
+    @property
+    def _list_items(self) -> list[tuple[str, object]]:
+        """(kind, what) of each item of the list that can be chosen."""
+        return self.steps.items
+
     def goto_turn(self, turn: int, stage: str = "orders") -> None:
         self.go(self.review.index(turn, stage))
 
@@ -174,12 +149,12 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
         step, who, r = self.step, self.who, self.review
         self.map.set_picture(self.picture())
         self.query_one(DayStrip).show(r.tl.turns, step.turn, step.stage, self._note_turns, self._surprise_turns)
-        self.header.text = self.header_text()
+        self.header.text = header_text(self.review, self.step, self.who, self.overlay, self.playing)
         self.day.border_title = f"Day {step.turn}: {'orders' if step.stage == 'orders' else 'results'}"
         self.day.text = r.day_text(step, who)
         self.notes.text = r.notes_text(step)
         self.refresh_hex()
-        self.prompt.text = self.prompt_text()
+        self.prompt.text = prompt_text(self.step, self.who)
         self.fill_list()
 
     def picture(self) -> MapPicture:
@@ -209,44 +184,6 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
                 t.append(a.text)
         self.hexinfo.text = t
 
-    def header_text(self) -> Text:
-        step, r = self.step, self.review
-        f = r.frame(step)
-        st = f.before if step.stage == "orders" else f.after
-        t = Text()
-        t.append(" REPLAY ", style="bold reverse")
-        t.append(f" Day {step.turn}/{r.last}", style="bold")
-        t.append(f" {r.date(step.turn).strftime('%d %b')}, {f.weather} ")
-        t.append(f" {STAGE_SHORT[step.stage]} ", style="bold reverse")
-        t.append(" View: ")
-        style = {"truth": "bold", "ua": D.SIDE_STYLE[0], "ru": D.SIDE_STYLE[1]}[self.who]
-        t.append(f" {VIEW_SHORT[self.who]} ", style=f"{style} reverse")
-        t.append(f" {VIEW_TITLES[self.who]}", style="italic")
-        t.append("  VP ")
-        t.append("UA ", style=D.SIDE_STYLE[0])
-        t.append(f"{st.vp[0]:.1f} ")
-        t.append("RU ", style=D.SIDE_STYLE[1])
-        t.append(f"{st.vp[1]:.1f}")
-        if self.overlay:
-            t.append(f"  [{self.overlay}]", style="italic")
-        if self.playing:
-            t.append("  ▶ playing (p pauses)", style="bold")
-        t.append(f"  {r.save.name}", style="dim")
-        return t
-
-    def prompt_text(self) -> Text:
-        step = self.step
-        t = Text()
-        if step.stage == "orders":
-            who = "both sides'" if self.who == "truth" else f"{self.who.upper()}'s"
-            t.append(f"Day {step.turn}, start: {who} orders, on the map and below. ", style="bold")
-            t.append("] the results · [ back · v the view · l the list · ? all keys", style="dim")
-        else:
-            t.append(f"Day {step.turn}, results. ", style="bold")
-            t.append("l, Enter on an event: why? · ! surprise · ] next day · x re-roll · b take command",
-                     style="dim")
-        return t
-
     # ----- the list under the map --------------------------------------------------------
     def fill_list(self) -> None:
         step, who, r = self.step, self.who, self.review
@@ -254,38 +191,16 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
         if key == self._list_key:
             return
         self._list_key = key
-        ol = self.query_one("#rp-list", OptionList)
-        items: list[tuple[str, object]] = []
-        opts: list[Option] = []
-
-        def add(kind: str, obj: object, text: Text) -> None:
-            opts.append(Option(text, id=str(len(items))))
-            items.append((kind, obj))
-
         if step.stage == "orders":
-            ol.border_title = f"Orders of day {step.turn} (Enter: show on the map)"
-            for kind, line, order in r.order_lines(step, who):
-                if kind == "head":
-                    opts.append(Option(Text(line, style="bold"), disabled=True))
-                elif kind == "intent":
-                    opts.append(Option(Text(line, style="italic"), disabled=True))
-                else:
-                    add("order", order, Text(line))
+            style = {"head": "bold", "intent": "italic"}
+            rows = [("head" if kind in style else "order", order, Text(line, style=style.get(kind, "")))
+                    for kind, line, order in r.order_lines(step, who)]
+            self.steps.fill(f"Orders of day {step.turn} (Enter: show on the map)", rows)
         else:
             from .replay_filter import event_rows
 
             title, rows = event_rows(r, step, who, self.event_filter)
-            ol.border_title = f"Events of day {step.turn} as {VIEW_TITLES[who]} (Enter: why? / filter){title}"
-            for kind, obj, text in rows:
-                if kind == "head":
-                    opts.append(Option(text, disabled=True))
-                else:
-                    add(kind, obj, text)
-        if not opts:
-            opts.append(Option(Text("Nothing here.", style="dim"), disabled=True))
-        self._list_items = items
-        ol.clear_options()
-        ol.add_options(opts)
+            self.steps.fill(f"Events of day {step.turn} as {VIEW_TITLES[who]} (Enter: why? / filter){title}", rows)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id != "rp-list":
@@ -295,7 +210,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
             self.open_item(int(event.option.id))
 
     def open_item(self, i: int) -> None:
-        kind, obj = self._list_items[i]
+        kind, obj = self.steps.item(i)
         g = self.review.world.grid
         if kind == "order":
             assert isinstance(obj, Order)
@@ -319,16 +234,14 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
             self.app.push_screen(WhyScreen(obj, self.review.world))
 
     def action_why(self) -> None:
-        ol = self.query_one("#rp-list", OptionList)
-        if ol.highlighted is not None:
-            opt = ol.get_option_at_index(ol.highlighted)
-            if opt.id is not None:
-                self.open_item(int(opt.id))
-                return
+        i = chosen_id(self.steps)
+        if i is not None:
+            self.open_item(i)
+            return
         self.notify("Highlight an event in the list (l, then ↑/↓) to see why it happened.")
 
     def action_focus_list(self) -> None:
-        focus_first(self.query_one("#rp-list", OptionList))
+        focus_first(self.steps)
 
     # ----- stepping ----------------------------------------------------------------------
     def action_step(self, d: int) -> None:
@@ -365,7 +278,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
             self.playing = True
             self._play_timer = self.set_interval(PLAY_DELAY, self._play_tick)
             self.notify(f"Playing: a step every {PLAY_DELAY:g} s; p pauses.", title="Replay")
-        self.header.text = self.header_text()
+        self.header.text = header_text(self.review, self.step, self.who, self.overlay, self.playing)
 
     def _stop_play(self) -> None:
         self.playing = False
@@ -378,7 +291,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
             return
         if self.pos >= len(self.review.steps) - 1:
             self._stop_play()
-            self.header.text = self.header_text()
+            self.header.text = header_text(self.review, self.step, self.who, self.overlay, self.playing)
             self.notify("The end of the game.", title="Replay")
             return
         self.go(self.pos + 1)
@@ -393,26 +306,16 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Map
     def action_cycle_view(self) -> None:
         self.action_view(VIEWS[(VIEWS.index(self.who) + 1) % len(VIEWS)])
 
-    def action_overlay(self, name: str) -> None:
-        if self.who == "truth":
-            self.notify("Overlays read a side's knowledge: switch to the UA (u) or RU (r) view first.",
-                        title="Overlay")
-            return
-        self.overlay = None if self.overlay == name else name
-        if self.overlay:
-            self.notify(f"{OVERLAY_TITLES[self.overlay]}  ({OVERLAY_KEYS[self.overlay]} toggles, o next)",
-                        title="Overlay")
-        self.show()
+    OVERLAY_CYCLE = REPLAY_OVERLAYS
+    CYCLE_KEY = "o"
 
-    def action_cycle_overlay(self) -> None:
-        seq = [None, *REPLAY_OVERLAYS]
-        nxt = seq[(seq.index(self.overlay) + 1) % len(seq)] if self.overlay in seq else None
-        if nxt is None:
-            self.overlay = None
-            self.show()
-        else:
-            self.overlay = None
-            self.action_overlay(nxt)
+    def overlay_refused(self) -> str | None:
+        if self.who == "truth":
+            return "Overlays read a side's knowledge: switch to the UA (u) or RU (r) view first."
+        return None
+
+    def overlay_changed(self) -> None:
+        self.show()
 
     # ----- map events --------------------------------------------------------------------
     def on_hex_activated(self, message: HexActivated) -> None:

@@ -11,6 +11,8 @@ text and width.
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
@@ -18,16 +20,19 @@ from textual.cache import LRUCache
 from textual.reactive import reactive
 from textual.widgets import Static
 
+_SPACES = re.compile(r" +")
 _WRAPPED: LRUCache[tuple[str, int], int] = LRUCache(512)
 
 
 def line_bounds(plain: str, width: int) -> tuple[int, int]:
     """(at least, at most) lines ``plain`` takes when word-wrapped at ``width`` cells: a
-    wrapped line holds at least ``width`` less the longest word plus one cells."""
+    wrapped line holds at most ``width`` cells and the spaces dropped at its end (a run of
+    them at most), and at least ``width`` less the longest word plus one."""
     lo = hi = 0
     for line in plain.split("\n"):
         n = cell_len(line)
-        lo += max(1, -(-n // width))
+        run = max((len(r) for r in _SPACES.findall(line)), default=0)
+        lo += max(1, -(-(cell_len(line.rstrip()) + run) // (width + run)))
         longest = max((cell_len(w) for w in line.split()), default=0)
         hi += max(1, -(-n // max(1, width - longest + 1))) if longest < width else max(1, n)
     return lo, hi
