@@ -29,6 +29,7 @@ from ..order_keys import ACTIONS
 from ..overlays import OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
 from ..picture import MapPicture, side_picture
+from ..widgets.eventlog import EventLog
 from ..widgets.orderlist import OrderList
 from ..widgets.panels import TextPanel
 from .daynotes import DayNotes
@@ -121,7 +122,7 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
                 yield self.orders
         with Vertical(id="bottom"):
             yield self.prompt
-            yield OptionList(id="log")
+            yield EventLog(id="log")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
