@@ -304,7 +304,11 @@ class PokrovskApp(BranchNav, App[None]):
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error (a bug): Textual cannot go on after one, so save what can be
         saved, write the traceback to a log file and end with one plain line instead of a
-        traceback. Tests (headless) keep Textual's own behaviour, so they fail loudly."""
+        traceback. Tests (headless) keep Textual's own behaviour, so they fail loudly.
+
+        The app's one use of Textual's private API: Textual 8 has no public hook for an
+        exception no handler caught, so this overrides ``App._handle_exception``; the rest is
+        public (``exit`` for the return code, ``panic`` for the line printed on the way out)."""
         catch = self.catch_errors if self.catch_errors is not None else not self.is_headless
         if not catch:
             super()._handle_exception(error)
@@ -317,13 +321,12 @@ class PokrovskApp(BranchNav, App[None]):
                 saved = persist.autosave(session, self.save_dir)
             except Exception:
                 saved = None
-        self._return_code = 1
         msg = f"pokrovsk stopped on an internal error ({type(error).__name__}: {error})"
         msg += f"; details in {path}" if path else ""
         msg += f". The game was saved to {saved}" if saved else ""
         msg += ". Run `pokrovsk` and choose Continue to go on."
-        self._exit_renderables.append(Text(msg))
-        self._close_messages_no_wait()
+        self.exit(return_code=1)
+        self.panic(Text(msg))
 
     def _log_error(self, error: Exception) -> Path | None:
         import datetime as dt

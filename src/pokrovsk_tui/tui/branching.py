@@ -27,9 +27,9 @@ class BranchNav:
             return
         while len(self.screen_stack) > 1 and type(self.screen).__name__ != "ReplayScreen":
             self.pop_screen()
-        from .app import _game_screen_class
+        from .screens.game import GameScreen
 
-        self.push_screen(_game_screen_class()(session))
+        self.push_screen(GameScreen(session))
         try:
             changed = players_changed(session.save_doc)
         except Exception:

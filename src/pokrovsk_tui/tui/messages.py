@@ -8,13 +8,6 @@ from textual.message import Message
 
 
 @dataclass
-class CursorMoved(Message):
-    """The map's cursor is on a new hex (keyboard or mouse)."""
-
-    hex: int
-
-
-@dataclass
 class HexActivated(Message):
     """Enter, or a click, on a hex: select what is there or confirm it as a target."""
 

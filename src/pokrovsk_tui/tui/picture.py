@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pokrovsk_tui.rules.legal import path_to, suggested_targets
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView, band_middle
 from pokrovsk_tui.rules.world import ROLES, World
@@ -115,3 +116,30 @@ def front_marks(world: World, control: np.ndarray) -> np.ndarray:
     out[front & (control == 1)] = G.FRONT_MARK[1]
     out[control == 2] = G.CONTESTED
     return out
+
+
+def side_picture(world: World, state: GameState, view: SideView | None, cursor: int, *,
+                 selected: int | None = None, action: str | None = None, action_unit: int | None = None,
+                 book=None, overlay: Overlay | None = None, changed: frozenset[int] = frozenset()) -> MapPicture:
+    """The game screen's picture: a side's knowledge (``view``), or the ground truth when
+    ``view`` is None; while an order is given (``action``), its suggested targets and the path
+    a move to the cursor would take; else the move ordered for the selected unit."""
+    targets = None
+    path: frozenset[int] = frozenset()
+    if action is not None and view is not None:
+        targets = suggested_targets(view, action_unit, action)
+        if action == "move" and action_unit is not None and targets[cursor]:
+            path = frozenset(path_to(view, action_unit, cursor))
+    elif selected is not None and view is not None and book is not None:
+        for o in book.for_unit(world.unit_ids[selected]):
+            if o.kind == "move":
+                path = frozenset(world.grid.index(h) for h in o.path)
+    sel_hex = None
+    if selected is not None:
+        if view is None:
+            sel_hex = int(state.hex[selected]) if state.on_map[selected] else None
+        elif view.own[selected]:
+            sel_hex = int(view.hex[selected])
+    counters = counters_truth(world, state, selected) if view is None else counters_view(world, view, selected)
+    return MapPicture(control=state.control.copy(), counters=counters, cursor=cursor, selected=sel_hex,
+                      targets=targets, path=path, overlay=overlay, changed=changed)

@@ -5,8 +5,6 @@ results and key events in watch mode), plus the way back from the final map."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from pokrovsk_tui.game.loop import TurnRecord
 from pokrovsk_tui.game.session import SIDE_NAMES
@@ -14,6 +12,7 @@ from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.scenario import SIDES
 
 from ..brief import recon_hint, sectors, situation, situation_lines
+from ..widgets.eventlog import EventLog
 from .dialogs import TextScreen
 from .watch import KEY_EVENTS
 
@@ -67,32 +66,19 @@ class DayNotes:
 
     def _fill_log(self, extra: list[str] | None = None) -> None:
         self._log_extra = list(extra or [])
-        log = self.query_one("#log", OptionList)
-        log.clear_options()
-        opts = []
+        notes = []
         key_only = self.session.mode == "watch" and self.key_events_only
         for line in self.guide_lines():
-            opts.append(Option(Text.assemble(("Try today: ", "bold yellow"), (line, "italic")), disabled=True))
+            notes.append(Text.assemble(("Try today: ", "bold yellow"), (line, "italic")))
         v = self.current_view()
         if v is not None and not self.truth:
             if self.session.turn == 1 and not self.session.history:
                 for head, line in situation_lines(self.session.world, v):
-                    opts.append(Option(Text.assemble((head, "bold"), (line, "italic")), disabled=True))
-            opts.append(Option(Text.assemble(("Recon: ", "bold cyan"), (recon_hint(self.session.world, v), "italic")),
-                               disabled=True))
+                    notes.append(Text.assemble((head, "bold"), (line, "italic")))
+            notes.append(Text.assemble(("Recon: ", "bold cyan"), (recon_hint(self.session.world, v), "italic")))
         for line in extra or []:
-            opts.append(Option(Text(line, style="italic"), disabled=True))
-        for i, e in enumerate(self.log_events):
-            if key_only and e.kind not in KEY_EVENTS:
-                continue
-            style = "bold" if e.kind in ("assault", "infiltration", "raid", "lost", "sudden_death", "end") else ""
-            if e.kind == "refused":
-                style = "bold red"
-            opts.append(Option(Text(f"D{e.turn} {e.text}", style=style), id=str(i)))
-        if not opts:
-            opts.append(Option(Text("Nothing has happened yet: the events of each day appear here.", style="dim"),
-                               disabled=True))
-        log.add_options(opts)
+            notes.append(Text(line, style="italic"))
+        self.query_one("#log", EventLog).show(notes, self.log_events, KEY_EVENTS if key_only else None)
 
     def _announce_sector(self, v, before: int | None, pick: int, ordered: set[str]) -> None:
         """Tab into another sector: say which, and how many of its units still wait."""

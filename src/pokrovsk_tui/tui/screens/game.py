@@ -9,83 +9,64 @@ the replay screen (screens/replay.py).
 from __future__ import annotations
 
 import numpy as np
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
 
 from pokrovsk_tui.game.session import GameSession
 from pokrovsk_tui.rules.events import Event
-from pokrovsk_tui.rules.legal import (
-    actions_for,
-    budgets,
-    path_to,
-    suggested_targets,
-)
+from pokrovsk_tui.rules.legal import actions_for, budgets
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView
 
 from .. import describe as D
 from ..brief import tab_order
-from ..geometry import COMPACT, LARGE
-from ..messages import CursorMoved, HexActivated
+from ..messages import HexActivated
 from ..order_keys import ACTIONS
-from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, OVERLAYS, Overlay
+from ..overlays import OVERLAYS, Overlay
 from ..overlays import compute as compute_overlay
-from ..picture import Counter, MapPicture, counters_truth, counters_view
-from ..widgets.hexmap import HexMap
+from ..picture import MapPicture, side_picture
+from ..widgets.eventlog import EventLog
+from ..widgets.orderlist import OrderList
+from ..widgets.panels import TextPanel
 from .daynotes import DayNotes
 from .dialogs import (
     WhyScreen,
 )
+from .mapview import MAP_BINDINGS, MapView, chosen_id, focus_first
 from .ordering import OrderEntry
-from .panels import PanelText
 from .previews import OrderPreviews
 from .prompt import GamePrompt
 from .turnflow import TurnFlow
 from .watch import WatchMode
 
 
-def _order_bindings() -> list[Binding]:
-    out = []
-    for kind, (key, label, _) in ACTIONS.items():
-        out.append(Binding(key, f"order('{kind}')", label, show=False))
-    return out
-
-
-class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GamePrompt, PanelText, Screen[None]):
+class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GamePrompt, MapView, Screen[None]):
     """Where the game is played."""
 
     BINDINGS = [
         Binding("tab", "next_unit(1)", "Next unit", show=True),
         Binding("shift+tab", "next_unit(-1)", "Prev unit", show=False),
         Binding("escape", "cancel", "Cancel", show=True),
-        *_order_bindings(),
+        *[Binding(key, f"order('{kind}')", label, show=False) for kind, (key, label, _) in ACTIONS.items()],
         Binding("x,delete", "delete_order", "Delete order", show=True),
         Binding("ctrl+z", "undo", "Undo", show=True),
         Binding("ctrl+y", "redo", "Redo", show=True),
         Binding("e", "end_turn", "End turn", show=True),
         Binding("v", "cycle_overlay", "Overlay", show=True),
-        Binding("f2", "overlay('supply')", "Supply", show=False),
-        Binding("f3", "overlay('killzone')", "Kill zone", show=False),
-        Binding("f4", "overlay('detection')", "Detection", show=False),
-        Binding("f5", "overlay('ew')", "EW", show=False),
         Binding("f6", "overlay('range')", "Range", show=False),
         Binding("f7", "brief", "Situation brief", show=False),
         Binding("space", "pause", "Run/pause", show=False, priority=True),
         Binding("plus,equals_sign", "pace(-1)", "Faster", show=False),
         Binding("minus", "pace(1)", "Slower", show=False),
-        Binding("plus,equals_sign,minus", "zoom", "Zoom", show=False),
+        *MAP_BINDINGS,
         Binding("z", "zoom", "Zoom", show=False),
         Binding("k", "key_events", "Key events/all", show=True),
         Binding("o", "focus_orders", "Orders list", show=False),
         Binding("l", "focus_log", "Event log", show=False),
-        Binding("g", "focus_map", "Map", show=False),
-        Binding("w", "why", "Why?", show=False),
         Binding("n", "step", "Next day", show=True),
         Binding("s", "pause", "Run/pause", show=True),
         Binding("escape", "victory", "The result", show=True),
@@ -97,7 +78,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
     def __init__(self, session: GameSession):
         super().__init__()
         self.session = session
-        w = session.world
         self.side: int | None = session.opening_side()
         self.selected: int | None = None
         self.action: str | None = None
@@ -113,41 +93,43 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         self.log_events: list[Event] = []
         self._view_key = None
         self._view: SideView | None = None
-        self._overlay_cache: dict = {}
-        self._panel_text: dict[str, Text] = {}
-        self._orders_key = None
+        self._unit_key: tuple | None = None
         self._keys_key = None
         self._watch_timer = None
         self.ended_shown = False
-        zoom = LARGE if (w.grid.width * 4 + 2 <= 84 and w.grid.height * 2 <= 30) else COMPACT
-        self.map = HexMap(w, zoom=zoom, id="map")
+        self.make_map(session.world, "map")
+        self.header = TextPanel(id="header", fixed=True, classes=None)
+        self.hexinfo = TextPanel(id="hexinfo", lines=7, more="\n… more: Enter on the hex", title="Hex")
+        self.unitinfo = TextPanel(id="unitinfo", lines=10, title="Unit")
+        self.alloc = TextPanel(id="alloc")
+        self.prompt = TextPanel(id="prompt", fixed=True, classes=None)
+        self.orders = OrderList(Static("Orders for today", id="orders-title", classes="panel-title"), id="orders")
 
     # ----- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("", id="header")
+        yield self.header
         with Horizontal(id="main"):
             yield self.map
             with VerticalScroll(id="side"):
-                yield Static("", id="hexinfo", classes="panel")
-                yield Static("", id="unitinfo", classes="panel")
-                yield Static("", id="alloc", classes="panel")
-                yield Static("Orders for today", id="orders-title", classes="panel-title")
-                yield OptionList(id="orders")
+                yield self.hexinfo
+                yield self.unitinfo
+                yield self.alloc
+                yield self.orders.title
+                yield self.orders
         with Vertical(id="bottom"):
-            yield Static("", id="prompt")
-            yield OptionList(id="log")
+            yield self.prompt
+            yield EventLog(id="log")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         w = self.session.world
-        self.query_one("#hexinfo").border_title = "Hex"
-        self.query_one("#unitinfo").border_title = "Unit"
         self.query_one("#log").border_title = "Events (Enter: why?)"
         start = w.grid.n // 2 + w.grid.width // 2
         v = self.current_view()
         if v is not None and v.own_units.size:
             start = int(v.hex[v.own_units[0]])
-        self.map.picture.cursor = int(start)
+        self.map.cursor = int(start)
+        self.watch(self.map, "cursor", self.cursor_moved, init=False)
         self.refresh_all()
         self.map.focus()
         self.call_after_refresh(self.map.scroll_to_cursor, True)
@@ -196,14 +178,6 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
             return []
         return [int(u) for u in v.own_units if int(v.hex[u]) == h]
 
-    def _counters(self) -> dict[int, Counter]:
-        w = self.session.world
-        if self.truth:
-            return counters_truth(w, self.displayed_state(), self.selected)
-        v = self.current_view()
-        assert v is not None
-        return counters_view(w, v, self.selected)
-
     def _overlay(self) -> Overlay | None:
         if self.overlay is None:
             return None
@@ -211,36 +185,13 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         if v is None:
             return None
         unit = self.selected if self.overlay == "range" else None
-        key = (self.overlay, unit)
-        ov = self._overlay_cache.get(key)
-        if ov is None:
-            ov = compute_overlay(self.overlay, v, unit)
-            self._overlay_cache[key] = ov
-        return ov
+        return self.cached_overlay((self.overlay, unit), lambda: compute_overlay(self.overlay, v, unit))
 
     def picture(self) -> MapPicture:
-        st = self.displayed_state()
-        targets = None
-        path: frozenset[int] = frozenset()
         v = self.current_view()
-        cursor = self.map.cursor
-        if self.action is not None and v is not None:
-            targets = suggested_targets(v, self.action_unit, self.action)
-            if self.action == "move" and self.action_unit is not None and targets[cursor]:
-                path = frozenset(path_to(v, self.action_unit, cursor))
-        elif self.selected is not None and v is not None and not self.truth:
-            book = self.book()
-            for o in book.for_unit(self.session.world.unit_ids[self.selected]):
-                if o.kind == "move":
-                    path = frozenset(self.session.world.grid.index(h) for h in o.path)
-        sel_hex = None
-        if self.selected is not None:
-            if self.truth:
-                sel_hex = int(st.hex[self.selected]) if st.on_map[self.selected] else None
-            elif v is not None and v.own[self.selected]:
-                sel_hex = int(v.hex[self.selected])
-        return MapPicture(control=st.control.copy(), counters=self._counters(), cursor=cursor, selected=sel_hex,
-                          targets=targets, path=path, overlay=self._overlay(), changed=self.changed)
+        return side_picture(self.session.world, self.displayed_state(), None if self.truth else v, self.map.cursor,
+                            selected=self.selected, action=self.action, action_unit=self.action_unit,
+                            book=self.book(), overlay=self._overlay(), changed=self.changed)
 
     # ----- refreshing --------------------------------------------------------------------
     def refresh_all(self) -> None:
@@ -267,17 +218,23 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
 
     def refresh_panels(self) -> None:
         s = self.session
-        w = s.world
-        v = self.current_view()
-        st = self.displayed_state()
         note = ""
         if s.mode == "watch" and not s.over:
             note = self.watch_note()
         width = self.size.width - 2 if self.size.width > 2 else None
-        self._set("#header", D.header(s, None if self.truth else self.side, note, width), fixed=True)
+        self.header.text = D.header(s, None if self.truth else self.side, note, width)
+        self._unit_key = None
+        self.refresh_cursor_panels()
+        self.prompt.text = self.prompt_text()
+
+    def refresh_cursor_panels(self) -> None:
+        """The panels about the hex under the cursor, and the unit there (or selected)."""
+        w = self.session.world
+        v = self.current_view()
+        st = self.displayed_state()
         h = self.map.cursor
         ov = self._overlay()
-        self._set("#hexinfo", D.hex_panel(w, h, st.control, None if self.truth else v, st if self.truth else None, ov))
+        self.hexinfo.text = D.hex_panel(w, h, st.control, None if self.truth else v, st if self.truth else None, ov)
         unit = self.selected
         if unit is None:
             here = self.own_units_at(h)
@@ -286,44 +243,22 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
             elif self.truth:
                 at = np.flatnonzero(st.on_map & (st.hex == h))
                 unit = int(at[0]) if at.size else None
+        if self._unit_key == (unit,):
+            return                         # the same unit as before: its panels stand
+        self._unit_key = (unit,)
         book = self.book()
         orders = list(book.orders) if book is not None and not self.truth else []
         acts = actions_for(v, unit) if (v is not None and unit is not None and self.playing) else None
-        self._set("#unitinfo", D.unit_panel(w, unit, None if self.truth else v, st if self.truth else None, orders, acts))
-        alloc = self.query_one("#alloc", Static)
+        self.unitinfo.text = D.unit_panel(w, unit, None if self.truth else v, st if self.truth else None, orders, acts)
         if self.truth or v is None:
-            alloc.display = False
+            self.alloc.display = False
         else:
-            alloc.display = True
-            self._set("#alloc", D.allocation_panel(w, budgets(v, orders), unit))
-        self._set("#prompt", self.prompt_text(), fixed=True)
-
-    FIXED = ("#header", "#prompt")
-    FIXED_LINES = {"#hexinfo": 7, "#unitinfo": 10}
-
-    def more_note(self, selector: str) -> str:
-        return "\n… more: Enter on the hex" if selector == "#hexinfo" else "\n…"
+            self.alloc.display = True
+            self.alloc.text = D.allocation_panel(w, budgets(v, orders), unit)
 
     def refresh_orders(self) -> None:
-        ol = self.query_one("#orders", OptionList)
         book = self.book()
-        key = (self.truth, self.side, tuple(book.orders) if book is not None else None)
-        if key == self._orders_key:
-            return
-        self._orders_key = key
-        ol.clear_options()
-        title = self.query_one("#orders-title", Static)
-        if self.truth or book is None:
-            ol.display = False
-            title.display = False
-            return
-        ol.display = True
-        title.display = True
-        if not book.orders:
-            ol.add_option(Option(Text("No orders yet: every unit holds, drones patrol.", style="dim"), disabled=True))
-        else:
-            ol.add_options([Option(o.describe(), id=str(i)) for i, o in enumerate(book.orders)])
-        title.update(Text.assemble(("Orders for today", "bold"), f" ({len(book.orders)})", ("  o: edit", "dim")))
+        self.orders.show(None if self.truth or book is None else book.orders)
 
     # ----- bindings shown ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -357,10 +292,12 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         return True
 
     # ----- map events --------------------------------------------------------------------
-    def on_cursor_moved(self, message: CursorMoved) -> None:
+    def cursor_moved(self) -> None:
+        """The cursor is on a new hex: the panels follow in the same frame as the map."""
         if self.action == "move":
             self.map.set_picture(self.picture())
-        self.refresh_panels()
+        self.refresh_cursor_panels()
+        self.prompt.text = self.prompt_text()
 
     def on_hex_activated(self, message: HexActivated) -> None:
         h = message.hex
@@ -425,55 +362,29 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         self.refresh_all()
 
     # ----- orders ------------------------------------------------------------------------
-    def action_cycle_overlay(self) -> None:
-        if self.truth:
-            return
-        seq = [None, *OVERLAYS]
-        self.overlay = seq[(seq.index(self.overlay) + 1) % len(seq)]
-        self._announce_overlay()
+    OVERLAY_CYCLE = OVERLAYS
 
-    def action_overlay(self, name: str) -> None:
-        if self.truth:
-            self.notify("Overlays read a side's knowledge; none while watching or reviewing.")
-            return
-        self.overlay = None if self.overlay == name else name
-        self._announce_overlay()
+    def overlay_refused(self) -> str | None:
+        return "Overlays read a side's knowledge; none while watching or reviewing." if self.truth else None
 
-    def _announce_overlay(self) -> None:
-        if self.overlay:
-            self.notify(f"{OVERLAY_TITLES[self.overlay]}  ({OVERLAY_KEYS[self.overlay]} toggles, v next)",
-                        title="Overlay")
+    def overlay_changed(self) -> None:
         self.refresh_all()
 
-    def action_zoom(self) -> None:
-        self.map.set_zoom(COMPACT if self.map.zoom == LARGE else LARGE)
-        self.map.set_picture(self.picture())
-
     def action_focus_orders(self) -> None:
-        ol = self.query_one("#orders", OptionList)
+        ol = self.orders
         ol.focus()
         if ol.highlighted is None and ol.option_count and not ol.get_option_at_index(0).disabled:
             ol.highlighted = 0
         self.notify("↑/↓ choose, Enter edits, x deletes, g back to the map.", title="Orders list", timeout=3)
 
     def action_focus_log(self) -> None:
-        log = self.query_one("#log", OptionList)
-        log.focus()
-        if log.highlighted is None:
-            first = next((i for i in range(log.option_count) if not log.get_option_at_index(i).disabled), None)
-            if first is not None:
-                log.highlighted = first
-
-    def action_focus_map(self) -> None:
-        self.map.focus()
+        focus_first(self.query_one("#log", OptionList))
 
     def action_why(self) -> None:
-        log = self.query_one("#log", OptionList)
-        if log.highlighted is not None:
-            opt = log.get_option_at_index(log.highlighted)
-            if opt.id is not None:
-                self.show_why(self.log_events[int(opt.id)])
-                return
+        i = chosen_id(self.query_one("#log", OptionList))
+        if i is not None:
+            self.show_why(self.log_events[i])
+            return
         self.notify("Highlight an event in the log (l, then arrows) to see why it happened.")
 
     def show_why(self, e: Event) -> None:

@@ -17,56 +17,39 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, OptionList
 
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.store.savefmt import SaveGame
 
 from .. import describe as D
-from ..geometry import COMPACT, LARGE
-from ..messages import CursorMoved, DayChosen, HexActivated
-from ..overlays import OVERLAY_KEYS, OVERLAY_TITLES, Overlay
+from ..messages import DayChosen, HexActivated
+from ..overlays import Overlay
 from ..overlays import compute as compute_overlay
 from ..picture import MapPicture
 from ..review import (
-    MARK_LEGEND,
-    STAGE_SHORT,
-    VIEW_SHORT,
     VIEW_TITLES,
     VIEWS,
     Review,
     Step,
 )
-from ..widgets.hexmap import HexMap
+from ..widgets.panels import TextPanel
+from ..widgets.steplist import StepList
 from ..widgets.timeline import DayStrip
 from .dialogs import ConfirmScreen, TextScreen, WhyScreen
-from .panels import PanelText
+from .mapview import MAP_BINDINGS, MapView, chosen_id, focus_first
 from .replay_command import ReplayCommand
 from .replay_exports import ReplayExports
 from .replay_filter import ReplayDebrief
 from .replay_notes import ReplayNotes
+from .replay_text import header_text, legend, prompt_text
 
 PLAY_DELAY = 1.5            # seconds between steps while playing
 REPLAY_OVERLAYS = ("supply", "killzone", "detection", "ew")
 
 
-class StepList(OptionList):
-    """The orders or events of the step shown. Its size is set by the screen's layout (and
-    its vertical scrollbar always shown), so a new list of items needs no new layout of the
-    whole screen, which would be most of the time of a step: once ``steady`` is set, the
-    layout requests its content changes make are dropped."""
-
-    steady = False
-
-    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
-        if self.steady:
-            layout = False
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
-
-class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, PanelText, Screen[None]):
+class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, MapView, Screen[None]):
     """A saved game, step by step: the start of each day with its orders, then its results."""
 
     BINDINGS = [
@@ -91,14 +74,8 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         Binding("h", "export_report", "HTML report", show=False),
         Binding("i,f9", "screenshot", "SVG", show=False),
         Binding("l", "focus_list", "List", show=False),
-        Binding("g", "focus_map", "Map", show=False),
-        Binding("w", "why", "Why?", show=False),
         Binding("o", "cycle_overlay", "Overlay", show=False),
-        Binding("f2", "overlay('supply')", "Supply", show=False),
-        Binding("f3", "overlay('killzone')", "Kill zone", show=False),
-        Binding("f4", "overlay('detection')", "Detection", show=False),
-        Binding("f5", "overlay('ew')", "EW", show=False),
-        Binding("plus,equals_sign,minus", "zoom", "Zoom", show=False),
+        *MAP_BINDINGS,
         Binding("escape", "back", "Title", show=True),
         Binding("q", "app.quit_game", "Quit", show=False),
     ]
@@ -113,56 +90,39 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         self._play_timer = None
         self._list_key = None
         self.event_filter = ""
-        self._list_items: list[tuple[str, object]] = []
-        self._overlay_cache: dict = {}
-        self._panel_text: dict[str, Text] = {}
         self._note_turns: set[int] = self.review.note_turns()
         self._surprise_turns: set[int] = self.review.surprise_turns()
-        w = self.review.world
-        zoom = LARGE if (w.grid.width * 4 + 2 <= 84 and w.grid.height * 2 <= 30) else COMPACT
-        self.map = HexMap(w, zoom=zoom, id="rp-map")
+        self.make_map(self.review.world, "rp-map")
+        self.header = TextPanel(id="rp-header", fixed=True, classes=None)
+        self.hexinfo = TextPanel(id="rp-hex", lines=9, more="\n… more than fits here", title="Hex")
+        self.day = TextPanel(id="rp-day", lines=13, more="\n… more than fits here: the list below has it all")
+        self.notes = TextPanel(id="rp-notes", title="Notes (n add, N list)")
+        self.prompt = TextPanel(id="rp-prompt", fixed=True, classes=None)
+        self.steps = StepList(id="rp-list")
 
     # ----- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("", id="rp-header")
+        yield self.header
         yield DayStrip(id="rp-days")
         with Horizontal(id="rp-main"):
             yield self.map
             with VerticalScroll(id="rp-side"):
-                yield Static("", id="rp-hex", classes="panel")
-                yield Static("", id="rp-day", classes="panel")
-                yield Static("", id="rp-notes", classes="panel")
-                yield Static(self._legend(), id="rp-legend", classes="panel")
+                yield self.hexinfo
+                yield self.day
+                yield self.notes
+                yield TextPanel(legend(), id="rp-legend", title="On the map")
         with Vertical(id="rp-bottom"):
-            yield Static("", id="rp-prompt")
-            yield StepList(id="rp-list")
+            yield self.prompt
+            yield self.steps
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#rp-hex").border_title = "Hex"
-        self.query_one("#rp-notes").border_title = "Notes (n add, N list)"
-        self.query_one("#rp-legend").border_title = "On the map"
         w = self.review.world
-        self.map.picture.cursor = int(w.grid.n // 2 + w.grid.width // 2)
+        self.map.cursor = int(w.grid.n // 2 + w.grid.width // 2)
+        self.watch(self.map, "cursor", self.refresh_hex, init=False)
         self.show()
         self.map.focus()
         self.call_after_refresh(self.map.scroll_to_cursor, True)
-        self.call_after_refresh(self._steady)
-
-    def _steady(self) -> None:
-        self.query_one(StepList).steady = True
-
-    def _legend(self) -> Text:
-        t = Text()
-        t.append("Orders: ", style="bold")
-        t.append("UA", style=D.SIDE_STYLE[0])
-        t.append(" marks blue, ")
-        t.append("RU", style=D.SIDE_STYLE[1])
-        t.append(" red\n")
-        for k, (g, what) in enumerate(MARK_LEGEND):
-            t.append(("\n" if k else "") + f"{g:>3} ", style="bold")
-            t.append(what)
-        return t
 
     # ----- where we are ------------------------------------------------------------------
     @property
@@ -176,6 +136,11 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
             self.pos = pos
             self.show()
 
+    @property
+    def _list_items(self) -> list[tuple[str, object]]:
+        """(kind, what) of each item of the list that can be chosen."""
+        return self.steps.items
+
     def goto_turn(self, turn: int, stage: str = "orders") -> None:
         self.go(self.review.index(turn, stage))
 
@@ -184,13 +149,12 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         step, who, r = self.step, self.who, self.review
         self.map.set_picture(self.picture())
         self.query_one(DayStrip).show(r.tl.turns, step.turn, step.stage, self._note_turns, self._surprise_turns)
-        self._set("#rp-header", self.header_text())
-        day = self.query_one("#rp-day")
-        day.border_title = f"Day {step.turn}: {'orders' if step.stage == 'orders' else 'results'}"
-        self._set("#rp-day", r.day_text(step, who))
-        self._set("#rp-notes", r.notes_text(step))
+        self.header.text = header_text(self.review, self.step, self.who, self.overlay, self.playing)
+        self.day.border_title = f"Day {step.turn}: {'orders' if step.stage == 'orders' else 'results'}"
+        self.day.text = r.day_text(step, who)
+        self.notes.text = r.notes_text(step)
         self.refresh_hex()
-        self._set("#rp-prompt", self.prompt_text())
+        self.prompt.text = prompt_text(self.step, self.who)
         self.fill_list()
 
     def picture(self) -> MapPicture:
@@ -204,19 +168,8 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         v = self.review.side_view(self.step, self.who)
         if v is None:
             return None
-        key = (self.step, self.who, self.overlay)
-        ov = self._overlay_cache.get(key)
-        if ov is None:
-            if len(self._overlay_cache) > 32:
-                self._overlay_cache.clear()
-            ov = self._overlay_cache[key] = compute_overlay(self.overlay, v, None)
-        return ov
-
-    FIXED = ("#rp-header", "#rp-prompt")       # one line each: never a new layout
-    FIXED_LINES = {"#rp-hex": 9, "#rp-day": 13}  # their height is fixed in app.tcss
-
-    def more_note(self, selector: str) -> str:
-        return "\n… more than fits here" + (": the list below has it all" if selector == "#rp-day" else "")
+        overlay = self.overlay
+        return self.cached_overlay((self.step, self.who, overlay), lambda: compute_overlay(overlay, v, None))
 
     def refresh_hex(self) -> None:
         step, who, r = self.step, self.who, self.review
@@ -229,45 +182,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
             if a.hex == hid:
                 t.append(f"\n✎ #{i + 1} ", style="bold #ffd75f")
                 t.append(a.text)
-        self._set("#rp-hex", t)
-
-    def header_text(self) -> Text:
-        step, r = self.step, self.review
-        f = r.frame(step)
-        st = f.before if step.stage == "orders" else f.after
-        t = Text()
-        t.append(" REPLAY ", style="bold reverse")
-        t.append(f" Day {step.turn}/{r.last}", style="bold")
-        t.append(f" {r.date(step.turn).strftime('%d %b')}, {f.weather} ")
-        t.append(f" {STAGE_SHORT[step.stage]} ", style="bold reverse")
-        t.append(" View: ")
-        style = {"truth": "bold", "ua": D.SIDE_STYLE[0], "ru": D.SIDE_STYLE[1]}[self.who]
-        t.append(f" {VIEW_SHORT[self.who]} ", style=f"{style} reverse")
-        t.append(f" {VIEW_TITLES[self.who]}", style="italic")
-        t.append("  VP ")
-        t.append("UA ", style=D.SIDE_STYLE[0])
-        t.append(f"{st.vp[0]:.1f} ")
-        t.append("RU ", style=D.SIDE_STYLE[1])
-        t.append(f"{st.vp[1]:.1f}")
-        if self.overlay:
-            t.append(f"  [{self.overlay}]", style="italic")
-        if self.playing:
-            t.append("  ▶ playing (p pauses)", style="bold")
-        t.append(f"  {r.save.name}", style="dim")
-        return t
-
-    def prompt_text(self) -> Text:
-        step = self.step
-        t = Text()
-        if step.stage == "orders":
-            who = "both sides'" if self.who == "truth" else f"{self.who.upper()}'s"
-            t.append(f"Day {step.turn}, start: {who} orders, on the map and below. ", style="bold")
-            t.append("] the results · [ back · v the view · l the list · ? all keys", style="dim")
-        else:
-            t.append(f"Day {step.turn}, results. ", style="bold")
-            t.append("l, Enter on an event: why? · ! surprise · ] next day · x re-roll · b take command",
-                     style="dim")
-        return t
+        self.hexinfo.text = t
 
     # ----- the list under the map --------------------------------------------------------
     def fill_list(self) -> None:
@@ -276,38 +191,16 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
         if key == self._list_key:
             return
         self._list_key = key
-        ol = self.query_one("#rp-list", OptionList)
-        items: list[tuple[str, object]] = []
-        opts: list[Option] = []
-
-        def add(kind: str, obj: object, text: Text) -> None:
-            opts.append(Option(text, id=str(len(items))))
-            items.append((kind, obj))
-
         if step.stage == "orders":
-            ol.border_title = f"Orders of day {step.turn} (Enter: show on the map)"
-            for kind, line, order in r.order_lines(step, who):
-                if kind == "head":
-                    opts.append(Option(Text(line, style="bold"), disabled=True))
-                elif kind == "intent":
-                    opts.append(Option(Text(line, style="italic"), disabled=True))
-                else:
-                    add("order", order, Text(line))
+            style = {"head": "bold", "intent": "italic"}
+            rows = [("head" if kind in style else "order", order, Text(line, style=style.get(kind, "")))
+                    for kind, line, order in r.order_lines(step, who)]
+            self.steps.fill(f"Orders of day {step.turn} (Enter: show on the map)", rows)
         else:
             from .replay_filter import event_rows
 
             title, rows = event_rows(r, step, who, self.event_filter)
-            ol.border_title = f"Events of day {step.turn} as {VIEW_TITLES[who]} (Enter: why? / filter){title}"
-            for kind, obj, text in rows:
-                if kind == "head":
-                    opts.append(Option(text, disabled=True))
-                else:
-                    add(kind, obj, text)
-        if not opts:
-            opts.append(Option(Text("Nothing here.", style="dim"), disabled=True))
-        self._list_items = items
-        ol.clear_options()
-        ol.add_options(opts)
+            self.steps.fill(f"Events of day {step.turn} as {VIEW_TITLES[who]} (Enter: why? / filter){title}", rows)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id != "rp-list":
@@ -317,7 +210,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
             self.open_item(int(event.option.id))
 
     def open_item(self, i: int) -> None:
-        kind, obj = self._list_items[i]
+        kind, obj = self.steps.item(i)
         g = self.review.world.grid
         if kind == "order":
             assert isinstance(obj, Order)
@@ -341,24 +234,14 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
             self.app.push_screen(WhyScreen(obj, self.review.world))
 
     def action_why(self) -> None:
-        ol = self.query_one("#rp-list", OptionList)
-        if ol.highlighted is not None:
-            opt = ol.get_option_at_index(ol.highlighted)
-            if opt.id is not None:
-                self.open_item(int(opt.id))
-                return
+        i = chosen_id(self.steps)
+        if i is not None:
+            self.open_item(i)
+            return
         self.notify("Highlight an event in the list (l, then ↑/↓) to see why it happened.")
 
     def action_focus_list(self) -> None:
-        ol = self.query_one("#rp-list", OptionList)
-        ol.focus()
-        if ol.highlighted is None:
-            first = next((i for i in range(ol.option_count) if not ol.get_option_at_index(i).disabled), None)
-            if first is not None:
-                ol.highlighted = first
-
-    def action_focus_map(self) -> None:
-        self.map.focus()
+        focus_first(self.steps)
 
     # ----- stepping ----------------------------------------------------------------------
     def action_step(self, d: int) -> None:
@@ -395,7 +278,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
             self.playing = True
             self._play_timer = self.set_interval(PLAY_DELAY, self._play_tick)
             self.notify(f"Playing: a step every {PLAY_DELAY:g} s; p pauses.", title="Replay")
-        self._set("#rp-header", self.header_text())
+        self.header.text = header_text(self.review, self.step, self.who, self.overlay, self.playing)
 
     def _stop_play(self) -> None:
         self.playing = False
@@ -408,7 +291,7 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
             return
         if self.pos >= len(self.review.steps) - 1:
             self._stop_play()
-            self._set("#rp-header", self.header_text())
+            self.header.text = header_text(self.review, self.step, self.who, self.overlay, self.playing)
             self.notify("The end of the game.", title="Replay")
             return
         self.go(self.pos + 1)
@@ -423,35 +306,18 @@ class ReplayScreen(ReplayNotes, ReplayExports, ReplayDebrief, ReplayCommand, Pan
     def action_cycle_view(self) -> None:
         self.action_view(VIEWS[(VIEWS.index(self.who) + 1) % len(VIEWS)])
 
-    def action_overlay(self, name: str) -> None:
+    OVERLAY_CYCLE = REPLAY_OVERLAYS
+    CYCLE_KEY = "o"
+
+    def overlay_refused(self) -> str | None:
         if self.who == "truth":
-            self.notify("Overlays read a side's knowledge: switch to the UA (u) or RU (r) view first.",
-                        title="Overlay")
-            return
-        self.overlay = None if self.overlay == name else name
-        if self.overlay:
-            self.notify(f"{OVERLAY_TITLES[self.overlay]}  ({OVERLAY_KEYS[self.overlay]} toggles, o next)",
-                        title="Overlay")
+            return "Overlays read a side's knowledge: switch to the UA (u) or RU (r) view first."
+        return None
+
+    def overlay_changed(self) -> None:
         self.show()
 
-    def action_cycle_overlay(self) -> None:
-        seq = [None, *REPLAY_OVERLAYS]
-        nxt = seq[(seq.index(self.overlay) + 1) % len(seq)] if self.overlay in seq else None
-        if nxt is None:
-            self.overlay = None
-            self.show()
-        else:
-            self.overlay = None
-            self.action_overlay(nxt)
-
-    def action_zoom(self) -> None:
-        self.map.set_zoom(COMPACT if self.map.zoom == LARGE else LARGE)
-        self.map.set_picture(self.picture())
-
     # ----- map events --------------------------------------------------------------------
-    def on_cursor_moved(self, message: CursorMoved) -> None:
-        self.refresh_hex()
-
     def on_hex_activated(self, message: HexActivated) -> None:
         """Enter (or a click) on a hex: what happened there this day (why?), or the orders
         aimed at it."""

@@ -5,8 +5,8 @@ charts. Each modal returns its result through ``dismiss``."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -31,11 +31,8 @@ from pokrovsk_tui.report.words import ordinal
 from pokrovsk_tui.rules.scenario import SIDES
 
 from ..describe import SIDE_STYLE
-from .replay_command import CommandScreen  # noqa: F401  (take command; kept importable from here)
+from .command_dialog import CommandScreen  # noqa: F401  (take command; kept importable from here)
 from .runs import CountEntry
-
-if TYPE_CHECKING:
-    from .replay import ReplayScreen
 
 
 class JumpScreen(ModalScreen[int | None]):
@@ -133,9 +130,15 @@ class NoteScreen(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class NotesScreen(ModalScreen[None]):
+NoteChoice = tuple[str, int | None, int | None]
+"""What was asked of the notes list: ("edit" | "delete" | "goto" | "new", the note's index,
+the row highlighted, to open the list again at)."""
+
+
+class NotesScreen(ModalScreen[NoteChoice | None]):
     """Every note of the game: Enter edits, x deletes (asks first), g goes to its day, n a
-    new note on the day shown, Esc closes."""
+    new note on the day shown, Esc closes. It changes nothing itself: it is dismissed with
+    what was asked (a ``NoteChoice``), and the replay does it and opens the list again."""
 
     BINDINGS = [
         Binding("escape", "close", "Close", priority=True),
@@ -144,9 +147,10 @@ class NotesScreen(ModalScreen[None]):
         Binding("n", "new", "New note"),
     ]
 
-    def __init__(self, owner: ReplayScreen):
+    def __init__(self, annotations: Sequence, keep: int | None = None):
         super().__init__()
-        self.owner = owner
+        self.annotations = annotations
+        self.keep = keep
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -157,13 +161,13 @@ class NotesScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.fill()
+        self.fill(self.keep)
         self.query_one(OptionList).focus()
 
     def fill(self, keep: int | None = None) -> None:
         ol = self.query_one(OptionList)
         ol.clear_options()
-        notes = list(enumerate(self.owner.review.save.annotations))
+        notes = list(enumerate(self.annotations))
         if not notes:
             ol.add_option(Option(Text("No notes yet: n writes one on the day shown.", style="dim"), disabled=True))
             return
@@ -191,27 +195,20 @@ class NotesScreen(ModalScreen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            i = int(event.option.id)
-            self.owner.edit_note(i, then=lambda: self.fill(self.query_one(OptionList).highlighted))
+            self.dismiss(("edit", int(event.option.id), self.query_one(OptionList).highlighted))
 
     def action_delete(self) -> None:
         i = self._current()
-        if i is None:
-            return
-        keep = self.query_one(OptionList).highlighted
-        self.owner.delete_note(i, then=lambda: self.fill(keep))
+        if i is not None:
+            self.dismiss(("delete", i, self.query_one(OptionList).highlighted))
 
     def action_goto(self) -> None:
         i = self._current()
-        if i is None:
-            return
-        a = self.owner.review.save.annotations[i]
-        self.dismiss(None)
-        self.owner.goto_note(a)
+        if i is not None:
+            self.dismiss(("goto", i, None))
 
     def action_new(self) -> None:
-        self.dismiss(None)
-        self.owner.action_note()
+        self.dismiss(("new", None, None))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -393,11 +390,14 @@ class ChartsScreen(Screen[None]):
         *[Binding(str(i + 1), f"tab({i})", show=False) for i in range(9)],
     ]
 
-    def __init__(self, owner: ReplayScreen, data: dict[str, Any], turn: int):
+    def __init__(self, name: str, data: dict[str, Any], turn: int, *, export: Callable[[], object],
+                 screenshot: Callable[[], object]):
         super().__init__()
         from ..widgets.charts import charts
 
-        self.owner = owner
+        self.title_name = name
+        self.export = export                # what e and i do (the replay's CSV and SVG writers)
+        self.screenshot = screenshot
         self.data = data
         self.turn = turn
         self.charts = charts(data)
@@ -405,7 +405,7 @@ class ChartsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from ..widgets.charts import ChartView
 
-        yield Static(Text.assemble((" CHARTS ", "bold reverse"), f"  {self.owner.review.save.name}  ",
+        yield Static(Text.assemble((" CHARTS ", "bold reverse"), f"  {self.title_name}  ",
                                    ("←/→ or 1-6: the next chart · e: the series as CSV · Esc: back", "dim")),
                      id="charts-header")
         with TabbedContent(id="charts-tabs"):
@@ -424,10 +424,10 @@ class ChartsScreen(Screen[None]):
             self.query_one(TabbedContent).active = f"chart-{self.charts[i].key}"
 
     def action_export(self) -> None:
-        self.owner.action_export_csv()
+        self.export()
 
     def action_screenshot(self) -> None:
-        self.owner.action_screenshot()
+        self.screenshot()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -24,7 +24,8 @@ class ReplayExports:
             self.notify(f"No charts: {type(e).__name__}: {e}", severity="error")
             return
         marker = self.step.turn if self.step.stage == "results" else self.step.turn - 1
-        self.app.push_screen(ChartsScreen(self, data, marker))
+        self.app.push_screen(ChartsScreen(self.review.save.name, data, marker, export=self.action_export_csv,
+                                          screenshot=self.action_screenshot))
 
     def _beside(self, suffix: str) -> Path:
         r = self.review

@@ -111,9 +111,25 @@ class ReplayNotes:
         self.show()
         return ok
 
-    def action_notes(self) -> None:
+    def action_notes(self, keep: int | None = None) -> None:
         from .replay_dialogs import NotesScreen
 
-        self.app.push_screen(NotesScreen(self))
+        self.app.push_screen(NotesScreen(self.review.save.annotations, keep), self._notes_choice)
+
+    def _notes_choice(self, choice: tuple[str, int | None, int | None] | None) -> None:
+        """Do what was asked of the notes list; after an edit or a deletion, the list again."""
+        if choice is None:
+            return
+        what, index, keep = choice
+        if what == "new":
+            self.action_note()
+        elif index is None:
+            return
+        elif what == "goto":
+            self.goto_note(self.review.save.annotations[index])
+        elif what == "edit":
+            self.edit_note(index, then=lambda: self.action_notes(keep))
+        elif what == "delete":
+            self.delete_note(index, then=lambda: self.action_notes(keep))
 
     # ----- charts, exports, screenshot ---------------------------------------------------

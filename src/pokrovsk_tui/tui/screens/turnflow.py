@@ -75,7 +75,7 @@ class TurnFlow:
         self._overlay_cache.clear()
         v = self.current_view()
         if v is not None and v.own_units.size:
-            self.map.picture.cursor = int(v.hex[v.own_units[0]])
+            self.map.cursor = int(v.hex[v.own_units[0]])
         if s.last is not None:
             self.log_events = self._events_for_log(s.last)
             self.changed = self._changed(s.last)

@@ -1,9 +1,12 @@
 """The hex map: ONE Line-API widget on a ScrollView.
 
 The static layer (terrain, roads, rail, names, objectives, supply sources) is worked out once
-per map and zoom; the dynamic layer (control, front line, unit counters, overlays, cursor,
-targets, changes) is a small key per hex. A hex's cell is rendered once per key and a map
-line's Strip is cached until a hex on it changes, so a repaint of the whole map is a lookup.
+per map and zoom; the dynamic layer (control, front line, unit counters, overlays, targets,
+changes) is a small key per hex, worked out when the picture changes. The cursor is a reactive
+apart from the picture: a step draws again only the lines of the two hexes it leaves and
+enters, and whoever watches it (the screens' panels) is told at once, in the same frame. A
+hex's cell is rendered once per key and a map line's Strip is kept until a hex on it changes
+(both in bounded LRU caches), so a repaint of the whole map is a lookup.
 Colours come from component classes (see DEFAULT_CSS and app.tcss), so themes work; every
 colour has a glyph beside it.
 """
@@ -15,7 +18,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -25,7 +30,7 @@ from pokrovsk_tui.rules.world import World
 from .. import glyphs as G
 from .. import labels as L
 from ..geometry import COMPACT, LARGE, MapGeometry, Zoom, mouse_to_hex, step
-from ..messages import CursorMoved, HexActivated
+from ..messages import HexActivated
 from ..picture import MapPicture, front_marks
 
 TERRAIN_CLASS = tuple(f"hexmap--{t}" for t in TERRAINS)
@@ -34,6 +39,9 @@ CONTROL_CLASS = ("hexmap--ua", "hexmap--ru", "hexmap--contested")
 
 class HexMap(ScrollView, can_focus=True):
     """The map of the sector; the cursor moves with the arrows and the six hex directions."""
+
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
+    """The hex under the cursor (watch it to follow the cursor in the same frame)."""
 
     COMPONENT_CLASSES = {
         "hexmap--ua", "hexmap--ru", "hexmap--contested",
@@ -106,18 +114,20 @@ class HexMap(ScrollView, can_focus=True):
         self.geometry = MapGeometry(world.grid.width, world.grid.height, zoom)
         self.picture = MapPicture(control=world.initial_control.copy())
         self._front = front_marks(world, self.picture.control)
-        self._keys: list | None = None
-        self._cells: dict = {}
-        self._strips: dict[int, Strip] = {}
-        self._styles: dict = {}
+        self._keys: list | None = None           # per hex, without the cursor
+        # a hex's cell per (hex, key): the whole map's at both zooms, and room for changes
+        self._cells: LRUCache[tuple, list[list[Segment]]] = LRUCache(4 * world.grid.n)
+        self._strips: LRUCache[int, Strip] = LRUCache(4 * world.grid.height)
+        self._styles: LRUCache[tuple[str, ...], Style] = LRUCache(1024)
         self._static: dict[str, dict] = {}
         self._features = {int(h) for hs in world.objective_hexes for h in hs} | {int(h) for h in world.src_hex}
         self.virtual_size = Size(self.geometry.virtual_width, self.geometry.virtual_height)
 
     # ----- public ------------------------------------------------------------------------
-    @property
-    def cursor(self) -> int:
-        return self.picture.cursor
+    def invalidate_cache(self) -> None:
+        """Forget every drawn cell and line (a new zoom or theme)."""
+        self._cells.clear()
+        self._strips.clear()
 
     def set_zoom(self, zoom: Zoom) -> None:
         if zoom == self.zoom:
@@ -125,53 +135,60 @@ class HexMap(ScrollView, can_focus=True):
         self.zoom = zoom
         self.geometry = MapGeometry(self.world.grid.width, self.world.grid.height, zoom)
         self.virtual_size = Size(self.geometry.virtual_width, self.geometry.virtual_height)
-        self._cells.clear()
-        self._strips.clear()
+        self.invalidate_cache()
         self._keys = None
         self.refresh()
         self.call_after_refresh(self.scroll_to_cursor, True)
 
     def set_picture(self, picture: MapPicture) -> None:
-        """Show a new picture; only the map lines whose hexes changed are drawn again."""
+        """Show a new picture; only the map lines whose hexes changed are drawn again (the
+        picture's ``cursor`` is not read: the cursor is the ``cursor`` reactive)."""
         if not np.array_equal(picture.control, self.picture.control):
             self._front = front_marks(self.world, picture.control)
+        picture.cursor = self.cursor
         self.picture = picture
         keys = self._hex_keys()
         old = self._keys
         self._keys = keys
-        ch = self.geometry.zoom.ch
         if old is None:
             self._strips.clear()
             self.refresh()
             return
-        changed = {i for i, (a, b) in enumerate(zip(old, keys, strict=True)) if a != b}
-        rows = sorted({h // self.world.grid.width for h in changed})
+        width = self.world.grid.width
+        self._refresh_rows({i // width for i, (a, b) in enumerate(zip(old, keys, strict=True)) if a != b})
+
+    def _refresh_rows(self, rows: set[int]) -> None:
+        """Draw again the map lines of these rows of hexes (all of them past a dozen rows)."""
         if len(rows) > 12:
             self._strips.clear()
             self.refresh()
             return
-        sx, sy = self.scroll_offset
-        width = self.size.width
+        ch = self.geometry.zoom.ch
+        sy = self.scroll_offset.y
+        top = self.margin[1]
         for r in rows:
             for dy in range(ch):
-                self._strips.pop(r * ch + dy, None)
-            # only the lines of the rows that changed are drawn again
-            self.refresh(Region(0, r * ch - sy + self.margin[1], width, ch))
+                self._strips.discard(r * ch + dy)
+            self.refresh(Region(0, r * ch - sy + top, self.size.width, ch))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.picture.cursor = new
+        width = self.world.grid.width
+        self._refresh_rows({old // width, new // width})
 
     def move_cursor(self, hex_number: int, *, scroll: bool = True, center: bool = False) -> None:
-        if hex_number == self.picture.cursor:
+        """Put the cursor on a hex (its watchers run at once), and keep it in view."""
+        if hex_number == self.cursor:
             if center:
                 self.scroll_to_cursor(center=True)
             return
-        self.picture.cursor = int(hex_number)
-        self.set_picture(self.picture)
+        self.cursor = int(hex_number)
         if scroll:
             self.scroll_to_cursor(center=center)
-        self.post_message(CursorMoved(int(hex_number)))
 
     def scroll_to_cursor(self, center: bool = False) -> None:
         """Keep the cursor in view: centred after a jump, a hex from the edge when stepping."""
-        x, y = self.geometry.origin(self.picture.cursor)
+        x, y = self.geometry.origin(self.cursor)
         cw, ch = self.geometry.zoom.cw, self.geometry.zoom.ch
         region = Region(x, y, cw, ch)
         if center:
@@ -181,25 +198,23 @@ class HexMap(ScrollView, can_focus=True):
 
     def invalidate_styles(self) -> None:
         self._styles.clear()
-        self._cells.clear()
-        self._strips.clear()
+        self.invalidate_cache()
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
-        self._cells.clear()
-        self._strips.clear()
+        self.invalidate_cache()
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.scroll_to_cursor, True)
 
     # ----- input -------------------------------------------------------------------------
     def action_step(self, direction: str) -> None:
-        self.move_cursor(step(self.world.grid, self.picture.cursor, direction))
+        self.move_cursor(step(self.world.grid, self.cursor, direction))
 
     def action_activate(self) -> None:
-        self.post_message(HexActivated(self.picture.cursor))
+        self.post_message(HexActivated(self.cursor))
 
     def hex_at_event(self, event: events.MouseEvent) -> int | None:
         offset = event.get_content_offset(self)
@@ -220,6 +235,7 @@ class HexMap(ScrollView, can_focus=True):
 
     # ----- drawing -----------------------------------------------------------------------
     def _hex_keys(self) -> list:
+        """Per hex, what its cell shows but the cursor (``_key`` adds the cursor)."""
         p = self.picture
         n = self.world.grid.n
         ov_level = p.overlay.level if p.overlay is not None else None
@@ -233,9 +249,7 @@ class HexMap(ScrollView, can_focus=True):
         label_cells = self._label_cells()
         for h in range(n):
             hl = ""
-            if h == p.cursor:
-                hl = "cursor"
-            elif h == p.selected:
+            if h == p.selected:
                 hl = "selected"
             elif targets is not None and targets[h]:
                 hl = "target"
@@ -247,6 +261,14 @@ class HexMap(ScrollView, can_focus=True):
                          int(ov_level[h]) if ov_level is not None else 0, ov_marks.get(h, ""), marks.get(h),
                          label_cells.get(h, ())))
         return keys
+
+    def _key(self, h: int) -> tuple:
+        if self._keys is None:
+            self._keys = self._hex_keys()
+        key = self._keys[h]
+        if h == self.cursor:
+            key = (*key[:3], "cursor", *key[4:])
+        return key
 
     def labels(self) -> tuple[L.Label, ...]:
         """The names placed on the map for the current picture: on cells that hide no unit,
@@ -285,7 +307,7 @@ class HexMap(ScrollView, can_focus=True):
             for nm in names:
                 if nm:
                     st += self.get_component_rich_style(nm, partial=True)
-            self._styles[names] = st
+            self._styles.set(names, st)
         return st
 
     def _static_for(self, zoom: Zoom) -> dict:
@@ -386,7 +408,7 @@ class HexMap(ScrollView, can_focus=True):
                     style = self._style(b, fg)
                 segs.append(Segment(c, style))
             out.append(segs)
-        self._cells[(h, key)] = out
+        self._cells.set((h, key), out)
         return out
 
     def _line(self, y: int) -> Strip:
@@ -397,8 +419,6 @@ class HexMap(ScrollView, can_focus=True):
         zoom = geo.zoom
         g = self.world.grid
         row, sub = divmod(y, zoom.ch)
-        if self._keys is None:
-            self._keys = self._hex_keys()
         base = self._style("")
         segs: list[Segment] = []
         lead = geo.row_start(row)
@@ -406,12 +426,12 @@ class HexMap(ScrollView, can_focus=True):
             segs.append(Segment(" " * lead, base))
         for col in range(g.width):
             h = row * g.width + col
-            segs.extend(self._cell(h, self._keys[h])[sub])
+            segs.extend(self._cell(h, self._key(h))[sub])
         tail = geo.virtual_width - lead - g.width * zoom.cw
         if tail > 0:
             segs.append(Segment(" " * tail, base))
         strip = Strip(Segment.simplify(segs), geo.virtual_width)
-        self._strips[y] = strip
+        self._strips.set(y, strip)
         return strip
 
     @property
