@@ -26,6 +26,7 @@ from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState, initial_state
 
 from .checks import waived_rules
+from .save_build import NAME_MAX, now_utc, safe_name, sha256_text
 from .savefmt import (
     FORMAT_VERSION,
     LineageStep,
@@ -35,7 +36,6 @@ from .savefmt import (
     Snapshot,
     group_places,
 )
-from .saves import now_utc, sha256_text
 from .snapshot import SnapshotError, decode_state, encode_event, encode_state, state_digest
 
 
@@ -233,8 +233,6 @@ def branch_file(folder, source_stem: str, turn: int):
     file (``name=path.stem``) never shares autosaves with another game."""
     import glob
     from pathlib import Path
-
-    from .saves import NAME_MAX, safe_name
 
     folder = Path(folder)
     base = f"{safe_name(source_stem, max_len=NAME_MAX - 16)}-branch-t{turn:02d}"

@@ -32,12 +32,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from pokrovsk_tui.rules.limits import MAX_NUMBER
 from pokrovsk_tui.rules.orders import Order
+
+if TYPE_CHECKING:
+    from .scenarios import Problem
 
 FORMAT_VERSION = 4
 MAX_TURN = 10_000
@@ -48,6 +51,15 @@ Weather = Literal["none", "frost", "snow", "thaw", "fog"]
 Winner = Literal["playing", "ua", "ru", "draw"]
 Status = Literal["on", "off", "lost", "on-lost"]
 Digest = str
+
+
+class SaveError(Exception):
+    """A save that cannot be used; ``problems`` says every reason (raised while loading, by
+    ``save_load``, and by the migrations of older formats)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
 
 
 class _Model(BaseModel):
