@@ -3,8 +3,6 @@ order, resizing, watch mode, the title screen and the new-game form."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import os
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -12,6 +10,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from conftest import make_app, screen_text, settle, sync, wait_for  # noqa: E402
 from pokrovsk_tui.rules.legal import own_units_only, suggested_targets  # noqa: E402
 from pokrovsk_tui.rules.orders import Order  # noqa: E402
 from pokrovsk_tui.tui import persist  # noqa: E402
@@ -30,39 +29,6 @@ from pokrovsk_tui.tui.screens.title import NewGameScreen, TitleScreen  # noqa: E
 from pokrovsk_tui.tui.screens.victory import VictoryScreen  # noqa: E402
 
 TUT = "tutorial-hryshyne"
-
-
-def sync(fn):
-    """Run an async test with asyncio.run (no async plugin needed)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
-
-
-def make_app(tmp_path, **start) -> PokrovskApp:
-    kind = start.pop("kind", "play")
-    return PokrovskApp(Start(kind=kind, **start), save_dir=tmp_path, check_interrupted=False)
-
-
-def screen_text(app) -> str:
-    """Everything on the screen now, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(pilot, n: int = 2) -> None:
-    for _ in range(n):
-        await pilot.pause()
-
-
-async def wait_for(pilot, cond, tries: int = 200) -> None:
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never came true")
 
 
 def game(app) -> GameScreen:
@@ -507,9 +473,10 @@ async def test_interrupted_game_is_offered(tmp_path):
     app = make_app(tmp_path, scenario=TUT, seed=9)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-    # the app ended without the quit path (as a crash would): the mark is still there
-    assert persist.interrupted(tmp_path) is None or True
-    persist.mark_running(game_session_stub(tmp_path), next(tmp_path.glob("*-turn00.toml")), tmp_path)
+    # the app ended without the quit path (as a crash would): the mark it set when the game
+    # started is still there and names the game's autosave
+    autosave = next(tmp_path.glob("*-turn00.toml"))
+    assert persist.interrupted(tmp_path) == autosave
     app2 = PokrovskApp(Start(), save_dir=tmp_path)
     async with app2.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -518,13 +485,7 @@ async def test_interrupted_game_is_offered(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app2.screen, GameScreen)
-
-
-def game_session_stub(tmp_path):
-    from pokrovsk_tui.session import new_session
-
-    s = new_session(TUT, seed=9)
-    return s
+        assert app2.screen.session.seed == 9 and app2.screen.session.world.scenario.id == TUT
 
 
 @sync
