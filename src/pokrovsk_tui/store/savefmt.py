@@ -308,28 +308,46 @@ class SavedTurn(_Model):
     state: Snapshot
 
     # The turn's TOML text once written, with the why_keys it used, so that saving again
-    # after a new turn only writes the new one. A played turn does not change; setting a
-    # field or copying the turn forgets the text, changing a nested value in place would not.
+    # after a new turn only writes the new one; and what checking the turn found (``checked``),
+    # so that verifying a save just loaded does not work it out again. A played turn does not
+    # change; setting a field or copying the turn forgets both, changing a nested value in
+    # place would not.
     _toml: Any = PrivateAttr(default=None)
+    _checked: dict[str, Any] | None = PrivateAttr(default=None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
         if not name.startswith("_"):
             super().__setattr__("_toml", None)
+            super().__setattr__("_checked", None)
 
     def __deepcopy__(self, memo: dict | None = None):
         new = super().__deepcopy__(memo)
-        object.__setattr__(new, "__pydantic_private__", {**(new.__pydantic_private__ or {}), "_toml": None})
+        object.__setattr__(new, "__pydantic_private__",
+                           {**(new.__pydantic_private__ or {}), "_toml": None, "_checked": None})
         return new
 
     def __copy__(self):
         new = super().__copy__()
-        object.__setattr__(new, "__pydantic_private__", {**(new.__pydantic_private__ or {}), "_toml": None})
+        object.__setattr__(new, "__pydantic_private__",
+                           {**(new.__pydantic_private__ or {}), "_toml": None, "_checked": None})
         return new
+
+    def checked(self) -> dict[str, Any]:
+        """What checking this turn found, kept with it: ``sealed`` (``sealed_orders_digest``),
+        ``state_digest`` (of its snapshot decoded) and ``waives`` (the digest of the state
+        before the turn, the later rules the turn was played without: ``checks.waived_rules``)."""
+        if self._checked is None:
+            self._checked = {}
+        return self._checked
 
     def sealed_orders_digest(self) -> str:
         """What ``orders_digest`` should be for this turn's digest, orders and intents."""
-        return orders_digest(self.digest, list(self.orders.ua), list(self.orders.ru), self.intents)
+        got = self.checked().get("sealed")
+        if got is None:
+            got = self.checked()["sealed"] = orders_digest(self.digest, list(self.orders.ua), list(self.orders.ru),
+                                                           self.intents)
+        return got
 
     def event_list(self) -> list[SavedEvent]:
         """The events in order (each with its phase)."""
