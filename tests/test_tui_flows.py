@@ -72,6 +72,7 @@ async def test_solo_turn_orders_end_turn_results(tmp_path):
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "Day 1" in text and "results for Ukraine" in text
         assert "Your losses" in text and "Hexes changed" in text
@@ -186,6 +187,7 @@ async def test_strike_with_odds_preview_and_count(tmp_path):
         g.map.move_cursor(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "Chance each sortie hits" in text and "Expected damage" in text
         # the preview states today's weather and whether same-day recon is counted
@@ -216,6 +218,7 @@ async def test_assault_preview_before_commit(tmp_path):
         g.map.move_cursor(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "Chance of each result" in text and "Expected losses" in text and "repulsed" in text
         await pilot.press("escape")
@@ -269,6 +272,7 @@ async def test_hotseat_handoff_shows_nothing_of_the_game(tmp_path):
         assert g.session.turn == 2
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await settle(pilot)          # drawn, not only pushed
         assert "results for Ukraine" in screen_text(app)
 
 
@@ -414,6 +418,7 @@ async def test_play_to_the_end_victory(tmp_path):
             await pilot.press("n")
             await wait_for(pilot, lambda: not g.busy)
         await wait_for(pilot, lambda: isinstance(app.screen, VictoryScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "VP: UA" in text and ("wins" in text or "draw" in text)
         await pilot.press("m")
@@ -549,6 +554,7 @@ async def test_solo_as_russia_bombs_and_ends_turn(tmp_path):
         g.map.move_cursor(g.session.world.grid.index("0404"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await settle(pilot)          # drawn, not only pushed
         assert "Chance each bomb hits" in screen_text(app)
         await pilot.press("end", "enter")
         await settle(pilot)
@@ -559,6 +565,7 @@ async def test_solo_as_russia_bombs_and_ends_turn(tmp_path):
         await settle(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await settle(pilot)          # drawn, not only pushed
         assert "results for Russia" in screen_text(app)
 
 
@@ -628,6 +635,7 @@ async def test_ugv_resupply_picks_a_unit_and_runs(tmp_path):
         g.map.move_cursor(hex_of(g, "ua-93-1"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "arrives with chance" in text and "Expected supply delivered" in text   # the risk is shown
         await pilot.press("enter")
@@ -650,6 +658,7 @@ async def test_artillery_fire_with_odds_on_the_main_map(tmp_path):
         g.map.move_cursor(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await settle(pilot)          # drawn, not only pushed
         assert "Chance each round hits" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
