@@ -1,4 +1,4 @@
-"""The save file format, version 2: pydantic models that validate a save in both directions.
+"""The save file format (``FORMAT_VERSION``, 4): pydantic models that validate a save in both directions.
 
 A save is one TOML file holding a game's whole life (see README "Saves"):
 
