@@ -96,6 +96,9 @@ def main() -> None:
         print(f"load + full verify:                  {both_ms:8.1f} ms   target <= 1000 ms")
         both_cpu = cpu_ms(lambda: verify(load_save(path)), max(3, args.repeat // 2))
         print(f"load + full verify, CPU:             {both_cpu:8.1f} ms   target <= 500 ms")
+        engine_cpu, own_cpu = verify_split_cpu(loaded, max(3, args.repeat // 2))
+        print(f"verify, CPU: the engine replaying {turns} turns {engine_cpu:.1f} ms, the rest (store/: "
+              f"compare, digests, rules waived) {own_cpu:.1f} ms")
         raw = path.read_text(encoding="utf-8")
         print(f"TOML parse of the save, tomllib / store.tomlr{' (rtoml)' if tomlr.FAST else ''}: "
               f"{cpu_ms(lambda: tomllib.loads(raw), args.repeat):.1f} / "
@@ -117,6 +120,35 @@ def cpu_ms(fn, repeat: int) -> float:
         fn()
         times.append((time.process_time() - t) * 1000)
     return statistics.median(times)
+
+
+def verify_split_cpu(save, repeat: int) -> tuple[float, float]:
+    """Median CPU ms of ``verify(save)`` spent in the engine (``resolve_turn``) and outside it."""
+    from pokrovsk_tui.store import replay
+
+    spent = [0.0]
+    resolve = replay.resolve_turn
+
+    def timed(*a, **k):
+        t = time.process_time()
+        try:
+            return resolve(*a, **k)
+        finally:
+            spent[0] += time.process_time() - t
+
+    engine, own = [], []
+    replay.resolve_turn = timed
+    try:
+        for _ in range(repeat):
+            spent[0] = 0.0
+            t = time.process_time()
+            verify(save)
+            total = time.process_time() - t
+            engine.append(spent[0] * 1000)
+            own.append((total - spent[0]) * 1000)
+    finally:
+        replay.resolve_turn = resolve
+    return statistics.median(engine), statistics.median(own)
 
 
 def autosave_by_day(save, text, args, full_every: int) -> list[tuple[float, float]]:

@@ -1,8 +1,16 @@
 """Shared fixtures: a small scenario with every unit role, fronts in contact, two supply
 sources a side, HQs, artillery, glide bombs for both sides, reinforcements, scripted then
-Markov weather and both kinds of sudden death."""
+Markov weather and both kinds of sudden death.
+
+And the helpers of the app's Pilot tests (``from conftest import sync, make_app, ...``):
+run an async test, start the app, read the screen as text, let it settle, wait for a
+condition."""
 
 from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
 
 import pytest
 
@@ -116,3 +124,44 @@ def all_roles_scenario() -> Scenario:
 @pytest.fixture(scope="session")
 def all_roles_world(all_roles_scenario):
     return build_world(all_roles_scenario)
+
+
+# ----- the app's Pilot tests -------------------------------------------------------------
+
+def sync(fn):
+    """Run an async test with asyncio.run (no async plugin needed)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+def make_app(tmp_path, **start):
+    """The app started as ``Start(**start)`` (``kind`` "play" unless given), saving into
+    ``tmp_path``, not asking about an interrupted game."""
+    from pokrovsk_tui.tui.app import PokrovskApp, Start
+
+    kind = start.pop("kind", "play")
+    return PokrovskApp(Start(kind=kind, **start), save_dir=tmp_path, check_interrupted=False)
+
+
+def screen_text(app) -> str:
+    """Everything on the screen now, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def settle(pilot, n: int = 3) -> None:
+    """Let the app handle what is pending, ``n`` rounds."""
+    for _ in range(n):
+        await pilot.pause()
+
+
+async def wait_for(pilot, cond: Callable[[], bool], tries: int = 1500) -> None:
+    """Pause until ``cond()`` holds (up to ``tries`` x 20 ms); AssertionError when it never does."""
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never came true")

@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
+from conftest import screen_text, settle  # noqa: E402
 from pokrovsk_tui.report.aar import render  # noqa: E402
 from pokrovsk_tui.store.saves import autosaves, load_save  # noqa: E402
 from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402
@@ -17,36 +18,27 @@ UA_INTENT = "hold Hryshyne with the reserve"
 RU_INTENT = "probe the mine with the assault group"
 
 
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def _pause(pilot, n=3):
-    for _ in range(n):
-        await pilot.pause()
-
-
 def test_hotseat_intents_are_saved_hidden_and_reported(tmp_path):
     async def run():
         app = PokrovskApp(Start(kind="play", scenario="tutorial-hryshyne", mode="hotseat", seed=5,
                                 names=("Olena", "Ivan")), save_dir=tmp_path, check_interrupted=False)
         async with app.run_test(size=(120, 40)) as pilot:
-            await _pause(pilot)
+            await settle(pilot)
             await pilot.press("enter")                       # the handoff to UA
-            await _pause(pilot)
+            await settle(pilot)
             await pilot.press("e")
-            await _pause(pilot)
+            await settle(pilot)
             assert isinstance(app.screen, EndDayScreen)
             await pilot.press(*[("space" if c == " " else c) for c in UA_INTENT])    # typed into the intent field
             await pilot.press("enter")
-            await _pause(pilot)
+            await settle(pilot)
             assert isinstance(app.screen, HandoffScreen)
             await pilot.press("enter")
-            await _pause(pilot)
+            await settle(pilot)
             assert isinstance(app.screen, GameScreen)
             assert "Hryshyne with the" not in screen_text(app)        # RU never sees UA's intent
             await pilot.press("e")
-            await _pause(pilot)
+            await settle(pilot)
             assert "with the reserve" not in screen_text(app)
             await pilot.press(*[("space" if c == " " else c) for c in RU_INTENT])
             await pilot.press("enter")
@@ -72,9 +64,9 @@ def test_ending_a_day_without_an_intent_saves_none(tmp_path):
         app = PokrovskApp(Start(kind="play", scenario="tutorial-hryshyne", seed=1, ai="hold"), save_dir=tmp_path,
                           check_interrupted=False)
         async with app.run_test(size=(120, 40)) as pilot:
-            await _pause(pilot)
+            await settle(pilot)
             await pilot.press("e")
-            await _pause(pilot)
+            await settle(pilot)
             assert isinstance(app.screen, EndDayScreen)
             await pilot.press("enter")
             for _ in range(300):

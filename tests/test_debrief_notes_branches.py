@@ -15,9 +15,7 @@ from pokrovsk_tui.store.annotations import (
     AnnotationError,
     NotesConflict,
     add_annotation,
-    add_to_file,
     change_notes,
-    delete_from_file,
     edit_annotation,
     find_note,
 )
@@ -45,9 +43,14 @@ def save_path(tmp_path):
     return write_save(save, tmp_path / f"{LONG}.toml")
 
 
+def annotate(path, *args: str) -> None:
+    """``pokrovsk annotate PATH ARGS``: another writer of the save's notes."""
+    assert main(["annotate", str(path), *args]) == 0
+
+
 def test_a_replay_copy_merges_notes_another_writer_added(save_path):
     mine = load_save(save_path)                        # the replay's copy, read once
-    add_to_file(save_path, 1, "from annotate")         # another writer meanwhile
+    annotate(save_path, "--turn", "1", "--text", "from annotate")    # another writer meanwhile
     change_notes(mine, save_path, lambda s: add_annotation(s, 2, "from the replay"))
     texts = [a.text for a in load_save(save_path).annotations]
     assert texts == ["from annotate", "from the replay"]
@@ -58,11 +61,11 @@ def test_a_replay_copy_merges_notes_another_writer_added(save_path):
 
 
 def test_editing_a_note_another_writer_deleted_is_refused_and_says_so(save_path):
-    add_to_file(save_path, 1, "first")
+    annotate(save_path, "--turn", "1", "--text", "first")
     mine = load_save(save_path)
     seen = mine.annotations[0]
-    delete_from_file(save_path, 0)                     # e.g. another browser tab
-    add_to_file(save_path, 2, "theirs")
+    annotate(save_path, "--delete", "1")                # e.g. another browser tab
+    annotate(save_path, "--turn", "2", "--text", "theirs")
     with pytest.raises(AnnotationError, match="changed or deleted by another writer"):
         change_notes(mine, save_path, lambda s: edit_annotation(s, find_note(s, seen), text="mine"))
     assert [a.text for a in load_save(save_path).annotations] == ["theirs"]

@@ -6,7 +6,6 @@ import copy
 import tomllib
 
 import pytest
-import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ from pokrovsk_tui.game.loop import policy_for
 from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.limits import MAX_COUNT, MAX_HEXES, MAX_NUMBER, MAX_SIDE
 from pokrovsk_tui.rules.world import build_world
+from pokrovsk_tui.store import tomlw
 from pokrovsk_tui.store.scenarios import bundled_dir, parse_toml_text, validate_data
 
 TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
@@ -41,7 +41,7 @@ def test_an_integer_of_5000_digits_is_one_clear_line_and_the_next_file_is_still_
     big = tmp_path / "big.toml"
     big.write_text(TUTORIAL.read_text().replace("turns = 6", "turns = " + "9" * 5000, 1))
     huge_map = tmp_path / "map.toml"
-    huge_map.write_bytes(tomli_w.dumps(padded_map(copy.deepcopy(BASE), 130, 130)).encode())
+    huge_map.write_bytes(tomlw.dumps(padded_map(copy.deepcopy(BASE), 130, 130)).encode())
     code, out, err = run(capsys, "validate", str(big), str(huge_map), str(TUTORIAL))
     assert code == 1 and "Traceback" not in out + err
     assert f"{big}: (syntax): a number is too long to read" in out
@@ -177,7 +177,7 @@ def test_terminal_escapes_in_files_never_reach_the_terminal(tmp_path, capsys):
     doc["units"][0]["hex"] = "\x1b[2J\x1b]0;pwned\x07"
     doc["title"] = "\x1b[31mred\u202e"
     p = tmp_path / "esc\x1b[1m.toml"
-    p.write_bytes(tomli_w.dumps(doc).encode())
+    p.write_bytes(tomlw.dumps(doc).encode())
     code, out, err = run(capsys, "validate", str(p))
     assert code == 1
     for ch in ("\x1b", "\x07", "\u202e"):

@@ -10,7 +10,6 @@ import tomllib
 
 import numpy as np
 import pytest
-import tomli_w
 
 from pokrovsk_tui.game import persist
 from pokrovsk_tui.game.session import new_session
@@ -27,6 +26,7 @@ from pokrovsk_tui.rules.view import (
     name_unit,
     view,
 )
+from pokrovsk_tui.store import tomlw
 from pokrovsk_tui.store.migrations import template_of
 from pokrovsk_tui.store.replay import verify
 from pokrovsk_tui.store.savefmt import FORMAT_VERSION
@@ -244,7 +244,7 @@ def test_format_1_saves_load_verify_and_mask_the_same(games, tmp_path):
             for e in group:
                 e["text"] = render_template(e["text"], e.get("units", []))
     old_path = tmp_path / "old.toml"
-    old_path.write_text(tomli_w.dumps(data))
+    old_path.write_text(tomlw.dumps(data))
     old = load_save(old_path)
     assert old.format_version == FORMAT_VERSION and verify(old).ok
     assert [t.events for t in old.turns] == [t.events for t in new.turns]

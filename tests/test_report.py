@@ -88,7 +88,7 @@ def test_stepping_back_and_forth_gives_the_same_states(game):
     fresh = Timeline(game)          # a new, empty cache
     for t in reversed(list(first)):
         assert (state_digest(fresh.frame(t).before), fresh.digest_at(t + 1)) == first[t]
-    assert fresh.check_digests() == []
+    assert [t.turn for t in game.turns if fresh.digest_at(t.turn + 1) != t.digest] == []
 
 
 def test_timeline_is_cached_per_save_and_renewed_when_turns_are_added(game, normal_path):

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pokrovsk_tui.cli import main
 from pokrovsk_tui.game.loop import policy_for
 from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.world import build_world
@@ -102,15 +103,19 @@ def test_bad_index_and_edit_keep_the_note(path):
     assert save.annotations == [Annotation(turn=1, text="first")]
 
 
-def test_file_functions_write_atomically(path):
-    assert notes.add_to_file(path, 1, "one", author="me") == 0
-    notes.add_to_file(path, 2, "two")
-    assert notes.edit_in_file(path, 1, text="deux").text == "deux"
-    assert notes.delete_from_file(path, 0).text == "one"
+def test_the_annotate_command_writes_atomically(path, capsys):
+    def annotate(*args: str) -> int:
+        return main(["annotate", str(path), *args])
+
+    assert annotate("--turn", "1", "--text", "one", "--author", "me") == 0
+    assert annotate("--turn", "2", "--text", "two") == 0
+    assert annotate("--edit", "2", "--text", "deux") == 0
+    assert annotate("--delete", "1") == 0
+    assert "deleted note 1" in capsys.readouterr().out
     assert load_save(path).annotations == [Annotation(turn=2, text="deux")]
     assert [p.name for p in path.parent.iterdir() if p.name != LOCK_NAME] == ["game.toml"]   # no temporary file left
-    with pytest.raises(AnnotationError):
-        notes.add_to_file(path, 9, "bad")
+    assert annotate("--turn", "9", "--text", "bad") == 1
+    assert "--turn" in capsys.readouterr().err
     assert load_save(path).annotations == [Annotation(turn=2, text="deux")]
 
 

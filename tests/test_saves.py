@@ -6,7 +6,6 @@ import tomllib
 
 import numpy as np
 import pytest
-import tomli_w
 
 from pokrovsk_tui.game.loop import policy_for
 from pokrovsk_tui.game.sim import play_game
@@ -15,7 +14,7 @@ from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.world import build_world
-from pokrovsk_tui.store import migrations
+from pokrovsk_tui.store import migrations, tomlw
 from pokrovsk_tui.store.atomic import LOCK_NAME, atomic_write, is_temp, remove_stale_temps
 from pokrovsk_tui.store.replay import branch, current_state, start_state, state_at, verify
 from pokrovsk_tui.store.savefmt import (
@@ -289,7 +288,7 @@ def v0_data(world, record, turns=3):
 
 def test_v0_save_is_migrated_by_replaying(tmp_path, world, record):
     p = tmp_path / "old.toml"
-    p.write_text(tomli_w.dumps(v0_data(world, record)))
+    p.write_text(tomlw.dumps(v0_data(world, record)))
     s = load_save(p)
     assert s.format_version == FORMAT_VERSION and s.mode == "solo"
     assert s.players.ua == Player(kind="human", name="Olena") and s.players.ru.level == "random"
@@ -396,7 +395,7 @@ def test_snapshot_round_trip_with_odd_values(world):
                                           2.0 ** -40, 0.0),
                     winner=np.array(2), end_reason=np.array(-2), weather=np.array(3),
                     lost=np.ones_like(s.lost), detected=np.ones_like(s.detected))
-    back = decode_state(world, Snapshot.model_validate(tomllib.loads(tomli_w.dumps(encode_state(world, s)))))
+    back = decode_state(world, Snapshot.model_validate(tomllib.loads(tomlw.dumps(encode_state(world, s)))))
     assert back.equal(s, tol=0.0) == [] and state_digest(back) == state_digest(s)
 
 
@@ -467,11 +466,11 @@ def test_events_may_also_be_a_plain_list(tmp_path, save):
     for t in data["turns"][1:]:
         t["events"] = {}
     p = tmp_path / "flat.toml"
-    p.write_text(tomli_w.dumps(data))
+    p.write_text(tomlw.dumps(data))
     back = load_save(p)
     assert [e.model_dump() for e in back.turns[0].events] == [e.model_dump() for e in save.turns[0].events]
     del data["turns"][0]["events"][1]["phase"]
-    p.write_text(tomli_w.dumps(data))
+    p.write_text(tomlw.dumps(data))
     assert any(": turns[0].events[1].phase: missing" in x for x in problems_of(p))
 
 
@@ -506,7 +505,7 @@ def test_format_3_glide_bomb_wording_is_migrated_and_verifies(tmp_path, world):
                 if e["text"].startswith("glide bombs on "):
                     e["text"] = "glide bombs by glide bombs on " + e["text"][len("glide bombs on "):]
     p = tmp_path / "v3.toml"
-    p.write_text(tomli_w.dumps(data))
+    p.write_text(tomlw.dumps(data))
     old = load_save(p)
     assert old.format_version == FORMAT_VERSION == 4 and verify(old).ok
     assert [t.events for t in old.turns] == [t.events for t in new.turns]

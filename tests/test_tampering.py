@@ -94,3 +94,18 @@ def test_untouched_saves_are_not_flagged(tmp_path, capsys, text_of_save):
     assert not load_save(p).modified_by_hand()
     code, out = run(capsys, "validate", str(p))
     assert code == 0 and ": ok (save of tutorial-hryshyne" in out
+
+
+def test_a_turn_changed_in_memory_after_loading_is_caught_by_verify(tmp_path, text_of_save):
+    """Verify uses what loading found out about each turn (its decoded state's digest, its
+    orders' seal, the rules it was played without); a turn set anew forgets it."""
+    p = write_save(text_of_save, tmp_path / "s.toml")
+    save = load_save(p)
+    assert save.turns[1].checked() and verify(save).ok
+    save.turns[1].state = save.turns[2].state.model_copy(deep=True)     # digest left as it was
+    res = verify(save)
+    assert not res.ok and res.mismatch.turn == save.turns[1].turn and res.mismatch.field.startswith("state")
+    save = load_save(p)
+    save.turns[0].orders = save.turns[1].orders.model_copy(deep=True)
+    res = verify(save)
+    assert not res.ok and res.mismatch.turn == save.turns[0].turn

@@ -3,8 +3,6 @@ order, resizing, watch mode, the title screen and the new-game form."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import os
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -12,6 +10,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from conftest import make_app, screen_text, settle, sync, wait_for  # noqa: E402
 from pokrovsk_tui.game import persist  # noqa: E402
 from pokrovsk_tui.rules.legal import own_units_only, suggested_targets  # noqa: E402
 from pokrovsk_tui.rules.orders import Order  # noqa: E402
@@ -30,39 +29,6 @@ from pokrovsk_tui.tui.screens.title import NewGameScreen, TitleScreen  # noqa: E
 from pokrovsk_tui.tui.screens.victory import VictoryScreen  # noqa: E402
 
 TUT = "tutorial-hryshyne"
-
-
-def sync(fn):
-    """Run an async test with asyncio.run (no async plugin needed)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
-
-
-def make_app(tmp_path, **start) -> PokrovskApp:
-    kind = start.pop("kind", "play")
-    return PokrovskApp(Start(kind=kind, **start), save_dir=tmp_path, check_interrupted=False)
-
-
-def screen_text(app) -> str:
-    """Everything on the screen now, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(pilot, n: int = 2) -> None:
-    for _ in range(n):
-        await pilot.pause()
-
-
-async def wait_for(pilot, cond, tries: int = 200) -> None:
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never came true")
 
 
 def game(app) -> GameScreen:
@@ -106,6 +72,7 @@ async def test_solo_turn_orders_end_turn_results(tmp_path):
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "Day 1" in text and "results for Ukraine" in text
         assert "Your losses" in text and "Hexes changed" in text
@@ -220,6 +187,7 @@ async def test_strike_with_odds_preview_and_count(tmp_path):
         g.map.move_cursor(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "Chance each sortie hits" in text and "Expected damage" in text
         # the preview states today's weather and whether same-day recon is counted
@@ -250,6 +218,7 @@ async def test_assault_preview_before_commit(tmp_path):
         g.map.move_cursor(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "Chance of each result" in text and "Expected losses" in text and "repulsed" in text
         await pilot.press("escape")
@@ -303,6 +272,7 @@ async def test_hotseat_handoff_shows_nothing_of_the_game(tmp_path):
         assert g.session.turn == 2
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await settle(pilot)          # drawn, not only pushed
         assert "results for Ukraine" in screen_text(app)
 
 
@@ -448,6 +418,7 @@ async def test_play_to_the_end_victory(tmp_path):
             await pilot.press("n")
             await wait_for(pilot, lambda: not g.busy)
         await wait_for(pilot, lambda: isinstance(app.screen, VictoryScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "VP: UA" in text and ("wins" in text or "draw" in text)
         await pilot.press("m")
@@ -507,9 +478,10 @@ async def test_interrupted_game_is_offered(tmp_path):
     app = make_app(tmp_path, scenario=TUT, seed=9)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-    # the app ended without the quit path (as a crash would): the mark is still there
-    assert persist.interrupted(tmp_path) is None or True
-    persist.mark_running(game_session_stub(tmp_path), next(tmp_path.glob("*-turn00.toml")), tmp_path)
+    # the app ended without the quit path (as a crash would): the mark it set when the game
+    # started is still there and names the game's autosave
+    autosave = next(tmp_path.glob("*-turn00.toml"))
+    assert persist.interrupted(tmp_path) == autosave
     app2 = PokrovskApp(Start(), save_dir=tmp_path)
     async with app2.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -518,13 +490,7 @@ async def test_interrupted_game_is_offered(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app2.screen, GameScreen)
-
-
-def game_session_stub(tmp_path):
-    from pokrovsk_tui.game.session import new_session
-
-    s = new_session(TUT, seed=9)
-    return s
+        assert app2.screen.session.seed == 9 and app2.screen.session.world.scenario.id == TUT
 
 
 @sync
@@ -588,6 +554,7 @@ async def test_solo_as_russia_bombs_and_ends_turn(tmp_path):
         g.map.move_cursor(g.session.world.grid.index("0404"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await settle(pilot)          # drawn, not only pushed
         assert "Chance each bomb hits" in screen_text(app)
         await pilot.press("end", "enter")
         await settle(pilot)
@@ -598,6 +565,7 @@ async def test_solo_as_russia_bombs_and_ends_turn(tmp_path):
         await settle(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await settle(pilot)          # drawn, not only pushed
         assert "results for Russia" in screen_text(app)
 
 
@@ -667,6 +635,7 @@ async def test_ugv_resupply_picks_a_unit_and_runs(tmp_path):
         g.map.move_cursor(hex_of(g, "ua-93-1"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "arrives with chance" in text and "Expected supply delivered" in text   # the risk is shown
         await pilot.press("enter")
@@ -689,6 +658,7 @@ async def test_artillery_fire_with_odds_on_the_main_map(tmp_path):
         g.map.move_cursor(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CountScreen))
+        await settle(pilot)          # drawn, not only pushed
         assert "Chance each round hits" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)

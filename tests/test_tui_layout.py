@@ -11,23 +11,14 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import pytest  # noqa: E402
 
-from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402
+from conftest import make_app  # noqa: E402
 
 TUT = "tutorial-hryshyne"
-
-
-def make_app(tmp_path, **start) -> PokrovskApp:
-    kind = start.pop("kind", "play")
-    return PokrovskApp(Start(kind=kind, **start), save_dir=tmp_path, check_interrupted=False)
 
 
 def layout(app) -> dict[str, tuple]:
     """Every widget with an id on the screen: where it is and how large."""
     return {w.id: (tuple(w.region), w.display) for w in app.screen.query("*") if w.id}
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def _layout_at(tmp_path, size, via=None, **start):

@@ -5,8 +5,6 @@ when orders would be lost, the glide-bomb refusal, the date of a finished game."
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import os
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -14,6 +12,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 from rich.text import Text  # noqa: E402
 from textual.widgets import Label, RadioButton  # noqa: E402
 
+from conftest import make_app, screen_text, settle, sync, wait_for  # noqa: E402
 from pokrovsk_tui.game import persist  # noqa: E402
 from pokrovsk_tui.game.session import new_session  # noqa: E402
 from pokrovsk_tui.rules.orders import Order  # noqa: E402
@@ -28,36 +27,6 @@ from pokrovsk_tui.tui.screens.victory import VictoryScreen  # noqa: E402
 
 TUT = "tutorial-hryshyne"
 MAIN = "pokrovsk-winter-2026"
-
-
-def sync(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
-
-
-def make_app(tmp_path, **start) -> PokrovskApp:
-    kind = start.pop("kind", "play")
-    return PokrovskApp(Start(kind=kind, **start), save_dir=tmp_path, check_interrupted=False)
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(pilot, n: int = 3) -> None:
-    for _ in range(n):
-        await pilot.pause()
-
-
-async def wait_for(pilot, cond, tries: int = 1500) -> None:
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never came true")
 
 
 def notes(app) -> list[tuple[str, str]]:

@@ -5,9 +5,7 @@ take command."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 import os
 import random
 
@@ -15,6 +13,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import pytest  # noqa: E402
 
+from conftest import screen_text, settle, sync, wait_for  # noqa: E402
 from pokrovsk_tui.game.loop import policy_for  # noqa: E402
 from pokrovsk_tui.game.sim import play_game  # noqa: E402
 from pokrovsk_tui.report.timeline import frame  # noqa: E402
@@ -42,14 +41,6 @@ TUT = "tutorial-hryshyne"
 NOW = dt.datetime(2026, 1, 20, 12, 0, tzinfo=dt.UTC)
 
 
-def sync(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
-
-
 @pytest.fixture(scope="module")
 def game_file(tmp_path_factory):
     """A finished tutorial game, random against random (every kind of order and event)."""
@@ -70,23 +61,6 @@ def save_path(game_file, tmp_path):
 
 def make_app(tmp_path, path) -> PokrovskApp:
     return PokrovskApp(Start(kind="replay", path=str(path)), save_dir=tmp_path / "saves", check_interrupted=False)
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(pilot, n: int = 2) -> None:
-    for _ in range(n):
-        await pilot.pause()
-
-
-async def wait_for(pilot, cond, tries: int = 300) -> None:
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never came true")
 
 
 def map_text(rp: ReplayScreen) -> list[str]:

@@ -7,9 +7,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import tomli_w
 
 from pokrovsk_tui.cli import main
+from pokrovsk_tui.store import tomlw
 from pokrovsk_tui.store.scenarios import bundled_dir
 
 TUTORIAL = bundled_dir() / "tutorial-hryshyne.toml"
@@ -25,7 +25,7 @@ def write_variant(tmp_path, mutate, name="s.toml"):
     data = tomllib.loads(TUTORIAL.read_text())
     mutate(data)
     p = tmp_path / name
-    p.write_bytes(tomli_w.dumps(data).encode())
+    p.write_bytes(tomlw.dumps(data).encode())
     return p
 
 

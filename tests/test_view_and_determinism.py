@@ -105,13 +105,12 @@ def test_simulate_json_is_byte_identical_for_a_seed(capsys):
 def test_simulate_responds_to_rules_parameters(tmp_path, capsys):
     import tomllib
 
-    import tomli_w
-
+    from pokrovsk_tui.store import tomlw
     from pokrovsk_tui.store.scenarios import bundled_dir
     data = tomllib.loads((bundled_dir() / "tutorial-hryshyne.toml").read_text())
     path = tmp_path / "harsh.toml"
     data["rules"] = {"patrol_coeff": 0.5, "killzone_coeff": 0.4, "attacker_loss_rate": 0.2}
-    path.write_bytes(tomli_w.dumps(data).encode())
+    path.write_bytes(tomlw.dumps(data).encode())
     base = ["--ua", "random", "--ru", "random", "--games", "4", "--seed", "2", "--json"]
     main(["simulate", "tutorial-hryshyne", *base])
     normal = json.loads(capsys.readouterr().out)["summary"]

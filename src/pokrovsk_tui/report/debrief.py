@@ -30,7 +30,7 @@ from .words import ordinal
 NAMES = {"ua": "UA", "ru": "RU", "draw": "neither side"}
 RESULT_WORDS = {"R": "was repulsed", "E": "ended in a standoff, the hex contested",
                 "D": "pushed the defenders out", "X": "routed the defenders"}
-MAX_MOMENTS, MIN_MOMENTS = 7, 3
+MAX_MOMENTS = 7
 
 
 # ----- the result and why ----------------------------------------------------------------

@@ -224,10 +224,6 @@ class Timeline:
     def digest_at(self, turn: int) -> str:
         return state_digest(self.state_at(turn))
 
-    def check_digests(self) -> list[int]:
-        """Turns whose decoded state does not match the digest the save recorded."""
-        return [t.turn for t in self.save.turns if self.digest_at(t.turn + 1) != t.digest]
-
     def frame(self, turn: int) -> TurnFrame:
         """Turn ``turn`` (first .. last). Raises ValueError for a turn not in the save."""
         if not self.first <= turn <= self.last:

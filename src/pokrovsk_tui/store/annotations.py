@@ -5,8 +5,9 @@ on one hex, with an author and a text. They live in the save's ``[[annotations]]
 ``savefmt.Annotation``), so they survive saving and loading and go into the after-action
 report.
 
-The functions on a ``SaveGame`` change it in memory and return plain values; the ``*_file``
-functions load a save, change it and write it back atomically (``saves.write_save``).
+The functions on a ``SaveGame`` change it in memory and return plain values; ``change_notes``
+writes such a change back to the save's file atomically (``saves.write_save``), keeping the
+notes another writer added meanwhile (``pokrovsk annotate`` changes a file under its lock).
 Indexes are positions in ``save.annotations`` (0-based). Bad input raises
 ``AnnotationError`` naming the field and what is wrong; nothing is changed then.
 """
@@ -174,30 +175,3 @@ def change_notes(save: SaveGame, path: str | Path, change) -> SaveGame:
         back(kept)
         raise
     return save
-
-
-
-def add_to_file(path: str | Path, turn: int, text: str, hex: str | None = None, author: str = "") -> int:
-    """Load the save at ``path``, add a note, write it back atomically; returns the index.
-    Raises SaveError (bad file), AnnotationError (bad note) or OSError (cannot write)."""
-    with locked(path):      # another writer waits: each reads what the one before wrote
-        save = load_save(path)
-        i = add_annotation(save, turn, text, hex, author)
-        write_save(save, path)
-    return i
-
-
-def edit_in_file(path: str | Path, index: int, **changes) -> Annotation:
-    with locked(path):      # another writer waits: each reads what the one before wrote
-        save = load_save(path)
-        note = edit_annotation(save, index, **changes)
-        write_save(save, path)
-    return note
-
-
-def delete_from_file(path: str | Path, index: int) -> Annotation:
-    with locked(path):      # another writer waits: each reads what the one before wrote
-        save = load_save(path)
-        note = delete_annotation(save, index)
-        write_save(save, path)
-    return note

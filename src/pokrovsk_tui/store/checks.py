@@ -101,6 +101,7 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
         state = None
     else:
         state = initial_state(world)
+    before = state_digest(state) if state is not None else None      # of the state before each turn
     if save.start_turn > scn.turns + 1:
         bad("start_turn", f"turn {save.start_turn} is past the scenario's last turn {scn.turns}")
 
@@ -122,11 +123,16 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
             if state.over:
                 bad(place, f"turn {t.turn} follows the end of the game")
             else:
-                _check_refusals(world, state, t.orders, t.event_list(), f"{place}.orders", t.turn, bad)
+                refused = _unrecorded_refusals(world, state, t.orders, t.event_list())
+                _report_refusals(refused, f"{place}.orders", t.turn, bad)
+                t.checked()["waives"] = (before, _waived(refused))
         state = decode(f"{place}.state", t.state)
-        if state is not None and state_digest(state) != t.digest:
-            modified.append(Problem(name, f"{place}.state", f"modified by hand: the state after turn {t.turn} "
-                                                            "does not match its digest"))
+        before = state_digest(state) if state is not None else None
+        if before is not None:
+            t.checked()["state_digest"] = before
+            if before != t.digest:
+                modified.append(Problem(name, f"{place}.state", f"modified by hand: the state after turn {t.turn} "
+                                                                "does not match its digest"))
         if t.sealed_orders_digest() != t.orders_digest:
             modified.append(Problem(name, f"{place}.orders", f"modified by hand: the orders or intents of turn "
                                                              f"{t.turn} do not match its orders_digest"))
@@ -174,12 +180,19 @@ def waived_rules(world: World, state: GameState, orders, events) -> frozenset[st
     """The target rules added since old saves were written (``legal.LATER_RULES``) that a
     saved turn was played without: a rule that refuses one of its orders today while the
     save records no such refusal. Replaying the turn waives them, so it comes out as played."""
-    return frozenset(r.rule for _, _, r in _unrecorded_refusals(world, state, orders, events)
-                     if r.rule in LATER_RULES)
+    return _waived(_unrecorded_refusals(world, state, orders, events))
+
+
+def _waived(refused: list[tuple[int, list[Order], Refusal]]) -> frozenset[str]:
+    return frozenset(r.rule for _, _, r in refused if r.rule in LATER_RULES)
 
 
 def _check_refusals(world: World, state: GameState, orders, events, place: str, turn: int, bad) -> None:
-    for side, given, r in _unrecorded_refusals(world, state, orders, events):
+    _report_refusals(_unrecorded_refusals(world, state, orders, events), place, turn, bad)
+
+
+def _report_refusals(refused: list[tuple[int, list[Order], Refusal]], place: str, turn: int, bad) -> None:
+    for side, given, r in refused:
         if r.rule in LATER_RULES:     # given under the older rules; a pending one is refused when the day is resolved
             continue
         j = next((j for j, o in enumerate(given) if o is r.order), None)

@@ -39,7 +39,8 @@ from pokrovsk_tui.rules.legal import LATER_RULES
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import initial_state
 
-from .savefmt import FORMAT_VERSION
+from .save_build import mode_of, sha256_text, turn_data
+from .savefmt import FORMAT_VERSION, Players, SaveError, SideIntents, SideOrders, orders_digest
 from .scenarios import Problem, bundled_dir, loc_to_place, read_toml, validate_data
 
 Step = Callable[[dict, str], dict]
@@ -70,9 +71,6 @@ def _player(spec: str) -> dict:
 
 
 def v0_to_v1(data: dict, name: str) -> dict:
-    from .savefmt import Players
-    from .saves import SaveError, mode_of, sha256_text, turn_data
-
     try:
         old = _V0Save.model_validate(data)
     except ValidationError as e:
@@ -181,8 +179,6 @@ def v2_to_v3_orders_digest(data: dict, name: str) -> dict:
     """Format 3 seals each turn's orders and intents with its state digest (``orders_digest``)
     so that an order edited by hand shows. A format-2 save is sealed as it is read: edits made
     to it before this migration cannot be told apart (its state digests still are checked)."""
-    from .savefmt import SideIntents, SideOrders, orders_digest
-
     out = dict(data)
     turns = []
     for t in data.get("turns", []) if isinstance(data.get("turns"), list) else []:
@@ -218,8 +214,6 @@ MIGRATIONS: dict[int, Step] = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3_orders_dige
 def migrate(data: dict, version: int, name: str, steps: dict[int, Step] | None = None,
             target: int = FORMAT_VERSION) -> dict:
     """Run the migration chain from ``version`` up to ``target``."""
-    from .saves import SaveError
-
     steps = MIGRATIONS if steps is None else steps
     v = version
     while v < target:

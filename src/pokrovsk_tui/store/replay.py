@@ -26,6 +26,7 @@ from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState, initial_state
 
 from .checks import waived_rules
+from .save_build import NAME_MAX, now_utc, safe_name, sha256_text
 from .savefmt import (
     FORMAT_VERSION,
     LineageStep,
@@ -35,7 +36,6 @@ from .savefmt import (
     Snapshot,
     group_places,
 )
-from .saves import now_utc, sha256_text
 from .snapshot import SnapshotError, decode_state, encode_event, encode_state, state_digest
 
 
@@ -69,9 +69,18 @@ def orders_of(t: SavedTurn) -> dict[int, list[Order]]:
     return {0: list(t.orders.ua), 1: list(t.orders.ru)}
 
 
-def turn_waives(world, state: GameState, t: SavedTurn) -> frozenset[str]:
-    """The later target rules a saved turn was played without (see checks.waived_rules)."""
-    return waived_rules(world, state, t.orders, t.event_list())
+def turn_waives(world, state: GameState, t: SavedTurn, before: str | None = None) -> frozenset[str]:
+    """The later target rules a saved turn was played without (see checks.waived_rules),
+    from ``state`` (whose digest is ``before``, when known). Loading the save worked this out
+    for the state saved before the turn: it is used again when ``state`` is that state."""
+    if before is None:
+        before = state_digest(state)
+    got = t.checked().get("waives")
+    if got is not None and got[0] == before:
+        return got[1]
+    waives = waived_rules(world, state, t.orders, t.event_list())
+    t.checked()["waives"] = (before, waives)
+    return waives
 
 
 def start_state(save: SaveGame) -> GameState:
@@ -113,14 +122,16 @@ def verify(save: SaveGame) -> VerifyResult:
                                                "does not match the embedded scenario text (edited?)"))
     world = save.world()
     state = start_state(save)
-    if save.start_digest is not None and state_digest(state) != save.start_digest:
+    digest = state_digest(state)
+    if save.start_digest is not None and digest != save.start_digest:
         return VerifyResult(0, first, Mismatch(None, "start_digest", "does not match the [start] state (edited?)"))
     dice = Dice(save.seed)
     for n, t in enumerate(save.turns):
         if state.over:
             return VerifyResult(n, first, Mismatch(t.turn, "turn", "the game was already over before this turn"))
-        state, events = resolve_turn(world, state, orders_of(t), dice, turn_waives(world, state, t))
-        bad = _compare_turn(world, t, state, events)
+        state, events = resolve_turn(world, state, orders_of(t), dice, turn_waives(world, state, t, digest))
+        digest = state_digest(state)
+        bad = _compare_turn(world, t, state, events, digest)
         if bad is None and t.sealed_orders_digest() != t.orders_digest:
             bad = Mismatch(t.turn, "orders", "modified by hand: the orders or intents do not match "
                                              "orders_digest (they were edited after the turn was played)")
@@ -129,13 +140,19 @@ def verify(save: SaveGame) -> VerifyResult:
     return VerifyResult(len(save.turns), first)
 
 
-def _compare_turn(world, t: SavedTurn, state: GameState, events: list[Event]) -> Mismatch | None:
-    digest = state_digest(state)
-    try:
-        saved_digest = state_digest(decode_state(world, t.state))
-    except SnapshotError as e:
-        place, what = e.problems[0]
-        return Mismatch(t.turn, f"state.{place}", what)
+def _compare_turn(world, t: SavedTurn, state: GameState, events: list[Event],
+                  digest: str | None = None) -> Mismatch | None:
+    """The first difference between a saved turn and the replayed ``state`` (whose digest is
+    ``digest``) and ``events``; None when there is none."""
+    if digest is None:
+        digest = state_digest(state)
+    saved_digest = t.checked().get("state_digest")      # found when the save was loaded
+    if saved_digest is None:
+        try:
+            saved_digest = state_digest(decode_state(world, t.state))
+        except SnapshotError as e:
+            place, what = e.problems[0]
+            return Mismatch(t.turn, f"state.{place}", what)
     if saved_digest != digest:     # find the first field that differs, for the message
         replayed = Snapshot.model_validate(encode_state(world, state)).model_dump()
         diff = first_diff(t.state.model_dump(), replayed, "state")
@@ -144,7 +161,10 @@ def _compare_turn(world, t: SavedTurn, state: GameState, events: list[Event]) ->
         return Mismatch(t.turn, diff[0], f"saved {_show(diff[1])}, replayed {_show(diff[2])}")
     if digest != t.digest:
         return Mismatch(t.turn, "digest", f"saved {t.digest[:16]}..., replayed {digest[:16]}...")
-    new_ev = [SavedEvent.model_validate(encode_event(e)) for e in events]
+    encoded = [encode_event(e) for e in events]
+    if _same_events(t.events, encoded):
+        return None
+    new_ev = [SavedEvent.model_validate(d) for d in encoded]
     if new_ev != t.events:
         places = group_places(t.events)
         for k, (a, b) in enumerate(zip(t.events, new_ev, strict=False)):
@@ -156,6 +176,20 @@ def _compare_turn(world, t: SavedTurn, state: GameState, events: list[Event]) ->
     return None
 
 
+def _same_events(saved: list[SavedEvent], encoded: list[dict]) -> bool:
+    """A quick yes: the saved events are the replayed ones as saving them writes them
+    (``encode_event``), field by field. On a no they are compared as saved events (the models
+    the file's events were read into), which finds the place that differs."""
+    if len(saved) != len(encoded):
+        return False
+    for a, d in zip(saved, encoded, strict=True):
+        if (a.kind != d["kind"] or a.text != d["text"] or a.phase != d["phase"] or a.hex != d.get("hex")
+                or a.units != d.get("units", []) or a.to != d.get("to", _BOTH) or a.why != d.get("why", {})):
+            return False
+    return True
+
+
+_BOTH = ["ua", "ru"]
 _MISSING = object()
 
 
@@ -233,8 +267,6 @@ def branch_file(folder, source_stem: str, turn: int):
     file (``name=path.stem``) never shares autosaves with another game."""
     import glob
     from pathlib import Path
-
-    from .saves import NAME_MAX, safe_name
 
     folder = Path(folder)
     base = f"{safe_name(source_stem, max_len=NAME_MAX - 16)}-branch-t{turn:02d}"

@@ -1,4 +1,4 @@
-"""The save file format, version 2: pydantic models that validate a save in both directions.
+"""The save file format (``FORMAT_VERSION``, 4): pydantic models that validate a save in both directions.
 
 A save is one TOML file holding a game's whole life (see README "Saves"):
 
@@ -32,12 +32,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from pokrovsk_tui.rules.limits import MAX_NUMBER
 from pokrovsk_tui.rules.orders import Order
+
+if TYPE_CHECKING:
+    from .scenarios import Problem
 
 FORMAT_VERSION = 4
 MAX_TURN = 10_000
@@ -48,6 +51,15 @@ Weather = Literal["none", "frost", "snow", "thaw", "fog"]
 Winner = Literal["playing", "ua", "ru", "draw"]
 Status = Literal["on", "off", "lost", "on-lost"]
 Digest = str
+
+
+class SaveError(Exception):
+    """A save that cannot be used; ``problems`` says every reason (raised while loading, by
+    ``save_load``, and by the migrations of older formats)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
 
 
 class _Model(BaseModel):
@@ -296,28 +308,46 @@ class SavedTurn(_Model):
     state: Snapshot
 
     # The turn's TOML text once written, with the why_keys it used, so that saving again
-    # after a new turn only writes the new one. A played turn does not change; setting a
-    # field or copying the turn forgets the text, changing a nested value in place would not.
+    # after a new turn only writes the new one; and what checking the turn found (``checked``),
+    # so that verifying a save just loaded does not work it out again. A played turn does not
+    # change; setting a field or copying the turn forgets both, changing a nested value in
+    # place would not.
     _toml: Any = PrivateAttr(default=None)
+    _checked: dict[str, Any] | None = PrivateAttr(default=None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
         if not name.startswith("_"):
             super().__setattr__("_toml", None)
+            super().__setattr__("_checked", None)
 
     def __deepcopy__(self, memo: dict | None = None):
         new = super().__deepcopy__(memo)
-        object.__setattr__(new, "__pydantic_private__", {**(new.__pydantic_private__ or {}), "_toml": None})
+        object.__setattr__(new, "__pydantic_private__",
+                           {**(new.__pydantic_private__ or {}), "_toml": None, "_checked": None})
         return new
 
     def __copy__(self):
         new = super().__copy__()
-        object.__setattr__(new, "__pydantic_private__", {**(new.__pydantic_private__ or {}), "_toml": None})
+        object.__setattr__(new, "__pydantic_private__",
+                           {**(new.__pydantic_private__ or {}), "_toml": None, "_checked": None})
         return new
+
+    def checked(self) -> dict[str, Any]:
+        """What checking this turn found, kept with it: ``sealed`` (``sealed_orders_digest``),
+        ``state_digest`` (of its snapshot decoded) and ``waives`` (the digest of the state
+        before the turn, the later rules the turn was played without: ``checks.waived_rules``)."""
+        if self._checked is None:
+            self._checked = {}
+        return self._checked
 
     def sealed_orders_digest(self) -> str:
         """What ``orders_digest`` should be for this turn's digest, orders and intents."""
-        return orders_digest(self.digest, list(self.orders.ua), list(self.orders.ru), self.intents)
+        got = self.checked().get("sealed")
+        if got is None:
+            got = self.checked()["sealed"] = orders_digest(self.digest, list(self.orders.ua), list(self.orders.ru),
+                                                           self.intents)
+        return got
 
     def event_list(self) -> list[SavedEvent]:
         """The events in order (each with its phase)."""

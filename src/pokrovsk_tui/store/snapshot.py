@@ -10,7 +10,6 @@ encoding of the turn and all the arrays.
 from __future__ import annotations
 
 import hashlib
-import math
 from typing import Any
 
 import numpy as np
@@ -303,6 +302,3 @@ def decode_event(turn: int, e: SavedEvent) -> Event:
 def encode_orders(orders: list[Order]) -> list[dict[str, Any]]:
     return [o.model_dump(exclude_defaults=True) for o in orders]
 
-
-def same_float(a: float, b: float) -> bool:
-    return a == b or (math.isnan(a) and math.isnan(b))

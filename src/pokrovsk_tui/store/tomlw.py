@@ -1,4 +1,5 @@
-"""A small TOML writer for saves: one record a line, so a save reads and diffs well.
+"""The project's one TOML writer (saves, journals, scenarios built in memory, the tests' files):
+one record a line, so a save reads and diffs well.
 
 tomli-w turns any inline table longer than 100 characters into a ``[[table]]`` block of one
 key a line, which would make a save's unit rows and events ten times as tall. This writer
