@@ -3,12 +3,13 @@
 import numpy as np
 
 from pokrovsk_tui.rules.dice import Dice
-from pokrovsk_tui.rules.engine import Work, resolve_turn
+from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.estimates import jamming_estimate, killzone_estimate, own_effort
 from pokrovsk_tui.rules.orders import compile_orders
 from pokrovsk_tui.rules.phase_sense import _static_effort, jamming
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.view import view
+from pokrovsk_tui.rules.work import Work
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.store.scenarios import load_scenario
 

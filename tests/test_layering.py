@@ -53,7 +53,8 @@ def _outside_rules():
 
 def test_engine_work_is_not_imported_outside_rules():
     """import-linter sees modules, not names: the engine's ``Work`` (its mutable turn in
-    progress) is checked here. Outside rules/ the engine is reached by resolve_turn and
+    progress, rules/work.py, a protected module) is also reachable as ``engine.Work``; that
+    name is checked here. Outside rules/ the engine is reached by resolve_turn and
     resolve_batch (which runs the AI's light look-ahead too, given a ``delivery``)."""
     import ast
 
@@ -80,7 +81,7 @@ def test_every_engine_internal_module_is_protected_by_the_import_contract():
     contracts = tomllib.loads(pyproject.read_text())["tool"]["importlinter"]["contracts"]
     protected = {m for c in contracts if c["type"] == "protected" for m in c["protected_modules"]}
     internal = {f"pokrovsk_tui.rules.{p.stem}" for p in pathlib.Path(r.__path__[0]).glob("*.py")
-                if p.stem.startswith(("phase_", "reference")) or p.stem == "kernels"}
+                if p.stem.startswith(("phase_", "reference")) or p.stem in ("kernels", "work")}
     assert internal and internal <= protected, sorted(internal - protected)
 
 
@@ -93,3 +94,64 @@ def test_the_readme_test_command_is_what_ci_runs_and_checks_the_layers():
     assert readme == [ci]
     assert all(step in ci for step in ("ruff check src tests", "lint-imports", "pytest",
                                        "mypy src/pokrovsk_tui/rules src/pokrovsk_tui/ai"))
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        # iterative depth-first search: (module, its successors still to visit)
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        todo = [(root, iter(sorted(graph[root])))]
+        while todo:
+            v, succ = todo[-1]
+            w = next(succ, None)
+            if w is not None:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    todo.append((w, iter(sorted(graph.get(w, ())))))
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+                continue
+            todo.pop()
+            if todo:
+                low[todo[-1][0]] = min(low[todo[-1][0]], low[v])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                if len(comp) > 1:
+                    found.append(sorted(comp))
+    return sorted(found)
+
+
+def test_cycle_finder_finds_cycles():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": {"e"}, "e": {"d"}, "f": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"], ["d", "e"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle_in_the_package():
+    """No two modules of pokrovsk_tui reach each other by imports: at the top, inside a
+    function, or only for type checking (grimp counts them all)."""
+    import grimp
+
+    g = grimp.build_graph("pokrovsk_tui", cache_dir=None)
+    graph = {m: set(g.find_modules_directly_imported_by(m)) for m in g.modules}
+    assert len(graph) > 100 and "pokrovsk_tui.rules.orders" in graph["pokrovsk_tui.rules.engine"]
+    cycles = _cycles(graph)
+    assert cycles == [], "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles)

@@ -1,17 +1,15 @@
 """The map at the speed of a keypress and the panels as widgets (issue 14): a cursor step
 draws again only the lines of the two hexes it leaves and enters, without working out the
 whole map's keys again, and the panels follow in the same frame (before any message is
-handled); the caches are bounded; a panel's line count is bounded cheaply and exactly;
-no import cycle in the app's modules."""
+handled); the caches are bounded; a panel's line count is bounded cheaply and exactly. (No
+import cycle in the app's modules, nor anywhere in the package: tests/test_layering.py.)"""
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import functools
 import os
 import random
-from pathlib import Path
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
@@ -26,7 +24,6 @@ from pokrovsk_tui.tui.widgets.panels import line_bounds, wrapped_lines  # noqa: 
 
 TUT = "tutorial-hryshyne"
 MAIN = "pokrovsk-winter-2026"
-TUI = Path(__file__).resolve().parent.parent / "src" / "pokrovsk_tui" / "tui"
 
 
 def sync(fn):
@@ -84,42 +81,3 @@ def test_line_bounds_hold_and_the_count_is_rich_s():
         lo, hi = line_bounds(plain, width)
         assert lo <= true <= hi, (plain, width)
         assert wrapped_lines(console, plain, width) == true
-
-
-def test_no_import_cycle_in_the_app():
-    """Every import between tui/ modules, at the top, in a function or for type checking."""
-    mods = {}
-    for p in TUI.rglob("*.py"):
-        parts = p.relative_to(TUI.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        mods[name] = p
-    graph: dict[str, set[str]] = {}
-    for name, p in mods.items():
-        pkg = name if p.name == "__init__.py" else name.rsplit(".", 1)[0]
-        deps = set()
-        for node in ast.walk(ast.parse(p.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.level:
-                base = pkg
-                for _ in range(node.level - 1):
-                    base = base.rsplit(".", 1)[0]
-                mod = base + ("." + node.module if node.module else "")
-                deps |= {c for c in [mod, *(f"{mod}.{a.name}" for a in node.names)] if c in mods}
-            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pokrovsk_tui.tui"):
-                mod = node.module.removeprefix("pokrovsk_tui.")
-                deps |= {c for c in [mod, *(f"{mod}.{a.name}" for a in node.names)] if c in mods}
-        graph[name] = deps - {name}
-
-    def reaches(start: str, goal: str) -> bool:
-        seen, todo = set(), [start]
-        while todo:
-            v = todo.pop()
-            if v == goal:
-                return True
-            if v not in seen:
-                seen.add(v)
-                todo.extend(graph[v])
-        return False
-
-    assert len(graph) > 40
-    cycles = sorted((a, b) for a in graph for b in graph[a] if reaches(b, a))
-    assert cycles == []

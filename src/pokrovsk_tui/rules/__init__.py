@@ -14,6 +14,7 @@ by name; nothing is re-exported here):
   why something happened).
 
 Internal to the engine (the import-linter contract in ``pyproject.toml`` keeps the other
-layers out): ``engine.Work``, the phase modules ``phase_*``, their helpers ``kernels``, and
-the plain-Python reference adjudicator ``reference*`` (the engine's cross-check in tests).
+layers out): ``work.Work`` (the day being resolved), the phase modules ``phase_*``, their
+helpers ``kernels``, and the plain-Python reference adjudicator ``reference*`` (the engine's
+cross-check in tests).
 """

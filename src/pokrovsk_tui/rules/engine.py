@@ -2,152 +2,23 @@
 
 ``resolve_turn(world, state, orders_by_side, dice)`` is the face the game uses;
 ``resolve_batch`` is the same turn for a (K, ...) batch, which Monte Carlo uses. Each phase
-lives in its own module and works on a ``Work`` holding copies of the state's arrays plus the
-turn's scratch layers; nothing in the caller's state is changed.
+lives in its own module and works on a ``Work`` (rules/work.py) holding copies of the state's
+arrays plus the turn's scratch layers; nothing in the caller's state is changed.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterable
-from dataclasses import InitVar, dataclass, field
-from typing import Any, SupportsIndex, TypeAlias
-
-import numpy as np
+from collections.abc import Iterable
 
 from . import phase_combat, phase_end, phase_fires, phase_move, phase_sense, phase_supply
-from .arrays import Array, Bools, Floats, Ints
+from .arrays import Floats
 from .dice import Dice
 from .events import Event
 from .orders import CompiledOrders, Order, OrderContext, Refusal, compile_orders, validate
-from .params import RulesParams
 from .scenario import SIDES
-from .state import ARRAY_FIELDS, GameState
-from .world import CAUSES, World
-
-Phase: TypeAlias = Callable[["Work"], None]
-
-
-@dataclass(slots=True, eq=False)
-class Work:
-    """Mutable working copy of a batched state for one turn, plus the day's scratch layers.
-
-    Every field a phase reads or writes is declared here. Shapes: K replications, U unit
-    slots, n hexes, M missions, R robot runs, G ground-combat groups, C causes (``CAUSES``),
-    S sudden-death conditions. Scratch fields are set by the phase named beside them (their
-    value before that phase is an empty or zero layer)."""
-
-    world: World
-    state: InitVar[GameState]
-    co: CompiledOrders
-    dice: Dice
-    events: list[Event] | None          # None: no events (a Monte Carlo batch)
-    p: RulesParams = field(init=False)
-    turn: int = field(init=False)
-    K: int = field(init=False)
-    U: int = field(init=False)
-    n: int = field(init=False)
-    # the state's arrays (GameState's fields with the leading K axis), copied
-    weather: Ints = field(init=False)            # (K,) weather index; today's once drawn
-    on_map: Bools = field(init=False)            # (K, U)
-    lost: Bools = field(init=False)              # (K, U)
-    hex: Ints = field(init=False)                # (K, U)
-    strength: Floats = field(init=False)         # (K, U)
-    cohesion: Floats = field(init=False)         # (K, U) 0-100
-    supply: Floats = field(init=False)           # (K, U) 0-100
-    entrench: Ints = field(init=False)           # (K, U) 0-3
-    isolated: Ints = field(init=False)           # (K, U) days without a supply path
-    stock: Ints = field(init=False)              # (K, U) drones held
-    detected: Bools = field(init=False)          # (K, 2, U) side s sees unit u (detection)
-    seen_hex: Ints = field(init=False)           # (K, 2, U) -1 never seen
-    seen_turn: Ints = field(init=False)          # (K, 2, U)
-    seen_strength: Floats = field(init=False)    # (K, 2, U)
-    control: Array = field(init=False)           # (K, n) int8: 0 UA, 1 RU, 2 contested
-    fire_control: Floats = field(init=False)     # (K, 2, n) interdiction fire control by side
-    vp: Floats = field(init=False)               # (K, 2)
-    sd_days: Ints = field(init=False)            # (K, S)
-    casualties: Floats = field(init=False)       # (K, 2, C)
-    winner: Ints = field(init=False)             # (K,) -1 playing, 0 UA, 1 RU, 2 draw
-    end_reason: Ints = field(init=False)         # (K,) -1 playing, -2 last turn, i sudden death
-    # scratch: the day's layers
-    v: Floats = field(init=False)                # (K,) drone visibility of today's weather (weather)
-    jam: Floats = field(init=False)              # (K, 2, n) jamming by side's EW (detection)
-    patrol: Ints = field(init=False)             # (K, U) patrol sorties flown (detection)
-    patrol_fc: Floats = field(init=False)        # (K, 2, n) patrol fire-control field (detection)
-    fc_total: Floats = field(init=False)         # (K, 2, n) interdiction + patrol field (fires)
-    m_prob: Floats = field(init=False)           # (K, M) hit chance of each mission (fires)
-    m_hits: Ints = field(init=False)             # (K, M) hits of each mission (fires)
-    moved: Bools = field(init=False)             # (K, U) changed hex today (movement, combat)
-    g_side: Ints = field(init=False)             # (G,) attacking side of each group (combat)
-    g_hex: Ints = field(init=False)              # (G,) target hex of each group (combat)
-    g_res: Ints = field(init=False)              # (K, G) CRT result (combat)
-    g_col: Ints = field(init=False)              # (K, G) CRT column (combat)
-    g_A: Floats = field(init=False)              # (K, G) attack power (combat)
-    g_D: Floats = field(init=False)              # (K, G) defence power (combat)
-    fought: Bools = field(init=False)            # (K, U) in a fight today (combat)
-    loss: Floats = field(init=False)             # (K, U, C) strength lost today by cause (hurt)
-    reach: Bools = field(init=False)             # (K, 2, n) hexes with a supply path (logistics)
-    sp_cache: dict[tuple[int, bytes], dict[int, Floats]] = field(init=False)
-    # ^ (side, cost layer) -> each source hex's distance row (logistics, reused by the HQ relay)
-    r_p_loss: Floats = field(init=False)         # (K, R) loss chance of each robot run (logistics)
-    r_arrived: Ints = field(init=False)          # (K, R) robot runs arrived (logistics)
-    delivered: Floats = field(init=False)        # (K, U) supply received today (logistics)
-
-    def __post_init__(self, state: GameState) -> None:
-        self.p = self.world.params
-        self.turn = state.turn
-        for f in ARRAY_FIELDS:
-            setattr(self, f, getattr(state, f).copy())
-        K, U = self.hex.shape
-        n = self.world.grid.n
-        M, R = self.co.m_kind.size, self.co.r_unit.size
-        self.K, self.U, self.n = K, U, n
-        self.v = np.ones(K)
-        self.jam = np.zeros((K, 2, n))
-        self.patrol = np.zeros((K, U), np.int64)
-        self.patrol_fc = np.zeros((K, 2, n))
-        self.fc_total = np.zeros((K, 2, n))
-        self.m_prob = np.zeros((K, M))
-        self.m_hits = np.zeros((K, M), np.int64)
-        self.moved = np.zeros((K, U), bool)
-        self.g_side = self.g_hex = np.zeros(0, np.int64)
-        self.g_res = self.g_col = np.zeros((K, 0), np.int64)
-        self.g_A = self.g_D = np.zeros((K, 0))
-        self.fought = np.zeros((K, U), bool)
-        self.loss = np.zeros((K, U, len(CAUSES)))
-        self.reach = np.zeros((K, 2, n), bool)
-        self.sp_cache = {}
-        self.r_p_loss = np.zeros((K, R))
-        self.r_arrived = np.zeros((K, R), np.int64)
-        self.delivered = np.zeros((K, U))
-
-    @property
-    def live(self) -> Bools:
-        """(K, U) on the map with strength left."""
-        return self.on_map & (self.strength > 0)
-
-    def hurt(self, amount: Floats, cause: str) -> Floats:
-        """Take (K, U) strength away for a cause; returns what was actually lost."""
-        taken = np.minimum(np.maximum(amount, 0.0), self.strength)
-        self.strength = self.strength - taken
-        self.loss[:, :, CAUSES.index(cause)] += taken
-        return taken
-
-    def emit(self, phase: str, kind: str, text: str, *, side: int | None = None, hex: int | None = None,
-             units: Iterable[SupportsIndex] = (), why: dict[str, Any] | None = None) -> None:
-        if self.events is None:
-            return
-        g = self.world.grid
-        self.events.append(Event(
-            turn=self.turn, phase=phase, kind=kind, text="", template=text,
-            visible_to=(SIDES[side],) if side is not None else ("ua", "ru"),
-            hex=g.hex_id(hex) if hex is not None and hex >= 0 else None,
-            units=tuple(self.world.unit_ids[u] for u in units), why=why or {}))
-
-    def finish(self, state: GameState) -> GameState:
-        return dataclasses.replace(state, turn=self.turn + 1,
-                                   **{f: getattr(self, f) for f in ARRAY_FIELDS})
-
+from .state import GameState
+from .work import Phase, Work
+from .world import World
 
 # The day's phases, in order: the engine, Monte Carlo (through resolve_batch), the AI's
 # look-ahead (resolve_batch given a delivery) and the order previews (rules/odds.py) all run

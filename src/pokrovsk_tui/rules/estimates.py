@@ -16,7 +16,7 @@ from .view import SideView
 from .world import ROLES
 
 if TYPE_CHECKING:
-    from .engine import Work
+    from .work import Work
 
 
 def _work(view: SideView, hexes: np.ndarray, live: np.ndarray, visibility: float, jam=None) -> Work:

@@ -16,17 +16,45 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias, cast
+from typing import Protocol, TypeAlias, cast
 
 import numpy as np
 
 from .world import ROLES, World
 
-if TYPE_CHECKING:
-    from .orders import Order, OrderContext
-    from .view import SideView
 
-    Known: TypeAlias = "OrderContext | SideView"
+@dataclass(frozen=True)
+class OrderContext:
+    """What validation may read: one side's own units and the public map."""
+
+    world: World
+    side: int
+    turn: int
+    on_map: np.ndarray     # (U,) bool, own side's entries meaningful
+    hex: np.ndarray        # (U,)
+    stock: np.ndarray      # (U,)
+    supply: np.ndarray     # (U,)
+    control: np.ndarray    # (n,)
+
+
+class SideKnowledge(Protocol):
+    """What a side knows and can order from (rules/view.py's ``SideView``)."""
+
+    def context(self) -> OrderContext: ...
+
+
+class Counted(Protocol):
+    """What budgets read of an order (rules/orders.py's ``Order``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def count(self) -> int: ...
+
+
+Known: TypeAlias = "OrderContext | SideKnowledge"
 
 MAX_PATH = 12
 
@@ -69,7 +97,7 @@ NO_TARGET = {
 def context(known: Known) -> OrderContext:
     """The order context of a side view (an OrderContext is returned as it is)."""
     make = getattr(known, "context", None)
-    return cast("OrderContext", make() if callable(make) else known)
+    return cast(OrderContext, make() if callable(make) else known)
 
 
 # ----- budgets -----------------------------------------------------------------------------
@@ -383,7 +411,7 @@ class Budget:
         return max(self.total - self.used, 0)
 
 
-def budgets(known: Known, orders: list[Order]) -> list[Budget]:
+def budgets(known: Known, orders: Iterable[Counted]) -> list[Budget]:
     """Every daily budget of the side and how much of it the orders so far use."""
     ctx = context(known)
     w = ctx.world
@@ -405,7 +433,8 @@ def budgets(known: Known, orders: list[Order]) -> list[Budget]:
     return out
 
 
-def budget_left(known: Known, orders: list[Order], unit: int | None, kind: str, replacing: Order | None = None) -> int:
+def budget_left(known: Known, orders: Iterable[Counted], unit: int | None, kind: str,
+                replacing: Counted | None = None) -> int:
     """What is left for one more order of this kind (an order it replaces gives its count back)."""
     what = BUDGET_OF[kind]
     for b in budgets(known, orders):

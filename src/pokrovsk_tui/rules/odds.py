@@ -19,7 +19,7 @@ import numpy as np
 from . import engine
 from .belief import believed_batch, believed_state
 from .dice import Dice, DiceWindow
-from .engine import PHASES, Work, check_orders
+from .engine import PHASES, check_orders
 from .orders import (
     GROUND_KINDS,
     M_BOMB,
@@ -36,6 +36,7 @@ from .phase_combat import combat, die_modifier, groups
 from .phase_fires import URBAN, fires
 from .state import ARRAY_FIELDS, GameState
 from .view import SideView
+from .work import Work
 from .world import CAUSES
 
 REPLICATIONS = 2000

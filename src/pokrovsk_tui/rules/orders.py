@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import legal
 from .hexgrid import HexIdError
-from .legal import MAX_PATH
+from .legal import MAX_PATH, OrderContext
 from .limits import MAX_COUNT
 from .world import World
 
@@ -68,20 +68,6 @@ class Refusal:
 
     def __str__(self) -> str:
         return f"{self.order.describe()}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class OrderContext:
-    """What validation may read: one side's own units and the public map."""
-
-    world: World
-    side: int
-    turn: int
-    on_map: np.ndarray     # (U,) bool, own side's entries meaningful
-    hex: np.ndarray        # (U,)
-    stock: np.ndarray      # (U,)
-    supply: np.ndarray     # (U,)
-    control: np.ndarray    # (n,)
 
 
 def path_cost(world: World, start: int, path: list[int]) -> float:

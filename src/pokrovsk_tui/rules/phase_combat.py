@@ -19,7 +19,7 @@ from .params import RESULTS, TERRAINS, WEATHERS
 from .phase_move import killzone_fraction
 
 if TYPE_CHECKING:
-    from .engine import Work
+    from .work import Work
 
 R, E, D, X = range(4)
 

@@ -14,7 +14,7 @@ from .scoring import day_factor, objective_gains
 from .world import CAUSES, CONTESTED
 
 if TYPE_CHECKING:
-    from .engine import Work
+    from .work import Work
 
 
 def recovery(w: Work) -> None:

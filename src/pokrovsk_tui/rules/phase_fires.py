@@ -18,7 +18,7 @@ from .phase_sense import jamming  # noqa: F401  (re-exported: the day's EW lives
 from .world import CAUSES
 
 if TYPE_CHECKING:
-    from .engine import Work
+    from .work import Work
 
 URBAN = TERRAINS.index("urban")
 # damage layers: which cause a mission's hits count under

@@ -20,7 +20,7 @@ from .orders import G_MOVE, MAX_PATH
 from .params import WEATHERS
 
 if TYPE_CHECKING:
-    from .engine import Work
+    from .work import Work
 
 
 class Stop(IntEnum):

@@ -12,7 +12,7 @@ from .orders import G_ASSAULT, G_MOVE, G_RAID, M_RECON
 from .params import TERRAINS, WEATHERS
 
 if TYPE_CHECKING:
-    from .engine import Work
+    from .work import Work
 
 INDUSTRIAL = TERRAINS.index("industrial")
 

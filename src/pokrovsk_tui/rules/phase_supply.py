@@ -19,7 +19,7 @@ from .kernels import per_hex, scatter, unique_rows
 from .world import CONTESTED, World
 
 if TYPE_CHECKING:
-    from .engine import Work
+    from .work import Work
 
 
 def provisional_control(w: Work) -> np.ndarray:

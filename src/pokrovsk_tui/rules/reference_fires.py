@@ -11,7 +11,7 @@ from .params import TERRAINS
 from .world import CAUSES
 
 if TYPE_CHECKING:
-    from .reference import Day, Mission
+    from .reference_day import Day, Mission
 
 
 # ----- 3. fires ----------------------------------------------------------------------------

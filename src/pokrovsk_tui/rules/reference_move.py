@@ -11,7 +11,7 @@ from .orders import MAX_PATH
 from .params import WEATHERS
 
 if TYPE_CHECKING:
-    from .reference import Day
+    from .reference_day import Day
 
 
 # ----- 4. movement -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from .events import ref
 from .params import TERRAINS, WEATHERS
 
 if TYPE_CHECKING:
-    from .reference import Day
+    from .reference_day import Day
 
 
 # ----- 1. weather --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .events import Event, render
-from .orders import OrderContext
+from .legal import OrderContext
 from .scenario import SIDES
 from .state import GameState
 from .world import World
