@@ -9,7 +9,6 @@ import re
 import numpy as np
 import pytest
 
-from pokrovsk_tui.ai import decide
 from pokrovsk_tui.ai.commander import COMMANDERS, Commander, sectors
 from pokrovsk_tui.ai.determinise import sample_batch
 from pokrovsk_tui.ai.levels import LEVELS
@@ -17,6 +16,7 @@ from pokrovsk_tui.ai.policies import POLICIES, policy_rng
 from pokrovsk_tui.ai.situation import situation
 from pokrovsk_tui.cli import main
 from pokrovsk_tui.game import tournament
+from pokrovsk_tui.game.loop import decide
 from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
@@ -119,11 +119,11 @@ def test_main_scenario_orders_validate_and_intent_is_concrete(main_world):
 def test_intent_names_hexes_and_units(tutorial, level):
     state = states_of(tutorial, 7, 2)[-1]
     for side in (0, 1):
-        d = decide(level, view(tutorial, state, side), policy_rng(7, state.turn, side))
-        assert d.intent and all(isinstance(x, str) and x for x in d.intent)
-        text = " ".join(d.intent)
-        assert re.search(r"\b\d{4}\b", text), d.intent
-        assert any(uid in text for uid in tutorial.unit_ids), d.intent
+        orders, intent = decide(level, view(tutorial, state, side), policy_rng(7, state.turn, side))
+        assert intent and all(isinstance(x, str) and x for x in intent)
+        text = " ".join(intent)
+        assert re.search(r"\b\d{4}\b", text), intent
+        assert any(uid in text for uid in tutorial.unit_ids), intent
 
 
 def test_decision_is_a_function_of_view_and_rng(tutorial):
@@ -133,7 +133,9 @@ def test_decision_is_a_function_of_view_and_rng(tutorial):
         a = COMMANDERS[level].decide(v, policy_rng(8, 3, 1))
         b = Commander(level).decide(v, policy_rng(8, 3, 1))
         assert a.orders == b.orders and a.intent == b.intent
-    assert decide("random", v, policy_rng(8, 3, 1)) is None
+        if level == "easy":          # the one way to ask gives the commander's own decision
+            assert decide(level, v, policy_rng(8, 3, 1)) == (list(a.orders), list(a.intent))
+    assert decide("random", v, policy_rng(8, 3, 1))[1] == []          # a policy without intent
 
 
 def test_levels_are_policies_and_documented():
