@@ -163,7 +163,7 @@ def test_take_command_keeps_the_players_and_returns_to_the_replay(save_path, tmp
                 await pilot.pause()
             assert isinstance(app.screen, GameScreen)
             check(app.screen.session)
-            app.screen.session.unsaved = False
+            app.screen.session.saved()
             await pilot.press("q")
             for _ in range(3):
                 await pilot.pause()

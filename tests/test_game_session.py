@@ -8,7 +8,16 @@ import pytest
 
 from pokrovsk_tui.game import persist
 from pokrovsk_tui.game.loop import TurnRecord, decide, policy_rng
-from pokrovsk_tui.game.session import HANDOFF, OVER, PLAY_ON, RESOLVE, RESULTS, Next, new_session
+from pokrovsk_tui.game.session import (
+    HANDOFF,
+    ORDERS,
+    OVER,
+    PLAY_ON,
+    RESOLVE,
+    RESULTS,
+    Next,
+    new_session,
+)
 from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.orders import Order
 
@@ -30,7 +39,7 @@ def test_undo_and_redo_go_through_the_session_and_mark_it_unsaved():
     assert not s.undo(0) and not s.redo(0)          # nothing to undo yet
     assert s.give(0, Order(kind="dig_in", unit="ua-93-1")) is None
     assert s.give(0, Order(kind="rest", unit="ua-93-2")) is None
-    s.unsaved = False
+    s.saved()
     assert s.undo(0) and [o.kind for o in s.books[0]] == ["dig_in"] and s.unsaved
     assert s.undo(0) and len(s.books[0]) == 0
     assert not s.undo(0)
@@ -42,7 +51,7 @@ def test_undo_and_redo_go_through_the_session_and_mark_it_unsaved():
 def test_remove_order_is_undoable():
     s = new_session(TUT, seed=1)
     s.give(0, Order(kind="dig_in", unit="ua-93-1"))
-    s.unsaved = False
+    s.saved()
     assert s.remove_order(0, 0).kind == "dig_in" and len(s.books[0]) == 0 and s.unsaved
     assert s.undo(0) and [o.kind for o in s.books[0]] == ["dig_in"]
 
@@ -51,7 +60,7 @@ def test_a_validated_replace_refuses_an_illegal_order_and_changes_nothing():
     s = new_session(TUT, seed=1)
     old = Order(kind="dig_in", unit="ua-93-1")
     assert s.give(0, old) is None
-    s.unsaved = False
+    s.saved()
     bad = Order(kind="assault", unit="ua-93-1", target=_far_hex(s, "ua-93-1"))
     r = s.replace(0, old, bad)
     assert r is not None and r.order == bad and r.reason      # refused, and why
@@ -118,6 +127,19 @@ def test_hot_seat_hands_off_then_resolves_then_hands_back_to_ukraine():
     assert s.after_day(rec) == Next(HANDOFF, 0)
 
 
+def test_what_a_game_opens_on_is_the_session_s_answer():
+    assert new_session(TUT, seed=3).opening() == Next(ORDERS, 0)
+    assert new_session(TUT, side=1, seed=3).opening() == Next(ORDERS, 1)
+    assert new_session(TUT, mode="watch", ai_level="hold", seed=3).opening() == Next(PLAY_ON)
+    s = new_session(TUT, mode="hotseat", seed=4)
+    assert s.opening() == Next(HANDOFF, 0)
+    s.finish_orders(0)
+    assert s.opening() == Next(HANDOFF, 1)          # saved here, it reopens at the handoff
+    s.finish_orders(1)
+    s.resolve()
+    assert s.opening() == Next(HANDOFF, 0)
+
+
 def test_hot_seat_second_player_first_hands_off_to_the_first():
     s = new_session(TUT, mode="hotseat", seed=4)
     assert s.finish_orders(1) == Next(HANDOFF, 0)
@@ -145,6 +167,7 @@ def test_watch_plays_on_and_every_mode_ends_in_game_over():
             if not s.over:
                 assert nxt.kind == {"watch": PLAY_ON, "hotseat": HANDOFF, "solo": RESULTS}[mode]
         ends[mode] = nxt
+        assert s.opening() == Next(OVER)            # reopened, a finished game shows its result
         assert s.finish_orders(0) == Next(OVER) and not s.finished(0)
         with pytest.raises(ValueError, match="over"):
             s.resolve()
@@ -187,8 +210,15 @@ def test_the_save_document_has_a_public_home_on_the_session(tmp_path):
     s.finish_orders(1)
     s.resolve()
     assert persist.to_save(s) is doc and len(doc.turns) == 1         # new turns appended to it
-    back = persist.load(persist.write(s, tmp_path / "g.toml"))
+    assert s.unsaved and s.save_path is None
+    path = persist.write(s, tmp_path / "g.toml")
+    assert not s.unsaved and s.save_path == path                     # session.saved(path)
+    back = persist.load(path)
     assert back.save_doc is not None and len(back.save_doc.turns) == 1 and not back.unsaved
+    assert back.save_path == path
+    assert persist.other_game_at(back, path) is None                 # its own file
+    other = persist.write(new_session(TUT, seed=11), tmp_path / "other.toml")
+    assert "tutorial-hryshyne" in (persist.other_game_at(back, other) or "")
 
 
 def test_take_command_opens_a_branch_as_the_running_game(tmp_path):
@@ -207,24 +237,44 @@ def test_take_command_opens_a_branch_as_the_running_game(tmp_path):
 
 
 def test_the_screens_edit_no_orders_and_decide_no_turn_themselves():
-    """The screens show the session and ask it: no screen marks a side done, builds an order
-    book, validates orders or marks the game unsaved on its own."""
+    """The screens (and the app) show the session and ask it: nothing in tui/ marks a side
+    done, builds an order book, validates orders, marks the game saved or unsaved or decides
+    what a game opens on (``session.opening()``) on its own."""
     import ast
     import pathlib
 
-    import pokrovsk_tui.tui.screens as screens
+    import pokrovsk_tui.tui as tui
 
     found = []
-    for path in pathlib.Path(screens.__path__[0]).glob("*.py"):
+    for path in pathlib.Path(tui.__path__[0]).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
                 node, ast.AugAssign | ast.AnnAssign) else []
             for t in targets:
                 base = t.value if isinstance(t, ast.Subscript) else t
                 owner = ast.unparse(base.value) if isinstance(base, ast.Attribute) else ""
-                if owner and base.attr in ("done", "unsaved", "books", "intents") \
+                if owner and base.attr in ("done", "unsaved", "books", "intents", "save_path") \
                         and ("session" in owner or owner == "s"):
                     found.append(f"{path.name}:{node.lineno} {ast.unparse(t)}")
             if isinstance(node, ast.Name) and node.id in ("OrderBook", "validate"):
                 found.append(f"{path.name}:{node.lineno} uses {node.id}")
+    assert found == [], found
+    game = (pathlib.Path(tui.__path__[0]) / "screens" / "game.py").read_text()
+    assert "session.opening()" in game and '.mode == "hotseat"' not in game
+
+
+def test_the_application_layer_reads_no_other_object_s_private_fields():
+    """game/ reaches the store and the rules by their public names (a save's file stamps
+    through ``store.saves.is_its_file``, not ``SaveGame._disk``)."""
+    import ast
+    import pathlib
+
+    import pokrovsk_tui.game as game
+
+    found = []
+    for path in pathlib.Path(game.__path__[0]).glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__") \
+                    and ast.unparse(node.value) not in ("self", "cls"):
+                found.append(f"{path.name}:{node.lineno} {ast.unparse(node)}")
     assert found == [], found

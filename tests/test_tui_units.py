@@ -177,7 +177,7 @@ def test_session_refuses_over_budget_and_resolves():
     r = s.give(0, Order(kind="recon", unit="ua-fpv-1", target="0805", count=1))
     assert r is not None and "over budget" in r.reason
     del u
-    s.done[0] = True
+    s.finish_orders(0)
     rec = s.resolve()
     assert rec.turn == 1 and s.turn == 2 and s.ai_sides() == [1]
     assert any(e.kind == "strike" for e in rec.events)
@@ -197,8 +197,8 @@ def test_events_for_a_side_respect_visible_to():
 def test_save_round_trip_keeps_history_and_pending(tmp_path):
     s = new_session(TUT, mode="hotseat", seed=4, names=("Olena", "Ivan"))
     s.give(0, Order(kind="dig_in", unit="ua-93-1"))
-    s.done[0] = True
-    s.done[1] = True
+    s.finish_orders(0)
+    s.finish_orders(1)
     s.resolve()
     s.give(0, Order(kind="rest", unit="ua-93-1"))
     path = persist.write(s, tmp_path / "g.toml")
@@ -264,13 +264,13 @@ def test_hotseat_save_mid_turn_keeps_who_had_finished(tmp_path):
     from pokrovsk_tui.store.saves import load_save, write_save
 
     s = new_session("tutorial-hryshyne", mode="hotseat", seed=3, names=("Olena", "Ivan"))
-    s.books[0].add(Order(kind="dig_in", unit="ua-93-1"))
-    s.done[0] = True                       # the Ukrainian player ended their orders, then saved
+    s.give(0, Order(kind="dig_in", unit="ua-93-1"))
+    s.finish_orders(0)                     # the Ukrainian player ended their orders, then saved
     path = write_save(to_save(s), tmp_path / "mid.toml")
     back = from_save(load_save(path), path)
     assert back.done == {0: True, 1: False}
     assert [o.kind for o in back.books[0].orders] == ["dig_in"]
-    s.done[0] = False                      # not finished: nobody is marked done
+    s.reopen_orders()                      # not finished: nobody is marked done
     back = from_save(load_save(write_save(to_save(s), tmp_path / "mid2.toml")))
     assert back.done == {0: False, 1: False}
 

@@ -126,8 +126,7 @@ def from_save(save, path: str | Path | None = None) -> GameSession:
         for side, key in enumerate(("ua", "ru")):
             s.done[side] = key in save.pending.done and players[side].human
     s.save_doc = save
-    s.save_path = Path(path) if path is not None else None
-    s.unsaved = False
+    s.saved(Path(path) if path is not None else None)
     return s
 
 
@@ -139,8 +138,7 @@ def write(session: GameSession, path: str | Path, replace: bool = True) -> Path:
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     out = write_save(to_save(session), p, replace=replace)
-    session.save_path = out
-    session.unsaved = False
+    session.saved(out)
     return out
 
 
@@ -148,7 +146,7 @@ def autosave(session: GameSession, folder: str | Path | None = None) -> Path:
     from pokrovsk_tui.store.saves import autosave as store_autosave
 
     out = store_autosave(to_save(session), save_dir(folder))
-    session.unsaved = False
+    session.saved()
     mark_running(session, out, folder)
     return out
 
@@ -164,15 +162,13 @@ def other_game_at(session: GameSession, path: str | Path) -> str | None:
     """What another game's file at ``path`` holds, said for a question ("game 'Lesson 1',
     tutorial-hryshyne, 3 turns played"); None when there is no file or it is this game's
     (read from or written by it, or the same game: same creation time and seed)."""
-    import tomllib
-
-    from pokrovsk_tui.store.atomic import target_of
+    from pokrovsk_tui.store.saves import is_its_file
 
     p = Path(path)
     if not p.exists():
         return None
     doc = to_save(session)
-    if str(target_of(p).resolve()) in doc._disk:
+    if is_its_file(doc, p):
         return None
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pokrovsk_tui.game.loop import TurnRecord, decide, play_day, policy_rng
@@ -70,7 +71,8 @@ class Player:
         return f"computer ({self.level})"
 
 
-# what comes next, said by ``finish_orders`` and ``after_day``
+# what comes next, said by ``opening``, ``finish_orders`` and ``after_day``
+ORDERS = "orders"        # solo: ``side``'s player starts the day's orders
 HANDOFF = "handoff"      # hot-seat: hand the screen to ``side``'s player
 RESOLVE = "resolve"      # every side has its orders: resolve the day
 RESULTS = "results"      # solo: show ``side`` the day's results
@@ -108,7 +110,7 @@ class GameSession:
         self.intents: dict[int, list[str]] = {0: [], 1: []}
         self.name = name or f"{world.scenario.id} seed {self.seed}"
         self.dice = Dice(self.seed)
-        self.save_path = None          # where the player last saved it (a Path), if anywhere
+        self.save_path: Path | None = None     # where the player last saved it, if anywhere
         self.unsaved = False           # orders or turns since the last save or autosave
         # the save document this game was read from or last written to (``persist.to_save``
         # appends only the turns played since); None until it is first saved
@@ -237,6 +239,18 @@ class GameSession:
             return next((s for s in (0, 1) if not self.done[s]), 0)
         return None
 
+    def opening(self) -> Next:
+        """What a game shows first when it opens: OVER for a finished game (its result);
+        hot-seat, HANDOFF to the ``opening_side`` (a game saved at a handoff resumes there);
+        solo, the player's ORDERS (the start of a day); watch, PLAY_ON."""
+        if self.over:
+            return Next(OVER)
+        if self.mode == "hotseat":
+            return Next(HANDOFF, self.opening_side())
+        if self.mode == "solo":
+            return Next(ORDERS, self.opening_side())
+        return Next(PLAY_ON)
+
     def finished(self, side: int) -> bool:
         """The side has finished its orders for this day."""
         return self.done.get(side, False)
@@ -276,6 +290,14 @@ class GameSession:
         if self.mode == "solo":
             return Next(RESULTS, self.human_sides()[0])
         return Next(PLAY_ON)
+
+    # ----- saving -------------------------------------------------------------------------
+    def saved(self, path: Path | None = None) -> None:
+        """The game as it stands is kept: saved to ``path`` (where it is saved from now on),
+        or autosaved when None. Nothing is unsaved until the next order or day."""
+        if path is not None:
+            self.save_path = path
+        self.unsaved = False
 
     # ----- turn ---------------------------------------------------------------------------
     def plan_ai(self, side: int) -> None:

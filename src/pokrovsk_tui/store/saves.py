@@ -37,8 +37,8 @@ from .savefmt import SaveError, SaveGame
 
 __all__ = [
     "MAX_SAVE_BYTES", "NAME_MAX", "SaveError", "ai_players", "append_turn", "autosave", "autosaves",
-    "changed_on_disk", "default_save_dir", "dumps_save", "is_save_data", "load_save", "mode_of",
-    "new_save", "now_utc", "safe_name", "save_from_data", "save_from_record", "scenario_text",
+    "changed_on_disk", "default_save_dir", "dumps_save", "is_its_file", "is_save_data", "load_save",
+    "mode_of", "new_save", "now_utc", "safe_name", "save_from_data", "save_from_record", "scenario_text",
     "sha256_text", "turn_data", "unique_path", "why_legend", "write_merging_notes", "write_save",
 ]
 
@@ -85,6 +85,11 @@ def write_merging_notes(save: SaveGame, orig: SaveGame, path: str | Path) -> Pat
         key = str(target_of(path).resolve())
         save._disk[key] = disk._disk[key]
         return write_save(save, path)
+
+
+def is_its_file(save: SaveGame, path: str | Path) -> bool:
+    """True when this save was read from ``path`` or last written there."""
+    return str(target_of(path).resolve()) in save._disk
 
 
 def changed_on_disk(save: SaveGame, path: str | Path) -> bool:

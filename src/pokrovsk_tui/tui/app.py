@@ -204,7 +204,7 @@ class PokrovskApp(BranchNav, App[None]):
 
     def autosave_session(self, session: GameSession) -> Path | None:
         if not self.autosave_enabled:
-            session.unsaved = False
+            session.saved()          # no autosaves (--no-autosave): nothing to ask about on quit
             return None
         try:
             out = persist.autosave(session, self.save_dir)

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
-from pokrovsk_tui.game.session import GameSession
+from pokrovsk_tui.game.session import HANDOFF, ORDERS, OVER, PLAY_ON, GameSession
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.legal import actions_for, budgets
 from pokrovsk_tui.rules.orders import Order
@@ -133,17 +133,17 @@ class GameScreen(OrderEntry, OrderPreviews, TurnFlow, WatchMode, DayNotes, GameP
         self.refresh_all()
         self.map.focus()
         self.call_after_refresh(self.map.scroll_to_cursor, True)
-        if self.session.mode == "hotseat" and not self.session.over:
-            # at once, before this screen is ever drawn
-            self.handoff_to(self.side if self.side is not None else 0)
-        if self.session.mode == "watch":
+        first = self.session.opening()
+        if first.kind == HANDOFF and first.side is not None:
+            self.handoff_to(first.side)          # at once, before this screen is ever drawn
+        elif first.kind == PLAY_ON:
             self.start_watch()
         if self.session.last is not None:
             self.log_events = self._events_for_log(self.session.last)
         self._fill_log()
-        if self.session.over:
+        if first.kind == OVER:
             self.call_after_refresh(self.show_victory)
-        elif self.session.mode == "solo":
+        elif first.kind == ORDERS:
             self.call_after_refresh(self.start_of_day)
 
     # ----- what is shown -----------------------------------------------------------------
