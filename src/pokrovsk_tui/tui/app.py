@@ -1,5 +1,6 @@
 """The Textual app: title screen, new game, the game, saves, help, and the guards (terminal
-too small, unsaved work, errors shown as messages and never as tracebacks)."""
+too small, unsaved work, errors shown as messages and never as tracebacks). Saving and
+quitting are mixed in from saving.py, taking command from a replay from branching.py."""
 
 from __future__ import annotations
 
@@ -17,11 +18,10 @@ from pokrovsk_tui.game import persist
 
 from .branching import BranchNav
 from .geometry import NARROW_WIDTH
+from .saving import SaveAndQuit
 from .screens.dialogs import (
     ConfirmScreen,
     HandoffScreen,
-    QuitScreen,
-    SaveAsScreen,
     TextScreen,
     TooSmallScreen,
 )
@@ -56,7 +56,7 @@ class Start:
     watch_levels: tuple[str | None, str | None] = (None, None)   # watch mode: each side's level
 
 
-class PokrovskApp(BranchNav, App[None]):
+class PokrovskApp(SaveAndQuit, BranchNav, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Pokrovsk"
     SUB_TITLE = "winter 2025-26"
@@ -201,100 +201,6 @@ class PokrovskApp(BranchNav, App[None]):
     def session(self) -> GameSession | None:
         g = self.game_screen()
         return g.session if g is not None else None
-
-    def autosave_session(self, session: GameSession) -> Path | None:
-        if not self.autosave_enabled:
-            session.saved()          # no autosaves (--no-autosave): nothing to ask about on quit
-            return None
-        try:
-            out = persist.autosave(session, self.save_dir)
-            self._autosave_failed = False
-            return out
-        except Exception as e:       # a full disk must not end the game
-            self._autosave_failed = True
-            self.notify(f"Autosave failed: {type(e).__name__}: {e}", severity="warning", timeout=10)
-            return None
-
-    def action_save_as(self) -> None:
-        g = self.game_screen()
-        if g is None:
-            self.notify("No game to save.")
-            return
-        s = g.session
-        folder = str(persist.save_dir(self.save_dir))
-        default = s.save_path.stem if s.save_path else s.name
-        self.push_screen(SaveAsScreen(default, folder), lambda name: self._save_named(s, name))
-
-    def _save_named(self, session: GameSession, name: str | None) -> None:
-        """Save under a typed name; a file of that name holding another game ("Lesson 1"
-        and "LESSON_1!" are one file) is replaced only when the player says so."""
-        if not name:
-            return
-        path = persist.save_path_for(name, self.save_dir)
-        other = persist.other_game_at(session, path)
-        if other is None:
-            self._write_named(session, name, path, replace=path.exists())
-            return
-        self.push_screen(ConfirmScreen(
-            f"Replace {path.name}?",
-            Text(f"The name {name!r} saves to {path}, which holds another {other}. "
-                 "Replace that game with this one?"),
-            yes="Replace it", no="Keep it (choose another name)"),
-            lambda yes: self._write_named(session, name, path, replace=True) if yes else
-            self.notify(f"Not saved: {path.name} still holds the other game.", title="Save as"))
-
-    def _write_named(self, session: GameSession, name: str, path: Path, replace: bool) -> None:
-        try:
-            out = persist.write(session, path, replace=replace)
-        except Exception as e:
-            self.notify(f"Could not save: {type(e).__name__}: {e}", severity="error", timeout=15)
-            return
-        self.notify(f"Saved {name!r} to the file {out}", title="Saved")
-
-    def action_quit_game(self) -> None:
-        g = self.game_screen()
-        s = g.session if g is not None else None
-        what = self.unsaved_work(s) if s is not None else None
-        if what is not None:
-            self.push_screen(QuitScreen(what), self._quit_answer)
-            return
-        if self._leave_branch():
-            return
-        self._exit_clean()
-
-    def unsaved_work(self, s: GameSession) -> str | None:
-        """What quitting now would lose, or None when nothing would: today's orders of the
-        human sides, or the days played since an autosave that failed. Orders given and then
-        all deleted leave nothing to lose (the autosave holds the start of the day)."""
-        if not s.unsaved:
-            return None
-        n = sum(len(s.books[x]) for x in s.human_sides())
-        if n:
-            return f"{n} order{'s' if n != 1 else ''} for day {s.turn}"
-        if self._autosave_failed:
-            return "the game since the last autosave (it failed)"
-        return None
-
-    def _quit_answer(self, answer: str | None) -> None:
-        s = self.session()
-        if answer == "stay" or answer is None or s is None:
-            return
-        if answer == "save":
-            try:
-                if s.save_path is not None and persist.AUTOSAVE_RE.search(s.save_path.name) is None:
-                    persist.write(s, s.save_path)
-                else:
-                    persist.autosave(s, self.save_dir)
-            except Exception as e:
-                self.notify(f"Could not save: {type(e).__name__}: {e}", severity="error", timeout=15)
-                return
-        if self._leave_branch():
-            return
-        self._exit_clean()
-
-    def _exit_clean(self) -> None:
-        persist.clear_running(self.save_dir)
-        self.exit()
 
     def action_to_title(self) -> None:
         persist.clear_running(self.save_dir)
