@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import dijkstra
 from pokrovsk_tui.rules.belief import FRONT_SHARE, UnseenEstimate, forecast_weather, unseen_estimate
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.view import SideView
-from pokrovsk_tui.rules.world import CONTESTED, ROLES, World
+from pokrovsk_tui.rules.world import CONTESTED, World
 
 SIDE_NAMES = ("UA", "RU")
 # how the commander prices ground (VP-like units), by side (UA, RU)
@@ -180,12 +180,6 @@ class Situation:
         w = np.where(self.c_age == 0, 1.0, 0.6 ** self.c_age) * combat
         return np.bincount(self.c_hex, weights=self.c_str * w, minlength=self.n)
 
-    @cached_property
-    def enemy_seen_now(self) -> np.ndarray:
-        """(n,) bool: an enemy unit was detected on the hex yesterday."""
-        out = np.zeros(self.n, bool)
-        out[self.c_hex[self.c_age == 0]] = True
-        return out
 
     @cached_property
     def enemy_any_known(self) -> np.ndarray:
@@ -454,7 +448,3 @@ def situation(view: SideView) -> Situation:
     return Situation(view=view, st=st, side=side, enemy=1 - side, turn=turn,
                      days_left=max(w.scenario.turns - turn + 1, 1), weather=weather, visibility=vis,
                      own=view.own_units, c_unit=c_unit, c_hex=c_hex, c_str=c_str, c_role=c_role, c_age=c_age)
-
-
-def role_name(world: World, u: int) -> str:
-    return ROLES[world.u_role[u]]
