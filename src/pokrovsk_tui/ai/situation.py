@@ -46,7 +46,6 @@ class Static:
     label_of: dict[int, str]
     src: tuple[np.ndarray, np.ndarray]      # supply source hexes by side
     edges: tuple[np.ndarray, np.ndarray]
-    obj_hex: np.ndarray                     # (n,) bool: any objective or sudden-death hex
 
     @cached_property
     def neighbours(self) -> np.ndarray:
@@ -90,15 +89,11 @@ def _build_static(world: World) -> Static:
     for h, name in world.road_names.items():
         labels.setdefault(int(h), name)
     sd: list[tuple[int, str, np.ndarray, int, str]] = []
-    obj = hold_rate > 0
     for cond, hexes in zip(scn.victory.sudden_death, world.sudden_death_hexes, strict=True):
         sd.append((0 if cond.side == "ua" else 1, cond.kind, hexes, int(cond.days), cond.name))
-        obj[hexes] = True
-    for hexes, *_ in roads:
-        obj[hexes] = True
     src = (world.src_hex[world.src_side == 0], world.src_hex[world.src_side == 1])
     return Static(world=world, hold_rate=hold_rate, roads=roads, sd=sd, label_of=labels, src=src,
-                  edges=g.edges, obj_hex=obj)
+                  edges=g.edges)
 
 
 # ----------------------------------------------------------------- the situation
