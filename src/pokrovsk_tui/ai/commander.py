@@ -123,10 +123,6 @@ class Commander:
             total += float(score(sit, wt, batch, after).mean())
         return total / max(len(ctxs), 1)
 
-    def evaluate(self, sit: Situation, plans: list[Plan], rng: np.random.Generator) -> dict[str, float]:
-        """Mean score of each plan over the level's determinised samples (common dice)."""
-        ctxs = self.samples(sit, rng)
-        return {p.knobs.name: self.value(sit, p.orders, ctxs) for p in plans}
 
     def refine(self, sit: Situation, plan: Plan, base: float, ctxs: list[tuple]) -> tuple[Plan, float, list[str]]:
         """Local search on the chosen plan's attacks: try calling off each of its attacks and

@@ -22,10 +22,9 @@ from .plans_fires import FiresPlanner
 from .plans_ground import GroundPlanner
 from .plans_logistics import LogisticsPlanner
 from .plans_odds import assault_outlook, going
-from .situation import Situation
 
 __all__ = ["FULL", "SIMPLE", "Features", "Knobs", "Plan", "Planner", "Weights", "assault_outlook", "going",
-           "make_plan", "variants"]
+           "variants"]
 
 
 class Planner(GroundPlanner, FiresPlanner, LogisticsPlanner):
@@ -46,10 +45,6 @@ class Planner(GroundPlanner, FiresPlanner, LogisticsPlanner):
         if bad:
             self.plan.note("refused", f"{len(bad)} orders refused by validation: {bad[0]}")
         return self.plan
-
-
-def make_plan(sit: Situation, knobs: Knobs, weights: Weights | None = None, features: Features = FULL) -> Plan:
-    return Planner(sit, knobs, weights, features).build()
 
 
 def variants(base: Knobs, names: list[str]) -> list[Knobs]:

@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import dijkstra
 from pokrovsk_tui.rules.belief import FRONT_SHARE, UnseenEstimate, forecast_weather, unseen_estimate
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.view import SideView
-from pokrovsk_tui.rules.world import CONTESTED, ROLES, World
+from pokrovsk_tui.rules.world import CONTESTED, World
 
 SIDE_NAMES = ("UA", "RU")
 # how the commander prices ground (VP-like units), by side (UA, RU)
@@ -46,7 +46,6 @@ class Static:
     label_of: dict[int, str]
     src: tuple[np.ndarray, np.ndarray]      # supply source hexes by side
     edges: tuple[np.ndarray, np.ndarray]
-    obj_hex: np.ndarray                     # (n,) bool: any objective or sudden-death hex
 
     @cached_property
     def neighbours(self) -> np.ndarray:
@@ -90,15 +89,11 @@ def _build_static(world: World) -> Static:
     for h, name in world.road_names.items():
         labels.setdefault(int(h), name)
     sd: list[tuple[int, str, np.ndarray, int, str]] = []
-    obj = hold_rate > 0
     for cond, hexes in zip(scn.victory.sudden_death, world.sudden_death_hexes, strict=True):
         sd.append((0 if cond.side == "ua" else 1, cond.kind, hexes, int(cond.days), cond.name))
-        obj[hexes] = True
-    for hexes, *_ in roads:
-        obj[hexes] = True
     src = (world.src_hex[world.src_side == 0], world.src_hex[world.src_side == 1])
     return Static(world=world, hold_rate=hold_rate, roads=roads, sd=sd, label_of=labels, src=src,
-                  edges=g.edges, obj_hex=obj)
+                  edges=g.edges)
 
 
 # ----------------------------------------------------------------- the situation
@@ -180,12 +175,6 @@ class Situation:
         w = np.where(self.c_age == 0, 1.0, 0.6 ** self.c_age) * combat
         return np.bincount(self.c_hex, weights=self.c_str * w, minlength=self.n)
 
-    @cached_property
-    def enemy_seen_now(self) -> np.ndarray:
-        """(n,) bool: an enemy unit was detected on the hex yesterday."""
-        out = np.zeros(self.n, bool)
-        out[self.c_hex[self.c_age == 0]] = True
-        return out
 
     @cached_property
     def enemy_any_known(self) -> np.ndarray:
@@ -454,7 +443,3 @@ def situation(view: SideView) -> Situation:
     return Situation(view=view, st=st, side=side, enemy=1 - side, turn=turn,
                      days_left=max(w.scenario.turns - turn + 1, 1), weather=weather, visibility=vis,
                      own=view.own_units, c_unit=c_unit, c_hex=c_hex, c_str=c_str, c_role=c_role, c_age=c_age)
-
-
-def role_name(world: World, u: int) -> str:
-    return ROLES[world.u_role[u]]

@@ -17,9 +17,6 @@ from pokrovsk_tui.rules.world import ROLES, World
 
 from . import glyphs as G
 
-SIDE_WORDS = ("Ukraine", "Russia")
-
-
 MERGE = 2          # objectives this close to a bigger one belong to its sector
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
 

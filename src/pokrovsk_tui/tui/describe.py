@@ -30,10 +30,6 @@ CAUSE_NAMES = {"drone": "drones", "glide_bomb": "glide bombs", "artillery": "art
                "attrition": "attrition (isolation, kill zone on the move)"}
 
 
-def side_text(side: int) -> Text:
-    return Text(("UA" if side == 0 else "RU"), style=SIDE_STYLE[side])
-
-
 def header(session: GameSession, side: int | None, note: str = "", width: int | None = None) -> Text:
     """The line atop the game screen. When ``width`` is given and the whole line does not fit,
     it is shortened step by step (the scenario title first, then the wording), never losing
@@ -292,11 +288,6 @@ def _fmt(v) -> str:
     if isinstance(v, list | tuple):
         return ", ".join(_fmt(x) for x in v)
     return str(v)
-
-
-NOTABLE = {"assault", "infiltration", "raid", "contact", "hit", "lost", "arrives", "sudden_death", "end", "refused",
-           "ugv", "strike", "hunt", "artillery_fire", "glide_bombs", "interdict", "move", "supply", "detected",
-           "weather", "vp", "summary"}
 
 
 def results_summary(session: GameSession, side: int | None, record, before: GameState) -> Text:

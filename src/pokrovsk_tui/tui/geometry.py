@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:      # numpy and the engine load when a game starts, not for the title screen
-    import numpy as np
-
     from pokrovsk_tui.rules.hexgrid import HexGrid
 
 
@@ -30,7 +28,6 @@ NARROW_WIDTH = 110
 
 LARGE = Zoom("large", 4, 2, 2)
 COMPACT = Zoom("compact", 3, 1, 1)
-ZOOMS = (COMPACT, LARGE)
 
 
 @dataclass(frozen=True)
@@ -91,19 +88,3 @@ def step(grid: HexGrid, hex_number: int, direction: str) -> int:
         return row * grid.width + col if 0 <= row < grid.height else h
     nb = int(grid.neighbours[h, HEX_DIRECTIONS[direction]])
     return nb if nb >= 0 else h
-
-
-def visible_region(geometry: MapGeometry, hex_number: int) -> tuple[int, int, int, int]:
-    """(x, y, width, height) of a hex in map coordinates, for scrolling it into view."""
-    x, y = geometry.origin(hex_number)
-    return x, y, geometry.zoom.cw, geometry.zoom.ch
-
-
-def hexes_on_line(geometry: MapGeometry, y: int) -> np.ndarray:
-    """Hex numbers of the row drawn on map line y (empty past the map)."""
-    import numpy as np
-
-    row = y // geometry.zoom.ch
-    if not 0 <= row < geometry.height:
-        return np.zeros(0, np.int64)
-    return np.arange(row * geometry.width, (row + 1) * geometry.width)

@@ -28,8 +28,6 @@ FRONT_MARK = ("u", "r")      # printed on front-line hexes: the side that holds 
 CHANGED = "•"
 TARGET = "◆"
 PATH = "∙"
-ISOLATED = "!"
-LOW_SUPPLY = "?"
 OVERLAY_SHADES = ("", "░", "▒", "▓")
 
 POSTURES = ("none", "hasty", "prepared", "fortified")

@@ -32,7 +32,6 @@ from . import describe as D
 from .picture import Counter, counters_truth, counters_view
 
 STAGES = ("orders", "results")
-STAGE_TITLES = {"orders": "start of the day: the orders", "results": "results of the day"}
 STAGE_SHORT = {"orders": "START: ORDERS", "results": "RESULTS"}
 VIEWS = ("truth", "ua", "ru")
 VIEW_TITLES = {"truth": "ground truth", "ua": "what UA knew", "ru": "what RU knew"}

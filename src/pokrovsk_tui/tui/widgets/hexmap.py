@@ -29,7 +29,7 @@ from pokrovsk_tui.rules.world import World
 
 from .. import glyphs as G
 from .. import labels as L
-from ..geometry import COMPACT, LARGE, MapGeometry, Zoom, mouse_to_hex, step
+from ..geometry import LARGE, MapGeometry, Zoom, mouse_to_hex, step
 from ..messages import HexActivated
 from ..picture import MapPicture, front_marks
 
@@ -455,6 +455,3 @@ class HexMap(ScrollView, can_focus=True):
     def render_all(self) -> list[Strip]:
         """Every line of the whole map (for benchmarks and tests)."""
         return [self._line(y) for y in range(self.geometry.virtual_height)]
-
-
-ZOOM_FOR = {"large": LARGE, "compact": COMPACT}
