@@ -198,7 +198,8 @@ def unit_panel(world: World, u: int | None, view: SideView | None, truth: GameSt
     t.append(f"\nCohesion {src.cohesion[u]:.0f}  Supply {src.supply[u]:.0f}")
     if src.supply[u] < world.params.low_supply:
         t.append(" LOW", style="bold red")
-    t.append(f"\nDug in {ent}/3 ({G.POSTURES[min(ent, 3)]})  MP {world.t_mp[ty]:g}")
+    top = max(ent, world.params.max_entrenchment)          # how deep digging in can go here
+    t.append(f"\nDug in {ent}/{top} ({G.POSTURES[min(ent, 3)]})  MP {world.t_mp[ty]:g}")
     if int(src.isolated[u]) > 0:
         t.append(f"\nISOLATED {int(src.isolated[u])} day(s)", style="bold red")
     if role == "drone":
