@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from pokrovsk_tui.store.savefmt import SaveGame
 
 MODES = ("solo", "hotseat", "watch")
-MODE_LABELS = {"solo": "solo against the computer", "hotseat": "hot-seat", "watch": "computer against computer"}
 SIDE_NAMES = ("Ukraine", "Russia")
 SIDE_ADJ = ("Ukrainian", "Russian")
 DEFAULT_AI = "normal"

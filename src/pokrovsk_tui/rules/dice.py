@@ -59,14 +59,6 @@ class DiceWindow(Dice):
         return g.random(shape)
 
 
-class FixedDice(Dice):
-    """Dice that return the same replication-0 draws for any K (for tests and previews)."""
-
-    def uniform(self, turn, phase, stream, shape):
-        row = super().uniform(turn, phase, stream, (1,) + tuple(shape[1:]))
-        return np.broadcast_to(row, shape).copy()
-
-
 # ----- inverse CDFs: numpy (engine) ----------------------------------------------------
 
 def binomial_icdf(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ truth); ``rules.view.events_for`` fills it with what a side may know of each uni
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,11 +33,6 @@ class Event:
             object.__setattr__(self, "text", render(self.template, self.units))
         elif not self.template:
             object.__setattr__(self, "template", lit(self.text))
-
-    def text_with(self, name: Callable[[str], str]) -> str:
-        """The text with each unit reference named by ``name(unit_id)``."""
-        names = [name(u) for u in self.units]
-        return render(self.template, names, {k for k, (n, u) in enumerate(zip(names, self.units, strict=True)) if n != u})
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"turn": self.turn, "phase": self.phase, "kind": self.kind, "text": self.text,

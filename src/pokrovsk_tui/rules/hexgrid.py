@@ -15,7 +15,6 @@ from typing import SupportsIndex
 import numpy as np
 
 # Neighbour offsets (dcol, drow) in direction order E, NE, NW, W, SW, SE.
-DIRECTIONS = ("E", "NE", "NW", "W", "SW", "SE")
 _EVEN_ROW = ((1, 0), (0, -1), (-1, -1), (-1, 0), (-1, 1), (0, 1))
 _ODD_ROW = ((1, 0), (1, -1), (0, -1), (-1, 0), (0, 1), (1, 1))
 
@@ -209,11 +208,6 @@ class HexGrid:
     def hex_distance(self, a: int, b: int) -> int:
         """Distance between two hexes."""
         return int(cube_distance(int(self.q[a]), int(self.r[a]), int(self.q[b]), int(self.r[b])))
-
-    @cached_property
-    def adjacency(self) -> np.ndarray:
-        """(n, n) bool: True where two hexes are neighbours (an n x n table: not for rules/)."""
-        return self.distance == 1
 
     @cached_property
     def edges(self) -> tuple[np.ndarray, np.ndarray]:

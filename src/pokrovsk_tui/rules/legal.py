@@ -142,9 +142,6 @@ def budget_total(known: Known, unit: int | None, kind: str) -> int:
 
 # ----- which order kinds a unit may take ---------------------------------------------------
 
-def role_of(known: Known, unit: int) -> str:
-    return ROLES[int(context(known).world.u_role[unit])]
-
 
 def unit_refusal(known: Known, unit: int, kind: str) -> str | None:
     """Why this (own, on-map) unit may never take this order kind, or None."""

@@ -15,7 +15,7 @@ from .dice import Dice, DiceWindow
 from .engine import check_orders, resolve_batch
 from .orders import Order, compile_orders
 from .state import ARRAY_FIELDS, GameState
-from .world import CAUSES, World
+from .world import World
 
 CHUNK = 100   # replications resolved together: bounds memory, keeps arrays cache-friendly
 
@@ -38,16 +38,3 @@ def replicate(world: World, state: GameState, orders_by_side: dict[int, list[Ord
         return parts[0]
     joined: dict[str, Any] = {f: np.concatenate([getattr(p, f) for p in parts]) for f in ARRAY_FIELDS}
     return dataclasses.replace(parts[0], **joined)
-
-
-def batch_summary(world: World, before: GameState, batch: GameState) -> dict[str, Any]:
-    """Distribution of the main outcomes over a replicated turn."""
-    lost = batch.casualties - before.casualties[None]
-    out: dict[str, Any] = {"replications": int(batch.hex.shape[0])}
-    for s, key in enumerate(("ua", "ru")):
-        tot = lost[:, s].sum(axis=1)
-        out[key] = {"losses_mean": float(tot.mean()), "losses_p10": float(np.percentile(tot, 10)),
-                    "losses_p90": float(np.percentile(tot, 90)),
-                    "by_cause": {c: float(lost[:, s, j].mean()) for j, c in enumerate(CAUSES)},
-                    "hexes_mean": float((batch.control == s).sum(axis=1).mean())}
-    return out

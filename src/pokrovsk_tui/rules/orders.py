@@ -21,8 +21,6 @@ from .limits import MAX_COUNT
 from .world import World
 
 GROUND_KINDS = ("hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest", "jam")
-MISSION_KINDS = ("recon", "strike", "interdict", "hunt", "patrol", "fire", "bomb")
-ORDER_KINDS = GROUND_KINDS + ("recon", "strike", "interdict", "hunt", "resupply", "fire", "bomb")
 OrderKind = Literal["hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest", "jam",
                     "recon", "strike", "interdict", "hunt", "resupply", "fire", "bomb"]
 

@@ -53,13 +53,6 @@ def hit_probability(p, base, p_seen, jam, visibility):
     return base * (p_seen + (1.0 - p_seen) * p.undetected_factor) * (1.0 - jam) * visibility
 
 
-def mission_base(p, world, kind: int, unit: int) -> float:
-    """Base hit chance of a mission kind (and of the firing unit's drone kind)."""
-    if kind in (M_STRIKE, M_HUNT):
-        return p.fpv_base_p if world.t_fpv[world.u_type[unit]] else p.bomber_base_p
-    return {M_FIRE: p.artillery_base_p, M_BOMB: p.glide_base_p}.get(kind, 0.0)
-
-
 def fires(w: Work) -> None:
     world = w.world
     p = w.p

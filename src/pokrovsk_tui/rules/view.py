@@ -65,9 +65,6 @@ class SideView:
     def own_units(self) -> np.ndarray:
         return np.flatnonzero(self.own)
 
-    def enemy_hexes(self, current_only: bool = True) -> np.ndarray:
-        return np.array(sorted({c.hex for c in self.contacts if c.current or not current_only}), dtype=np.int64)
-
 
 def days_since_seen(v: SideView, c: Contact) -> int:
     """Days since the side last saw this contact: 1 for a sighting of the latest day."""
@@ -164,9 +161,6 @@ class Knowledge:
         if unit_id in self.named:
             return "last_seen"
         return "type_known" if unit_id in self.typed else "undetected"
-
-    def can_name(self, unit_id: str) -> bool:
-        return self.status(unit_id) in ("own", "detected", "last_seen")
 
     def name(self, unit_id: str) -> str:
         """The unit's id when the side may name it, else how the side describes it."""
