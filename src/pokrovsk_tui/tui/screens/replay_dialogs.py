@@ -24,7 +24,6 @@ from textual.widgets import (
     TabPane,
 )
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from pokrovsk_tui.report.reroll import DEFAULT_K, MAX_K
 from pokrovsk_tui.report.words import ordinal
@@ -315,11 +314,6 @@ class RerollScreen(CountEntry, ModalScreen[None]):
         self.save = save
         self.turn = turn
         self.k = k
-        self.result: dict[str, Any] | None = None
-        self.error: str | None = None
-        self._started = 0.0
-        self._timer = None
-        self.worker: Worker | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide tall"):
@@ -336,48 +330,27 @@ class RerollScreen(CountEntry, ModalScreen[None]):
         yield Footer()
 
     def start(self, k: int) -> None:
-        if self.worker is not None and self.worker.state == WorkerState.RUNNING:
+        if self.running():
             return
         from pokrovsk_tui.report.reroll import reroll
 
         self.k = k
-        self.result = None
-        self.error = None
-        self.query_one(ProgressBar).display = True
         self.query_one("#reroll-result", Static).update("")
-        self._started = time.perf_counter()
-        self._tick()
-        self._timer = self.set_interval(0.2, self._tick)
         save, turn = self.save, self.turn
-        self.worker = self.run_worker(lambda: reroll(save, turn, k), thread=True, exclusive=True,
-                                      group="reroll", name=f"reroll day {turn} x{k}")
+        self.run_counted(lambda: reroll(save, turn, k), group="reroll", name=f"reroll day {turn} x{k}", tick=0.2)
 
     def _tick(self) -> None:
         self.query_one("#reroll-status", Static).update(
             Text(f"Re-rolling day {self.turn} {self.k} times… {time.perf_counter() - self._started:.1f} s",
                  style="bold"))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self.worker or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        if self._timer is not None:
-            self._timer.stop()
-        self.query_one(ProgressBar).display = False
-        took = time.perf_counter() - self._started
-        if event.state == WorkerState.ERROR:
-            self.error = str(event.worker.error)
-            self.query_one("#reroll-status", Static).update(Text(f"The re-roll failed: {self.error}",
-                                                                 style="bold red"))
-            return
-        self.result = event.worker.result
+    def show_failure(self, error: str) -> None:
+        self.query_one("#reroll-status", Static).update(Text(f"The re-roll failed: {error}", style="bold red"))
+
+    def show_result(self, result: dict[str, Any], took: float) -> None:
         self.query_one("#reroll-status", Static).update(Text(f"Done: {self.k} replications in {took:.1f} s.",
                                                              style="dim"))
-        self.query_one("#reroll-result", Static).update(reroll_text(self.result))
-
-    def action_close(self) -> None:
-        if self.worker is not None and self.worker.state == WorkerState.RUNNING:
-            self.worker.cancel()
-        self.dismiss(None)
+        self.query_one("#reroll-result", Static).update(reroll_text(result))
 
 
 class ChartsScreen(Screen[None]):

@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
-from textual.worker import Worker, WorkerState
 
 from pokrovsk_tui.game.fromturn import MAX_GAMES, format_lines
 
@@ -53,13 +52,7 @@ class FromTurnScreen(CountEntry, ModalScreen[None]):
         self.save = save
         self.turn = turn
         self.games = games
-        self.result: dict[str, Any] | None = None
-        self.error: str | None = None
         self.done = 0
-        self._started = 0.0
-        self._timer = None
-        self._cancel = False
-        self.worker: Worker | None = None
 
     def compose(self) -> ComposeResult:
         from pokrovsk_tui.game.fromturn import default_policies
@@ -83,27 +76,21 @@ class FromTurnScreen(CountEntry, ModalScreen[None]):
         yield Footer()
 
     def start(self, n: int) -> None:
-        if self.worker is not None and self.worker.state == WorkerState.RUNNING:
+        if self.running():
             return
         from pokrovsk_tui.game.fromturn import from_turn
 
-        self.games, self.result, self.error, self.done, self._cancel = n, None, None, 0, False
-        bar = self.query_one(ProgressBar)
-        bar.update(total=n, progress=0)
-        bar.display = True
+        self.games, self.done = n, 0
+        self.query_one(ProgressBar).update(total=n, progress=0)
         self.query_one("#fromturn-result", Static).update("")
-        self._started = time.perf_counter()
-        self._tick()
-        self._timer = self.set_interval(0.25, self._tick)
         save, turn = self.save, self.turn
         given = _humans_as_normal(save)
 
         def progress(done: int, total: int) -> None:
             self.done = done
 
-        self.worker = self.run_worker(
-            lambda: from_turn(save, turn, n, progress=progress, cancelled=lambda: self._cancel, **given),
-            thread=True, exclusive=True, group="fromturn", name=f"from day {turn} x{n}")
+        self.run_counted(lambda: from_turn(save, turn, n, progress=progress, cancelled=lambda: self._cancel, **given),
+                         group="fromturn", name=f"from day {turn} x{n}", tick=0.25)
 
     def _tick(self) -> None:
         self.query_one(ProgressBar).update(progress=self.done)
@@ -113,24 +100,10 @@ class FromTurnScreen(CountEntry, ModalScreen[None]):
             Text(f"Playing on from day {self.turn}: {self.done} of {self.games} games, {took:.0f} s{eta} "
                  f"(Esc stops after the game being played)", style="bold"))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self.worker or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        if self._timer is not None:
-            self._timer.stop()
-        self.query_one(ProgressBar).display = False
-        took = time.perf_counter() - self._started
-        if event.state == WorkerState.ERROR:
-            self.error = str(event.worker.error)
-            self.query_one("#fromturn-status", Static).update(Text(f"It failed: {self.error}", style="bold red"))
-            return
-        self.result = event.worker.result
-        self.query_one("#fromturn-status", Static).update(
-            Text(f"Done: {self.result['games']} games in {took:.0f} s.", style="dim"))
-        self.query_one("#fromturn-result", Static).update(fromturn_text(self.result))
+    def show_failure(self, error: str) -> None:
+        self.query_one("#fromturn-status", Static).update(Text(f"It failed: {error}", style="bold red"))
 
-    def action_close(self) -> None:
-        self._cancel = True
-        if self.worker is not None and self.worker.state == WorkerState.RUNNING:
-            self.worker.cancel()
-        self.dismiss(None)
+    def show_result(self, result: dict[str, Any], took: float) -> None:
+        self.query_one("#fromturn-status", Static).update(
+            Text(f"Done: {result['games']} games in {took:.0f} s.", style="dim"))
+        self.query_one("#fromturn-result", Static).update(fromturn_text(result))
