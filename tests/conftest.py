@@ -165,3 +165,15 @@ async def wait_for(pilot, cond: Callable[[], bool], tries: int = 1500) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError("condition never came true")
+
+
+async def step_to_the_end(pilot, app, g) -> None:
+    """In a watch game, step day by day (n) until the game ends and the victory screen shows."""
+    from pokrovsk_tui.tui.screens.victory import VictoryScreen
+
+    for _ in range(g.session.world.scenario.turns):
+        if g.session.over:
+            break
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not g.busy)
+    await wait_for(pilot, lambda: isinstance(app.screen, VictoryScreen))

@@ -10,7 +10,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from conftest import make_app, screen_text, settle, sync, wait_for  # noqa: E402
+from conftest import make_app, screen_text, settle, step_to_the_end, sync, wait_for  # noqa: E402
 from pokrovsk_tui.game import persist  # noqa: E402
 from pokrovsk_tui.rules.legal import own_units_only, suggested_targets  # noqa: E402
 from pokrovsk_tui.rules.orders import Order  # noqa: E402
@@ -26,7 +26,6 @@ from pokrovsk_tui.tui.screens.dialogs import (  # noqa: E402
 from pokrovsk_tui.tui.screens.game import GameScreen  # noqa: E402
 from pokrovsk_tui.tui.screens.results import ResultsScreen  # noqa: E402
 from pokrovsk_tui.tui.screens.title import NewGameScreen, TitleScreen  # noqa: E402
-from pokrovsk_tui.tui.screens.victory import VictoryScreen  # noqa: E402
 
 TUT = "tutorial-hryshyne"
 
@@ -412,12 +411,7 @@ async def test_play_to_the_end_victory(tmp_path):
         await settle(pilot)
         g = game(app)
         g.paused = True
-        for _ in range(g.session.world.scenario.turns):
-            if g.session.over:
-                break
-            await pilot.press("n")
-            await wait_for(pilot, lambda: not g.busy)
-        await wait_for(pilot, lambda: isinstance(app.screen, VictoryScreen))
+        await step_to_the_end(pilot, app, g)
         await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
         assert "VP: UA" in text and ("wins" in text or "draw" in text)

@@ -12,7 +12,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 from rich.text import Text  # noqa: E402
 from textual.widgets import Label, RadioButton  # noqa: E402
 
-from conftest import make_app, screen_text, settle, sync, wait_for  # noqa: E402
+from conftest import make_app, screen_text, settle, step_to_the_end, sync, wait_for  # noqa: E402
 from pokrovsk_tui.game import persist  # noqa: E402
 from pokrovsk_tui.game.session import new_session  # noqa: E402
 from pokrovsk_tui.rules.orders import Order  # noqa: E402
@@ -157,12 +157,7 @@ async def test_from_the_final_map_escape_goes_back_to_the_result_and_t_to_the_ti
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         g = app.screen
-        for _ in range(g.session.world.scenario.turns):
-            if g.session.over:
-                break
-            await pilot.press("n")
-            await wait_for(pilot, lambda: not g.busy)
-        await wait_for(pilot, lambda: isinstance(app.screen, VictoryScreen))
+        await step_to_the_end(pilot, app, g)
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, GameScreen)
