@@ -109,14 +109,19 @@ def sorties_available(world: World, unit: int, stock: int) -> int:
 FULL_SUPPLY = 50.0   # artillery fires and robot runs fall in proportion below this supply
 
 
+def supply_share(supply: float) -> float:
+    """Share of its daily fires or runs a unit with this supply may use."""
+    return min(1.0, supply / FULL_SUPPLY)
+
+
 def fires_available(world: World, unit: int, supply: float) -> int:
-    return int(np.floor(world.t_fires[world.u_type[unit]] * min(1.0, supply / FULL_SUPPLY)))
+    return int(np.floor(world.t_fires[world.u_type[unit]] * supply_share(supply)))
 
 
 def runs_available(world: World, unit: int, supply: float) -> int:
     """Robot runs a UGV section may send today: its section carries what reaches it, so its runs
     fall with its own supply like artillery's fires."""
-    return int(np.floor(world.t_runs[world.u_type[unit]] * min(1.0, supply / FULL_SUPPLY)))
+    return int(np.floor(world.t_runs[world.u_type[unit]] * supply_share(supply)))
 
 
 def bombs_available(world: World, side: int) -> int:
