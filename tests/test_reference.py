@@ -95,8 +95,9 @@ def test_random_games_on_the_tutorial(tutorial):
     assert turns == 30 * tutorial.scenario.turns
 
 
-@pytest.mark.parametrize("rules", [{}, DEADLY_RULES, {"truck_standoff": [2, 1], "supply_block_fc": 1.0}],
-                         ids=["default-rules", "deadly-rules", "truck-standoff"])
+@pytest.mark.parametrize("rules", [{}, DEADLY_RULES, {"truck_standoff": [2, 1], "supply_block_fc": 1.0,
+                                                      "dig_chance": [0.8, 0.4, 0.2]}],
+                         ids=["default-rules", "deadly-rules", "truck-standoff-slow-digging"])
 def test_random_games_with_every_role(rules):
     world = build_world(variant(rules))
     kinds: Counter = Counter()

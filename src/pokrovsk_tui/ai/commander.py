@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pokrovsk_tui.rules.dice import Dice
+from pokrovsk_tui.rules.digging import can_dig
 from pokrovsk_tui.rules.orders import Order, compile_orders
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView, view
@@ -138,7 +139,7 @@ class Commander:
                   ("hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest", "jam")]
 
         def stay(u: int) -> Order:
-            return Order(kind="dig_in" if v.entrench[u] < w.params.max_entrenchment else "rest", unit=w.unit_ids[u])
+            return Order(kind="dig_in" if can_dig(w.params, v.entrench[u]) else "rest", unit=w.unit_ids[u])
 
         changes: list[tuple[str, dict[str, Order]]] = []
         for t, grp, kind, _p, _ev in sorted(plan.assaults, key=lambda a: a[4])[: lv.refine]:

@@ -122,13 +122,14 @@ class FiresPlanner(PlannerBase):
 
         if self.k.recon and self.f.recon_hunt and ("ua", "ru")[sit.side] not in w.scenario.ai.no_recon:
             # recon before assault: an attack on defenders we have not seen since yesterday is
-            # blind (rules: die -1, the attackers' losses x1.3); look at each hex we attack today
+            # blind (rules: a worse die, the attackers' losses multiplied); look at each hex we
+            # attack today, the most valuable first
             by_hex = {t["hex"]: t for t in targets}
-            for h, *_rest in sorted(self.plan.assaults, key=lambda a: -a[4])[:8]:
+            for h, *_rest in sorted(self.plan.assaults, key=lambda a: -a[4]):
                 t = by_hex.get(h)
                 if t is None or t["seen"]:
                     continue
-                self._recon(t, eff, drones, spend, recon_on, out, want=0.6, most=4)
+                self._recon(t, eff, drones, spend, recon_on, out, want=0.8, most=6)
             # recon before strike: the hexes we mean to hit
             for t in sorted(targets, key=lambda t: -self._target_value(t) * float(np.sum(t["str"])))[:6]:
                 if t["hex"] not in recon_on:

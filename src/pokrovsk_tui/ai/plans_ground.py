@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from pokrovsk_tui.rules import legal
+from pokrovsk_tui.rules.digging import can_dig
 from pokrovsk_tui.rules.supply import delivery_map
 
 from .paths import goal_field, walk
@@ -205,13 +206,13 @@ class GroundPlanner(PlannerBase):
             h = int(v.hex[u])
             tired = v.cohesion[u] < self.k.rest_cohesion or v.strength[u] < 0.3 * w.u_full[u]
             if near_enemy[h] or sit.threat[h] > 1.0:
-                if v.entrench[u] < w.params.max_entrenchment:
+                if can_dig(w.params, v.entrench[u]):
                     self.set_ground(u, "dig_in")
                 else:
                     self.set_ground(u, "rest")
                 continue
             if u in self.guard_raid:
-                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
+                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
             if tired and not (sit.side == 1 and self.k.reserves_move and v.cohesion[u] > 30):
                 self.set_ground(u, "rest")
@@ -221,7 +222,7 @@ class GroundPlanner(PlannerBase):
             self._move_up(movers)
         else:
             for u in movers:
-                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
+                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
         for u in support:
             self._support_ground(u)
         # the key ground held today, for the intent
@@ -269,7 +270,7 @@ class GroundPlanner(PlannerBase):
             goals, attr = goals[keep], attr[keep]
         if goals.size == 0:            # nothing worth going to (none left, or none valued)
             for u in movers:
-                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
+                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
             return
         scale = 3.0 / max(float(attr.max()), 1e-9)          # a top goal is worth ~3 MP of detour
         key = ("move_field", self.k.focus)
@@ -283,12 +284,12 @@ class GroundPlanner(PlannerBase):
         for u in sorted(movers):
             h = int(v.hex[u])
             if stop[h] or not np.isfinite(dist[h]):
-                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
+                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
             path = walk(sit, u, pred, stop)
             risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
             if not path or risk > self._max_loss():
-                self.set_ground(u, "dig_in" if v.entrench[u] < sit.world.params.max_entrenchment else "rest")
+                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
             self.set_ground(u, "move", path=path)
             moved += 1
@@ -327,11 +328,11 @@ class GroundPlanner(PlannerBase):
                 if path:
                     self.set_ground(u, "move", path=path)
                     return
-        top = w.params.max_entrenchment
+        deeper = can_dig(w.params, v.entrench[u])
         if r == R_EW:
-            self.set_ground(u, "dig_in" if v.entrench[u] < top else "jam")
+            self.set_ground(u, "dig_in" if deeper else "jam")
         else:
-            self.set_ground(u, "dig_in" if v.entrench[u] < top else "rest")
+            self.set_ground(u, "dig_in" if deeper else "rest")
 
     def _truck_fed(self) -> np.ndarray:
         """(n,) bool: hexes our trucks (or a supplied HQ's relay) reach today, as the rules

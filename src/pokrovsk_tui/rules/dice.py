@@ -23,6 +23,7 @@ STREAMS = {
     ("combat", "contact"): 3,
     ("combat", "going"): 4,
     ("logistics", "ugv"): 0,
+    ("recovery", "dig"): 0,
 }
 
 

@@ -165,6 +165,8 @@ class RulesParams(_Strict):
     rest_cohesion: float = Field(10.0, ge=0)
     hold_cohesion: float = Field(5.0, ge=0)
     max_entrenchment: int = Field(3, ge=0, le=3)
+    dig_chance: list[float] = Field(default_factory=lambda: [1.0, 1.0, 1.0],
+                                    description="chance a day of digging in adds a level, from 0, 1 and 2")
     removal_strength: float = Field(0.1, ge=0, le=1, description="removed below this share of full strength")
 
     @field_validator("truck_standoff", mode="before")
@@ -187,6 +189,8 @@ class RulesParams(_Strict):
         for col, cells in self.crt.items():
             if len(cells) != 8 or any(c not in RESULTS for c in cells):
                 raise ValueError(f"crt column {col!r} must be 8 letters from R, E, D, X")
+        if len(self.dig_chance) != 3 or not all(0.0 <= c <= 1.0 for c in self.dig_chance):
+            raise ValueError("dig_chance needs 3 chances between 0 and 1 (digging from level 0, 1 and 2)")
         if len(self.posture) != 4:
             raise ValueError("posture needs 4 factors (entrenchment 0-3)")
         return self

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .digging import dug
 from .events import lit, ref
 from .kernels import per_hex
 from .orders import G_DIG, G_HOLD, G_JAM, G_REST
@@ -26,9 +27,10 @@ def recovery(w: Work) -> None:
     supplied = (w.supply >= p.low_supply) & (w.isolated == 0)   # an isolated unit is not supplied
     gain = np.where(g == G_REST, p.rest_cohesion, np.where(np.isin(g, (G_HOLD, G_DIG, G_JAM)), p.hold_cohesion, 0.0))
     w.cohesion = np.where(still & supplied, np.minimum(w.cohesion + gain, 100.0), w.cohesion)
-    # digging in reaches max_entrenchment at most, and never lowers a scenario's built fortifications
-    dug = np.maximum(w.entrench, np.minimum(w.entrench + 1, p.max_entrenchment))
-    w.entrench = np.where(still & (g == G_DIG), dug, w.entrench)
+    # digging in: a level with the day's chance, up to max_entrenchment (rules/digging.py)
+    digging = still & (g == G_DIG)
+    if digging.any():
+        w.entrench = dug(p, w.entrench, digging, w.dice.uniform(w.turn, "recovery", "dig", (w.K, w.U)))
 
     # drones delivered to supplied drone units, shared equally (remainder by slot order)
     d = world.scenario.deliveries

@@ -18,7 +18,8 @@ def recovery(d) -> None:
     """7. Recovery, deliveries, removal, reinforcements.
     - A unit that neither moved nor fought today, has supply >= 30 and is not isolated gains
       cohesion: +10 resting, +5 holding (hold, dig_in, jam), up to 100. One that neither moved nor fought
-      and dug in gains an entrenchment level (max 3).
+      and dug in gains an entrenchment level with the chance dig_chance[level] (one uniform draw
+      per unit slot, drawn when any unit digs), up to max_entrenchment, never lowering a level.
     - The side's daily drone deliveries are shared equally among its drone units on the map
       that received supply today and are not isolated (the remainder one each by slot
       order), up to each unit's maximum stock.
@@ -32,12 +33,14 @@ def recovery(d) -> None:
     world, p = d.world, d.p
     live = [d.live(u) for u in range(d.U)]
     gain = {"rest": p.rest_cohesion, "hold": p.hold_cohesion, "dig_in": p.hold_cohesion, "jam": p.hold_cohesion}
+    digs = [live[u] and not d.moved[u] and not d.fought[u] and d.ground[u] == "dig_in" for u in range(d.U)]
+    u_dig = d.draws("recovery", "dig", d.U) if any(digs) else [1.0] * d.U
     for u in range(d.U):
         if live[u] and not d.moved[u] and not d.fought[u]:
             if d.supply[u] >= p.low_supply and d.isolated[u] == 0:
                 d.cohesion[u] = min(d.cohesion[u] + gain.get(d.ground[u], 0.0), 100.0)
-            if d.ground[u] == "dig_in":
-                d.entrench[u] = max(d.entrench[u], min(d.entrench[u] + 1, p.max_entrenchment))
+            if digs[u] and d.entrench[u] < p.max_entrenchment and u_dig[u] < p.dig_chance[min(d.entrench[u], 2)]:
+                d.entrench[u] += 1
 
     deliveries = world.scenario.deliveries
     for s, total in ((0, deliveries.ua_drones), (1, deliveries.ru_drones)):

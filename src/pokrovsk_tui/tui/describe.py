@@ -9,6 +9,7 @@ import numpy as np
 from rich.text import Text
 
 from pokrovsk_tui.game.session import SIDE_NAMES, GameSession
+from pokrovsk_tui.rules.digging import dig_odds
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.explain import explain
 from pokrovsk_tui.rules.legal import Budget
@@ -200,6 +201,8 @@ def unit_panel(world: World, u: int | None, view: SideView | None, truth: GameSt
         t.append(" LOW", style="bold red")
     top = max(ent, world.params.max_entrenchment)          # how deep digging in can go here
     t.append(f"\nDug in {ent}/{top} ({G.POSTURES[min(ent, 3)]})  MP {world.t_mp[ty]:g}")
+    if 0 < dig_odds(world.params, ent) < 1:
+        t.append(f"\nDigging in: {dig_odds(world.params, ent):.0%} a day to {G.POSTURES[ent + 1]}")
     if int(src.isolated[u]) > 0:
         t.append(f"\nISOLATED {int(src.isolated[u])} day(s)", style="bold red")
     if role == "drone":
