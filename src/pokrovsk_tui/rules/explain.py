@@ -253,6 +253,9 @@ def _move(e: _Ev) -> str:
         s += f"; stopped: {w['stopped']}"
     if float(w.get("killzone_loss", 0) or 0) > 0:
         s += f"; the enemy's drone kill zone cost it {num(w['killzone_loss'])} strength"
+    if float(w.get("position_fire_loss", 0) or 0) > 0:
+        s += (f"; fire from the enemy's dug-in positions next to its path cost it "
+              f"{num(w['position_fire_loss'])} strength")
     return s
 
 

@@ -112,6 +112,8 @@ class RulesParams(_Strict):
 
     # movement
     killzone_coeff: float = Field(0.08, ge=0)
+    position_fire: float = Field(0.0, ge=0, description="entering a hex next to enemy positions dug in to level e "
+                                                        "costs 1 - exp(-position_fire x e x signature x slow)")
     ew_patrol: bool = Field(True, description="enemy jamming thins the patrol field of radio-linked drones")
 
     # ground combat

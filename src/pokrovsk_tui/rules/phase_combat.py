@@ -16,7 +16,7 @@ from .events import ref
 from .kernels import at_hex, per_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
-from .phase_move import killzone_fraction
+from .phase_move import cover_levels, killzone_fraction, position_fire_fraction
 
 if TYPE_CHECKING:
     from .work import Work
@@ -236,6 +236,11 @@ def combat(w: Work) -> None:
         slow = np.where(world.offroad[tgt], mult_w, 1.0)
         sig = world.t_signature[world.u_type][None, :] * p.moving_signature
         kz_adv = w.hurt(np.where(adv, w.strength * killzone_fraction(p, fc_in, sig, slow), 0.0), "drone")
+        # ... and the fire of the enemy's dug-in positions next to it
+        pf_adv = np.zeros((K, U))
+        if p.position_fire > 0:
+            cover = cover_levels(world, start_hex, live, start_ent)[k3, 1 - own_side, tgt]
+            pf_adv = w.hurt(np.where(adv, w.strength * position_fire_fraction(p, cover, sig, slow), 0.0), "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
         w.cohesion = np.where(part | dpart, w.cohesion - p.cohesion_loss_per_pct * pct, w.cohesion)
         w.cohesion = np.where(retreat_n == 1, w.cohesion - p.retreat_cohesion, w.cohesion)
@@ -247,7 +252,7 @@ def combat(w: Work) -> None:
         if w.events is not None:
             _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
                           m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
-                          blind, p_go, u_go, adv, kz_adv)
+                          blind, p_go, u_go, adv, kz_adv, pf_adv)
     w.fought = fought
     _contact(w, g_hex, g_side, start_hex)
 
@@ -322,7 +327,7 @@ def _contact(w: Work, g_hex, g_side, start_hex) -> None:
 
 def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
                   m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
-                  blind, p_go, u_go, adv, kz_adv) -> None:
+                  blind, p_go, u_go, adv, kz_adv, pf_adv) -> None:
     world, p = w.world, w.p
     g = world.grid
     cols = list(p.crt)
@@ -360,6 +365,9 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
                 text += "; the attackers bog down in the mud and snow and cannot take the hex"
         if kz_adv[0, att].sum() > 0:
             why["killzone_loss"] = kz_adv[0, att].sum()
+        if pf_adv[0, att].sum() > 0:
+            why["position_fire_loss"] = pf_adv[0, att].sum()
+            text += f"; fire from dug-in positions next to it -{pf_adv[0, att].sum():.1f}"
         surrendered = [world.unit_ids[u] for u in dfd if gone[0, u]]
         if surrendered:
             why["surrendered"] = surrendered

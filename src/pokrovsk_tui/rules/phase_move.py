@@ -3,7 +3,8 @@
 A unit stops when its MP run out (its first hex is always allowed), before a hex held by
 enemy units, or on entering an enemy zone of control (a hex next to an enemy unit at the
 start of the phase). Every hex entered under enemy fire control costs strength: the drone
-kill zone, more in snow and mud, where crossing a hex off the roads takes longer.
+kill zone, more in snow and mud, where crossing a hex off the roads takes longer. Every hex
+entered next to dug-in enemy positions costs strength too: their fire (``position_fire``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,33 @@ def killzone_fraction(p, fc, sig, slow):
     return 1.0 - np.exp(-p.killzone_coeff * fc * sig * slow)
 
 
+def position_fire_fraction(p, cover, sig, slow):
+    """Share of a unit's strength lost entering a hex next to enemy positions dug in to level
+    ``cover`` (the best of them): the machine guns, mines and prepared fields of fire of a
+    line. Low-signature infiltrators pay less; mud and snow keep them exposed longer."""
+    return 1.0 - np.exp(-p.position_fire * cover * sig * slow)
+
+
+def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarray) -> np.ndarray:
+    """(K, 2, n) for each side, the deepest entrenchment among its live units on the hexes
+    next to each hex (the hex itself not counted): how well its positions cover that hex."""
+    K, _U = hexes.shape
+    n = world.grid.n
+    out = np.zeros((K, 2, n))
+    nb = world.grid.neighbours
+    ok = nb >= 0
+    for s in (0, 1):
+        mine = live & (world.u_side == s)[None, :] & (entrench > 0)
+        if not mine.any():
+            continue
+        best = np.zeros(K * n)
+        idx = (np.arange(K)[:, None] * n + np.maximum(hexes, 0))[mine]
+        np.maximum.at(best, idx, entrench[mine].astype(float))
+        best = best.reshape(K, n)
+        out[:, s] = np.where(ok[None], best[:, np.maximum(nb, 0)], 0.0).max(axis=2)
+    return out
+
+
 def movement(w: Work) -> None:
     world = w.world
     p = w.p
@@ -74,6 +102,7 @@ def movement(w: Work) -> None:
         zoc[:, s] = (occ[:, s][:, np.where(ok, cells, 0)] & ok[None]).any(axis=2)
     enemy_occ = occ[:, ::-1]        # enemy_occ[:, s] = hexes held by the enemy of side s
     enemy_zoc = zoc[:, ::-1]
+    enemy_cover = cover_levels(world, w.hex, live, w.entrench)[:, ::-1] if p.position_fire > 0 else None
     mult = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[w.weather]   # (K,)
     mp = world.t_mp[world.u_type][None, :] * np.ones((K, 1))
     moving = live & (co.ground == G_MOVE)[None, :]
@@ -86,6 +115,7 @@ def movement(w: Work) -> None:
     fc_enemy = w.fc_total[:, ::-1]
     k_idx = np.arange(K)[:, None]
     kz = np.zeros((K, U))
+    pf = np.zeros((K, U))
     for j in range(MAX_PATH):
         nxt = co.path[:, j][None, :] * np.ones((K, 1), np.int64)
         go = moving & (nxt >= 0)
@@ -106,6 +136,9 @@ def movement(w: Work) -> None:
         f = fc_enemy[k_idx, side, nx]
         frac = killzone_fraction(p, f, sig, slow)
         kz += w.hurt(np.where(step, w.strength * frac, 0.0), "drone")
+        if enemy_cover is not None:
+            frac = position_fire_fraction(p, enemy_cover[k_idx, side, nx], sig, slow)
+            pf += w.hurt(np.where(step, w.strength * frac, 0.0), "ground")
         in_zoc = step & enemy_zoc[k_idx, side, nx]
         if stop is not None:
             stop[in_zoc] = Stop.ZOC
@@ -120,6 +153,8 @@ def movement(w: Work) -> None:
             why = {"planned": g.ids(planned), "mp": mp[0, u], "spent": spent[0, u],
                    "weather_offroad_x": mult[0], "killzone_loss": kz[0, u],
                    "from": g.hex_id(start[0, u])}
+            if pf[0, u] > 0:
+                why["position_fire_loss"] = pf[0, u]
             code = Stop(int(stop[0, u]))
             at = g.hex_id(planned[blocked_step[0, u]]) if code == Stop.BLOCKED else None
             reason = str(Stopped(code, at))
@@ -131,4 +166,6 @@ def movement(w: Work) -> None:
                 text += f" ({reason})"
             if kz[0, u] > 0:
                 text += f"; kill zone -{kz[0, u]:.1f}"
+            if pf[0, u] > 0:
+                text += f"; fire from dug-in positions -{pf[0, u]:.1f}"
             w.emit("movement", "move", text, side=int(world.u_side[u]), hex=end, units=[u], why=why)

@@ -7,6 +7,7 @@ import math
 from .dice import die_from_uniform_py, poisson_icdf_py
 from .events import ref
 from .params import RESULTS, TERRAINS, WEATHERS
+from .reference_move import cover_of
 
 ATTACKS = ("assault", "infiltrate", "raid")
 NAMES = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
@@ -95,6 +96,7 @@ def combat(d) -> None:
     u_go = d.draws("combat", "going", G)
     start_hex = list(d.hex)
     start_str = list(d.strength)
+    cover = cover_of(d)
     wr = p.weather[WEATHERS[d.weather]]
     table = list(p.crt.values())
     cols = list(p.crt)
@@ -155,7 +157,7 @@ def combat(d) -> None:
                 retreat[u] = {"D": 1, "X": 2}.get(res, 0)
         results.append(dict(side=side, hex=h, infil=infil, raid=raid, A=A, D=D, ratio=ratio, col=col, die=die,
                             mod=mod, row=row, res=res, m_att=m_att, m_def=m_def, la=la, ld=ld, blind=blind,
-                            p_go=p_go, u_go=u_go[gi], goes=goes, kz=0.0,
+                            p_go=p_go, u_go=u_go[gi], goes=goes, kz=0.0, pf=0.0,
                             dug=max((d.entrench[u] for u in dfd), default=0), weather=WEATHERS[d.weather]))
     for u in range(d.U):
         d.hurt(u, loss_a[u] + loss_d[u] + extra[u], "ground")
@@ -192,6 +194,11 @@ def combat(d) -> None:
                 frac = 1.0 - math.exp(-p.killzone_coeff * d.fc_total[1 - side][h] * d.sig0[u] * p.moving_signature
                                       * slow)
                 results[gi]["kz"] += d.hurt(u, d.strength[u] * frac, "drone")
+                # and the fire of the enemy's dug-in positions next to it (start of the phase)
+                level = cover[1 - side].get(h, 0)
+                if p.position_fire > 0 and level > 0:
+                    frac = 1.0 - math.exp(-p.position_fire * level * d.sig0[u] * p.moving_signature * slow)
+                    results[gi]["pf"] += d.hurt(u, d.strength[u] * frac, "ground")
     for u in range(d.U):
         if u in in_combat:
             pct = (start_str[u] - d.strength[u]) / max(start_str[u], 1e-12) * 100.0
@@ -239,6 +246,9 @@ def _group_event(d, r, att, dfd, gone, cols, ud, ua, ul) -> None:
             text += "; the attackers bog down in the mud and snow and cannot take the hex"
     if r["kz"] > 0:
         why["killzone_loss"] = r["kz"]
+    if r["pf"] > 0:
+        why["position_fire_loss"] = r["pf"]
+        text += f"; fire from dug-in positions next to it -{r['pf']:.1f}"
     surrendered = [world.unit_ids[u] for u in dfd if gone[u]]
     if surrendered:
         why["surrendered"] = surrendered
