@@ -187,3 +187,25 @@ def test_glide_bombs_shake_the_defenders_and_open_the_city():
     lost_with = (after.strength[u] - with_b.strength[:, u]).mean()
     lost_without = (fresh.strength[u] - without.strength[:, u]).mean()
     assert lost_with > lost_without
+
+
+# ----------------------------------------------------------------------------- fortifications
+
+def _walk_past(entrenchment: int, position_fire: float = 0.03, weather: str = "frost") -> float:
+    """Ground losses of a Russian assault group stepping next to a Ukrainian company dug in to
+    ``entrenchment`` (no assault: only the fire of the position)."""
+    units = [unit("ua-inf", "ua", "infantry", "0402", entrenchment=entrenchment),   # off the road
+             unit("ru-ag", "ru", "assault", "0602")]
+    w, st = world_and_state(units, rules={"position_fire": position_fire},
+                            **{"weather": {"script": [weather] * 5}})
+    after, _ = resolve_turn(w, st, {1: [Order(kind="move", unit="ru-ag", path=("0502",))]}, Dice(3))
+    assert after.hex[idx(w, "ru-ag")] == w.grid.index("0502")
+    return float(after.casualties[1, CAUSES.index("ground")])
+
+
+def test_dug_in_positions_make_walking_past_them_cost_people():
+    assert _walk_past(0) == 0.0
+    hasty, prepared, fortified = _walk_past(1), _walk_past(2), _walk_past(3)
+    assert 0.0 < hasty < prepared < fortified
+    assert _walk_past(3, position_fire=0.0) == 0.0              # the default rules: off
+    assert _walk_past(2, weather="thaw") > prepared              # the approach takes longer in mud

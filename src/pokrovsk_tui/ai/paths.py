@@ -6,6 +6,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from pokrovsk_tui.rules.estimates import move_loss_estimate
 from pokrovsk_tui.rules.legal import MAX_PATH
 from pokrovsk_tui.rules.params import WEATHERS
 
@@ -22,9 +23,10 @@ def goal_field(sit: Situation, goals: np.ndarray, bonus: np.ndarray, avoid_enemy
     n = sit.n
     p = w.params
     mult = p.weather[WEATHERS[sit.weather]].offroad_mp_mult
-    # the kill zone priced in MP: a hex that costs 5% of a moving unit's strength ~ 2 MP
+    # the kill zone and the enemy's dug-in positions priced in MP: a hex that costs 5% of a
+    # moving unit's strength ~ 2 MP
     sig = float(np.mean(w.t_signature[w.u_type[sit.own_combat]])) if sit.own_combat.size else 0.5
-    frac = 1.0 - np.exp(-p.killzone_coeff * sit.fc_est * sig * p.moving_signature)
+    frac = move_loss_estimate(sit.view, sit.fc_est, sit.cover_est, sig)
     enter = w.move_cost * np.where(w.offroad, mult, 1.0) + 40.0 * frac
     ok = w.passable.copy()
     if avoid_enemy:

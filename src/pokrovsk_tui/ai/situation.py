@@ -17,6 +17,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules.belief import FRONT_SHARE, UnseenEstimate, forecast_weather, unseen_estimate
+from pokrovsk_tui.rules.estimates import cover_estimate, move_loss_estimate
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.view import SideView
 from pokrovsk_tui.rules.world import CONTESTED, World
@@ -290,12 +291,16 @@ class Situation:
             field += unseen * np.einsum("i,ij->j", self.hidden["deep"], fall)
         return field
 
+    @cached_property
+    def cover_est(self) -> np.ndarray:
+        """(n,) the enemy's dug-in positions next to each hex, as far as we know (rules)."""
+        return cover_estimate(self.view)
+
     def move_loss(self, u: int) -> np.ndarray:
-        """(n,) share of the unit's strength lost entering each hex under the estimated kill zone."""
+        """(n,) share of the unit's strength lost entering each hex: the estimated kill zone and
+        the fire of the enemy positions we know of (rules/estimates.move_loss_estimate)."""
         w = self.world
-        p = w.params
-        sig = float(w.t_signature[w.u_type[u]]) * p.moving_signature
-        return 1.0 - np.exp(-p.killzone_coeff * self.fc_est * sig)
+        return move_loss_estimate(self.view, self.fc_est, self.cover_est, float(w.t_signature[w.u_type[u]]))
 
     def supply_cost(self, extra_blocked: np.ndarray | None = None) -> np.ndarray:
         """(n,) our supply path cost from our sources over our own and contested ground."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from .orders import compile_orders
+from .phase_move import cover_levels, killzone_fraction, position_fire_fraction
 from .phase_sense import _static_effort, jamming, patrol_field
 from .view import SideView
 from .world import ROLES
@@ -52,6 +53,29 @@ def _seen(view: SideView, role: str) -> tuple[np.ndarray, np.ndarray]:
         if ROLES[w.u_role[u]] == role:
             hexes[u], mask[u] = c.hex, True
     return hexes, mask
+
+
+def cover_estimate(view: SideView) -> np.ndarray:
+    """(n,) how deep the enemy's positions next to each hex are, as far as the side knows:
+    every enemy unit it has seen (or last seen) taken as dug in as deep as digging goes here."""
+    w = view.world
+    hexes = np.full(w.n_units, -1, np.int64)
+    mask = np.zeros(w.n_units, bool)
+    for c in view.contacts:
+        u = w.unit_index[c.unit]
+        hexes[u], mask[u] = c.hex, c.hex >= 0
+    level = np.full(w.n_units, max(w.params.max_entrenchment, 1))
+    return cover_levels(w, hexes[None, :], mask[None, :], level[None, :])[0, 1 - view.side]
+
+
+def move_loss_estimate(view: SideView, fc_est: np.ndarray, cover: np.ndarray, signature: float) -> np.ndarray:
+    """(n,) share of a moving unit's strength (type signature ``signature``) lost entering each
+    hex: the enemy's kill zone ``fc_est`` and the fire of its dug-in positions ``cover`` (the
+    rules of phase_move, in frost)."""
+    p = view.world.params
+    sig = signature * p.moving_signature
+    kz = killzone_fraction(p, fc_est, sig, 1.0)
+    return 1.0 - (1.0 - kz) * (1.0 - position_fire_fraction(p, cover, sig, 1.0))
 
 
 def jamming_estimate(view: SideView) -> np.ndarray:

@@ -34,6 +34,7 @@ from .orders import (
 from .params import RESULTS, WEATHERS
 from .phase_combat import combat, die_modifier, groups
 from .phase_fires import URBAN, fires
+from .phase_move import killzone_fraction
 from .state import ARRAY_FIELDS, GameState
 from .view import SideView
 from .work import Work
@@ -294,7 +295,7 @@ def interdict_odds(view: SideView, orders: list[Order], unit: str, target: str, 
         **_common(view, out["weather"], co, h, replications, notes), count=count, f_mean=float(f.mean()), f_total_mean=fm,
         threshold=thr, p_over=float(np.mean(tot >= thr)) if thr is not None else 0.0,
         supply_cost=1.0 + p.fire_control_cost * fm, run_loss=float(1.0 - np.exp(-p.ugv_loss_coeff * fm)),
-        move_loss=float(1.0 - np.exp(-p.killzone_coeff * fm * sig * p.moving_signature)))
+        move_loss=float(killzone_fraction(p, fm, sig * p.moving_signature, 1.0)))
 
 
 def resupply_odds(view: SideView, orders: list[Order], unit: str, target_unit: str, count: int,
