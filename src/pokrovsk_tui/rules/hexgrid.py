@@ -171,18 +171,6 @@ class HexGrid:
         return out
 
     @cached_property
-    def distance(self) -> np.ndarray:
-        """(n, n) hex distances, int16. Grows with the square of the map: the rules use
-        ``dist_from`` and ``dist_pairs`` instead (this is kept for callers outside rules/)."""
-        q, r = self._q16, self._r16
-        out = np.empty((self.n, self.n), dtype=np.int16)
-        step = 256                      # by blocks of rows: no n x n temporaries beside the result
-        for a in range(0, self.n, step):
-            b = min(a + step, self.n)
-            out[a:b] = cube_distance(q[a:b, None], r[a:b, None], q[None, :], r[None, :])
-        return out
-
-    @cached_property
     def _q16(self) -> np.ndarray:
         return self.q.astype(np.int16)   # int16, as the distances: a side is at most 200 hexes
 
@@ -192,18 +180,35 @@ class HexGrid:
 
     def dist_from(self, hexes) -> np.ndarray:
         """Distances from ``hexes`` to every hex, int16, computed from axial coordinates:
-        (n,) for one hex, (*shape, n) for an array of them (``distance[hexes]`` without
-        the (n, n) matrix)."""
+        (n,) for one hex, (*shape, n) for an array of them. The grid keeps no (n, n) table:
+        ask for the rows you need."""
         h = np.asarray(hexes)
         q, r = self._q16, self._r16
         return cube_distance(q[h][..., None], r[h][..., None], q, r)
 
     def dist_pairs(self, a, b) -> np.ndarray:
-        """Distances between hexes ``a`` and ``b`` (arrays broadcast together), int16:
-        ``distance[a, b]`` without the (n, n) matrix."""
+        """Distances between hexes ``a`` and ``b`` (arrays broadcast together), int16."""
         q, r = self._q16, self._r16
         a, b = np.asarray(a), np.asarray(b)
         return cube_distance(q[a], r[a], q[b], r[b])
+
+    def nearest_distance(self, hexes) -> np.ndarray:
+        """(n,) int64 distance from each hex to the nearest of ``hexes`` (``dist_from(hexes)
+        .min(axis=0)`` without the (len(hexes), n) table), -1 everywhere if there are none.
+        Breadth first over neighbours, each hex visited once: on a whole rectangle of hexes the
+        steps of a shortest walk are the hex distance (tests/test_hexgrid.py checks it)."""
+        out = np.full(self.n, -1, np.int64)
+        front = np.unique(np.asarray(hexes, np.int64).ravel())
+        out[front] = 0
+        nb = self.neighbours
+        step = 0
+        while front.size:
+            step += 1
+            nxt = nb[front].ravel()
+            nxt = np.unique(nxt[nxt >= 0])
+            front = nxt[out[nxt] < 0]
+            out[front] = step
+        return out
 
     def hex_distance(self, a: int, b: int) -> int:
         """Distance between two hexes."""

@@ -469,7 +469,7 @@ def suggested_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
         near_front = np.zeros(w.grid.n, bool)
         mine = np.flatnonzero(front & own)
         if mine.size:
-            near_front = w.grid.distance[:, mine].min(axis=1) <= 2
+            near_front = w.grid.nearest_distance(mine) <= 2
         objective = np.zeros(w.grid.n, bool)
         for hexes in w.objective_hexes:
             objective[np.asarray(hexes, np.int64)] = True

@@ -197,7 +197,7 @@ def settlement_of(world: World) -> dict[int, str]:
     best: dict[int, tuple[int, str]] = {}
     for s in world.scenario.map.settlements:
         c = g.index(s.hex)
-        dist = g.distance[c]
+        dist = g.dist_from(c)
         for h in range(g.n):
             d = int(dist[h])
             if h != c and (d > AREA_RADIUS or int(world.terrain[h]) not in BUILT_UP):
