@@ -26,6 +26,7 @@ from tiling import tiled
 from pokrovsk_tui.ai.policies import policy_rng, random_orders
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
+from pokrovsk_tui.rules.limits import MAX_ITEMS
 from pokrovsk_tui.rules.montecarlo import replicate
 from pokrovsk_tui.rules.scenario import Scenario
 from pokrovsk_tui.rules.state import initial_state
@@ -39,7 +40,9 @@ def cpu(fn, n):
     return statistics.median(ts)
 
 kx, ky, repeat, ai = %(kx)d, %(ky)d, %(repeat)d, %(ai)r
-scn = Scenario.model_validate(tiled(kx, ky))
+data = tiled(kx, ky)
+data["units"] = data["units"][:MAX_ITEMS]       # 3x3 has 1,008 units: the schema takes 1,000
+scn = Scenario.model_validate(data)
 t = time.process_time(); world = build_world(scn); build = (time.process_time() - t) * 1000
 state, dice = initial_state(world), Dice(1)
 for _ in range(3):

@@ -61,9 +61,18 @@ class Static:
         return np.where(d <= p.patrol_flat_radius, 1.0,
                         np.exp(-(d - p.patrol_flat_radius) / p.patrol_decay_length)).astype(np.float32)
 
-    def falloff(self, hexes) -> np.ndarray:
-        """Patrol field shape from ``hexes`` to every hex: (n,) for one hex, (m, n) for m."""
-        return self.falloff_by_distance[self.world.grid.dist_from(hexes)]
+    @cached_property
+    def falloff(self):
+        """Patrol field shape from ``hexes`` to every hex: ``falloff(hexes)``, (n,) for one hex,
+        (m, n) for m (the table by distance, HexGrid.by_distance)."""
+        return self.world.grid.by_distance(self.falloff_by_distance)
+
+    @cached_property
+    def near_objective(self):
+        """``near_objective(hexes)``: exp(-d / 2.5) from ``hexes`` to every hex (the shaping of
+        ``Situation.hex_value``), from a table by distance."""
+        g = self.world.grid
+        return g.by_distance(np.exp(-np.arange(g.width + g.height + 1, dtype=float) / 2.5))
 
     def label(self, h: int) -> str:
         hid = self.world.grid.hex_id(int(h))
@@ -428,11 +437,11 @@ class Situation:
         imp = np.flatnonzero(v > 0)
         if imp.size:
             # the best of v * exp(-d / 2.5) over the valued hexes, a block of them at a time
-            near = np.exp(-np.arange(self.grid.width + self.grid.height + 1, dtype=float) / 2.5)
+            near = self.st.near_objective
             best = np.zeros(self.n)
             for a in range(0, imp.size, 256):
                 b = imp[a:a + 256]
-                best = np.maximum(best, (v[b][:, None] * near[self.grid.dist_from(b)]).max(axis=0))
+                best = np.maximum(best, (v[b][:, None] * near(b)).max(axis=0))
             shaping = best * GROUND["shaping"][self.side]
         else:
             shaping = np.zeros(self.n)

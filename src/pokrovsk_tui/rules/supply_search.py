@@ -25,7 +25,7 @@ from scipy.sparse.csgraph import dijkstra
 if TYPE_CHECKING:
     from .world import World
 
-Region = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]   # hexes, indptr, local dst, global dst
+Region = tuple[np.ndarray, np.ndarray, np.ndarray]     # hexes, CSR row pointers, entered (positions)
 KEEP = 4096           # regions kept per world (sources and the hexes HQs stood on)
 
 
@@ -47,9 +47,13 @@ def connected(world: World, cost: np.ndarray, sources: np.ndarray) -> np.ndarray
     sources = np.asarray(sources, np.int64)
     if sources.size == 0:
         return np.zeros(world.grid.n, bool)
-    g = graph(world).copy()
-    g.data = np.where(np.isfinite(cost[g.indices]), 1.0, np.inf)
+    g = world.derived(_build_graph_for_connected)
+    g.data[:] = np.where(np.isfinite(cost[g.indices]), 1.0, np.inf)      # weights set per call
     return np.isfinite(dijkstra(g, directed=True, indices=sources, min_only=True))
+
+
+def _build_graph_for_connected(world: World) -> csr_matrix:
+    return _build_graph(world)
 
 
 def _regions(world: World) -> dict[int, Region]:
@@ -62,8 +66,8 @@ def _new_regions(world: World) -> dict[int, Region]:
 
 def region(world: World, h: int) -> Region:
     """The hexes a supply path of cost at most ``supply_max_cost`` from hex ``h`` may cross
-    (ascending), and the graph among them: CSR row pointers, the entered hex of each edge as a
-    position in the region and as a hex number."""
+    (ascending), and the graph among them: CSR row pointers and the hex each edge enters, as a
+    position in the region."""
     return regions(world, [h])[0]
 
 
@@ -88,7 +92,7 @@ def regions(world: World, hexes) -> list[Region]:
                 local = np.minimum(np.searchsorted(hexes_h, to), hexes_h.size - 1)
                 ok = hexes_h[local] == to                          # the neighbour is in the region
                 indptr = np.concatenate([[0], np.cumsum(ok.sum(axis=1))])
-                kept[h] = (hexes_h, indptr, local[ok], to[ok])
+                kept[h] = (hexes_h, indptr, local[ok])
     return [kept[int(h)] for h in hexes]
 
 
@@ -96,27 +100,46 @@ def bounded(world: World, cost: np.ndarray, origins) -> dict[int, tuple[np.ndarr
     """For each of ``origins`` (distinct hexes of finite cost): the hexes its supply reaches at
     a path cost of at most ``supply_max_cost``, paying each hex's ``cost`` on entry (0 on the
     origin), and those costs: ``{origin: (hexes, costs)}``."""
-    origins = [int(h) for h in origins]
+    origins = tuple(int(h) for h in origins)
     if not origins:
         return {}
-    regs = regions(world, origins)
-    sizes = np.array([r[0].size for r in regs])
-    start = np.concatenate([[0], np.cumsum(sizes)])
-    edges = np.array([r[2].size for r in regs])
-    e_start = np.concatenate([[0], np.cumsum(edges)])
-    indptr = np.concatenate([r[1][:-1] + e_start[i] for i, r in enumerate(regs)] + [[e_start[-1]]])
-    local = np.concatenate([r[2] + start[i] for i, r in enumerate(regs)])
-    weight = cost[np.concatenate([r[3] for r in regs])]
-    g = csr_matrix((weight, local, indptr), shape=(start[-1], start[-1]))
-    at = np.array([int(np.searchsorted(r[0], h)) for r, h in zip(regs, origins, strict=True)]) + start[:-1]
-    limit = float(world.params.supply_max_cost)
-    d = dijkstra(g, directed=True, indices=at, min_only=True, limit=limit)
+    g, hexes, entered, start, at = _blocks(world, origins)
+    g.data[:] = cost[entered]                        # the weight of an edge: the cost of the hex entered
+    d = dijkstra(g, directed=True, indices=at, min_only=True, limit=float(world.params.supply_max_cost))
     out = {}
-    for i, (r, h) in enumerate(zip(regs, origins, strict=True)):
+    for i, h in enumerate(origins):
         di = d[start[i]:start[i + 1]]
         keep = np.isfinite(di)
-        out[h] = (r[0][keep], di[keep])
+        out[h] = (hexes[start[i]:start[i + 1]][keep], di[keep])
     return out
+
+
+def _blocks(world: World, origins: tuple[int, ...]):
+    """The regions of ``origins`` laid side by side as one graph (disjoint blocks), kept per
+    world for the last few sets of origins (a batch of replications mostly shares one): the
+    CSR graph (weights set per call), the hex of each node, the hex each edge enters, where
+    each block starts, and each origin's node."""
+    kept = world.derived(_new_blocks)
+    found = kept.get(origins)
+    if found is None:
+        regs = regions(world, origins)
+        sizes = np.array([r[0].size for r in regs])
+        start = np.concatenate([[0], np.cumsum(sizes)])
+        e_start = np.concatenate([[0], np.cumsum([r[2].size for r in regs])])
+        indptr = np.concatenate([r[1][:-1] + e_start[i] for i, r in enumerate(regs)] + [[e_start[-1]]])
+        local = np.concatenate([r[2] + start[i] for i, r in enumerate(regs)])
+        g = csr_matrix((np.ones(local.size), local, indptr), shape=(start[-1], start[-1]))
+        node_hex = np.concatenate([r[0] for r in regs])
+        entered = node_hex[g.indices]                # read back: whatever order scipy keeps
+        at = np.array([int(np.searchsorted(r[0], h)) for r, h in zip(regs, origins, strict=True)]) + start[:-1]
+        if len(kept) >= 64:
+            kept.clear()
+        found = kept[origins] = (g, node_hex, entered, start, at)
+    return found
+
+
+def _new_blocks(world: World) -> dict:
+    return {}
 
 
 def nearest(world: World, cost: np.ndarray, sources: np.ndarray, found: dict) -> tuple[np.ndarray, np.ndarray]:
