@@ -85,3 +85,17 @@ def test_within_radius(grid):
     h = grid.index("2022")
     assert len(grid.within(h, 1)) == 7
     assert len(grid.within(h, 3)) == 37
+
+
+@pytest.mark.parametrize("shape", [(40, 38), (7, 5), (1, 9), (120, 114)])
+def test_tables_by_distance_and_disks_around_hexes_match_the_distances(shape):
+    g = HexGrid(*shape)
+    hexes = np.random.default_rng(4).integers(g.n, size=40)
+    table = np.random.default_rng(5).random(g.width + g.height + 1)
+    assert np.array_equal(g.by_distance(table)(hexes), table[g.dist_from(hexes)])
+    assert np.array_equal(g.by_distance(table)(int(hexes[0])), table[g.dist_from(int(hexes[0]))])
+    near, dist = g.around(hexes, 3)
+    for h, row, d in zip(hexes, near, dist, strict=True):
+        on = row >= 0
+        assert sorted(row[on].tolist()) == g.within(int(h), 3).tolist()
+        assert np.array_equal(d[on], g.dist_pairs(int(h), row[on]))
