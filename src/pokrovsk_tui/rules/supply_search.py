@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from .world import World
 
 Region = tuple[np.ndarray, np.ndarray, np.ndarray]     # hexes, CSR row pointers, entered (positions)
-KEEP = 4096           # regions kept per world (sources and the hexes HQs stood on)
+KEEP = 512            # regions kept per world (sources and the hexes HQs stood on): ~0.2 MB each
+KEEP_BLOCKS = 8       # block graphs kept per world (sets of origins): a few MB each on a big map
 
 
 def graph(world: World) -> csr_matrix:
@@ -75,10 +76,12 @@ def regions(world: World, hexes) -> list[Region]:
     """``region`` of each of ``hexes``; new ones found by one bounded search at the lowest
     costs (kept with the world, at most KEEP of them)."""
     kept = _regions(world)
-    todo = [int(h) for h in dict.fromkeys(int(h) for h in hexes) if int(h) not in kept]
+    want = list(dict.fromkeys(int(h) for h in hexes))
+    todo = [h for h in want if h not in kept]
     if todo:
         if len(kept) + len(todo) > KEEP:
-            kept.clear()
+            kept.clear()                         # start afresh: every region asked for is made again
+            todo = want
         g = graph(world).copy()
         g.data = np.where(world.passable[g.indices], world.move_cost[g.indices], np.inf)
         nb = world.grid.neighbours
@@ -132,7 +135,7 @@ def _blocks(world: World, origins: tuple[int, ...]):
         node_hex = np.concatenate([r[0] for r in regs])
         entered = node_hex[g.indices]                # read back: whatever order scipy keeps
         at = np.array([int(np.searchsorted(r[0], h)) for r, h in zip(regs, origins, strict=True)]) + start[:-1]
-        if len(kept) >= 64:
+        if len(kept) >= KEEP_BLOCKS:
             kept.clear()
         found = kept[origins] = (g, node_hex, entered, start, at)
     return found
