@@ -75,7 +75,7 @@ def _an_assault(world, v, own):
         if world.t_attack[world.u_type[u]] <= 0:
             continue
         for c in v.contacts:
-            if g.distance[v.hex[u], c.hex] == 1:
+            if g.hex_distance(v.hex[u], c.hex) == 1:
                 return [world.unit_ids[u]], g.hex_id(c.hex)
     for u in own:
         if world.t_attack[world.u_type[u]] > 0:

@@ -131,7 +131,7 @@ def test_defenders_retreat_away_from_their_own_replications_attackers():
         new = int(batch.hex[i, ua])
         if batch.on_map[i, ua] and new != target:
             src = np.unique(m.hex[ru])
-            assert g.distance[src, new].min() > g.distance[src, target].min(), (i, g.hex_id(new))
+            assert g.dist_pairs(src, new).min() > g.dist_pairs(src, target).min(), (i, g.hex_id(new))
             retreats["west" if i % 2 else "east"] += 1
     assert retreats["east"] >= 3 and retreats["west"] >= 3, retreats
 

@@ -113,7 +113,7 @@ def test_places_are_settlement_names(path):
     h, name = next(iter(world.hex_names.items()))
     hid = world.grid.hex_id(h)
     assert where(world, hid) == name
-    near = world.grid.hex_id(int(np.flatnonzero(world.grid.distance[h] == 1)[0]))
+    near = world.grid.hex_id(int(np.flatnonzero(world.grid.dist_from(h) == 1)[0]))
     assert where(world, near) == f"near {name}"
     assert group(world, [hid, near]) in (f"{name} and a hex near {name}", f"a hex near {name} and {name}")
 

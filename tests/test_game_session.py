@@ -29,7 +29,7 @@ def _far_hex(s, uid: str) -> str:
     v = s.view(0)
     here = int(v.hex[s.world.unit_index[uid]])
     g = s.world.grid
-    return g.hex_id(int(g.distance[here].argmax()))
+    return g.hex_id(int(g.dist_from(here).argmax()))
 
 
 # ----- orders -----------------------------------------------------------------------------

@@ -38,8 +38,8 @@ def test_corner_has_off_map_neighbours(grid):
     assert (nb == -1).sum() == 4
 
 
-def test_distance_matrix_symmetric_and_matches_neighbours(grid):
-    d = grid.distance
+def test_distances_symmetric_and_match_neighbours(grid):
+    d = grid.dist_from(np.arange(grid.n))          # the whole table, on this small grid only
     assert d.shape == (grid.n, grid.n)
     assert np.array_equal(d, d.T)
     assert (np.diag(d) == 0).all()
@@ -48,13 +48,28 @@ def test_distance_matrix_symmetric_and_matches_neighbours(grid):
     ok = nb.ravel() >= 0
     assert (d[rows[ok], nb.ravel()[ok]] == 1).all()
     assert (d == 1).sum() == ok.sum()
+    a, b = np.random.default_rng(2).integers(grid.n, size=(2, 300))
+    assert np.array_equal(grid.dist_pairs(a, b), d[a, b])
+    assert [grid.hex_distance(x, y) for x, y in zip(a[:20], b[:20], strict=True)] == d[a[:20], b[:20]].tolist()
 
 
 def test_distance_is_a_metric_on_samples(grid):
     rng = np.random.default_rng(0)
     a, b, c = rng.integers(grid.n, size=(3, 500))
-    d = grid.distance.astype(int)
-    assert (d[a, c] <= d[a, b] + d[b, c]).all()
+    d = grid.dist_pairs
+    assert (d(a, c) <= d(a, b) + d(b, c)).all()
+
+
+@pytest.mark.parametrize("shape", [(40, 38), (7, 5), (1, 9), (9, 1), (2, 2), (120, 114)])
+def test_nearest_distance_is_the_least_hex_distance(shape):
+    """Breadth first over the map gives the hex distance to the nearest of a set, on every
+    map shape (odd and even rows, a single row or column, a map past 99)."""
+    g = HexGrid(*shape)
+    rng = np.random.default_rng(3)
+    for k in (1, 2, 7):
+        hexes = rng.choice(g.n, size=min(k, g.n), replace=False)
+        assert np.array_equal(g.nearest_distance(hexes), g.dist_from(hexes).min(axis=0))
+    assert (g.nearest_distance(np.array([], np.int64)) == -1).all()
 
 
 def test_line_is_connected_and_ends_right(grid):
@@ -62,11 +77,25 @@ def test_line_is_connected_and_ends_right(grid):
     for a, b in rng.integers(grid.n, size=(100, 2)):
         line = grid.line(a, b)
         assert line[0] == a and line[-1] == b
-        assert len(line) == grid.distance[a, b] + 1
-        assert (grid.distance[line[:-1], line[1:]] == 1).all()
+        assert len(line) == grid.hex_distance(a, b) + 1
+        assert (grid.dist_pairs(line[:-1], line[1:]) == 1).all()
 
 
 def test_within_radius(grid):
     h = grid.index("2022")
     assert len(grid.within(h, 1)) == 7
     assert len(grid.within(h, 3)) == 37
+
+
+@pytest.mark.parametrize("shape", [(40, 38), (7, 5), (1, 9), (120, 114)])
+def test_tables_by_distance_and_disks_around_hexes_match_the_distances(shape):
+    g = HexGrid(*shape)
+    hexes = np.random.default_rng(4).integers(g.n, size=40)
+    table = np.random.default_rng(5).random(g.width + g.height + 1)
+    assert np.array_equal(g.by_distance(table)(hexes), table[g.dist_from(hexes)])
+    assert np.array_equal(g.by_distance(table)(int(hexes[0])), table[g.dist_from(int(hexes[0]))])
+    near, dist = g.around(hexes, 3)
+    for h, row, d in zip(hexes, near, dist, strict=True):
+        on = row >= 0
+        assert sorted(row[on].tolist()) == g.within(int(h), 3).tolist()
+        assert np.array_equal(d[on], g.dist_pairs(int(h), row[on]))

@@ -58,7 +58,7 @@ def candidate_hexes(world, v, here: int, mask: np.ndarray, rng: np.random.Genera
     g = world.grid
     if g.n <= 200:
         return np.arange(g.n)
-    d = g.distance[here]
+    d = g.dist_from(here)
     yes, no = np.flatnonzero(mask), np.flatnonzero(~mask)
     own = np.flatnonzero(legal.own_units_only(v))
     pick = [yes[np.argsort(-d[yes], kind="stable")[:15]], no[np.argsort(d[no], kind="stable")[:25]],
@@ -166,7 +166,7 @@ def test_a_hex_holding_an_own_unit_cannot_be_assaulted_until_it_is_contested(wor
     g = world.grid
     # an own unit's neighbour that holds another own unit on own ground
     pairs = [(int(a), int(b)) for a in v.own_units for b in v.own_units
-             if a != b and g.distance[v.hex[a], v.hex[b]] == 1 and "assault" in legal.actions_for(v, int(a))
+             if a != b and g.hex_distance(v.hex[a], v.hex[b]) == 1 and "assault" in legal.actions_for(v, int(a))
              and v.control[v.hex[b]] == 1]
     assert pairs, "the tutorial starts with two Russian units side by side"
     a, b = pairs[0]

@@ -112,7 +112,7 @@ def candidates(world: World, state: GameState, side: int, kind: str, rng) -> lis
     for u in mine:
         here = int(state.hex[u])
         for h in e_hex:
-            d = int(g.distance[here, h])
+            d = g.hex_distance(here, h)
             hid = g.hex_id(h)
             if kind in ("assault", "infiltrate", "raid") and d == 1:
                 out.append([Order(kind=kind, unit=ids[u], target=hid)])
@@ -124,11 +124,11 @@ def candidates(world: World, state: GameState, side: int, kind: str, rng) -> lis
             elif kind == "fire" and role[u] == 5 and d <= world.t_range[world.u_type[u]]:
                 out.append(with_recon(h, [Order(kind="fire", unit=ids[u], target=hid, count=int(rng.integers(1, 5)))]))
         if kind == "interdict" and role[u] == 2:
-            for h in np.flatnonzero(world.road & (g.distance[here] <= world.t_range[world.u_type[u]])):
+            for h in np.flatnonzero(world.road & (g.dist_from(here) <= world.t_range[world.u_type[u]])):
                 out.append([Order(kind="interdict", unit=ids[u], target=g.hex_id(int(h)), count=int(rng.integers(1, 5)))])
         if kind == "resupply" and role[u] == 3:
             for t in mine:
-                if t != u and g.distance[here, state.hex[t]] <= world.t_range[world.u_type[u]]:
+                if t != u and g.hex_distance(here, state.hex[t]) <= world.t_range[world.u_type[u]]:
                     out.append([Order(kind="resupply", unit=ids[u], target_unit=ids[t], count=int(rng.integers(1, 4)))])
     if kind == "bomb":
         out += [with_recon(h, [Order(kind="bomb", target=g.hex_id(h), count=int(rng.integers(1, 4)))]) for h in e_hex]

@@ -63,7 +63,7 @@ def test_steps_follow_the_engine_neighbours():
     h = g.index("0505")
     for d, idx in (("e", 0), ("ne", 1), ("nw", 2), ("w", 3), ("sw", 4), ("se", 5)):
         assert step(g, h, d) == g.neighbours[h, idx]
-    assert g.distance[h, step(g, h, "up")] == 1 and g.distance[h, step(g, h, "down")] == 1
+    assert g.hex_distance(h, step(g, h, "up")) == 1 and g.hex_distance(h, step(g, h, "down")) == 1
     corner = g.index("0101")
     assert step(g, corner, "w") == corner and step(g, corner, "up") == corner
 

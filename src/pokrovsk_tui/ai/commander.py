@@ -270,7 +270,7 @@ def aim(sit: Situation, plan: Plan) -> str:
         todo = hexes[sit.control[hexes] != sit.side]
         if todo.size == 0:
             continue
-        d = int(g.distance[np.ix_(todo, np.flatnonzero(sit.mine))].min()) if sit.mine.any() else 99
+        d = int(g.nearest_distance(np.flatnonzero(sit.mine))[todo].min()) if sit.mine.any() else 99
         if best is None or (d, todo.size) < best[0]:
             best = ((d, todo.size), name, todo)
     if best is not None:

@@ -127,7 +127,7 @@ def enemy_eye(sit: Situation, state: GameState, rng: np.random.Generator) -> Gam
     theirs = (w.u_side == e) & state.on_map
     det = np.zeros_like(state.detected)
     if theirs.any() and mine.any():
-        d = g.distance[np.ix_(state.hex[mine], state.hex[theirs])].min(axis=1)
+        d = g.dist_pairs(state.hex[mine][:, None], state.hex[theirs][None, :]).min(axis=1)
         p = np.where(d <= 1, 0.8, np.where(d <= 4, 0.3, 0.05))
         det[e, np.flatnonzero(mine)] = rng.random(p.size) < p
     seen_hex = np.where(det, state.hex[None, :], -1)

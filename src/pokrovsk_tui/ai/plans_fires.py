@@ -95,7 +95,7 @@ class FiresPlanner(PlannerBase):
         ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
         if ew.any():
             t = w.u_type[sit.c_unit[ew]]
-            cover = sit.grid.distance[h, sit.c_hex[ew]] <= w.t_ew_radius[t]
+            cover = sit.grid.dist_pairs(h, sit.c_hex[ew]) <= w.t_ew_radius[t]
             if cover.any():
                 return combine_jamming(w.t_ew_strength[t][cover])
         return 0.1 if sit.d_own[h] <= 3 else 0.0
@@ -209,7 +209,7 @@ class FiresPlanner(PlannerBase):
         n = 2
         while n < most and self._p_detect(t, recon_effort(self.sit.world.params, n)[0], eff[h]) < want:
             n += 1
-        for u in sorted(drones, key=lambda u: (int(g.distance[v.hex[u], h]), u)):
+        for u in sorted(drones, key=lambda u: (g.hex_distance(v.hex[u], h), u)):
             if spend[u] >= 2 and legal.target_refusal(v, u, "recon", h) is None:
                 k = min(n, spend[u])
                 out.append(Order(kind="recon", unit=self.uid(u), target=self.hid(h), count=k))
@@ -235,7 +235,7 @@ class FiresPlanner(PlannerBase):
                         continue
                     need = max(thr * 1.3 - float(prev[list(hexes).index(h)]), 0.0)
                     n_need = int(math.ceil(need / vis))
-                    key = (n_need, -float(sit.st.world.grid.distance[h, sit.own_edge].min()) if sit.own_edge.size else 0)
+                    key = (n_need, -float(sit.grid.dist_pairs(h, sit.own_edge).min()) if sit.own_edge.size else 0)
                     if best is None or key < best[0]:
                         best = (key, h, reach, n_need)
                 if best is None:

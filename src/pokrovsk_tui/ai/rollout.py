@@ -38,7 +38,7 @@ def expected_delivery(sit) -> np.ndarray:
     # HQs relay: a unit near a friendly HQ does about as well as at a source
     hq = own[w.u_role[own] == 6]
     if hq.size:
-        d = sit.grid.distance[np.ix_(sit.view.hex[own], sit.view.hex[hq])].min(axis=1)
+        d = sit.grid.dist_pairs(sit.view.hex[own][:, None], sit.view.hex[hq][None, :]).min(axis=1)
         out[own] = np.maximum(out[own], deliver(p, d * 1.5))
     return out
 

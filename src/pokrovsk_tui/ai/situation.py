@@ -53,12 +53,27 @@ class Static:
         return self.world.grid.neighbours
 
     @cached_property
-    def falloff(self) -> np.ndarray:
-        """(n, n) patrol field shape: 1 within the flat radius, then exp(-(d - r) / L)."""
+    def falloff_by_distance(self) -> np.ndarray:
+        """Patrol field shape by hex distance (float32, index d for d = 0 .. the map's
+        diameter): 1 within the flat radius, then exp(-(d - r) / L). A drone's field over the
+        map is this table taken at its distances (``falloff``); no (n, n) table is kept."""
         p = self.world.params
-        d = self.world.grid.distance.astype(np.float32)
+        d = np.arange(self.world.grid.width + self.world.grid.height + 1, dtype=np.float32)
         return np.where(d <= p.patrol_flat_radius, 1.0,
                         np.exp(-(d - p.patrol_flat_radius) / p.patrol_decay_length)).astype(np.float32)
+
+    @cached_property
+    def falloff(self):
+        """Patrol field shape from ``hexes`` to every hex: ``falloff(hexes)``, (n,) for one hex,
+        (m, n) for m (the table by distance, HexGrid.by_distance)."""
+        return self.world.grid.by_distance(self.falloff_by_distance)
+
+    @cached_property
+    def near_objective(self):
+        """``near_objective(hexes)``: exp(-d / 2.5) from ``hexes`` to every hex (the shaping of
+        ``Situation.hex_value``), from a table by distance."""
+        g = self.world.grid
+        return g.by_distance(np.exp(-np.arange(g.width + g.height + 1, dtype=float) / 2.5))
 
     def label(self, h: int) -> str:
         hid = self.world.grid.hex_id(int(h))
@@ -206,7 +221,7 @@ class Situation:
         b = self.border
         if b.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = self.grid.distance[:, b].min(axis=1).astype(np.int64)
+        d = self.grid.nearest_distance(b)
         return np.where(self.mine, d, 0)
 
     @cached_property
@@ -215,7 +230,7 @@ class Situation:
         e = self.own_edge
         if e.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = self.grid.distance[:, e].min(axis=1).astype(np.int64)
+        d = self.grid.nearest_distance(e)
         return np.where(self.mine, 0, d)
 
     # ---- the unseen enemy: the estimate the previews share (rules/belief.py)
@@ -272,7 +287,7 @@ class Situation:
         es = np.flatnonzero((w.u_side == self.enemy) & w.role_is("drone") & (w.u_arrival <= self.turn - 1))
         if es.size == 0:
             return np.zeros(self.n)
-        fall = self.st.falloff
+        st = self.st
         seen = {int(u): int(h) for u, h, a in zip(self.c_unit, self.c_hex, self.c_age, strict=True) if a <= 2}
         per = p.patrol_coeff * self.visibility * 0.5
         field = np.zeros(self.n)
@@ -282,13 +297,23 @@ class Situation:
             wgt = per * float(w.t_sorties[w.u_type[u]])
             if int(u) in seen:
                 h = seen[int(u)]
-                field += wgt * fall[h] * (self.grid.distance[h] <= rng)
+                field += wgt * st.falloff(h) * (self.grid.dist_from(h) <= rng)
             else:
                 unseen += wgt
         if unseen > 0:
-            # einsum, not ``@``: a matrix product goes to the multithreaded BLAS, whose spinning
-            # threads halve the throughput of tournaments played in parallel processes
-            field += unseen * np.einsum("i,ij->j", self.hidden["deep"], fall)
+            # the unseen drones' field: the prior's weight on each hex times the field from it,
+            # summed hex after hex (in that order, as one product over an (n, n) table would),
+            # a block of rows at a time, so no (n, n) table is made; a hex of weight 0 adds nothing
+            deep = self.hidden["deep"]
+            rows = np.flatnonzero(deep)
+            acc = np.zeros(self.n)
+            for a in range(0, rows.size, 256):
+                b = rows[a:a + 256]
+                blk = np.empty((b.size + 1, self.n))
+                blk[0] = acc
+                np.multiply(deep[b, None], st.falloff(b), out=blk[1:])
+                acc = np.add.reduce(blk, axis=0)
+            field += unseen * acc
         return field
 
     @cached_property
@@ -318,7 +343,7 @@ class Situation:
         srcs = srcs[np.isfinite(cost[srcs])]
         if srcs.size == 0:
             return np.full(self.n, np.inf)
-        return np.atleast_2d(dijkstra(graph, directed=True, indices=srcs)).min(axis=0)
+        return dijkstra(graph, directed=True, indices=srcs, min_only=True)     # one search from all
 
     @cached_property
     def supply(self) -> np.ndarray:
@@ -416,8 +441,13 @@ class Situation:
         # a little for ground near what matters, so attackers lean on the objectives
         imp = np.flatnonzero(v > 0)
         if imp.size:
-            d = self.grid.distance[:, imp].astype(float)
-            shaping = (v[imp][None, :] * np.exp(-d / 2.5)).max(axis=1) * GROUND["shaping"][self.side]
+            # the best of v * exp(-d / 2.5) over the valued hexes, a block of them at a time
+            near = self.st.near_objective
+            best = np.zeros(self.n)
+            for a in range(0, imp.size, 256):
+                b = imp[a:a + 256]
+                best = np.maximum(best, (v[b][:, None] * near(b)).max(axis=0))
+            shaping = best * GROUND["shaping"][self.side]
         else:
             shaping = np.zeros(self.n)
         mine, theirs = self.corridors

@@ -30,8 +30,6 @@ class SweepError(Exception):
 
 # ----- scenarios shipped to workers --------------------------------------------------------
 
-_WORLDS: dict[str, Any] = {}
-
 
 def payload(scenario) -> tuple[str, dict]:
     """(key, data) of a validated Scenario, to send with tasks: the data rebuilds the same
@@ -43,15 +41,19 @@ def payload(scenario) -> tuple[str, dict]:
 
 def world_of(key: str, data: dict, world=None):
     """The World of a shipped scenario, built once per process (``world``: one already built
-    here, for local runs)."""
-    if world is not None:
-        _WORLDS.setdefault(key, world)
-    if key not in _WORLDS:
-        from pokrovsk_tui.rules.scenario import Scenario
-        from pokrovsk_tui.rules.world import build_world
+    here, for local runs); kept in the process's small bounded cache of worlds
+    (rules/world.py), not for the life of the process."""
+    from pokrovsk_tui.rules.world import build_world, cached_world, keep_world
 
-        _WORLDS[key] = build_world(Scenario.model_validate(data))
-    return _WORLDS[key]
+    key = f"sweep:{key}"
+    found = cached_world(key)
+    if found is None:
+        if world is None:
+            from pokrovsk_tui.rules.scenario import Scenario
+
+            world = build_world(Scenario.model_validate(data))
+        found = keep_world(key, world)
+    return found
 
 
 # ----- the output file -------------------------------------------------------------------

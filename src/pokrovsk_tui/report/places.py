@@ -18,9 +18,9 @@ def _nearest(world) -> tuple[np.ndarray, np.ndarray, list[str]]:
         n = world.grid.n
         return np.full(n, -1), np.full(n, 10**6), []
     hexes = np.array(list(names))
-    d = world.grid.distance[:, hexes].astype(int)
-    which = np.argmin(d, axis=1)
-    return which, d[np.arange(d.shape[0]), which], [names[int(h)] for h in hexes]
+    d = world.grid.dist_from(hexes).astype(int)            # (settlements, n)
+    which = np.argmin(d, axis=0)
+    return which, d[which, np.arange(d.shape[1])], [names[int(h)] for h in hexes]
 
 
 def where(world, hex_id: str | None) -> str:

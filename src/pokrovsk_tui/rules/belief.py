@@ -110,8 +110,7 @@ def unseen_estimate(view: SideView) -> UnseenEstimate:
     nb = g.neighbours
     ok = nb >= 0
     edge = np.flatnonzero(mine & (not_mine[np.maximum(nb, 0)] & ok).any(axis=1))
-    d_own = (np.where(mine, 0, g.dist_from(edge).min(axis=0)).astype(np.int64) if edge.size
-             else np.full(g.n, 99, np.int64))
+    d_own = np.where(mine, 0, g.nearest_distance(edge)) if edge.size else np.full(g.n, 99, np.int64)
     seen = np.zeros(w.n_units, bool)
     seen[[w.unit_index[c.unit] for c in view.contacts]] = True
     slots = np.flatnonzero((w.u_side == enemy) & (w.u_arrival <= turn - 1) & ~seen)

@@ -130,6 +130,32 @@ class HexGrid:
     def _disks(self) -> dict[int, np.ndarray]:
         return {}
 
+    def around(self, hexes, radius: int) -> tuple[np.ndarray, np.ndarray]:
+        """The hexes within ``radius`` of each of ``hexes`` ((k,) -> (k, m), -1 off the map)
+        and their distances from it ((k, m) int16), from axial offsets: ``disk`` for a few
+        hexes, without a table over the whole map."""
+        dq, dr, dd = self._offsets(int(radius))
+        h = np.asarray(hexes, np.int64).reshape(-1)
+        q = self.q[h][:, None] + dq[None, :]
+        r = self.r[h][:, None] + dr[None, :]
+        col = q + (r - (r & 1)) // 2
+        on = (r >= 0) & (r < self.height) & (col >= 0) & (col < self.width)
+        return np.where(on, r * self.width + col, -1), np.broadcast_to(dd, on.shape)
+
+    def _offsets(self, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Axial offsets (dq, dr) of the hexagon of ``radius`` and their distances (cached)."""
+        out = self._hexagons.get(radius)
+        if out is None:
+            dq, dr = np.meshgrid(np.arange(-radius, radius + 1), np.arange(-radius, radius + 1), indexing="ij")
+            dd = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2
+            keep = dd <= radius
+            out = self._hexagons[radius] = (dq[keep], dr[keep], dd[keep].astype(np.int16))
+        return out
+
+    @cached_property
+    def _hexagons(self) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        return {}
+
     def index(self, hex_id: str) -> int:
         """Hex number of a ``CCRR`` id (``CCCRRR`` on a map past 99 columns or rows, where the
         short form is read too for the first 99 columns and rows); raises HexIdError with a
@@ -171,18 +197,6 @@ class HexGrid:
         return out
 
     @cached_property
-    def distance(self) -> np.ndarray:
-        """(n, n) hex distances, int16. Grows with the square of the map: the rules use
-        ``dist_from`` and ``dist_pairs`` instead (this is kept for callers outside rules/)."""
-        q, r = self._q16, self._r16
-        out = np.empty((self.n, self.n), dtype=np.int16)
-        step = 256                      # by blocks of rows: no n x n temporaries beside the result
-        for a in range(0, self.n, step):
-            b = min(a + step, self.n)
-            out[a:b] = cube_distance(q[a:b, None], r[a:b, None], q[None, :], r[None, :])
-        return out
-
-    @cached_property
     def _q16(self) -> np.ndarray:
         return self.q.astype(np.int16)   # int16, as the distances: a side is at most 200 hexes
 
@@ -192,18 +206,53 @@ class HexGrid:
 
     def dist_from(self, hexes) -> np.ndarray:
         """Distances from ``hexes`` to every hex, int16, computed from axial coordinates:
-        (n,) for one hex, (*shape, n) for an array of them (``distance[hexes]`` without
-        the (n, n) matrix)."""
+        (n,) for one hex, (*shape, n) for an array of them. The grid keeps no (n, n) table:
+        ask for the rows you need."""
         h = np.asarray(hexes)
         q, r = self._q16, self._r16
         return cube_distance(q[h][..., None], r[h][..., None], q, r)
 
     def dist_pairs(self, a, b) -> np.ndarray:
-        """Distances between hexes ``a`` and ``b`` (arrays broadcast together), int16:
-        ``distance[a, b]`` without the (n, n) matrix."""
+        """Distances between hexes ``a`` and ``b`` (arrays broadcast together), int16."""
         q, r = self._q16, self._r16
         a, b = np.asarray(a), np.asarray(b)
         return cube_distance(q[a], r[a], q[b], r[b])
+
+    def by_distance(self, table: np.ndarray):
+        """A function of ``hexes`` giving ``table[dist_from(hexes)]`` ((k, n) for k hexes, (n,)
+        for one) for a table of values by distance (at least width + height + 1 of them): the
+        values laid out once by axial offset, so a row is one subtraction and one lookup a hex."""
+        table = np.asarray(table)
+        span = int(self.q.max() - self.q.min())
+        stride = 2 * span + 1
+        dq, dr = np.meshgrid(np.arange(-span, span + 1), np.arange(-(self.height - 1), self.height), indexing="xy")
+        d = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2
+        flat = table[np.minimum(d, table.size - 1)].ravel()      # offsets no two hexes of the map have: unused
+        pos = (self.r * stride + self.q).astype(np.int32)   # int32: half the memory traffic of int64
+        base = np.int32((self.height - 1) * stride + span)
+
+        def rows(hexes) -> np.ndarray:
+            h = np.asarray(hexes)
+            return flat[pos - pos[h][..., None] + base]
+        return rows
+
+    def nearest_distance(self, hexes) -> np.ndarray:
+        """(n,) int64 distance from each hex to the nearest of ``hexes`` (``dist_from(hexes)
+        .min(axis=0)`` without the (len(hexes), n) table), -1 everywhere if there are none.
+        Breadth first over neighbours, each hex visited once: on a whole rectangle of hexes the
+        steps of a shortest walk are the hex distance (tests/test_hexgrid.py checks it)."""
+        out = np.full(self.n, -1, np.int64)
+        front = np.unique(np.asarray(hexes, np.int64).ravel())
+        out[front] = 0
+        nb = self.neighbours
+        step = 0
+        while front.size:
+            step += 1
+            nxt = nb[front].ravel()
+            nxt = np.unique(nxt[nxt >= 0])
+            front = nxt[out[nxt] < 0]
+            out[front] = step
+        return out
 
     def hex_distance(self, a: int, b: int) -> int:
         """Distance between two hexes."""

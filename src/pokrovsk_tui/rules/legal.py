@@ -229,12 +229,14 @@ def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
     if unit is None:
         return [Condition(lambda h: np.zeros(np.shape(h), bool), "unit", lambda t: "names no unit")]
     here = int(ctx.hex[unit])
-    dist = g.dist_from(here)
+
+    def dist(h):               # distances from the unit to the hexes asked about only, not the map
+        return g.dist_pairs(here, h)
     out: list[Condition] = []
     if kind in ATTACKS:
         rule = "assault-own-ground" if kind == "assault" else "own-ground"
         out += [
-            Condition(lambda h: dist[h] == 1, "adjacent",
+            Condition(lambda h: dist(h) == 1, "adjacent",
                       lambda t: f"illegal target: {hid(t)} is not adjacent to {hid(here)}"),
             Condition(lambda h: w.passable[h], "water", lambda t: f"illegal target: {hid(t)} is water"),
             Condition(lambda h: ctx.control[h] != ctx.side, rule,
@@ -242,8 +244,8 @@ def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
         ]
     elif kind in DRONE_MISSIONS or kind == "fire":
         rng = int(w.t_range[w.u_type[unit]])
-        out.append(Condition(lambda h: dist[h] <= rng, "range",
-                             lambda t: f"out of range: {hid(t)} is {dist[t]} hexes away, range {rng}"))
+        out.append(Condition(lambda h: dist(h) <= rng, "range",
+                             lambda t: f"out of range: {hid(t)} is {dist(t)} hexes away, range {rng}"))
         if kind == "interdict":
             out.append(Condition(lambda h: w.road[h], "road", lambda t: f"illegal target: {hid(t)} is not a road hex"))
         if kind in FIRES:
@@ -469,7 +471,7 @@ def suggested_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
         near_front = np.zeros(w.grid.n, bool)
         mine = np.flatnonzero(front & own)
         if mine.size:
-            near_front = w.grid.distance[:, mine].min(axis=1) <= 2
+            near_front = w.grid.nearest_distance(mine) <= 2
         objective = np.zeros(w.grid.n, bool)
         for hexes in w.objective_hexes:
             objective[np.asarray(hexes, np.int64)] = True

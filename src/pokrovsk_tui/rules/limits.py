@@ -4,9 +4,9 @@ so a file that validates always plays.
 
 - ``MAX_SIDE``: hex ids are ``CCRR`` (two digits of column and of row) on maps up to 99 x 99
   and ``CCCRRR`` past that (rules/hexgrid.py): a side of at most 200.
-- ``MAX_HEXES``: 16,384 (e.g. 128 x 128 or 120 x 114). The engine's adjudication keeps no
-  (hexes x hexes) table, but the computer player still does (ai/), so on the largest maps a
-  game with a computer side needs more memory than the 500 MB budget (README, "Limits").
+- ``MAX_HEXES``: 16,384 (e.g. 128 x 128 or 120 x 114). Neither the engine nor the computer
+  player keeps a (hexes x hexes) table, so a game there stays within a few hundred MB; the
+  computer's decisions still grow faster than the map in time (README, "Bigger maps").
 - ``MAX_COUNT``: the most sorties, runs, fires or bombs one order may ask, so no daily
   allowance may exceed it (the computer asks for a day's whole allowance in one order).
 - ``MAX_NUMBER``: any other number of a scenario, in absolute value.

@@ -94,7 +94,6 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex."""
     world = w.world
     p = w.p
-    g = world.grid
     rng = world.t_range[world.u_type]
     out = np.zeros((w.K, 2, w.n))
     drones = np.flatnonzero(world.role_is("drone"))
@@ -105,31 +104,53 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
         hx = np.maximum(w.hex[:, us], 0)                              # (K, Ud)
         first, group = unique_rows(hx)
         weight = sorties[:, us] * w.v[:, None] * p.patrol_coeff        # (K, Ud)
+        split = bool(p.ew_patrol and world.t_radio[world.u_type[us]].any())
         for gi, k0 in enumerate(first):
-            fd = _falloff(g.dist_from(hx[k0]), rng[us], p.patrol_flat_radius, p.patrol_decay_length)  # (Ud, n)
-            # summed unit by unit (not a matrix product, whose order depends on K): replication 0
-            # of any batch is then bit-identical to the single resolution. The (rows, Ud, n)
-            # products are made a few replications at a time, so their memory does not grow
-            # with K (each replication's sum is the same, whatever the chunk)
-            radio = world.t_radio[world.u_type[us]]
+            # each drone's field over the disk of its range only (zero beyond), summed unit by
+            # unit in slot order (np.bincount adds in the order given), so each hex's sum is
+            # the same whatever the batch: replication 0 of any batch is bit-identical to the
+            # single resolution. The (rows, hexes of the disks) products are made a few
+            # replications at a time, so their memory grows with neither K nor the map
+            at, f, j = _disk_falloff(world, hx[k0], rng[us], p.patrol_flat_radius, p.patrol_decay_length)
+            radio = world.t_radio[world.u_type[us]][j] if split else np.zeros(j.size, bool)
             all_rows = np.flatnonzero(group == gi)
-            step = max(1, _CHUNK // max(1, us.size * w.n))
+            step = max(1, _CHUNK // max(1, j.size))
             for c0 in range(0, all_rows.size, step):
                 rows = all_rows[c0:c0 + step]
-                if p.ew_patrol and radio.any():
-                    field_r = (weight[rows][:, radio, None] * fd[None, radio]).sum(axis=1)
-                    field_f = (weight[rows][:, ~radio, None] * fd[None, ~radio]).sum(axis=1)
+                val = weight[rows][:, j] * f[None, :]                  # (r, hexes of the disks)
+                cell = (np.arange(rows.size)[:, None] * w.n + at[None, :])
+                field_f = _sum_at(cell[:, ~radio], val[:, ~radio], rows.size, w.n)
+                if split:
+                    field_r = _sum_at(cell[:, radio], val[:, radio], rows.size, w.n)
                     out[rows, s] = field_f + field_r * (1.0 - w.jam[rows, 1 - s])
                 else:
-                    out[rows, s] = (weight[rows][:, :, None] * fd[None]).sum(axis=1)
+                    out[rows, s] = field_f
     return out
 
 
-def _falloff(dist: np.ndarray, reach: np.ndarray, flat: int, length: float) -> np.ndarray:
-    """f(d) = 1 within ``flat`` hexes, exp(-(d - flat) / length) beyond, 0 past each unit's reach."""
-    d = dist.astype(float)
+def _sum_at(cell: np.ndarray, val: np.ndarray, rows: int, n: int) -> np.ndarray:
+    """(rows, n) sums of ``val`` at the flat ``cell`` row * n + hex, added in the order given."""
+    return np.bincount(cell.ravel(), weights=val.ravel(), minlength=rows * n).reshape(rows, n)
+
+
+def _disk_falloff(world, centres: np.ndarray, reach: np.ndarray, flat: int, length: float):
+    """For drones standing on ``centres`` with ``reach``: the hexes within each one's reach
+    (``at``), f(d) = 1 within ``flat`` hexes and exp(-(d - flat) / length) beyond (``f``), and
+    which drone (``j``, index into centres), drone after drone in order."""
+    g = world.grid
+    parts = []
+    for r in np.unique(reach):
+        which = np.flatnonzero(reach == r)
+        hexes, dist = g.around(centres[which], int(r))              # (k, m)
+        ok = hexes >= 0
+        parts.append((np.broadcast_to(which[:, None], hexes.shape)[ok], hexes[ok], dist[ok]))
+    j = np.concatenate([pt[0] for pt in parts])
+    order = np.argsort(j, kind="stable")
+    j = j[order]
+    at = np.concatenate([pt[1] for pt in parts])[order]
+    d = np.concatenate([pt[2] for pt in parts])[order].astype(float)
     f = np.where(d <= flat, 1.0, np.exp(-(d - flat) / length))
-    return np.where(dist <= reach[:, None], f, 0.0)
+    return at, f, j
 
 
 def effort(w: Work, patrol: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Phase 6: logistics. Shortest supply paths under fire control, source capacity, HQ relays,
 UGV resupply runs, consumption and isolation.
 
-Shortest paths use scipy's Dijkstra (compiled) once per distinct map configuration of the
-batch; a batch drawn from one state usually has very few.
+Supply paths are searched (rules/supply_search.py: bounded by ``supply_max_cost``, compiled)
+once per distinct map configuration of the batch; a batch drawn from one state usually has
+very few.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from .dice import binomial_icdf
 from .events import ref
 from .kernels import per_hex, scatter, unique_rows
-from .world import CONTESTED, World
+from .supply_search import bounded, connected, nearest
+from .world import CONTESTED
 
 if TYPE_CHECKING:
     from .work import Work
@@ -62,42 +62,20 @@ def first_of_each(hexes: np.ndarray) -> np.ndarray:
 
 def shortest(world, cost: np.ndarray, sources: np.ndarray, cache: dict | None = None,
              also: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Dijkstra from each source: (n,) cost from the nearest source and (n,) which source hex
-    (-1 where none reaches). At equal cost the source listed first in ``sources`` wins, so the
-    result does not depend on the search's internal order.
+    """Cheapest supply paths from ``sources``: (n,) cost from the nearest source and (n,) which
+    source hex, where a path costs at most ``supply_max_cost`` (inf and -1 beyond: nothing is
+    delivered there). At equal cost the source listed first in ``sources`` wins, so the result
+    does not depend on the search's internal order. Bounded searches (rules/supply_search.py).
 
-    ``cache`` (one per cost layer) keeps each hex's distance row, and ``also`` names hexes to
-    search from in the same call for later use (the HQs), so one Dijkstra call serves both."""
-    n = world.grid.n
-    sources = np.asarray(sources, np.int64)
-    if sources.size == 0:
-        return np.full(n, np.inf), np.full(n, -1, np.int64)
+    ``cache`` (one per cost layer) keeps each origin's search, and ``also`` names hexes to
+    search from in the same call for later use (the HQs), so one search serves both."""
     cache = {} if cache is None else cache
-    want = [int(h) for h in sources if int(h) not in cache]
-    if also is not None:
-        want += [int(h) for h in also if int(h) not in cache and int(h) not in want]
+    sources = np.asarray(sources, np.int64)
+    more = [] if also is None else np.asarray(also, np.int64).tolist()
+    want = [h for h in dict.fromkeys(sources.tolist() + more) if h not in cache]
     if want:
-        graph = _graph(world)
-        graph.data[:] = cost[graph.indices]        # the weight of an edge is the cost of entering its end
-        rows = np.atleast_2d(dijkstra(graph, directed=True, indices=want))
-        cache.update(zip(want, rows, strict=True))
-    each = np.stack([cache[int(h)] for h in sources])                     # (S, n)
-    best = np.argmin(each, axis=0)                                         # first of equals
-    dist = each[best, np.arange(n)]
-    return dist, np.where(np.isfinite(dist), sources[best], -1).astype(np.int64)
-
-
-def _graph(world: World) -> csr_matrix:
-    """The map's neighbour graph as a CSR matrix, built once per map; weights are set per call
-    (an infinite weight is a hex supply may not enter)."""
-    return world.derived(_build_graph)
-
-
-def _build_graph(world: World) -> csr_matrix:
-    n = world.grid.n
-    src, dst = world.grid.edges
-    indptr = np.searchsorted(src, np.arange(n + 1))
-    return csr_matrix((np.ones(dst.size), dst, indptr), shape=(n, n))
+        cache.update(bounded(world, cost, want))
+    return nearest(world, cost, sources, cache)
 
 
 def supply_fields(w: Work, control: np.ndarray):
@@ -125,11 +103,10 @@ def supply_fields(w: Work, control: np.ndarray):
             orig_src[rows, s] = o
             ground = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s, trucks=False)
             if np.array_equal(np.isfinite(ground), np.isfinite(cost)):
-                reach[rows, s] = np.isfinite(d)
+                reach[rows, s] = connected(world, cost, srcs)
             else:
                 g_src = world.src_hex[(world.src_side == s) & np.isfinite(ground[world.src_hex])]
-                g_cache = w.sp_cache.setdefault((s, ground.tobytes()), {})
-                reach[rows, s] = np.isfinite(shortest(world, ground, first_of_each(g_src), g_cache)[0])
+                reach[rows, s] = connected(world, ground, g_src)
     return cost_src, orig_src, reach
 
 

@@ -38,14 +38,29 @@ class Run:
     count: int
 
 
-def _geometry(world: World) -> tuple[list[list[int]], list[list[int]]]:
-    """Hex distances and neighbour lists (direction order E, NE, NW, W, SW, SE; -1 off map),
-    as lists, kept while the world lives."""
-    return world.derived(_build_geometry)
+class Distances:
+    """Hex distances as ``dist[a][b]`` (plain ints), each row ``dist[a]`` computed from axial
+    coordinates the first time it is asked for and kept for the day: no (n, n) table."""
+
+    def __init__(self, grid) -> None:
+        self.grid = grid
+        self.rows: dict[int, list[int]] = {}
+
+    def __getitem__(self, a: int) -> list[int]:
+        row = self.rows.get(a)
+        if row is None:
+            row = self.rows[a] = self.grid.dist_from(int(a)).tolist()
+        return row
 
 
-def _build_geometry(world: World) -> tuple[list[list[int]], list[list[int]]]:
-    return world.grid.distance.tolist(), world.grid.neighbours.tolist()
+def _neighbours(world: World) -> list[list[int]]:
+    """Neighbour lists (direction order E, NE, NW, W, SW, SE; -1 off map), kept while the
+    world lives."""
+    return world.derived(_build_neighbours)
+
+
+def _build_neighbours(world: World) -> list[list[int]]:
+    return world.grid.neighbours.tolist()
 
 
 class Day:
@@ -78,7 +93,7 @@ class Day:
         self.world, self.p, self.grid, self.dice, self.events = world, world.params, world.grid, dice, events
         self.turn = state.turn
         self.n, self.U = world.grid.n, world.n_units
-        self.dist, self.nbrs = _geometry(world)
+        self.dist, self.nbrs = Distances(world.grid), _neighbours(world)
         # static facts of each unit slot, and of each hex
         ty = world.u_type.tolist()
         self.side = world.u_side.tolist()

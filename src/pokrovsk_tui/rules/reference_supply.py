@@ -53,10 +53,11 @@ def standoff(d, control: list[int], side: int, reach: int) -> list[bool]:
     return [s >= 0 for s in step]
 
 
-def dijkstra(d, cost: list[float], source: int) -> list[float]:
-    """Cheapest cost from ``source`` (0 on it) to every hex, paying each hex's cost on entry."""
-    dist = [INF] * d.n
-    dist[source] = 0.0
+def dijkstra(d, cost: list[float], source: int) -> dict[int, float]:
+    """Cheapest cost from ``source`` (0 on it) to each hex it reaches at a cost of at most
+    supply_max_cost (beyond it nothing is delivered), paying each hex's cost on entry."""
+    limit = d.p.supply_max_cost
+    dist = {source: 0.0}
     if cost[source] == INF:
         return dist
     heap = [(0.0, source)]
@@ -65,22 +66,37 @@ def dijkstra(d, cost: list[float], source: int) -> list[float]:
         if du > dist[u]:
             continue
         for v in d.nbrs[u]:
-            if v >= 0 and cost[v] < INF and du + cost[v] < dist[v]:
+            if v >= 0 and cost[v] < INF and du + cost[v] <= limit and du + cost[v] < dist.get(v, INF):
                 dist[v] = du + cost[v]
                 heapq.heappush(heap, (dist[v], v))
     return dist
 
 
 def nearest(d, cost: list[float], sources: list[int]) -> tuple[list[float], list[int]]:
-    """For each hex the cost from the nearest source and that source's hex (-1 if none
-    reaches); at equal cost the source listed first wins."""
+    """For each hex the cost from the nearest source and that source's hex, where supply
+    reaches it (cost at most supply_max_cost; INF and -1 elsewhere); at equal cost the source
+    listed first wins."""
     best, origin = [INF] * d.n, [-1] * d.n
     for s in sources:
-        dist = dijkstra(d, cost, s)
-        for h in range(d.n):
-            if dist[h] < best[h]:
-                best[h], origin[h] = dist[h], s
+        for h, c in dijkstra(d, cost, s).items():
+            if c < best[h]:
+                best[h], origin[h] = c, s
     return best, origin
+
+
+def connected(d, cost: list[float], sources: list[int]) -> list[bool]:
+    """Hexes joined to a source by hexes of finite cost (breadth first, no limit)."""
+    seen = [False] * d.n
+    todo = list(sources)
+    for s in todo:
+        seen[s] = True
+    while todo:
+        u = todo.pop()
+        for v in d.nbrs[u]:
+            if v >= 0 and not seen[v] and cost[v] < INF:
+                seen[v] = True
+                todo.append(v)
+    return seen
 
 
 def distinct(hexes: list[int]) -> list[int]:
@@ -127,8 +143,9 @@ def logistics(d) -> None:
     - Each side's supply runs from its sources (on own or contested hexes) over own and
       contested hexes, never through enemy-held ones nor, by truck, through hexes under
       supply_block_fc of enemy fire control; a unit's cost is that of the cheapest truck path
-      from the nearest source (ties: the source listed first in the scenario). A unit whose
-      hex has no path at all, even ignoring fire control, is isolated.
+      from the nearest source (ties: the source listed first in the scenario), counted only up
+      to supply_max_cost, beyond which nothing is delivered. A unit whose hex has no path at
+      all, even ignoring fire control, is isolated.
     - A unit receives deliver(cost); a source whose units ask for more than its capacity
       scales them all down alike. A supplied HQ relays (see ``hq_relay``); a unit takes the
       better of the two. A unit with no path at all is isolated.
@@ -157,7 +174,7 @@ def logistics(d) -> None:
         ground = supply_costs(d, control, s, trucks=False)
         g_srcs = [int(world.src_hex[i]) for i in range(len(world.src_hex))
                   if world.src_side[i] == s and ground[world.src_hex[i]] < INF]
-        reach.append([c < INF for c in nearest(d, ground, distinct(g_srcs))[0]])
+        reach.append(connected(d, ground, g_srcs))
     d.reach = reach
     c_unit = [cost_src[d.side[u]][d.hex[u]] for u in range(d.U)]
     d1 = [deliver(p, c_unit[u]) if live[u] else 0.0 for u in range(d.U)]

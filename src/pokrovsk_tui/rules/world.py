@@ -6,6 +6,8 @@ for the whole game; a reinforcement's slot is simply not on the map before its t
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -144,6 +146,42 @@ class World:
 
     def label(self, unit: int) -> str:
         return self.unit_ids[unit]
+
+
+KEEP_WORLDS = 4                  # worlds kept per process, the most recently used
+_WORLDS: OrderedDict[str, World] = OrderedDict()
+
+
+def text_key(text: str) -> str:
+    """The key of a scenario text in ``world_of_text``: a digest of it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cached_world(key: str) -> World | None:
+    """The World kept under ``key`` (see ``world_of_text``), or None."""
+    world = _WORLDS.get(key)
+    if world is not None:
+        _WORLDS.move_to_end(key)
+    return world
+
+
+def keep_world(key: str, world: World) -> World:
+    """Keep ``world`` under ``key``; the least recently used beyond KEEP_WORLDS are let go."""
+    _WORLDS[key] = world
+    _WORLDS.move_to_end(key)
+    while len(_WORLDS) > KEEP_WORLDS:
+        _WORLDS.popitem(last=False)
+    return world
+
+
+def world_of_text(text: str, scenario: Callable[[], Scenario]) -> World:
+    """One World per scenario text per process: the one built before for the same text, else
+    ``build_world(scenario())`` (``scenario`` parses and validates the text). A small bounded
+    cache keyed by the text's digest: a save, its replay, its verification and its branches
+    share one World (and its derived data), and a process that meets many scenarios keeps
+    only the last KEEP_WORLDS."""
+    key = text_key(text)
+    return cached_world(key) or keep_world(key, build_world(scenario()))
 
 
 def build_world(s: Scenario) -> World:

@@ -11,7 +11,7 @@ from pokrovsk_tui.rules.legal import LATER_RULES
 from pokrovsk_tui.rules.orders import Order, Refusal
 from pokrovsk_tui.rules.scenario import SIDES
 from pokrovsk_tui.rules.state import GameState, initial_state
-from pokrovsk_tui.rules.world import World, build_world
+from pokrovsk_tui.rules.world import World, build_world, cached_world, keep_world, text_key
 
 from .savefmt import (
     SaveGame,
@@ -50,14 +50,19 @@ def resolve_why(save: SaveGame, name: str) -> list[Problem]:
 
 
 def scenario_of(save: SaveGame, name: str) -> tuple[World | None, list[Problem]]:
-    """The embedded scenario compiled, or its problems placed under ``scenario.text``."""
+    """The embedded scenario compiled (one World per text per process), or its problems
+    placed under ``scenario.text``."""
+    key = text_key(save.scenario.text)
+    world = cached_world(key)
+    if world is not None:                       # built from this very text: it validated
+        return world, []
     data, found = parse_toml_text(save.scenario.text, name)
     if data is None:
         return None, [Problem(name, f"scenario.text ({p.place})", p.message) for p in found]
     scn, found = validate_data(data, name)
     if scn is None:
         return None, [Problem(name, f"scenario.text.{p.place}", p.message) for p in found]
-    return build_world(scn), []
+    return keep_world(key, build_world(scn)), []
 
 
 def check_save(save: SaveGame, name: str) -> list[Problem]:

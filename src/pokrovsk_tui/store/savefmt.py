@@ -398,9 +398,10 @@ class SaveGame(_Model):
         """The World compiled from the embedded scenario (cached)."""
         if self._world is None:
             from pokrovsk_tui.rules.scenario import Scenario
-            from pokrovsk_tui.rules.world import build_world
+            from pokrovsk_tui.rules.world import world_of_text
 
             from .tomlr import loads
 
-            self._world = build_world(Scenario.model_validate(loads(self.scenario.text)))
+            text = self.scenario.text
+            self._world = world_of_text(text, lambda: Scenario.model_validate(loads(text)))
         return self._world

@@ -32,10 +32,10 @@ def _anchors(world: World, v: SideView) -> list[tuple[str, np.ndarray]]:
     if not objs:
         g = world.grid
         return [(s.name, np.array([g.index(s.hex)])) for s in world.scenario.map.settlements]
-    dist = world.grid.distance
+    dist = world.grid.dist_pairs
     groups: list[tuple[str, np.ndarray]] = []
     for o, h in objs:
-        near = next((i for i, (_, gh) in enumerate(groups) if dist[h][:, gh].min() <= MERGE), None)
+        near = next((i for i, (_, gh) in enumerate(groups) if dist(h[:, None], gh[None, :]).min() <= MERGE), None)
         if near is None:
             groups.append((o.name.split(" (")[0], h))
         else:
@@ -58,8 +58,8 @@ def sector_of(world: World, v: SideView, hexes: np.ndarray) -> list[str]:
     anchors = _anchors(world, v)
     if not anchors:
         return ["the map"] * len(hexes)
-    dist = world.grid.distance
-    d = np.stack([dist[np.asarray(hexes, np.int64)][:, a].min(axis=1) for _, a in anchors], axis=1)
+    hexes = np.asarray(hexes, np.int64)[:, None]
+    d = np.stack([world.grid.dist_pairs(hexes, a[None, :]).min(axis=1) for _, a in anchors], axis=1)
     return [anchors[int(i)][0] for i in d.argmin(axis=1)]
 
 

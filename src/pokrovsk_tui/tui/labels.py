@@ -197,9 +197,8 @@ def settlement_of(world: World) -> dict[int, str]:
     best: dict[int, tuple[int, str]] = {}
     for s in world.scenario.map.settlements:
         c = g.index(s.hex)
-        dist = g.distance[c]
-        for h in range(g.n):
-            d = int(dist[h])
+        near, dist = g.around(c, AREA_RADIUS)            # the only hexes that may belong to it
+        for h, d in sorted((h, d) for h, d in zip(near[0].tolist(), dist[0].tolist(), strict=True) if h >= 0):
             if h != c and (d > AREA_RADIUS or int(world.terrain[h]) not in BUILT_UP):
                 continue
             if h not in best or d < best[h][0]:

@@ -100,7 +100,7 @@ def range_overlay(view: SideView, unit: int | None) -> Overlay:
     if unit is not None and view.own[unit]:
         rng = int(w.t_range[w.u_type[unit]])
         if rng > 0:
-            level[g.distance[int(view.hex[unit])] <= rng] = 1
+            level[g.dist_from(int(view.hex[unit])) <= rng] = 1
         cost, _, _ = move_costs(view, unit)
         reach = np.isfinite(cost)
         level[reach] = 3

@@ -1,0 +1,164 @@
+"""Supply path searches whose cost grows with the map, not with its square.
+
+Supply is delivered only over a path cost of at most ``supply_max_cost``, so the search from
+each source (or relaying HQ) is bounded: it runs on that origin's *region*, the hexes within
+``supply_max_cost`` of it at the lowest cost the map allows (each hex's move cost; fire
+control and control only raise costs or close hexes). A path of cost at most the limit never
+leaves its region, so the search on the region finds exactly the costs a search over the whole
+map finds, to the last bit (the same sums in the same order). All origins of a call are searched
+together in one compiled Dijkstra over the regions laid side by side (disjoint blocks of one
+graph), so the work is the total size of the regions: linear in the map when the map grows by
+adding ground, not by stretching it.
+
+Whether a hex is connected to a source at all (isolation) is not bounded: ``connected`` does
+that with one multi-source search over the whole map.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+if TYPE_CHECKING:
+    from .world import World
+
+Region = tuple[np.ndarray, np.ndarray, np.ndarray]     # hexes, CSR row pointers, entered (positions)
+KEEP = 512            # regions kept per world (sources and the hexes HQs stood on): ~0.2 MB each
+KEEP_BLOCKS = 8       # block graphs kept per world (sets of origins): a few MB each on a big map
+
+
+def graph(world: World) -> csr_matrix:
+    """The map's neighbour graph as a CSR matrix (row: from, column: the hex entered), built
+    once per map; weights are set per call (an infinite weight is a hex supply may not enter)."""
+    return world.derived(_build_graph)
+
+
+def _build_graph(world: World) -> csr_matrix:
+    n = world.grid.n
+    src, dst = world.grid.edges
+    indptr = np.searchsorted(src, np.arange(n + 1))
+    return csr_matrix((np.ones(dst.size), dst, indptr), shape=(n, n))
+
+
+def connected(world: World, cost: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """(n,) bool: hexes joined to one of ``sources`` by hexes of finite ``cost``."""
+    sources = np.asarray(sources, np.int64)
+    if sources.size == 0:
+        return np.zeros(world.grid.n, bool)
+    g = world.derived(_build_graph_for_connected)
+    g.data[:] = np.where(np.isfinite(cost[g.indices]), 1.0, np.inf)      # weights set per call
+    return np.isfinite(dijkstra(g, directed=True, indices=sources, min_only=True))
+
+
+def _build_graph_for_connected(world: World) -> csr_matrix:
+    return _build_graph(world)
+
+
+def _regions(world: World) -> dict[int, Region]:
+    return world.derived(_new_regions)
+
+
+def _new_regions(world: World) -> dict[int, Region]:
+    return {}
+
+
+def region(world: World, h: int) -> Region:
+    """The hexes a supply path of cost at most ``supply_max_cost`` from hex ``h`` may cross
+    (ascending), and the graph among them: CSR row pointers and the hex each edge enters, as a
+    position in the region."""
+    return regions(world, [h])[0]
+
+
+def regions(world: World, hexes) -> list[Region]:
+    """``region`` of each of ``hexes``; new ones found by one bounded search at the lowest
+    costs (kept with the world, at most KEEP of them)."""
+    kept = _regions(world)
+    want = list(dict.fromkeys(int(h) for h in hexes))
+    todo = [h for h in want if h not in kept]
+    if todo:
+        if len(kept) + len(todo) > KEEP:
+            kept.clear()                         # start afresh: every region asked for is made again
+            todo = want
+        g = graph(world).copy()
+        g.data = np.where(world.passable[g.indices], world.move_cost[g.indices], np.inf)
+        nb = world.grid.neighbours
+        limit = float(world.params.supply_max_cost)
+        for a in range(0, len(todo), 64):        # 64 origins x n at a time, whatever the map
+            part = todo[a:a + 64]
+            d = np.atleast_2d(dijkstra(g, directed=True, indices=part, limit=limit))
+            for h, row in zip(part, d, strict=True):
+                hexes_h = np.flatnonzero(np.isfinite(row))
+                to = nb[hexes_h]                                   # (m, 6), -1 off the map
+                local = np.minimum(np.searchsorted(hexes_h, to), hexes_h.size - 1)
+                ok = hexes_h[local] == to                          # the neighbour is in the region
+                indptr = np.concatenate([[0], np.cumsum(ok.sum(axis=1))])
+                kept[h] = (hexes_h, indptr, local[ok])
+    return [kept[int(h)] for h in hexes]
+
+
+def bounded(world: World, cost: np.ndarray, origins) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """For each of ``origins`` (distinct hexes of finite cost): the hexes its supply reaches at
+    a path cost of at most ``supply_max_cost``, paying each hex's ``cost`` on entry (0 on the
+    origin), and those costs: ``{origin: (hexes, costs)}``."""
+    origins = tuple(int(h) for h in origins)
+    if not origins:
+        return {}
+    g, hexes, entered, start, at = _blocks(world, origins)
+    g.data[:] = cost[entered]                        # the weight of an edge: the cost of the hex entered
+    d = dijkstra(g, directed=True, indices=at, min_only=True, limit=float(world.params.supply_max_cost))
+    out = {}
+    for i, h in enumerate(origins):
+        di = d[start[i]:start[i + 1]]
+        keep = np.isfinite(di)
+        out[h] = (hexes[start[i]:start[i + 1]][keep], di[keep])
+    return out
+
+
+def _blocks(world: World, origins: tuple[int, ...]):
+    """The regions of ``origins`` laid side by side as one graph (disjoint blocks), kept per
+    world for the last few sets of origins (a batch of replications mostly shares one): the
+    CSR graph (weights set per call), the hex of each node, the hex each edge enters, where
+    each block starts, and each origin's node."""
+    kept = world.derived(_new_blocks)
+    found = kept.get(origins)
+    if found is None:
+        regs = regions(world, origins)
+        sizes = np.array([r[0].size for r in regs])
+        start = np.concatenate([[0], np.cumsum(sizes)])
+        e_start = np.concatenate([[0], np.cumsum([r[2].size for r in regs])])
+        indptr = np.concatenate([r[1][:-1] + e_start[i] for i, r in enumerate(regs)] + [[e_start[-1]]])
+        local = np.concatenate([r[2] + start[i] for i, r in enumerate(regs)])
+        g = csr_matrix((np.ones(local.size), local, indptr), shape=(start[-1], start[-1]))
+        node_hex = np.concatenate([r[0] for r in regs])
+        entered = node_hex[g.indices]                # read back: whatever order scipy keeps
+        at = np.array([int(np.searchsorted(r[0], h)) for r, h in zip(regs, origins, strict=True)]) + start[:-1]
+        if len(kept) >= KEEP_BLOCKS:
+            kept.clear()
+        found = kept[origins] = (g, node_hex, entered, start, at)
+    return found
+
+
+def _new_blocks(world: World) -> dict:
+    return {}
+
+
+def nearest(world: World, cost: np.ndarray, sources: np.ndarray, found: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(n,) cost from the cheapest of ``sources`` (inf where none reaches within
+    ``supply_max_cost``) and (n,) which source hex (-1 there); at equal cost the source listed
+    first wins. ``found`` holds ``bounded``'s answers for this cost layer (searched here if
+    missing, and kept for the next call on the same layer)."""
+    n = world.grid.n
+    dist = np.full(n, np.inf)
+    orig = np.full(n, -1, np.int64)
+    want = [int(h) for h in sources if int(h) not in found]
+    if want:
+        found.update(bounded(world, cost, want))
+    for h in sources:
+        hexes, d = found[int(h)]
+        better = d < dist[hexes]                      # strictly: a source listed earlier keeps a tie
+        dist[hexes[better]] = d[better]
+        orig[hexes[better]] = int(h)
+    return dist, orig

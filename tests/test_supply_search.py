@@ -1,0 +1,61 @@
+"""Bounded supply searches (rules/supply_search.py) give, to the last bit, what a full
+Dijkstra from every source gives, wherever supply is delivered (cost at most
+supply_max_cost), with the same source chosen at equal cost; isolation is not bounded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from pokrovsk_tui.rules.phase_supply import hex_costs, shortest
+from pokrovsk_tui.rules.supply_search import connected
+from pokrovsk_tui.rules.world import build_world
+from pokrovsk_tui.store.scenarios import load_scenario
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world(load_scenario("pokrovsk-winter-2026"))
+
+
+def full_search(world, cost, sources):
+    """The search as it was: a whole-map Dijkstra from each source, the first of equals wins."""
+    src, dst = world.grid.edges
+    g = csr_matrix((cost[dst], (src, dst)), shape=(world.grid.n, world.grid.n))
+    each = np.atleast_2d(dijkstra(g, directed=True, indices=sources))
+    best = np.argmin(each, axis=0)
+    dist = each[best, np.arange(world.grid.n)]
+    return dist, np.where(np.isfinite(dist), sources[best], -1)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bounded_search_equals_the_full_one_where_supply_is_delivered(world, seed):
+    rng = np.random.default_rng(seed)
+    p = world.params
+    fc = rng.exponential(1.0, world.grid.n) * (rng.random(world.grid.n) < 0.4)   # arbitrary float costs
+    control = world.initial_control.copy()
+    for side in (0, 1):
+        cost = hex_costs(world, p, control, fc, side)
+        srcs = world.src_hex[(world.src_side == side) & np.isfinite(cost[world.src_hex])]
+        hq = rng.choice(np.flatnonzero(np.isfinite(cost)), size=5, replace=False)
+        for origins in (srcs, np.concatenate([srcs, hq])):
+            want_d, want_o = full_search(world, cost, origins)
+            got_d, got_o = shortest(world, cost, origins)
+            near = want_d <= p.supply_max_cost
+            assert near.sum() > 100
+            assert np.array_equal(got_d[near], want_d[near])          # bit for bit
+            assert np.array_equal(got_o[near], want_o[near])
+            assert np.isinf(got_d[~near]).all() and (got_o[~near] == -1).all()
+        assert np.array_equal(connected(world, cost, srcs), np.isfinite(full_search(world, cost, srcs)[0]))
+
+
+def test_ties_go_to_the_source_listed_first(world):
+    cost = np.where(world.passable, 1.0, np.inf)                       # integer costs: many exact ties
+    a, b = world.grid.index("1010"), world.grid.index("1410")          # 4 apart: the middle is a tie
+    mid = world.grid.index("1210")
+    d1, o1 = shortest(world, cost, np.array([a, b]))
+    d2, o2 = shortest(world, cost, np.array([b, a]))
+    assert d1[mid] == d2[mid] == 2.0
+    assert o1[mid] == a and o2[mid] == b
