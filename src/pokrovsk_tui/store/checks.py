@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pokrovsk_tui.rules.engine import check_orders
+from pokrovsk_tui.rules.engine import Checked, check_orders
 from pokrovsk_tui.rules.hexgrid import HexIdError
 from pokrovsk_tui.rules.legal import LATER_RULES
 from pokrovsk_tui.rules.orders import Order, Refusal
@@ -123,9 +123,13 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
             if state.over:
                 bad(place, f"turn {t.turn} follows the end of the game")
             else:
-                refused = _unrecorded_refusals(world, state, t.orders, t.event_list())
+                checked: list[Checked] = []
+                refused = _unrecorded_refusals(world, state, t.orders, t.event_list(), checked)
                 _report_refusals(refused, f"{place}.orders", t.turn, bad)
-                t.checked()["waives"] = (before, _waived(refused))
+                waives = _waived(refused)
+                t.checked()["waives"] = (before, waives)
+                if not waives:       # the engine's own check of the turn: verify replays with it
+                    t.checked()["orders"] = (before, checked[0])
         state = decode(f"{place}.state", t.state)
         before = state_digest(state) if state is not None else None
         if before is not None:
@@ -151,7 +155,12 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
     return out
 
 
+_SCALARS = frozenset((str, int, float, bool))
+
+
 def _depth(v, limit: int = 64) -> int:
+    if type(v) is dict and _SCALARS.issuperset(map(type, v.values())):
+        return 1             # the usual breakdown: a table of plain values
     if limit <= 0:
         return 1
     if isinstance(v, dict):
@@ -161,10 +170,15 @@ def _depth(v, limit: int = 64) -> int:
     return 0
 
 
-def _unrecorded_refusals(world: World, state: GameState, orders, events) -> list[tuple[int, list[Order], Refusal]]:
-    """Refusals the engine gives these orders today that the saved events do not record."""
+def _unrecorded_refusals(world: World, state: GameState, orders, events, keep: list[Checked] | None = None
+                         ) -> list[tuple[int, list[Order], Refusal]]:
+    """Refusals the engine gives these orders today that the saved events do not record
+    (``check_orders``'s whole answer appended to ``keep``, when given)."""
     given = {0: list(orders.ua), 1: list(orders.ru)}
-    _, refused = check_orders(world, state, given)
+    result = check_orders(world, state, given)
+    if keep is not None:
+        keep.append(result)
+    _, refused = result
     recorded = Counter((tuple(e.to), e.text) for e in events if e.phase == "orders" and e.kind == "refused")
     out = []
     for side, r in refused:

@@ -289,6 +289,8 @@ class SavedEvent(_Model):
 
     @model_validator(mode="after")
     def _placeholders_name_units(self) -> SavedEvent:
+        if "{" not in self.text:
+            return self
         refs = [int(m) for m in re.findall(r"(?<!\{)\{(\d+)\}", self.text.replace("{{", ""))]
         if refs and max(refs) >= len(self.units):
             raise ValueError(f"text refers to unit {{{max(refs)}}} but the event has {len(self.units)} units")
@@ -335,8 +337,10 @@ class SavedTurn(_Model):
 
     def checked(self) -> dict[str, Any]:
         """What checking this turn found, kept with it: ``sealed`` (``sealed_orders_digest``),
-        ``state_digest`` (of its snapshot decoded) and ``waives`` (the digest of the state
-        before the turn, the later rules the turn was played without: ``checks.waived_rules``)."""
+        ``state_digest`` (of its snapshot decoded), ``waives`` (the digest of the state
+        before the turn, the later rules the turn was played without: ``checks.waived_rules``)
+        and ``orders`` (that digest, the engine's ``check_orders`` of the turn's orders from
+        that state, when it waives nothing)."""
         if self._checked is None:
             self._checked = {}
         return self._checked
