@@ -27,6 +27,7 @@ from pokrovsk_tui.rules.state import GameState, initial_state
 
 from .checks import waived_rules
 from .save_build import NAME_MAX, now_utc, safe_name, sha256_text
+from .save_load import no_cycle_collection
 from .savefmt import (
     FORMAT_VERSION,
     LineageStep,
@@ -126,6 +127,11 @@ def replay(save: SaveGame) -> Iterator[tuple[SavedTurn, GameState, list[Event]]]
 
 def verify(save: SaveGame) -> VerifyResult:
     """Replay the whole save and compare; stops at the first difference."""
+    with no_cycle_collection():        # the models just read are not gone over again
+        return _verify(save)
+
+
+def _verify(save: SaveGame) -> VerifyResult:
     first = save.start_turn
     if sha256_text(save.scenario.text) != save.scenario.sha256:
         return VerifyResult(0, first, Mismatch(None, "scenario.sha256",
