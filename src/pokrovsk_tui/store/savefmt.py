@@ -34,7 +34,15 @@ import functools
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    model_validator,
+)
 
 from pokrovsk_tui.rules.limits import MAX_NUMBER
 from pokrovsk_tui.rules.orders import Order
@@ -265,6 +273,9 @@ def flatten_events(v: Any) -> Any:
     return out
 
 
+_ORDER_LIST = TypeAdapter(list[Order])     # each order as Order.model_dump(mode="json") gives it, in one call
+
+
 def orders_digest(state_digest: str, ua: list[Order], ru: list[Order], intents: Any = None) -> str:
     """The sha256 sealing one turn's orders (and intents) to the state they led to."""
     import hashlib
@@ -272,8 +283,8 @@ def orders_digest(state_digest: str, ua: list[Order], ru: list[Order], intents: 
 
     if intents is not None and not isinstance(intents, dict):
         intents = intents.model_dump()
-    doc = {"state": state_digest, "ua": [o.model_dump(mode="json") for o in ua],
-           "ru": [o.model_dump(mode="json") for o in ru], "intents": intents or None}
+    doc = {"state": state_digest, "ua": _ORDER_LIST.dump_python(list(ua), mode="json"),
+           "ru": _ORDER_LIST.dump_python(list(ru), mode="json"), "intents": intents or None}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
