@@ -13,6 +13,7 @@ document's models (about 0.3 MB and 0.5 MB a day of a busy game).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
@@ -34,6 +35,7 @@ class History(Sequence[TurnRecord]):
         self._world = world
         self._items: list[TurnRecord | SavedTurn] = list(turns)
         self._decoded: OrderedDict[int, TurnRecord] = OrderedDict()     # index -> record of a saved turn
+        self._lock = threading.Lock()      # the app reads the history while a worker saves the day
 
     # ----- a sequence -----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -76,7 +78,8 @@ class History(Sequence[TurnRecord]):
 
     # ----- growing and saving ---------------------------------------------------------------
     def append(self, record: TurnRecord) -> None:
-        self._items.append(record)
+        with self._lock:
+            self._items.append(record)
 
     def unsaved_from(self) -> int:
         """The index of the first turn not yet in the save document (``len`` when none)."""
@@ -88,25 +91,26 @@ class History(Sequence[TurnRecord]):
     def saved_as(self, i: int, turn: SavedTurn) -> None:
         """Turn ``i`` is now in the save document as ``turn``: it is kept there only (its
         record stays decoded while it is among the latest asked for)."""
-        item = self._items[i]
-        if isinstance(item, TurnRecord):
-            self._remember(i, item)
-        self._items[i] = turn
+        with self._lock:
+            item = self._items[i]
+            if isinstance(item, TurnRecord):
+                self._remember(i, item)
+            self._items[i] = turn
 
     # ----- inside -----------------------------------------------------------------------------
     def _turn(self, j: int) -> int:
         return int(self._items[j].turn)
 
     def _record(self, j: int) -> TurnRecord:
-        item = self._items[j]
-        if isinstance(item, TurnRecord):
-            return item
-        rec = self._decoded.get(j)
-        if rec is None:
-            rec = self._remember(j, decode_turn(self._world, item))
-        else:
+        with self._lock:
+            item = self._items[j]
+            if isinstance(item, TurnRecord):
+                return item
+            rec = self._decoded.get(j)
+            if rec is None:
+                return self._remember(j, decode_turn(self._world, item))
             self._decoded.move_to_end(j)
-        return rec
+            return rec
 
     def _remember(self, j: int, rec: TurnRecord) -> TurnRecord:
         self._decoded[j] = rec
