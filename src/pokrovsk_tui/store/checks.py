@@ -159,15 +159,16 @@ _SCALARS = frozenset((str, int, float, bool))
 
 
 def _depth(v, limit: int = 64) -> int:
-    if type(v) is dict and _SCALARS.issuperset(map(type, v.values())):
-        return 1             # the usual breakdown: a table of plain values
-    if limit <= 0:
-        return 1
+    """How deep a breakdown nests (a table or list of plain values: 1), counted to ``limit``."""
     if isinstance(v, dict):
-        return 1 + max((_depth(x, limit - 1) for x in v.values()), default=0)
-    if isinstance(v, list):
-        return 1 + max((_depth(x, limit - 1) for x in v), default=0)
-    return 0
+        items = v.values()
+    elif isinstance(v, list):
+        items = v
+    else:
+        return 0
+    if limit <= 0 or _SCALARS.issuperset(map(type, items)):
+        return 1
+    return 1 + max(_depth(x, limit - 1) for x in items)
 
 
 def _unrecorded_refusals(world: World, state: GameState, orders, events, keep: list[Checked] | None = None
