@@ -147,5 +147,6 @@ def test_the_quick_comparison_of_breakdowns_is_that_of_their_saved_form(saved, r
     import numpy as np
 
     assert _is_plain(saved, raw) == (saved == plain(raw))
-    with_numpy = {k: np.float64(v) if type(v) is float else v for k, v in raw.items()}
+    with_numpy = {k: np.float64(v) if type(v) is float else np.array(v) if type(v) is tuple else v
+                  for k, v in raw.items()}
     assert _is_plain(saved, with_numpy) == (saved == plain(with_numpy))

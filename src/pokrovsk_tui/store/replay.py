@@ -194,16 +194,16 @@ def _compare_turn(world, t: SavedTurn, state: GameState, events: list[Event],
 
 def _same_events(saved: list[SavedEvent], events: list[Event]) -> bool:
     """A quick yes: the saved events are the replayed ones as saving them writes them
-    (``encode_event``), field by field; a breakdown equal as it stands is not encoded. On a
-    no they are compared as saved events (the models the file's events were read into),
-    which finds the place that differs."""
+    (``encode_event``), field by field, without encoding them. On a no they are compared as
+    saved events (the models the file's events were read into), which finds the place that
+    differs."""
     if len(saved) != len(events):
         return False
     for a, e in zip(saved, events, strict=True):
         if (a.kind != e.kind or a.text != e.template or a.phase != e.phase or a.hex != e.hex
                 or a.units != list(e.units) or a.to != list(e.visible_to)):
             return False
-        if a.why != e.why and not (e.why and _is_plain(a.why, e.why)):
+        if not (_is_plain(a.why, e.why) if e.why else a.why == {}):
             return False
     return True
 
