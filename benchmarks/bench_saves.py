@@ -16,7 +16,7 @@ load figures are CPU time (time.process_time) as well as wall time: on a shared 
 wall time is the CPU time stretched by the load.
 
 ``--tiles 3x2`` plays on the scenario tiled 3 across and 2 down (benchmarks/tiling.py: 120 x
-76 hexes, 672 unit slots; the figures' targets are those of the main map). ``--memory``: how
+76 hexes, 726 unit slots; the figures' targets are those of the main map). ``--memory``: how
 much a session's memory grows a day, autosaving each day as the app does (tracemalloc).
 """
 
