@@ -4,6 +4,8 @@ must be what the rules say (the refusals a save records, the rules it was played
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
+from typing import Any
 
 from pokrovsk_tui.rules.engine import Checked, check_orders
 from pokrovsk_tui.rules.hexgrid import HexIdError
@@ -160,6 +162,7 @@ _SCALARS = frozenset((str, int, float, bool))
 
 def _depth(v, limit: int = 64) -> int:
     """How deep a breakdown nests (a table or list of plain values: 1), counted to ``limit``."""
+    items: Collection[Any]
     if isinstance(v, dict):
         items = v.values()
     elif isinstance(v, list):
