@@ -1,6 +1,7 @@
 """Save benchmarks, run on demand (not in CI):
 
-    python benchmarks/bench_saves.py [SCENARIO] [--ua POLICY] [--ru POLICY] [--seeds N] [--repeat N]
+    python benchmarks/bench_saves.py [SCENARIO] [--tiles KXxKY] [--ua POLICY] [--ru POLICY] [--seeds N]
+                                     [--repeat N] [--memory]
 
 Plays finished games (random against random by default: the most orders and events), then
 prints one line per figure with its target: the size of the save, the time to write it
@@ -13,6 +14,10 @@ appended in between) and, for comparison, with a full write every day; and the T
 of the save with `tomllib` beside `store.tomlr` (rtoml when installed). The autosave and
 load figures are CPU time (time.process_time) as well as wall time: on a shared machine the
 wall time is the CPU time stretched by the load.
+
+``--tiles 3x2`` plays on the scenario tiled 3 across and 2 down (benchmarks/tiling.py: 120 x
+76 hexes, 726 unit slots; the figures' targets are those of the main map). ``--memory``: how
+much a session's memory grows a day, autosaving each day as the app does (tracemalloc).
 """
 
 from __future__ import annotations
@@ -51,9 +56,17 @@ def main() -> None:
     ap.add_argument("--ru", default="random")
     ap.add_argument("--seeds", type=int, default=3, help="games to measure the size of")
     ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--tiles", default="", help="tile the main scenario KXxKY (benchmarks/tiling.py)")
+    ap.add_argument("--memory", action="store_true", help="also the memory a session keeps a day")
     args = ap.parse_args()
-    text = resolve_ref(args.scenario).read_text(encoding="utf-8")
-    world = build_world(load_scenario(args.scenario))
+    if args.tiles:
+        text, world = tiled_scenario(args.tiles)
+        args.scenario = world.scenario.id
+    else:
+        text = resolve_ref(args.scenario).read_text(encoding="utf-8")
+        world = build_world(load_scenario(args.scenario))
+    if args.memory:
+        session_memory(world, text, args)
     pols = (policy_for(args.ua), policy_for(args.ru))
     sizes = []
     save = None
@@ -110,6 +123,52 @@ def main() -> None:
         print(f"autosave by day ({label}), CPU ms: " + " ".join(f"{c:.0f}" for c in cpu))
         print(f"  median {statistics.median(cpu):.1f} ms, days 1-5 / 17-21 mean {statistics.mean(cpu[:5]):.1f} / "
               f"{statistics.mean(cpu[-5:]):.1f} ms, worst {max(cpu):.1f} ms   target <= 10 ms a day at any day")
+
+
+def tiled_scenario(tiles: str):
+    """(text, World) of the main scenario tiled ``KXxKY``; exits with the reason when the
+    tiled scenario is not a valid one."""
+    from tiling import tiled
+
+    from pokrovsk_tui.rules.scenario import Scenario
+    from pokrovsk_tui.store import tomlw
+
+    kx, ky = (int(k) for k in tiles.lower().split("x"))
+    text = tomlw.dumps(tiled(kx, ky))
+    try:
+        scn = Scenario.model_validate(tomlr.loads(text))
+    except ValueError as e:
+        raise SystemExit(f"the scenario tiled {tiles} is not valid: {str(e).splitlines()[:3]}") from None
+    return text, build_world(scn)
+
+
+def session_memory(world, text, args) -> None:
+    """The memory a watched session (``--ua`` against ``--ru``) keeps a day: after the day is
+    resolved, and after it is autosaved (each turn kept once: in the save document)."""
+    import gc
+    import tracemalloc
+
+    from pokrovsk_tui.game import persist
+    from pokrovsk_tui.game.session import GameSession, Player
+
+    players = (Player("ai", level=args.ua), Player("ai", level=args.ru))
+    s = GameSession(world, scenario_ref=world.scenario.id, seed=1, mode="watch", players=players,
+                    scenario_text=text)
+    grew = []
+    with tempfile.TemporaryDirectory() as d:
+        tracemalloc.start()
+        while not s.over:
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            s.resolve()
+            persist.autosave(s, d)
+            gc.collect()
+            grew.append((tracemalloc.get_traced_memory()[0] - before) / 1e6)
+        tracemalloc.stop()
+    later = grew[1:] or grew
+    print(f"session memory a day ({args.ua} vs {args.ru}, resolved and autosaved, day 1 builds the caches): "
+          f"day 1 {grew[0]:.2f} MB, then median {statistics.median(later):.2f} MB, "
+          f"{sum(grew):.1f} MB over {len(grew)} days")
 
 
 def cpu_ms(fn, repeat: int) -> float:

@@ -57,7 +57,8 @@ def to_save(session: GameSession):
     """The session as a ``SaveGame``: every resolved turn and the orders pending now.
 
     The save document is kept on the session (``session.save_doc``) and only the new turns
-    are appended."""
+    are appended; from then on the session's history reads them from there (each turn is
+    kept once, ``game/history.py``)."""
     from pokrovsk_tui.store.savefmt import SideOrders
     from pokrovsk_tui.store.saves import append_turn, new_save, now_utc
 
@@ -71,9 +72,10 @@ def to_save(session: GameSession):
         doc = new_save(session.world, text=_scenario_text(session), seed=session.seed, players=_players(session),
                        mode=MODE_TO_SAVE[session.mode], name=session.name, source=session.scenario_ref, start=start)
         session.save_doc = doc
-    done = len(doc.turns)
-    for rec in session.history[done:]:
-        append_turn(doc, rec.turn, rec.orders, rec.events, rec.state, rec.intents or None)
+    for i in range(len(doc.turns), len(session.history)):
+        rec = session.history[i]
+        t = append_turn(doc, rec.turn, rec.orders, rec.events, rec.state, rec.intents or None)
+        session.history.saved_as(i, t)
     pend = {s: list(session.books[s].orders) for s in (0, 1)}
     done = [k for s, k in enumerate(("ua", "ru")) if session.done[s] and s in session.human_sides()]
     if (any(pend.values()) or done) and not session.over:
@@ -87,21 +89,13 @@ def to_save(session: GameSession):
 
 def from_save(save, path: str | Path | None = None) -> GameSession:
     """A session from a loaded (validated) ``SaveGame``."""
-    from pokrovsk_tui.game.loop import TurnRecord
+    from pokrovsk_tui.game.history import History
     from pokrovsk_tui.game.session import GameSession, Player
-    from pokrovsk_tui.store.replay import orders_of, start_state
-    from pokrovsk_tui.store.snapshot import decode_event, decode_state
+    from pokrovsk_tui.store.replay import start_state
 
     world = save.world()
     initial = start_state(save)
-    history = []
-    for t in save.turns:
-        state = decode_state(world, t.state)
-        events = [decode_event(t.turn, e) for e in t.events]
-        intents = {}
-        if t.intents is not None:
-            intents = {s: list(getattr(t.intents, k)) for s, k in enumerate(("ua", "ru")) if getattr(t.intents, k)}
-        history.append(TurnRecord(turn=t.turn, orders=orders_of(t), events=events, state=state, intents=intents))
+    history = History(world, save.turns)      # decoded when read, kept once
 
     def player(p):
         if p.kind == "human":

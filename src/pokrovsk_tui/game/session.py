@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pokrovsk_tui.game.history import History
 from pokrovsk_tui.game.loop import TurnRecord, decide, play_day, policy_rng
 from pokrovsk_tui.game.orderbook import OrderBook
 from pokrovsk_tui.rules.dice import Dice
@@ -91,7 +92,7 @@ class GameSession:
     """One game: everything a save needs and everything the screens read."""
 
     def __init__(self, world: World, *, scenario_ref: str, seed: int, mode: str, players: tuple[Player, Player],
-                 initial: GameState | None = None, history: list[TurnRecord] | None = None,
+                 initial: GameState | None = None, history: list[TurnRecord] | History | None = None,
                  pending: dict[int, list[Order]] | None = None, name: str = "",
                  scenario_text: str | None = None):
         if mode not in MODES:
@@ -103,7 +104,8 @@ class GameSession:
         self.mode = mode
         self.players = players
         self.initial = initial if initial is not None else initial_state(world)
-        self.history: list[TurnRecord] = list(history or [])
+        # each turn kept once: a turn in the save document is decoded from it when read
+        self.history = history if isinstance(history, History) else History(world, history or ())
         self.books = {0: OrderBook((pending or {}).get(0)), 1: OrderBook((pending or {}).get(1))}
         self.done: dict[int, bool] = {0: False, 1: False}     # side has finished its orders this turn
         self.intents: dict[int, list[str]] = {0: [], 1: []}
@@ -335,7 +337,7 @@ class GameSession:
         return rec
 
     def previous_state(self, record: TurnRecord) -> GameState:
-        i = self.history.index(record)
+        i = self.history.index(record)       # by its turn
         return self.history[i - 1].state if i > 0 else self.initial
 
 

@@ -73,8 +73,12 @@ def context(world: World, state: GameState, side: int) -> OrderContext:
                         hex=state.hex, stock=state.stock, supply=state.supply, control=state.control)
 
 
+# the orders each side may give as the engine accepts them, and the refusals by side
+Checked = tuple[dict[int, list[Order]], list[tuple[int, Refusal]]]
+
+
 def check_orders(world: World, state: GameState, orders_by_side: dict[int, list[Order]],
-                 waive: Iterable[str] = ()) -> tuple[dict[int, list[Order]], list[tuple[int, Refusal]]]:
+                 waive: Iterable[str] = ()) -> Checked:
     accepted: dict[int, list[Order]] = {}
     refused: list[tuple[int, Refusal]] = []
     for side in (0, 1):
@@ -85,15 +89,17 @@ def check_orders(world: World, state: GameState, orders_by_side: dict[int, list[
 
 
 def resolve_turn(world: World, state: GameState, orders_by_side: dict[int, list[Order]], dice: Dice,
-                 waive: Iterable[str] = ()) -> tuple[GameState, list[Event]]:
+                 waive: Iterable[str] = (), checked: Checked | None = None) -> tuple[GameState, list[Event]]:
     """One turn of one game: validate, resolve, return the new state and the events.
 
     Refused orders are dropped (the unit holds) and reported as events to their side.
     ``waive``: target rules not applied (replaying a turn played before they existed).
+    ``checked``: what ``check_orders(world, state, orders_by_side, waive)`` gives, when the
+    caller has worked it out already (verifying a save whose loading checked every turn).
     """
     if state.over:
         raise ValueError("the game is over")
-    accepted, refused = check_orders(world, state, orders_by_side, waive)
+    accepted, refused = checked if checked is not None else check_orders(world, state, orders_by_side, waive)
     events: list[Event] = [
         Event(turn=state.turn, phase="orders", kind="refused", text=f"Order refused: {r}",
               visible_to=(SIDES[side],), units=(r.order.unit,) if r.order.unit else (),

@@ -4,8 +4,10 @@ must be what the rules say (the refusals a save records, the rules it was played
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
+from typing import Any
 
-from pokrovsk_tui.rules.engine import check_orders
+from pokrovsk_tui.rules.engine import Checked, check_orders
 from pokrovsk_tui.rules.hexgrid import HexIdError
 from pokrovsk_tui.rules.legal import LATER_RULES
 from pokrovsk_tui.rules.orders import Order, Refusal
@@ -128,9 +130,13 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
             if state.over:
                 bad(place, f"turn {t.turn} follows the end of the game")
             else:
-                refused = _unrecorded_refusals(world, state, t.orders, t.event_list())
+                checked: list[Checked] = []
+                refused = _unrecorded_refusals(world, state, t.orders, t.event_list(), checked)
                 _report_refusals(refused, f"{place}.orders", t.turn, bad)
-                t.checked()["waives"] = (before, _waived(refused))
+                waives = _waived(refused)
+                t.checked()["waives"] = (before, waives)
+                if not waives:       # the engine's own check of the turn: verify replays with it
+                    t.checked()["orders"] = (before, checked[0])
         state = decode(f"{place}.state", t.state)
         before = state_digest(state) if state is not None else None
         if before is not None:
@@ -156,20 +162,32 @@ def check_save(save: SaveGame, name: str) -> list[Problem]:
     return out
 
 
+_SCALARS = frozenset((str, int, float, bool))
+
+
 def _depth(v, limit: int = 64) -> int:
-    if limit <= 0:
-        return 1
+    """How deep a breakdown nests (a table or list of plain values: 1), counted to ``limit``."""
+    items: Collection[Any]
     if isinstance(v, dict):
-        return 1 + max((_depth(x, limit - 1) for x in v.values()), default=0)
-    if isinstance(v, list):
-        return 1 + max((_depth(x, limit - 1) for x in v), default=0)
-    return 0
+        items = v.values()
+    elif isinstance(v, list):
+        items = v
+    else:
+        return 0
+    if limit <= 0 or _SCALARS.issuperset(map(type, items)):
+        return 1
+    return 1 + max(_depth(x, limit - 1) for x in items)
 
 
-def _unrecorded_refusals(world: World, state: GameState, orders, events) -> list[tuple[int, list[Order], Refusal]]:
-    """Refusals the engine gives these orders today that the saved events do not record."""
+def _unrecorded_refusals(world: World, state: GameState, orders, events, keep: list[Checked] | None = None
+                         ) -> list[tuple[int, list[Order], Refusal]]:
+    """Refusals the engine gives these orders today that the saved events do not record
+    (``check_orders``'s whole answer appended to ``keep``, when given)."""
     given = {0: list(orders.ua), 1: list(orders.ru)}
-    _, refused = check_orders(world, state, given)
+    result = check_orders(world, state, given)
+    if keep is not None:
+        keep.append(result)
+    _, refused = result
     recorded = Counter((tuple(e.to), e.text) for e in events if e.phase == "orders" and e.kind == "refused")
     out = []
     for side, r in refused:

@@ -27,6 +27,7 @@ from pokrovsk_tui.rules.state import GameState, initial_state
 
 from .checks import waived_rules
 from .save_build import NAME_MAX, now_utc, safe_name, sha256_text
+from .save_load import no_cycle_collection
 from .savefmt import (
     FORMAT_VERSION,
     LineageStep,
@@ -36,7 +37,7 @@ from .savefmt import (
     Snapshot,
     group_places,
 )
-from .snapshot import SnapshotError, decode_state, encode_event, encode_state, state_digest
+from .snapshot import SnapshotError, decode_state, encode_event, encode_state, plain, state_digest
 
 
 class BranchError(Exception):
@@ -83,6 +84,14 @@ def turn_waives(world, state: GameState, t: SavedTurn, before: str | None = None
     return waives
 
 
+def turn_checked(t: SavedTurn, before: str, waives: frozenset[str]):
+    """The engine's check of the turn's orders (``rules.engine.check_orders``) that loading
+    the save made from the state whose digest is ``before``, when it applies (no rule
+    waived); None otherwise (the engine checks them again)."""
+    got = t.checked().get("orders")
+    return got[1] if got is not None and got[0] == before and not waives else None
+
+
 def start_state(save: SaveGame) -> GameState:
     """The state before the save's first turn."""
     world = save.world()
@@ -110,12 +119,19 @@ def replay(save: SaveGame) -> Iterator[tuple[SavedTurn, GameState, list[Event]]]
     dice = Dice(save.seed)
     state = start_state(save)
     for t in save.turns:
-        state, events = resolve_turn(world, state, orders_of(t), dice, turn_waives(world, state, t))
+        before = state_digest(state)
+        waives = turn_waives(world, state, t, before)
+        state, events = resolve_turn(world, state, orders_of(t), dice, waives, turn_checked(t, before, waives))
         yield t, state, events
 
 
 def verify(save: SaveGame) -> VerifyResult:
     """Replay the whole save and compare; stops at the first difference."""
+    with no_cycle_collection():        # the models just read are not gone over again
+        return _verify(save)
+
+
+def _verify(save: SaveGame) -> VerifyResult:
     first = save.start_turn
     if sha256_text(save.scenario.text) != save.scenario.sha256:
         return VerifyResult(0, first, Mismatch(None, "scenario.sha256",
@@ -129,7 +145,8 @@ def verify(save: SaveGame) -> VerifyResult:
     for n, t in enumerate(save.turns):
         if state.over:
             return VerifyResult(n, first, Mismatch(t.turn, "turn", "the game was already over before this turn"))
-        state, events = resolve_turn(world, state, orders_of(t), dice, turn_waives(world, state, t, digest))
+        waives = turn_waives(world, state, t, digest)
+        state, events = resolve_turn(world, state, orders_of(t), dice, waives, turn_checked(t, digest, waives))
         digest = state_digest(state)
         bad = _compare_turn(world, t, state, events, digest)
         if bad is None and t.sealed_orders_digest() != t.orders_digest:
@@ -161,10 +178,9 @@ def _compare_turn(world, t: SavedTurn, state: GameState, events: list[Event],
         return Mismatch(t.turn, diff[0], f"saved {_show(diff[1])}, replayed {_show(diff[2])}")
     if digest != t.digest:
         return Mismatch(t.turn, "digest", f"saved {t.digest[:16]}..., replayed {digest[:16]}...")
-    encoded = [encode_event(e) for e in events]
-    if _same_events(t.events, encoded):
+    if _same_events(t.events, events):
         return None
-    new_ev = [SavedEvent.model_validate(d) for d in encoded]
+    new_ev = [SavedEvent.model_validate(encode_event(e)) for e in events]
     if new_ev != t.events:
         places = group_places(t.events)
         for k, (a, b) in enumerate(zip(t.events, new_ev, strict=False)):
@@ -176,20 +192,48 @@ def _compare_turn(world, t: SavedTurn, state: GameState, events: list[Event],
     return None
 
 
-def _same_events(saved: list[SavedEvent], encoded: list[dict]) -> bool:
+def _same_events(saved: list[SavedEvent], events: list[Event]) -> bool:
     """A quick yes: the saved events are the replayed ones as saving them writes them
-    (``encode_event``), field by field. On a no they are compared as saved events (the models
-    the file's events were read into), which finds the place that differs."""
-    if len(saved) != len(encoded):
+    (``encode_event``), field by field, without encoding them. On a no they are compared as
+    saved events (the models the file's events were read into), which finds the place that
+    differs."""
+    if len(saved) != len(events):
         return False
-    for a, d in zip(saved, encoded, strict=True):
-        if (a.kind != d["kind"] or a.text != d["text"] or a.phase != d["phase"] or a.hex != d.get("hex")
-                or a.units != d.get("units", []) or a.to != d.get("to", _BOTH) or a.why != d.get("why", {})):
+    for a, e in zip(saved, events, strict=True):
+        if (a.kind != e.kind or a.text != e.template or a.phase != e.phase or a.hex != e.hex
+                or a.units != list(e.units) or a.to != list(e.visible_to)):
+            return False
+        if not (_is_plain(a.why, e.why) if e.why else a.why == {}):
             return False
     return True
 
 
-_BOTH = ["ua", "ru"]
+def _is_plain(a: Any, v: Any) -> bool:
+    """``a == snapshot.plain(v)`` (a saved breakdown against a replayed one), without building
+    ``plain(v)`` for the plain values it is made of."""
+    t = type(v)
+    if t is float:
+        return a == round(v, 4)
+    if t is str or t is int or t is bool:
+        return a == v
+    if t is dict:
+        if type(a) is not dict:
+            return False
+        n = 0
+        for k, x in v.items():
+            if x is None:
+                continue
+            n += 1
+            k = k if type(k) is str else str(k)
+            if k not in a or not _is_plain(a[k], x):
+                return False
+        return n == len(a)
+    if t is list or t is tuple:
+        return (type(a) is list and len(a) == len(v)
+                and all(y == "none" if x is None else _is_plain(y, x) for x, y in zip(v, a, strict=True)))
+    return a == plain(v)
+
+
 _MISSING = object()
 
 

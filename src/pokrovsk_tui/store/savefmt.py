@@ -34,7 +34,15 @@ import functools
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    model_validator,
+)
 
 from pokrovsk_tui.rules.limits import MAX_NUMBER
 from pokrovsk_tui.rules.orders import Order
@@ -265,6 +273,9 @@ def flatten_events(v: Any) -> Any:
     return out
 
 
+_ORDER_LIST = TypeAdapter(list[Order])     # each order as Order.model_dump(mode="json") gives it, in one call
+
+
 def orders_digest(state_digest: str, ua: list[Order], ru: list[Order], intents: Any = None) -> str:
     """The sha256 sealing one turn's orders (and intents) to the state they led to."""
     import hashlib
@@ -272,8 +283,8 @@ def orders_digest(state_digest: str, ua: list[Order], ru: list[Order], intents: 
 
     if intents is not None and not isinstance(intents, dict):
         intents = intents.model_dump()
-    doc = {"state": state_digest, "ua": [o.model_dump(mode="json") for o in ua],
-           "ru": [o.model_dump(mode="json") for o in ru], "intents": intents or None}
+    doc = {"state": state_digest, "ua": _ORDER_LIST.dump_python(list(ua), mode="json"),
+           "ru": _ORDER_LIST.dump_python(list(ru), mode="json"), "intents": intents or None}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -289,6 +300,8 @@ class SavedEvent(_Model):
 
     @model_validator(mode="after")
     def _placeholders_name_units(self) -> SavedEvent:
+        if "{" not in self.text:
+            return self
         refs = [int(m) for m in re.findall(r"(?<!\{)\{(\d+)\}", self.text.replace("{{", ""))]
         if refs and max(refs) >= len(self.units):
             raise ValueError(f"text refers to unit {{{max(refs)}}} but the event has {len(self.units)} units")
@@ -335,8 +348,10 @@ class SavedTurn(_Model):
 
     def checked(self) -> dict[str, Any]:
         """What checking this turn found, kept with it: ``sealed`` (``sealed_orders_digest``),
-        ``state_digest`` (of its snapshot decoded) and ``waives`` (the digest of the state
-        before the turn, the later rules the turn was played without: ``checks.waived_rules``)."""
+        ``state_digest`` (of its snapshot decoded), ``waives`` (the digest of the state
+        before the turn, the later rules the turn was played without: ``checks.waived_rules``)
+        and ``orders`` (that digest, the engine's ``check_orders`` of the turn's orders from
+        that state, when it waives nothing)."""
         if self._checked is None:
             self._checked = {}
         return self._checked

@@ -172,20 +172,32 @@ def decode_state(world: World, snap: Snapshot) -> GameState:
     if len(snap.sd_days) != sd_n:
         bad.append(("sd_days", f"has {len(snap.sd_days)} counters, the scenario has {sd_n} sudden-death conditions"))
 
-    hexes = np.zeros(U, np.int64)
-    on_map = np.zeros(U, bool)
-    lost = np.zeros(U, bool)
-    fl = np.zeros((3, U))
-    ints = np.zeros((3, U), np.int64)
-    for i, row in enumerate(snap.units[:U]):
-        if row.id != world.unit_ids[i]:
-            bad.append((f"units[{i}].id", f"expected {world.unit_ids[i]!r} here (unit slots are in scenario order), "
-                                          f"found {row.id!r}"))
-        hexes[i] = hex_index(f"units[{i}].hex", row.hex)
-        on_map[i] = row.status in ("on", "on-lost")
-        lost[i] = row.status in ("lost", "on-lost")
-        fl[:, i] = (world.u_full[i] if row.strength is None else row.strength, row.cohesion, row.supply)
-        ints[:, i] = (row.entrench, row.isolated, row.stock)
+    # the unit rows as columns (Python lists, one array each); any misfit is named unit by unit.
+    # The slots missing from a short snapshot are zeros: the problem said stops the decoding.
+    rows = snap.units[:U]
+    ids = world.unit_ids
+    try:
+        fits = [r.id for r in rows] == list(ids[:len(rows)])
+        hex_list = [g.index(r.hex) for r in rows]
+    except HexIdError:
+        fits = False
+    if not fits:
+        hex_list = []
+        for i, row in enumerate(rows):
+            if row.id != ids[i]:
+                bad.append((f"units[{i}].id", f"expected {ids[i]!r} here (unit slots are in scenario order), "
+                                              f"found {row.id!r}"))
+            hex_list.append(hex_index(f"units[{i}].hex", row.hex))
+    status = [r.status for r in rows]
+    full = world.u_full.tolist()
+    pad = [0] * (U - len(rows))
+    hexes = np.array(hex_list + pad, np.int64)
+    on_map = np.array([x in ("on", "on-lost") for x in status] + pad, bool)
+    lost = np.array([x in ("lost", "on-lost") for x in status] + pad, bool)
+    fl = np.array([[full[i] if r.strength is None else r.strength for i, r in enumerate(rows)] + pad,
+                   [r.cohesion for r in rows] + pad, [r.supply for r in rows] + pad], dtype=np.float64)
+    ints = np.array([[r.entrench for r in rows] + pad, [r.isolated for r in rows] + pad,
+                     [r.stock for r in rows] + pad], dtype=np.int64)
 
     detected = np.zeros((2, U), bool)
     seen_hex = np.full((2, U), -1, np.int64)
