@@ -127,9 +127,11 @@ class FiresPlanner(PlannerBase):
             by_hex = {t["hex"]: t for t in targets}
             for h, *_rest in sorted(self.plan.assaults, key=lambda a: -a[4]):
                 t = by_hex.get(h)
-                if t is None or t["seen"]:
+                if t is not None and t["seen"]:
                     continue
-                self._recon(t, eff, drones, spend, recon_on, out, want=0.8, most=6)
+                # a hex we believe empty or have lost sight of may hide defenders: look first
+                self._recon(t if t is not None else self._unknown_target(h), eff, drones, spend, recon_on, out,
+                            want=0.8, most=6)
             # recon before strike: the hexes we mean to hit
             for t in sorted(targets, key=lambda t: -self._target_value(t) * float(np.sum(t["str"])))[:6]:
                 if t["hex"] not in recon_on:
@@ -196,6 +198,15 @@ class FiresPlanner(PlannerBase):
         for text in notes_f:
             self.plan.note("fires", text)
         return out
+
+    def _unknown_target(self, h: int) -> dict:
+        """A stand-in for defenders we have not seen on hex ``h``: one unit of the enemy's most
+        common ground type (its signature is what recon must find)."""
+        w = self.sit.world
+        ground = (w.u_side == 1 - self.sit.side) & np.isin(w.u_role, (R_INF, R_ASLT))
+        types, cnt = np.unique(w.u_type[ground], return_counts=True)
+        sig = float(w.t_signature[types[np.argmax(cnt)]]) if types.size else 0.5
+        return {"hex": h, "sig": np.array([sig])}
 
     def _recon(self, t: dict, eff: np.ndarray, drones: list[int], spend: dict[int, int], recon_on: dict[int, int],
                out: list[Order], want: float, most: int) -> None:
