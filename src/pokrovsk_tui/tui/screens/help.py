@@ -44,7 +44,7 @@ KEYS = [
     ("Orders (for the selected unit)", [(v[0], f"{v[1]}" + {
         "hold": ": stay (the default)", "move": ": choose the destination; the path is the cheapest",
         "assault": ": an adjacent hex; odds shown first", "infiltrate": ": assault groups; enemy/contested hex",
-        "raid": ": infantry; attack and come back", "dig_in": ": +1 entrenchment", "rest": ": +10 cohesion",
+        "raid": ": infantry; attack and come back", "dig_in": ": +1 entrenchment (past hasty, a chance a day)", "rest": ": +10 cohesion",
         "jam": ": EW posts", "recon": ": drone sorties on a hex", "strike": ": drone sorties; odds shown",
         "interdict": ": drone fire control on a road hex", "hunt": ": drones against drone/EW/UGV units",
         "resupply": ": UGV runs to a friendly unit", "fire": ": artillery; odds shown",
