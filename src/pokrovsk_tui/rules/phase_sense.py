@@ -77,7 +77,6 @@ def jamming(w: Work) -> np.ndarray:
 
 def patrol_sorties(w: Work) -> np.ndarray:
     """(K, U) sorties each drone unit flies on patrol: what its orders leave unassigned."""
-    world = w.world
     co = w.co
     assigned = np.bincount(co.m_unit[co.m_unit >= 0], weights=co.m_count[co.m_unit >= 0],
                            minlength=w.U)
@@ -175,7 +174,6 @@ def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
 
 def signature(w: Work) -> np.ndarray:
     """(K, U) signature for detection this turn: moving x1.5, dug in x0.6 per level above 1."""
-    world = w.world
     p = w.p
     sig = w.c.signature[None, :] * np.ones((w.K, 1))
     g = w.co.ground
