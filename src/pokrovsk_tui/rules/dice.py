@@ -179,7 +179,7 @@ def binomial_icdf(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Smallest k with CDF(k) > u for Binomial(n, p), elementwise."""
     u = np.asarray(u, dtype=float)
     n = np.broadcast_to(np.asarray(n, dtype=np.int64), u.shape)
-    p = np.clip(np.broadcast_to(np.asarray(p, dtype=float), u.shape), 0.0, 1.0)
+    p = np.minimum(np.maximum(np.broadcast_to(np.asarray(p, dtype=float), u.shape), 0.0), 1.0)
     out = np.zeros(u.shape, dtype=np.int64)
     if u.size == 0:
         return out
@@ -191,6 +191,8 @@ def binomial_icdf(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     nmax = int(n.max()) if n.size else 0
     for k in range(nmax):
         more = (cdf <= u) & (k < n)
+        if not more.any():          # the CDF only grows: no entry moves on after this
+            break
         out += more
         pmf = pmf * ((n - k) / (k + 1)) * ratio
         cdf = cdf + pmf

@@ -141,8 +141,12 @@ def _events(w: Work, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, b
     names = {M_STRIKE: "strike", M_HUNT: "hunt", M_FIRE: "artillery fire", M_BOMB: "glide bombs",
              M_INTERDICT: "interdiction"}
     # replication 0's values as Python numbers, read one by one below
-    lost = (before[0] - w.strength[0]).tolist()
-    hex0, on0 = w.hex[0].tolist(), w.on_map[0].tolist()
+    lost_now = before[0] - w.strength[0]
+    lost = lost_now.tolist()
+    hex0 = w.hex[0].tolist()
+    struck: dict[int, list[int]] = {}          # hex -> units there that lost strength, in slot order
+    for v in np.flatnonzero((lost_now > 0) & w.on_map[0]).tolist():
+        struck.setdefault(hex0[v], []).append(v)
     m_kind, m_side, m_hex, m_unit, m_count = (a.tolist() for a in (co.m_kind, co.m_side, co.m_hex, co.m_unit, co.m_count))
     base, urban = base.tolist(), urban_bomb.tolist()
     det0, jam0, vf0, p0, u0, hits0, dmg0 = (a[0].tolist() for a in (det, jam_m, v_f, prob, u, hits, damage))
@@ -163,8 +167,7 @@ def _events(w: Work, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, b
                    side=side, hex=h, units=[unit],
                    why={"sorties": m_count[m], "visibility": v0, "f_after": f_after})
             continue
-        victims = [v for v, (hv, lv, on) in enumerate(zip(hex0, lost, on0, strict=True))
-                   if hv == h and lv > 0 and on and side_of[v] != side]
+        victims = [v for v in struck.get(h, ()) if side_of[v] != side]
         why = {"sorties" if mk in (M_STRIKE, M_HUNT) else "rounds": m_count[m], "base_p": base[m],
                "target_detected": det0[m], "jamming": jam0[m], "visibility_factor": vf0[m],
                "p": p0[m], "draw": u0[m], "hits": hits0[m], "damage": dmg0[m]}
