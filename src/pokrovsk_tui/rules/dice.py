@@ -63,6 +63,23 @@ class DiceWindow(Dice):
         return _drawn(self.seed, turn, phase, stream, shape, self.start * row)
 
 
+class TiledDice(Dice):
+    """The draws of replications ``0 .. rows`` repeated down the batch: a batch made of blocks
+    of ``rows`` replications (the computer's candidate plans on one sample) in which every
+    block sees exactly the dice it would see resolved on its own."""
+
+    def __init__(self, seed: int, rows: int):
+        super().__init__(seed)
+        self.rows = int(rows)
+
+    def uniform(self, turn, phase, stream, shape):
+        blocks, rest = divmod(shape[0], self.rows)
+        if rest:
+            raise ValueError(f"a batch of {shape[0]} is not made of blocks of {self.rows}")
+        u = _drawn(self.seed, turn, phase, stream, (self.rows, *shape[1:]), 0)
+        return np.tile(u, (blocks,) + (1,) * (len(shape) - 1))
+
+
 # ----- the streams' PCG64 states, as np.random.SeedSequence + PCG64 make them -----------
 # (numpy's algorithms, written out for 32-bit words; tests/test_engine.py checks them
 # against numpy over many seeds and keys)
