@@ -306,7 +306,8 @@ def _contact(w: Work, g_hex, g_side, start_hex) -> None:
     for s in (0, 1):
         ratio = np.where(both, p_side[:, 1 - s] / np.where(both, p_side[:, s], 1.0), 0.0)
         mean = np.where(both, p.contested_rate_mult * p.defender_loss_rate * s_side[:, s] * np.sqrt(ratio) * mult, 0.0)
-        lost = poisson_icdf(u[:, s], mean).astype(float)
+        lost = np.zeros((K, n))
+        lost[both] = poisson_icdf(u[:, s][both], mean[both])      # elsewhere the mean is 0: no loss
         mine = live & (side == s) & at_hex(both, w.hex)
         share = np.where(mine, w.strength / np.maximum(at_hex(s_side[:, s], w.hex), 1e-12), 0.0)
         total += share * at_hex(lost, w.hex)

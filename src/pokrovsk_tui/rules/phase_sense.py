@@ -40,13 +40,15 @@ def weather(w: Work) -> None:
 
 
 def _spray(hexes: np.ndarray, mask: np.ndarray, ring: np.ndarray, weight: np.ndarray | float, n: int) -> np.ndarray:
-    """(K, n) effort: each masked unit adds weight to every hex of ring[hex]."""
-    cells = ring[np.maximum(hexes, 0)]                       # (K, U, m)
-    ok = mask[:, :, None] & (cells >= 0)
-    wt = np.broadcast_to(np.asarray(weight, float)[..., None] if np.ndim(weight) else weight, cells.shape)
+    """(K, n) effort: each masked unit adds weight to every hex of ring[hex] (only the masked
+    entries are gathered; each hex's sum adds up in replication, unit, ring order)."""
     K = hexes.shape[0]
-    flat = (np.arange(K)[:, None, None] * n + np.where(ok, cells, 0)).ravel()
-    return np.bincount(flat, weights=np.where(ok, wt, 0.0).ravel(), minlength=K * n).reshape(K, n)
+    k, u = np.nonzero(mask)
+    cells = ring[np.maximum(hexes[k, u], 0)]                 # (N, m)
+    ok = cells >= 0
+    wt = np.asarray(weight, float)[k, u] if np.ndim(weight) else np.full(k.size, float(weight))
+    flat = (k[:, None] * n + cells)[ok]
+    return np.bincount(flat, weights=np.broadcast_to(wt[:, None], cells.shape)[ok], minlength=K * n).reshape(K, n)
 
 
 def combine_jamming(strengths) -> float:
@@ -133,7 +135,8 @@ def _falloff(dist: np.ndarray, reach: np.ndarray, flat: int, length: float) -> n
 
 def effort(w: Work, patrol: np.ndarray) -> np.ndarray:
     """(K, 2, n) detection effort of each side on each hex."""
-    return _static_effort(w, w.hex, w.live) + patrol * w.p.patrol_detection_share
+    first, group = unique_rows(np.where(w.live, w.hex, -1))     # replications often share positions
+    return _static_effort(w, w.hex[first], w.live[first])[group] + patrol * w.p.patrol_detection_share
 
 
 def recon_effort(p, count):
@@ -144,8 +147,8 @@ def recon_effort(p, count):
 
 
 def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
-    """(K, 2, n) passive observation and recon effort for (K, U) positions, all replications
-    in one pass (a replication's sums add up in the same order as on its own)."""
+    """(K, 2, n) passive observation and recon effort for (K, U) positions, all in one pass
+    (each row's sums add up in the same order as on its own)."""
     world = w.world
     p = w.p
     g = world.grid
