@@ -15,7 +15,6 @@ import sys
 import time
 
 import numpy as np
-
 from timing import median_ms  # benchmarks/timing.py (the scripts run from this folder)
 
 from pokrovsk_tui.ai.policies import policy_rng, random_orders
@@ -23,9 +22,9 @@ from pokrovsk_tui.game.loop import policy_for
 from pokrovsk_tui.game.sim import play_game
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import check_orders, resolve_batch, resolve_turn
-from pokrovsk_tui.rules.orders import compile_orders
 from pokrovsk_tui.rules.montecarlo import replicate
 from pokrovsk_tui.rules.odds import assault_odds
+from pokrovsk_tui.rules.orders import compile_orders
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.world import build_world
