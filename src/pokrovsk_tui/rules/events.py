@@ -44,6 +44,17 @@ class Event:
         object.__setattr__(self, "text", text)
         return text
 
+    @classmethod
+    def from_template(cls, turn: int, phase: str, kind: str, template: str, visible_to: tuple[str, ...],
+                      hex: str | None, units: tuple[str, ...], why: dict[str, Any]) -> Event:
+        """``Event(turn, phase, kind, "", visible_to, hex, units, why, template)`` without the
+        dataclass's frozen __init__ (the engine makes many events a turn); the text is filled
+        in when first read, as for any event made from a template."""
+        e = cls.__new__(cls)
+        e.__dict__.update(turn=turn, phase=phase, kind=kind, visible_to=visible_to, hex=hex, units=units,
+                          why=why, template=template)
+        return e
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"turn": self.turn, "phase": self.phase, "kind": self.kind, "text": self.text,
                              "visible_to": list(self.visible_to)}

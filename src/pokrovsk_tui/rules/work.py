@@ -202,11 +202,10 @@ class Work:
         if self.events is None:
             return
         c = self.c
-        self.events.append(Event(
-            turn=self.turn, phase=phase, kind=kind, text="", template=text,
-            visible_to=(SIDES[side],) if side is not None else ("ua", "ru"),
-            hex=c.hex_ids[hex] if hex is not None and hex >= 0 else None,
-            units=tuple([c.unit_ids[u] for u in units]), why=why or {}))
+        self.events.append(Event.from_template(
+            self.turn, phase, kind, text, (SIDES[side],) if side is not None else ("ua", "ru"),
+            c.hex_ids[hex] if hex is not None and hex >= 0 else None,
+            tuple([c.unit_ids[u] for u in units]), why or {}))
 
     def finish(self, state: GameState) -> GameState:
         return dataclasses.replace(state, turn=self.turn + 1,
