@@ -11,7 +11,7 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import lit, ref
-from .kernels import at_hex, per_hex, scatter
+from .kernels import per_hex, scatter
 from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
 from .phase_sense import jamming  # noqa: F401  (re-exported: the day's EW lives in phase_sense)
@@ -78,26 +78,26 @@ def fires(w: Work) -> None:
     dmg_per_hit = np.where(urban_bomb, dmg_per_hit * p.glide_urban_mult, dmg_per_hit)
     damage = hits * dmg_per_hit[None, :]                                                  # (K, M)
 
-    # damage pools per (target side, hex), by cause; hunts only touch drone/EW/UGV units
-    pools = {}
-    for mk, _cause in CAUSE_OF.items():
-        for ts in (0, 1):
-            sel = (co.m_kind == mk) & (co.m_side == 1 - ts)
-            if sel.any():
-                pools[(mk, ts)] = scatter(damage[:, sel], co.m_hex[sel], n)
+    # damage pools per kind of mission, (target side, hex) and cause; each lands on the target
+    # side's units there by signature x strength; hunts only touch drone/EW/UGV units. Layers are
+    # (K, 2 n): side ts's hexes at ts * n + hex
     sig_w = w.c.signature[None, :] * w.strength
     huntable = w.c.huntable[None, :]
     reduce = 1.0 - p.entrench_damage_reduction * w.entrench
+    k_row = np.arange(K)[:, None]
+    at_unit = (k_row * 2 * n + (w.c.side_n[None, :] + np.maximum(w.hex, 0))).ravel()   # each unit's cell
     # causes in the fixed order of CAUSES (a set's order varies between runs)
     total = {c: np.zeros((K, U)) for c in CAUSES if c in CAUSE_OF.values()}
-    for (mk, ts), pool in pools.items():
-        elig = w.live & w.c.of_side[ts][None, :]
-        if mk == M_HUNT:
-            elig = elig & huntable
+    for mk, cause in CAUSE_OF.items():
+        sel = co.m_kind == mk
+        if not sel.any():
+            continue
+        pool = scatter(damage[:, sel], (1 - co.m_side[sel]) * n + co.m_hex[sel], 2 * n)   # (K, 2n)
+        elig = w.live & huntable if mk == M_HUNT else w.live
         wts = np.where(elig, sig_w, 0.0)
-        wsum = per_hex(w.hex, elig, n, wts)
-        share = np.where(elig, wts / np.maximum(at_hex(wsum, w.hex), 1e-12), 0.0)
-        total[CAUSE_OF[mk]] += at_hex(pool, w.hex) * share * reduce
+        wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * 2 * n)
+        share = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, U), 1e-12), 0.0)
+        total[cause] += pool.ravel()[at_unit].reshape(K, U) * share * reduce
     before = w.strength.copy()
     taken = {c: np.minimum(np.maximum(a, 0.0), before) for c, a in total.items()}
     # several causes on one unit: scale down together so the sum never exceeds strength

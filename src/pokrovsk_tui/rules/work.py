@@ -33,6 +33,7 @@ class Consts:
 
     side: tuple[int, ...]           # (U,) u_side as Python ints
     of_side: Bools                  # (2, U) the slots of each side
+    side_n: Ints                    # (U,) u_side * n: a unit's side's block in a (2 n) layer
     signature: Floats               # (U,) type signature
     mp: Floats                      # (U,) type movement points
     defence: Floats                 # (U,) type defence
@@ -75,6 +76,7 @@ def _build_consts(world: World) -> Consts:
     return Consts(
         side=tuple(int(x) for x in world.u_side),
         of_side=ro(np.stack([world.u_side == s for s in (0, 1)])),
+        side_n=ro(world.u_side * world.grid.n),
         signature=ro(world.t_signature[t]), mp=ro(world.t_mp[t]), defence=ro(world.t_defence[t]),
         sorties=ro(world.t_sorties[t]), reach=ro(world.t_range[t]), radio=ro(world.t_radio[t]),
         max_stock=ro(world.t_max_stock[t]), drone=world.role_is("drone"), hq=world.role_is("hq"),
