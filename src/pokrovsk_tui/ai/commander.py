@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -241,12 +242,14 @@ def join(states: list[GameState]) -> GameState:
     """One batch of several batched states (same turn), one after the other."""
     if len(states) == 1:
         return states[0]
-    return dataclasses.replace(states[0], **{f: np.concatenate([getattr(s, f) for s in states]) for f in ARRAY_FIELDS})
+    joined: dict[str, Any] = {f: np.concatenate([getattr(s, f) for s in states]) for f in ARRAY_FIELDS}
+    return dataclasses.replace(states[0], **joined)
 
 
 def block(state: GameState, start: int, k: int) -> GameState:
     """Replications ``start .. start + k`` of a batched state."""
-    return dataclasses.replace(state, **{f: getattr(state, f)[start:start + k] for f in ARRAY_FIELDS})
+    part: dict[str, Any] = {f: getattr(state, f)[start:start + k] for f in ARRAY_FIELDS}
+    return dataclasses.replace(state, **part)
 
 
 # ---------------------------------------------------------------------- scoring

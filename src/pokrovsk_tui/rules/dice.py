@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import threading
+from typing import Any
 
 import numpy as np
 
@@ -168,7 +169,8 @@ def _stream_seed(seed: int, key: tuple[int, int, int]) -> tuple[int, int]:
     return ((inc + initstate) & _M128) * _PCG_MULT + inc & _M128, inc
 
 
-def _pcg_state(seed: int, turn: int, phase: str, stream: str) -> dict:
+def _pcg_state(seed: int, turn: int, phase: str, stream: str) -> Any:
+    """The stream's PCG64 state, as ``PCG64.state`` takes it."""
     st, inc = _stream_seed(seed, (int(turn), PHASES.index(phase), STREAMS[(phase, stream)]))
     return {"bit_generator": "PCG64", "state": {"state": st, "inc": inc}, "has_uint32": 0, "uinteger": 0}
 

@@ -66,7 +66,7 @@ def movement(w: Work) -> None:
     c = w.c
     occ = np.stack([per_hex(w.hex, live & c.of_side[s][None, :], n) > 0 for s in (0, 1)], axis=1)
     # a hex next to (or on) an occupied hex; disk(1) cells off the map read hex 0, masked
-    zoc = (occ[:, :, c.nb1] & c.nb1_ok[None, None]).any(axis=3)
+    zoc = np.any(occ[:, :, c.nb1] & c.nb1_ok[None, None], axis=3)
     enemy_occ = occ[:, ::-1]        # enemy_occ[:, s] = hexes held by the enemy of side s
     enemy_zoc = zoc[:, ::-1]
     mult = c.offroad_mult[w.weather]                                  # (K,)
