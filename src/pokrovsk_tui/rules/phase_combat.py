@@ -79,10 +79,6 @@ def crt_chances(p, col: int, mod: int) -> dict[str, float]:
     return {r: count[r] / 6 for r in RESULTS}
 
 
-def crt_table(p) -> np.ndarray:
-    return np.array([[RESULTS.index(c) for c in cells] for cells in p.crt.values()], np.int64)
-
-
 def crt_probs(p, col: int, mod: int) -> np.ndarray:
     """(4,) probability of R, E, D, X at a CRT column and die modifier (a fair die 1-6)."""
     table = list(p.crt.values())[col]

@@ -50,7 +50,7 @@ class Consts:
     bad_weather: Bools              # (4,) snow or mud
     attack_mod: Ints                # (4,) assault die modifier of each weather
     infiltration_mod: Ints          # (4,) infiltration die modifier of each weather
-    crt: Ints                       # (columns, 8) CRT results by column and row
+    crt: Ints                       # (columns, 8) CRT result (RESULTS index) by column and die row
     nb1: Ints                       # (n, 7) disk(1) with -1 read as hex 0 (see nb1_ok)
     nb1_ok: Bools                   # (n, 7) disk(1) cells on the map
     hex_ids: tuple[str, ...]        # (n,) hex ids
