@@ -9,14 +9,16 @@ policy ``(view, rng) -> list[Order]`` for ``sim.play_game``. All its randomness 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from pokrovsk_tui.rules.dice import Dice
+from pokrovsk_tui.rules.dice import Dice, TiledDice
 from pokrovsk_tui.rules.digging import can_dig
 from pokrovsk_tui.rules.orders import Order, compile_orders
-from pokrovsk_tui.rules.state import GameState
+from pokrovsk_tui.rules.state import ARRAY_FIELDS, GameState
 from pokrovsk_tui.rules.view import SideView, view
 from pokrovsk_tui.rules.world import CONTESTED
 
@@ -81,7 +83,8 @@ class Commander:
         refined: list[str] = []
         if lv.draws > 0 and (len(plans) > 1 or lv.refine):
             ctxs = self.samples(sit, rng)
-            scores = {p.knobs.name: self.value(sit, p.orders, ctxs) for p in plans}
+            scores = dict(zip([p.knobs.name for p in plans], self.values(sit, [p.orders for p in plans], ctxs),
+                              strict=True))
             best = max(plans, key=lambda p: (scores[p.knobs.name], -knobs.index(p.knobs)))
             if lv.refine:
                 best, gain, refined = self.refine(sit, best, scores[best.knobs.name], ctxs)
@@ -107,22 +110,35 @@ class Commander:
 
     def value(self, sit: Situation, orders: list[Order], ctxs: list[tuple]) -> float:
         """Mean score of a set of orders over the samples."""
+        return self.values(sit, [orders], ctxs)[0]
+
+    def values(self, sit: Situation, orders: list[list[Order]], ctxs: list[tuple]) -> list[float]:
+        """Mean score of each set of orders over the samples. Each set's first day is resolved
+        on its own; the days after it, when both sides hold whatever the plan, go through the
+        engine as one batch of every set's replications, each set's block drawing the dice
+        it would draw alone (``TiledDice``), so the scores are those of one set at a time."""
         lv = self.level
         w = sit.world
         deliv = sit.extra.get("delivery")
         if deliv is None and lv.rollout == "light":
             deliv = sit.extra["delivery"] = expected_delivery(sit)
-        total = 0.0
+        totals = [0.0] * len(orders)
         wt = self.weights.for_side(sit.side)
+        idle = compile_orders(w, {0: [], 1: []})
         for batch, enemy_orders, dice in ctxs:
-            co = compile_orders(w, {sit.side: orders, sit.enemy: enemy_orders})
-            after = resolve(w, batch, co, dice[0], lv.rollout, deliv)
-            for d in dice[1:]:
-                if after.turn > w.scenario.turns:
-                    break
-                after = resolve(w, after, compile_orders(w, {0: [], 1: []}), d, lv.rollout, deliv)
-            total += float(score(sit, wt, batch, after).mean())
-        return total / max(len(ctxs), 1)
+            afters = [resolve(w, batch, compile_orders(w, {sit.side: o, sit.enemy: enemy_orders}), dice[0],
+                              lv.rollout, deliv) for o in orders]
+            if len(dice) > 1 and afters[0].turn <= w.scenario.turns:
+                k = batch.hex.shape[0]
+                after = join(afters)
+                for d in dice[1:]:
+                    if after.turn > w.scenario.turns:
+                        break
+                    after = resolve(w, after, idle, TiledDice(d.seed, k), lv.rollout, deliv)
+                afters = [block(after, i * k, k) for i in range(len(orders))]
+            for i, after in enumerate(afters):
+                totals[i] += float(score(sit, wt, batch, after).mean())
+        return [t / max(len(ctxs), 1) for t in totals]
 
 
     def refine(self, sit: Situation, plan: Plan, base: float, ctxs: list[tuple]) -> tuple[Plan, float, list[str]]:
@@ -170,8 +186,8 @@ class Commander:
             return list(gr.values()) + others
 
         good = []
-        for text, patch in changes:
-            val = self.value(sit, orders_with(patch), ctxs)
+        vals = self.values(sit, [orders_with(patch) for _text, patch in changes], ctxs) if changes else []
+        for (text, patch), val in zip(changes, vals, strict=True):
             if val > base + 0.05:
                 good.append((val - base, text, patch))
         if not good:
@@ -221,6 +237,20 @@ class Commander:
         if refined:
             out.append("refined on the same samples: " + "; ".join(refined[:3]))
         return out
+
+
+def join(states: list[GameState]) -> GameState:
+    """One batch of several batched states (same turn), one after the other."""
+    if len(states) == 1:
+        return states[0]
+    joined: dict[str, Any] = {f: np.concatenate([getattr(s, f) for s in states]) for f in ARRAY_FIELDS}
+    return dataclasses.replace(states[0], **joined)
+
+
+def block(state: GameState, start: int, k: int) -> GameState:
+    """Replications ``start .. start + k`` of a batched state."""
+    part: dict[str, Any] = {f: getattr(state, f)[start:start + k] for f in ARRAY_FIELDS}
+    return dataclasses.replace(state, **part)
 
 
 # ---------------------------------------------------------------------- scoring

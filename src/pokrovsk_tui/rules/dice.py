@@ -8,7 +8,10 @@ replication 0 of a Monte Carlo batch sees exactly the draws of the single resolu
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
+from typing import Any
 
 import numpy as np
 
@@ -28,18 +31,25 @@ STREAMS = {
 
 
 class Dice:
-    """Uniform draws for one game seed; stateless apart from the seed."""
+    """Uniform draws for one game seed; stateless apart from the seed.
+
+    Stream (turn, phase, stream) is PCG64 seeded by ``np.random.SeedSequence(entropy=seed,
+    spawn_key=(turn, phase index, stream index))``. Building a SeedSequence costs more than a
+    turn's draws, so ``_stream_seed`` computes the same PCG64 state in plain Python (the seed's
+    part of the mixing once per seed) and keeps the latest turns' states: the computer's
+    look-ahead and Monte Carlo chunks ask for the same streams again and again."""
 
     def __init__(self, seed: int):
         self.seed = int(seed)
 
     def generator(self, turn: int, phase: str, stream: str) -> np.random.Generator:
-        key = (int(turn), PHASES.index(phase), STREAMS[(phase, stream)])
-        ss = np.random.SeedSequence(entropy=self.seed, spawn_key=key)
-        return np.random.Generator(np.random.PCG64(ss))
+        """The stream's generator (a new one, at the start of the stream)."""
+        bits = np.random.PCG64(_NO_SEED)
+        bits.state = _pcg_state(self.seed, turn, phase, stream)
+        return np.random.Generator(bits)
 
     def uniform(self, turn: int, phase: str, stream: str, shape: tuple[int, ...]) -> np.ndarray:
-        return self.generator(turn, phase, stream).random(shape)
+        return _drawn(self.seed, turn, phase, stream, shape, 0)
 
 
 class DiceWindow(Dice):
@@ -51,13 +61,136 @@ class DiceWindow(Dice):
         self.start = int(start)
 
     def uniform(self, turn, phase, stream, shape):
-        g = self.generator(turn, phase, stream)
         row = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
-        if self.start and row:
-            bits = g.bit_generator
-            assert isinstance(bits, np.random.PCG64)
-            bits.advance(self.start * row)
-        return g.random(shape)
+        return _drawn(self.seed, turn, phase, stream, shape, self.start * row)
+
+
+class TiledDice(Dice):
+    """The draws of replications ``0 .. rows`` repeated down the batch: a batch made of blocks
+    of ``rows`` replications (the computer's candidate plans on one sample) in which every
+    block sees exactly the dice it would see resolved on its own."""
+
+    def __init__(self, seed: int, rows: int):
+        super().__init__(seed)
+        self.rows = int(rows)
+
+    def uniform(self, turn, phase, stream, shape):
+        blocks, rest = divmod(shape[0], self.rows)
+        if rest:
+            raise ValueError(f"a batch of {shape[0]} is not made of blocks of {self.rows}")
+        u = _drawn(self.seed, turn, phase, stream, (self.rows, *shape[1:]), 0)
+        return np.tile(u, (blocks,) + (1,) * (len(shape) - 1))
+
+
+# ----- the streams' PCG64 states, as np.random.SeedSequence + PCG64 make them -----------
+# (numpy's algorithms, written out for 32-bit words; tests/test_engine.py checks them
+# against numpy over many seeds and keys)
+
+_MASK32 = 0xFFFFFFFF
+_M128 = (1 << 128) - 1
+_PCG_MULT = (2549297995355413924 << 64) + 4865540595714422341
+_MIX_L, _MIX_R = 0xca01f9dd, 0x4973f715
+_NO_SEED = np.random.SeedSequence(0)     # a fixed seed for new bit generators (their state is set)
+
+
+def _consts(init: int, mult: int, n: int) -> tuple[int, ...]:
+    out = [init]
+    for _ in range(n):
+        out.append(out[-1] * mult & _MASK32)
+    return tuple(out)
+
+
+_HASH_A = _consts(0x43b0d7e5, 0x931e8875, 64)     # SeedSequence's hash constants, in the order used
+_HASH_B = _consts(0x8b51f9dd, 0x58f38ded, 8)
+
+
+def _words(x: int) -> list[int]:
+    out = [x & _MASK32]
+    x >>= 32
+    while x:
+        out.append(x & _MASK32)
+        x >>= 32
+    return out
+
+
+def _mix_in(pool: list[int], words: list[int], j: int) -> int:
+    """SeedSequence.mix_entropy's last loop: each word hashed into every pool cell."""
+    ha = _HASH_A
+    for e in words:
+        for d in range(4):
+            v = (e ^ ha[j]) * ha[j + 1] & _MASK32
+            j += 1
+            r = (_MIX_L * pool[d] - _MIX_R * (v ^ (v >> 16))) & _MASK32
+            pool[d] = r ^ (r >> 16)
+    return j
+
+
+@functools.lru_cache(maxsize=64)
+def _seed_pool(seed: int) -> tuple[int, ...]:
+    """The pool after mixing the seed's words (padded to 4, as a spawn key makes it)."""
+    ent = _words(seed)
+    ent += [0] * (4 - len(ent))
+    ha = _HASH_A
+    pool = []
+    for i in range(4):
+        v = (ent[i] ^ ha[i]) * ha[i + 1] & _MASK32
+        pool.append(v ^ (v >> 16))
+    j = 4
+    for s in range(4):
+        for d in range(4):
+            if s != d:
+                v = (pool[s] ^ ha[j]) * ha[j + 1] & _MASK32
+                j += 1
+                r = (_MIX_L * pool[d] - _MIX_R * (v ^ (v >> 16))) & _MASK32
+                pool[d] = r ^ (r >> 16)
+    pool += [j]
+    return tuple(pool)
+
+
+@functools.lru_cache(maxsize=1024)
+def _stream_seed(seed: int, key: tuple[int, int, int]) -> tuple[int, int]:
+    """PCG64 (state, inc) of ``PCG64(SeedSequence(entropy=seed, spawn_key=key))``."""
+    extra = [w for k in key for w in _words(k)]
+    if seed < 0 or any(k < 0 for k in key) or (len(_words(seed)) + len(extra) - 4) * 4 + 16 > 64:
+        st = np.random.PCG64(np.random.SeedSequence(entropy=seed, spawn_key=key)).state["state"]
+        return int(st["state"]), int(st["inc"])
+    *pool, j = _seed_pool(seed)
+    ent = _words(seed)
+    if len(ent) > 4:                    # a seed of more than 128 bits: its extra words first
+        j = _mix_in(pool, ent[4:], j)
+    _mix_in(pool, extra, j)
+    hb = _HASH_B
+    w = []
+    for i in range(8):
+        v = (pool[i & 3] ^ hb[i]) * hb[i + 1] & _MASK32
+        w.append(v ^ (v >> 16))
+    initstate = (w[0] | w[1] << 32) << 64 | w[2] | w[3] << 32
+    initseq = (w[4] | w[5] << 32) << 64 | w[6] | w[7] << 32
+    inc = (initseq << 1 | 1) & _M128
+    return ((inc + initstate) & _M128) * _PCG_MULT + inc & _M128, inc
+
+
+def _pcg_state(seed: int, turn: int, phase: str, stream: str) -> Any:
+    """The stream's PCG64 state, as ``PCG64.state`` takes it."""
+    st, inc = _stream_seed(seed, (int(turn), PHASES.index(phase), STREAMS[(phase, stream)]))
+    return {"bit_generator": "PCG64", "state": {"state": st, "inc": inc}, "has_uint32": 0, "uinteger": 0}
+
+
+_local = threading.local()
+
+
+def _drawn(seed: int, turn: int, phase: str, stream: str, shape: tuple[int, ...], skip: int) -> np.ndarray:
+    """Uniforms of ``shape`` from the stream, after skipping ``skip`` draws (one reusable
+    generator per thread: its state is set for each draw)."""
+    g = getattr(_local, "gen", None)
+    if g is None:
+        g = _local.gen = np.random.Generator(np.random.PCG64(_NO_SEED))
+    bits = g.bit_generator
+    bits.state = _pcg_state(seed, turn, phase, stream)
+    if skip:
+        assert isinstance(bits, np.random.PCG64)
+        bits.advance(skip)
+    return g.random(shape)
 
 
 # ----- inverse CDFs: numpy (engine) ----------------------------------------------------
@@ -66,7 +199,7 @@ def binomial_icdf(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Smallest k with CDF(k) > u for Binomial(n, p), elementwise."""
     u = np.asarray(u, dtype=float)
     n = np.broadcast_to(np.asarray(n, dtype=np.int64), u.shape)
-    p = np.clip(np.broadcast_to(np.asarray(p, dtype=float), u.shape), 0.0, 1.0)
+    p = np.minimum(np.maximum(np.broadcast_to(np.asarray(p, dtype=float), u.shape), 0.0), 1.0)
     out = np.zeros(u.shape, dtype=np.int64)
     if u.size == 0:
         return out
@@ -78,6 +211,8 @@ def binomial_icdf(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     nmax = int(n.max()) if n.size else 0
     for k in range(nmax):
         more = (cdf <= u) & (k < n)
+        if not more.any():          # the CDF only grows: no entry moves on after this
+            break
         out += more
         pmf = pmf * ((n - k) / (k + 1)) * ratio
         cdf = cdf + pmf

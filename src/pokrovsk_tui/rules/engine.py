@@ -8,6 +8,7 @@ arrays plus the turn's scratch layers; nothing in the caller's state is changed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from . import phase_combat, phase_end, phase_fires, phase_move, phase_sense, phase_supply
@@ -16,7 +17,7 @@ from .dice import Dice
 from .events import Event
 from .orders import CompiledOrders, Order, OrderContext, Refusal, compile_orders, validate
 from .scenario import SIDES
-from .state import GameState
+from .state import ARRAY_FIELDS, GameState
 from .work import Phase, Work
 from .world import World
 
@@ -106,5 +107,8 @@ def resolve_turn(world: World, state: GameState, orders_by_side: dict[int, list[
               why={"reason": r.reason})
         for side, r in refused]
     co = compile_orders(world, accepted)
-    batch = resolve_batch(world, state.batched(1), co, dice, events)
-    return batch.replica(0), events
+    # a batch of one as views: Work copies the arrays it changes, and the result's arrays are
+    # new, so neither side needs a copy of its own
+    one = dataclasses.replace(state, **{f: getattr(state, f)[None] for f in ARRAY_FIELDS})
+    batch = resolve_batch(world, one, co, dice, events)
+    return dataclasses.replace(batch, **{f: getattr(batch, f)[0] for f in ARRAY_FIELDS}), events

@@ -14,6 +14,7 @@ from .orders import compile_orders
 from .phase_move import cover_levels, killzone_fraction, position_fire_fraction
 from .phase_sense import _static_effort, jamming, patrol_field
 from .view import SideView
+from .work import consts
 from .world import ROLES
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def _work(view: SideView, hexes: np.ndarray, live: np.ndarray, visibility: float
     """A stand-in for the engine's Work holding only the fields the effort, jamming and
     patrol-field helpers read (a single replication)."""
     w = view.world
-    return cast("Work", SimpleNamespace(world=w, p=w.params, K=1, U=w.n_units, n=w.grid.n, hex=hexes[None, :],
+    return cast("Work", SimpleNamespace(world=w, p=w.params, c=consts(w), K=1, U=w.n_units, n=w.grid.n, hex=hexes[None, :],
                            live=live[None, :], co=compile_orders(w, {}), v=np.array([visibility]),
                            jam=np.zeros((1, 2, w.grid.n)) if jam is None else jam[None]))
 

@@ -3,7 +3,7 @@
 An event's text is kept as a template whose unit references are placeholders ``{0}``,
 ``{1}`` ... tied to the event's ``units`` (written with ``ref(k)`` when the event is emitted);
 a literal ``{`` is doubled (``lit``). ``text`` is the template filled with the unit ids (the
-truth); ``rules.view.events_for`` fills it with what a side may know of each unit instead.
+truth), filled in when first read; ``rules.view.events_for`` fills it with what a side may know of each unit instead.
 """
 
 from __future__ import annotations
@@ -30,9 +30,30 @@ class Event:
 
     def __post_init__(self) -> None:
         if self.template and not self.text:
-            object.__setattr__(self, "text", render(self.template, self.units))
+            # the text is filled in when first read (__getattr__): a game's events are many,
+            # and a save keeps only their templates
+            object.__delattr__(self, "text")
         elif not self.template:
             object.__setattr__(self, "template", lit(self.text))
+
+    def __getattr__(self, name: str) -> str:
+        # called only for an attribute not set: the text of an event made from a template
+        if name != "text" or "template" not in self.__dict__:
+            raise AttributeError(name)
+        text = render(self.template, self.units)
+        object.__setattr__(self, "text", text)
+        return text
+
+    @classmethod
+    def from_template(cls, turn: int, phase: str, kind: str, template: str, visible_to: tuple[str, ...],
+                      hex: str | None, units: tuple[str, ...], why: dict[str, Any]) -> Event:
+        """``Event(turn, phase, kind, "", visible_to, hex, units, why, template)`` without the
+        dataclass's frozen __init__ (the engine makes many events a turn); the text is filled
+        in when first read, as for any event made from a template."""
+        e = cls.__new__(cls)
+        e.__dict__.update(turn=turn, phase=phase, kind=kind, visible_to=visible_to, hex=hex, units=units,
+                          why=why, template=template)
+        return e
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"turn": self.turn, "phase": self.phase, "kind": self.kind, "text": self.text,

@@ -66,17 +66,17 @@ def defence_power(w: Work, hexes: np.ndarray) -> np.ndarray:
 
 
 def crt_column(p, ratio: np.ndarray | np.float64) -> np.ndarray:
-    return np.clip(np.searchsorted(np.asarray(p.crt_ratios), ratio, side="right") - 1, 0, len(p.crt_ratios) - 1)
+    return np.minimum(np.maximum(np.searchsorted(np.asarray(p.crt_ratios), ratio, side="right") - 1, 0),
+                      len(p.crt_ratios) - 1)
 
 
 def crt_chances(p, col: int, mod: int) -> dict[str, float]:
     """The chance of each result at a CRT column (index) for a d6 plus ``mod``."""
     cells = list(p.crt.values())[col]
-    return {r: sum(cells[min(max(d + mod, 0), 7)] == r for d in range(1, 7)) / 6 for r in RESULTS}
-
-
-def crt_table(p) -> np.ndarray:
-    return np.array([[RESULTS.index(c) for c in cells] for cells in p.crt.values()], np.int64)
+    count = dict.fromkeys(RESULTS, 0)
+    for d in range(1, 7):
+        count[cells[min(max(d + mod, 0), 7)]] += 1
+    return {r: count[r] / 6 for r in RESULTS}
 
 
 def crt_probs(p, col: int, mod: int) -> np.ndarray:
@@ -180,12 +180,11 @@ def combat(w: Work) -> None:
         ratio = np.where(Dp > 0, A / np.where(Dp > 0, Dp, 1.0), np.inf)
         col = crt_column(p, ratio)
         die = die_from_uniform(u_die)
-        wr = [p.weather[WEATHERS[i]] for i in range(4)]
-        mod = np.where(g_infil[None, :], np.array([x.infiltration_mod for x in wr])[w.weather][:, None],
-                       np.array([x.attack_mod for x in wr])[w.weather][:, None])
+        mod = np.where(g_infil[None, :], w.c.infiltration_mod[w.weather][:, None],
+                       w.c.attack_mod[w.weather][:, None])
         mod = mod + np.where(blind, p.blind_assault_mod, 0)
-        idx = np.clip(die + mod, 0, 7)
-        res = crt_table(p)[col, idx]
+        idx = np.minimum(np.maximum(die + mod, 0), 7)
+        res = w.c.crt[col, idx]
         fight = (A > 0) & (Dp > 0)
         res = np.where(fight, res, np.where(A > 0, D, R))            # unopposed: walk in
         m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil, blind)
@@ -232,9 +231,9 @@ def combat(w: Work) -> None:
         # advancing into the hex crosses the enemy's kill zone there
         tgt = np.maximum(np.asarray(co.target), 0)[None, :] * np.ones((K, 1), np.int64)
         fc_in = w.fc_total[k3, 1 - own_side, tgt]
-        mult_w = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[w.weather][:, None]
+        mult_w = w.c.offroad_mult[w.weather][:, None]
         slow = np.where(world.offroad[tgt], mult_w, 1.0)
-        sig = world.t_signature[world.u_type][None, :] * p.moving_signature
+        sig = w.c.signature[None, :] * p.moving_signature
         kz_adv = w.hurt(np.where(adv, w.strength * killzone_fraction(p, fc_in, sig, slow), 0.0), "drone")
         # ... and the fire of the enemy's dug-in positions next to it
         pf_adv = np.zeros((K, U))
@@ -297,28 +296,30 @@ def _contact(w: Work, g_hex, g_side, start_hex) -> None:
     live = w.live
     side = world.u_side[None, :]
     s_side = np.stack([per_hex(w.hex, live & (side == s), n, w.strength) for s in (0, 1)], axis=1)
-    pw = w.strength * world.t_defence[world.u_type][None, :]
+    pw = w.strength * w.c.defence[None, :]
     p_side = np.stack([per_hex(w.hex, live & (side == s), n, pw) for s in (0, 1)], axis=1)
     both = (s_side[:, 0] > 0) & (s_side[:, 1] > 0)
     both[:, g_hex] = False
-    bad = np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])[w.weather]
+    bad = w.c.bad_weather[w.weather]
     mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None]
     u = w.dice.uniform(w.turn, "combat", "contact", (K, 2, n))
     total = np.zeros((K, U))
     for s in (0, 1):
         ratio = np.where(both, p_side[:, 1 - s] / np.where(both, p_side[:, s], 1.0), 0.0)
         mean = np.where(both, p.contested_rate_mult * p.defender_loss_rate * s_side[:, s] * np.sqrt(ratio) * mult, 0.0)
-        lost = poisson_icdf(u[:, s], mean).astype(float)
+        lost = np.zeros((K, n))
+        lost[both] = poisson_icdf(u[:, s][both], mean[both])      # elsewhere the mean is 0: no loss
         mine = live & (side == s) & at_hex(both, w.hex)
         share = np.where(mine, w.strength / np.maximum(at_hex(s_side[:, s], w.hex), 1e-12), 0.0)
         total += share * at_hex(lost, w.hex)
         w.fought = w.fought | mine
         if w.events is not None:
-            for h in np.flatnonzero(both[0]):
-                w.emit("combat", "contact", f"Close fighting in contested {world.grid.hex_id(h)}: "
-                       f"{('UA', 'RU')[s]} loses {lost[0, h]:.0f}",
-                       hex=int(h), why={"side": ("ua", "ru")[s], "strength": s_side[0, s, h], "mean": mean[0, h],
-                                        "draw": u[0, s, h], "loss": lost[0, h]})
+            str0, mean0, u0, lost0 = (a.tolist() for a in (s_side[0, s], mean[0], u[0, s], lost[0]))
+            for h in np.flatnonzero(both[0]).tolist():
+                w.emit("combat", "contact", f"Close fighting in contested {w.c.hex_ids[h]}: "
+                       f"{('UA', 'RU')[s]} loses {lost0[h]:.0f}",
+                       hex=h, why={"side": ("ua", "ru")[s], "strength": str0[h], "mean": mean0[h],
+                                   "draw": u0[h], "loss": lost0[h]})
     before = w.strength.copy()
     w.hurt(total, "ground")
     pct = (before - w.strength) / np.maximum(before, 1e-12) * 100.0
@@ -329,47 +330,55 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
                   m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
                   blind, p_go, u_go, adv, kz_adv, pf_adv) -> None:
     world, p = w.world, w.p
-    g = world.grid
+    ids = w.c.hex_ids
     cols = list(p.crt)
-    for gi in range(g_side.size):
-        att = np.flatnonzero(group_of == gi)
-        dfd = np.flatnonzero(dgrp[0] == gi)
+    # replication 0's values as Python numbers, read one by one below
+    (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la, ld, u_die, u_al, u_dl, blind, p_go, u_go) = (
+        a[0].tolist() for a in (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la, ld, u_die, u_al, u_dl,
+                                blind, p_go, u_go))
+    g_side, g_hex, g_infil, g_raid = g_side.tolist(), g_hex.tolist(), g_infil.tolist(), g_raid.tolist()
+    gone0, adv0, ent0 = gone[0].tolist(), adv[0].tolist(), start_ent[0].tolist()
+    names = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
+    for gi in range(len(g_side)):
+        att = np.flatnonzero(group_of == gi).tolist()
+        dfd = np.flatnonzero(dgrp[0] == gi).tolist()
         kind = "infiltration" if g_infil[gi] else "raid" if g_raid[gi] else "assault"
-        side = int(g_side[gi])
-        r = RESULTS[int(res[0, gi])]
-        names = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats",
-                 "X": "defender routed"}
-        if Dp[0, gi] <= 0:
-            text = f"{('UA', 'RU')[side]} {kind} on {g.hex_id(g_hex[gi])}: no defenders, walks in"
+        side = g_side[gi]
+        h = g_hex[gi]
+        r = RESULTS[res[gi]]
+        if Dp[gi] <= 0:
+            text = f"{('UA', 'RU')[side]} {kind} on {ids[h]}: no defenders, walks in"
         else:
-            text = (f"{('UA', 'RU')[side]} {kind} on {g.hex_id(g_hex[gi])}: {A[0, gi]:.0f} vs {Dp[0, gi]:.0f} "
-                    f"({cols[col[0, gi]]}), die {die[0, gi]}{mod[0, gi]:+d} -> {r} {names[r]}; "
-                    f"losses {('UA', 'RU')[side]} {la[0, gi]:.0f}, {('UA', 'RU')[1 - side]} {ld[0, gi]:.0f}")
-        why = {"kind": kind, "attack": A[0, gi], "defence": Dp[0, gi], "ratio": float(min(ratio[0, gi], 999.0)),
-               "column": cols[col[0, gi]], "die": die[0, gi], "modifier": mod[0, gi], "row": idx[0, gi],
-               "result": r, "attacker_loss_mean": m_att[0, gi], "defender_loss_mean": m_def[0, gi],
-               "attacker_loss": la[0, gi], "defender_loss": ld[0, gi], "die_draw": u_die[0, gi],
-               "attacker_loss_draw": u_al[0, gi], "defender_loss_draw": u_dl[0, gi],
+            text = (f"{('UA', 'RU')[side]} {kind} on {ids[h]}: {A[gi]:.0f} vs {Dp[gi]:.0f} "
+                    f"({cols[col[gi]]}), die {die[gi]}{mod[gi]:+d} -> {r} {names[r]}; "
+                    f"losses {('UA', 'RU')[side]} {la[gi]:.0f}, {('UA', 'RU')[1 - side]} {ld[gi]:.0f}")
+        why = {"kind": kind, "attack": A[gi], "defence": Dp[gi], "ratio": float(min(ratio[gi], 999.0)),
+               "column": cols[col[gi]], "die": die[gi], "modifier": mod[gi], "row": idx[gi],
+               "result": r, "attacker_loss_mean": m_att[gi], "defender_loss_mean": m_def[gi],
+               "attacker_loss": la[gi], "defender_loss": ld[gi], "die_draw": u_die[gi],
+               "attacker_loss_draw": u_al[gi], "defender_loss_draw": u_dl[gi],
                "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd],
                # for the sentence of "why?": who attacked, the defence's modifiers, the column's odds
                "side": ("ua", "ru")[side], "weather": WEATHERS[int(w.weather[0])],
-               "terrain": TERRAINS[int(world.terrain[g_hex[gi]])], "terrain_defence": world.defence[g_hex[gi]],
-               "dug_in": int(start_ent[0, dfd].max()) if dfd.size else 0,
-               "chances": crt_chances(p, int(col[0, gi]), int(mod[0, gi]))}
-        if Dp[0, gi] > 0:
-            why["blind"] = bool(blind[0, gi])
-        if p_go[0, gi] < 1.0:
-            why["going"] = p_go[0, gi]
-            why["going_draw"] = u_go[0, gi]
-            if r != "R" and not adv[0, att].any() and kind != "raid":
+               "terrain": TERRAINS[int(world.terrain[h])], "terrain_defence": float(world.defence[h]),
+               "dug_in": max(ent0[u] for u in dfd) if dfd else 0,
+               "chances": crt_chances(p, col[gi], mod[gi])}
+        if Dp[gi] > 0:
+            why["blind"] = blind[gi]
+        if p_go[gi] < 1.0:
+            why["going"] = p_go[gi]
+            why["going_draw"] = u_go[gi]
+            if r != "R" and not any(adv0[u] for u in att) and kind != "raid":
                 text += "; the attackers bog down in the mud and snow and cannot take the hex"
-        if kz_adv[0, att].sum() > 0:
-            why["killzone_loss"] = kz_adv[0, att].sum()
-        if pf_adv[0, att].sum() > 0:
-            why["position_fire_loss"] = pf_adv[0, att].sum()
-            text += f"; fire from dug-in positions next to it -{pf_adv[0, att].sum():.1f}"
-        surrendered = [world.unit_ids[u] for u in dfd if gone[0, u]]
+        kz = kz_adv[0, att].sum()
+        if kz > 0:
+            why["killzone_loss"] = kz
+        pf = pf_adv[0, att].sum()
+        if pf > 0:
+            why["position_fire_loss"] = pf
+            text += f"; fire from dug-in positions next to it -{pf:.1f}"
+        surrendered = [world.unit_ids[u] for u in dfd if gone0[u]]
         if surrendered:
             why["surrendered"] = surrendered
-            text += "; cut off, surrender: " + ", ".join(ref(att.size + k) for k, u in enumerate(dfd) if gone[0, u])
-        w.emit("combat", kind, text, hex=int(g_hex[gi]), units=list(att) + list(dfd), why=why)
+            text += "; cut off, surrender: " + ", ".join(ref(len(att) + k) for k, u in enumerate(dfd) if gone0[u])
+        w.emit("combat", kind, text, hex=h, units=att + dfd, why=why)

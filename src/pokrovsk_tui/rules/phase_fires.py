@@ -11,7 +11,7 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import lit, ref
-from .kernels import at_hex, per_hex, scatter
+from .kernels import per_hex, scatter
 from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
 from .phase_sense import jamming  # noqa: F401  (re-exported: the day's EW lives in phase_sense)
@@ -33,7 +33,7 @@ def mission_probability(w: Work, jam: np.ndarray, spotted: np.ndarray):
     kind = co.m_kind
     unit = np.maximum(co.m_unit, 0)
     ut = world.u_type[unit]
-    is_drone = np.isin(kind, (M_STRIKE, M_HUNT))
+    is_drone = (kind == M_STRIKE) | (kind == M_HUNT)
     base = np.select(
         [is_drone & world.t_fpv[ut], is_drone, kind == M_FIRE, kind == M_BOMB],
         [p.fpv_base_p, p.bomber_base_p, p.artillery_base_p, p.glide_base_p], 0.0)
@@ -69,34 +69,35 @@ def fires(w: Work) -> None:
     hits = binomial_icdf(u, co.m_count[None, :], prob)                                 # (K, M)
     w.m_prob, w.m_hits = prob, hits                  # read by the previews (rules/odds.py)
 
+    drone_m = (co.m_kind == M_STRIKE) | (co.m_kind == M_HUNT)
     dmg_per_hit = np.select(
-        [np.isin(co.m_kind, (M_STRIKE, M_HUNT)) & world.t_fpv[world.u_type[np.maximum(co.m_unit, 0)]],
-         np.isin(co.m_kind, (M_STRIKE, M_HUNT)), co.m_kind == M_FIRE, co.m_kind == M_BOMB],
+        [drone_m & world.t_fpv[world.u_type[np.maximum(co.m_unit, 0)]],
+         drone_m, co.m_kind == M_FIRE, co.m_kind == M_BOMB],
         [p.fpv_damage, p.bomber_damage, p.artillery_damage, p.glide_damage], 0.0)
     urban_bomb = (co.m_kind == M_BOMB) & (world.terrain[co.m_hex] == URBAN) if co.m_hex.size else np.zeros(0, bool)
     dmg_per_hit = np.where(urban_bomb, dmg_per_hit * p.glide_urban_mult, dmg_per_hit)
     damage = hits * dmg_per_hit[None, :]                                                  # (K, M)
 
-    # damage pools per (target side, hex), by cause; hunts only touch drone/EW/UGV units
-    pools = {}
-    for mk, _cause in CAUSE_OF.items():
-        for ts in (0, 1):
-            sel = (co.m_kind == mk) & (co.m_side == 1 - ts)
-            if sel.any():
-                pools[(mk, ts)] = scatter(damage[:, sel], co.m_hex[sel], n)
-    sig_w = world.t_signature[world.u_type][None, :] * w.strength
-    huntable = world.role_is("drone", "ew", "ugv")[None, :]
+    # damage pools per kind of mission, (target side, hex) and cause; each lands on the target
+    # side's units there by signature x strength; hunts only touch drone/EW/UGV units. Layers are
+    # (K, 2 n): side ts's hexes at ts * n + hex
+    sig_w = w.c.signature[None, :] * w.strength
+    huntable = w.c.huntable[None, :]
     reduce = 1.0 - p.entrench_damage_reduction * w.entrench
+    k_row = np.arange(K)[:, None]
+    at_unit = (k_row * 2 * n + (w.c.side_n[None, :] + np.maximum(w.hex, 0))).ravel()   # each unit's cell
     # causes in the fixed order of CAUSES (a set's order varies between runs)
     total = {c: np.zeros((K, U)) for c in CAUSES if c in CAUSE_OF.values()}
-    for (mk, ts), pool in pools.items():
-        elig = w.live & (world.u_side == ts)[None, :]
-        if mk == M_HUNT:
-            elig = elig & huntable
+    for mk, cause in CAUSE_OF.items():
+        sel = co.m_kind == mk
+        if not sel.any():
+            continue
+        pool = scatter(damage[:, sel], (1 - co.m_side[sel]) * n + co.m_hex[sel], 2 * n)   # (K, 2n)
+        elig = w.live & huntable if mk == M_HUNT else w.live
         wts = np.where(elig, sig_w, 0.0)
-        wsum = per_hex(w.hex, elig, n, wts)
-        share = np.where(elig, wts / np.maximum(at_hex(wsum, w.hex), 1e-12), 0.0)
-        total[CAUSE_OF[mk]] += at_hex(pool, w.hex) * share * reduce
+        wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * 2 * n)
+        share = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, U), 1e-12), 0.0)
+        total[cause] += pool.ravel()[at_unit].reshape(K, U) * share * reduce
     before = w.strength.copy()
     taken = {c: np.minimum(np.maximum(a, 0.0), before) for c, a in total.items()}
     # several causes on one unit: scale down together so the sum never exceeds strength
@@ -125,7 +126,7 @@ def fires(w: Work) -> None:
     w.fire_control = np.maximum(w.fire_control, world.standing_fc[None])   # kept up whatever the orders
     w.fc_total = w.fire_control + w.patrol_fc
     flown = np.bincount(co.m_unit[co.m_unit >= 0], weights=co.m_count[co.m_unit >= 0], minlength=U)
-    drone_flown = np.where(world.role_is("drone"), flown, 0).astype(np.int64)
+    drone_flown = np.where(w.c.drone, flown, 0).astype(np.int64)
     w.stock = np.maximum(w.stock - drone_flown[None, :] - w.patrol, 0)
 
     if w.events is not None:
@@ -135,40 +136,52 @@ def fires(w: Work) -> None:
 def _events(w: Work, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before) -> None:
     world = w.world
     co = w.co
-    g = world.grid
+    ids = w.c.hex_ids
+    side_of = w.c.side
     names = {M_STRIKE: "strike", M_HUNT: "hunt", M_FIRE: "artillery fire", M_BOMB: "glide bombs",
              M_INTERDICT: "interdiction"}
-    lost = before[0] - w.strength[0]
-    hit_hexes: dict[tuple[int, int], np.ndarray] = {}
-    for m in range(co.m_kind.size):
-        mk = int(co.m_kind[m])
+    # replication 0's values as Python numbers, read one by one below
+    lost_now = before[0] - w.strength[0]
+    lost = lost_now.tolist()
+    hex0 = w.hex[0].tolist()
+    struck: dict[int, list[int]] = {}          # hex -> units there that lost strength, in slot order
+    for v in np.flatnonzero((lost_now > 0) & w.on_map[0]).tolist():
+        struck.setdefault(hex0[v], []).append(v)
+    m_kind, m_side, m_hex, m_unit, m_count = (a.tolist() for a in (co.m_kind, co.m_side, co.m_hex, co.m_unit, co.m_count))
+    base, urban = base.tolist(), urban_bomb.tolist()
+    det0, jam0, vf0, p0, u0, hits0, dmg0 = (a[0].tolist() for a in (det, jam_m, v_f, prob, u, hits, damage))
+    v0 = float(w.v[0])
+    fc0 = w.fire_control[0]
+    hit_hexes: dict[tuple[int, int], list[int]] = {}
+    for m in range(len(m_kind)):
+        mk = m_kind[m]
         if mk not in names:
             continue
-        side = int(co.m_side[m])
-        h = int(co.m_hex[m])
-        who = ref(0) if co.m_unit[m] >= 0 else "glide bombs"
+        side, h, unit = m_side[m], m_hex[m], m_unit[m]
+        who = ref(0) if unit >= 0 else "glide bombs"
         if mk == M_INTERDICT:
+            f_after = float(fc0[side, h])
             w.emit("fires", "interdict",
-                   f"{who} puts fire control on {g.hex_id(h)} ({lit(world.road_names.get(h, 'road'))}): "
-                   f"F now {w.fire_control[0, side, h]:.1f}",
-                   side=side, hex=h, units=[co.m_unit[m]],
-                   why={"sorties": co.m_count[m], "visibility": w.v[0], "f_after": w.fire_control[0, side, h]})
+                   f"{who} puts fire control on {ids[h]} ({lit(world.road_names.get(h, 'road'))}): "
+                   f"F now {f_after:.1f}",
+                   side=side, hex=h, units=[unit],
+                   why={"sorties": m_count[m], "visibility": v0, "f_after": f_after})
             continue
-        victims = np.flatnonzero((w.hex[0] == h) & (world.u_side != side) & (lost > 0) & w.on_map[0])
-        why = {"sorties" if mk in (M_STRIKE, M_HUNT) else "rounds": co.m_count[m], "base_p": base[m],
-               "target_detected": bool(det[0, m]), "jamming": jam_m[0, m], "visibility_factor": v_f[0, m],
-               "p": prob[0, m], "draw": u[0, m], "hits": hits[0, m], "damage": damage[0, m]}
+        victims = [v for v in struck.get(h, ()) if side_of[v] != side]
+        why = {"sorties" if mk in (M_STRIKE, M_HUNT) else "rounds": m_count[m], "base_p": base[m],
+               "target_detected": det0[m], "jamming": jam0[m], "visibility_factor": vf0[m],
+               "p": p0[m], "draw": u0[m], "hits": hits0[m], "damage": dmg0[m]}
         if mk == M_BOMB:
-            why["urban_x1_5"] = bool(urban_bomb[m])
-        by = f" by {who}" if co.m_unit[m] >= 0 else ""          # glide bombs belong to no unit
-        text = (f"{names[mk]}{by} on {g.hex_id(h)}: {int(hits[0, m])} hits of {int(co.m_count[m])} "
-                f"(p={prob[0, m]:.2f}), {damage[0, m]:.1f} damage")
+            why["urban_x1_5"] = urban[m]
+        by = f" by {who}" if unit >= 0 else ""          # glide bombs belong to no unit
+        text = (f"{names[mk]}{by} on {ids[h]}: {hits0[m]} hits of {m_count[m]} "
+                f"(p={p0[m]:.2f}), {dmg0[m]:.1f} damage")
         w.emit("fires", names[mk].replace(" ", "_"), text, side=side, hex=h,
-               units=([co.m_unit[m]] if co.m_unit[m] >= 0 else []), why=why)
-        if victims.size:
+               units=([unit] if unit >= 0 else []), why=why)
+        if victims:
             hit_hexes.setdefault((side, h), victims)
     # one report per hex that took fire, after all missions (several may share a hex)
     for (side, h), victims in hit_hexes.items():
-        w.emit("fires", "hit", f"Under fire at {g.hex_id(h)}: "
+        w.emit("fires", "hit", f"Under fire at {ids[h]}: "
                + ", ".join(f"{ref(j)} -{lost[v]:.1f}" for j, v in enumerate(victims)),
-               side=1 - side, hex=h, units=list(victims), why={"losses": {world.unit_ids[v]: lost[v] for v in victims}})
+               side=1 - side, hex=h, units=victims, why={"losses": {world.unit_ids[v]: lost[v] for v in victims}})

@@ -18,7 +18,6 @@ import numpy as np
 from .events import ref
 from .kernels import per_hex
 from .orders import G_MOVE, MAX_PATH
-from .params import WEATHERS
 
 if TYPE_CHECKING:
     from .work import Work
@@ -87,28 +86,24 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
 def movement(w: Work) -> None:
     world = w.world
     p = w.p
-    g = world.grid
     K, U, n = w.K, w.U, w.n
     co = w.co
     live = w.live
     start = w.hex.copy()
     # enemy presence and zones of control, from positions at the start of the phase
-    occ = np.stack([per_hex(w.hex, live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
-    nb = g.disk(1)
-    zoc = np.zeros((K, 2, n), bool)
-    for s in (0, 1):
-        cells = nb[np.arange(n)]                                     # (n, 7)
-        ok = cells >= 0
-        zoc[:, s] = (occ[:, s][:, np.where(ok, cells, 0)] & ok[None]).any(axis=2)
+    c = w.c
+    occ = np.stack([per_hex(w.hex, live & c.of_side[s][None, :], n) > 0 for s in (0, 1)], axis=1)
+    # a hex next to (or on) an occupied hex; disk(1) cells off the map read hex 0, masked
+    zoc = np.any(occ[:, :, c.nb1] & c.nb1_ok[None, None], axis=3)
     enemy_occ = occ[:, ::-1]        # enemy_occ[:, s] = hexes held by the enemy of side s
     enemy_zoc = zoc[:, ::-1]
     enemy_cover = cover_levels(world, w.hex, live, w.entrench)[:, ::-1] if p.position_fire > 0 else None
-    mult = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[w.weather]   # (K,)
-    mp = world.t_mp[world.u_type][None, :] * np.ones((K, 1))
+    mult = c.offroad_mult[w.weather]                                  # (K,)
+    mp = c.mp[None, :] * np.ones((K, 1))
     moving = live & (co.ground == G_MOVE)[None, :]
     spent = np.zeros((K, U))
     side = world.u_side[None, :]
-    sig = world.t_signature[world.u_type][None, :] * p.moving_signature
+    sig = c.signature[None, :] * p.moving_signature
     # why each unit stopped (Stop) and, when blocked, the path step it could not take
     stop = np.zeros((K, U), np.int64) if w.events is not None else None
     blocked_step = np.full((K, U), -1, np.int64)
@@ -147,25 +142,28 @@ def movement(w: Work) -> None:
     w.entrench = np.where(w.moved, 0, w.entrench)
 
     if stop is not None:
-        for u in np.flatnonzero(live[0] & (co.ground == G_MOVE)):
-            planned = co.path[u][co.path[u] >= 0]
-            end = int(w.hex[0, u])
-            why = {"planned": g.ids(planned), "mp": mp[0, u], "spent": spent[0, u],
-                   "weather_offroad_x": mult[0], "killzone_loss": kz[0, u],
-                   "from": g.hex_id(start[0, u])}
-            if pf[0, u] > 0:
-                why["position_fire_loss"] = pf[0, u]
-            code = Stop(int(stop[0, u]))
-            at = g.hex_id(planned[blocked_step[0, u]]) if code == Stop.BLOCKED else None
+        ids = c.hex_ids
+        # replication 0's values as Python numbers, read one by one below
+        end0, start0, stop0, bstep0, mp0, spent0, kz0, pf0 = (
+            a[0].tolist() for a in (w.hex, start, stop, blocked_step, mp, spent, kz, pf))
+        mult0 = float(mult[0])
+        for u in np.flatnonzero(live[0] & (co.ground == G_MOVE)).tolist():
+            planned = [ids[h] for h in co.path[u].tolist() if h >= 0]
+            end, here = end0[u], start0[u]
+            why = {"planned": planned, "mp": mp0[u], "spent": spent0[u],
+                   "weather_offroad_x": mult0, "killzone_loss": kz0[u], "from": ids[here]}
+            if pf0[u] > 0:
+                why["position_fire_loss"] = pf0[u]
+            code = Stop(stop0[u])
+            at = planned[bstep0[u]] if code == Stop.BLOCKED else None
             reason = str(Stopped(code, at))
             if reason:
                 why["stopped"] = reason
-            text = (f"{ref(0)} moves {g.hex_id(start[0, u])} -> {g.hex_id(end)}"
-                    if end != start[0, u] else f"{ref(0)} could not move")
+            text = f"{ref(0)} moves {ids[here]} -> {ids[end]}" if end != here else f"{ref(0)} could not move"
             if reason:
                 text += f" ({reason})"
-            if kz[0, u] > 0:
-                text += f"; kill zone -{kz[0, u]:.1f}"
-            if pf[0, u] > 0:
-                text += f"; fire from dug-in positions -{pf[0, u]:.1f}"
-            w.emit("movement", "move", text, side=int(world.u_side[u]), hex=end, units=[u], why=why)
+            if kz0[u] > 0:
+                text += f"; kill zone -{kz0[u]:.1f}"
+            if pf0[u] > 0:
+                text += f"; fire from dug-in positions -{pf0[u]:.1f}"
+            w.emit("movement", "move", text, side=c.side[u], hex=end, units=[u], why=why)

@@ -32,7 +32,7 @@ def weather(w: Work) -> None:
         why = {"source": "markov", "yesterday": WEATHERS[int(prev[0])], "draw": float(u[0]),
                "table": {WEATHERS[i]: float(world.weather_markov[prev[0], i]) for i in range(4)}}
     w.weather = day
-    w.v = np.array([world.params.weather[WEATHERS[d]].visibility for d in range(4)])[day]
+    w.v = w.c.visibility[day]
     name = WEATHERS[int(day[0])]
     wr = world.params.weather[name]
     w.emit("weather", "weather", f"Weather: {name} (drone visibility {wr.visibility:g}, "
@@ -40,13 +40,15 @@ def weather(w: Work) -> None:
 
 
 def _spray(hexes: np.ndarray, mask: np.ndarray, ring: np.ndarray, weight: np.ndarray | float, n: int) -> np.ndarray:
-    """(K, n) effort: each masked unit adds weight to every hex of ring[hex]."""
-    cells = ring[np.maximum(hexes, 0)]                       # (K, U, m)
-    ok = mask[:, :, None] & (cells >= 0)
-    wt = np.broadcast_to(np.asarray(weight, float)[..., None] if np.ndim(weight) else weight, cells.shape)
+    """(K, n) effort: each masked unit adds weight to every hex of ring[hex] (only the masked
+    entries are gathered; each hex's sum adds up in replication, unit, ring order)."""
     K = hexes.shape[0]
-    flat = (np.arange(K)[:, None, None] * n + np.where(ok, cells, 0)).ravel()
-    return np.bincount(flat, weights=np.where(ok, wt, 0.0).ravel(), minlength=K * n).reshape(K, n)
+    k, u = np.nonzero(mask)
+    cells = ring[np.maximum(hexes[k, u], 0)]                 # (N, m)
+    ok = cells >= 0
+    wt = np.asarray(weight, float)[k, u] if np.ndim(weight) else np.full(k.size, float(weight))
+    flat = (k[:, None] * n + cells)[ok]
+    return np.bincount(flat, weights=np.broadcast_to(wt[:, None], cells.shape)[ok], minlength=K * n).reshape(K, n)
 
 
 def combine_jamming(strengths) -> float:
@@ -77,12 +79,11 @@ def jamming(w: Work) -> np.ndarray:
 
 def patrol_sorties(w: Work) -> np.ndarray:
     """(K, U) sorties each drone unit flies on patrol: what its orders leave unassigned."""
-    world = w.world
     co = w.co
     assigned = np.bincount(co.m_unit[co.m_unit >= 0], weights=co.m_count[co.m_unit >= 0],
                            minlength=w.U)
-    cap = np.minimum(world.t_sorties[world.u_type][None, :], w.stock)
-    drone = world.role_is("drone")[None, :] & w.live
+    cap = np.minimum(w.c.sorties[None, :], w.stock)
+    drone = w.c.drone[None, :] & w.live
     return np.where(drone, np.maximum(cap - assigned[None, :], 0), 0).astype(np.int64)
 
 
@@ -96,7 +97,7 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     p = w.p
     rng = world.t_range[world.u_type]
     out = np.zeros((w.K, 2, w.n))
-    drones = np.flatnonzero(world.role_is("drone"))
+    drones = np.flatnonzero(w.c.drone)
     for s in (0, 1):
         us = drones[world.u_side[drones] == s]
         if us.size == 0:
@@ -155,9 +156,8 @@ def _disk_falloff(world, centres: np.ndarray, reach: np.ndarray, flat: int, leng
 
 def effort(w: Work, patrol: np.ndarray) -> np.ndarray:
     """(K, 2, n) detection effort of each side on each hex."""
-    first, group = unique_rows(np.where(w.live, w.hex, -1))
-    static = np.stack([_static_effort(w, w.hex[k:k + 1], w.live[k:k + 1])[0] for k in first])
-    return static[group] + patrol * w.p.patrol_detection_share
+    first, group = unique_rows(np.where(w.live, w.hex, -1))     # replications often share positions
+    return _static_effort(w, w.hex[first], w.live[first])[group] + patrol * w.p.patrol_detection_share
 
 
 def recon_effort(p, count):
@@ -168,17 +168,18 @@ def recon_effort(p, count):
 
 
 def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
-    """(1, 2, n) passive observation and recon effort for one set of positions."""
+    """(K, 2, n) passive observation and recon effort for (K, U) positions, all in one pass
+    (each row's sums add up in the same order as on its own)."""
     world = w.world
     p = w.p
     g = world.grid
     n = w.n
-    out = np.zeros((1, 2, n))
+    out = np.zeros((hexes.shape[0], 2, n))
     on_ind = world.terrain[np.maximum(hexes, 0)] == INDUSTRIAL
-    drone = world.role_is("drone")[None, :]
+    drone = w.c.drone[None, :]
     co = w.co
     for s in (0, 1):
-        own = live & (world.u_side == s)[None, :]
+        own = live & w.c.of_side[s][None, :]
         e = per_hex(hexes, own, n) * (p.own_hex_effort - p.adjacent_effort)  # disks include the own hex
         e += _spray(hexes, own & ~on_ind, g.disk(1), p.adjacent_effort, n)
         e += _spray(hexes, own & on_ind, g.disk(1 + p.industrial_observation_bonus), p.adjacent_effort, n)
@@ -197,10 +198,10 @@ def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
 
 def signature(w: Work) -> np.ndarray:
     """(K, U) signature for detection this turn: moving x1.5, dug in x0.6 per level above 1."""
-    world = w.world
     p = w.p
-    sig = world.t_signature[world.u_type][None, :] * np.ones((w.K, 1))
-    moving = np.isin(w.co.ground, (G_MOVE, G_ASSAULT, G_RAID))[None, :]
+    sig = w.c.signature[None, :] * np.ones((w.K, 1))
+    g = w.co.ground
+    moving = ((g == G_MOVE) | (g == G_ASSAULT) | (g == G_RAID))[None, :]
     sig = np.where(moving, sig * p.moving_signature, sig)
     return sig * p.dug_in_signature ** np.maximum(w.entrench - 1, 0)
 
@@ -223,23 +224,25 @@ def detection(w: Work) -> None:
     u = w.dice.uniform(w.turn, "detection", "units", (w.K, 2, w.U))
     det = np.zeros((w.K, 2, w.U), bool)
     for s in (0, 1):
-        enemy = w.live & (world.u_side != s)[None, :]
+        enemy = w.live & w.c.of_side[1 - s][None, :]
         e = at_hex(eff[:, s], w.hex)
         prob = detect_probability(p, e, sig, conceal, w.v[:, None])
         det[:, s] = enemy & (u[:, s] < prob)
         if w.events is not None:
-            idx = np.flatnonzero(det[0, s])
+            idx = np.flatnonzero(det[0, s]).tolist()
+            # replication 0's values as Python numbers: read one by one below
+            hx, e0, sig0, con0, p0, u0 = (a.tolist() for a in (w.hex[0], e[0], sig[0], conceal[0], prob[0], u[0, s]))
+            ids = w.c.hex_ids
+            v0 = float(w.v[0])
             for i in idx:
-                w.emit("detection", "detected",
-                       f"{ref(0)} spotted at {world.grid.hex_id(w.hex[0, i])} (P={prob[0, i]:.2f})",
-                       side=s, hex=int(w.hex[0, i]), units=[i],
-                       why={"effort": e[0, i], "signature": sig[0, i], "concealment": conceal[0, i],
-                            "visibility": w.v[0], "k": p.detect_k, "p": prob[0, i], "draw": u[0, s, i]})
-            w.emit("detection", "summary",
-                   f"{int(det[0, s].sum())} of {int(enemy[0].sum())} enemy units detected "
-                   f"({int(patrol[0][world.u_side == s].sum())} patrol sorties)", side=s,
-                   why={"detected": int(det[0, s].sum()), "enemy_units": int(enemy[0].sum()),
-                        "patrol_sorties": int(patrol[0][world.u_side == s].sum())})
+                w.emit("detection", "detected", f"{ref(0)} spotted at {ids[hx[i]]} (P={p0[i]:.2f})",
+                       side=s, hex=hx[i], units=[i],
+                       why={"effort": e0[i], "signature": sig0[i], "concealment": con0[i],
+                            "visibility": v0, "k": p.detect_k, "p": p0[i], "draw": u0[i]})
+            n_det, n_enemy = len(idx), int(enemy[0].sum())
+            flown = int(patrol[0][w.c.of_side[s]].sum())
+            w.emit("detection", "summary", f"{n_det} of {n_enemy} enemy units detected ({flown} patrol sorties)",
+                   side=s, why={"detected": n_det, "enemy_units": n_enemy, "patrol_sorties": flown})
     w.detected = det
     seen = det
     w.seen_hex = np.where(seen, w.hex[:, None, :], w.seen_hex)

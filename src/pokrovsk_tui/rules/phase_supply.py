@@ -159,14 +159,16 @@ def logistics(w: Work) -> None:
         # robots are equipment, not people: the section is weaker, no casualty is booked
         w.strength = np.maximum(w.strength - robots, 0.0)
         if w.events is not None:
+            r_unit, r_target, r_count = co.r_unit.tolist(), co.r_target.tolist(), co.r_count.tolist()
+            arr0, pl0, fc0, u0, lost0 = (x[0].tolist() for x in (arrived, p_loss, fc_line, u, lost))
             for r in range(R):
                 w.emit("logistics", "ugv", f"{ref(0)} -> {ref(1)}: "
-                       f"{int(arrived[0, r])} of {int(co.r_count[r])} robot runs arrive "
-                       f"(loss chance {p_loss[0, r]:.0%} each)", side=int(world.u_side[co.r_unit[r]]),
-                       units=[co.r_unit[r], co.r_target[r]],
-                       why={"fire_control_on_route": fc_line[0, r], "p_loss": p_loss[0, r], "draw": u[0, r],
-                            "lost": lost[0, r], "payload": p.ugv_payload,
-                            "runs": co.r_count[r], "arrived": arrived[0, r]})
+                       f"{arr0[r]} of {r_count[r]} robot runs arrive "
+                       f"(loss chance {pl0[r]:.0%} each)", side=w.c.side[r_unit[r]],
+                       units=[r_unit[r], r_target[r]],
+                       why={"fire_control_on_route": fc0[r], "p_loss": pl0[r], "draw": u0[r],
+                            "lost": lost0[r], "payload": p.ugv_payload,
+                            "runs": r_count[r], "arrived": arr0[r]})
     use = p.consumption + p.fight_consumption * w.fought
     w.delivered = got + ugv_in
     w.supply = np.where(live, np.clip(w.supply + got + ugv_in - use, 0.0, 100.0), w.supply)
@@ -180,17 +182,19 @@ def logistics(w: Work) -> None:
     w.cohesion = np.where(live, np.maximum(w.cohesion - p.isolation_cohesion * iso_x - p.hunger_cohesion * lack, 0.0),
                           w.cohesion)
     if w.events is not None:
+        got0, ugv0 = got[0].tolist(), ugv_in[0].tolist()
         for s in (0, 1):
-            mine = live[0] & (world.u_side == s)
-            low = np.flatnonzero(mine & (w.supply[0] < p.low_supply))
-            iso = np.flatnonzero(mine & isolated[0])
-            w.emit("logistics", "supply", f"Supply: {got[0][mine].sum():.0f} delivered by road and HQ, "
-                   f"{ugv_in[0][mine].sum():.0f} by robots; {low.size} units low, {iso.size} isolated",
-                   side=s, units=list(iso),
+            mine = live[0] & w.c.of_side[s]
+            low = np.flatnonzero(mine & (w.supply[0] < p.low_supply)).tolist()
+            iso = np.flatnonzero(mine & isolated[0]).tolist()
+            road, robots = got[0][mine].sum(), ugv_in[0][mine].sum()
+            w.emit("logistics", "supply", f"Supply: {road:.0f} delivered by road and HQ, "
+                   f"{robots:.0f} by robots; {len(low)} units low, {len(iso)} isolated",
+                   side=s, units=iso,
                    why={"isolated": [world.unit_ids[u] for u in iso], "low": [world.unit_ids[u] for u in low],
-                        "delivered": got[0][mine].sum(), "by_robots": ugv_in[0][mine].sum(),
-                        "by_unit": {world.unit_ids[u]: [got[0, u], ugv_in[0, u]]
-                                    for u in np.flatnonzero(mine & (got[0] + ugv_in[0] > 0))}})
+                        "delivered": road, "by_robots": robots,
+                        "by_unit": {world.unit_ids[u]: [got0[u], ugv0[u]]
+                                    for u in np.flatnonzero(mine & (got[0] + ugv_in[0] > 0)).tolist()}})
 
 
 def flat_logistics(w: Work, delivery: np.ndarray) -> None:

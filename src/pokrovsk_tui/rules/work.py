@@ -17,12 +17,79 @@ from .arrays import Array, Bools, Floats, Ints
 from .dice import Dice
 from .events import Event
 from .orders import CompiledOrders
-from .params import RulesParams
+from .params import RESULTS, WEATHERS, RulesParams
 from .scenario import SIDES
 from .state import ARRAY_FIELDS, GameState
 from .world import CAUSES, World
 
 Phase: TypeAlias = Callable[["Work"], None]
+
+
+@dataclass(frozen=True, eq=False)
+class Consts:
+    """World constants the phases read every day, worked out once per world (``consts``):
+    per-slot values of each unit's type, per-weather factors, masks. Arrays are read-only;
+    the tuples serve Python-side loops (a tuple read is cheaper than a numpy scalar's)."""
+
+    side: tuple[int, ...]           # (U,) u_side as Python ints
+    of_side: Bools                  # (2, U) the slots of each side
+    side_n: Ints                    # (U,) u_side * n: a unit's side's block in a (2 n) layer
+    signature: Floats               # (U,) type signature
+    mp: Floats                      # (U,) type movement points
+    defence: Floats                 # (U,) type defence
+    sorties: Ints                   # (U,) drone sorties a day
+    reach: Ints                     # (U,) drone, artillery or UGV range
+    radio: Bools                    # (U,) radio-linked drones
+    max_stock: Ints                 # (U,) drones held at most
+    drone: Bools                    # (U,) drone units
+    hq: Bools                       # (U,) HQs
+    hq_capacity: Floats             # (U,) HQ relay capacity
+    huntable: Bools                 # (U,) drone, EW and UGV units (what hunts may hit)
+    visibility: Floats              # (4,) drone visibility of each weather
+    offroad_mult: Floats            # (4,) off-road MP multiplier of each weather
+    bad_weather: Bools              # (4,) snow or mud
+    attack_mod: Ints                # (4,) assault die modifier of each weather
+    infiltration_mod: Ints          # (4,) infiltration die modifier of each weather
+    crt: Ints                       # (columns, 8) CRT result (RESULTS index) by column and die row
+    nb1: Ints                       # (n, 7) disk(1) with -1 read as hex 0 (see nb1_ok)
+    nb1_ok: Bools                   # (n, 7) disk(1) cells on the map
+    hex_ids: tuple[str, ...]        # (n,) hex ids
+    unit_ids: tuple[str, ...]       # (U,) unit ids
+
+
+def consts(world: World) -> Consts:
+    """The world's ``Consts`` (built once per world, kept with it)."""
+    return world.derived(_build_consts)
+
+
+def _build_consts(world: World) -> Consts:
+    p = world.params
+    t = world.u_type
+    wr = [p.weather[WEATHERS[i]] for i in range(4)]
+    nb = world.grid.disk(1)
+
+    def ro(a):
+        a = np.ascontiguousarray(a)
+        a.flags.writeable = False
+        return a
+
+    return Consts(
+        side=tuple(int(x) for x in world.u_side),
+        of_side=ro(np.stack([world.u_side == s for s in (0, 1)])),
+        side_n=ro(world.u_side * world.grid.n),
+        signature=ro(world.t_signature[t]), mp=ro(world.t_mp[t]), defence=ro(world.t_defence[t]),
+        sorties=ro(world.t_sorties[t]), reach=ro(world.t_range[t]), radio=ro(world.t_radio[t]),
+        max_stock=ro(world.t_max_stock[t]), drone=world.role_is("drone"), hq=world.role_is("hq"),
+        hq_capacity=ro(world.t_hq_capacity[t]), huntable=world.role_is("drone", "ew", "ugv"),
+        visibility=ro(np.array([x.visibility for x in wr])),
+        offroad_mult=ro(np.array([x.offroad_mp_mult for x in wr])),
+        bad_weather=ro(np.array([x.bad_weather for x in wr])),
+        attack_mod=ro(np.array([x.attack_mod for x in wr])),
+        infiltration_mod=ro(np.array([x.infiltration_mod for x in wr])),
+        crt=ro(np.array([[RESULTS.index(c) for c in cells] for cells in p.crt.values()], np.int64)),
+        nb1=ro(np.maximum(nb, 0)), nb1_ok=ro(nb >= 0),
+        hex_ids=tuple(world.grid.ids(np.arange(world.grid.n))), unit_ids=world.unit_ids,
+    )
 
 
 @dataclass(slots=True, eq=False)
@@ -40,6 +107,7 @@ class Work:
     dice: Dice
     events: list[Event] | None          # None: no events (a Monte Carlo batch)
     p: RulesParams = field(init=False)
+    c: Consts = field(init=False)                # the world's constants (consts)
     turn: int = field(init=False)
     K: int = field(init=False)
     U: int = field(init=False)
@@ -92,6 +160,7 @@ class Work:
 
     def __post_init__(self, state: GameState) -> None:
         self.p = self.world.params
+        self.c = consts(self.world)
         self.turn = state.turn
         for f in ARRAY_FIELDS:
             setattr(self, f, getattr(state, f).copy())
@@ -134,12 +203,11 @@ class Work:
              units: Iterable[SupportsIndex] = (), why: dict[str, Any] | None = None) -> None:
         if self.events is None:
             return
-        g = self.world.grid
-        self.events.append(Event(
-            turn=self.turn, phase=phase, kind=kind, text="", template=text,
-            visible_to=(SIDES[side],) if side is not None else ("ua", "ru"),
-            hex=g.hex_id(hex) if hex is not None and hex >= 0 else None,
-            units=tuple(self.world.unit_ids[u] for u in units), why=why or {}))
+        c = self.c
+        self.events.append(Event.from_template(
+            self.turn, phase, kind, text, (SIDES[side],) if side is not None else ("ua", "ru"),
+            c.hex_ids[hex] if hex is not None and hex >= 0 else None,
+            tuple([c.unit_ids[u] for u in units]), why or {}))
 
     def finish(self, state: GameState) -> GameState:
         return dataclasses.replace(state, turn=self.turn + 1,
