@@ -131,7 +131,7 @@ class FiresPlanner(PlannerBase):
                     continue
                 # a hex we believe empty or have lost sight of may hide defenders: look first
                 self._recon(t if t is not None else self._unknown_target(h), eff, drones, spend, recon_on, out,
-                            want=0.8, most=6)
+                            want=0.7, most=4)
             # recon before strike: the hexes we mean to hit
             for t in sorted(targets, key=lambda t: -self._target_value(t) * float(np.sum(t["str"])))[:6]:
                 if t["hex"] not in recon_on:
