@@ -44,14 +44,14 @@ def own_effort(view: SideView, patrol_share: float, visibility: float) -> np.nda
     return static + patrol_field(work, sorties)[0, view.side] * w.params.patrol_detection_share
 
 
-def _seen(view: SideView, role: str) -> tuple[np.ndarray, np.ndarray]:
-    """(U,) hexes and mask of the enemy units of a role the side has seen (or last seen)."""
+def _seen(view: SideView, role: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(U,) hexes and mask of the enemy units (of a role, or all) the side has seen (or last seen)."""
     w = view.world
     hexes = np.full(w.n_units, -1, np.int64)
     mask = np.zeros(w.n_units, bool)
     for c in view.contacts:
         u = w.unit_index[c.unit]
-        if ROLES[w.u_role[u]] == role:
+        if role is None or ROLES[w.u_role[u]] == role:
             hexes[u], mask[u] = c.hex, True
     return hexes, mask
 
@@ -60,11 +60,8 @@ def cover_estimate(view: SideView) -> np.ndarray:
     """(n,) how deep the enemy's positions next to each hex are, as far as the side knows:
     every enemy unit it has seen (or last seen) taken as dug in as deep as digging goes here."""
     w = view.world
-    hexes = np.full(w.n_units, -1, np.int64)
-    mask = np.zeros(w.n_units, bool)
-    for c in view.contacts:
-        u = w.unit_index[c.unit]
-        hexes[u], mask[u] = c.hex, c.hex >= 0
+    hexes, mask = _seen(view)
+    mask &= hexes >= 0
     level = np.full(w.n_units, max(w.params.max_entrenchment, 1))
     return cover_levels(w, hexes[None, :], mask[None, :], level[None, :])[0, 1 - view.side]
 

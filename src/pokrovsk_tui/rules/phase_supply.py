@@ -86,7 +86,7 @@ def supply_fields(w: Work, control: np.ndarray):
     cost_src = np.full((K, 2, n), np.inf)
     orig_src = np.full((K, 2, n), -1, np.int64)
     reach = np.zeros((K, 2, n), bool)
-    w.sp_cache = {}                   # (side, cost layer) -> distance rows, reused by the HQ relay
+    w.sp_cache = {}                   # (side, cost layer) -> each origin's bounded search, reused by the HQ relay
     hq = world.role_is("hq")[None, :] & w.live
     key = np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1)
     first, group = unique_rows(key)

@@ -152,7 +152,7 @@ class Work:
     fought: Bools = field(init=False)            # (K, U) in a fight today (combat)
     loss: Floats = field(init=False)             # (K, U, C) strength lost today by cause (hurt)
     reach: Bools = field(init=False)             # (K, 2, n) hexes with a supply path (logistics)
-    sp_cache: dict[tuple[int, bytes], dict[int, Floats]] = field(init=False)
+    sp_cache: dict[tuple[int, bytes], dict[int, tuple[np.ndarray, Floats]]] = field(init=False)  # origin -> (hexes, costs)
     # ^ (side, cost layer) -> each source hex's distance row (logistics, reused by the HQ relay)
     r_p_loss: Floats = field(init=False)         # (K, R) loss chance of each robot run (logistics)
     r_arrived: Ints = field(init=False)          # (K, R) robot runs arrived (logistics)
