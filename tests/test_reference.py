@@ -96,22 +96,26 @@ def test_random_games_on_the_tutorial(tutorial):
 
 
 @pytest.mark.parametrize("rules", [{}, DEADLY_RULES, {"truck_standoff": [2, 1], "supply_block_fc": 1.0,
-                                                      "dig_chance": [0.8, 0.4, 0.2], "position_fire": 0.05}],
-                         ids=["default-rules", "deadly-rules", "standoff-digging-position-fire"])
+                                                      "dig_chance": [0.8, 0.4, 0.2], "position_fire": 0.05,
+                                                      "line_hold": 1}],
+                         ids=["default-rules", "deadly-rules", "standoff-digging-position-fire-line"])
 def test_random_games_with_every_role(rules):
     world = build_world(variant(rules))
     kinds: Counter = Counter()
-    fire_from_positions = 0
+    fire_from_positions = line_held = 0
     for seed in range(20):
         _, events = play(world, seed)
         kinds.update(e.kind for e in events)
         fire_from_positions += sum(bool((e.why or {}).get("position_fire_loss")) for e in events)
+        line_held += sum(bool((e.why or {}).get("line_held"))
+                         or "held by the fire" in str((e.why or {}).get("stopped", "")) for e in events)
     for kind in ("assault", "infiltration", "raid", "contact", "strike", "hunt", "artillery_fire",
                  "glide_bombs", "interdict", "ugv", "move", "arrives", "detected", "sudden_death", "end"):
         assert kinds[kind] > 0, kind
     if rules is DEADLY_RULES:
         assert kinds["lost"] > 0
     assert (fire_from_positions > 0) == ("position_fire" in rules)
+    assert (line_held > 0) == ("line_hold" in rules)     # held lines stop moves and walk-ins
 
 
 # hand-written orders for the all-roles scenario: every order kind, and a few illegal ones

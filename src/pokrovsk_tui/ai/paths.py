@@ -35,8 +35,9 @@ def goal_field(sit: Situation, goals: np.ndarray, bonus: np.ndarray, avoid_enemy
         ok &= ~((sit.enemy_known > 0) & sit.not_mine)
     enter = np.where(ok, enter, np.inf)
     src, dst = sit.st.edges
-    # reversed graph: from b back to a with the cost of entering b
-    wts = enter[src]
+    # reversed graph: from b back to a with the cost of entering b; no step from one hex of a
+    # held enemy line to another (rules: phase_move.held)
+    wts = np.where(sit.line_est[src] & sit.line_est[dst], np.inf, enter[src])
     keep = np.isfinite(wts)
     top = float(bonus.max()) if bonus.size else 0.0
     rows = np.concatenate([dst[keep], np.full(goals.size, n)])

@@ -65,7 +65,7 @@ def _defence_known(sit: Situation, h: int) -> tuple[float, float]:
     sel = (sit.c_hex == h) & (sit.c_age <= 1)
     if not sel.any():
         return 0.0, 0.0
-    e = _assumed_entrench(sit, h)
+    e = sit.c_dug[sel]
     u = sit.c_unit[sel]
     s = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.8)
     dp = s * w.t_defence[w.u_type[u]] * position_factor(p, w, h, e)
@@ -120,7 +120,10 @@ def _assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden
         if wgt <= 0:
             continue
         if d <= 0:
-            probs[D] += wgt
+            # an empty hex is walked into, unless a held line covers it and every attacker
+            # stands on that line already
+            line = bool(sit.line_est[h]) and all(bool(sit.line_est[sit.view.hex[u]]) for u in units)
+            probs[R if line else D] += wgt
             continue
         col = crt_column_at(p, a / d)
         probs += wgt * crt_probs(p, col, mod + (p.blind_assault_mod if blind else 0))

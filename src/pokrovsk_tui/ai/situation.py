@@ -17,7 +17,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules.belief import FRONT_SHARE, UnseenEstimate, forecast_weather, unseen_estimate
-from pokrovsk_tui.rules.estimates import cover_estimate, move_loss_estimate
+from pokrovsk_tui.rules.estimates import cover_estimate, expected_entrenchment, line_estimate, move_loss_estimate
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.view import SideView
 from pokrovsk_tui.rules.world import CONTESTED, World
@@ -133,6 +133,7 @@ class Situation:
     c_str: np.ndarray
     c_role: np.ndarray
     c_age: np.ndarray
+    c_dug: np.ndarray           # how dug in each contact is taken to be (rules.belief.expected_entrenchment)
     extra: dict = field(default_factory=dict)
 
     # ---- basics
@@ -321,6 +322,12 @@ class Situation:
         """(n,) the enemy's dug-in positions next to each hex, as far as we know (rules)."""
         return cover_estimate(self.view)
 
+    @cached_property
+    def line_est(self) -> np.ndarray:
+        """(n,) bool: hexes covered by an enemy line we expect to hold (rules): from one such
+        hex a unit cannot step or walk into another."""
+        return line_estimate(self.view, self.cover_est)
+
     def move_loss(self, u: int) -> np.ndarray:
         """(n,) share of the unit's strength lost entering each hex: the estimated kill zone and
         the fire of the enemy positions we know of (rules/estimates.move_loss_estimate)."""
@@ -475,6 +482,8 @@ def situation(view: SideView) -> Situation:
     c_role = w.u_role[c_unit] if cs else np.zeros(0, np.int64)
     last = turn - 1
     c_age = np.array([0 if c.current else max(1, last - c.seen_turn) for c in cs], np.int64)
+    c_dug = np.array([expected_entrenchment(w, 1 - side, c) for c in cs], np.int64)
     return Situation(view=view, st=st, side=side, enemy=1 - side, turn=turn,
                      days_left=max(w.scenario.turns - turn + 1, 1), weather=weather, visibility=vis,
-                     own=view.own_units, c_unit=c_unit, c_hex=c_hex, c_str=c_str, c_role=c_role, c_age=c_age)
+                     own=view.own_units, c_unit=c_unit, c_hex=c_hex, c_str=c_str, c_role=c_role, c_age=c_age,
+                     c_dug=c_dug)

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .estimates import own_effort
-from .params import TERRAINS
+from .estimates import assumed_entrenchment, expected_entrenchment, own_effort
 from .phase_combat import (
     crt_column,
     crt_probs,
@@ -39,15 +38,13 @@ from .state import GameState, initial_state
 from .view import SideView
 from .world import World
 
-URBAN = TERRAINS.index("urban")
-BUILT_UP = (TERRAINS.index("village"), TERRAINS.index("industrial"))
 COVER = np.array([1.0, 1.5, 1.4, 1.6, 1.4, 0.0])      # where hidden troops tend to sit, by terrain
 # share of the enemy's unseen combat units assumed in the front zone (the rest rest, rotate
 # or are gone); calibrated on games: a fuller prior makes the commander too timid
 FRONT_SHARE = 0.35
 INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
 
-__all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "combine_jamming", "own_effort", "recon_effort",
+__all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "expected_entrenchment", "combine_jamming", "own_effort", "recon_effort",
            "believed_state", "crt_column_at", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance",
            "hit_probability", "loss_means_one", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
            "unseen_estimate"]
@@ -56,15 +53,6 @@ __all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_ent
 def crt_column_at(p, ratio: float) -> int:
     """The CRT column of one attack-to-defence ratio."""
     return int(crt_column(p, np.float64(ratio)))
-
-
-def assumed_entrenchment(world: World, enemy: int, h: int) -> int:
-    """The entrenchment a side expects of enemy defenders on hex h: Ukrainian defenders dig in
-    where there are buildings (3 in towns, 2 in villages and industry), Russian ones at 1."""
-    t = world.terrain[h]
-    if enemy == 0:
-        return 3 if t == URBAN else 2 if t in BUILT_UP else 1
-    return 1
 
 
 def unseen_attrition(turn: int) -> float:
@@ -141,7 +129,7 @@ def adequate_supply(p) -> float:
 def believed_state(view: SideView) -> tuple[GameState, list[str]]:
     """The side's picture as one game state, and what it had to assume. Enemy units seen now
     stand where seen, at the middle of their strength band (at most full strength), dug in as
-    ``assumed_entrenchment`` says, with adequate supply and the cohesion and drone stock they
+    seen (``expected_entrenchment``), with adequate supply and the cohesion and drone stock they
     started the scenario with; every other enemy unit is off the map."""
     w = view.world
     side = view.side
@@ -162,7 +150,7 @@ def believed_state(view: SideView) -> tuple[GameState, list[str]]:
         on_map[u] = True
         hexes[u] = c.hex
         strength[u] = min((c.band[0] + c.band[1]) / 2.0, float(w.u_full[u]))
-        entrench[u] = assumed_entrenchment(w, 1 - side, c.hex)
+        entrench[u] = expected_entrenchment(w, 1 - side, c)
     seen_hex = np.full((2, w.n_units), -1, np.int64)
     seen_turn = np.full((2, w.n_units), -1, np.int64)
     for c in view.contacts:                    # what the side has seen (a blind attack is not)

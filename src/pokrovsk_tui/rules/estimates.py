@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from .orders import compile_orders
-from .phase_move import cover_levels, killzone_fraction, position_fire_fraction
+from .params import TERRAINS
+from .phase_move import cover_levels, held, killzone_fraction, position_fire_fraction
 from .phase_sense import _static_effort, jamming, patrol_field
 from .view import SideView
 from .work import consts
-from .world import ROLES
+from .world import ROLES, World
 
 if TYPE_CHECKING:
     from .work import Work
@@ -28,6 +29,25 @@ def _work(view: SideView, hexes: np.ndarray, live: np.ndarray, visibility: float
     return cast("Work", SimpleNamespace(world=w, p=w.params, c=consts(w), K=1, U=w.n_units, n=w.grid.n, hex=hexes[None, :],
                            live=live[None, :], co=compile_orders(w, {}), v=np.array([visibility]),
                            jam=np.zeros((1, 2, w.grid.n)) if jam is None else jam[None]))
+
+
+URBAN = TERRAINS.index("urban")
+BUILT_UP = (TERRAINS.index("village"), TERRAINS.index("industrial"))
+
+
+def assumed_entrenchment(world: World, enemy: int, h: int) -> int:
+    """The entrenchment a side expects of enemy defenders on hex h: Ukrainian defenders dig in
+    where there are buildings (3 in towns, 2 in villages and industry), Russian ones at 1."""
+    t = world.terrain[h]
+    if enemy == 0:
+        return 3 if t == URBAN else 2 if t in BUILT_UP else 1
+    return 1
+
+
+def expected_entrenchment(world: World, enemy: int, c) -> int:
+    """How dug in a side takes an enemy contact ``c`` to be: as seen, for a unit detected in
+    the latest turn (trench lines show from the air); otherwise ``assumed_entrenchment``."""
+    return int(c.dug_in) if c.dug_in is not None else assumed_entrenchment(world, enemy, c.hex)
 
 
 def own_effort(view: SideView, patrol_share: float, visibility: float) -> np.ndarray:
@@ -58,12 +78,22 @@ def _seen(view: SideView, role: str | None = None) -> tuple[np.ndarray, np.ndarr
 
 def cover_estimate(view: SideView) -> np.ndarray:
     """(n,) how deep the enemy's positions next to each hex are, as far as the side knows:
-    every enemy unit it has seen (or last seen) taken as dug in as deep as digging goes here."""
+    every enemy unit it has seen (or last seen) where it saw it, dug in as it saw it (a unit
+    detected in the latest turn) or as ``belief.expected_entrenchment`` assumes."""
     w = view.world
     hexes, mask = _seen(view)
     mask &= hexes >= 0
-    level = np.full(w.n_units, max(w.params.max_entrenchment, 1))
+    level = np.zeros(w.n_units, np.int64)
+    for c in view.contacts:
+        level[w.unit_index[c.unit]] = expected_entrenchment(w, 1 - view.side, c)
     return cover_levels(w, hexes[None, :], mask[None, :], level[None, :])[0, 1 - view.side]
+
+
+def line_estimate(view: SideView, cover: np.ndarray) -> np.ndarray:
+    """(n,) bool: where the side expects a held enemy line (``phase_move.held``) from the
+    enemy positions it knows (``cover`` from ``cover_estimate``): a unit on such a hex cannot
+    step into another one, nor walk into an empty one."""
+    return held(view.world.params, cover)
 
 
 def move_loss_estimate(view: SideView, fc_est: np.ndarray, cover: np.ndarray, signature: float) -> np.ndarray:

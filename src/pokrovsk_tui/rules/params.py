@@ -114,6 +114,9 @@ class RulesParams(_Strict):
     killzone_coeff: float = Field(0.08, ge=0)
     position_fire: float = Field(0.0, ge=0, description="entering a hex next to enemy positions dug in to level e "
                                                         "costs 1 - exp(-position_fire x e x signature x slow)")
+    line_hold: int = Field(0, ge=0, le=3, description="a line holds: a unit next to enemy units dug in to at "
+                                                     "least this level cannot step into another hex next to such "
+                                                     "units (by moving or walking into an empty hex); 0: off")
     ew_patrol: bool = Field(True, description="enemy jamming thins the patrol field of radio-linked drones")
 
     # ground combat

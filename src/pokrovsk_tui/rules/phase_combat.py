@@ -16,7 +16,7 @@ from .events import ref
 from .kernels import at_hex, per_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
-from .phase_move import cover_levels, killzone_fraction, position_fire_fraction
+from .phase_move import cover_levels, held, killzone_fraction, position_fire_fraction
 
 if TYPE_CHECKING:
     from .work import Work
@@ -187,6 +187,16 @@ def combat(w: Work) -> None:
         res = w.c.crt[col, idx]
         fight = (A > 0) & (Dp > 0)
         res = np.where(fight, res, np.where(A > 0, D, R))            # unopposed: walk in
+        # ... unless a held line covers the hex and every attacker stands next to it already
+        cover = (cover_levels(world, start_hex, live, start_ent)
+                 if p.position_fire > 0 or p.line_hold > 0 else None)
+        stopped = np.zeros((K, G), bool)
+        if cover is not None and p.line_hold > 0:
+            enemy = 1 - g_side[None, :]
+            on_line = held(p, cover[k3, 1 - own_side, np.maximum(start_hex, 0)])     # (K, U)
+            free = gsum(flat_a, part & ~on_line, ones) > 0
+            stopped = (A > 0) & ~fight & held(p, cover[k3, enemy, g_hex[None, :]]) & ~free
+            res = np.where(stopped, R, res)
         m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil, blind)
         la = poisson_icdf(u_al, m_att).astype(float)
         ld = poisson_icdf(u_dl, m_def).astype(float)
@@ -236,10 +246,12 @@ def combat(w: Work) -> None:
         sig = w.c.signature[None, :] * p.moving_signature
         kz_adv = w.hurt(np.where(adv, w.strength * killzone_fraction(p, fc_in, sig, slow), 0.0), "drone")
         # ... and the fire of the enemy's dug-in positions next to it
+        # (attackers stopped before a held line paid it too: they went forward under that fire)
         pf_adv = np.zeros((K, U))
-        if p.position_fire > 0:
-            cover = cover_levels(world, start_hex, live, start_ent)[k3, 1 - own_side, tgt]
-            pf_adv = w.hurt(np.where(adv, w.strength * position_fire_fraction(p, cover, sig, slow), 0.0), "ground")
+        if p.position_fire > 0 and cover is not None:
+            tried = adv | (part & np.take_along_axis(stopped, ga, 1))
+            level = cover[k3, 1 - own_side, tgt]
+            pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0), "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
         w.cohesion = np.where(part | dpart, w.cohesion - p.cohesion_loss_per_pct * pct, w.cohesion)
         w.cohesion = np.where(retreat_n == 1, w.cohesion - p.retreat_cohesion, w.cohesion)
@@ -251,7 +263,7 @@ def combat(w: Work) -> None:
         if w.events is not None:
             _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
                           m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
-                          blind, p_go, u_go, adv, kz_adv, pf_adv)
+                          blind, p_go, u_go, adv, kz_adv, pf_adv, stopped)
     w.fought = fought
     _contact(w, g_hex, g_side, start_hex)
 
@@ -328,7 +340,7 @@ def _contact(w: Work, g_hex, g_side, start_hex) -> None:
 
 def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
                   m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
-                  blind, p_go, u_go, adv, kz_adv, pf_adv) -> None:
+                  blind, p_go, u_go, adv, kz_adv, pf_adv, stopped) -> None:
     world, p = w.world, w.p
     ids = w.c.hex_ids
     cols = list(p.crt)
@@ -337,7 +349,7 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
         a[0].tolist() for a in (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la, ld, u_die, u_al, u_dl,
                                 blind, p_go, u_go))
     g_side, g_hex, g_infil, g_raid = g_side.tolist(), g_hex.tolist(), g_infil.tolist(), g_raid.tolist()
-    gone0, adv0, ent0 = gone[0].tolist(), adv[0].tolist(), start_ent[0].tolist()
+    gone0, adv0, ent0, stopped0 = gone[0].tolist(), adv[0].tolist(), start_ent[0].tolist(), stopped[0].tolist()
     names = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
     for gi in range(len(g_side)):
         att = np.flatnonzero(group_of == gi).tolist()
@@ -346,7 +358,10 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
         side = g_side[gi]
         h = g_hex[gi]
         r = RESULTS[res[gi]]
-        if Dp[gi] <= 0:
+        if Dp[gi] <= 0 and stopped0[gi]:
+            text = (f"{('UA', 'RU')[side]} {kind} on {ids[h]}: no defenders, but the line holds: "
+                    "the fire of dug-in positions next to it stops the attackers")
+        elif Dp[gi] <= 0:
             text = f"{('UA', 'RU')[side]} {kind} on {ids[h]}: no defenders, walks in"
         else:
             text = (f"{('UA', 'RU')[side]} {kind} on {ids[h]}: {A[gi]:.0f} vs {Dp[gi]:.0f} "
@@ -365,6 +380,8 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
                "chances": crt_chances(p, col[gi], mod[gi])}
         if Dp[gi] > 0:
             why["blind"] = blind[gi]
+        if stopped0[gi]:
+            why["line_held"] = True
         if p_go[gi] < 1.0:
             why["going"] = p_go[gi]
             why["going_draw"] = u_go[gi]

@@ -1,8 +1,9 @@
 """Phase 4: movement. All units step along their paths together, one hex a step.
 
 A unit stops when its MP run out (its first hex is always allowed), before a hex held by
-enemy units, or on entering an enemy zone of control (a hex next to an enemy unit at the
-start of the phase). Every hex entered under enemy fire control costs strength: the drone
+enemy units, on entering an enemy zone of control (a hex next to an enemy unit at the start
+of the phase), or, where a line holds (``line_hold``), before stepping from one hex next to
+dug-in enemy positions into another. Every hex entered under enemy fire control costs strength: the drone
 kill zone, more in snow and mud, where crossing a hex off the roads takes longer. Every hex
 entered next to dug-in enemy positions costs strength too: their fire (``position_fire``).
 """
@@ -30,6 +31,7 @@ class Stop(IntEnum):
     OUT_OF_MP = 1            # its movement points ran out
     BLOCKED = 2              # the next hex was held by enemy units
     ZOC = 3                  # it entered an enemy zone of control
+    HELD = 4                 # it started next to a dug-in enemy line and the next hex is covered by it
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Stopped:
             return f"blocked by enemy units at {self.at}"
         if self.reason == Stop.ZOC:
             return "entered an enemy zone of control"
+        if self.reason == Stop.HELD:
+            return "held by the fire of dug-in positions"
         return ""
 
 
@@ -61,6 +65,15 @@ def position_fire_fraction(p, cover, sig, slow):
     ``cover`` (the best of them): the machine guns, mines and prepared fields of fire of a
     line. Low-signature infiltrators pay less; mud and snow keep them exposed longer."""
     return 1.0 - np.exp(-p.position_fire * cover * sig * slow)
+
+
+def held(p, cover):
+    """Where a line holds against a side: hexes next to enemy units dug in to at least
+    ``line_hold`` (``cover`` from ``cover_levels``). A unit standing on such a hex cannot
+    step into another one, by moving or by walking into an empty hex: the positions' fields of
+    fire cover the ground between them, so getting past a held line takes an assault on the
+    positions themselves. Off (all False) when ``line_hold`` is 0."""
+    return (cover >= p.line_hold) & (p.line_hold > 0)
 
 
 def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarray) -> np.ndarray:
@@ -97,18 +110,21 @@ def movement(w: Work) -> None:
     zoc = np.any(occ[:, :, c.nb1] & c.nb1_ok[None, None], axis=3)
     enemy_occ = occ[:, ::-1]        # enemy_occ[:, s] = hexes held by the enemy of side s
     enemy_zoc = zoc[:, ::-1]
-    enemy_cover = cover_levels(world, w.hex, live, w.entrench)[:, ::-1] if p.position_fire > 0 else None
+    need_cover = p.position_fire > 0 or p.line_hold > 0
+    enemy_cover = cover_levels(world, w.hex, live, w.entrench)[:, ::-1] if need_cover else np.zeros((K, 2, n))
+    k_idx = np.arange(K)[:, None]
+    side = world.u_side[None, :]
+    # a unit that starts next to a held enemy line cannot step along or through it
+    pinned = held(p, enemy_cover[k_idx, side, np.maximum(w.hex, 0)]) if p.line_hold > 0 else None
     mult = c.offroad_mult[w.weather]                                  # (K,)
     mp = c.mp[None, :] * np.ones((K, 1))
     moving = live & (co.ground == G_MOVE)[None, :]
     spent = np.zeros((K, U))
-    side = world.u_side[None, :]
     sig = c.signature[None, :] * p.moving_signature
     # why each unit stopped (Stop) and, when blocked, the path step it could not take
     stop = np.zeros((K, U), np.int64) if w.events is not None else None
     blocked_step = np.full((K, U), -1, np.int64)
     fc_enemy = w.fc_total[:, ::-1]
-    k_idx = np.arange(K)[:, None]
     kz = np.zeros((K, U))
     pf = np.zeros((K, U))
     for j in range(MAX_PATH):
@@ -122,16 +138,21 @@ def movement(w: Work) -> None:
         too_far = (spent + cost > mp + 1e-9) & (j > 0)
         blocked = enemy_occ[k_idx, side, nx]
         step = go & ~too_far & ~blocked
+        if pinned is not None:
+            line = step & pinned & held(p, enemy_cover[k_idx, side, nx])
+            step &= ~line
         if stop is not None:
             stop[go & too_far] = Stop.OUT_OF_MP
             stop[go & ~too_far & blocked] = Stop.BLOCKED
             blocked_step[go & ~too_far & blocked] = j
+            if pinned is not None:
+                stop[line] = Stop.HELD
         w.hex = np.where(step, nx, w.hex)
         spent = np.where(step, spent + cost, spent)
         f = fc_enemy[k_idx, side, nx]
         frac = killzone_fraction(p, f, sig, slow)
         kz += w.hurt(np.where(step, w.strength * frac, 0.0), "drone")
-        if enemy_cover is not None:
+        if p.position_fire > 0:
             frac = position_fire_fraction(p, enemy_cover[k_idx, side, nx], sig, slow)
             pf += w.hurt(np.where(step, w.strength * frac, 0.0), "ground")
         in_zoc = step & enemy_zoc[k_idx, side, nx]

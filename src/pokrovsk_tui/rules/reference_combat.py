@@ -67,7 +67,9 @@ def combat(d) -> None:
     - A = sum of attack powers, D = sum of defence powers; the CRT column from A:D, one d6
       plus the weather's modifier (its infiltration modifier if every unit infiltrates),
       clipped to 0-7, gives R, E, D or X. Nobody defending and someone attacking: D (the
-      attackers walk in); nobody attacking: R.
+      attackers walk in); nobody attacking: R. When line_hold > 0, a walk-in into a hex next
+      to enemy units dug in to at least line_hold, by attackers who all stand next to such
+      units already, is stopped: R (they still pay the positions' fire on that hex).
     - A blind attack (its side has seen none of the defenders on that hex today or yesterday)
       takes blind_assault_mod on the die and x blind_loss_mult on its losses.
     - Losses ~ Poisson: attackers 0.04 * S_att * (D/A)^0.5, defenders 0.025 * S_def *
@@ -128,6 +130,11 @@ def combat(d) -> None:
         row = min(max(die + mod, 0), 7)
         fight = A > 0 and D > 0
         res = table[col][row] if fight else ("D" if A > 0 else "R")
+        lh = p.line_hold
+        stopped = (lh > 0 and A > 0 and not fight and cover[1 - side].get(h, 0) >= lh
+                   and all(cover[1 - side].get(d.hex[u], 0) >= lh for u in att))
+        if stopped:
+            res = "R"
         infil_x = p.infiltration_loss_mult if infil else 1.0
         mult_a = (p.bad_weather_attacker_loss_mult if wr.bad_weather else 1.0) * infil_x
         mult_a *= p.blind_loss_mult if blind else 1.0
@@ -157,7 +164,7 @@ def combat(d) -> None:
                 retreat[u] = {"D": 1, "X": 2}.get(res, 0)
         results.append(dict(side=side, hex=h, infil=infil, raid=raid, A=A, D=D, ratio=ratio, col=col, die=die,
                             mod=mod, row=row, res=res, m_att=m_att, m_def=m_def, la=la, ld=ld, blind=blind,
-                            p_go=p_go, u_go=u_go[gi], goes=goes, kz=0.0, pf=0.0,
+                            p_go=p_go, u_go=u_go[gi], goes=goes, kz=0.0, pf=0.0, stopped=stopped,
                             dug=max((d.entrench[u] for u in dfd), default=0), weather=WEATHERS[d.weather]))
     for u in range(d.U):
         d.hurt(u, loss_a[u] + loss_d[u] + extra[u], "ground")
@@ -194,7 +201,9 @@ def combat(d) -> None:
                 frac = 1.0 - math.exp(-p.killzone_coeff * d.fc_total[1 - side][h] * d.sig0[u] * p.moving_signature
                                       * slow)
                 results[gi]["kz"] += d.hurt(u, d.strength[u] * frac, "drone")
-                # and the fire of the enemy's dug-in positions next to it (start of the phase)
+            if advance[u] >= 0 or (results[gi]["stopped"] and d.live(u)):
+                # and the fire of the enemy's dug-in positions next to it (start of the phase):
+                # also paid by attackers a held line stopped
                 level = cover[1 - side].get(h, 0)
                 if p.position_fire > 0 and level > 0:
                     frac = 1.0 - math.exp(-p.position_fire * level * d.sig0[u] * p.moving_signature * slow)
@@ -224,7 +233,10 @@ def _group_event(d, r, att, dfd, gone, cols, ud, ua, ul) -> None:
     kind = "infiltration" if r["infil"] else "raid" if r["raid"] else "assault"
     side, h, res = r["side"], r["hex"], r["res"]
     us, them = ("UA", "RU")[side], ("UA", "RU")[1 - side]
-    if r["D"] <= 0:
+    if r["D"] <= 0 and r["stopped"]:
+        text = (f"{us} {kind} on {d.grid.hex_id(h)}: no defenders, but the line holds: "
+                "the fire of dug-in positions next to it stops the attackers")
+    elif r["D"] <= 0:
         text = f"{us} {kind} on {d.grid.hex_id(h)}: no defenders, walks in"
     else:
         text = (f"{us} {kind} on {d.grid.hex_id(h)}: {r['A']:.0f} vs {r['D']:.0f} ({cols[r['col']]}), "
@@ -239,6 +251,8 @@ def _group_event(d, r, att, dfd, gone, cols, ud, ua, ul) -> None:
                x: sum(table_cell(d, r["col"], die + r["mod"]) == x for die in range(1, 7)) / 6 for x in RESULTS}}
     if r["D"] > 0:
         why["blind"] = r["blind"]
+    if r["stopped"]:
+        why["line_held"] = True
     if r["p_go"] < 1.0:
         why["going"] = r["p_go"]
         why["going_draw"] = r["u_go"]

@@ -34,7 +34,8 @@ def movement(d: Day) -> None:
     each hex's MP cost (off-road costs x the weather's multiplier; roads 0.5 whatever the
     weather). It stops when its MP would run out (its first hex is always allowed), before a
     hex held by enemy units, or on entering an enemy zone of control (a hex next to, or on,
-    an enemy unit's hex). Each hex entered under enemy fire control F costs the fraction
+    an enemy unit's hex), or, when line_hold > 0 and the unit starts next to enemy units dug
+    in to at least line_hold, before a hex that is also next to such units. Each hex entered under enemy fire control F costs the fraction
     1 - exp(-0.08 * F * signature * 1.5 * slow) of its strength (the drone kill zone; slow is
     the weather's off-road multiplier off the roads, 1 on them), and each hex entered next to
     enemy units dug in (the deepest of them at level e, at the start of the phase) costs
@@ -52,6 +53,7 @@ def movement(d: Day) -> None:
         s, mp = d.side[u], float(world.t_mp[d.type[u]])
         sig = d.sig0[u] * p.moving_signature
         spent, kz, pf, reason = 0.0, 0.0, 0.0, ""
+        pinned = p.line_hold > 0 and cover[1 - s].get(d.hex[u], 0) >= p.line_hold
         for j, nx in enumerate(d.path[u][:MAX_PATH]):
             cost = d.move_cost[nx] * (mult if bool(world.offroad[nx]) else 1.0)
             if j > 0 and spent + cost > mp + 1e-9:
@@ -59,6 +61,9 @@ def movement(d: Day) -> None:
                 break
             if nx in occupied[1 - s]:
                 reason = f"blocked by enemy units at {g.hex_id(nx)}"
+                break
+            if pinned and cover[1 - s].get(nx, 0) >= p.line_hold:
+                reason = "held by the fire of dug-in positions"
                 break
             d.hex[u] = nx
             spent = spent + cost

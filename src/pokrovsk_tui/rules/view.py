@@ -33,6 +33,7 @@ class Contact:
     band: tuple[int, int]     # strength between these
     seen_turn: int
     current: bool             # detected in the latest turn; else a last-seen marker
+    dug_in: int | None = None  # its entrenchment as seen, for a unit detected in the latest turn
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,7 +110,8 @@ def view(world: World, state: GameState, side: int) -> SideView:
             continue
         contacts.append(Contact(unit=world.unit_ids[u], type=world.type_names[world.u_type[u]],
                                 hex=int(state.seen_hex[side, u]), band=band(float(state.seen_strength[side, u])),
-                                seen_turn=seen_turn, current=current))
+                                seen_turn=seen_turn, current=current,
+                                dug_in=int(state.entrench[u]) if current else None))
     return SideView(
         world=world, side=side, turn=state.turn, weather=int(state.weather), control=state.control.copy(),
         vp=state.vp.copy(), winner=int(state.winner), own=mine,
