@@ -59,6 +59,9 @@ def key_numbers(e: Event) -> list[str]:
     w = e.why
     k = e.kind
     if k in ("assault", "infiltration", "raid"):
+        if w["defence"] <= 0 and w.get("line_held"):
+            return ["held line", "cannot walk along it"] + (
+                [f"cost them {w['position_fire_loss']:.1f}"] if w.get("position_fire_loss") else [])
         if w["defence"] <= 0:
             return ["walk in"]
         return [f"{w['attack']:.0f} against {w['defence']:.0f}", f"column {w['column']}", f"die {w['die']}",

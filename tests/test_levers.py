@@ -209,3 +209,43 @@ def test_dug_in_positions_make_walking_past_them_cost_people():
     assert 0.0 < hasty < prepared < fortified
     assert _walk_past(3, position_fire=0.0) == 0.0              # the default rules: off
     assert _walk_past(2, weather="thaw") > prepared              # the approach takes longer in mud
+
+
+def _against_a_line(dug: int, line_hold: int, kind: str) -> tuple[bool, list]:
+    """A Russian assault group standing next to a Ukrainian company dug in to ``dug`` tries to
+    step (``kind`` "move") or walk (an attack on the empty hex) into another hex of Ukrainian
+    ground next to the company. Whether it got there, and the day's events."""
+    w0, _ = world_and_state([])
+    g = w0.grid
+    ua, start = g.index("0302"), g.index("0402")
+    nb_ua = {int(x) for x in g.neighbours[ua] if x >= 0}
+    nb_start = {int(x) for x in g.neighbours[start] if x >= 0}
+    assert start in nb_ua
+    target = g.hex_id(min((nb_ua & nb_start) - {ua}))     # next to both: along the line
+    units = [unit("ua-inf", "ua", "infantry", "0302", entrenchment=dug),
+             unit("ru-ag", "ru", "assault", "0402")]
+    w, st = world_and_state(units, rules={"line_hold": line_hold})
+    order = (Order(kind="move", unit="ru-ag", path=(target,)) if kind == "move"
+             else Order(kind="assault", unit="ru-ag", target=target))
+    after, events = resolve_turn(w, st, {1: [order]}, Dice(3))
+    return bool(after.hex[idx(w, "ru-ag")] == w.grid.index(target)), events
+
+
+def test_a_held_line_stops_units_stepping_along_it():
+    for kind in ("move", "assault"):
+        assert _against_a_line(2, 0, kind)[0], kind           # the default rules: off
+        assert _against_a_line(1, 2, kind)[0], kind           # hasty: no line in the main scenario
+        got_there, events = _against_a_line(2, 2, kind)       # prepared: the line holds
+        assert not got_there, kind
+        said = [e for e in events if e.phase in ("movement", "combat") and "ru-ag" in e.units]
+        assert any("held by the fire of dug-in positions" in e.text or "the line holds" in e.text
+                   for e in said), [e.text for e in said]
+        assert not _against_a_line(3, 2, kind)[0], kind         # fortified holds too
+
+
+def test_a_unit_on_a_held_line_can_still_fall_back():
+    units = [unit("ua-inf", "ua", "infantry", "0302", entrenchment=2),
+             unit("ru-ag", "ru", "assault", "0402")]
+    w, st = world_and_state(units, rules={"line_hold": 2})
+    after, _ = resolve_turn(w, st, {1: [Order(kind="move", unit="ru-ag", path=("0502",))]}, Dice(3))
+    assert after.hex[idx(w, "ru-ag")] == w.grid.index("0502")

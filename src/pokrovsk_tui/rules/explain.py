@@ -161,6 +161,13 @@ def _combat(e: _Ev) -> str:
     side = w.get("side") or ("ua" if e.text.startswith("UA") else "ru" if e.text.startswith("RU") else None)
     us, them = SIDE_WORD.get(side or "", "?"), SIDE_WORD.get(other(side) or "", "the enemy")
     head = f"{us} {kind} on {e.place()}"
+    if float(w["defence"]) <= 0 and w.get("line_held"):
+        s = (f"{head}: no defenders, but the hex is covered by a held line (enemy positions dug in "
+             f"next to it) and the attackers ({e.names(w.get('attackers'))}) stood on that line already: "
+             f"they cannot walk along it, only assault the positions")
+        if float(w.get("position_fire_loss", 0) or 0) > 0:
+            s += f"; trying cost them {num(w['position_fire_loss'])} strength"
+        return s
     if float(w["defence"]) <= 0:
         return f"{head}: no defenders, the attackers ({e.names(w.get('attackers'))}) walk in"
     mods = []

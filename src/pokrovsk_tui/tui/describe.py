@@ -163,6 +163,8 @@ def hex_panel(world: World, h: int, control: np.ndarray, view: SideView | None, 
                     digit = G.strength_digit(band_middle(ct.band, full), full)
                     t.append(f"{o}{G.unit_letter(role, side)}{digit}{cl}", style=SIDE_STYLE[side])
                     t.append(f" enemy {G.ROLE_NAME[role]}, strength {lo}-{hi} of {full:.0f}")
+                    if ct.dug_in:
+                        t.append(f", dug in: {G.POSTURES[ct.dug_in]}")
                 else:
                     t.append(f"({G.unit_letter(role, side)}?)", style="dim")
                     t.append(f" last seen day {ct.seen_turn}: {G.ROLE_NAME[role]}, {lo}-{hi} of {full:.0f}",
