@@ -130,3 +130,25 @@ def test_deliveries_says_what_is_wrong_with_its_input():
         deliveries(world, state.batched(2), np.zeros((2, world.grid.n)))
     with pytest.raises(ValueError, match="fire_control"):
         deliveries(world, state, np.zeros(world.grid.n))
+
+
+def robot_runs_planned(features, standoff=2):
+    from pokrovsk_tui.ai.plans import Planner
+    from pokrovsk_tui.ai.plans_base import Knobs
+    units = [unit("ua-front", "ua", "infantry", "0303", supply=40), unit("ua-back", "ua", "infantry", "0101", supply=35),
+             unit("ua-ugv", "ua", "ugv", "0102", supply=80), unit("ru-1", "ru", "assault", "0703", supply=40)]
+    world, state = world_and_state(units, rules={"truck_standoff": standoff})
+    plan = Planner(situation(view(world, state, 0)), Knobs(), None, features).build()
+    return {o.target_unit: o.count for o in plan.orders if o.kind == "resupply"}
+
+
+def test_the_robots_go_first_where_the_trucks_do_not():
+    """ua-back has less supply today, but the trucks feed it; ua-front, inside the standoff,
+    gets nothing by truck: by the rules it is the hungrier tomorrow and gets most runs."""
+    from pokrovsk_tui.ai.levels import LEVELS
+    runs = robot_runs_planned(LEVELS["normal"].features)
+    assert runs.get("ua-front", 0) == 2 and runs.get("ua-back", 0) == 1
+    # without the standoff the trucks feed both, and the lower one comes first again
+    assert robot_runs_planned(LEVELS["normal"].features, standoff=0).get("ua-back", 0) >= 2
+    # the easy level plans without supply lines: today's supply only
+    assert robot_runs_planned(LEVELS["easy"].features) == {"ua-back": 2, "ua-front": 1}
