@@ -1,4 +1,9 @@
-"""The planner's logistics: ground robots' supply runs to the hungriest units."""
+"""The planner's logistics: ground robots' supply runs to the hungriest units.
+
+A unit's hunger is what it will lack tomorrow: its supply now, plus what the trucks and HQs
+bring it by the rules (``rollout.expected_delivery``: nothing inside the truck standoff or
+behind a road under enemy fire control), less what it uses. The easy level, which plans
+without supply lines, looks at today's supply only."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.orders import Order
 
 from .plans_base import PlannerBase
+from .rollout import expected_delivery
 from .situation import R_ASLT, R_INF, R_UGV
 
 
@@ -20,7 +26,14 @@ class LogisticsPlanner(PlannerBase):
         if not robots:
             return []
         p = w.params
-        need = {int(u): max(0.0, 70.0 - float(v.supply[u])) for u in sit.own if w.u_role[u] != R_UGV}
+        if self.f.supply_lines:      # by the rules, once per decision (the look-ahead reuses it)
+            got = sit.extra.get("delivery")
+            if got is None:
+                got = sit.extra["delivery"] = expected_delivery(sit)
+            ahead = v.supply + got - p.consumption
+        else:
+            ahead = v.supply
+        need = {int(u): max(0.0, 70.0 - float(ahead[u])) for u in sit.own if w.u_role[u] != R_UGV}
         fighting = set(int(u) for a in self.plan.assaults for u in a[1])
         for u in need:
             if u in fighting:

@@ -3,9 +3,14 @@
 ``full`` is the engine's own ``resolve_batch``. ``light`` is ``resolve_batch`` given a
 ``delivery``: the very same phase functions (weather, detection, fires, movement, combat,
 recovery, control and victory), but the logistics phase, whose shortest-path searches dominate
-the cost of a batch, is replaced by a flat estimate: each unit receives what its supply path
-delivered yesterday-like (the side's own path costs for its units, a guess for the enemy's),
-consumes as the rules say, and nobody becomes isolated.
+the cost of a batch, is replaced by a flat step: each unit receives by truck and HQ relay what
+``expected_delivery`` says, the plan's robot runs are resolved as the rules resolve them, each
+unit consumes as the rules say, and nobody becomes isolated.
+
+``expected_delivery`` asks the rules once per decision: the logistics phase run on the side's
+believed state (rules/supply_estimate.py), with the enemy's fire control as the side estimates
+it. The enemy's supply the side cannot work out: his units get a neutral guess (enough to stay
+level at the daily consumption, a little more).
 Over one day of look-ahead supply moves a few points, so the plans compare the same way.
 """
 
@@ -17,7 +22,7 @@ from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_batch
 from pokrovsk_tui.rules.orders import CompiledOrders
 from pokrovsk_tui.rules.state import GameState
-from pokrovsk_tui.rules.supply import deliver
+from pokrovsk_tui.rules.supply_estimate import side_deliveries
 from pokrovsk_tui.rules.world import World
 
 
@@ -27,19 +32,15 @@ def light_resolve(world: World, state: GameState, co: CompiledOrders, dice: Dice
 
 
 def expected_delivery(sit) -> np.ndarray:
-    """(U,) daily supply each unit slot is likely to receive: own units from the side's own
-    path costs, enemy units a middling guess."""
+    """(U,) daily supply each unit slot is expected to receive by truck and HQ relay: own units
+    what the rules' logistics delivers on the side's believed state (robot runs not included:
+    the look-ahead resolves each plan's own), enemy units a neutral guess (their supply is
+    not known to the side)."""
     w = sit.world
     p = w.params
-    out = np.full(w.n_units, p.consumption + 2.0)
+    out = np.full(w.n_units, p.consumption + 2.0)          # the enemy's: a guess, not a rule
     own = sit.own
-    cost = sit.supply[sit.view.hex[own]]
-    out[own] = np.where(np.isfinite(cost), deliver(p, np.where(np.isfinite(cost), cost, 1e9)), 0.0)
-    # HQs relay: a unit near a friendly HQ does about as well as at a source
-    hq = own[w.u_role[own] == 6]
-    if hq.size:
-        d = sit.grid.dist_pairs(sit.view.hex[own][:, None], sit.view.hex[hq][None, :]).min(axis=1)
-        out[own] = np.maximum(out[own], deliver(p, d * 1.5))
+    out[own] = side_deliveries(sit.view, sit.fc_est)[own]
     return out
 
 

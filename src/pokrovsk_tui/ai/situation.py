@@ -19,8 +19,9 @@ from scipy.sparse.csgraph import dijkstra
 from pokrovsk_tui.rules.belief import FRONT_SHARE, UnseenEstimate, forecast_weather, unseen_estimate
 from pokrovsk_tui.rules.estimates import cover_estimate, expected_entrenchment, line_estimate, move_loss_estimate
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
+from pokrovsk_tui.rules.phase_supply import hex_costs
 from pokrovsk_tui.rules.view import SideView
-from pokrovsk_tui.rules.world import CONTESTED, World
+from pokrovsk_tui.rules.world import World
 
 SIDE_NAMES = ("UA", "RU")
 # how the commander prices ground (VP-like units), by side (UA, RU)
@@ -334,14 +335,18 @@ class Situation:
         w = self.world
         return move_loss_estimate(self.view, self.fc_est, self.cover_est, float(w.t_signature[w.u_type[u]]))
 
-    def supply_cost(self, extra_blocked: np.ndarray | None = None) -> np.ndarray:
-        """(n,) our supply path cost from our sources over our own and contested ground."""
+    def supply_cost(self, extra_blocked: np.ndarray | None = None, trucks: bool = True) -> np.ndarray:
+        """(n,) our supply path cost from our sources, a cost field for planning: each hex at the
+        rules' own price (rules/phase_supply ``hex_costs``: own and contested ground, the
+        enemy's fire control as we estimate it, and for ``trucks`` the hexes they may not enter,
+        under ``supply_block_fc`` or inside the truck standoff), summed without the rules' cap
+        on a path's cost. What a unit actually receives is ``rollout.expected_delivery``
+        (the rules' logistics); with ``trucks`` False this is the path on foot a 'cut supply'
+        condition and isolation ask for."""
         w = self.world
-        p = w.params
-        ok = w.passable & ((self.control == self.side) | (self.control == CONTESTED))
+        cost = hex_costs(w, w.params, self.control, self.fc_est, self.side, trucks=trucks)
         if extra_blocked is not None:
-            ok = ok & ~extra_blocked
-        cost = np.where(ok, w.move_cost * (1.0 + p.fire_control_cost * self.fc_est), np.inf)
+            cost = np.where(extra_blocked, np.inf, cost)
         src, dst = self.st.edges
         wts = cost[dst]
         keep = np.isfinite(wts) & np.isfinite(cost[src])
@@ -354,7 +359,9 @@ class Situation:
 
     @cached_property
     def supply(self) -> np.ndarray:
-        return self.supply_cost()
+        """(n,) our supply path cost on foot (``supply_cost(trucks=False)``): finite where a
+        unit would not be cut off (isolated), whatever the trucks can reach."""
+        return self.supply_cost(trucks=False)
 
     def corridor(self, who: int, consumers: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """(n,) how much of ``who``'s supply (weighted consumers) would run through each hex on

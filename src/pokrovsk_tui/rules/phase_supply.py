@@ -115,7 +115,7 @@ def deliver(p, cost: np.ndarray) -> np.ndarray:
 
 
 def logistics(w: Work) -> None:
-    world, p, co = w.world, w.p, w.co
+    world, p = w.world, w.p
     K, U, _n = w.K, w.U, w.n
     control = provisional_control(w)
     w.control = control
@@ -142,33 +142,7 @@ def logistics(w: Work) -> None:
     if hq.any():
         d2 = _hq_relay(w, control, hq, d1)
     got = np.maximum(d1, d2)
-    # UGV resupply runs: each run crosses the enemy fire control on the line to its unit
-    ugv_in = np.zeros((K, U))
-    R = co.r_unit.size
-    if R:
-        u = w.dice.uniform(w.turn, "logistics", "ugv", (K, R))
-        fc_line = np.stack([_line_fc_batch(w, co.r_unit[r], co.r_target[r]) for r in range(R)], axis=1)
-        p_loss = 1.0 - np.exp(-p.ugv_loss_coeff * fc_line)
-        ok_run = live[:, co.r_unit] & live[:, co.r_target]
-        lost = binomial_icdf(u, co.r_count[None, :], p_loss)
-        arrived = np.where(ok_run, co.r_count[None, :] - lost, 0)
-        lost = np.where(ok_run, lost, 0)
-        w.r_p_loss, w.r_arrived = p_loss, arrived      # read by the previews (rules/odds.py)
-        ugv_in = scatter(arrived * p.ugv_payload, co.r_target, U)
-        robots = scatter(lost * p.ugv_lost_strength, co.r_unit, U)
-        # robots are equipment, not people: the section is weaker, no casualty is booked
-        w.strength = np.maximum(w.strength - robots, 0.0)
-        if w.events is not None:
-            r_unit, r_target, r_count = co.r_unit.tolist(), co.r_target.tolist(), co.r_count.tolist()
-            arr0, pl0, fc0, u0, lost0 = (x[0].tolist() for x in (arrived, p_loss, fc_line, u, lost))
-            for r in range(R):
-                w.emit("logistics", "ugv", f"{ref(0)} -> {ref(1)}: "
-                       f"{arr0[r]} of {r_count[r]} robot runs arrive "
-                       f"(loss chance {pl0[r]:.0%} each)", side=w.c.side[r_unit[r]],
-                       units=[r_unit[r], r_target[r]],
-                       why={"fire_control_on_route": fc0[r], "p_loss": pl0[r], "draw": u0[r],
-                            "lost": lost0[r], "payload": p.ugv_payload,
-                            "runs": r_count[r], "arrived": arr0[r]})
+    ugv_in = robot_runs(w)
     use = p.consumption + p.fight_consumption * w.fought
     w.delivered = got + ugv_in
     w.supply = np.where(live, np.clip(w.supply + got + ugv_in - use, 0.0, 100.0), w.supply)
@@ -197,16 +171,52 @@ def logistics(w: Work) -> None:
                                     for u in np.flatnonzero(mine & (got[0] + ugv_in[0] > 0)).tolist()}})
 
 
+def robot_runs(w: Work) -> np.ndarray:
+    """(K, U) supply the day's UGV resupply runs bring each unit: each run crosses the enemy
+    fire control on the line to its unit and may be lost (its section loses strength)."""
+    p, co = w.p, w.co
+    K, U = w.K, w.U
+    ugv_in = np.zeros((K, U))
+    live = w.live
+    R = co.r_unit.size
+    if R:
+        u = w.dice.uniform(w.turn, "logistics", "ugv", (K, R))
+        fc_line = np.stack([_line_fc_batch(w, co.r_unit[r], co.r_target[r]) for r in range(R)], axis=1)
+        p_loss = 1.0 - np.exp(-p.ugv_loss_coeff * fc_line)
+        ok_run = live[:, co.r_unit] & live[:, co.r_target]
+        lost = binomial_icdf(u, co.r_count[None, :], p_loss)
+        arrived = np.where(ok_run, co.r_count[None, :] - lost, 0)
+        lost = np.where(ok_run, lost, 0)
+        w.r_p_loss, w.r_arrived = p_loss, arrived      # read by the previews (rules/odds.py)
+        ugv_in = scatter(arrived * p.ugv_payload, co.r_target, U)
+        robots = scatter(lost * p.ugv_lost_strength, co.r_unit, U)
+        # robots are equipment, not people: the section is weaker, no casualty is booked
+        w.strength = np.maximum(w.strength - robots, 0.0)
+        if w.events is not None:
+            r_unit, r_target, r_count = co.r_unit.tolist(), co.r_target.tolist(), co.r_count.tolist()
+            arr0, pl0, fc0, u0, lost0 = (x[0].tolist() for x in (arrived, p_loss, fc_line, u, lost))
+            for r in range(R):
+                w.emit("logistics", "ugv", f"{ref(0)} -> {ref(1)}: "
+                       f"{arr0[r]} of {r_count[r]} robot runs arrive "
+                       f"(loss chance {pl0[r]:.0%} each)", side=w.c.side[r_unit[r]],
+                       units=[r_unit[r], r_target[r]],
+                       why={"fire_control_on_route": fc0[r], "p_loss": pl0[r], "draw": u0[r],
+                            "lost": lost0[r], "payload": p.ugv_payload,
+                            "runs": r_count[r], "arrived": arr0[r]})
+    return ugv_in
+
+
 def flat_logistics(w: Work, delivery: np.ndarray) -> None:
     """The logistics phase without path searches (the AI's look-ahead): each live unit
-    receives ``delivery`` ((U,) per slot) and consumes as the rules say; control is updated,
+    receives ``delivery`` ((U,) per slot: by truck and HQ relay) and the day's robot runs
+    (``robot_runs``, as in the full phase) and consumes as the rules say; control is updated,
     every hex counts as reached and nobody becomes isolated."""
     p = w.p
     w.control = provisional_control(w)
     w.reach = np.ones((w.K, 2, w.n), bool)
     live = w.live
     use = p.consumption + p.fight_consumption * w.fought
-    got = np.where(live, delivery[None, :], 0.0)
+    got = np.where(live, delivery[None, :], 0.0) + robot_runs(w)
     w.delivered = got
     w.supply = np.where(live, np.clip(w.supply + got - use, 0.0, 100.0), w.supply)
 
