@@ -17,7 +17,12 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules.belief import FRONT_SHARE, UnseenEstimate, forecast_weather, unseen_estimate
-from pokrovsk_tui.rules.estimates import cover_estimate, expected_entrenchment, line_estimate, move_loss_estimate
+from pokrovsk_tui.rules.estimates import (
+    cover_estimate,
+    expected_entrenchment,
+    line_estimate,
+    move_loss_estimate,
+)
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.phase_supply import hex_costs
 from pokrovsk_tui.rules.view import SideView
