@@ -24,7 +24,7 @@ from pokrovsk_tui.rules.estimates import (
     move_loss_estimate,
 )
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
-from pokrovsk_tui.rules.phase_supply import hex_costs
+from pokrovsk_tui.rules.supply_estimate import supply_hex_costs
 from pokrovsk_tui.rules.view import SideView
 from pokrovsk_tui.rules.world import World
 
@@ -342,14 +342,14 @@ class Situation:
 
     def supply_cost(self, extra_blocked: np.ndarray | None = None, trucks: bool = True) -> np.ndarray:
         """(n,) our supply path cost from our sources, a cost field for planning: each hex at the
-        rules' own price (rules/phase_supply ``hex_costs``: own and contested ground, the
+        rules' own price (rules/supply_estimate ``supply_hex_costs``: own and contested ground, the
         enemy's fire control as we estimate it, and for ``trucks`` the hexes they may not enter,
         under ``supply_block_fc`` or inside the truck standoff), summed without the rules' cap
         on a path's cost. What a unit actually receives is ``rollout.expected_delivery``
         (the rules' logistics); with ``trucks`` False this is the path on foot a 'cut supply'
         condition and isolation ask for."""
         w = self.world
-        cost = hex_costs(w, w.params, self.control, self.fc_est, self.side, trucks=trucks)
+        cost = supply_hex_costs(w, self.control, self.fc_est, self.side, trucks=trucks)
         if extra_blocked is not None:
             cost = np.where(extra_blocked, np.inf, cost)
         src, dst = self.st.edges

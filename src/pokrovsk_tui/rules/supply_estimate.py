@@ -16,7 +16,7 @@ import numpy as np
 from .belief import believed_state
 from .dice import Dice
 from .orders import CompiledOrders, compile_orders
-from .phase_supply import logistics
+from .phase_supply import hex_costs, logistics
 from .state import GameState
 from .view import SideView
 from .work import Work
@@ -54,3 +54,12 @@ def side_deliveries(view: SideView, enemy_fire_control: np.ndarray) -> np.ndarra
     fc[1 - view.side] = np.asarray(enemy_fire_control, float) + w.standing_fc[1 - view.side]
     got = deliveries(w, state, fc)
     return np.where(w.u_side == view.side, got, 0.0)
+
+
+def supply_hex_costs(world: World, control: np.ndarray, fc_enemy: np.ndarray, side: int,
+                     trucks: bool = True) -> np.ndarray:
+    """(n,) the logistics phase's own price of each hex for ``side``'s supply (own and contested
+    ground; with ``trucks``, closed at ``supply_block_fc`` of enemy fire control and inside the
+    truck standoff): the public face of ``phase_supply.hex_costs`` for planners."""
+    return hex_costs(world, world.params, control, fc_enemy, side, trucks=trucks)
+
