@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from pokrovsk_tui.rules.dice import Dice, TiledDice
+from pokrovsk_tui.rules.dice import BlockDice, Dice, TiledDice
 from pokrovsk_tui.rules.digging import can_dig
+from pokrovsk_tui.rules.engine import stack_plans
 from pokrovsk_tui.rules.orders import Order, compile_orders
 from pokrovsk_tui.rules.state import ARRAY_FIELDS, GameState
 from pokrovsk_tui.rules.view import SideView, view
@@ -113,10 +114,11 @@ class Commander:
         return self.values(sit, [orders], ctxs)[0]
 
     def values(self, sit: Situation, orders: list[list[Order]], ctxs: list[tuple]) -> list[float]:
-        """Mean score of each set of orders over the samples. Each set's first day is resolved
-        on its own; the days after it, when both sides hold whatever the plan, go through the
-        engine as one batch of every set's replications, each set's block drawing the dice
-        it would draw alone (``TiledDice``), so the scores are those of one set at a time."""
+        """Mean score of each set of orders over the samples. All the sets go through the
+        engine as one batch, one block of replications per set: the first day with orders
+        that carry a plan axis (``engine.stack_plans``), the days after it, when both sides
+        hold whatever the plan, with no orders. Each block draws the dice it would draw alone
+        (``BlockDice``, ``TiledDice``), so the scores are those of one set at a time."""
         lv = self.level
         w = sit.world
         deliv = sit.extra.get("delivery")
@@ -126,20 +128,21 @@ class Commander:
         wt = self.weights.for_side(sit.side)
         idle = compile_orders(w, {0: [], 1: []})
         for batch, enemy_orders, dice in ctxs:
-            afters = [resolve(w, batch, compile_orders(w, {sit.side: o, sit.enemy: enemy_orders}), dice[0],
-                              lv.rollout, deliv) for o in orders]
-            if len(dice) > 1 and afters[0].turn <= w.scenario.turns:
-                k = batch.hex.shape[0]
-                after = join(afters)
-                for d in dice[1:]:
-                    if after.turn > w.scenario.turns:
-                        break
-                    after = resolve(w, after, idle, TiledDice(d.seed, k), lv.rollout, deliv)
-                afters = [block(after, i * k, k) for i in range(len(orders))]
-            for i, after in enumerate(afters):
-                totals[i] += float(score(sit, wt, batch, after).mean())
+            k = batch.hex.shape[0]
+            cos = [compile_orders(w, {sit.side: o, sit.enemy: enemy_orders}) for o in orders]
+            if len(cos) == 1:
+                after = resolve(w, batch, cos[0], dice[0], lv.rollout, deliv)
+            else:
+                co, columns = stack_plans(w, cos, k)
+                after = resolve(w, join([batch] * len(cos)), co, BlockDice(dice[0].seed, k, columns),
+                                lv.rollout, deliv)
+            for d in dice[1:]:
+                if after.turn > w.scenario.turns:
+                    break
+                after = resolve(w, after, idle, TiledDice(d.seed, k), lv.rollout, deliv)
+            for i in range(len(orders)):
+                totals[i] += float(score(sit, wt, batch, block(after, i * k, k)).mean())
         return [t / max(len(ctxs), 1) for t in totals]
-
 
     def refine(self, sit: Situation, plan: Plan, base: float, ctxs: list[tuple]) -> tuple[Plan, float, list[str]]:
         """Local search on the chosen plan's attacks: try calling off each of its attacks and

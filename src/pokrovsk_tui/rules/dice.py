@@ -82,6 +82,34 @@ class TiledDice(Dice):
         return np.tile(u, (blocks,) + (1,) * (len(shape) - 1))
 
 
+class BlockDice(TiledDice):
+    """``TiledDice`` for a batch whose blocks resolve different orders (a plan axis, see
+    ``orders.stack_orders``): streams drawn per order (missions, combat groups, robot runs)
+    have one column per order of every plan, plan after plan, and ``columns[(phase, stream)]``
+    gives each block's count of them. Block i draws its own columns as (rows, its count),
+    exactly what it would draw alone; the other plans' columns in its rows are zeros (those
+    orders do nothing there). The other streams are tiled."""
+
+    def __init__(self, seed: int, rows: int, columns: dict[tuple[str, str], tuple[int, ...]]):
+        super().__init__(seed, rows)
+        self.columns = columns
+
+    def uniform(self, turn, phase, stream, shape):
+        cols = self.columns.get((phase, stream))
+        if cols is None:
+            return super().uniform(turn, phase, stream, shape)
+        if len(shape) != 2 or shape[0] != self.rows * len(cols) or shape[1] != sum(cols):
+            raise ValueError(f"a batch of shape {shape} does not match blocks of {self.rows} with columns {cols}")
+        out = np.zeros(shape)
+        start = 0
+        for i, c in enumerate(cols):
+            if c:
+                out[i * self.rows:(i + 1) * self.rows, start:start + c] = _drawn(
+                    self.seed, turn, phase, stream, (self.rows, c), 0)
+            start += c
+        return out
+
+
 # ----- the streams' PCG64 states, as np.random.SeedSequence + PCG64 make them -----------
 # (numpy's algorithms, written out for 32-bit words; tests/test_engine.py checks them
 # against numpy over many seeds and keys)

@@ -100,7 +100,7 @@ def movement(w: Work) -> None:
     enemy_cover = cover_levels(world, w.hex, live, w.entrench)[:, ::-1] if p.position_fire > 0 else None
     mult = c.offroad_mult[w.weather]                                  # (K,)
     mp = c.mp[None, :] * np.ones((K, 1))
-    moving = live & (co.ground == G_MOVE)[None, :]
+    moving = live & (co.per_rep(co.ground) == G_MOVE)
     spent = np.zeros((K, U))
     side = world.u_side[None, :]
     sig = c.signature[None, :] * p.moving_signature
@@ -112,7 +112,7 @@ def movement(w: Work) -> None:
     kz = np.zeros((K, U))
     pf = np.zeros((K, U))
     for j in range(MAX_PATH):
-        nxt = co.path[:, j][None, :] * np.ones((K, 1), np.int64)
+        nxt = co.per_rep(co.path[..., j]) * np.ones((K, 1), np.int64)
         go = moving & (nxt >= 0)
         if not go.any():
             break
