@@ -227,6 +227,11 @@ class CompiledOrders:
         like them) as each replication sees it; broadcasts against (K, U) layers."""
         return a[None] if self.rep_plan is None else a[self.rep_plan]
 
+    @property
+    def plans(self) -> int:
+        """How many plans the orders hold (1 without a plan axis)."""
+        return 1 if self.rep_plan is None else self.ground.shape[0]
+
     def rep_index(self, K: int) -> np.ndarray:
         """(K,) the plan of each replication (0 for all without a plan axis)."""
         return np.zeros(K, np.int64) if self.rep_plan is None else self.rep_plan
@@ -244,7 +249,7 @@ class CompiledOrders:
         own = self.m_unit >= 0
         if self.rep_plan is None:
             return np.bincount(self.m_unit[own], weights=self.m_count[own], minlength=U)[None, :]
-        P = self.ground.shape[0]
+        P = self.plans
         assert self.m_plan is not None
         per_plan = np.bincount(self.m_plan[own] * U + self.m_unit[own], weights=self.m_count[own],
                                minlength=P * U).reshape(P, U)

@@ -29,7 +29,7 @@ def groups(world, co):
     (G,) the plan of each group (orders with a plan axis: (P, U) group of each attacker)."""
     att = np.isin(co.ground, (G_ASSAULT, G_INFILTRATE, G_RAID))
     n = world.grid.n
-    plan = 0 if co.rep_plan is None else np.arange(co.ground.shape[0])[:, None]
+    plan = 0 if co.rep_plan is None else np.arange(co.plans)[:, None]
     key = (plan * 2 + world.u_side) * n + co.target        # sorts by plan, side, then hex
     keys, inverse = np.unique(key[att], return_inverse=True)
     g_side, g_hex = (keys // n) % 2, keys % n
@@ -155,7 +155,7 @@ def combat(w: Work) -> None:
     adv = np.zeros((K, U), bool)
     fought = np.zeros((K, U), bool)
     if G:
-        gid = np.full((g_plan.max() + 1, 2, n), -1, np.int64)
+        gid = np.full((co.plans, 2, n), -1, np.int64)
         gid[g_plan, g_side, g_hex] = np.arange(G)
         part = live & (group_of >= 0)
         dgrp = np.where(live, gid[co.rep_index(K)[:, None], 1 - world.u_side[None, :], np.maximum(w.hex, 0)], -1)

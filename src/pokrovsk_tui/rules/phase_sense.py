@@ -193,7 +193,7 @@ def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarr
             tgt = co.m_hex[rec]
             on_t, on_nb = recon_effort(p, co.m_count[rec].astype(float))
             # one row of effort per plan, (P, n), read by each row's plan
-            P = 1 if co.m_plan is None else co.ground.shape[0]
+            P = co.plans
             mp = np.zeros(tgt.size, np.int64) if co.m_plan is None else co.m_plan[rec]
             row = np.zeros(hexes.shape[0], np.int64) if plans is None else plans
             e += np.bincount(mp * n + tgt, weights=on_t - on_nb, minlength=P * n).reshape(P, n)[row]
