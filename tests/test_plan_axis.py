@@ -79,3 +79,48 @@ def test_block_dice_draws_each_block_as_alone():
     assert np.array_equal(t[8:12], Dice(9).uniform(5, "detection", "units", (4, 2, 3)))
     with pytest.raises(ValueError, match="does not match"):
         d.uniform(5, "fires", "missions", (12, 4))
+
+
+def test_block_dice_with_a_seed_per_block():
+    d = BlockDice((4, 8, 4), 2, {("combat", "die"): (1, 2, 0)})
+    u = d.uniform(3, "weather", "day", (6,))
+    assert np.array_equal(u[2:4], Dice(8).uniform(3, "weather", "day", (2,)))
+    assert np.array_equal(u[4:6], Dice(4).uniform(3, "weather", "day", (2,)))
+    g = d.uniform(3, "combat", "die", (6, 3))
+    assert np.array_equal(g[2:4, 1:3], Dice(8).uniform(3, "combat", "die", (2, 2)))
+    with pytest.raises(ValueError, match="for 3 seeds"):
+        d.uniform(3, "weather", "day", (8,))
+
+
+def test_commander_scores_every_plan_and_sample_as_alone():
+    """Commander.values (one batch of every sample x plan, two days ahead) gives each plan
+    the mean of its samples' scores resolved one at a time, to the last bit."""
+    from pokrovsk_tui.ai.commander import Commander, score
+    from pokrovsk_tui.ai.plans import Knobs, Planner, variants
+    from pokrovsk_tui.ai.rollout import resolve
+    from pokrovsk_tui.ai.situation import situation
+
+    world, states = situations("pokrovsk-winter-2026")
+    cmd = Commander("hard")
+    lv = cmd.level
+    state = states[4]
+    for side in (0, 1):
+        sit = situation(view(world, state, side))
+        plans = [Planner(sit, k, cmd.weights, lv.features).build().orders
+                 for k in variants(Knobs(), ["balanced", "bold", "strike"])]
+        ctxs = cmd.samples(sit, policy_rng(3, state.turn, side))
+        got = cmd.values(sit, plans, ctxs)
+        deliv = sit.extra["delivery"]
+        wt = cmd.weights.for_side(side)
+        want = []
+        for o in plans:
+            total = 0.0
+            for batch, enemy_orders, dice in ctxs:
+                after = resolve(world, batch, compile_orders(world, {side: o, 1 - side: enemy_orders}), dice[0],
+                                lv.rollout, deliv)
+                for d in dice[1:]:
+                    after = resolve(world, after, compile_orders(world, {}), Dice(d.seed), lv.rollout, deliv)
+                total += float(score(sit, wt, batch, after).mean())
+            want.append(total / len(ctxs))
+        assert got == want
+        assert len(set(got)) > 1          # the plans differ
