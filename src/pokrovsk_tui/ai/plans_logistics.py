@@ -31,7 +31,8 @@ class LogisticsPlanner(PlannerBase):
         sent: dict[int, int] = {}
         for r in robots:
             runs = legal.runs_available(w, r, float(v.supply[r]))
-            may = [u for u in need if legal.resupply_refusal(v, r, u) is None] if runs else []   # once a robot
+            may = [u for u in need if self.daily(("resupply_ok", r, u), lambda r=r, u=u: legal.resupply_refusal(v, r, u) is None)
+                   ] if runs else []   # once a robot
             for _ in range(runs):
                 cand = [u for u in may if need[u] > 5]
                 if not cand:
