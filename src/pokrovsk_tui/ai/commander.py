@@ -200,18 +200,19 @@ class Commander:
         vals = self.values(sit, [orders_with(patch) for _text, patch in changes], ctxs) if changes else []
         for (text, patch), val in zip(changes, vals, strict=True):
             if val > base + 0.05:
-                good.append((val - base, text, patch))
+                good.append((val - base, text, patch, val))
         if not good:
             return plan, 0.0, []
         good.sort(key=lambda x: -x[0])
         merged: dict[str, Order] = {}
         texts = []
-        for _gain, text, patch in good:
+        for _gain, text, patch, _val in good:
             if any(u in merged for u in patch):
                 continue
             merged.update(patch)
             texts.append(text)
-        val = self.value(sit, orders_with(merged), ctxs)
+        # one change alone was scored with the others above (each set's score is its own)
+        val = good[0][3] if len(texts) == 1 else self.value(sit, orders_with(merged), ctxs)
         if val <= base + good[0][0] - 1e-9 and len(texts) > 1:
             merged, texts, val = good[0][2], [good[0][1]], base + good[0][0]
         new = Plan(knobs=plan.knobs, orders=orders_with(merged), notes=plan.notes, assaults=plan.assaults)
