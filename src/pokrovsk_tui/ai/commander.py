@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from pokrovsk_tui.rules.dice import Dice, TiledDice
+from pokrovsk_tui.rules.dice import BlockDice, Dice
 from pokrovsk_tui.rules.digging import can_dig
+from pokrovsk_tui.rules.engine import stack_plans
 from pokrovsk_tui.rules.orders import Order, compile_orders
 from pokrovsk_tui.rules.state import ARRAY_FIELDS, GameState
 from pokrovsk_tui.rules.view import SideView, view
@@ -113,33 +114,43 @@ class Commander:
         return self.values(sit, [orders], ctxs)[0]
 
     def values(self, sit: Situation, orders: list[list[Order]], ctxs: list[tuple]) -> list[float]:
-        """Mean score of each set of orders over the samples. Each set's first day is resolved
-        on its own; the days after it, when both sides hold whatever the plan, go through the
-        engine as one batch of every set's replications, each set's block drawing the dice
-        it would draw alone (``TiledDice``), so the scores are those of one set at a time."""
+        """Mean score of each set of orders over the samples. Every (sample, set) pair goes
+        through the engine as one block of the sample's replications, all in one batch: the
+        first day with orders that carry a plan axis (``engine.stack_plans``), the days after
+        it, when both sides hold whatever the plan, with no orders. Each block draws the dice
+        its sample would draw alone (``BlockDice``), so the scores are those of one set and
+        one sample at a time."""
         lv = self.level
         w = sit.world
         deliv = sit.extra.get("delivery")
         if deliv is None and lv.rollout == "light":
             deliv = sit.extra["delivery"] = expected_delivery(sit)
-        totals = [0.0] * len(orders)
+        if not ctxs:
+            return [0.0] * len(orders)
         wt = self.weights.for_side(sit.side)
         idle = compile_orders(w, {0: [], 1: []})
-        for batch, enemy_orders, dice in ctxs:
-            afters = [resolve(w, batch, compile_orders(w, {sit.side: o, sit.enemy: enemy_orders}), dice[0],
-                              lv.rollout, deliv) for o in orders]
-            if len(dice) > 1 and afters[0].turn <= w.scenario.turns:
-                k = batch.hex.shape[0]
-                after = join(afters)
-                for d in dice[1:]:
-                    if after.turn > w.scenario.turns:
-                        break
-                    after = resolve(w, after, idle, TiledDice(d.seed, k), lv.rollout, deliv)
-                afters = [block(after, i * k, k) for i in range(len(orders))]
-            for i, after in enumerate(afters):
-                totals[i] += float(score(sit, wt, batch, after).mean())
-        return [t / max(len(ctxs), 1) for t in totals]
-
+        k = ctxs[0][0].hex.shape[0]
+        assert all(b.hex.shape[0] == k for b, _e, _d in ctxs), "samples of one size"
+        # block (c, i): sample c with set i
+        starts = [batch for batch, _e, _d in ctxs for _o in orders]
+        cos = [compile_orders(w, {sit.side: o, sit.enemy: enemy_orders}) for _b, enemy_orders, _d in ctxs
+               for o in orders]
+        if len(cos) == 1:
+            after = resolve(w, starts[0], cos[0], ctxs[0][2][0], lv.rollout, deliv)
+        else:
+            co, columns = stack_plans(w, cos, k)
+            seeds = [dice[0].seed for _b, _e, dice in ctxs for _o in orders]
+            after = resolve(w, join(starts), co, BlockDice(seeds, k, columns), lv.rollout, deliv)
+        for day in range(1, len(ctxs[0][2])):
+            if after.turn > w.scenario.turns:
+                break
+            seeds = [dice[day].seed for _b, _e, dice in ctxs for _o in orders]
+            after = resolve(w, after, idle, BlockDice(seeds, k), lv.rollout, deliv)
+        totals = [0.0] * len(orders)
+        for c, (batch, _e, _d) in enumerate(ctxs):
+            for i in range(len(orders)):
+                totals[i] += float(score(sit, wt, batch, block(after, (c * len(orders) + i) * k, k)).mean())
+        return [t / len(ctxs) for t in totals]
 
     def refine(self, sit: Situation, plan: Plan, base: float, ctxs: list[tuple]) -> tuple[Plan, float, list[str]]:
         """Local search on the chosen plan's attacks: try calling off each of its attacks and
@@ -189,18 +200,19 @@ class Commander:
         vals = self.values(sit, [orders_with(patch) for _text, patch in changes], ctxs) if changes else []
         for (text, patch), val in zip(changes, vals, strict=True):
             if val > base + 0.05:
-                good.append((val - base, text, patch))
+                good.append((val - base, text, patch, val))
         if not good:
             return plan, 0.0, []
         good.sort(key=lambda x: -x[0])
         merged: dict[str, Order] = {}
         texts = []
-        for _gain, text, patch in good:
+        for _gain, text, patch, _val in good:
             if any(u in merged for u in patch):
                 continue
             merged.update(patch)
             texts.append(text)
-        val = self.value(sit, orders_with(merged), ctxs)
+        # one change alone was scored with the others above (each set's score is its own)
+        val = good[0][3] if len(texts) == 1 else self.value(sit, orders_with(merged), ctxs)
         if val <= base + good[0][0] - 1e-9 and len(texts) > 1:
             merged, texts, val = good[0][2], [good[0][1]], base + good[0][0]
         new = Plan(knobs=plan.knobs, orders=orders_with(merged), notes=plan.notes, assaults=plan.assaults)

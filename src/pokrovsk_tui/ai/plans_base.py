@@ -6,11 +6,18 @@ plans_logistics.py) extend."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
+import numpy as np
+
+from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.orders import Order
 
 from .situation import Situation
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,22 @@ class PlannerBase:
         self.guard_raid: dict[int, set[int]] = {}     # guards: unit -> the hexes it guards
 
     # ---- helpers
+    def daily(self, key: tuple, make: Callable[[], T]) -> T:
+        """``make()`` worked out once a day: what depends only on the side's view, the same
+        for every candidate plan, is kept in the situation. Callers must not change it."""
+        ex = self.sit.extra
+        if key not in ex:
+            ex[key] = make()
+        return ex[key]
+
+    def legal_targets(self, u: int | None, kind: str) -> np.ndarray:
+        """``legal.legal_targets`` of the side's view, once a day per unit and kind."""
+        return self.daily(("legal_targets", u, kind), lambda: legal.legal_targets(self.sit.view, u, kind))
+
+    def target_ok(self, u: int, kind: str, h: int) -> bool:
+        """``legal.target_refusal(view, u, kind, h) is None``, once a day per unit, kind and hex."""
+        return self.daily(("target_ok", u, kind, h), lambda: legal.target_refusal(self.sit.view, u, kind, h) is None)
+
     def uid(self, u: int) -> str:
         return self.sit.world.unit_ids[int(u)]
 

@@ -90,7 +90,10 @@ class FiresPlanner(PlannerBase):
 
     def _jam_est(self, h: int) -> float:
         """Jamming expected over a hex: the enemy EW seen lately that covers it, combined as the
-        rules combine posts, else a guess of unseen EW near our lines."""
+        rules combine posts, else a guess of unseen EW near our lines (once a day per hex)."""
+        return self.daily(("jam_est", h), lambda: self._jam_est1(h))
+
+    def _jam_est1(self, h: int) -> float:
         sit, w = self.sit, self.sit.world
         ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
         if ew.any():
@@ -110,7 +113,7 @@ class FiresPlanner(PlannerBase):
         vis = sit.visibility
         drones = [int(u) for u in sit.own if w.u_role[u] == R_DRONE]
         left = {u: legal.budget_total(v, u, "strike") for u in drones}
-        reach = {u: legal.legal_targets(v, u, "strike") for u in drones}     # strike and hunt alike
+        reach = {u: self.legal_targets(u, "strike") for u in drones}     # strike and hunt alike
         keep = {u: int(round(left[u] * self.k.patrol_share)) for u in drones}
         spend = {u: left[u] - keep[u] for u in drones}
         recon_on: dict[int, int] = {}
@@ -203,10 +206,13 @@ class FiresPlanner(PlannerBase):
         """A stand-in for defenders we have not seen on hex ``h``: one unit of the enemy's most
         common ground type (its signature is what recon must find)."""
         w = self.sit.world
-        ground = (w.u_side == 1 - self.sit.side) & np.isin(w.u_role, (R_INF, R_ASLT))
-        types, cnt = np.unique(w.u_type[ground], return_counts=True)
-        sig = float(w.t_signature[types[np.argmax(cnt)]]) if types.size else 0.5
-        return {"hex": h, "sig": np.array([sig])}
+
+        def common() -> float:
+            ground = (w.u_side == 1 - self.sit.side) & np.isin(w.u_role, (R_INF, R_ASLT))
+            types, cnt = np.unique(w.u_type[ground], return_counts=True)
+            return float(w.t_signature[types[np.argmax(cnt)]]) if types.size else 0.5
+
+        return {"hex": h, "sig": np.array([self.daily(("unknown_sig",), common)])}
 
     def _recon(self, t: dict, eff: np.ndarray, drones: list[int], spend: dict[int, int], recon_on: dict[int, int],
                out: list[Order], want: float, most: int) -> None:
@@ -221,7 +227,7 @@ class FiresPlanner(PlannerBase):
         while n < most and self._p_detect(t, recon_effort(self.sit.world.params, n)[0], eff[h]) < want:
             n += 1
         for u in sorted(drones, key=lambda u: (g.hex_distance(v.hex[u], h), u)):
-            if spend[u] >= 2 and legal.target_refusal(v, u, "recon", h) is None:
+            if spend[u] >= 2 and self.target_ok(u, "recon", h):
                 k = min(n, spend[u])
                 out.append(Order(kind="recon", unit=self.uid(u), target=self.hid(h), count=k))
                 spend[u] -= k
@@ -241,7 +247,7 @@ class FiresPlanner(PlannerBase):
                 # the hex on the road nearest our drones, preferring one deep on the enemy's supply line
                 best = None
                 for h in hexes:
-                    reach = [u for u in drones if spend[u] > 0 and legal.target_refusal(v, u, "interdict", h) is None]
+                    reach = [u for u in drones if spend[u] > 0 and self.target_ok(u, "interdict", h)]
                     if not reach:
                         continue
                     need = max(thr * 1.3 - float(prev[list(hexes).index(h)]), 0.0)
@@ -274,7 +280,7 @@ class FiresPlanner(PlannerBase):
                 pick = roads[np.argsort(-flow)[:1]]
                 for h in pick:
                     for u in sorted(drones, key=lambda u: -spend[u]):
-                        if spend[u] >= 2 and legal.target_refusal(v, u, "interdict", h) is None:
+                        if spend[u] >= 2 and self.target_ok(u, "interdict", h):
                             out.append(Order(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
                             spend[u] -= 2
                             notes.append(f"interdicting the enemy's road at {sit.label(h)} to tax his supply")
@@ -292,7 +298,7 @@ class FiresPlanner(PlannerBase):
             n = legal.budget_total(v, u, "fire")
             if n <= 0:
                 continue
-            inr = legal.legal_targets(v, u, "fire")
+            inr = self.legal_targets(u, "fire")
             best = None
             for t in targets:
                 h = t["hex"]
@@ -322,7 +328,7 @@ class FiresPlanner(PlannerBase):
         n = legal.budget_total(sit.view, None, "bomb")
         if n <= 0:
             return []
-        aim = legal.legal_targets(sit.view, None, "bomb")
+        aim = self.legal_targets(None, "bomb")
         scored = []
         for t in targets:
             h = t["hex"]

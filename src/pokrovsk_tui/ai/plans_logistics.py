@@ -44,7 +44,7 @@ class LogisticsPlanner(PlannerBase):
         sent: dict[int, int] = {}
         for r in robots:
             runs = legal.runs_available(w, r, float(v.supply[r]))
-            may = [u for u in need if legal.resupply_refusal(v, r, u) is None] if runs else []   # once a robot
+            may = [u for u in need if self._may_resupply(r, u)] if runs else []   # once a robot
             for _ in range(runs):
                 cand = [u for u in may if need[u] > 5]
                 if not cand:
@@ -63,3 +63,8 @@ class LogisticsPlanner(PlannerBase):
             self.plan.note("logistics", f"{sum(sent.values())} robot runs; first to "
                            + ", ".join(f"{self.uid(u)} (supply {v.supply[u]:.0f})" for u in worst))
         return out
+
+    def _may_resupply(self, robot: int, u: int) -> bool:
+        """``legal.resupply_refusal(view, robot, u) is None``, once a day per robot and unit."""
+        v = self.sit.view
+        return self.daily(("resupply_ok", robot, u), lambda: legal.resupply_refusal(v, robot, u) is None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -80,6 +81,57 @@ class TiledDice(Dice):
             raise ValueError(f"a batch of {shape[0]} is not made of blocks of {self.rows}")
         u = _drawn(self.seed, turn, phase, stream, (self.rows, *shape[1:]), 0)
         return np.tile(u, (blocks,) + (1,) * (len(shape) - 1))
+
+
+class BlockDice(TiledDice):
+    """The dice of a batch made of blocks of ``rows`` replications that each resolve on their
+    own: different orders (a plan axis, see ``orders.stack_orders``) and, given a sequence of
+    ``seed``s, different dice (one seed per block). Every block draws exactly what it would
+    draw resolved alone with its seed. Streams drawn per order (missions, combat groups, robot
+    runs) have one column per order of every block, block after block; ``columns[(phase,
+    stream)]`` gives each block's count of them, and a block's rows hold zeros in the other
+    blocks' columns (those orders do nothing there). The other streams are drawn per block."""
+
+    def __init__(self, seed: int | Sequence[int], rows: int,
+                 columns: dict[tuple[str, str], tuple[int, ...]] | None = None):
+        seeds = (int(seed),) if isinstance(seed, (int, np.integer)) else tuple(int(x) for x in seed)
+        super().__init__(seeds[0], rows)
+        self.seeds = seeds
+        self.columns = columns or {}
+
+    def _seed(self, i: int, blocks: int) -> int:
+        if len(self.seeds) == 1:
+            return self.seeds[0]
+        if blocks != len(self.seeds):
+            raise ValueError(f"a batch of {blocks} blocks of {self.rows} for {len(self.seeds)} seeds")
+        return self.seeds[i]
+
+    def uniform(self, turn, phase, stream, shape):
+        cols = self.columns.get((phase, stream))
+        if cols is None:
+            if len(self.seeds) == 1:
+                return super().uniform(turn, phase, stream, shape)
+            blocks, rest = divmod(shape[0], self.rows)
+            if rest:
+                raise ValueError(f"a batch of {shape[0]} is not made of blocks of {self.rows}")
+            drawn: dict[int, np.ndarray] = {}
+            parts = []
+            for i in range(blocks):
+                sd = self._seed(i, blocks)
+                if sd not in drawn:
+                    drawn[sd] = _drawn(sd, turn, phase, stream, (self.rows, *shape[1:]), 0)
+                parts.append(drawn[sd])
+            return np.concatenate(parts)
+        if len(shape) != 2 or shape[0] != self.rows * len(cols) or shape[1] != sum(cols):
+            raise ValueError(f"a batch of shape {shape} does not match blocks of {self.rows} with columns {cols}")
+        out = np.zeros(shape)
+        start = 0
+        for i, c in enumerate(cols):
+            if c:
+                out[i * self.rows:(i + 1) * self.rows, start:start + c] = _drawn(
+                    self._seed(i, len(cols)), turn, phase, stream, (self.rows, c), 0)
+            start += c
+        return out
 
 
 # ----- the streams' PCG64 states, as np.random.SeedSequence + PCG64 make them -----------

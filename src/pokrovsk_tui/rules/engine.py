@@ -15,7 +15,15 @@ from . import phase_combat, phase_end, phase_fires, phase_move, phase_sense, pha
 from .arrays import Floats
 from .dice import Dice
 from .events import Event
-from .orders import CompiledOrders, Order, OrderContext, Refusal, compile_orders, validate
+from .orders import (
+    CompiledOrders,
+    Order,
+    OrderContext,
+    Refusal,
+    compile_orders,
+    stack_orders,
+    validate,
+)
 from .scenario import SIDES
 from .state import ARRAY_FIELDS, GameState
 from .work import Phase, Work
@@ -66,6 +74,18 @@ def resolve_batch(world: World, state: GameState, co: CompiledOrders, dice: Dice
     w = Work(world, state, co, dice, events)
     run_phases(w, day_phases(delivery))
     return w.finish(state)
+
+
+def stack_plans(world: World, plans: list[CompiledOrders], rows: int) -> tuple[CompiledOrders, dict[tuple[str, str], tuple[int, ...]]]:
+    """Several plans' orders for one batch of ``rows`` replications per plan (``stack_orders``)
+    and each plan's count of the columns of the streams drawn per order, for ``BlockDice``:
+    ``resolve_batch(world, joined, co, BlockDice(seed, rows, columns))`` resolves every block
+    exactly as ``resolve_batch(world, block, plan, Dice(seed))`` would."""
+    groups = tuple(phase_combat.groups(world, c)[0].size for c in plans)
+    columns = {("fires", "missions"): tuple(c.m_kind.size for c in plans),
+               ("logistics", "ugv"): tuple(c.r_unit.size for c in plans)}
+    columns |= {("combat", s): groups for s in ("die", "att_loss", "def_loss", "going")}
+    return stack_orders(plans, rows), columns
 
 
 def context(world: World, state: GameState, side: int) -> OrderContext:

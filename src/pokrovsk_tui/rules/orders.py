@@ -215,6 +215,69 @@ class CompiledOrders:
     r_unit: np.ndarray       # (R,) UGV resupply: robot unit
     r_target: np.ndarray     # (R,) receiving unit
     r_count: np.ndarray      # (R,) runs
+    # a plan axis (``stack_plans``): ground, target and path get a leading (P,) axis, the
+    # missions and runs of all plans follow one another, and each replication of the batch
+    # resolves its own plan's orders. None: one set of orders for every replication.
+    m_plan: np.ndarray | None = None      # (M,) plan of each mission
+    r_plan: np.ndarray | None = None      # (R,) plan of each robot run
+    rep_plan: np.ndarray | None = None    # (K,) plan of each replication
+
+    def per_rep(self, a: np.ndarray) -> np.ndarray:
+        """(1 or K, U, ...) an order array (``ground``, ``target``, ``path``, or one shaped
+        like them) as each replication sees it; broadcasts against (K, U) layers."""
+        return a[None] if self.rep_plan is None else a[self.rep_plan]
+
+    @property
+    def plans(self) -> int:
+        """How many plans the orders hold (1 without a plan axis)."""
+        return 1 if self.rep_plan is None else self.ground.shape[0]
+
+    def rep_index(self, K: int) -> np.ndarray:
+        """(K,) the plan of each replication (0 for all without a plan axis)."""
+        return np.zeros(K, np.int64) if self.rep_plan is None else self.rep_plan
+
+    def m_count_rep(self) -> np.ndarray:
+        """(1 or K, M) each mission's count in each replication: 0 where it is another plan's."""
+        return _counts_rep(self.m_count, self.m_plan, self.rep_plan)
+
+    def r_count_rep(self) -> np.ndarray:
+        """(1 or K, R) each robot run's count in each replication: 0 where it is another plan's."""
+        return _counts_rep(self.r_count, self.r_plan, self.rep_plan)
+
+    def sorties_rep(self, U: int) -> np.ndarray:
+        """(1 or K, U) sorties, rounds or bombs each unit slot has ordered in each replication."""
+        own = self.m_unit >= 0
+        if self.rep_plan is None:
+            return np.bincount(self.m_unit[own], weights=self.m_count[own], minlength=U)[None, :]
+        P = self.plans
+        assert self.m_plan is not None
+        per_plan = np.bincount(self.m_plan[own] * U + self.m_unit[own], weights=self.m_count[own],
+                               minlength=P * U).reshape(P, U)
+        return per_plan[self.rep_plan]
+
+
+def _counts_rep(count: np.ndarray, plan: np.ndarray | None, rep_plan: np.ndarray | None) -> np.ndarray:
+    if rep_plan is None or plan is None:
+        return count[None, :]
+    return np.where(plan[None, :] == rep_plan[:, None], count[None, :], 0)
+
+
+def stack_orders(plans: list[CompiledOrders], rows: int) -> CompiledOrders:
+    """Several plans' compiled orders as one with a plan axis, for a batch made of one block of
+    ``rows`` replications per plan (plan i's block is replications i * rows .. (i + 1) * rows)."""
+    P = len(plans)
+
+    def cat(f: str) -> np.ndarray:
+        return np.concatenate([getattr(c, f) for c in plans])
+
+    return CompiledOrders(
+        np.stack([c.ground for c in plans]), np.stack([c.target for c in plans]),
+        np.stack([c.path for c in plans]),
+        cat("m_side"), cat("m_unit"), cat("m_kind"), cat("m_hex"), cat("m_count"),
+        cat("r_unit"), cat("r_target"), cat("r_count"),
+        m_plan=np.repeat(np.arange(P, dtype=np.int64), [c.m_kind.size for c in plans]),
+        r_plan=np.repeat(np.arange(P, dtype=np.int64), [c.r_unit.size for c in plans]),
+        rep_plan=np.repeat(np.arange(P, dtype=np.int64), rows))
 
 
 def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> CompiledOrders:

@@ -25,19 +25,21 @@ R, E, D, X = range(4)
 
 
 def groups(world, co):
-    """(G,) side and target hex of each combat group, (U,) group of each attacker, kinds."""
+    """(G,) side and target hex of each combat group, (U,) group of each attacker, kinds, and
+    (G,) the plan of each group (orders with a plan axis: (P, U) group of each attacker)."""
     att = np.isin(co.ground, (G_ASSAULT, G_INFILTRATE, G_RAID))
     n = world.grid.n
-    key = world.u_side * n + co.target                      # sorts by side, then hex
+    plan = 0 if co.rep_plan is None else np.arange(co.plans)[:, None]
+    key = (plan * 2 + world.u_side) * n + co.target        # sorts by plan, side, then hex
     keys, inverse = np.unique(key[att], return_inverse=True)
-    g_side, g_hex = keys // n, keys % n
-    group_of = np.full(world.n_units, -1, np.int64)
+    g_side, g_hex = (keys // n) % 2, keys % n
+    group_of = np.full(co.ground.shape, -1, np.int64)
     group_of[att] = inverse
     G = keys.size
     members = np.bincount(inverse, minlength=G)
     g_infil = np.bincount(inverse, weights=co.ground[att] == G_INFILTRATE, minlength=G) == members
     g_raid = np.bincount(inverse, weights=co.ground[att] == G_RAID, minlength=G) == members
-    return g_side.astype(np.int64), g_hex.astype(np.int64), group_of, g_infil, g_raid
+    return g_side.astype(np.int64), g_hex.astype(np.int64), group_of, g_infil, g_raid, keys // (2 * n)
 
 
 def unit_attack_power(world, strength, cohesion, supply) -> np.ndarray:
@@ -135,7 +137,8 @@ def going(p, world, weather, hexes):
 def combat(w: Work) -> None:
     world, p, co = w.world, w.p, w.co
     K, U, n = w.K, w.U, w.n
-    g_side, g_hex, group_of, g_infil, g_raid = groups(world, co)
+    g_side, g_hex, group_of, g_infil, g_raid, g_plan = groups(world, co)
+    group_of = co.per_rep(group_of)                         # (1 or K, U)
     G = g_side.size
     live = w.live
     occ = np.stack([per_hex(w.hex, live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
@@ -152,14 +155,14 @@ def combat(w: Work) -> None:
     adv = np.zeros((K, U), bool)
     fought = np.zeros((K, U), bool)
     if G:
-        gid = np.full((2, n), -1, np.int64)
-        gid[g_side, g_hex] = np.arange(G)
-        part = live & (group_of >= 0)[None, :]
-        dgrp = np.where(live, gid[1 - world.u_side[None, :], np.maximum(w.hex, 0)], -1)   # defender's group
+        gid = np.full((co.plans, 2, n), -1, np.int64)
+        gid[g_plan, g_side, g_hex] = np.arange(G)
+        part = live & (group_of >= 0)
+        dgrp = np.where(live, gid[co.rep_index(K)[:, None], 1 - world.u_side[None, :], np.maximum(w.hex, 0)], -1)
         dpart = dgrp >= 0
         ap = attack_power(w)
         dp = defence_power(w, w.hex)
-        flat_a = (np.arange(K)[:, None] * G + np.maximum(group_of, 0)[None, :]).ravel()
+        flat_a = (np.arange(K)[:, None] * G + np.maximum(group_of, 0)).ravel()
         flat_d = (np.arange(K)[:, None] * G + np.maximum(dgrp, 0)).ravel()
 
         def gsum(flat, mask, vals):
@@ -203,7 +206,7 @@ def combat(w: Work) -> None:
         # read by the previews (rules/odds.py): each group's result and losses
         w.g_side, w.g_hex, w.g_res, w.g_col, w.g_A, w.g_D = g_side, g_hex, res, col, A, Dp
         # losses spread over each group's units by strength
-        ga = np.maximum(group_of, 0)[None, :] * np.ones((K, 1), np.int64)
+        ga = np.maximum(group_of, 0) * np.ones((K, 1), np.int64)
         share_a = np.where(part, w.strength / np.maximum(np.take_along_axis(s_att, ga, 1), 1e-12), 0.0)
         share_d = np.where(dpart, w.strength / np.maximum(np.take_along_axis(s_def, np.maximum(dgrp, 0), 1), 1e-12), 0.0)
         loss_a = share_a * np.take_along_axis(la, ga, 1)
@@ -217,7 +220,7 @@ def combat(w: Work) -> None:
         ares = np.take_along_axis(res, ga, 1)
         p_go = going(p, world, w.weather, g_hex)
         go = u_go < p_go                                                   # (K, G)
-        adv = part & (ares >= E) & (co.ground != G_RAID)[None, :] & np.take_along_axis(go, ga, 1)
+        adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & np.take_along_axis(go, ga, 1)
         fought = (part | dpart) & np.where(part, np.take_along_axis(fight, ga, 1), False) | (
             dpart & np.take_along_axis(fight, np.maximum(dgrp, 0), 1))
         w.hurt(loss_a + loss_d + extra, "ground")
@@ -235,11 +238,11 @@ def combat(w: Work) -> None:
                 gone |= none
             pos = moved_pos
         new_hex = np.where(retreat_n > 0, pos, w.hex)
-        new_hex = np.where(adv, np.asarray(co.target)[None, :], new_hex)
+        new_hex = np.where(adv, co.per_rep(co.target), new_hex)
         new_hex = np.where(retreat_n > 0, pos, new_hex)           # a unit made to retreat goes back
         w.hurt(np.where(gone, w.strength, 0.0), "ground")          # cut off: surrenders
         # advancing into the hex crosses the enemy's kill zone there
-        tgt = np.maximum(np.asarray(co.target), 0)[None, :] * np.ones((K, 1), np.int64)
+        tgt = np.maximum(co.per_rep(co.target), 0) * np.ones((K, 1), np.int64)
         fc_in = w.fc_total[k3, 1 - own_side, tgt]
         mult_w = w.c.offroad_mult[w.weather][:, None]
         slow = np.where(world.offroad[tgt], mult_w, 1.0)
@@ -265,7 +268,7 @@ def combat(w: Work) -> None:
                           m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
                           blind, p_go, u_go, adv, kz_adv, pf_adv, stopped)
     w.fought = fought
-    _contact(w, g_hex, g_side, start_hex)
+    _contact(w, g_hex, g_plan, start_hex)
 
 
 def _retreat(w: Work, pos, who, start_hex, group_of, grp, blocked):
@@ -288,9 +291,9 @@ def _retreat(w: Work, pos, who, start_hex, group_of, grp, blocked):
     side = world.u_side[cols][None, :, None]
     valid = ok & world.passable[nbc] & ~blocked[k3, side, nbc]
     own = (w.control[k3, nbc] == side).astype(float)
-    att = np.flatnonzero(group_of >= 0)
+    att = np.flatnonzero((group_of >= 0).any(axis=0))              # (1 or K, U) group_of
     d = world.grid.dist_pairs(start_hex[:, att][:, None, None, :], nbc[:, :, :, None])     # (K, C, 6, A)
-    of_grp = group_of[att][None, None, None, :] == grp_c[:, :, None, None]
+    of_grp = group_of[:, att][:, None, None, :] == grp_c[:, :, None, None]
     dist = np.where(of_grp, d, 99).min(axis=3, initial=99).astype(float)
     score = np.where(valid, 2.0 * dist + own, -1e9)
     best = np.argmax(score, axis=2)
@@ -301,7 +304,7 @@ def _retreat(w: Work, pos, who, start_hex, group_of, grp, blocked):
     return out, none
 
 
-def _contact(w: Work, g_hex, g_side, start_hex) -> None:
+def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     """Units of both sides on one hex that no group attacked fight at half rates."""
     world, p = w.world, w.p
     K, U, n = w.K, w.U, w.n
@@ -311,7 +314,8 @@ def _contact(w: Work, g_hex, g_side, start_hex) -> None:
     pw = w.strength * w.c.defence[None, :]
     p_side = np.stack([per_hex(w.hex, live & (side == s), n, pw) for s in (0, 1)], axis=1)
     both = (s_side[:, 0] > 0) & (s_side[:, 1] > 0)
-    both[:, g_hex] = False
+    kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
+    both[kk, g_hex[gg]] = False
     bad = w.c.bad_weather[w.weather]
     mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None]
     u = w.dice.uniform(w.turn, "combat", "contact", (K, 2, n))
@@ -352,7 +356,7 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
     gone0, adv0, ent0, stopped0 = gone[0].tolist(), adv[0].tolist(), start_ent[0].tolist(), stopped[0].tolist()
     names = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
     for gi in range(len(g_side)):
-        att = np.flatnonzero(group_of == gi).tolist()
+        att = np.flatnonzero(group_of[0] == gi).tolist()
         dfd = np.flatnonzero(dgrp[0] == gi).tolist()
         kind = "infiltration" if g_infil[gi] else "raid" if g_raid[gi] else "assault"
         side = g_side[gi]

@@ -22,7 +22,7 @@ def recovery(w: Work) -> None:
     world, p, co = w.world, w.p, w.co
     _K, _U, n = w.K, w.U, w.n
     live = w.live
-    g = co.ground[None, :]
+    g = co.per_rep(co.ground)
     still = live & ~w.moved & ~w.fought
     supplied = (w.supply >= p.low_supply) & (w.isolated == 0)   # an isolated unit is not supplied
     gain = np.where(g == G_REST, p.rest_cohesion, np.where(np.isin(g, (G_HOLD, G_DIG, G_JAM)), p.hold_cohesion, 0.0))

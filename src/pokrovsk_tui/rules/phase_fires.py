@@ -66,7 +66,7 @@ def fires(w: Work) -> None:
     spotted = np.stack([per_hex(w.hex, w.detected[:, s], n) for s in (0, 1)], axis=1)   # (K, 2, n)
     prob, base, det, jam_m, v_f = mission_probability(w, jam, spotted)
     u = w.dice.uniform(w.turn, "fires", "missions", (K, co.m_kind.size))
-    hits = binomial_icdf(u, co.m_count[None, :], prob)                                 # (K, M)
+    hits = binomial_icdf(u, co.m_count_rep(), prob)                                 # (K, M)
     w.m_prob, w.m_hits = prob, hits                  # read by the previews (rules/odds.py)
 
     drone_m = (co.m_kind == M_STRIKE) | (co.m_kind == M_HUNT)
@@ -122,12 +122,12 @@ def fires(w: Work) -> None:
     for s in (0, 1):
         sel = (co.m_kind == M_INTERDICT) & (co.m_side == s)
         if sel.any():
-            w.fire_control[:, s] += scatter(co.m_count[sel][None, :] * w.v[:, None], co.m_hex[sel], n)
+            w.fire_control[:, s] += scatter(co.m_count_rep()[:, sel] * w.v[:, None], co.m_hex[sel], n)
     w.fire_control = np.maximum(w.fire_control, world.standing_fc[None])   # kept up whatever the orders
     w.fc_total = w.fire_control + w.patrol_fc
-    flown = np.bincount(co.m_unit[co.m_unit >= 0], weights=co.m_count[co.m_unit >= 0], minlength=U)
-    drone_flown = np.where(w.c.drone, flown, 0).astype(np.int64)
-    w.stock = np.maximum(w.stock - drone_flown[None, :] - w.patrol, 0)
+    flown = co.sorties_rep(U)                                                      # (1 or K, U)
+    drone_flown = np.where(w.c.drone[None, :], flown, 0).astype(np.int64)
+    w.stock = np.maximum(w.stock - drone_flown - w.patrol, 0)
 
     if w.events is not None:
         _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before)

@@ -118,7 +118,7 @@ def movement(w: Work) -> None:
     pinned = held(p, enemy_cover[k_idx, side, np.maximum(w.hex, 0)]) if p.line_hold > 0 else None
     mult = c.offroad_mult[w.weather]                                  # (K,)
     mp = c.mp[None, :] * np.ones((K, 1))
-    moving = live & (co.ground == G_MOVE)[None, :]
+    moving = live & (co.per_rep(co.ground) == G_MOVE)
     spent = np.zeros((K, U))
     sig = c.signature[None, :] * p.moving_signature
     # why each unit stopped (Stop) and, when blocked, the path step it could not take
@@ -128,7 +128,7 @@ def movement(w: Work) -> None:
     kz = np.zeros((K, U))
     pf = np.zeros((K, U))
     for j in range(MAX_PATH):
-        nxt = co.path[:, j][None, :] * np.ones((K, 1), np.int64)
+        nxt = co.per_rep(co.path[..., j]) * np.ones((K, 1), np.int64)
         go = moving & (nxt >= 0)
         if not go.any():
             break

@@ -65,7 +65,7 @@ def jamming(w: Work) -> np.ndarray:
     ew = np.flatnonzero(world.role_is("ew"))
     if ew.size == 0:
         return 1.0 - clear
-    jams = w.live[:, ew] & (w.co.ground[ew] != G_MOVE)[None, :]
+    jams = w.live[:, ew] & (w.co.per_rep(w.co.ground)[:, ew] != G_MOVE)
     t = world.u_type[ew]
     for j, u in enumerate(ew):
         ring = g.disk(int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
@@ -80,11 +80,10 @@ def jamming(w: Work) -> np.ndarray:
 def patrol_sorties(w: Work) -> np.ndarray:
     """(K, U) sorties each drone unit flies on patrol: what its orders leave unassigned."""
     co = w.co
-    assigned = np.bincount(co.m_unit[co.m_unit >= 0], weights=co.m_count[co.m_unit >= 0],
-                           minlength=w.U)
+    assigned = co.sorties_rep(w.U)                    # (1 or K, U)
     cap = np.minimum(w.c.sorties[None, :], w.stock)
     drone = w.c.drone[None, :] & w.live
-    return np.where(drone, np.maximum(cap - assigned[None, :], 0), 0).astype(np.int64)
+    return np.where(drone, np.maximum(cap - assigned, 0), 0).astype(np.int64)
 
 
 _CHUNK = 1 << 22        # values (32 MB of float64) in one patrol-field product
@@ -156,8 +155,12 @@ def _disk_falloff(world, centres: np.ndarray, reach: np.ndarray, flat: int, leng
 
 def effort(w: Work, patrol: np.ndarray) -> np.ndarray:
     """(K, 2, n) detection effort of each side on each hex."""
-    first, group = unique_rows(np.where(w.live, w.hex, -1))     # replications often share positions
-    return _static_effort(w, w.hex[first], w.live[first])[group] + patrol * w.p.patrol_detection_share
+    key = np.where(w.live, w.hex, -1)
+    if w.co.rep_plan is not None:                                # and, with a plan axis, orders
+        key = np.concatenate([w.co.rep_plan[:, None], key], axis=1)
+    first, group = unique_rows(key)                              # replications often share positions
+    plans = w.co.rep_index(w.K)[first]
+    return _static_effort(w, w.hex[first], w.live[first], plans)[group] + patrol * w.p.patrol_detection_share
 
 
 def recon_effort(p, count):
@@ -167,9 +170,10 @@ def recon_effort(p, count):
     return on_target, on_target * p.recon_neighbour_share
 
 
-def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
+def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarray | None = None) -> np.ndarray:
     """(K, 2, n) passive observation and recon effort for (K, U) positions, all in one pass
-    (each row's sums add up in the same order as on its own)."""
+    (each row's sums add up in the same order as on its own); ``plans``: (K,) the plan whose
+    recon missions each row flies (orders with a plan axis), else 0."""
     world = w.world
     p = w.p
     g = world.grid
@@ -188,10 +192,16 @@ def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray) -> np.ndarray:
         if rec.any():
             tgt = co.m_hex[rec]
             on_t, on_nb = recon_effort(p, co.m_count[rec].astype(float))
-            e += np.bincount(tgt, weights=on_t - on_nb, minlength=n)[None, :]      # the disk adds on_nb back
-            nb = g.disk(1)[tgt]
+            # one row of effort per plan, (P, n), read by each row's plan
+            P = co.plans
+            mp = np.zeros(tgt.size, np.int64) if co.m_plan is None else co.m_plan[rec]
+            row = np.zeros(hexes.shape[0], np.int64) if plans is None else plans
+            e += np.bincount(mp * n + tgt, weights=on_t - on_nb, minlength=P * n).reshape(P, n)[row]
+            nb = g.disk(1)[tgt]                                                    # the disk adds on_nb back
             ok = nb >= 0
-            e += np.bincount(nb[ok], weights=np.broadcast_to(on_nb[:, None], nb.shape)[ok], minlength=n)[None, :]
+            at = np.broadcast_to(mp[:, None], nb.shape)[ok] * n + nb[ok]
+            e += np.bincount(at, weights=np.broadcast_to(on_nb[:, None], nb.shape)[ok],
+                             minlength=P * n).reshape(P, n)[row]
         out[:, s] = e
     return out
 
@@ -200,8 +210,8 @@ def signature(w: Work) -> np.ndarray:
     """(K, U) signature for detection this turn: moving x1.5, dug in x0.6 per level above 1."""
     p = w.p
     sig = w.c.signature[None, :] * np.ones((w.K, 1))
-    g = w.co.ground
-    moving = ((g == G_MOVE) | (g == G_ASSAULT) | (g == G_RAID))[None, :]
+    g = w.co.per_rep(w.co.ground)
+    moving = (g == G_MOVE) | (g == G_ASSAULT) | (g == G_RAID)
     sig = np.where(moving, sig * p.moving_signature, sig)
     return sig * p.dug_in_signature ** np.maximum(w.entrench - 1, 0)
 

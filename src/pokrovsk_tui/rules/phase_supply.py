@@ -184,8 +184,8 @@ def robot_runs(w: Work) -> np.ndarray:
         fc_line = np.stack([_line_fc_batch(w, co.r_unit[r], co.r_target[r]) for r in range(R)], axis=1)
         p_loss = 1.0 - np.exp(-p.ugv_loss_coeff * fc_line)
         ok_run = live[:, co.r_unit] & live[:, co.r_target]
-        lost = binomial_icdf(u, co.r_count[None, :], p_loss)
-        arrived = np.where(ok_run, co.r_count[None, :] - lost, 0)
+        lost = binomial_icdf(u, co.r_count_rep(), p_loss)
+        arrived = np.where(ok_run, co.r_count_rep() - lost, 0)
         lost = np.where(ok_run, lost, 0)
         w.r_p_loss, w.r_arrived = p_loss, arrived      # read by the previews (rules/odds.py)
         ugv_in = scatter(arrived * p.ugv_payload, co.r_target, U)
