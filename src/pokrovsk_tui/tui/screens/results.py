@@ -31,6 +31,9 @@ class ResultsScreen(ModalScreen[None]):
         Binding("escape,c", "close", "Continue", priority=True),
         Binding("w", "why", "Why?"),
     ]
+    # the event list has the focus from the start (Textual focuses it once composed; a query
+    # in on_mount raced the app's shutdown in tests on a loaded machine)
+    AUTO_FOCUS = "#results-events"
 
     def __init__(self, session: GameSession, side: int | None, record: TurnRecord, events: list[Event]):
         super().__init__()
@@ -58,9 +61,6 @@ class ResultsScreen(ModalScreen[None]):
             yield Static("[b]Enter[/b] why?   [b]Esc[/b] back to the map (changed hexes marked •)",
                          classes="dialog-keys")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#results-events", OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
