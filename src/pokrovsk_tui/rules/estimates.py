@@ -12,6 +12,7 @@ import numpy as np
 
 from .orders import compile_orders
 from .params import TERRAINS
+from .phase_fires import URBAN
 from .phase_move import cover_levels, held, killzone_fraction, position_fire_fraction
 from .phase_sense import _static_effort, jamming, patrol_field
 from .view import SideView
@@ -31,7 +32,6 @@ def _work(view: SideView, hexes: np.ndarray, live: np.ndarray, visibility: float
                            jam=np.zeros((1, 2, w.grid.n)) if jam is None else jam[None]))
 
 
-URBAN = TERRAINS.index("urban")
 BUILT_UP = (TERRAINS.index("village"), TERRAINS.index("industrial"))
 
 

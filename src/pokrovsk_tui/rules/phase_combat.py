@@ -16,7 +16,7 @@ from .events import ref
 from .kernels import at_hex, per_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
-from .phase_move import cover_levels, held, killzone_fraction, position_fire_fraction
+from .phase_move import cover_levels, held, killzone_fraction, on_held_line, position_fire_fraction
 
 if TYPE_CHECKING:
     from .work import Work
@@ -196,8 +196,7 @@ def combat(w: Work) -> None:
         stopped = np.zeros((K, G), bool)
         if cover is not None and p.line_hold > 0:
             enemy = 1 - g_side[None, :]
-            on_line = held(p, cover[k3, 1 - own_side, np.maximum(start_hex, 0)])     # (K, U)
-            free = gsum(flat_a, part & ~on_line, ones) > 0
+            free = gsum(flat_a, part & ~on_held_line(p, world, cover, start_hex), ones) > 0
             stopped = (A > 0) & ~fight & held(p, cover[k3, enemy, g_hex[None, :]]) & ~free
             res = np.where(stopped, R, res)
         m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil, blind)

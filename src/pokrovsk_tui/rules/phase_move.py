@@ -76,6 +76,13 @@ def held(p, cover):
     return (cover >= p.line_hold) & (p.line_hold > 0)
 
 
+def on_held_line(p, world, cover: np.ndarray, hexes: np.ndarray) -> np.ndarray:
+    """(K, U) whether each unit stands on a line the enemy holds against it (``held`` of the
+    enemy's ``cover``, (K, 2, n) from ``cover_levels``, at the unit's hex ``hexes``)."""
+    K = hexes.shape[0]
+    return held(p, cover[np.arange(K)[:, None], 1 - world.u_side[None, :], np.maximum(hexes, 0)])
+
+
 def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarray) -> np.ndarray:
     """(K, 2, n) for each side, the deepest entrenchment among its live units on the hexes
     next to each hex (the hex itself not counted): how well its positions cover that hex."""
@@ -111,11 +118,12 @@ def movement(w: Work) -> None:
     enemy_occ = occ[:, ::-1]        # enemy_occ[:, s] = hexes held by the enemy of side s
     enemy_zoc = zoc[:, ::-1]
     need_cover = p.position_fire > 0 or p.line_hold > 0
-    enemy_cover = cover_levels(world, w.hex, live, w.entrench)[:, ::-1] if need_cover else np.zeros((K, 2, n))
+    cover = cover_levels(world, w.hex, live, w.entrench) if need_cover else np.zeros((K, 2, n))
+    enemy_cover = cover[:, ::-1]
     k_idx = np.arange(K)[:, None]
     side = world.u_side[None, :]
     # a unit that starts next to a held enemy line cannot step along or through it
-    pinned = held(p, enemy_cover[k_idx, side, np.maximum(w.hex, 0)]) if p.line_hold > 0 else None
+    pinned = on_held_line(p, world, cover, w.hex) if p.line_hold > 0 else None
     mult = c.offroad_mult[w.weather]                                  # (K,)
     mp = c.mp[None, :] * np.ones((K, 1))
     moving = live & (co.per_rep(co.ground) == G_MOVE)

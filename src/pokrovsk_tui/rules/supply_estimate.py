@@ -62,4 +62,3 @@ def supply_hex_costs(world: World, control: np.ndarray, fc_enemy: np.ndarray, si
     ground; with ``trucks``, closed at ``supply_block_fc`` of enemy fire control and inside the
     truck standoff): the public face of ``phase_supply.hex_costs`` for planners."""
     return hex_costs(world, world.params, control, fc_enemy, side, trucks=trucks)
-
