@@ -69,7 +69,21 @@ class Refusal:
 
 
 def path_cost(world: World, start: int, path: list[int]) -> float:
-    return float(world.move_cost[path].sum()) if path else 0.0
+    if len(path) < 8:
+        # numpy adds fewer than 8 values one after the other: the same sum, without a numpy call
+        cost = world.derived(_py_tables)[0]
+        total = 0.0
+        for h in path:
+            total += cost[h]
+        return total
+    return float(world.move_cost[path].sum())
+
+
+def _py_tables(world: World) -> tuple[tuple[float, ...], tuple[bool, ...], tuple[int, ...], tuple[float, ...]]:
+    """Per-hex move cost and passability, per-slot type and type MP, as Python values (once per
+    world): validation reads them one at a time."""
+    return (tuple(world.move_cost.tolist()), tuple(world.passable.tolist()),
+            tuple(world.u_type.tolist()), tuple(world.t_mp.tolist()))
 
 
 def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
@@ -176,7 +190,8 @@ def _unit_may(ctx: OrderContext, u: int, kind: str) -> None:
 def _check_move(ctx: OrderContext, o: Order, u: int, hex_of) -> Order:
     w = ctx.world
     g = w.grid
-    t = w.u_type[u]
+    _cost, passable, u_type, t_mp = w.derived(_py_tables)
+    mp = t_mp[u_type[u]]
     here = int(ctx.hex[u])
     if not o.path:
         raise _Refuse("a move needs a path")
@@ -191,13 +206,16 @@ def _check_move(ctx: OrderContext, o: Order, u: int, hex_of) -> Order:
     for h in path:
         if g.hex_distance(prev, h) != 1:
             raise _Refuse(f"unreachable: {g.hex_id(h)} is not next to {g.hex_id(prev)}")
-        if not w.passable[h]:
+        if not passable[h]:
             raise _Refuse(f"unreachable: {g.hex_id(h)} is water")
         prev = h
     cost = path_cost(w, here, path)
-    if cost > w.t_mp[t] + 1e-9:
-        raise _Refuse(f"unreachable: the path costs {cost:g} MP, {o.unit} has {w.t_mp[t]:g}")
-    return o.model_copy(update={"path": tuple(g.hex_id(h) for h in path), "target": g.hex_id(path[-1])})
+    if cost > mp + 1e-9:
+        raise _Refuse(f"unreachable: the path costs {cost:g} MP, {o.unit} has {mp:g}")
+    ids = tuple(g.hex_id(h) for h in path)
+    if ids == o.path and o.target == ids[-1]:
+        return o                     # already in the normal form: the same order
+    return o.model_copy(update={"path": ids, "target": ids[-1]})
 
 
 @dataclass(frozen=True)

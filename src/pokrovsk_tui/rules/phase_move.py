@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .events import ref
-from .kernels import per_hex
+from .kernels import occupied
 from .orders import G_MOVE, MAX_PATH
 
 if TYPE_CHECKING:
@@ -89,17 +89,33 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     K, _U = hexes.shape
     n = world.grid.n
     out = np.zeros((K, 2, n))
-    nb = world.grid.neighbours
-    ok = nb >= 0
+    nbp = world.derived(_padded_neighbours)
+    dug = live & (entrench > 0)
+    if not dug.any():
+        return out
     for s in (0, 1):
-        mine = live & (world.u_side == s)[None, :] & (entrench > 0)
+        mine = dug & (world.u_side == s)[None, :]
         if not mine.any():
             continue
-        best = np.zeros(K * n)
-        idx = (np.arange(K)[:, None] * n + np.maximum(hexes, 0))[mine]
-        np.maximum.at(best, idx, entrench[mine].astype(float))
-        best = best.reshape(K, n)
-        out[:, s] = np.where(ok[None], best[:, np.maximum(nb, 0)], 0.0).max(axis=2)
+        # the deepest level on each hex, with a column n of zeros that off-map neighbours read
+        best = np.zeros((K, n + 1))
+        idx = (np.arange(K)[:, None] * (n + 1) + np.maximum(hexes, 0))[mine]
+        np.maximum.at(best.reshape(-1), idx, entrench[mine].astype(float))
+        if K < 8:
+            out[:, s] = best[:, nbp].max(axis=2)
+        else:                     # the same maximum, six (K, n) layers at a time: faster at large K
+            layer = out[:, s]
+            np.maximum(best[:, nbp[:, 0]], best[:, nbp[:, 1]], out=layer)
+            for d in range(2, 6):
+                np.maximum(layer, best[:, nbp[:, d]], out=layer)
+    return out
+
+
+def _padded_neighbours(world) -> np.ndarray:
+    """(n, 6) neighbours with n for off the map (read as a zero column), once per world."""
+    nb = world.grid.neighbours
+    out = np.where(nb >= 0, nb, world.grid.n)
+    out.flags.writeable = False
     return out
 
 
@@ -112,7 +128,7 @@ def movement(w: Work) -> None:
     start = w.hex.copy()
     # enemy presence and zones of control, from positions at the start of the phase
     c = w.c
-    occ = np.stack([per_hex(w.hex, live & c.of_side[s][None, :], n) > 0 for s in (0, 1)], axis=1)
+    occ = occupied(w.hex, live, c.side_n, n)
     # a hex next to (or on) an occupied hex; disk(1) cells off the map read hex 0, masked
     zoc = np.any(occ[:, :, c.nb1] & c.nb1_ok[None, None], axis=3)
     enemy_occ = occ[:, ::-1]        # enemy_occ[:, s] = hexes held by the enemy of side s

@@ -94,11 +94,9 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex."""
     world = w.world
     p = w.p
-    rng = world.t_range[world.u_type]
     out = np.zeros((w.K, 2, w.n))
-    drones = np.flatnonzero(w.c.drone)
     for s in (0, 1):
-        us = drones[world.u_side[drones] == s]
+        us = _side_drones(world)[s]
         if us.size == 0:
             continue
         hx = np.maximum(w.hex[:, us], 0)                              # (K, Ud)
@@ -111,21 +109,61 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
             # the same whatever the batch: replication 0 of any batch is bit-identical to the
             # single resolution. The (rows, hexes of the disks) products are made a few
             # replications at a time, so their memory grows with neither K nor the map
-            at, f, j = _disk_falloff(world, hx[k0], rng[us], p.patrol_flat_radius, p.patrol_decay_length)
-            radio = world.t_radio[world.u_type[us]][j] if split else np.zeros(j.size, bool)
-            all_rows = np.flatnonzero(group == gi)
-            step = max(1, _CHUNK // max(1, j.size))
+            (at_f, f_f, j_f), (at_r, f_r, j_r) = _falloff_parts(world, s, hx[k0], split)
+            all_rows = np.flatnonzero(group == gi) if first.size > 1 else np.arange(w.K)
+            step = max(1, _CHUNK // max(1, j_f.size + j_r.size))
             for c0 in range(0, all_rows.size, step):
                 rows = all_rows[c0:c0 + step]
-                val = weight[rows][:, j] * f[None, :]                  # (r, hexes of the disks)
-                cell = (np.arange(rows.size)[:, None] * w.n + at[None, :])
-                field_f = _sum_at(cell[:, ~radio], val[:, ~radio], rows.size, w.n)
+                wr = weight[rows]
+                base = np.arange(rows.size)[:, None] * w.n
+                field_f = _sum_at(base + at_f, wr[:, j_f] * f_f, rows.size, w.n)
                 if split:
-                    field_r = _sum_at(cell[:, radio], val[:, radio], rows.size, w.n)
+                    field_r = _sum_at(base + at_r, wr[:, j_r] * f_r, rows.size, w.n)
                     out[rows, s] = field_f + field_r * (1.0 - w.jam[rows, 1 - s])
                 else:
                     out[rows, s] = field_f
     return out
+
+
+def _side_drones(world) -> tuple[np.ndarray, np.ndarray]:
+    """Each side's drone unit slots (once per world)."""
+    return world.derived(_build_side_drones)
+
+
+def _build_side_drones(world) -> tuple[np.ndarray, np.ndarray]:
+    drones = np.flatnonzero(world.role_is("drone"))
+    return drones[world.u_side[drones] == 0], drones[world.u_side[drones] == 1]
+
+
+_FALLOFFS_KEPT = 64      # drone layouts kept per world (a few hundred kB each on the main map)
+
+
+def _falloff_parts(world, s: int, centres: np.ndarray, split: bool):
+    """``_disk_falloff`` of side s's drones standing on ``centres``, split into the drones that
+    are not radio-linked and those that are (all in the first part unless ``split``): for each
+    part the hexes, f(d) and the drone's index. Kept per world for the latest layouts: the
+    look-ahead and Monte Carlo resolve the same positions many times, and drones seldom move."""
+    kept = world.derived(_new_falloffs)
+    key = (s, split, centres.tobytes())
+    found = kept.get(key)
+    if found is None:
+        p = world.params
+        us = _side_drones(world)[s]
+        rng = world.t_range[world.u_type[us]]
+        at, f, j = _disk_falloff(world, centres, rng, p.patrol_flat_radius, p.patrol_decay_length)
+        radio = world.t_radio[world.u_type[us]][j] if split else np.zeros(j.size, bool)
+        found = ((at[~radio], f[~radio], j[~radio]), (at[radio], f[radio], j[radio]))
+        for part in found:
+            for a in part:
+                a.flags.writeable = False
+        if len(kept) >= _FALLOFFS_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+def _new_falloffs(world) -> dict:
+    return {}
 
 
 def _sum_at(cell: np.ndarray, val: np.ndarray, rows: int, n: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import ref
-from .kernels import per_hex, scatter, unique_rows
+from .kernels import occupied, per_hex, scatter, unique_rows
 from .supply_search import bounded, connected, nearest
 from .world import CONTESTED
 
@@ -24,10 +24,8 @@ if TYPE_CHECKING:
 
 def provisional_control(w: Work) -> np.ndarray:
     """(K, n) control from the units now on the map (unchanged where no unit stands)."""
-    world = w.world
-    live = w.live
-    ua = per_hex(w.hex, live & (world.u_side == 0)[None, :], w.n) > 0
-    ru = per_hex(w.hex, live & (world.u_side == 1)[None, :], w.n) > 0
+    occ = occupied(w.hex, w.live, w.c.side_n, w.n)
+    ua, ru = occ[:, 0], occ[:, 1]
     return np.where(ua & ru, CONTESTED, np.where(ua, 0, np.where(ru, 1, w.control))).astype(np.int8)
 
 
