@@ -179,7 +179,7 @@ def robot_runs(w: Work) -> np.ndarray:
     R = co.r_unit.size
     if R:
         u = w.dice.uniform(w.turn, "logistics", "ugv", (K, R))
-        fc_line = np.stack([_line_fc_batch(w, co.r_unit[r], co.r_target[r]) for r in range(R)], axis=1)
+        fc_line = _line_fc(w)
         p_loss = 1.0 - np.exp(-p.ugv_loss_coeff * fc_line)
         ok_run = live[:, co.r_unit] & live[:, co.r_target]
         lost = binomial_icdf(u, co.r_count_rep(), p_loss)
@@ -261,14 +261,29 @@ def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
     return out
 
 
-def _line_fc_batch(w: Work, a: int, b: int) -> np.ndarray:
-    world = w.world
-    K = w.K
-    first, group = unique_rows(np.stack([w.hex[:, a], w.hex[:, b]], axis=1))
-    out = np.zeros(K)
-    for gi, k in enumerate(first):
-        line = world.grid.line(int(w.hex[k, a]), int(w.hex[k, b]))
-        rows = group == gi
-        out[rows] = w.fc_total[rows][:, 1 - world.u_side[a]][:, line].sum(axis=1)
-    return out
-
+def _line_fc(w: Work) -> np.ndarray:
+    """(K, R) the enemy fire control summed over the hexes of the straight line from each robot
+    run's unit to the unit it supplies (both included), in every replication: each distinct
+    line once, and the sums of all lines of one length in one call (each row added up as
+    numpy adds a row of that length)."""
+    world, co = w.world, w.co
+    K, n = w.K, w.n
+    R = co.r_unit.size
+    a = w.hex[:, co.r_unit]
+    b = w.hex[:, co.r_target]
+    pairs, inv = np.unique(((a + 1) * (n + 1) + (b + 1)).ravel(), return_inverse=True)
+    inv = inv.ravel()
+    g = world.grid
+    lines = [g.line(k // (n + 1) - 1, k % (n + 1) - 1) for k in pairs.tolist()]
+    lens = np.array([ln.size for ln in lines])
+    length = lens[inv]                                               # (K R,) each entry's line length
+    rep = np.repeat(np.arange(K), R)
+    enemy = np.tile(1 - world.u_side[co.r_unit], K)
+    out = np.zeros(K * R)
+    for L in np.unique(lens).tolist():
+        of_len = np.flatnonzero(lens == L)                           # the distinct lines of length L
+        table = np.stack([lines[i] for i in of_len.tolist()])       # (lines, L)
+        sel = np.flatnonzero(length == L)
+        hexes = table[np.searchsorted(of_len, inv[sel])]             # (entries, L)
+        out[sel] = w.fc_total[rep[sel][:, None], enemy[sel][:, None], hexes].sum(axis=1)
+    return out.reshape(K, R)
