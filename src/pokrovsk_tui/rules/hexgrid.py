@@ -105,6 +105,12 @@ class HexGrid:
     def _id_index(self) -> dict[str, int]:
         return {h: i for i, h in enumerate(self._id_list)}
 
+    @property
+    def id_index(self) -> dict[str, int]:
+        """Hex number of each hex id as the map writes it (a lookup without ``index``'s
+        checks; do not change it)."""
+        return self._id_index
+
     def hex_id(self, i: SupportsIndex) -> str:
         return self._id_list[int(i)]
 

@@ -17,7 +17,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol, TypeAlias, cast
+from typing import NamedTuple, Protocol, TypeAlias, cast
 
 import numpy as np
 
@@ -206,10 +206,10 @@ def _own(ctx: OrderContext, unit: int) -> bool:
 
 # ----- which hexes an order may aim at -----------------------------------------------------
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """One target rule: which hexes pass it (vectorised: a hex index or an array of them),
-    its name, and the refusal for a hex that fails it."""
+    its name, and the refusal for a hex that fails it. (A named tuple: validation makes a few
+    for every targeted order.)"""
 
     ok: Callable[[np.ndarray | int], np.ndarray | np.bool_ | bool]
     rule: str

@@ -100,7 +100,12 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
     ground_done: dict[int, str] = {}
     used: dict[tuple[int | None, str], int] = {}
 
+    known = g.id_index
+
     def hex_of(h: str | None, what: str) -> int:
+        found = known.get(h) if type(h) is str else None
+        if found is not None:
+            return found
         if h is None:
             raise _Refuse(f"needs a {what}")
         try:
@@ -308,25 +313,30 @@ def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> Comp
     missions: list[tuple[int, int, int, int, int]] = []
     runs: list[tuple[int, int, int]] = []
     mk = {"recon": M_RECON, "strike": M_STRIKE, "interdict": M_INTERDICT, "hunt": M_HUNT, "fire": M_FIRE}
+    known = g.id_index
+
+    def index(h: str) -> int:
+        found = known.get(h)
+        return g.index(h) if found is None else found
     for side in (0, 1):
         for o in orders_by_side.get(side, []):
             if o.kind == "bomb":
                 assert o.target is not None               # validated: a bomb aims at a hex
-                missions.append((side, -1, M_BOMB, g.index(o.target), o.count))
+                missions.append((side, -1, M_BOMB, index(o.target), o.count))
                 continue
             assert o.unit is not None                     # validated: every other order has a unit
             u = world.unit_index[o.unit]
             if o.kind in GROUND_KINDS:
                 ground[u] = GROUND_KINDS.index(o.kind)
                 if o.kind == "move":
-                    p = [g.index(h) for h in o.path]
+                    p = [index(h) for h in o.path]
                     path[u, : len(p)] = p
                     target[u] = p[-1]
                 elif o.target is not None:
-                    target[u] = g.index(o.target)
+                    target[u] = index(o.target)
             elif o.kind in mk:
                 assert o.target is not None
-                missions.append((side, u, mk[o.kind], g.index(o.target), o.count))
+                missions.append((side, u, mk[o.kind], index(o.target), o.count))
             elif o.kind == "resupply":
                 assert o.target_unit is not None
                 runs.append((u, world.unit_index[o.target_unit], o.count))

@@ -88,35 +88,21 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     next to each hex (the hex itself not counted): how well its positions cover that hex."""
     K, _U = hexes.shape
     n = world.grid.n
-    out = np.zeros((K, 2, n))
-    nbp = world.derived(_padded_neighbours)
     dug = live & (entrench > 0)
     if not dug.any():
-        return out
-    for s in (0, 1):
-        mine = dug & (world.u_side == s)[None, :]
-        if not mine.any():
-            continue
-        # the deepest level on each hex, with a column n of zeros that off-map neighbours read
-        best = np.zeros((K, n + 1))
-        idx = (np.arange(K)[:, None] * (n + 1) + np.maximum(hexes, 0))[mine]
-        np.maximum.at(best.reshape(-1), idx, entrench[mine].astype(float))
-        if K < 8:
-            out[:, s] = best[:, nbp].max(axis=2)
-        else:                     # the same maximum, six (K, n) layers at a time: faster at large K
-            layer = out[:, s]
-            np.maximum(best[:, nbp[:, 0]], best[:, nbp[:, 1]], out=layer)
-            for d in range(2, 6):
-                np.maximum(layer, best[:, nbp[:, d]], out=layer)
-    return out
-
-
-def _padded_neighbours(world) -> np.ndarray:
-    """(n, 6) neighbours with n for off the map (read as a zero column), once per world."""
-    nb = world.grid.neighbours
-    out = np.where(nb >= 0, nb, world.grid.n)
-    out.flags.writeable = False
-    return out
+        return np.zeros((K, 2, n))
+    # each dug-in unit marks the hexes next to it (neighbours are mutual on a hex grid); the
+    # deepest level on a hex is the count of levels L that some unit next to it reaches
+    k, u = np.nonzero(dug)
+    level = entrench[k, u]
+    cells = world.grid.neighbours[hexes[k, u]]                              # (D, 6), -1 off the map
+    ok = cells >= 0
+    flat = (((k * 2 + world.u_side[u]) * n)[:, None] + cells)[ok]
+    reached = np.broadcast_to(level[:, None], cells.shape)[ok]
+    out = np.zeros(K * 2 * n)
+    for lv in range(1, int(level.max()) + 1):
+        out += np.bincount(flat[reached >= lv], minlength=K * 2 * n) > 0
+    return out.reshape(K, 2, n)
 
 
 def movement(w: Work) -> None:
