@@ -13,7 +13,7 @@ import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
 from .events import ref
-from .kernels import at_hex, occupied, per_hex
+from .kernels import at_hex, occupied, per_side_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
 from .phase_move import cover_levels, held, killzone_fraction, on_held_line, position_fire_fraction
@@ -309,9 +309,9 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     K, U, n = w.K, w.U, w.n
     live = w.live
     side = world.u_side[None, :]
-    s_side = np.stack([per_hex(w.hex, live & (side == s), n, w.strength) for s in (0, 1)], axis=1)
+    s_side = per_side_hex(w.hex, live, w.c.side_n, n, w.strength)
     pw = w.strength * w.c.defence[None, :]
-    p_side = np.stack([per_hex(w.hex, live & (side == s), n, pw) for s in (0, 1)], axis=1)
+    p_side = per_side_hex(w.hex, live, w.c.side_n, n, pw)
     both = (s_side[:, 0] > 0) & (s_side[:, 1] > 0)
     kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
     both[kk, g_hex[gg]] = False
