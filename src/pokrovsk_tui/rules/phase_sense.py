@@ -67,13 +67,24 @@ def jamming(w: Work) -> np.ndarray:
         return 1.0 - clear
     jams = w.live[:, ew] & (w.co.per_rep(w.co.ground)[:, ew] != G_MOVE)
     t = world.u_type[ew]
-    for j, u in enumerate(ew):
-        ring = g.disk(int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
-        ok = (ring >= 0) & jams[:, j:j + 1]
-        s = world.u_side[u]
-        k_idx = np.broadcast_to(np.arange(w.K)[:, None], ring.shape)[ok]
-        # a post counts once on a hex (rings hold distinct hexes), so a product is exact
-        clear[k_idx, s, ring[ok]] *= 1.0 - world.t_ew_strength[t[j]]
+    radius = world.t_ew_radius[t]
+    factor = 1.0 - world.t_ew_strength[t]
+    side = world.u_side[ew]
+    cells, posts = [], []
+    k3 = np.arange(w.K)[:, None, None]
+    for r in np.unique(radius).tolist():
+        js = np.flatnonzero(radius == r)
+        ring = g.disk(int(r))[np.maximum(w.hex[:, ew[js]], 0)]                   # (K, J, m)
+        ok = (ring >= 0) & jams[:, js, None]
+        cells.append(((k3 * 2 + side[js][None, :, None]) * w.n + ring)[ok])
+        posts.append(np.broadcast_to(js[None, :, None], ring.shape)[ok])
+    cell, post = np.concatenate(cells), np.concatenate(posts)
+    if len(cells) > 1:
+        order = np.argsort(post, kind="stable")
+        cell, post = cell[order], post[order]
+    # each hex's (1 - strength) factors multiplied in post order, one after the other, as
+    # post by post would (a post counts once on a hex: rings hold distinct hexes)
+    np.multiply.at(clear.reshape(-1), cell, factor[post])
     return 1.0 - clear
 
 
