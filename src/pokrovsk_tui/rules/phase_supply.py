@@ -88,10 +88,11 @@ def supply_fields(w: Work, control: np.ndarray):
     hq = world.role_is("hq")[None, :] & w.live
     key = np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1)
     first, group = unique_rows(key)
+    w.supply_group, w.truck_cost = group, {}
     for gi, k in enumerate(first):
         rows = group == gi
         for s in (0, 1):
-            cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
+            cost = w.truck_cost[(s, gi)] = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
             srcs = world.src_hex[(world.src_side == s) & np.isfinite(cost[world.src_hex])]
             cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
             hqs = w.hex[k, hq[k] & (world.u_side == s)]
@@ -244,7 +245,10 @@ def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
         dist = np.full((K, n), np.inf)
         orig = np.full((K, n), -1, np.int64)
         for gi, k in enumerate(first):
-            cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
+            # the trucks' costs of replication k's supply group (same control and fire control)
+            cost = w.truck_cost.get((s, int(w.supply_group[k])))
+            if cost is None:
+                cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
             cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
             d, o = shortest(world, cost, first_of_each(w.hex[k, hq_s[k]]), cache)   # slot order breaks ties
             dist[group == gi] = d
