@@ -95,7 +95,7 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     # deepest level on a hex is the count of levels L that some unit next to it reaches
     k, u = np.nonzero(dug)
     level = entrench[k, u]
-    cells = world.grid.neighbours[hexes[k, u]]                              # (D, 6), -1 off the map
+    cells = world.grid.neighbours[np.maximum(hexes[k, u], 0)]               # (D, 6), -1 off the map
     ok = cells >= 0
     flat = (((k * 2 + world.u_side[u]) * n)[:, None] + cells)[ok]
     reached = np.broadcast_to(level[:, None], cells.shape)[ok]
