@@ -65,6 +65,8 @@ def main() -> None:
     print(f"  the events:                          {cpu['phases+events'] - cpu['phases']:8.2f} ms")
     print(f"  numpy calls in one turn:             {numpy_calls(lambda: resolve_turn(world, state, orders, dice)):8d}"
           "      (functions and methods; operators such as a + b come on top)")
+    print(f"    validating and compiling the orders: {numpy_calls(lambda: compile_orders(world, check_orders(world, state, orders)[0])):6d}")
+    print(f"    the phases alone (no events):        {numpy_calls(lambda: resolve_batch(world, one, co, dice)):6d}")
     for k in (1, 10, 100):
         per = cpu_ms(lambda k=k: replicate(world, state, orders, dice, k), max(2, args.repeat // k)) / k
         print(f"per replication, K={k:<4} (CPU):         {per:8.3f} ms")

@@ -105,6 +105,12 @@ class HexGrid:
     def _id_index(self) -> dict[str, int]:
         return {h: i for i, h in enumerate(self._id_list)}
 
+    @property
+    def id_index(self) -> dict[str, int]:
+        """Hex number of each hex id as the map writes it (a lookup without ``index``'s
+        checks; do not change it)."""
+        return self._id_index
+
     def hex_id(self, i: SupportsIndex) -> str:
         return self._id_list[int(i)]
 
@@ -255,8 +261,16 @@ class HexGrid:
         return out
 
     def hex_distance(self, a: int, b: int) -> int:
-        """Distance between two hexes."""
-        return int(cube_distance(int(self.q[a]), int(self.r[a]), int(self.q[b]), int(self.r[b])))
+        """Distance between two hexes (Python ints: no numpy call for one pair)."""
+        q, r = self._qr
+        dq = q[a] - q[b]
+        dr = r[a] - r[b]
+        return (abs(dq) + abs(dr) + abs(dq + dr)) // 2
+
+    @cached_property
+    def _qr(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Axial coordinates as Python ints, for distances of one pair."""
+        return tuple(self.q.tolist()), tuple(self.r.tolist())
 
     @cached_property
     def edges(self) -> tuple[np.ndarray, np.ndarray]:

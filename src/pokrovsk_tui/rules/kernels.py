@@ -13,6 +13,22 @@ def per_hex(hexes: np.ndarray, mask: np.ndarray, n: int, weights: np.ndarray | N
     return np.bincount(flat, weights=w.ravel(), minlength=K * n).reshape(K, n)
 
 
+def occupied(hexes: np.ndarray, mask: np.ndarray, side_n: np.ndarray, n: int) -> np.ndarray:
+    """(K, 2, n) bool: hexes holding at least one masked (K, U) unit of each side, in one
+    count; ``side_n`` is (U,) each slot's side times n (``Consts.side_n``)."""
+    K = hexes.shape[0]
+    flat = ((np.arange(K)[:, None] * (2 * n) + side_n) + hexes)[mask]
+    return np.bincount(flat, minlength=K * 2 * n).reshape(K, 2, n) > 0
+
+
+def per_side_hex(hexes: np.ndarray, mask: np.ndarray, side_n: np.ndarray, n: int, weights: np.ndarray) -> np.ndarray:
+    """(K, 2, n) sums of the masked (K, U) weights on each hex, by the unit's side, in one
+    count: each sum adds the same values in the same (slot) order as ``per_hex`` of one side."""
+    K = hexes.shape[0]
+    flat = ((np.arange(K)[:, None] * (2 * n) + side_n) + hexes)[mask]
+    return np.bincount(flat, weights=weights[mask], minlength=K * 2 * n).reshape(K, 2, n)
+
+
 def at_hex(layer: np.ndarray, hexes: np.ndarray) -> np.ndarray:
     """(K, U) values of a (K, n) layer at each unit's hex (hex -1 reads hex 0: mask it)."""
     return np.take_along_axis(layer, np.maximum(hexes, 0), axis=1)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol, TypeAlias, cast
+from functools import cached_property
+from typing import NamedTuple, Protocol, TypeAlias, cast
 
 import numpy as np
 
@@ -35,6 +36,16 @@ class OrderContext:
     stock: np.ndarray      # (U,)
     supply: np.ndarray     # (U,)
     control: np.ndarray    # (n,)
+
+    @cached_property
+    def own_held(self) -> np.ndarray:
+        """(n,) hexes holding the side's own units on its own ground (``own_units_only``),
+        worked out once per context (read-only)."""
+        held = np.zeros(self.world.grid.n, bool)
+        held[self.hex[self.on_map & (self.world.u_side == self.side)]] = True
+        held &= self.control == self.side
+        held.flags.writeable = False
+        return held
 
 
 class SideKnowledge(Protocol):
@@ -96,6 +107,8 @@ NO_TARGET = {
 
 def context(known: Known) -> OrderContext:
     """The order context of a side view (an OrderContext is returned as it is)."""
+    if type(known) is OrderContext:
+        return known
     make = getattr(known, "context", None)
     return cast(OrderContext, make() if callable(make) else known)
 
@@ -193,10 +206,10 @@ def _own(ctx: OrderContext, unit: int) -> bool:
 
 # ----- which hexes an order may aim at -----------------------------------------------------
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """One target rule: which hexes pass it (vectorised: a hex index or an array of them),
-    its name, and the refusal for a hex that fails it."""
+    its name, and the refusal for a hex that fails it. (A named tuple: validation makes a few
+    for every targeted order.)"""
 
     ok: Callable[[np.ndarray | int], np.ndarray | np.bool_ | bool]
     rule: str
@@ -207,10 +220,8 @@ def own_units_only(known: Known, hexes: np.ndarray | int | None = None) -> np.nd
     """Whether hexes hold your own units on your own ground (so no enemy unit): (n,) bool for
     the whole map, or for the hexes given."""
     ctx = context(known)
-    held = np.zeros(ctx.world.grid.n, bool)
-    held[ctx.hex[ctx.on_map & (ctx.world.u_side == ctx.side)]] = True
-    held &= ctx.control == ctx.side
-    return held if hexes is None else held[hexes]
+    held = ctx.own_held
+    return held.copy() if hexes is None else held[hexes]
 
 
 def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
@@ -231,7 +242,7 @@ def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
     here = int(ctx.hex[unit])
 
     def dist(h):               # distances from the unit to the hexes asked about only, not the map
-        return g.dist_pairs(here, h)
+        return g.hex_distance(here, h) if type(h) is int else g.dist_pairs(here, h)
     out: list[Condition] = []
     if kind in ATTACKS:
         rule = "assault-own-ground" if kind == "assault" else "own-ground"

@@ -69,7 +69,21 @@ class Refusal:
 
 
 def path_cost(world: World, start: int, path: list[int]) -> float:
-    return float(world.move_cost[path].sum()) if path else 0.0
+    if len(path) < 8:
+        # numpy adds fewer than 8 values one after the other: the same sum, without a numpy call
+        cost = world.derived(_py_tables)[0]
+        total = 0.0
+        for h in path:
+            total += cost[h]
+        return total
+    return float(world.move_cost[path].sum())
+
+
+def _py_tables(world: World) -> tuple[tuple[float, ...], tuple[bool, ...], tuple[int, ...], tuple[float, ...]]:
+    """Per-hex move cost and passability, per-slot type and type MP, as Python values (once per
+    world): validation reads them one at a time."""
+    return (tuple(world.move_cost.tolist()), tuple(world.passable.tolist()),
+            tuple(world.u_type.tolist()), tuple(world.t_mp.tolist()))
 
 
 def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
@@ -86,7 +100,12 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
     ground_done: dict[int, str] = {}
     used: dict[tuple[int | None, str], int] = {}
 
+    known = g.id_index
+
     def hex_of(h: str | None, what: str) -> int:
+        found = known.get(h) if type(h) is str else None
+        if found is not None:
+            return found
         if h is None:
             raise _Refuse(f"needs a {what}")
         try:
@@ -176,7 +195,8 @@ def _unit_may(ctx: OrderContext, u: int, kind: str) -> None:
 def _check_move(ctx: OrderContext, o: Order, u: int, hex_of) -> Order:
     w = ctx.world
     g = w.grid
-    t = w.u_type[u]
+    _cost, passable, u_type, t_mp = w.derived(_py_tables)
+    mp = t_mp[u_type[u]]
     here = int(ctx.hex[u])
     if not o.path:
         raise _Refuse("a move needs a path")
@@ -191,13 +211,16 @@ def _check_move(ctx: OrderContext, o: Order, u: int, hex_of) -> Order:
     for h in path:
         if g.hex_distance(prev, h) != 1:
             raise _Refuse(f"unreachable: {g.hex_id(h)} is not next to {g.hex_id(prev)}")
-        if not w.passable[h]:
+        if not passable[h]:
             raise _Refuse(f"unreachable: {g.hex_id(h)} is water")
         prev = h
     cost = path_cost(w, here, path)
-    if cost > w.t_mp[t] + 1e-9:
-        raise _Refuse(f"unreachable: the path costs {cost:g} MP, {o.unit} has {w.t_mp[t]:g}")
-    return o.model_copy(update={"path": tuple(g.hex_id(h) for h in path), "target": g.hex_id(path[-1])})
+    if cost > mp + 1e-9:
+        raise _Refuse(f"unreachable: the path costs {cost:g} MP, {o.unit} has {mp:g}")
+    ids = tuple(g.hex_id(h) for h in path)
+    if ids == o.path and o.target == ids[-1]:
+        return o                     # already in the normal form: the same order
+    return o.model_copy(update={"path": ids, "target": ids[-1]})
 
 
 @dataclass(frozen=True)
@@ -290,25 +313,30 @@ def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> Comp
     missions: list[tuple[int, int, int, int, int]] = []
     runs: list[tuple[int, int, int]] = []
     mk = {"recon": M_RECON, "strike": M_STRIKE, "interdict": M_INTERDICT, "hunt": M_HUNT, "fire": M_FIRE}
+    known = g.id_index
+
+    def index(h: str) -> int:
+        found = known.get(h)
+        return g.index(h) if found is None else found
     for side in (0, 1):
         for o in orders_by_side.get(side, []):
             if o.kind == "bomb":
                 assert o.target is not None               # validated: a bomb aims at a hex
-                missions.append((side, -1, M_BOMB, g.index(o.target), o.count))
+                missions.append((side, -1, M_BOMB, index(o.target), o.count))
                 continue
             assert o.unit is not None                     # validated: every other order has a unit
             u = world.unit_index[o.unit]
             if o.kind in GROUND_KINDS:
                 ground[u] = GROUND_KINDS.index(o.kind)
                 if o.kind == "move":
-                    p = [g.index(h) for h in o.path]
+                    p = [index(h) for h in o.path]
                     path[u, : len(p)] = p
                     target[u] = p[-1]
                 elif o.target is not None:
-                    target[u] = g.index(o.target)
+                    target[u] = index(o.target)
             elif o.kind in mk:
                 assert o.target is not None
-                missions.append((side, u, mk[o.kind], g.index(o.target), o.count))
+                missions.append((side, u, mk[o.kind], index(o.target), o.count))
             elif o.kind == "resupply":
                 assert o.target_unit is not None
                 runs.append((u, world.unit_index[o.target_unit], o.count))

@@ -13,7 +13,7 @@ import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
 from .events import ref
-from .kernels import at_hex, per_hex
+from .kernels import at_hex, occupied, per_side_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
 from .phase_move import cover_levels, held, killzone_fraction, on_held_line, position_fire_fraction
@@ -141,7 +141,7 @@ def combat(w: Work) -> None:
     group_of = co.per_rep(group_of)                         # (1 or K, U)
     G = g_side.size
     live = w.live
-    occ = np.stack([per_hex(w.hex, live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
+    occ = occupied(w.hex, live, w.c.side_n, n)
     u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
     u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))
     u_dl = w.dice.uniform(w.turn, "combat", "def_loss", (K, G))
@@ -309,9 +309,9 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     K, U, n = w.K, w.U, w.n
     live = w.live
     side = world.u_side[None, :]
-    s_side = np.stack([per_hex(w.hex, live & (side == s), n, w.strength) for s in (0, 1)], axis=1)
+    s_side = per_side_hex(w.hex, live, w.c.side_n, n, w.strength)
     pw = w.strength * w.c.defence[None, :]
-    p_side = np.stack([per_hex(w.hex, live & (side == s), n, pw) for s in (0, 1)], axis=1)
+    p_side = per_side_hex(w.hex, live, w.c.side_n, n, pw)
     both = (s_side[:, 0] > 0) & (s_side[:, 1] > 0)
     kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
     both[kk, g_hex[gg]] = False
@@ -354,9 +354,18 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
     g_side, g_hex, g_infil, g_raid = g_side.tolist(), g_hex.tolist(), g_infil.tolist(), g_raid.tolist()
     gone0, adv0, ent0, stopped0 = gone[0].tolist(), adv[0].tolist(), start_ent[0].tolist(), stopped[0].tolist()
     names = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
+    # each group's attackers and defenders in slot order, in one pass over the slots
+    atts: list[list[int]] = [[] for _ in g_side]
+    dfds: list[list[int]] = [[] for _ in g_side]
+    for u, (ga, gd) in enumerate(zip(group_of[0].tolist(), dgrp[0].tolist(), strict=True)):
+        if ga >= 0:
+            atts[ga].append(u)
+        if gd >= 0:
+            dfds[gd].append(u)
+    kz0, pf0 = kz_adv[0].tolist(), pf_adv[0].tolist()
     for gi in range(len(g_side)):
-        att = np.flatnonzero(group_of[0] == gi).tolist()
-        dfd = np.flatnonzero(dgrp[0] == gi).tolist()
+        att = atts[gi]
+        dfd = dfds[gi]
         kind = "infiltration" if g_infil[gi] else "raid" if g_raid[gi] else "assault"
         side = g_side[gi]
         h = g_hex[gi]
@@ -390,10 +399,10 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
             why["going_draw"] = u_go[gi]
             if r != "R" and not any(adv0[u] for u in att) and kind != "raid":
                 text += "; the attackers bog down in the mud and snow and cannot take the hex"
-        kz = kz_adv[0, att].sum()
+        kz = _sum_of(kz0, att)
         if kz > 0:
             why["killzone_loss"] = kz
-        pf = pf_adv[0, att].sum()
+        pf = _sum_of(pf0, att)
         if pf > 0:
             why["position_fire_loss"] = pf
             text += f"; fire from dug-in positions next to it -{pf:.1f}"
@@ -402,3 +411,14 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
             why["surrendered"] = surrendered
             text += "; cut off, surrender: " + ", ".join(ref(len(att) + k) for k, u in enumerate(dfd) if gone0[u])
         w.emit("combat", kind, text, hex=h, units=att + dfd, why=why)
+
+
+def _sum_of(values: list[float], idx: list[int]) -> float:
+    """``np.array(values)[idx].sum()``: below 8 values numpy adds them one after the other, so
+    that is done here without numpy calls, to the same bits."""
+    if len(idx) >= 8:
+        return float(np.array([values[i] for i in idx]).sum())
+    total = 0.0
+    for i in idx:
+        total += values[i]
+    return total

@@ -8,7 +8,7 @@ import numpy as np
 
 from .digging import dug
 from .events import lit, ref
-from .kernels import per_hex
+from .kernels import occupied
 from .orders import G_DIG, G_HOLD, G_JAM, G_REST
 from .phase_supply import provisional_control
 from .scoring import day_factor, objective_gains
@@ -66,7 +66,7 @@ def recovery(w: Work) -> None:
     pending = (world.u_arrival > 0)[None, :] & (world.u_arrival <= w.turn)[None, :] & ~w.on_map & ~w.lost
     arriving = np.flatnonzero(pending.any(axis=0))
     if arriving.size:
-        occ = np.stack([per_hex(w.hex, w.live & (world.u_side == s)[None, :], n) > 0 for s in (0, 1)], axis=1)
+        occ = occupied(w.hex, w.live, w.c.side_n, n)
         for u in arriving:
             s = world.u_side[u]
             want = world.u_start_hex[u]

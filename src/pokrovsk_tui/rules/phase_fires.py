@@ -88,15 +88,19 @@ def fires(w: Work) -> None:
     at_unit = (k_row * 2 * n + (w.c.side_n[None, :] + np.maximum(w.hex, 0))).ravel()   # each unit's cell
     # causes in the fixed order of CAUSES (a set's order varies between runs)
     total = {c: np.zeros((K, U)) for c in CAUSES if c in CAUSE_OF.values()}
+    shares: dict[bool, np.ndarray] = {}       # each unit's share of its hex's pool: hunts, the rest
     for mk, cause in CAUSE_OF.items():
         sel = co.m_kind == mk
         if not sel.any():
             continue
         pool = scatter(damage[:, sel], (1 - co.m_side[sel]) * n + co.m_hex[sel], 2 * n)   # (K, 2n)
-        elig = w.live & huntable if mk == M_HUNT else w.live
-        wts = np.where(elig, sig_w, 0.0)
-        wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * 2 * n)
-        share = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, U), 1e-12), 0.0)
+        hunt = bool(mk == M_HUNT)
+        share = shares.get(hunt)
+        if share is None:
+            elig = w.live & huntable if hunt else w.live
+            wts = np.where(elig, sig_w, 0.0)
+            wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * 2 * n)
+            share = shares[hunt] = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, U), 1e-12), 0.0)
         total[cause] += pool.ravel()[at_unit].reshape(K, U) * share * reduce
     before = w.strength.copy()
     taken = {c: np.minimum(np.maximum(a, 0.0), before) for c, a in total.items()}

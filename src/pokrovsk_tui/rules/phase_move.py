@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .events import ref
-from .kernels import per_hex
+from .kernels import occupied
 from .orders import G_MOVE, MAX_PATH
 
 if TYPE_CHECKING:
@@ -88,19 +88,21 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     next to each hex (the hex itself not counted): how well its positions cover that hex."""
     K, _U = hexes.shape
     n = world.grid.n
-    out = np.zeros((K, 2, n))
-    nb = world.grid.neighbours
-    ok = nb >= 0
-    for s in (0, 1):
-        mine = live & (world.u_side == s)[None, :] & (entrench > 0)
-        if not mine.any():
-            continue
-        best = np.zeros(K * n)
-        idx = (np.arange(K)[:, None] * n + np.maximum(hexes, 0))[mine]
-        np.maximum.at(best, idx, entrench[mine].astype(float))
-        best = best.reshape(K, n)
-        out[:, s] = np.where(ok[None], best[:, np.maximum(nb, 0)], 0.0).max(axis=2)
-    return out
+    dug = live & (entrench > 0)
+    if not dug.any():
+        return np.zeros((K, 2, n))
+    # each dug-in unit marks the hexes next to it (neighbours are mutual on a hex grid); the
+    # deepest level on a hex is the count of levels L that some unit next to it reaches
+    k, u = np.nonzero(dug)
+    level = entrench[k, u]
+    cells = world.grid.neighbours[np.maximum(hexes[k, u], 0)]               # (D, 6), -1 off the map
+    ok = cells >= 0
+    flat = (((k * 2 + world.u_side[u]) * n)[:, None] + cells)[ok]
+    reached = np.broadcast_to(level[:, None], cells.shape)[ok]
+    out = np.zeros(K * 2 * n)
+    for lv in range(1, int(level.max()) + 1):
+        out += np.bincount(flat[reached >= lv], minlength=K * 2 * n) > 0
+    return out.reshape(K, 2, n)
 
 
 def movement(w: Work) -> None:
@@ -112,7 +114,7 @@ def movement(w: Work) -> None:
     start = w.hex.copy()
     # enemy presence and zones of control, from positions at the start of the phase
     c = w.c
-    occ = np.stack([per_hex(w.hex, live & c.of_side[s][None, :], n) > 0 for s in (0, 1)], axis=1)
+    occ = occupied(w.hex, live, c.side_n, n)
     # a hex next to (or on) an occupied hex; disk(1) cells off the map read hex 0, masked
     zoc = np.any(occ[:, :, c.nb1] & c.nb1_ok[None, None], axis=3)
     enemy_occ = occ[:, ::-1]        # enemy_occ[:, s] = hexes held by the enemy of side s

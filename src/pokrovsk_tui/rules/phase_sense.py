@@ -67,13 +67,24 @@ def jamming(w: Work) -> np.ndarray:
         return 1.0 - clear
     jams = w.live[:, ew] & (w.co.per_rep(w.co.ground)[:, ew] != G_MOVE)
     t = world.u_type[ew]
-    for j, u in enumerate(ew):
-        ring = g.disk(int(world.t_ew_radius[t[j]]))[np.maximum(w.hex[:, u], 0)]   # (K, m)
-        ok = (ring >= 0) & jams[:, j:j + 1]
-        s = world.u_side[u]
-        k_idx = np.broadcast_to(np.arange(w.K)[:, None], ring.shape)[ok]
-        # a post counts once on a hex (rings hold distinct hexes), so a product is exact
-        clear[k_idx, s, ring[ok]] *= 1.0 - world.t_ew_strength[t[j]]
+    radius = world.t_ew_radius[t]
+    factor = 1.0 - world.t_ew_strength[t]
+    side = world.u_side[ew]
+    cells, posts = [], []
+    k3 = np.arange(w.K)[:, None, None]
+    for r in np.unique(radius).tolist():
+        js = np.flatnonzero(radius == r)
+        ring = g.disk(int(r))[np.maximum(w.hex[:, ew[js]], 0)]                   # (K, J, m)
+        ok = (ring >= 0) & jams[:, js, None]
+        cells.append(((k3 * 2 + side[js][None, :, None]) * w.n + ring)[ok])
+        posts.append(np.broadcast_to(js[None, :, None], ring.shape)[ok])
+    cell, post = np.concatenate(cells), np.concatenate(posts)
+    if len(cells) > 1:
+        order = np.argsort(post, kind="stable")
+        cell, post = cell[order], post[order]
+    # each hex's (1 - strength) factors multiplied in post order, one after the other, as
+    # post by post would (a post counts once on a hex: rings hold distinct hexes)
+    np.multiply.at(clear.reshape(-1), cell, factor[post])
     return 1.0 - clear
 
 
@@ -94,11 +105,9 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex."""
     world = w.world
     p = w.p
-    rng = world.t_range[world.u_type]
     out = np.zeros((w.K, 2, w.n))
-    drones = np.flatnonzero(w.c.drone)
     for s in (0, 1):
-        us = drones[world.u_side[drones] == s]
+        us = _side_drones(world)[s]
         if us.size == 0:
             continue
         hx = np.maximum(w.hex[:, us], 0)                              # (K, Ud)
@@ -111,21 +120,61 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
             # the same whatever the batch: replication 0 of any batch is bit-identical to the
             # single resolution. The (rows, hexes of the disks) products are made a few
             # replications at a time, so their memory grows with neither K nor the map
-            at, f, j = _disk_falloff(world, hx[k0], rng[us], p.patrol_flat_radius, p.patrol_decay_length)
-            radio = world.t_radio[world.u_type[us]][j] if split else np.zeros(j.size, bool)
-            all_rows = np.flatnonzero(group == gi)
-            step = max(1, _CHUNK // max(1, j.size))
+            (at_f, f_f, j_f), (at_r, f_r, j_r) = _falloff_parts(world, s, hx[k0], split)
+            all_rows = np.flatnonzero(group == gi) if first.size > 1 else np.arange(w.K)
+            step = max(1, _CHUNK // max(1, j_f.size + j_r.size))
             for c0 in range(0, all_rows.size, step):
                 rows = all_rows[c0:c0 + step]
-                val = weight[rows][:, j] * f[None, :]                  # (r, hexes of the disks)
-                cell = (np.arange(rows.size)[:, None] * w.n + at[None, :])
-                field_f = _sum_at(cell[:, ~radio], val[:, ~radio], rows.size, w.n)
+                wr = weight[rows]
+                base = np.arange(rows.size)[:, None] * w.n
+                field_f = _sum_at(base + at_f, wr[:, j_f] * f_f, rows.size, w.n)
                 if split:
-                    field_r = _sum_at(cell[:, radio], val[:, radio], rows.size, w.n)
+                    field_r = _sum_at(base + at_r, wr[:, j_r] * f_r, rows.size, w.n)
                     out[rows, s] = field_f + field_r * (1.0 - w.jam[rows, 1 - s])
                 else:
                     out[rows, s] = field_f
     return out
+
+
+def _side_drones(world) -> tuple[np.ndarray, np.ndarray]:
+    """Each side's drone unit slots (once per world)."""
+    return world.derived(_build_side_drones)
+
+
+def _build_side_drones(world) -> tuple[np.ndarray, np.ndarray]:
+    drones = np.flatnonzero(world.role_is("drone"))
+    return drones[world.u_side[drones] == 0], drones[world.u_side[drones] == 1]
+
+
+_FALLOFFS_KEPT = 64      # drone layouts kept per world (a few hundred kB each on the main map)
+
+
+def _falloff_parts(world, s: int, centres: np.ndarray, split: bool):
+    """``_disk_falloff`` of side s's drones standing on ``centres``, split into the drones that
+    are not radio-linked and those that are (all in the first part unless ``split``): for each
+    part the hexes, f(d) and the drone's index. Kept per world for the latest layouts: the
+    look-ahead and Monte Carlo resolve the same positions many times, and drones seldom move."""
+    kept = world.derived(_new_falloffs)
+    key = (s, split, centres.tobytes())
+    found = kept.get(key)
+    if found is None:
+        p = world.params
+        us = _side_drones(world)[s]
+        rng = world.t_range[world.u_type[us]]
+        at, f, j = _disk_falloff(world, centres, rng, p.patrol_flat_radius, p.patrol_decay_length)
+        radio = world.t_radio[world.u_type[us]][j] if split else np.zeros(j.size, bool)
+        found = ((at[~radio], f[~radio], j[~radio]), (at[radio], f[radio], j[radio]))
+        for part in found:
+            for a in part:
+                a.flags.writeable = False
+        if len(kept) >= _FALLOFFS_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+def _new_falloffs(world) -> dict:
+    return {}
 
 
 def _sum_at(cell: np.ndarray, val: np.ndarray, rows: int, n: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import ref
-from .kernels import per_hex, scatter, unique_rows
+from .kernels import occupied, per_hex, scatter, unique_rows
 from .supply_search import bounded, connected, nearest
 from .world import CONTESTED
 
@@ -24,10 +24,8 @@ if TYPE_CHECKING:
 
 def provisional_control(w: Work) -> np.ndarray:
     """(K, n) control from the units now on the map (unchanged where no unit stands)."""
-    world = w.world
-    live = w.live
-    ua = per_hex(w.hex, live & (world.u_side == 0)[None, :], w.n) > 0
-    ru = per_hex(w.hex, live & (world.u_side == 1)[None, :], w.n) > 0
+    occ = occupied(w.hex, w.live, w.c.side_n, w.n)
+    ua, ru = occ[:, 0], occ[:, 1]
     return np.where(ua & ru, CONTESTED, np.where(ua, 0, np.where(ru, 1, w.control))).astype(np.int8)
 
 
@@ -90,10 +88,11 @@ def supply_fields(w: Work, control: np.ndarray):
     hq = world.role_is("hq")[None, :] & w.live
     key = np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1)
     first, group = unique_rows(key)
+    w.supply_group, w.truck_cost = group, {}
     for gi, k in enumerate(first):
         rows = group == gi
         for s in (0, 1):
-            cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
+            cost = w.truck_cost[(s, gi)] = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
             srcs = world.src_hex[(world.src_side == s) & np.isfinite(cost[world.src_hex])]
             cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
             hqs = w.hex[k, hq[k] & (world.u_side == s)]
@@ -181,7 +180,7 @@ def robot_runs(w: Work) -> np.ndarray:
     R = co.r_unit.size
     if R:
         u = w.dice.uniform(w.turn, "logistics", "ugv", (K, R))
-        fc_line = np.stack([_line_fc_batch(w, co.r_unit[r], co.r_target[r]) for r in range(R)], axis=1)
+        fc_line = _line_fc(w)
         p_loss = 1.0 - np.exp(-p.ugv_loss_coeff * fc_line)
         ok_run = live[:, co.r_unit] & live[:, co.r_target]
         lost = binomial_icdf(u, co.r_count_rep(), p_loss)
@@ -246,7 +245,10 @@ def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
         dist = np.full((K, n), np.inf)
         orig = np.full((K, n), -1, np.int64)
         for gi, k in enumerate(first):
-            cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
+            # the trucks' costs of replication k's supply group (same control and fire control)
+            cost = w.truck_cost.get((s, int(w.supply_group[k])))
+            if cost is None:
+                cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
             cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
             d, o = shortest(world, cost, first_of_each(w.hex[k, hq_s[k]]), cache)   # slot order breaks ties
             dist[group == gi] = d
@@ -263,14 +265,29 @@ def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
     return out
 
 
-def _line_fc_batch(w: Work, a: int, b: int) -> np.ndarray:
-    world = w.world
-    K = w.K
-    first, group = unique_rows(np.stack([w.hex[:, a], w.hex[:, b]], axis=1))
-    out = np.zeros(K)
-    for gi, k in enumerate(first):
-        line = world.grid.line(int(w.hex[k, a]), int(w.hex[k, b]))
-        rows = group == gi
-        out[rows] = w.fc_total[rows][:, 1 - world.u_side[a]][:, line].sum(axis=1)
-    return out
-
+def _line_fc(w: Work) -> np.ndarray:
+    """(K, R) the enemy fire control summed over the hexes of the straight line from each robot
+    run's unit to the unit it supplies (both included), in every replication: each distinct
+    line once, and the sums of all lines of one length in one call (each row added up as
+    numpy adds a row of that length)."""
+    world, co = w.world, w.co
+    K, n = w.K, w.n
+    R = co.r_unit.size
+    a = w.hex[:, co.r_unit]
+    b = w.hex[:, co.r_target]
+    pairs, inv = np.unique(((a + 1) * (n + 1) + (b + 1)).ravel(), return_inverse=True)
+    inv = inv.ravel()
+    g = world.grid
+    lines = [g.line(k // (n + 1) - 1, k % (n + 1) - 1) for k in pairs.tolist()]
+    lens = np.array([ln.size for ln in lines])
+    length = lens[inv]                                               # (K R,) each entry's line length
+    rep = np.repeat(np.arange(K), R)
+    enemy = np.tile(1 - world.u_side[co.r_unit], K)
+    out = np.zeros(K * R)
+    for L in np.unique(lens).tolist():
+        of_len = np.flatnonzero(lens == L)                           # the distinct lines of length L
+        table = np.stack([lines[i] for i in of_len.tolist()])       # (lines, L)
+        sel = np.flatnonzero(length == L)
+        hexes = table[np.searchsorted(of_len, inv[sel])]             # (entries, L)
+        out[sel] = w.fc_total[rep[sel][:, None], enemy[sel][:, None], hexes].sum(axis=1)
+    return out.reshape(K, R)
