@@ -14,6 +14,7 @@ from .paths import goal_field, walk
 from .plans_base import PlannerBase
 from .plans_odds import (
     assault_outlook,
+    assault_outlooks,
     attack_power,
     defence_known,
     going,
@@ -44,25 +45,28 @@ class GroundPlanner(PlannerBase):
         if self.k.focus >= 0:
             hv = hv * self._focus_mult()
         units = [int(u) for u in sit.own_combat if self._unit_ready(int(u)) and int(u) not in self.ground]
+        ctx = self.ctx()
         cand: dict[int, list[int]] = {}
         for u in units:
-            ok = legal.legal_targets(v, u, "assault")
-            for t in nb[v.hex[u]]:
-                if t >= 0 and ok[t]:
+            nbs = nb[v.hex[u]]
+            for t, ok in zip(nbs.tolist(), legal.targets_among(ctx, u, "assault", nbs).tolist(), strict=True):
+                if ok:
                     if u in self.guard_raid and t not in self.guard_raid[u] and not w.t_can_raid[w.u_type[u]]:
                         continue
-                    cand.setdefault(int(t), []).append(u)
+                    cand.setdefault(t, []).append(u)
         ctrl = sit.control
         wk, wl = self.wt.kill, self.wt.loss
         going_x = going(w, sit.weather)
         infil_ok = w.t_can_infiltrate
         raid_ok = w.t_can_raid
-        table: dict[int, list[tuple]] = {}
+        p = w.params
+        # every option first (target, group, kind), then their outlooks at once
+        todo: list[tuple[int, float, float, list[tuple[int, list[int], str]]]] = []
         for t, us in sorted(cand.items()):
             us = sorted(us, key=lambda u: (-attack_power(sit, [u]), u))
             c_before = 1.0 if ctrl[t] == sit.side else 0.0 if ctrl[t] == 2 else -1.0
             known_def, _ = defence_known(sit, t)
-            opts = []
+            opts_t = []
             for kmax in range(1, min(len(us), 4) + 1):
                 grp = us[:kmax]
                 kinds = ["assault"]
@@ -73,23 +77,31 @@ class GroundPlanner(PlannerBase):
                 if any(u in self.guard_raid and t not in self.guard_raid[u] for u in grp):
                     kinds = [k for k in kinds if k == "raid"]
                 for kind in kinds:
-                    o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
-                    pr = o["p"]
-                    if kind == "raid":
-                        gain = 0.0
-                        extra = (pr[D] * w.params.raid_d_loss + pr[X] * w.params.rout_loss) * o["def_str"]
-                    else:
-                        gain = (hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
-                                * o["p_go"])
-                        gain = max(gain, 0.0)
-                        extra = pr[X] * w.params.rout_loss * o["def_str"]
-                    kills = (o["def_loss"] + extra) * wk
-                    cost = o["att_loss"] * wl
-                    adv = 0.0 if kind == "raid" else (pr[E] + pr[D] + pr[X])
-                    ent = sum(float(v.entrench[u]) for u in grp) * self.wt.entrench * adv
-                    expo = adv * self.wt.exposure * float(sit.threat[t]) * len(grp) * (0.25 if sit.side == 1 else 1.0)
-                    ev = gain + kills - cost - ent - expo - 0.3 * kmax
-                    opts.append((ev, grp, kind, o, known_def))
+                    opts_t.append((kmax, grp, kind))
+            todo.append((t, c_before, known_def, opts_t))
+        assault_outlooks(sit, [(grp, t, kind) for t, _c, _k, opts_t in todo for _m, grp, kind in opts_t],
+                         hidden=self.f.hidden_odds)
+        table: dict[int, list[tuple]] = {}
+        for t, c_before, known_def, opts_t in todo:
+            opts = []
+            for kmax, grp, kind in opts_t:
+                o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
+                pr = o["p"]
+                if kind == "raid":
+                    gain = 0.0
+                    extra = (pr[D] * p.raid_d_loss + pr[X] * p.rout_loss) * o["def_str"]
+                else:
+                    gain = (hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
+                            * o["p_go"])
+                    gain = max(gain, 0.0)
+                    extra = pr[X] * p.rout_loss * o["def_str"]
+                kills = (o["def_loss"] + extra) * wk
+                cost = o["att_loss"] * wl
+                adv = 0.0 if kind == "raid" else (pr[E] + pr[D] + pr[X])
+                ent = sum(float(v.entrench[u]) for u in grp) * self.wt.entrench * adv
+                expo = adv * self.wt.exposure * float(sit.threat[t]) * len(grp) * (0.25 if sit.side == 1 else 1.0)
+                ev = gain + kills - cost - ent - expo - 0.3 * kmax
+                opts.append((ev, grp, kind, o, known_def))
             table[t] = opts
         sit.extra[key] = table
         return table
@@ -184,7 +196,7 @@ class GroundPlanner(PlannerBase):
                 if not np.isfinite(dist[v.hex[u]]):
                     continue
                 path = walk(sit, u, pred, stop)
-                risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
+                risk = 1.0 - float(np.prod(1.0 - self.move_loss(u)[path])) if path else 0.0
                 if path and risk <= 3 * self._max_loss():
                     self.set_ground(u, "move", path=path)
                     sent.append(u)
@@ -287,7 +299,7 @@ class GroundPlanner(PlannerBase):
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
             path = walk(sit, u, pred, stop)
-            risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
+            risk = 1.0 - float(np.prod(1.0 - self.move_loss(u)[path])) if path else 0.0
             if not path or risk > self._max_loss():
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
