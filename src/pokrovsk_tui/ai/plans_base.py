@@ -136,6 +136,8 @@ class PlannerBase:
 
     def set_ground(self, u: int, kind: str, target: int | None = None, path: list[int] | None = None) -> None:
         if kind == "move":
-            self.ground[int(u)] = Order(kind="move", unit=self.uid(u), path=tuple(self.sit.grid.ids(path)))
+            assert path is not None
+            self.ground[int(u)] = self.daily(("move", int(u), tuple(path)), lambda: Order(
+                kind="move", unit=self.uid(u), path=tuple(self.sit.grid.ids(path))))
         else:
             self.ground[int(u)] = self.order(kind, int(u), None if target is None else int(target))

@@ -236,7 +236,9 @@ class GroundPlanner(PlannerBase):
             for u in movers:
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
         for u in support:
-            self._support_ground(u)
+            # the same for every plan of the day (it reads neither the knobs nor the other orders)
+            kind, path = self.daily(("support_ground", u), lambda u=u: self._support_ground(u))
+            self.set_ground(u, kind, path=path)
         # the key ground held today, for the intent
         held: dict[int, list[int]] = {}
         for u in sit.own_combat:
@@ -311,7 +313,8 @@ class GroundPlanner(PlannerBase):
             who = ", ".join(names[:3]) + (f" and {moved - 3} more" if moved > 3 else "")
             self.plan.note("ground", f"{who} move up toward {', '.join(sit.label(h) for h in top)}")
 
-    def _support_ground(self, u: int) -> None:
+    def _support_ground(self, u: int) -> tuple[str, list[int] | None]:
+        """A support unit's ground order: (kind, path of a move or None)."""
         sit, w = self.sit, self.sit.world
         v = sit.view
         h = int(v.hex[u])
@@ -327,8 +330,7 @@ class GroundPlanner(PlannerBase):
                         sit.extra["truck_field"] = goal_field(sit, back, np.zeros(back.size))
                     path = walk(sit, u, sit.extra["truck_field"][1])
                     if path:
-                        self.set_ground(u, "move", path=path)
-                        return
+                        return "move", path
         if r in (R_DRONE, R_ART, R_HQ, R_EW, R_UGV) and sit.d_front[h] <= 1 and sit.threat[h] > 20 and w.t_mp[w.u_type[u]] > 0:
             # too close to the enemy: step back
             back = np.flatnonzero(sit.mine & (sit.d_front >= 3))
@@ -338,13 +340,11 @@ class GroundPlanner(PlannerBase):
                 dist, pred = sit.extra["retreat_field"]
                 path = walk(sit, u, pred)
                 if path:
-                    self.set_ground(u, "move", path=path)
-                    return
+                    return "move", path
         deeper = can_dig(w.params, v.entrench[u])
         if r == R_EW:
-            self.set_ground(u, "dig_in" if deeper else "jam")
-        else:
-            self.set_ground(u, "dig_in" if deeper else "rest")
+            return ("dig_in" if deeper else "jam"), None
+        return ("dig_in" if deeper else "rest"), None
 
     def _truck_fed(self) -> np.ndarray:
         """(n,) bool: hexes our trucks (or a supplied HQ's relay) reach today, as the rules
