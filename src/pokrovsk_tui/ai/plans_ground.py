@@ -174,7 +174,8 @@ class GroundPlanner(PlannerBase):
             need = 2 if dist_front <= 2 else 1 if dist_front <= 4 else 0
             if need == 0:
                 continue
-            on = [int(u) for u in sit.own_combat if int(v.hex[u]) in set(int(h) for h in hexes)]
+            guarded = set(int(h) for h in hexes)
+            on = [int(u) for u in sit.own_combat if int(v.hex[u]) in guarded]
             for u in on:
                 self.guard_raid.setdefault(u, set()).update(int(h) for h in hexes)
             missing = need - len(on)
