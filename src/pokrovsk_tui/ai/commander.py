@@ -75,7 +75,7 @@ class Commander:
         seen: set[tuple] = set()
         for k in knobs:
             p = Planner(sit, k, self.weights, lv.features).build()
-            key = tuple(sorted(o.model_dump_json() for o in p.orders))
+            key = tuple(sorted(map(order_key, p.orders)))
             if key in seen:
                 continue
             seen.add(key)
@@ -249,6 +249,13 @@ class Commander:
         if refined:
             out.append("refined on the same samples: " + "; ".join(refined[:3]))
         return out
+
+
+def order_key(o: Order) -> tuple:
+    """Every field of an order, as a tuple that sorts (two plans with the same orders in any
+    order have the same sorted keys)."""
+    return (o.kind, o.unit or "", o.unit is None, o.target or "", o.target is None, o.path, o.count,
+            o.target_unit or "", o.target_unit is None)
 
 
 def join(states: list[GameState]) -> GameState:

@@ -102,13 +102,17 @@ class PlannerBase:
             ex[key] = make()
         return ex[key]
 
+    def ctx(self) -> legal.OrderContext:
+        """The side view's order context (what the legality checks read), made once a day."""
+        return self.daily(("ctx",), self.sit.view.context)
+
     def legal_targets(self, u: int | None, kind: str) -> np.ndarray:
         """``legal.legal_targets`` of the side's view, once a day per unit and kind."""
-        return self.daily(("legal_targets", u, kind), lambda: legal.legal_targets(self.sit.view, u, kind))
+        return self.daily(("legal_targets", u, kind), lambda: legal.legal_targets(self.ctx(), u, kind))
 
     def target_ok(self, u: int, kind: str, h: int) -> bool:
         """``legal.target_refusal(view, u, kind, h) is None``, once a day per unit, kind and hex."""
-        return self.daily(("target_ok", u, kind, h), lambda: legal.target_refusal(self.sit.view, u, kind, h) is None)
+        return self.daily(("target_ok", u, kind, h), lambda: legal.target_refusal(self.ctx(), u, kind, h) is None)
 
     def uid(self, u: int) -> str:
         return self.sit.world.unit_ids[int(u)]
@@ -116,10 +120,24 @@ class PlannerBase:
     def hid(self, h: int) -> str:
         return self.sit.grid.hex_id(int(h))
 
+    def move_loss(self, u: int) -> np.ndarray:
+        """``sit.move_loss(u)``, once a day per signature (all it depends on of the unit)."""
+        w = self.sit.world
+        return self.daily(("move_loss", float(w.t_signature[w.u_type[u]])), lambda: self.sit.move_loss(u))
+
+    def order(self, kind: str, u: int, target: int | None = None) -> Order:
+        """The order ``kind`` for unit ``u`` (at hex ``target``), made once a day: orders are
+        frozen, so every plan of the day may share it."""
+        def make() -> Order:
+            if target is None:
+                return Order(kind=kind, unit=self.uid(u))
+            return Order(kind=kind, unit=self.uid(u), target=self.hid(target))
+        return self.daily(("order", kind, u, target), make)
+
     def set_ground(self, u: int, kind: str, target: int | None = None, path: list[int] | None = None) -> None:
         if kind == "move":
-            self.ground[int(u)] = Order(kind="move", unit=self.uid(u), path=tuple(self.sit.grid.ids(path)))
-        elif target is not None:
-            self.ground[int(u)] = Order(kind=kind, unit=self.uid(u), target=self.hid(target))
+            assert path is not None
+            self.ground[int(u)] = self.daily(("move", int(u), tuple(path)), lambda: Order(
+                kind="move", unit=self.uid(u), path=tuple(self.sit.grid.ids(path))))
         else:
-            self.ground[int(u)] = Order(kind=kind, unit=self.uid(u))
+            self.ground[int(u)] = self.order(kind, int(u), None if target is None else int(target))

@@ -27,6 +27,20 @@ class FiresPlanner(PlannerBase):
 
     def _targets(self) -> list[dict]:
         """Enemy hexes worth shooting at, with their estimated content."""
+        sit = self.sit
+        out = list(self.daily(("fire_targets",), self._seen_targets))
+        hexes = {t["hex"] for t in out}
+        # hexes we assault today with nobody seen there: suspected defenders
+        for h in self.assault_hexes:
+            if h not in hexes and sit.p_hidden_defender[h] > 0.15:
+                _, s = _hidden_defence(sit, h)
+                out.append({"hex": h, "units": np.zeros(0, np.int64), "roles": np.array([R_INF if sit.enemy == 0 else R_ASLT]),
+                            "str": np.array([s * float(sit.p_hidden_defender[h])]), "seen": False,
+                            "sig": np.array([0.4])})
+        return out
+
+    def _seen_targets(self) -> list[dict]:
+        """The enemy hexes seen lately (the same for every plan of a day; not to be changed)."""
         sit, w = self.sit, self.sit.world
         out = []
         hexes = sorted(set(int(h) for h in sit.c_hex[sit.c_age <= 1]))
@@ -37,14 +51,18 @@ class FiresPlanner(PlannerBase):
             units = sit.c_unit[sel]
             out.append({"hex": h, "units": units, "roles": roles, "str": strength, "seen": bool((sit.c_age[sel] == 0).any()),
                         "sig": w.t_signature[w.u_type[units]]})
-        # hexes we assault today with nobody seen there: suspected defenders
-        for h in self.assault_hexes:
-            if h not in hexes and sit.p_hidden_defender[h] > 0.15:
-                _, s = _hidden_defence(sit, h)
-                out.append({"hex": h, "units": np.zeros(0, np.int64), "roles": np.array([R_INF if sit.enemy == 0 else R_ASLT]),
-                            "str": np.array([s * float(sit.p_hidden_defender[h])]), "seen": False,
-                            "sig": np.array([0.4])})
         return out
+
+    def _about(self, t: dict) -> tuple[bool, bool, float, float]:
+        """What a target's roles and strengths say, once a day per hex (the content of a target
+        on a hex is the same for every plan of the day): (a drone, artillery, HQ or EW unit
+        among them, a drone, EW or robot unit among them, support strength, total strength)."""
+        def make() -> tuple[bool, bool, float, float]:
+            roles = t["roles"]
+            support = np.isin(roles, (R_DRONE, R_EW, R_UGV))
+            return (bool(np.isin(roles, (R_DRONE, R_ART, R_HQ, R_EW)).any()), bool(support.any()),
+                    float(np.sum(t["str"][support])), float(np.sum(t["str"])))
+        return self.daily(("target_about", t["hex"]), make)
 
     def _target_value(self, t: dict) -> float:
         """VP-like value of one point of damage on the target hex."""
@@ -57,9 +75,8 @@ class FiresPlanner(PlannerBase):
     def _target_value1(self, t: dict) -> float:
         sit = self.sit
         h = t["hex"]
-        roles = t["roles"]
         mult = 1.0
-        if np.isin(roles, (R_DRONE, R_ART, R_HQ, R_EW)).any():
+        if self._about(t)[0]:
             mult = 1.6
         if h in self.assault_hexes:
             mult *= 1.5
@@ -106,13 +123,13 @@ class FiresPlanner(PlannerBase):
     def _fires(self) -> list[Order]:
         sit, w = self.sit, self.sit.world
         p = w.params
-        v = sit.view
         out: list[Order] = []
         targets = self._targets()
         eff = self._effort()
         vis = sit.visibility
         drones = [int(u) for u in sit.own if w.u_role[u] == R_DRONE]
-        left = {u: legal.budget_total(v, u, "strike") for u in drones}
+        ctx = self.ctx()
+        left = {u: legal.budget_total(ctx, u, "strike") for u in drones}
         reach = {u: self.legal_targets(u, "strike") for u in drones}     # strike and hunt alike
         keep = {u: int(round(left[u] * self.k.patrol_share)) for u in drones}
         spend = {u: left[u] - keep[u] for u in drones}
@@ -136,7 +153,7 @@ class FiresPlanner(PlannerBase):
                 self._recon(t if t is not None else self._unknown_target(h), eff, drones, spend, recon_on, out,
                             want=0.7, most=4)
             # recon before strike: the hexes we mean to hit
-            for t in sorted(targets, key=lambda t: -self._target_value(t) * float(np.sum(t["str"])))[:6]:
+            for t in sorted(targets, key=lambda t: -self._target_value(t) * self._about(t)[3])[:6]:
                 if t["hex"] not in recon_on:
                     self._recon(t, eff, drones, spend, recon_on, out, want=0.75, most=2)
         # strike / hunt: greedy by marginal value per sortie
@@ -148,9 +165,9 @@ class FiresPlanner(PlannerBase):
         prep = []
         for t in targets:
             h = t["hex"]
-            support = np.isin(t["roles"], (R_DRONE, R_EW, R_UGV))
-            kind = "hunt" if support.any() and self.f.recon_hunt else "strike"
-            pool = float(np.sum(t["str"][support])) if kind == "hunt" else float(np.sum(t["str"]))
+            _key, support, s_support, s_all = self._about(t)
+            kind = "hunt" if support and self.f.recon_hunt else "strike"
+            pool = s_support if kind == "hunt" else s_all
             qq = q[h] if t["seen"] else q[h] * float(sit.p_hidden_defender[h])
             e = _assumed_entrench(sit, h)
             f = hit_probability(p, 1.0, qq, 0.0, vis) * (1 - p.entrench_damage_reduction * e)
@@ -163,14 +180,15 @@ class FiresPlanner(PlannerBase):
             base = p.fpv_base_p if fpv else p.bomber_base_p
             dmg = p.fpv_damage if fpv else p.bomber_damage
             radio = bool(w.t_radio[ut])
-            inr = [x for x in prep if reach[u][x[0]]]
+            ok = reach[u]
+            inr = [(h, kind, pool * 0.5, base * dmg * f * (1 - (jam if radio else 0.0)), tv)
+                   for h, kind, pool, f, jam, tv in prep if ok[h]]
             while spend[u] > 0 and inr:
                 best = None
-                for h, kind, pool, f, jam, tv in inr:
-                    room = pool * 0.5 - dealt.get(h, 0.0)
+                for h, kind, half, exp_dmg, tv in inr:
+                    room = half - dealt.get(h, 0.0)
                     if room <= 0:
                         continue
-                    exp_dmg = base * dmg * f * (1 - (jam if radio else 0.0))
                     val = min(exp_dmg, room) * tv
                     if best is None or val > best[0]:
                         best = (val, h, kind, exp_dmg)
@@ -226,7 +244,8 @@ class FiresPlanner(PlannerBase):
         n = 2
         while n < most and self._p_detect(t, recon_effort(self.sit.world.params, n)[0], eff[h]) < want:
             n += 1
-        for u in sorted(drones, key=lambda u: (g.hex_distance(v.hex[u], h), u)):
+        near = self.daily(("drones_by_distance", h), lambda: sorted(drones, key=lambda u: (g.hex_distance(v.hex[u], h), u)))
+        for u in near:
             if spend[u] >= 2 and self.target_ok(u, "recon", h):
                 k = min(n, spend[u])
                 out.append(Order(kind="recon", unit=self.uid(u), target=self.hid(h), count=k))
@@ -252,7 +271,8 @@ class FiresPlanner(PlannerBase):
                         continue
                     need = max(thr * 1.3 - float(prev[list(hexes).index(h)]), 0.0)
                     n_need = int(math.ceil(need / vis))
-                    key = (n_need, -float(sit.grid.dist_pairs(h, sit.own_edge).min()) if sit.own_edge.size else 0)
+                    key = (n_need, self.daily(("edge_distance", h), lambda h=h: -float(sit.grid.dist_pairs(h, sit.own_edge).min()))
+                           if sit.own_edge.size else 0)
                     if best is None or key < best[0]:
                         best = (key, h, reach, n_need)
                 if best is None:
@@ -290,12 +310,11 @@ class FiresPlanner(PlannerBase):
     def _artillery(self, targets: list[dict], q: dict[int, float]) -> list[Order]:
         sit, w = self.sit, self.sit.world
         p = w.params
-        v = sit.view
         out = []
         guns = [int(u) for u in sit.own if w.u_role[u] == R_ART]
         hits = []
         for u in guns:
-            n = legal.budget_total(v, u, "fire")
+            n = legal.budget_total(self.ctx(), u, "fire")
             if n <= 0:
                 continue
             inr = self.legal_targets(u, "fire")
@@ -305,7 +324,7 @@ class FiresPlanner(PlannerBase):
                 if not inr[h]:
                     continue
                 qq = q.get(h, 0.3)
-                val = hit_probability(p, 1.0, qq, 0.0, 1.0) * float(np.sum(t["str"])) * self._target_value(t)
+                val = hit_probability(p, 1.0, qq, 0.0, 1.0) * self._about(t)[3] * self._target_value(t)
                 if h in self.assault_hexes:
                     val *= 1.5
                 if best is None or val > best[0]:

@@ -14,6 +14,7 @@ from .paths import goal_field, walk
 from .plans_base import PlannerBase
 from .plans_odds import (
     assault_outlook,
+    assault_outlooks,
     attack_power,
     defence_known,
     going,
@@ -44,25 +45,28 @@ class GroundPlanner(PlannerBase):
         if self.k.focus >= 0:
             hv = hv * self._focus_mult()
         units = [int(u) for u in sit.own_combat if self._unit_ready(int(u)) and int(u) not in self.ground]
+        ctx = self.ctx()
         cand: dict[int, list[int]] = {}
         for u in units:
-            ok = legal.legal_targets(v, u, "assault")
-            for t in nb[v.hex[u]]:
-                if t >= 0 and ok[t]:
+            nbs = nb[v.hex[u]]
+            for t, ok in zip(nbs.tolist(), legal.targets_among(ctx, u, "assault", nbs).tolist(), strict=True):
+                if ok:
                     if u in self.guard_raid and t not in self.guard_raid[u] and not w.t_can_raid[w.u_type[u]]:
                         continue
-                    cand.setdefault(int(t), []).append(u)
+                    cand.setdefault(t, []).append(u)
         ctrl = sit.control
         wk, wl = self.wt.kill, self.wt.loss
         going_x = going(w, sit.weather)
         infil_ok = w.t_can_infiltrate
         raid_ok = w.t_can_raid
-        table: dict[int, list[tuple]] = {}
+        p = w.params
+        # every option first (target, group, kind), then their outlooks at once
+        todo: list[tuple[int, float, float, list[tuple[int, list[int], str]]]] = []
         for t, us in sorted(cand.items()):
             us = sorted(us, key=lambda u: (-attack_power(sit, [u]), u))
             c_before = 1.0 if ctrl[t] == sit.side else 0.0 if ctrl[t] == 2 else -1.0
             known_def, _ = defence_known(sit, t)
-            opts = []
+            opts_t = []
             for kmax in range(1, min(len(us), 4) + 1):
                 grp = us[:kmax]
                 kinds = ["assault"]
@@ -73,23 +77,31 @@ class GroundPlanner(PlannerBase):
                 if any(u in self.guard_raid and t not in self.guard_raid[u] for u in grp):
                     kinds = [k for k in kinds if k == "raid"]
                 for kind in kinds:
-                    o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
-                    pr = o["p"]
-                    if kind == "raid":
-                        gain = 0.0
-                        extra = (pr[D] * w.params.raid_d_loss + pr[X] * w.params.rout_loss) * o["def_str"]
-                    else:
-                        gain = (hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
-                                * o["p_go"])
-                        gain = max(gain, 0.0)
-                        extra = pr[X] * w.params.rout_loss * o["def_str"]
-                    kills = (o["def_loss"] + extra) * wk
-                    cost = o["att_loss"] * wl
-                    adv = 0.0 if kind == "raid" else (pr[E] + pr[D] + pr[X])
-                    ent = sum(float(v.entrench[u]) for u in grp) * self.wt.entrench * adv
-                    expo = adv * self.wt.exposure * float(sit.threat[t]) * len(grp) * (0.25 if sit.side == 1 else 1.0)
-                    ev = gain + kills - cost - ent - expo - 0.3 * kmax
-                    opts.append((ev, grp, kind, o, known_def))
+                    opts_t.append((kmax, grp, kind))
+            todo.append((t, c_before, known_def, opts_t))
+        assault_outlooks(sit, [(grp, t, kind) for t, _c, _k, opts_t in todo for _m, grp, kind in opts_t],
+                         hidden=self.f.hidden_odds)
+        table: dict[int, list[tuple]] = {}
+        for t, c_before, known_def, opts_t in todo:
+            opts = []
+            for kmax, grp, kind in opts_t:
+                o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
+                pr = o["p"]
+                if kind == "raid":
+                    gain = 0.0
+                    extra = (pr[D] * p.raid_d_loss + pr[X] * p.rout_loss) * o["def_str"]
+                else:
+                    gain = (hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
+                            * o["p_go"])
+                    gain = max(gain, 0.0)
+                    extra = pr[X] * p.rout_loss * o["def_str"]
+                kills = (o["def_loss"] + extra) * wk
+                cost = o["att_loss"] * wl
+                adv = 0.0 if kind == "raid" else (pr[E] + pr[D] + pr[X])
+                ent = sum(float(v.entrench[u]) for u in grp) * self.wt.entrench * adv
+                expo = adv * self.wt.exposure * float(sit.threat[t]) * len(grp) * (0.25 if sit.side == 1 else 1.0)
+                ev = gain + kills - cost - ent - expo - 0.3 * kmax
+                opts.append((ev, grp, kind, o, known_def))
             table[t] = opts
         sit.extra[key] = table
         return table
@@ -162,7 +174,8 @@ class GroundPlanner(PlannerBase):
             need = 2 if dist_front <= 2 else 1 if dist_front <= 4 else 0
             if need == 0:
                 continue
-            on = [int(u) for u in sit.own_combat if int(v.hex[u]) in set(int(h) for h in hexes)]
+            guarded = set(int(h) for h in hexes)
+            on = [int(u) for u in sit.own_combat if int(v.hex[u]) in guarded]
             for u in on:
                 self.guard_raid.setdefault(u, set()).update(int(h) for h in hexes)
             missing = need - len(on)
@@ -184,7 +197,7 @@ class GroundPlanner(PlannerBase):
                 if not np.isfinite(dist[v.hex[u]]):
                     continue
                 path = walk(sit, u, pred, stop)
-                risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
+                risk = 1.0 - float(np.prod(1.0 - self.move_loss(u)[path])) if path else 0.0
                 if path and risk <= 3 * self._max_loss():
                     self.set_ground(u, "move", path=path)
                     sent.append(u)
@@ -224,7 +237,9 @@ class GroundPlanner(PlannerBase):
             for u in movers:
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
         for u in support:
-            self._support_ground(u)
+            # the same for every plan of the day (it reads neither the knobs nor the other orders)
+            kind, path = self.daily(("support_ground", u), lambda u=u: self._support_ground(u))
+            self.set_ground(u, kind, path=path)
         # the key ground held today, for the intent
         held: dict[int, list[int]] = {}
         for u in sit.own_combat:
@@ -287,7 +302,7 @@ class GroundPlanner(PlannerBase):
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
             path = walk(sit, u, pred, stop)
-            risk = 1.0 - float(np.prod(1.0 - sit.move_loss(u)[path])) if path else 0.0
+            risk = 1.0 - float(np.prod(1.0 - self.move_loss(u)[path])) if path else 0.0
             if not path or risk > self._max_loss():
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
@@ -299,7 +314,8 @@ class GroundPlanner(PlannerBase):
             who = ", ".join(names[:3]) + (f" and {moved - 3} more" if moved > 3 else "")
             self.plan.note("ground", f"{who} move up toward {', '.join(sit.label(h) for h in top)}")
 
-    def _support_ground(self, u: int) -> None:
+    def _support_ground(self, u: int) -> tuple[str, list[int] | None]:
+        """A support unit's ground order: (kind, path of a move or None)."""
         sit, w = self.sit, self.sit.world
         v = sit.view
         h = int(v.hex[u])
@@ -315,8 +331,7 @@ class GroundPlanner(PlannerBase):
                         sit.extra["truck_field"] = goal_field(sit, back, np.zeros(back.size))
                     path = walk(sit, u, sit.extra["truck_field"][1])
                     if path:
-                        self.set_ground(u, "move", path=path)
-                        return
+                        return "move", path
         if r in (R_DRONE, R_ART, R_HQ, R_EW, R_UGV) and sit.d_front[h] <= 1 and sit.threat[h] > 20 and w.t_mp[w.u_type[u]] > 0:
             # too close to the enemy: step back
             back = np.flatnonzero(sit.mine & (sit.d_front >= 3))
@@ -326,13 +341,11 @@ class GroundPlanner(PlannerBase):
                 dist, pred = sit.extra["retreat_field"]
                 path = walk(sit, u, pred)
                 if path:
-                    self.set_ground(u, "move", path=path)
-                    return
+                    return "move", path
         deeper = can_dig(w.params, v.entrench[u])
         if r == R_EW:
-            self.set_ground(u, "dig_in" if deeper else "jam")
-        else:
-            self.set_ground(u, "dig_in" if deeper else "rest")
+            return ("dig_in" if deeper else "jam"), None
+        return ("dig_in" if deeper else "rest"), None
 
     def _truck_fed(self) -> np.ndarray:
         """(n,) bool: hexes our trucks (or a supplied HQ's relay) reach today, as the rules

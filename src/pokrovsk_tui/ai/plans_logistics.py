@@ -44,7 +44,7 @@ class LogisticsPlanner(PlannerBase):
         sent: dict[int, int] = {}
         for r in robots:
             runs = legal.runs_available(w, r, float(v.supply[r]))
-            may = [u for u in need if self._may_resupply(r, u)] if runs else []   # once a robot
+            may = self.daily(("may_resupply", r), lambda r=r: [u for u in need if self._may_resupply(r, u)]) if runs else []
             for _ in range(runs):
                 cand = [u for u in may if need[u] > 5]
                 if not cand:
@@ -66,5 +66,4 @@ class LogisticsPlanner(PlannerBase):
 
     def _may_resupply(self, robot: int, u: int) -> bool:
         """``legal.resupply_refusal(view, robot, u) is None``, once a day per robot and unit."""
-        v = self.sit.view
-        return self.daily(("resupply_ok", robot, u), lambda: legal.resupply_refusal(v, robot, u) is None)
+        return self.daily(("resupply_ok", robot, u), lambda: legal.resupply_refusal(self.ctx(), robot, u) is None)

@@ -11,11 +11,11 @@ from pokrovsk_tui.rules.belief import (
     crt_probs,
     die_modifier,
     going_chance,
-    loss_means_one,
     position_factor,
     unit_attack_power,
 )
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
+from pokrovsk_tui.rules.phase_combat import loss_means
 
 from .situation import Situation
 
@@ -87,49 +87,87 @@ def _hidden_defence1(sit: Situation, h: int) -> tuple[float, float]:
     return d, s
 
 
-def _loss_means(sit: Situation, s_att, s_def, a, d, infil, blind: bool = False) -> tuple[float, float]:
-    return loss_means_one(sit.world.params, sit.weather, s_att, s_def, a, d, infil, blind)
-
-
 def assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden: bool = True) -> dict:
     """Expected outcome of an attack from the side's knowledge: P(R, E, D, X), losses."""
-    return _memo(sit, "outlook", (h, tuple(units), kind, hidden),
-                 lambda: _assault_outlook(sit, units, h, kind, hidden))
+    key = (h, tuple(units), kind, hidden)
+    cache = sit.extra.setdefault("outlook", {})
+    if key not in cache:
+        assault_outlooks(sit, [(units, h, kind)], hidden)
+    return cache[key]
 
 
-def _assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden: bool) -> dict:
+def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], hidden: bool = True) -> None:
+    """``assault_outlook`` of many attacks (units, hex, kind) at once, into its memo: the
+    loss means of every attack go through the rules' ``loss_means`` as one array (each
+    element is worked out exactly as for one attack alone)."""
     w = sit.world
     p = w.params
-    a = attack_power(sit, units)
-    s_att = float(sit.view.strength[units].sum())
-    d0, s0 = defence_known(sit, h)
-    infil = kind == "infiltrate"
-    mod = die_modifier(p, sit.weather, infil)
-    cases = []
-    ph = float(sit.p_hidden_defender[h]) if (hidden and d0 == 0) else 0.0
-    if d0 > 0:
-        cases.append((1.0, d0, s0, False))
-    else:                                        # a defender there would be one not seen: blind
-        cases.append((1.0 - ph, 0.0, 0.0, False))
-        if ph > 0:
-            dh, sh = _hidden_defence(sit, h)
-            cases.append((ph, dh, sh, True))
-    probs = np.zeros(4)
-    la = ld = 0.0
-    for wgt, d, s, blind in cases:
-        if wgt <= 0:
-            continue
-        if d <= 0:
-            # an empty hex is walked into, unless a held line covers it and every attacker
-            # stands on that line already
-            line = bool(sit.line_est[h]) and all(bool(sit.line_est[sit.view.hex[u]]) for u in units)
-            probs[R if line else D] += wgt
-            continue
-        col = crt_column_at(p, a / d)
-        probs += wgt * crt_probs(p, col, mod + (p.blind_assault_mod if blind else 0))
-        m_a, m_d = _loss_means(sit, s_att, s, a, d, infil, blind)
-        la += wgt * m_a
-        ld += wgt * m_d
-    ratio = a / d0 if d0 > 0 else float("inf")
-    return {"p": probs, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
-            "p_hidden": ph, "attack": a, "p_go": going_chance(p, w, sit.weather, h)}
+    cache = sit.extra.setdefault("outlook", {})
+    todo = []
+    seen = set()
+    for units, h, kind in attacks:
+        key = (h, tuple(units), kind, hidden)
+        if key not in cache and key not in seen:
+            seen.add(key)
+            todo.append((key, units, h, kind))
+    if not todo:
+        return
+    crt = sit.extra.setdefault("crt_probs", {})
+    p_go = sit.extra.setdefault("p_go", {})
+    own_hex = sit.view.hex
+    line_est = sit.line_est
+    parts = []          # per attack: its fields and its cases (weight, CRT row or None, loss-mean column)
+    fights = []         # (s_att, s_def, a, d, infil, blind) of every case that fights
+    for key, units, h, kind in todo:
+        a = attack_power(sit, units)
+        s_att = float(sit.view.strength[units].sum())
+        d0, s0 = defence_known(sit, h)
+        infil = kind == "infiltrate"
+        mod = die_modifier(p, sit.weather, infil)
+        cases = []
+        ph = float(sit.p_hidden_defender[h]) if (hidden and d0 == 0) else 0.0
+        if d0 > 0:
+            cases.append((1.0, d0, s0, False))
+        else:                                        # a defender there would be one not seen: blind
+            cases.append((1.0 - ph, 0.0, 0.0, False))
+            if ph > 0:
+                dh, sh = _hidden_defence(sit, h)
+                cases.append((ph, dh, sh, True))
+        done = []
+        for wgt, d, s, blind in cases:
+            if wgt <= 0:
+                continue
+            if d <= 0:
+                # an empty hex is walked into, unless a held line covers it and every attacker
+                # stands on that line already
+                line = bool(line_est[h]) and all(bool(line_est[own_hex[u]]) for u in units)
+                done.append((wgt, R if line else D, None))
+                continue
+            col = crt_column_at(p, a / d)
+            m = mod + (p.blind_assault_mod if blind else 0)
+            if (col, m) not in crt:
+                crt[(col, m)] = crt_probs(p, col, m)
+            done.append((wgt, crt[(col, m)], len(fights)))
+            fights.append((s_att, s, a, d, infil, blind))
+        if h not in p_go:
+            p_go[h] = going_chance(p, w, sit.weather, h)
+        parts.append((key, done, d0, s0, ph, a))
+    if fights:
+        s_att_, s_def_, a_, d_, infil_, blind_ = (np.array(x) for x in zip(*fights, strict=True))
+        m_att, m_def = loss_means(p, np.array([sit.weather]), s_att_[None, :], s_def_[None, :], a_[None, :],
+                                  d_[None, :], infil_, blind_[None, :])
+        m_att, m_def = m_att[0].tolist(), m_def[0].tolist()
+    for key, done, d0, s0, ph, a in parts:
+        h = key[0]
+        probs = np.zeros(4)
+        la = ld = 0.0
+        for wgt, row, i in done:
+            if i is None:
+                probs[row] += wgt
+                continue
+            probs += wgt * row
+            la += wgt * m_att[i]
+            ld += wgt * m_def[i]
+        ratio = a / d0 if d0 > 0 else float("inf")
+        cache[key] = {"p": probs, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
+                      "p_hidden": ph, "attack": a, "p_go": p_go[h]}

@@ -490,3 +490,35 @@ def suggested_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
     else:
         worth = ~own | front | known_enemy
     return legal & worth
+
+
+# ----- batched forms for planners ------------------------------------------------------------
+
+def may_take(known: Known, unit: int | None, kind: str) -> bool:
+    """``kind in actions_for(known, unit)``, without listing every other kind."""
+    ctx = context(known)
+    if kind not in TARGET_OF:
+        return False
+    if unit is None:
+        return kind == "bomb" and bombs_available(ctx.world, ctx.side) > 0
+    return _own(ctx, unit) and unit_refusal(ctx, unit, kind) is None
+
+
+def targets_among(known: Known, unit: int | None, kind: str, hexes: np.ndarray) -> np.ndarray:
+    """``legal_targets(known, unit, kind)[hexes]`` worked out for the hexes asked about only
+    (a unit's neighbours, say), not the whole map: the same target rules (``conditions``),
+    applied to those hexes. Entries < 0 (off the map) are False."""
+    ctx = context(known)
+    hexes = np.asarray(hexes, np.int64)
+    on = hexes >= 0
+    out = np.zeros(hexes.shape, bool)
+    if not on.any() or not may_take(ctx, unit, kind):
+        return out
+    if TARGET_OF[kind] != "hex" or kind == "move":
+        return legal_targets(ctx, unit, kind)[np.maximum(hexes, 0)] & on
+    sel = hexes[on]
+    ok = np.ones(sel.shape, bool)
+    for c in conditions(ctx, unit, kind):
+        ok &= c.ok(sel)
+    out[on] = ok
+    return out
