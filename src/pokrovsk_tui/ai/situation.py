@@ -16,7 +16,13 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from pokrovsk_tui.rules.belief import FRONT_SHARE, UnseenEstimate, forecast_weather, unseen_estimate
+from pokrovsk_tui.rules.belief import (
+    FRONT_SHARE,
+    UnseenEstimate,
+    forecast_weather,
+    nearest_hops,
+    unseen_estimate,
+)
 from pokrovsk_tui.rules.estimates import (
     cover_estimate,
     expected_entrenchment,
@@ -151,7 +157,7 @@ class Situation:
         b = self.border
         if b.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = self.grid.nearest_distance(b)
+        d = nearest_hops(self.world, b)
         return np.where(self.mine, d, 0)
 
     @cached_property
@@ -160,7 +166,7 @@ class Situation:
         e = self.own_edge
         if e.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = self.grid.nearest_distance(e)
+        d = nearest_hops(self.world, e)
         return np.where(self.mine, 0, d)
 
     # ---- the unseen enemy: the estimate the previews share (rules/belief.py)

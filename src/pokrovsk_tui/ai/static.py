@@ -10,9 +10,8 @@ from functools import cached_property
 
 import numpy as np
 from scipy import fft as sfft
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
+from pokrovsk_tui.rules.belief import nearest_hops
 from pokrovsk_tui.rules.world import World
 
 # ----------------------------------------------------------------- per-world static data
@@ -96,11 +95,6 @@ class Static:
         """``near_objective(hexes)``: exp(-d / 2.5) from ``hexes`` to every hex, from the table."""
         return self.world.grid.by_distance(self.near_by_distance)
 
-    @cached_property
-    def _hop_graph(self) -> csr_matrix:
-        src, dst = self.edges
-        return csr_matrix((np.ones(src.size), (src, dst)), shape=(self.world.grid.n,) * 2)
-
     def best_near(self, v: np.ndarray) -> np.ndarray:
         """(n,) the best of ``v[b] * exp(-d(b, x) / 2.5)`` over the hexes b with ``v > 0``, for
         every hex x (0 if there are none). Exact either way it is computed: valued hex by
@@ -121,8 +115,7 @@ class Static:
             return best
         table = self.near_by_distance
         for val in values:
-            d = dijkstra(self._hop_graph, directed=True, indices=imp[v[imp] == val], min_only=True, unweighted=True)
-            best = np.maximum(best, val * table[d.astype(np.int64)])
+            best = np.maximum(best, val * table[nearest_hops(self.world, imp[v[imp] == val])])
         return best
 
     def label(self, h: int) -> str:
