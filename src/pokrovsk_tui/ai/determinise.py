@@ -44,21 +44,35 @@ def sample_positions(sit: Situation, rng: np.random.Generator) -> tuple[np.ndarr
     hid = sit.hidden
     taken = np.zeros(g.n, np.int64)
     np.add.at(taken, np.asarray(hexes, np.int64), 1)
+    # each prior's cumulative weights, once: a draw is then a search, not a pass over the map
+    # (the draws of rng.choice(n, p=prior): the same uniform numbers, the same hexes)
+    cdfs = {key: _cdf(hid[key]) for key in ("near", "deep")}
     for u in hid["slots"]:
         u = int(u)
         r = w.u_role[u]
         front = r in (R_INF, R_ASLT) and rng.random() < FRONT_SHARE
-        prior = hid["near"] if front else hid["deep"]
-        if prior.sum() <= 0:
+        cdf = cdfs["near" if front else "deep"]
+        if cdf is None:
             continue
-        h = int(rng.choice(g.n, p=prior))
+        h = int(cdf.searchsorted(rng.random(), side="right"))
         if taken[h] >= 2:     # crowded: one more try
-            h = int(rng.choice(g.n, p=prior))
+            h = int(cdf.searchsorted(rng.random(), side="right"))
         taken[h] += 1
         slots.append(u)
         hexes.append(h)
         strength.append(float(w.u_full[u]) * sit.attrition)
     return np.asarray(slots, np.int64), np.asarray(hexes, np.int64), np.asarray(strength)
+
+
+def _cdf(prior: np.ndarray) -> np.ndarray | None:
+    """Cumulative weights of a prior over hexes, as ``Generator.choice`` builds them for ``p``
+    (None if the prior is empty): ``cdf.searchsorted(rng.random(), side="right")`` draws the
+    hex ``rng.choice(n, p=prior)`` would."""
+    if prior.sum() <= 0:
+        return None
+    cdf = prior.cumsum()
+    cdf /= cdf[-1]
+    return cdf
 
 
 def sample_batch(sit: Situation, rng: np.random.Generator, k: int,
@@ -127,7 +141,11 @@ def enemy_eye(sit: Situation, state: GameState, rng: np.random.Generator) -> Gam
     theirs = (w.u_side == e) & state.on_map
     det = np.zeros_like(state.detected)
     if theirs.any() and mine.any():
-        d = g.dist_pairs(state.hex[mine][:, None], state.hex[theirs][None, :]).min(axis=1)
+        # distance to his nearest unit, as far as it matters (4 hexes; 5 = farther)
+        occupied = np.zeros(g.n + 1, bool)
+        occupied[state.hex[theirs]] = True
+        near, dist = g.around(state.hex[mine], 4)
+        d = np.where(occupied[near], dist, 5).min(axis=1)
         p = np.where(d <= 1, 0.8, np.where(d <= 4, 0.3, 0.05))
         det[e, np.flatnonzero(mine)] = rng.random(p.size) < p
     seen_hex = np.where(det, state.hex[None, :], -1)

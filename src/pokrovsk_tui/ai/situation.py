@@ -16,7 +16,13 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from pokrovsk_tui.rules.belief import FRONT_SHARE, UnseenEstimate, forecast_weather, unseen_estimate
+from pokrovsk_tui.rules.belief import (
+    FRONT_SHARE,
+    UnseenEstimate,
+    forecast_weather,
+    nearest_hops,
+    unseen_estimate,
+)
 from pokrovsk_tui.rules.estimates import (
     cover_estimate,
     expected_entrenchment,
@@ -151,7 +157,7 @@ class Situation:
         b = self.border
         if b.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = self.grid.nearest_distance(b)
+        d = nearest_hops(self.world, b)
         return np.where(self.mine, d, 0)
 
     @cached_property
@@ -160,7 +166,7 @@ class Situation:
         e = self.own_edge
         if e.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = self.grid.nearest_distance(e)
+        d = nearest_hops(self.world, e)
         return np.where(self.mine, 0, d)
 
     # ---- the unseen enemy: the estimate the previews share (rules/belief.py)
@@ -226,24 +232,15 @@ class Situation:
             rng = int(w.t_range[w.u_type[u]])
             wgt = per * float(w.t_sorties[w.u_type[u]])
             if int(u) in seen:
-                h = seen[int(u)]
-                field += wgt * st.falloff(h) * (self.grid.dist_from(h) <= rng)
+                # its field covers the disk of its range (0 beyond: nothing to add there)
+                hexes, shape = st.patrol_disk(seen[int(u)], rng)
+                field[hexes] += wgt * shape
             else:
                 unseen += wgt
         if unseen > 0:
             # the unseen drones' field: the prior's weight on each hex times the field from it,
-            # summed hex after hex (in that order, as one product over an (n, n) table would),
-            # a block of rows at a time, so no (n, n) table is made; a hex of weight 0 adds nothing
-            deep = self.hidden["deep"]
-            rows = np.flatnonzero(deep)
-            acc = np.zeros(self.n)
-            for a in range(0, rows.size, 256):
-                b = rows[a:a + 256]
-                blk = np.empty((b.size + 1, self.n))
-                blk[0] = acc
-                np.multiply(deep[b, None], st.falloff(b), out=blk[1:])
-                acc = np.add.reduce(blk, axis=0)
-            field += unseen * acc
+            # summed over the hexes (one convolution over the map, st.spread)
+            field += unseen * st.spread(self.hidden["deep"])
         return field
 
     @cached_property
@@ -314,15 +311,22 @@ class Situation:
         if srcs.size == 0 or consumers.size == 0:
             return out
         dist, pred, _ = dijkstra(graph, directed=True, indices=srcs, min_only=True, return_predecessors=True)
-        for h, wt in zip(consumers, weights, strict=True):
-            h = int(h)
-            if not np.isfinite(dist[h]):
-                continue
-            for _ in range(self.n):
-                out[h] += wt
-                h = int(pred[h])
-                if h < 0:
-                    break
+        consumers = np.asarray(consumers, np.int64)
+        weights = np.asarray(weights, float)
+        reach = np.isfinite(dist[consumers])
+        # every reachable consumer's path back to its source, all paths a step at a time
+        cur, who = consumers[reach], np.flatnonzero(reach)
+        steps_h, steps_c = [], []
+        while cur.size:
+            steps_h.append(cur)
+            steps_c.append(who)
+            nxt = pred[cur]
+            on = nxt >= 0
+            cur, who = nxt[on], who[on]
+        if steps_h:
+            c = np.concatenate(steps_c)
+            order = np.argsort(c, kind="stable")       # consumer after consumer, as added one by one
+            np.add.at(out, np.concatenate(steps_h)[order], weights[c[order]])
         return out
 
     @cached_property
@@ -380,18 +384,9 @@ class Situation:
         for hexes, vp, _thr, _name in st.roads:
             v[hexes] += vp * self.horizon / len(hexes) * 0.5
         v = v + self.sd_hexes[self.enemy] + self.sd_hexes[self.side] * 0.5
-        # a little for ground near what matters, so attackers lean on the objectives
-        imp = np.flatnonzero(v > 0)
-        if imp.size:
-            # the best of v * exp(-d / 2.5) over the valued hexes, a block of them at a time
-            near = self.st.near_objective
-            best = np.zeros(self.n)
-            for a in range(0, imp.size, 256):
-                b = imp[a:a + 256]
-                best = np.maximum(best, (v[b][:, None] * near(b)).max(axis=0))
-            shaping = best * GROUND["shaping"][self.side]
-        else:
-            shaping = np.zeros(self.n)
+        # a little for ground near what matters, so attackers lean on the objectives: the best
+        # of v * exp(-d / 2.5) over the valued hexes
+        shaping = self.st.best_near(v) * GROUND["shaping"][self.side]
         mine, theirs = self.corridors
         lines = (GROUND["own_lines"][self.side] * np.minimum(mine, 6.0)
                  + GROUND["their_lines"][self.side] * np.minimum(theirs, 6.0))

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy import fft as sfft
 
+from pokrovsk_tui.rules.belief import nearest_hops
 from pokrovsk_tui.rules.world import World
 
 # ----------------------------------------------------------------- per-world static data
@@ -46,12 +48,75 @@ class Static:
         (m, n) for m (the table by distance, HexGrid.by_distance)."""
         return self.world.grid.by_distance(self.falloff_by_distance)
 
+    def patrol_disk(self, h: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
+        """The patrol field shape of a drone unit on hex ``h`` flying ``radius`` hexes: the hexes
+        of its disk on the map and the shape there (float32; 0 beyond the disk)."""
+        hexes, d = self.world.grid.around(np.array([int(h)]), int(radius))
+        on = hexes[0] >= 0
+        return hexes[0][on], self.falloff_by_distance[d[0][on]]
+
+    @cached_property
+    def _spread_kernel(self) -> tuple[tuple[int, int], np.ndarray, np.ndarray, np.ndarray]:
+        """The patrol field shape laid out by axial offset (dr, dq) and its Fourier transform,
+        for ``spread``: the grid's shape for the transforms, the rows and columns of every hex."""
+        g = self.world.grid
+        table = self.falloff_by_distance.astype(np.float64)
+        span = int(g.q.max() - g.q.min())
+        h = g.height
+        dq, dr = np.meshgrid(np.arange(-span, span + 1), np.arange(-(h - 1), h), indexing="xy")
+        d = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2
+        kernel = table[np.minimum(d, table.size - 1)]
+        # a circular convolution this long does not wrap onto the offsets read back
+        shape = (sfft.next_fast_len(2 * h - 1, real=True), sfft.next_fast_len(2 * span + 1, real=True))
+        return shape, sfft.rfft2(kernel, s=shape), g.r.astype(np.int64), (g.q - g.q.min()).astype(np.int64)
+
+    def spread(self, weights: np.ndarray) -> np.ndarray:
+        """(n,) the sum over hexes b of ``weights[b] * falloff(b)``: the patrol field of sorties
+        spread over the map by ``weights`` (no range limit). One convolution on the axial grid
+        by FFT, so it costs about the map's size, not its square; equal to the direct sum to
+        rounding (about 1e-16 of the total weight)."""
+        g = self.world.grid
+        shape, kf, r, q = self._spread_kernel
+        grid = np.zeros((g.height, int(q.max()) + 1))
+        grid[r, q] = weights
+        out = sfft.irfft2(sfft.rfft2(grid, s=shape) * kf, s=shape)
+        span = int(q.max())
+        return np.maximum(out[r + g.height - 1, q + span], 0.0)
+
+    @cached_property
+    def near_by_distance(self) -> np.ndarray:
+        """exp(-d / 2.5) for d = 0 .. the map's diameter: how the shaping of
+        ``Situation.hex_value`` falls off from a valued hex."""
+        g = self.world.grid
+        return np.exp(-np.arange(g.width + g.height + 1, dtype=float) / 2.5)
+
     @cached_property
     def near_objective(self):
-        """``near_objective(hexes)``: exp(-d / 2.5) from ``hexes`` to every hex (the shaping of
-        ``Situation.hex_value``), from a table by distance."""
-        g = self.world.grid
-        return g.by_distance(np.exp(-np.arange(g.width + g.height + 1, dtype=float) / 2.5))
+        """``near_objective(hexes)``: exp(-d / 2.5) from ``hexes`` to every hex, from the table."""
+        return self.world.grid.by_distance(self.near_by_distance)
+
+    def best_near(self, v: np.ndarray) -> np.ndarray:
+        """(n,) the best of ``v[b] * exp(-d(b, x) / 2.5)`` over the hexes b with ``v > 0``, for
+        every hex x (0 if there are none). Exact either way it is computed: valued hex by
+        valued hex (a block at a time) when there are few of them, else value by value, from
+        each value's nearest hex (the product falls with the distance: the nearest is the best),
+        one search a value, so it costs the map's size times the number of distinct values."""
+        n = self.world.grid.n
+        imp = np.flatnonzero(v > 0)
+        best = np.zeros(n)
+        if imp.size == 0:
+            return best
+        values = np.unique(v[imp])
+        if imp.size <= 20 * values.size:
+            near = self.near_objective
+            for a in range(0, imp.size, 256):
+                b = imp[a:a + 256]
+                best = np.maximum(best, (v[b][:, None] * near(b)).max(axis=0))
+            return best
+        table = self.near_by_distance
+        for val in values:
+            best = np.maximum(best, val * table[nearest_hops(self.world, imp[v[imp] == val])])
+        return best
 
     def label(self, h: int) -> str:
         hid = self.world.grid.hex_id(int(h))
