@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from pokrovsk_tui.ai.policies import policy_rng, random_orders  # noqa: E402
-from pokrovsk_tui.rules import legal  # noqa: E402
+from pokrovsk_tui.rules import budgets, legal  # noqa: E402
 from pokrovsk_tui.rules.dice import Dice  # noqa: E402
 from pokrovsk_tui.rules.engine import resolve_turn  # noqa: E402
 from pokrovsk_tui.rules.orders import Order, validate  # noqa: E402
@@ -251,7 +251,7 @@ def test_budgets_are_the_engines(worlds):
     hid = world.grid.hex_id(target)
     orders = [Order(kind="strike", unit=uid, target=hid, count=total)]
     assert accepted(v.context(), orders[0])
-    assert legal.budget_left(v, orders, drone, "recon") == 0
+    assert budgets.budget_left(v, orders, drone, "recon") == 0
     ok, bad = validate(v.context(), orders + [Order(kind="recon", unit=uid, target=hid)])
     assert len(ok) == 1 and bad[0].reason == "over budget: 0 sorties left today, asked 1"
 

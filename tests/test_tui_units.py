@@ -11,11 +11,10 @@ from hypothesis import strategies as st
 from pokrovsk_tui.game import persist
 from pokrovsk_tui.game.orderbook import OrderBook
 from pokrovsk_tui.game.session import GameSession, Player, new_session
+from pokrovsk_tui.rules.budgets import budget_left, budgets
 from pokrovsk_tui.rules.hexgrid import HexGrid
 from pokrovsk_tui.rules.legal import (
     actions_for,
-    budget_left,
-    budgets,
     legal_targets,
     move_costs,
     path_to,

@@ -4,6 +4,7 @@ glide bombs, given the ground plan already made (see plans.py)."""
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 
@@ -271,7 +272,7 @@ class FiresPlanner(PlannerBase):
                         continue
                     need = max(thr * 1.3 - float(prev[list(hexes).index(h)]), 0.0)
                     n_need = int(math.ceil(need / vis))
-                    key = (n_need, self.daily(("edge_distance", h), lambda h=h: -float(sit.grid.dist_pairs(h, sit.own_edge).min()))
+                    key = (n_need, self.daily(("edge_distance", h), partial(_edge_distance, sit, h))
                            if sit.own_edge.size else 0)
                     if best is None or key < best[0]:
                         best = (key, h, reach, n_need)
@@ -390,3 +391,8 @@ class FiresPlanner(PlannerBase):
                        + (" to strip the defences before the assault" if self.k.bomb_strip and any(
                            sit.grid.index(h) in self.assault_hexes for h, _ in top) else ""))
         return out
+
+
+def _edge_distance(sit, h: int) -> float:
+    """Minus the distance from hex h to the side's own map edge (nearer the edge sorts later)."""
+    return -float(sit.grid.dist_pairs(h, sit.own_edge).min())

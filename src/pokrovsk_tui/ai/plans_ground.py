@@ -4,6 +4,8 @@ manning the line, digging in or resting."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from pokrovsk_tui.rules import legal
@@ -238,7 +240,7 @@ class GroundPlanner(PlannerBase):
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
         for u in support:
             # the same for every plan of the day (it reads neither the knobs nor the other orders)
-            kind, path = self.daily(("support_ground", u), lambda u=u: self._support_ground(u))
+            kind, path = self.daily(("support_ground", u), partial(self._support_ground, u))
             self.set_ground(u, kind, path=path)
         # the key ground held today, for the intent
         held: dict[int, list[int]] = {}

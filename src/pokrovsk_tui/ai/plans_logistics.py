@@ -7,6 +7,9 @@ without supply lines, looks at today's supply only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
+
 from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.orders import Order
 
@@ -44,7 +47,7 @@ class LogisticsPlanner(PlannerBase):
         sent: dict[int, int] = {}
         for r in robots:
             runs = legal.runs_available(w, r, float(v.supply[r]))
-            may = self.daily(("may_resupply", r), lambda r=r: [u for u in need if self._may_resupply(r, u)]) if runs else []
+            may = self.daily(("may_resupply", r), partial(self._may_list, r, need)) if runs else []
             for _ in range(runs):
                 cand = [u for u in may if need[u] > 5]
                 if not cand:
@@ -63,6 +66,10 @@ class LogisticsPlanner(PlannerBase):
             self.plan.note("logistics", f"{sum(sent.values())} robot runs; first to "
                            + ", ".join(f"{self.uid(u)} (supply {v.supply[u]:.0f})" for u in worst))
         return out
+
+    def _may_list(self, r: int, need: Iterable[int]) -> list[int]:
+        """The units in need robot r may resupply today."""
+        return [u for u in need if self._may_resupply(r, u)]
 
     def _may_resupply(self, robot: int, u: int) -> bool:
         """``legal.resupply_refusal(view, robot, u) is None``, once a day per robot and unit."""

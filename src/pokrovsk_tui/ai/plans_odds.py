@@ -117,7 +117,7 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
     own_hex = sit.view.hex
     line_est = sit.line_est
     parts = []          # per attack: its fields and its cases (weight, CRT row or None, loss-mean column)
-    fights = []         # (s_att, s_def, a, d, infil, blind) of every case that fights
+    fights: list[tuple] = []   # (s_att, s_def, a, d, infil, blind) of every case that fights
     for key, units, h, kind in todo:
         a = attack_power(sit, units)
         s_att = float(sit.view.strength[units].sum())
@@ -133,7 +133,7 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
             if ph > 0:
                 dh, sh = _hidden_defence(sit, h)
                 cases.append((ph, dh, sh, True))
-        done = []
+        done: list[tuple] = []   # (weight, CRT row or outcome index, index into fights or None)
         for wgt, d, s, blind in cases:
             if wgt <= 0:
                 continue

@@ -315,14 +315,14 @@ class Situation:
         weights = np.asarray(weights, float)
         reach = np.isfinite(dist[consumers])
         # every reachable consumer's path back to its source, all paths a step at a time
-        cur, who = consumers[reach], np.flatnonzero(reach)
+        at, owner = consumers[reach], np.flatnonzero(reach)
         steps_h, steps_c = [], []
-        while cur.size:
-            steps_h.append(cur)
-            steps_c.append(who)
-            nxt = pred[cur]
+        while at.size:
+            steps_h.append(at)
+            steps_c.append(owner)
+            nxt = pred[at]
             on = nxt >= 0
-            cur, who = nxt[on], who[on]
+            at, owner = nxt[on], owner[on]
         if steps_h:
             c = np.concatenate(steps_c)
             order = np.argsort(c, kind="stable")       # consumer after consumer, as added one by one

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from pokrovsk_tui.game.history import History
 from pokrovsk_tui.game.loop import TurnRecord, decide, play_day, policy_rng
 from pokrovsk_tui.game.orderbook import OrderBook
+from pokrovsk_tui.rules.budgets import budget_left
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.events import Event
-from pokrovsk_tui.rules.legal import COUNTED, budget_left
+from pokrovsk_tui.rules.legal import COUNTED
 from pokrovsk_tui.rules.orders import Order, Refusal, validate
 from pokrovsk_tui.rules.state import GameState, initial_state
 from pokrovsk_tui.rules.view import SideView, events_for, view

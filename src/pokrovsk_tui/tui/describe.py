@@ -9,10 +9,10 @@ import numpy as np
 from rich.text import Text
 
 from pokrovsk_tui.game.session import SIDE_NAMES, GameSession
+from pokrovsk_tui.rules.budgets import Budget
 from pokrovsk_tui.rules.digging import dig_odds
 from pokrovsk_tui.rules.events import Event
 from pokrovsk_tui.rules.explain import explain
-from pokrovsk_tui.rules.legal import Budget
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 from pokrovsk_tui.rules.state import GameState

@@ -16,8 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
 from pokrovsk_tui.game.session import HANDOFF, ORDERS, OVER, PLAY_ON, GameSession
+from pokrovsk_tui.rules.budgets import budgets
 from pokrovsk_tui.rules.events import Event
-from pokrovsk_tui.rules.legal import actions_for, budgets
+from pokrovsk_tui.rules.legal import actions_for
 from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.view import SideView
