@@ -11,11 +11,11 @@ from pokrovsk_tui.rules.belief import (
     crt_probs,
     die_modifier,
     going_chance,
+    loss_means,
     position_factor,
     unit_attack_power,
 )
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
-from pokrovsk_tui.rules.phase_combat import loss_means
 
 from .situation import Situation
 

@@ -30,6 +30,7 @@ from .phase_combat import (
     crt_probs,
     die_modifier,
     going_chance,
+    loss_means,
     loss_means_one,
     position_factor,
     unit_attack_power,
@@ -48,7 +49,7 @@ INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
 
 __all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "expected_entrenchment", "combine_jamming", "own_effort", "recon_effort",
            "believed_state", "crt_column_at", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance",
-           "hit_probability", "loss_means_one", "nearest_hops", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
+           "hit_probability", "loss_means", "loss_means_one", "nearest_hops", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
            "unseen_estimate"]
 
 
