@@ -190,14 +190,21 @@ def unit_refusal(known: Known, unit: int, kind: str) -> str | None:
     return None
 
 
+def may_take(known: Known, unit: int | None, kind: str) -> bool:
+    """Whether a unit may be given this kind of order (None: the side's orders without a
+    unit, the glide bombs)."""
+    ctx = context(known)
+    if kind not in TARGET_OF:
+        return False
+    if unit is None:
+        return kind == "bomb" and bombs_available(ctx.world, ctx.side) > 0
+    return _own(ctx, unit) and unit_refusal(ctx, unit, kind) is None
+
+
 def actions_for(known: Known, unit: int | None) -> list[str]:
     """Order kinds a unit may be given (None: the side's orders without a unit)."""
     ctx = context(known)
-    if unit is None:
-        return ["bomb"] if bombs_available(ctx.world, ctx.side) > 0 else []
-    if not _own(ctx, unit):
-        return []
-    return [k for k in KINDS if unit_refusal(ctx, unit, k) is None]
+    return [k for k in KINDS if may_take(ctx, unit, k)]
 
 
 def _own(ctx: OrderContext, unit: int) -> bool:
@@ -340,7 +347,7 @@ def resupply_refusal(known: Known, unit: int, target_unit: int) -> str | None:
 def resupply_targets(known: Known, unit: int) -> np.ndarray:
     """Own units a UGV unit may resupply today (none if the unit runs no resupply)."""
     ctx = context(known)
-    if "resupply" not in actions_for(ctx, unit):
+    if not may_take(ctx, unit, "resupply"):
         return np.zeros(0, np.int64)
     own = np.flatnonzero(ctx.on_map & (ctx.world.u_side == ctx.side))
     return np.array([v for v in own if resupply_refusal(ctx, unit, int(v)) is None], np.int64)
@@ -359,7 +366,7 @@ def legal_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
     w = ctx.world
     n = w.grid.n
     none = np.zeros(n, bool)
-    if kind not in actions_for(ctx, unit):
+    if not may_take(ctx, unit, kind):
         return none
     if kind == "move":
         assert unit is not None            # only the glide bombs have no unit
@@ -385,7 +392,7 @@ def no_target_reason(known: Known, unit: int | None, kind: str) -> str | None:
     """What to tell a player whose order key has nothing to aim at (None: there is a target,
     or the order needs none)."""
     ctx = context(known)
-    if TARGET_OF.get(kind) == "none" or kind not in actions_for(ctx, unit):
+    if TARGET_OF.get(kind) == "none" or not may_take(ctx, unit, kind):
         return None
     if legal_targets(ctx, unit, kind).any():
         return None
@@ -446,16 +453,6 @@ def suggested_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
 
 
 # ----- batched forms for planners ------------------------------------------------------------
-
-def may_take(known: Known, unit: int | None, kind: str) -> bool:
-    """``kind in actions_for(known, unit)``, without listing every other kind."""
-    ctx = context(known)
-    if kind not in TARGET_OF:
-        return False
-    if unit is None:
-        return kind == "bomb" and bombs_available(ctx.world, ctx.side) > 0
-    return _own(ctx, unit) and unit_refusal(ctx, unit, kind) is None
-
 
 def targets_among(known: Known, unit: int | None, kind: str, hexes: np.ndarray) -> np.ndarray:
     """``legal_targets(known, unit, kind)[hexes]`` worked out for the hexes asked about only
