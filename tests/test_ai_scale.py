@@ -8,7 +8,6 @@ from pokrovsk_tui.ai.determinise import _cdf, enemy_eye, sample_batch
 from pokrovsk_tui.ai.policies import policy_rng, random_orders
 from pokrovsk_tui.ai.situation import situation
 from pokrovsk_tui.ai.static import static
-from pokrovsk_tui.rules.belief import nearest_hops
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
 from pokrovsk_tui.rules.state import initial_state
@@ -73,7 +72,7 @@ def test_nearest_hops_is_the_hex_distance(game):
     world, _ = game
     g = world.grid
     for hexes in (np.array([0]), np.array([5, 300, g.n - 1]), np.arange(0, g.n, 97)):
-        assert np.array_equal(nearest_hops(world, hexes), g.dist_from(hexes).min(axis=0))
+        assert np.array_equal(g.nearest_distance(hexes), g.dist_from(hexes).min(axis=0))
 
 
 def _walked(sit, who, consumers, weights):

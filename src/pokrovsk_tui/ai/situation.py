@@ -20,7 +20,6 @@ from pokrovsk_tui.rules.belief import (
     FRONT_SHARE,
     UnseenEstimate,
     forecast_weather,
-    nearest_hops,
     unseen_estimate,
 )
 from pokrovsk_tui.rules.estimates import (
@@ -157,7 +156,7 @@ class Situation:
         b = self.border
         if b.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = nearest_hops(self.world, b)
+        d = self.grid.nearest_distance(b)
         return np.where(self.mine, d, 0)
 
     @cached_property
@@ -166,7 +165,7 @@ class Situation:
         e = self.own_edge
         if e.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = nearest_hops(self.world, e)
+        d = self.grid.nearest_distance(e)
         return np.where(self.mine, 0, d)
 
     # ---- the unseen enemy: the estimate the previews share (rules/belief.py)

@@ -11,7 +11,6 @@ from functools import cached_property
 import numpy as np
 from scipy import fft as sfft
 
-from pokrovsk_tui.rules.belief import nearest_hops
 from pokrovsk_tui.rules.world import World
 
 # ----------------------------------------------------------------- per-world static data
@@ -115,7 +114,7 @@ class Static:
             return best
         table = self.near_by_distance
         for val in values:
-            best = np.maximum(best, val * table[nearest_hops(self.world, imp[v[imp] == val])])
+            best = np.maximum(best, val * table[self.world.grid.nearest_distance(imp[v[imp] == val])])
         return best
 
     def label(self, h: int) -> str:

@@ -21,8 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from .estimates import assumed_entrenchment, expected_entrenchment, own_effort
 from .phase_combat import (
@@ -49,7 +47,7 @@ INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
 
 __all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "expected_entrenchment", "combine_jamming", "own_effort", "recon_effort",
            "believed_state", "crt_column_at", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance",
-           "hit_probability", "loss_means", "loss_means_one", "nearest_hops", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
+           "hit_probability", "loss_means", "loss_means_one", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
            "unseen_estimate"]
 
 
@@ -78,20 +76,6 @@ def _objective_hexes(world: World) -> np.ndarray:
     return obj
 
 
-def _hop_graph(world: World) -> csr_matrix:
-    src, dst = world.grid.edges
-    return csr_matrix((np.ones(src.size), (src, dst)), shape=(world.grid.n,) * 2)
-
-
-def nearest_hops(world: World, hexes: np.ndarray) -> np.ndarray:
-    """(n,) int64 hexes from each hex to the nearest of ``hexes`` (at least one): the grid's
-    ``nearest_distance``, by one compiled breadth-first search over the map's neighbour graph
-    (the steps of a shortest walk on the whole map are the hex distance)."""
-    d = dijkstra(world.derived(_hop_graph), directed=True, indices=np.asarray(hexes, np.int64),
-                 min_only=True, unweighted=True)
-    return d.astype(np.int64)
-
-
 @dataclass(frozen=True, eq=False)
 class UnseenEstimate:
     slots: np.ndarray          # enemy unit slots arrived and not seen lately
@@ -115,7 +99,7 @@ def unseen_estimate(view: SideView) -> UnseenEstimate:
     nb = g.neighbours
     ok = nb >= 0
     edge = np.flatnonzero(mine & (not_mine[np.maximum(nb, 0)] & ok).any(axis=1))
-    d_own = np.where(mine, 0, nearest_hops(w, edge)) if edge.size else np.full(g.n, 99, np.int64)
+    d_own = np.where(mine, 0, g.nearest_distance(edge)) if edge.size else np.full(g.n, 99, np.int64)
     seen = np.zeros(w.n_units, bool)
     seen[[w.unit_index[c.unit] for c in view.contacts]] = True
     slots = np.flatnonzero((w.u_side == enemy) & (w.u_arrival <= turn - 1) & ~seen)
