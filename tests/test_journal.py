@@ -131,3 +131,34 @@ def test_the_load_list_reads_the_journal_s_last_day_cheaply(tmp_path, record):
         _play(save, record, day)
         autosave(save, tmp_path, full_every=5)
     assert journal.last_turn(base) == 3
+
+
+def _why_kinds(turn) -> set[tuple[str, str]]:
+    return {(e.phase, e.kind) for e in turn.events if isinstance(e.why, dict) and e.why}
+
+
+def test_breakdown_names_once_written_stay(tmp_path, record):
+    """A kind of event first met between full writes gets its breakdown names in that day's
+    journal record; the next full write keeps every name the file had (so the turns written
+    before keep their text and are not written out again), and file + journal load as the game."""
+    save = _game(record)
+    _play(save, record, 1)
+    base = autosave(save, tmp_path, full_every=50)
+    first = tomllib.loads(base.read_text())["why_keys"]
+    known = {(p, k) for p, kinds in first.items() for k in kinds}
+    day = next(tr.turn for tr in record.turns[1:] if _why_kinds(tr) - known)    # a kind new since day 1
+    for d in range(2, day + 1):
+        _play(save, record, d)
+        assert autosave(save, tmp_path, full_every=50) == base
+    new = _why_kinds(save.turns[-1]) - known
+    head = journal.records(base)[-1]["journal"]
+    assert {(p, k) for p, kinds in head["why_keys"].items() for k in kinds} == new
+    loaded = load_save(base)
+    assert verify(loaded).ok
+    assert dumps_save(loaded) == dumps_save(save)
+    _play(save, record, day + 1)
+    full = autosave(save, tmp_path, full_every=1)                                # a full write
+    names = tomllib.loads(full.read_text())["why_keys"]
+    assert all(names[p][k] == keys for p, kinds in first.items() for k, keys in kinds.items())
+    assert all(k in names[p] for p, k in new)
+    assert verify(load_save(full)).ok

@@ -9,7 +9,8 @@ most the day being played; a record cut short by a crash is ignored.
 
 A record is a line ``#@ pokrovsk-journal last=T bytes=N sha256=H`` (T: the last turn in it)
 followed by N bytes of TOML: a
-``[journal]`` table (updated, players, pending orders) and the new ``[[turns]]``, in the save
+``[journal]`` table (updated, players, pending orders, the ``why_keys`` of kinds of event
+first met in these turns) and the new ``[[turns]]``, in the save
 format (event breakdowns as lists only where the full file's ``why_keys`` name them, else as
 tables).
 """
@@ -75,7 +76,8 @@ def records(base: str | Path) -> list[dict]:
 
 def merge(data: dict, recs: list[dict]) -> int:
     """Add the journal's turns that follow the file's last turn to the parsed save ``data``
-    (with the latest ``updated``, players and pending orders); returns how many were added.
+    (with the latest ``updated``, players and pending orders, and the breakdown names the
+    records add to ``why_keys``); returns how many were added.
     Records of turns the file already holds (a journal older than its file) are skipped."""
     turns = data.get("turns")
     start = data.get("start_turn", 1)
@@ -97,6 +99,13 @@ def merge(data: dict, recs: list[dict]) -> int:
         for k in ("updated", "players"):
             if k in head:
                 data[k] = head[k]
+        names = head.get("why_keys")
+        if isinstance(names, dict) and isinstance(data.setdefault("why_keys", {}), dict):
+            for phase, kinds in names.items():      # names of kinds first met in these turns
+                have = data["why_keys"].setdefault(phase, {})
+                if isinstance(kinds, dict) and isinstance(have, dict):
+                    for kind, keys in kinds.items():
+                        have.setdefault(kind, keys)
         data.pop("pending", None)
         if "pending" in head:
             data["pending"] = head["pending"]

@@ -22,7 +22,7 @@ def dumps_save(save: SaveGame) -> str:
     """The save's TOML text: orders on one line each where they fit, event breakdowns as
     lists of values named once in ``[why_keys]``. The text of each turn is kept on the turn,
     so saving again after a new turn (autosave) only writes out the new one."""
-    legend = why_legend(save)
+    legend = save.why_keys = why_legend(save)          # kept: the next write names them the same
     doc = save.model_dump(exclude_defaults=True, exclude_none=True, exclude={"turns", "scenario", "why_keys"})
     head = {k: doc.pop(k) for k in ("format_version", "app_version", "name", "created", "updated", "mode", "seed")}
     head["start_turn"] = save.start_turn
@@ -42,10 +42,10 @@ def dumps_save(save: SaveGame) -> str:
 
 
 def turn_text(t: SavedTurn, legend: dict[str, dict[str, list[str]]]) -> str:
-    used = {(e.phase, e.kind): legend.get(e.phase, {}).get(e.kind) for e in t.events}
     cached = t._toml
-    if cached is not None and cached[0] == used:
-        return cached[1]
+    if cached is not None and all(legend.get(p, {}).get(k) == names for (p, k), names in cached[0].items()):
+        return cached[1]          # the names its kinds of event use are the same: the same text
+    used = {(e.phase, e.kind): legend.get(e.phase, {}).get(e.kind) for e in t.events}
     td = t.model_dump(exclude_defaults=True, exclude_none=True)
     out = {"turn": td["turn"], "digest": td["digest"], "orders_digest": td["orders_digest"],
            "orders": _orders_doc(t.orders)}
@@ -61,7 +61,7 @@ def turn_text(t: SavedTurn, legend: dict[str, dict[str, list[str]]]) -> str:
     out["events"] = group_runs(events)
     out["state"] = td["state"]
     text = tomlw.dumps({"turns": [out]}, aot=AOT_KEYS)
-    t._toml = (used, text)
+    t._toml = (used, text, {(e.phase, e.kind) for e in t.events if isinstance(e.why, dict) and e.why})
     return text
 
 
@@ -77,13 +77,26 @@ def _orders_doc(orders) -> dict[str, list]:
 
 
 def why_legend(save: SaveGame) -> dict[str, dict[str, list[str]]]:
-    """For each phase and kind of event, the most common list of breakdown names."""
+    """The names of each phase and kind of event's breakdown values: those the save was last
+    written or loaded with (``save.why_keys``) stay as they are, and each phase and kind they
+    lack gets its most common list of names. Names once written never change, so the text kept
+    on every earlier turn stays good and a full write renders only the turns new since the last
+    one (an autosave's cost stays flat across the game)."""
+    return extend_legend(save.why_keys, save.turns)
+
+
+def extend_legend(have: dict[str, dict[str, list[str]]], turns) -> dict[str, dict[str, list[str]]]:
+    """``have`` with, for each phase and kind of event in ``turns`` it lacks, the most common
+    list of breakdown names there (a new legend; ``have`` is not changed)."""
     counts: dict[tuple[str, str], Counter] = {}
-    for t in save.turns:
+    for t in turns:
+        cached = t._toml                            # (.., .., kinds whose breakdown is a table)
+        if cached is not None and all(k in have.get(p, ()) for p, k in cached[2]):
+            continue
         for e in t.events:
-            if isinstance(e.why, dict) and e.why:
+            if isinstance(e.why, dict) and e.why and e.kind not in have.get(e.phase, ()):
                 counts.setdefault((e.phase, e.kind), Counter())[tuple(e.why)] += 1
-    legend: dict[str, dict[str, list[str]]] = {}
+    legend: dict[str, dict[str, list[str]]] = {phase: dict(kinds) for phase, kinds in have.items()}
     for (phase, kind), c in counts.items():
         legend.setdefault(phase, {})[kind] = list(c.most_common(1)[0][0])
     return legend
