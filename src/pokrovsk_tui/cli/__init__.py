@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import re
 import sys
 
@@ -16,7 +17,7 @@ from pokrovsk_tui import __version__
 from .app import cmd_app, cmd_serve, is_loopback
 from .files import cmd_branch, cmd_resume, cmd_scenarios, cmd_schema, cmd_validate, cmd_verify
 from .instruct import cmd_annotate, cmd_report, cmd_reroll
-from .options import POLICY_NAMES
+from .options import JOBS_HELP, POLICY_NAMES
 from .simulate import cmd_simulate
 from .whatif import add_parser as _add_whatif
 from .whatif import cmd_whatif
@@ -73,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("--turns", type=_positive, default=None, metavar="T", help="stop after T turns")
     si.add_argument("--json", action="store_true", help="print JSON")
     si.add_argument("--jobs", type=_positive, default=1, metavar="N",
-                    help="play the games in N processes (results do not depend on N)")
+                    help=JOBS_HELP % (os.cpu_count() or 1))
     si.add_argument("--csv", metavar="FILE", help="write one row per game to FILE")
     si.add_argument("--calibration", action="store_true",
                     help="print the calibration figures of the design rules beside their bands")
