@@ -144,7 +144,10 @@ def tiled_scenario(tiles: str):
 
 def session_memory(world, text, args) -> None:
     """The memory a watched session (``--ua`` against ``--ru``) keeps a day: after the day is
-    resolved, and after it is autosaved (each turn kept once: in the save document)."""
+    resolved, and after it is autosaved (each turn kept once: in the save document). The same
+    game is played twice: in the first the engine's bounded caches kept with the World (drone
+    layouts' patrol fields, supply search graphs) fill up too; in the second they are warm, so
+    what grows is the session's own."""
     import gc
     import tracemalloc
 
@@ -152,23 +155,30 @@ def session_memory(world, text, args) -> None:
     from pokrovsk_tui.game.session import GameSession, Player
 
     players = (Player("ai", level=args.ua), Player("ai", level=args.ru))
-    s = GameSession(world, scenario_ref=world.scenario.id, seed=1, mode="watch", players=players,
-                    scenario_text=text)
-    grew = []
-    with tempfile.TemporaryDirectory() as d:
-        tracemalloc.start()
-        while not s.over:
-            gc.collect()
-            before = tracemalloc.get_traced_memory()[0]
-            s.resolve()
-            persist.autosave(s, d)
-            gc.collect()
-            grew.append((tracemalloc.get_traced_memory()[0] - before) / 1e6)
-        tracemalloc.stop()
-    later = grew[1:] or grew
-    print(f"session memory a day ({args.ua} vs {args.ru}, resolved and autosaved, day 1 builds the caches): "
-          f"day 1 {grew[0]:.2f} MB, then median {statistics.median(later):.2f} MB, "
-          f"{sum(grew):.1f} MB over {len(grew)} days")
+    for label in ("first game, the World's caches filling", "the same game again, caches warm"):
+        s = GameSession(world, scenario_ref=world.scenario.id, seed=1, mode="watch", players=players,
+                        scenario_text=text)
+        grew = []
+        with tempfile.TemporaryDirectory() as d:
+            tracemalloc.start(30)
+            while not s.over:
+                gc.collect()
+                before = tracemalloc.get_traced_memory()[0]
+                s.resolve()
+                persist.autosave(s, d)
+                gc.collect()
+                grew.append((tracemalloc.get_traced_memory()[0] - before) / 1e6)
+            # what the save document holds: memory allocated under store/ (its turns, their text)
+            doc = tracemalloc.take_snapshot().filter_traces(
+                [tracemalloc.Filter(True, "*pokrovsk_tui/store/*", all_frames=True)])
+            doc_mb = sum(t.size for t in doc.traces) / 1e6
+            tracemalloc.stop()
+        later = grew[1:] or grew
+        print(f"session memory a day ({args.ua} vs {args.ru}, resolved and autosaved; {label}): "
+              f"day 1 {grew[0]:.2f} MB, then median {statistics.median(later):.2f} MB, "
+              f"{sum(grew):.1f} MB over {len(grew)} days; of it the save document "
+              f"{doc_mb:.1f} MB ({doc_mb / len(grew):.2f} MB a day)")
+        del s
 
 
 def cpu_ms(fn, repeat: int) -> float:
