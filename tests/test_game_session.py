@@ -278,3 +278,23 @@ def test_the_application_layer_reads_no_other_object_s_private_fields():
                     and ast.unparse(node.value) not in ("self", "cls"):
                 found.append(f"{path.name}:{node.lineno} {ast.unparse(node)}")
     assert found == [], found
+
+
+def test_quitting_folds_the_journal_into_one_whole_file(tmp_path):
+    """Days autosaved between whole writes go to a journal; folding it on quitting leaves the
+    latest day as one readable file with no journal beside it, which loads as the game."""
+    from pokrovsk_tui.store import journal
+
+    s = new_session(TUT, mode="watch", ai_level="easy", seed=4)
+    assert persist.fold_journal(s, tmp_path) is None                  # nothing autosaved yet
+    for _ in range(3):
+        s.resolve()
+        first = persist.autosave(s, tmp_path)
+    assert journal.journal_path(first).exists()                        # days 2 and 3 journaled
+    assert first.name.endswith("-turn01.toml")
+    whole = persist.fold_journal(s, tmp_path)
+    assert whole is not None and whole.name.endswith("-turn03.toml")
+    assert not journal.journal_path(whole).exists() and not journal.journal_path(first).exists()
+    back = persist.load(whole)
+    assert back.turn == s.turn and len(back.history) == 3
+    assert persist.fold_journal(s, tmp_path) is None                  # folded: nothing more to do

@@ -145,6 +145,18 @@ def autosave(session: GameSession, folder: str | Path | None = None) -> Path:
     return out
 
 
+def fold_journal(session: GameSession, folder: str | Path | None = None) -> Path | None:
+    """On quitting: when the session's latest autosave is a whole file with days journaled
+    beside it, write the game whole (the journal folded in and removed), so that the game
+    left in the save folder is one readable file. Returns the file written, or None when
+    there was nothing to fold."""
+    doc = session.save_doc
+    mark = doc._autosave if doc is not None else None
+    if mark is None or mark["turns"] <= mark["full"]:
+        return None
+    return autosave(session, folder)
+
+
 def load(path: str | Path) -> GameSession:
     """Load a save file into a session; raises ``store.saves.SaveError``."""
     from pokrovsk_tui.store.saves import load_save
