@@ -53,8 +53,7 @@ def pty_start(argv: list[str], marker: bytes, env: dict) -> tuple[float, float]:
 
     pid, fd = pty.fork()
     if pid == 0:
-        os.environ.update(env, TERM="xterm-256color", COLUMNS="120", LINES="40")
-        os.execvp(argv[0], argv)
+        os.execvpe(argv[0], argv, dict(env, TERM="xterm-256color", COLUMNS="120", LINES="40"))
     t0 = time.perf_counter()
     buf, seen = b"", float("nan")
     while time.perf_counter() - t0 < 30:
