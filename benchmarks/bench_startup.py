@@ -10,6 +10,13 @@ Prints, each the median of N fresh processes (hyperfine-style repeated runs):
   interpreter's own start, site and .pth files included), and the command's own time in-process;
 - from `python -X importtime`: which heavy modules each of the two imports (numpy, scipy,
   pydantic and the engine should be absent from both).
+
+`--baseline SRC` also runs the title start-up from another source tree (e.g. a worktree of
+main: `--baseline ../main/src`), alternating with this one run by run, so both see the same
+load. Whether Python may cache compiled modules matters: with PYTHONDONTWRITEBYTECODE set and
+no `__pycache__` in src/, every start compiles the game's own modules again (tens of ms);
+`--bytecode` lets the runs cache them (under a temporary PYTHONPYCACHEPREFIX, warmed first),
+as an installed package does.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 HEAVY = ("numpy", "scipy", "pydantic", "pokrovsk_tui.rules.engine", "pokrovsk_tui.game.session")
 
@@ -45,8 +53,7 @@ def pty_start(argv: list[str], marker: bytes, env: dict) -> tuple[float, float]:
 
     pid, fd = pty.fork()
     if pid == 0:
-        os.environ.update(env, TERM="xterm-256color", COLUMNS="120", LINES="40")
-        os.execvp(argv[0], argv)
+        os.execvpe(argv[0], argv, dict(env, TERM="xterm-256color", COLUMNS="120", LINES="40"))
     t0 = time.perf_counter()
     buf, seen = b"", float("nan")
     while time.perf_counter() - t0 < 30:
@@ -115,20 +122,47 @@ def heavy_imports(code: str, env: dict) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--baseline", metavar="SRC", help="also time the title from this source tree, alternating")
+    ap.add_argument("--bytecode", action="store_true",
+                    help="let Python cache compiled modules (a temporary PYTHONPYCACHEPREFIX, warmed first)")
+    ap.add_argument("--title-only", action="store_true", help="only the title start-up, not `pokrovsk scenarios`")
     args = ap.parse_args()
     n = args.repeat
     env = dict(os.environ, TEXTUAL_ANIMATIONS="none", POKROVSK_SAVE_DIR=tempfile.mkdtemp())
+    if args.bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="pycache-")
     med = statistics.median
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    trees = {"this tree": dict(env, PYTHONPATH=os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p))}
+    if args.baseline:
+        trees["baseline"] = dict(env, PYTHONPATH=str(Path(args.baseline).resolve()))
+    print(f"compiled modules cached: {'yes' if 'PYTHONDONTWRITEBYTECODE' not in env else 'no (PYTHONDONTWRITEBYTECODE)'}"
+          f"; {n} runs each, medians")
+    if args.bytecode:                  # warm the cache: the first start compiles and writes it
+        for tree_env in trees.values():
+            pty_start([sys.executable, "-m", "pokrovsk_tui"], b"New game", tree_env)
+        pty_start([sys.executable, "-c", TRIVIAL_APP], b"New game", env)
 
-    title = [pty_start([sys.executable, "-m", "pokrovsk_tui"], b"New game", env) for _ in range(n)]
-    trivial = [pty_start([sys.executable, "-c", TRIVIAL_APP], b"New game", env) for _ in range(n)]
-    loaded = heavy_imports("from pokrovsk_tui.tui.app import PokrovskApp", env)
-    print(f"pokrovsk to title screen (pty)            {med(w for w, _ in title) * 1000:7.0f} ms wall "
-          f"{med(c for _, c in title) * 1000:5.0f} ms CPU   (target <= 400 ms)")
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in (*trees, "trivial")}
+    for _ in range(n):                 # alternate, so every kind of run sees the same load
+        for name, tree_env in trees.items():
+            runs[name].append(pty_start([sys.executable, "-m", "pokrovsk_tui"], b"New game", tree_env))
+        runs["trivial"].append(pty_start([sys.executable, "-c", TRIVIAL_APP], b"New game", env))
+    loaded = heavy_imports("from pokrovsk_tui.tui.app import PokrovskApp", trees["this tree"])
+    for name in trees:
+        title = runs[name]
+        label = "pokrovsk to title screen (pty)" + (" baseline" if name == "baseline" else "")
+        print(f"{label:42s}{med(w for w, _ in title) * 1000:7.0f} ms wall "
+              f"{med(c for _, c in title) * 1000:5.0f} ms CPU   (target <= 400 ms)")
+    trivial = runs["trivial"]
     print(f"a trivial Textual app, the same way       {med(w for w, _ in trivial) * 1000:7.0f} ms wall "
           f"{med(c for _, c in trivial) * 1000:5.0f} ms CPU")
     print(f"  heavy modules imported for the title: {', '.join(loaded) or 'none'}")
 
+    if args.title_only:
+        return
+    env = trees["this tree"]
     bare = [run_cpu([sys.executable, "-c", "pass"], env) for _ in range(n)]
     sc = [run_cpu([sys.executable, "-m", "pokrovsk_tui", "scenarios"], env) for _ in range(n)]
     inproc = [subprocess.run([sys.executable, "-c", IN_PROCESS], env=env, capture_output=True, text=True,

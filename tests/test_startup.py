@@ -30,6 +30,17 @@ def test_the_title_screen_imports_no_engine():
     assert _loaded_after("from pokrovsk_tui.tui.app import PokrovskApp") == []
 
 
+def test_the_title_screen_imports_no_other_screen():
+    """The dialogs, the new-game form and the game screen load when first used."""
+    later = ("pokrovsk_tui.tui.screens.dialogs", "pokrovsk_tui.tui.screens.newgame",
+             "pokrovsk_tui.tui.screens.game", "pokrovsk_tui.tui.screens.help")
+    probe = (f"from pokrovsk_tui.tui.app import PokrovskApp\nimport sys\n"
+             f"print(' '.join(m for m in {later!r} if m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == []
+
+
 def test_listing_scenarios_imports_no_engine_or_pydantic():
     code = ("import io, contextlib\nfrom pokrovsk_tui.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['scenarios']) == 0")

@@ -17,20 +17,22 @@ from textual.screen import Screen
 from pokrovsk_tui.game import persist
 
 from .branching import BranchNav
-from .geometry import NARROW_WIDTH
 from .saving import SaveAndQuit
-from .screens.dialogs import (
-    ConfirmScreen,
-    HandoffScreen,
-    TextScreen,
-    TooSmallScreen,
-)
 from .screens.title import TitleScreen
 
 if TYPE_CHECKING:      # the game screen (and the engine) load when a game starts, not before
     from pokrovsk_tui.game.session import GameSession
 
+    from .screens.dialogs import TooSmallScreen
     from .screens.game import GameScreen
+
+# The title screen is all a start-up needs: the dialogs (screens/dialogs.py), the game and the
+# other screens are imported where first used, so the title shows sooner (issue #15).
+
+
+def _is_handoff(screen: Screen) -> bool:
+    """A hot-seat handoff screen (by name: checked on every key, it needs no import)."""
+    return type(screen).__name__ == "HandoffScreen"
 
 
 def _game_screen_class():
@@ -80,8 +82,11 @@ class PokrovskApp(SaveAndQuit, BranchNav, App[None]):
         self.note_author = ""                     # the replay's last note author, offered again
 
     # ----- start -------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        """The title screen is the first screen, under everything else (nothing pops it)."""
+        return TitleScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(TitleScreen())
         st = self.start
         if st.kind == "play":
             self.start_new(st.scenario, mode=st.mode, side=st.side, ai=st.ai, names=st.names, seed=st.seed,
@@ -93,6 +98,8 @@ class PokrovskApp(SaveAndQuit, BranchNav, App[None]):
         elif self.check_interrupted:
             path = persist.interrupted(self.save_dir)
             if path is not None:
+                from .screens.dialogs import ConfirmScreen
+
                 self.push_screen(ConfirmScreen(
                     "Resume the interrupted game?",
                     f"A game was still open when the program last stopped.\nIts latest autosave: {path.name}",
@@ -110,6 +117,8 @@ class PokrovskApp(SaveAndQuit, BranchNav, App[None]):
             session = new_session(scenario, mode=mode, side=side, ai_level=ai, seed=seed, names=names,
                                   watch_levels=watch_levels)
         except ScenarioError as e:
+            from .screens.dialogs import TextScreen
+
             self.push_screen(TextScreen("The scenario cannot be used", Text(str(e))))
             return
         except Exception as e:       # never a traceback
@@ -121,6 +130,8 @@ class PokrovskApp(SaveAndQuit, BranchNav, App[None]):
 
     def _save_problems(self, path: Path, e: Exception, from_list: bool) -> None:
         from pokrovsk_tui.store.saves import SaveError
+
+        from .screens.dialogs import TextScreen
 
         if not isinstance(e, SaveError):      # never a traceback
             self.push_screen(TextScreen("This save cannot be loaded", Text(f"{path}: {type(e).__name__}: {e}")))
@@ -296,6 +307,8 @@ class PokrovskApp(SaveAndQuit, BranchNav, App[None]):
         self._check_size(tuple(event.size))
 
     def _check_size(self, size: tuple[int, int] | None = None) -> None:
+        from .geometry import NARROW_WIDTH
+
         w, h = size if size is not None else self.size
         before = (self.has_class("-narrow"), self.has_class("-short"))
         self.set_class(w < NARROW_WIDTH, "-narrow")
@@ -309,6 +322,8 @@ class PokrovskApp(SaveAndQuit, BranchNav, App[None]):
                     screen.update_node_styles(animate=False)
         small = w < MIN_SIZE[0] or h < MIN_SIZE[1]
         if small and self._too_small is None:
+            from .screens.dialogs import TooSmallScreen
+
             self._too_small = TooSmallScreen(MIN_SIZE, (w, h))
             self.push_screen(self._too_small)
         elif small and self._too_small is not None:
@@ -328,13 +343,13 @@ class PokrovskApp(SaveAndQuit, BranchNav, App[None]):
     HANDOFF_ACTIONS = frozenset({"quit_game", "quit", "help_quit", "command_palette"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if isinstance(self.screen, HandoffScreen) and action not in self.HANDOFF_ACTIONS:
+        if _is_handoff(self.screen) and action not in self.HANDOFF_ACTIONS:
             return False
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        if isinstance(screen, HandoffScreen) or isinstance(self.screen, HandoffScreen):
-            handoff = screen if isinstance(screen, HandoffScreen) else self.screen
+        if _is_handoff(screen) or _is_handoff(self.screen):
+            handoff = screen if _is_handoff(screen) else self.screen
             yield SystemCommand("Continue", "I am the next player: show my map (Enter)", handoff.action_go)
             yield SystemCommand("Quit", "Quit (asks only when something is unsaved)", self.action_quit_game)
             return
@@ -395,6 +410,8 @@ class PokrovskApp(SaveAndQuit, BranchNav, App[None]):
     def action_quit_to_title(self) -> None:
         s = self.session()
         if s is not None and self.unsaved_work(s) is not None:
+            from .screens.dialogs import ConfirmScreen
+
             self.push_screen(ConfirmScreen("Leave the game?", "Today's orders are not saved. The latest autosave "
                                            "keeps the game up to the start of the day.", yes="Leave", no="Stay"),
                              lambda ok: self.action_to_title() if ok else None)

@@ -1,7 +1,7 @@
 """Saving a game and quitting it: the autosave after each turn and handoff, Save as (a file
 holding another game is replaced only when the player says so), and quitting with unsaved
 work (save first, quit anyway, or stay). Mixed into PokrovskApp (app.py); the files are
-game/persist.py's."""
+game/persist.py's. The dialogs are imported when first shown (not for the title screen)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from pokrovsk_tui.game import persist
-
-from .screens.dialogs import ConfirmScreen, QuitScreen, SaveAsScreen
 
 if TYPE_CHECKING:
     from pokrovsk_tui.game.session import GameSession
@@ -43,6 +41,8 @@ class SaveAndQuit:
         s = g.session
         folder = str(persist.save_dir(self.save_dir))
         default = s.save_path.stem if s.save_path else s.name
+        from .screens.dialogs import SaveAsScreen
+
         self.push_screen(SaveAsScreen(default, folder), lambda name: self._save_named(s, name))
 
     def _save_named(self, session: GameSession, name: str | None) -> None:
@@ -55,6 +55,8 @@ class SaveAndQuit:
         if other is None:
             self._write_named(session, name, path, replace=path.exists())
             return
+        from .screens.dialogs import ConfirmScreen
+
         self.push_screen(ConfirmScreen(
             f"Replace {path.name}?",
             Text(f"The name {name!r} saves to {path}, which holds another {other}. "
@@ -76,6 +78,8 @@ class SaveAndQuit:
         s = g.session if g is not None else None
         what = self.unsaved_work(s) if s is not None else None
         if what is not None:
+            from .screens.dialogs import QuitScreen
+
             self.push_screen(QuitScreen(what), self._quit_answer)
             return
         if self._leave_branch():
