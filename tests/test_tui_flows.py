@@ -371,6 +371,30 @@ async def test_quit_asks_only_when_unsaved(tmp_path):
 
 
 @sync
+async def test_quitting_leaves_one_whole_file_of_journaled_days(tmp_path):
+    """Days autosaved into a journal are folded into one whole file when the player quits."""
+    from pokrovsk_tui.store import journal
+
+    app = make_app(tmp_path, scenario=TUT, mode="watch", seed=4, ai="hold")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        g = game(app)
+        g.paused = True
+        await wait_for(pilot, lambda: not g.busy)
+        for day in range(len(g.session.history), 3):
+            await pilot.press("n")
+            await wait_for(pilot, lambda d=day: len(g.session.history) > d and not g.busy)
+        assert list(tmp_path.glob("*.journal"))            # days after the first: journaled
+        await pilot.press("q")
+        await settle(pilot)
+    assert not list(tmp_path.glob("*.journal"))
+    latest = persist.latest_autosave(tmp_path)
+    assert latest is not None and latest.path.name.endswith(f"-turn{len(g.session.history):02d}.toml")
+    assert len(persist.load(latest.path).history) == len(g.session.history)
+    assert not journal.journal_path(latest.path).exists()
+
+
+@sync
 async def test_resize_too_small_and_back(tmp_path):
     app = make_app(tmp_path, scenario=TUT, seed=3)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -5,6 +5,7 @@ game/persist.py's. The dialogs are imported when first shown (not for the title 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,6 +83,11 @@ class SaveAndQuit:
 
             self.push_screen(QuitScreen(what), self._quit_answer)
             return
+        if s is not None and self.autosave_enabled:
+            # days journaled since the last whole autosave: leave one readable file behind
+            # (if this fails, the file and its journal still hold every day)
+            with contextlib.suppress(Exception):
+                persist.fold_journal(s, self.save_dir)
         if self._leave_branch():
             return
         self._exit_clean()
