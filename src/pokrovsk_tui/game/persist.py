@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,9 +151,9 @@ def fold_journal(session: GameSession, folder: str | Path | None = None) -> Path
     beside it, write the game whole (the journal folded in and removed), so that the game
     left in the save folder is one readable file. Returns the file written, or None when
     there was nothing to fold."""
-    doc = session.save_doc
-    mark = doc._autosave if doc is not None else None
-    if mark is None or mark["turns"] <= mark["full"]:
+    from pokrovsk_tui.store.saves import journaled
+
+    if session.save_doc is None or not journaled(session.save_doc):
         return None
     return autosave(session, folder)
 
@@ -230,7 +231,9 @@ def describe(path: Path) -> SaveInfo:
     start_date = None
     over = False
     try:
-        tail = path.read_bytes()[-300_000:].decode("utf-8", errors="replace")
+        with path.open("rb") as f:                  # the last 300 kB only: [scenario] is at the end
+            f.seek(max(0, f.seek(0, os.SEEK_END) - 300_000))
+            tail = f.read().decode("utf-8", errors="replace")
         m = re.search(r'^\[scenario\]\s*\n(?:.*\n)*?id\s*=\s*"([^"]+)"', tail, re.M)
         if m:
             scenario = m.group(1)
@@ -276,19 +279,33 @@ def list_folders(folder: str | Path | None = None) -> list[Path]:
 
 def list_saves(folder: str | Path | None = None) -> list[SaveInfo]:
     """Every .toml file of the save folder, newest first."""
+    return [describe(p) for p in _newest_first(folder)]
+
+
+def _newest_first(folder: str | Path | None) -> list[Path]:
     d = save_dir(folder)
     try:
-        files = [p for p in d.iterdir() if p.suffix == ".toml" and p.is_file()]
+        found = []
+        for p in d.iterdir():
+            if p.suffix == ".toml":
+                with contextlib.suppress(OSError):
+                    st = p.stat()
+                    if stat.S_ISREG(st.st_mode):
+                        found.append((st.st_mtime, p.name, p))
     except OSError:
         return []
-    files.sort(key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
-    return [describe(p) for p in files]
+    found.sort(reverse=True)
+    return [p for _, _, p in found]
 
 
 def latest_autosave(folder: str | Path | None = None) -> SaveInfo | None:
-    for info in list_saves(folder):
-        if info.autosave and not info.problem:
-            return info
+    """The newest autosave that reads as a save (the title's Continue); only the files up to
+    it are read, however many saves the folder holds."""
+    for p in _newest_first(folder):
+        if AUTOSAVE_RE.search(p.name):
+            info = describe(p)
+            if not info.problem:
+                return info
     return None
 
 

@@ -37,7 +37,7 @@ from .savefmt import SaveError, SaveGame
 
 __all__ = [
     "MAX_SAVE_BYTES", "NAME_MAX", "SaveError", "ai_players", "append_turn", "autosave", "autosaves",
-    "changed_on_disk", "default_save_dir", "dumps_save", "is_its_file", "is_save_data", "load_save",
+    "changed_on_disk", "default_save_dir", "dumps_save", "is_its_file", "is_save_data", "journaled", "load_save",
     "mode_of", "new_save", "now_utc", "safe_name", "save_from_data", "save_from_record", "scenario_text",
     "sha256_text", "turn_data", "unique_path", "why_legend", "write_merging_notes", "write_save",
 ]
@@ -154,6 +154,13 @@ def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3,
         journal.remove(p)
     remove_stale_temps(folder)
     return path
+
+
+def journaled(game: SaveGame) -> bool:
+    """Whether this game's latest autosave is a whole file with days journaled beside it
+    (an autosave with no new day then writes it whole and removes the journal)."""
+    mark = game._autosave
+    return mark is not None and mark["turns"] > mark["full"]
 
 
 def _over(game: SaveGame) -> bool:
