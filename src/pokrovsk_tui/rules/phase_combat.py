@@ -205,23 +205,25 @@ def combat(w: Work) -> None:
         # read by the previews (rules/odds.py): each group's result and losses
         w.g_side, w.g_hex, w.g_res, w.g_col, w.g_A, w.g_D = g_side, g_hex, res, col, A, Dp
         # losses spread over each group's units by strength
+        # each unit's group as attacker (ga) and as defender (dg), read as layer[k3, ga]
         ga = np.maximum(group_of, 0) * np.ones((K, 1), np.int64)
-        share_a = np.where(part, w.strength / np.maximum(np.take_along_axis(s_att, ga, 1), 1e-12), 0.0)
-        share_d = np.where(dpart, w.strength / np.maximum(np.take_along_axis(s_def, np.maximum(dgrp, 0), 1), 1e-12), 0.0)
-        loss_a = share_a * np.take_along_axis(la, ga, 1)
-        loss_d = share_d * np.take_along_axis(ld, np.maximum(dgrp, 0), 1)
+        dg = np.maximum(dgrp, 0)
+        share_a = np.where(part, w.strength / np.maximum(s_att[k3, ga], 1e-12), 0.0)
+        share_d = np.where(dpart, w.strength / np.maximum(s_def[k3, dg], 1e-12), 0.0)
+        loss_a = share_a * la[k3, ga]
+        loss_d = share_d * ld[k3, dg]
         # the defender's result
-        dres = np.where(dpart, np.take_along_axis(res, np.maximum(dgrp, 0), 1), R)
+        dres = np.where(dpart, res[k3, dg], R)
         draid = np.where(dpart, g_raid[np.maximum(dgrp, 0)], False)
         extra = np.where(dpart & (dres == X), p.rout_loss * w.strength, 0.0)
         extra = np.where(dpart & draid & (dres == D), p.raid_d_loss * w.strength, extra)
         retreat_n = np.where(dpart & ~draid & (dres == D), 1, np.where(dpart & ~draid & (dres == X), 2, 0))
-        ares = np.take_along_axis(res, ga, 1)
+        ares = res[k3, ga]
         p_go = going(p, world, w.weather, g_hex)
         go = u_go < p_go                                                   # (K, G)
-        adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & np.take_along_axis(go, ga, 1)
-        fought = (part | dpart) & np.where(part, np.take_along_axis(fight, ga, 1), False) | (
-            dpart & np.take_along_axis(fight, np.maximum(dgrp, 0), 1))
+        adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & go[k3, ga]
+        fought = (part | dpart) & np.where(part, fight[k3, ga], False) | (
+            dpart & fight[k3, dg])
         w.hurt(loss_a + loss_d + extra, "ground")
         # retreats, from the positions after movement; the attack's sources (each replication's
         # own start hexes of the group's attackers) repel
@@ -251,7 +253,7 @@ def combat(w: Work) -> None:
         # (attackers stopped before a held line paid it too: they went forward under that fire)
         pf_adv = np.zeros((K, U))
         if p.position_fire > 0 and cover is not None:
-            tried = adv | (part & np.take_along_axis(stopped, ga, 1))
+            tried = adv | (part & stopped[k3, ga])
             level = cover[k3, 1 - own_side, tgt]
             pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0), "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0

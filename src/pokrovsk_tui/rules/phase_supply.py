@@ -134,7 +134,7 @@ def logistics(w: Work) -> None:
     demand = np.bincount((k_idx * S + np.maximum(src_of, 0)).ravel(),
                          weights=np.where(src_of >= 0, d1, 0.0).ravel(), minlength=K * S).reshape(K, S)
     scale = np.where(demand > cap[None, :], cap[None, :] / np.maximum(demand, 1e-12), 1.0)
-    d1 = d1 * np.where(src_of >= 0, np.take_along_axis(scale, np.maximum(src_of, 0), 1), 1.0)
+    d1 = d1 * np.where(src_of >= 0, scale[k_idx, np.maximum(src_of, 0)], 1.0)
     # supplied HQs relay: a second source layer with their own capacity
     hq = world.role_is("hq")[None, :] & live & (d1 > 0)
     d2 = np.zeros((K, U))
