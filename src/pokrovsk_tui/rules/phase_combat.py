@@ -27,7 +27,7 @@ R, E, D, X = range(4)
 def groups(world, co):
     """(G,) side and target hex of each combat group, (U,) group of each attacker, kinds, and
     (G,) the plan of each group (orders with a plan axis: (P, U) group of each attacker)."""
-    att = np.isin(co.ground, (G_ASSAULT, G_INFILTRATE, G_RAID))
+    att = (co.ground == G_ASSAULT) | (co.ground == G_INFILTRATE) | (co.ground == G_RAID)
     n = world.grid.n
     plan = 0 if co.rep_plan is None else np.arange(co.plans)[:, None]
     key = (plan * 2 + world.u_side) * n + co.target        # sorts by plan, side, then hex
@@ -331,12 +331,14 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
         total += share * at_hex(lost, w.hex)
         w.fought = w.fought | mine
         if w.events is not None:
-            str0, mean0, u0, lost0 = (a.tolist() for a in (s_side[0, s], mean[0], u[0, s], lost[0]))
-            for h in np.flatnonzero(both[0]).tolist():
+            # replication 0's values at the contested hexes only, as Python numbers
+            hs = np.flatnonzero(both[0])
+            str0, mean0, u0, lost0 = (a[hs].tolist() for a in (s_side[0, s], mean[0], u[0, s], lost[0]))
+            for i, h in enumerate(hs.tolist()):
                 w.emit("combat", "contact", f"Close fighting in contested {w.c.hex_ids[h]}: "
-                       f"{('UA', 'RU')[s]} loses {lost0[h]:.0f}",
-                       hex=h, why={"side": ("ua", "ru")[s], "strength": str0[h], "mean": mean0[h],
-                                   "draw": u0[h], "loss": lost0[h]})
+                       f"{('UA', 'RU')[s]} loses {lost0[i]:.0f}",
+                       hex=h, why={"side": ("ua", "ru")[s], "strength": str0[i], "mean": mean0[i],
+                                   "draw": u0[i], "loss": lost0[i]})
     before = w.strength.copy()
     w.hurt(total, "ground")
     pct = (before - w.strength) / np.maximum(before, 1e-12) * 100.0
@@ -365,6 +367,7 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
         if gd >= 0:
             dfds[gd].append(u)
     kz0, pf0 = kz_adv[0].tolist(), pf_adv[0].tolist()
+    chances = {key: crt_chances(p, *key) for key in zip(col, mod, strict=True)}   # each (column, modifier) once
     for gi in range(len(g_side)):
         att = atts[gi]
         dfd = dfds[gi]
@@ -391,7 +394,7 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
                "side": ("ua", "ru")[side], "weather": WEATHERS[int(w.weather[0])],
                "terrain": TERRAINS[int(world.terrain[h])], "terrain_defence": float(world.defence[h]),
                "dug_in": max(ent0[u] for u in dfd) if dfd else 0,
-               "chances": crt_chances(p, col[gi], mod[gi])}
+               "chances": dict(chances[(col[gi], mod[gi])])}
         if Dp[gi] > 0:
             why["blind"] = blind[gi]
         if stopped0[gi]:

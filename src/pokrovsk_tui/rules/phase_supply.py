@@ -221,11 +221,19 @@ def flat_logistics(w: Work, delivery: np.ndarray) -> None:
 
 
 def _source_index(world, o_hex: np.ndarray, side: np.ndarray) -> np.ndarray:
-    """Index of the supply source standing on each origin hex (same side), -1 if none."""
-    out = np.full(o_hex.shape, -1, np.int64)
-    for i in range(world.src_hex.size):
-        out = np.where((o_hex == world.src_hex[i]) & (side == world.src_side[i]) & (out < 0), i, out)
-    return out
+    """Index of the supply source standing on each origin hex (same side), -1 if none (the
+    first listed where several stand on one hex)."""
+    table = world.derived(_source_table)
+    return np.where(o_hex >= 0, table[side, np.maximum(o_hex, 0)], -1)
+
+
+def _source_table(world) -> np.ndarray:
+    """(2, n) the index of the first listed supply source of each side on each hex, -1 none."""
+    table = np.full((2, world.grid.n), -1, np.int64)
+    for i in reversed(range(world.src_hex.size)):
+        table[world.src_side[i], world.src_hex[i]] = i
+    table.flags.writeable = False
+    return table
 
 
 def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
