@@ -89,23 +89,32 @@ def supply_fields(w: Work, control: np.ndarray):
     key = np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1)
     first, group = unique_rows(key)
     w.supply_group, w.truck_cost = group, {}
+    # replications whose layers differ may still share a side's truck costs, or its passable
+    # ground: each search is made once per distinct input (its answer is a function of it)
+    fields: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
+    linked: dict[tuple[bytes, bytes], np.ndarray] = {}
     for gi, k in enumerate(first):
         rows = group == gi
         for s in (0, 1):
             cost = w.truck_cost[(s, gi)] = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
-            srcs = world.src_hex[(world.src_side == s) & np.isfinite(cost[world.src_hex])]
-            cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
-            hqs = w.hex[k, hq[k] & (world.u_side == s)]
-            # the source hex itself costs nothing to stand on; scenario order breaks ties
-            d, o = shortest(world, cost, first_of_each(srcs), cache, also=hqs[np.isfinite(cost[hqs])])
-            cost_src[rows, s] = d
-            orig_src[rows, s] = o
+            fin = np.isfinite(cost)
+            srcs = world.src_hex[(world.src_side == s) & fin[world.src_hex]]
+            layer = (s, cost.tobytes())
+            if layer not in fields:
+                cache = w.sp_cache.setdefault(layer, {})
+                hqs = w.hex[k, hq[k] & (world.u_side == s)]
+                # the source hex itself costs nothing to stand on; scenario order breaks ties
+                fields[layer] = shortest(world, cost, first_of_each(srcs), cache, also=hqs[fin[hqs]])
+            cost_src[rows, s], orig_src[rows, s] = fields[layer]
             ground = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s, trucks=False)
-            if np.array_equal(np.isfinite(ground), np.isfinite(cost)):
-                reach[rows, s] = connected(world, cost, srcs)
-            else:
-                g_src = world.src_hex[(world.src_side == s) & np.isfinite(ground[world.src_hex])]
-                reach[rows, s] = connected(world, ground, g_src)
+            fin_g = np.isfinite(ground)
+            if not np.array_equal(fin_g, fin):
+                srcs = world.src_hex[(world.src_side == s) & fin_g[world.src_hex]]
+            # whether a hex is joined to a source depends on the passable hexes and sources only
+            joined = (np.packbits(fin_g).tobytes(), srcs.tobytes())
+            if joined not in linked:
+                linked[joined] = connected(world, ground, srcs)
+            reach[rows, s] = linked[joined]
     return cost_src, orig_src, reach
 
 
@@ -252,13 +261,18 @@ def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
         first, group = unique_rows(key)
         dist = np.full((K, n), np.inf)
         orig = np.full((K, n), -1, np.int64)
+        fields: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}   # once per layer and HQ hexes
         for gi, k in enumerate(first):
             # the trucks' costs of replication k's supply group (same control and fire control)
             cost = w.truck_cost.get((s, int(w.supply_group[k])))
             if cost is None:
                 cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
-            cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
-            d, o = shortest(world, cost, first_of_each(w.hex[k, hq_s[k]]), cache)   # slot order breaks ties
+            hqs = first_of_each(w.hex[k, hq_s[k]])                      # slot order breaks ties
+            layer = cost.tobytes()
+            if (layer, hqs.tobytes()) not in fields:
+                cache = w.sp_cache.setdefault((s, layer), {})
+                fields[(layer, hqs.tobytes())] = shortest(world, cost, hqs, cache)
+            d, o = fields[(layer, hqs.tobytes())]
             dist[group == gi] = d
             orig[group == gi] = o
         mine = w.live & (world.u_side == s)[None, :]
