@@ -30,10 +30,11 @@ def provisional_control(w: Work) -> np.ndarray:
 
 
 def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int, trucks: bool = True) -> np.ndarray:
-    """(n,) cost of entering each hex for side's supply, inf where it may not pass: enemy
+    """(..., n) cost of entering each hex for side's supply, inf where it may not pass: enemy
     ground, water, and for trucks hexes under at least ``supply_block_fc`` of enemy fire
     control and hexes within ``truck_standoff`` of ground the enemy holds or contests (trucks
-    are drone targets there; on foot or by robot a unit is still connected)."""
+    are drone targets there; on foot or by robot a unit is still connected). ``control`` and
+    ``fc_enemy`` are (..., n): several layers at once, each worked out as on its own."""
     ok = world.passable & ((control == side) | (control == CONTESTED))
     if trucks:
         ok = ok & (fc_enemy < p.supply_block_fc)
@@ -43,12 +44,12 @@ def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int, tr
 
 
 def near_enemy(world, control: np.ndarray, side: int, reach: int) -> np.ndarray:
-    """(n,) bool: hexes within ``reach`` hexes of ground the enemy holds or contests."""
+    """(..., n) bool: hexes within ``reach`` hexes of ground the enemy holds or contests."""
     nb = world.grid.neighbours
     has = nb >= 0
     near = (control == 1 - side) | (control == CONTESTED)
     for _ in range(int(reach)):
-        near = near | (has & near[np.maximum(nb, 0)]).any(axis=1)
+        near = near | (has & near[..., np.maximum(nb, 0)]).any(axis=-1)
     return near
 
 
@@ -93,10 +94,13 @@ def supply_fields(w: Work, control: np.ndarray):
     # ground: each search is made once per distinct input (its answer is a function of it)
     fields: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
     linked: dict[tuple[bytes, bytes], np.ndarray] = {}
-    for gi, k in enumerate(first):
+    # each side's truck and ground costs of every group's layers, (groups, n), in one pass
+    trucks = [hex_costs(world, p, control[first], w.fc_total[first, 1 - s], s) for s in (0, 1)]
+    on_foot = [hex_costs(world, p, control[first], w.fc_total[first, 1 - s], s, trucks=False) for s in (0, 1)]
+    for gi, k in enumerate(first.tolist()):
         rows = group == gi
         for s in (0, 1):
-            cost = w.truck_cost[(s, gi)] = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
+            cost = w.truck_cost[(s, gi)] = trucks[s][gi]
             fin = np.isfinite(cost)
             srcs = world.src_hex[(world.src_side == s) & fin[world.src_hex]]
             layer = (s, cost.tobytes())
@@ -106,7 +110,7 @@ def supply_fields(w: Work, control: np.ndarray):
                 # the source hex itself costs nothing to stand on; scenario order breaks ties
                 fields[layer] = shortest(world, cost, first_of_each(srcs), cache, also=hqs[fin[hqs]])
             cost_src[rows, s], orig_src[rows, s] = fields[layer]
-            ground = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s, trucks=False)
+            ground = on_foot[s][gi]
             fin_g = np.isfinite(ground)
             if not np.array_equal(fin_g, fin):
                 srcs = world.src_hex[(world.src_side == s) & fin_g[world.src_hex]]
