@@ -15,7 +15,7 @@ import numpy as np
 from .dice import binomial_icdf
 from .events import ref
 from .kernels import occupied, per_hex, scatter, unique_rows
-from .supply_search import bounded, connected, nearest
+from .supply_search import bounded, connected_layers, nearest
 from .world import CONTESTED
 
 if TYPE_CHECKING:
@@ -93,7 +93,10 @@ def supply_fields(w: Work, control: np.ndarray):
     # replications whose layers differ may still share a side's truck costs, or its passable
     # ground: each search is made once per distinct input (its answer is a function of it)
     fields: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
-    linked: dict[tuple[bytes, bytes], np.ndarray] = {}
+    linked: dict[tuple[bytes, bytes], int] = {}      # (passable hexes, sources) -> its layer below
+    layers: list[np.ndarray] = []
+    layer_srcs: list[np.ndarray] = []
+    which: list[tuple[np.ndarray, int, int]] = []
     # each side's truck and ground costs of every group's layers, (groups, n), in one pass
     trucks = [hex_costs(world, p, control[first], w.fc_total[first, 1 - s], s) for s in (0, 1)]
     on_foot = [hex_costs(world, p, control[first], w.fc_total[first, 1 - s], s, trucks=False) for s in (0, 1)]
@@ -117,8 +120,13 @@ def supply_fields(w: Work, control: np.ndarray):
             # whether a hex is joined to a source depends on the passable hexes and sources only
             joined = (np.packbits(fin_g).tobytes(), srcs.tobytes())
             if joined not in linked:
-                linked[joined] = connected(world, ground, srcs)
-            reach[rows, s] = linked[joined]
+                linked[joined] = len(linked)
+                layers.append(ground)
+                layer_srcs.append(srcs)
+            which.append((rows, s, linked[joined]))
+    joined_to = connected_layers(world, np.stack(layers), layer_srcs)     # every distinct one in one search
+    for rows, s, j in which:
+        reach[rows, s] = joined_to[j]
     return cost_src, orig_src, reach
 
 
