@@ -10,6 +10,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules.phase_supply import hex_costs, shortest
+from pokrovsk_tui.rules import supply_search
 from pokrovsk_tui.rules.supply_search import connected, connected_layers
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.store.scenarios import load_scenario
@@ -61,7 +62,7 @@ def test_ties_go_to_the_source_listed_first(world):
     assert o1[mid] == a and o2[mid] == b
 
 
-def test_connected_layers_answer_each_layer_as_on_its_own(world):
+def test_connected_layers_answer_each_layer_as_on_its_own(world, monkeypatch):
     """Several layers (each with its own sources, some with none) searched together give each
     layer's own answer: the copies of the map do not leak into one another."""
     rng = np.random.default_rng(3)
@@ -81,3 +82,5 @@ def test_connected_layers_answer_each_layer_as_on_its_own(world):
                 else np.zeros(world.grid.n, bool))
         assert np.array_equal(got, want)
     assert together.any(axis=1).sum() >= 3 and not together[4].any()
+    monkeypatch.setattr(supply_search, "COPY_CELLS", 2 * world.grid.n)   # searched two copies at a time
+    assert np.array_equal(connected_layers(world, np.stack(layers), sources), together)

@@ -56,13 +56,20 @@ def connected_layers(world: World, costs: np.ndarray, sources: list[np.ndarray])
     srcs = [np.asarray(x, np.int64) for x in sources]
     if not any(x.size for x in srcs):
         return out
-    g = _copies(world, B)
-    # an edge's weight: 1 if the node it enters (copy b's hex h is node b n + h) may be entered
-    g.data[:] = np.where(np.isfinite(costs.reshape(-1)[g.indices]), 1.0, np.inf)
-    at = np.concatenate([x + b * n for b, x in enumerate(srcs)])
-    return np.isfinite(dijkstra(g, directed=True, indices=at, min_only=True)).reshape(B, n)
+    step = max(1, COPY_CELLS // n)                   # copies per search: memory bounded whatever the map
+    for b0 in range(0, B, step):
+        part = range(b0, min(B, b0 + step))
+        if not any(srcs[b].size for b in part):
+            continue
+        g = _copies(world, len(part))
+        # an edge's weight: 1 if the node it enters (copy b's hex h is node b n + h) may be entered
+        g.data[:] = np.where(np.isfinite(costs[b0:b0 + len(part)].reshape(-1)[g.indices]), 1.0, np.inf)
+        at = np.concatenate([srcs[b] + i * n for i, b in enumerate(part)])
+        out[b0:b0 + len(part)] = np.isfinite(dijkstra(g, directed=True, indices=at, min_only=True)).reshape(-1, n)
+    return out
 
 
+COPY_CELLS = 1 << 16  # hexes of all copies in one search (a few MB of graph)
 KEEP_COPIES = 4       # block graphs of B map copies kept per world (for the last few B)
 
 
