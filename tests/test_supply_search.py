@@ -9,8 +9,8 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from pokrovsk_tui.rules.phase_supply import hex_costs, shortest
 from pokrovsk_tui.rules import supply_search
+from pokrovsk_tui.rules.phase_supply import hex_costs, shortest
 from pokrovsk_tui.rules.supply_search import connected, connected_layers
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.store.scenarios import load_scenario
