@@ -87,8 +87,8 @@ def supply_fields(w: Work, control: np.ndarray):
     reach = np.zeros((K, 2, n), bool)
     w.sp_cache = {}                   # (side, cost layer) -> each origin's bounded search, reused by the HQ relay
     hq = world.role_is("hq")[None, :] & w.live
-    key = np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1)
-    first, group = unique_rows(key)
+    first, group = (unique_rows(np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1))
+                    if K > 1 else (np.zeros(1, np.int64), np.zeros(1, np.int64)))
     w.supply_group, w.truck_cost = group, {}
     # replications whose layers differ may still share a side's truck costs, or its passable
     # ground: each search is made once per distinct input (its answer is a function of it)
@@ -269,8 +269,9 @@ def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
         hq_s = hq & (world.u_side == s)[None, :]
         if not hq_s.any():
             continue
-        key = np.concatenate([control.astype(float), w.fc_total[:, 1 - s], np.where(hq_s, w.hex, -1)], axis=1)
-        first, group = unique_rows(key)
+        first, group = (unique_rows(np.concatenate([control.astype(float), w.fc_total[:, 1 - s],
+                                                    np.where(hq_s, w.hex, -1)], axis=1))
+                        if K > 1 else (np.zeros(1, np.int64), np.zeros(1, np.int64)))
         dist = np.full((K, n), np.inf)
         orig = np.full((K, n), -1, np.int64)
         fields: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}   # once per layer and HQ hexes
