@@ -149,7 +149,7 @@ def movement(w: Work) -> None:
         in_zoc_all = zoc.reshape(-1)[at]
         kz_frac = killzone_fraction(p, w.fc_total.reshape(-1)[at], sig[..., None], slow)
         level = cover.reshape(-1)[at]
-        line_all = held(p, level) if pinned is not None else None
+        line_all = held(p, level)                  # read only where a line holds (pinned)
         pf_frac = position_fire_fraction(p, level, sig[..., None], slow) if p.position_fire > 0 else None
     limit = mp + 1e-9
     for j in range(L):
