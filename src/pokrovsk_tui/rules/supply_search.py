@@ -69,8 +69,8 @@ def connected_layers(world: World, costs: np.ndarray, sources: list[np.ndarray])
     return out
 
 
-COPY_CELLS = 1 << 16  # hexes of all copies in one search (a few MB of graph)
-KEEP_COPIES = 4       # block graphs of B map copies kept per world (for the last few B)
+COPY_CELLS = 1 << 14  # hexes of all copies in one search (about a MB of graph)
+KEEP_COPIES = 2       # block graphs of B map copies kept per world (for the last few B)
 
 
 def _copies(world: World, B: int) -> csr_matrix:
