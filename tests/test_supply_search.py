@@ -9,8 +9,9 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from pokrovsk_tui.rules import supply_search
 from pokrovsk_tui.rules.phase_supply import hex_costs, shortest
-from pokrovsk_tui.rules.supply_search import connected
+from pokrovsk_tui.rules.supply_search import connected, connected_layers
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.store.scenarios import load_scenario
 
@@ -59,3 +60,27 @@ def test_ties_go_to_the_source_listed_first(world):
     d2, o2 = shortest(world, cost, np.array([b, a]))
     assert d1[mid] == d2[mid] == 2.0
     assert o1[mid] == a and o2[mid] == b
+
+
+def test_connected_layers_answer_each_layer_as_on_its_own(world, monkeypatch):
+    """Several layers (each with its own sources, some with none) searched together give each
+    layer's own answer: the copies of the map do not leak into one another."""
+    rng = np.random.default_rng(3)
+    p = world.params
+    layers, sources = [], []
+    for i in range(7):
+        fc = rng.exponential(1.0, world.grid.n) * (rng.random(world.grid.n) < 0.5)
+        control = np.where(rng.random(world.grid.n) < 0.15, 2, world.initial_control).astype(np.int8)
+        side = i % 2
+        cost = hex_costs(world, p, control, fc * 3, side)
+        srcs = world.src_hex[(world.src_side == side) & np.isfinite(cost[world.src_hex])]
+        layers.append(cost)
+        sources.append(srcs[: 1 + i % 3] if i != 4 else srcs[:0])       # one layer has no source
+    together = connected_layers(world, np.stack(layers), sources)
+    for cost, srcs, got in zip(layers, sources, together, strict=True):
+        want = (np.isfinite(full_search(world, cost, srcs)[0]) if srcs.size
+                else np.zeros(world.grid.n, bool))
+        assert np.array_equal(got, want)
+    assert together.any(axis=1).sum() >= 3 and not together[4].any()
+    monkeypatch.setattr(supply_search, "COPY_CELLS", 2 * world.grid.n)   # searched two copies at a time
+    assert np.array_equal(connected_layers(world, np.stack(layers), sources), together)

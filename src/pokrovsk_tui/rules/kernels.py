@@ -31,7 +31,7 @@ def per_side_hex(hexes: np.ndarray, mask: np.ndarray, side_n: np.ndarray, n: int
 
 def at_hex(layer: np.ndarray, hexes: np.ndarray) -> np.ndarray:
     """(K, U) values of a (K, n) layer at each unit's hex (hex -1 reads hex 0: mask it)."""
-    return np.take_along_axis(layer, np.maximum(hexes, 0), axis=1)
+    return layer[np.arange(layer.shape[0])[:, None], np.maximum(hexes, 0)]    # np.take_along_axis, without its overhead
 
 
 def scatter(values: np.ndarray, cells: np.ndarray, n: int) -> np.ndarray:
@@ -50,9 +50,23 @@ def spread(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def unique_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of the distinct rows of a (K, ...) array and, for each row, its group."""
+    """Indices of the distinct rows of a (K, ...) array, in order of first appearance, and,
+    for each row, its group (the index of its row among them). Rows are told apart by their
+    bytes, hashed (np.unique(axis=0) sorts rows as records of one field per column: slow for
+    the long rows of map layers)."""
     flat = a.reshape(a.shape[0], -1)
     if flat.shape[0] == 1 or (flat == flat[:1]).all():
         return np.array([0]), np.zeros(a.shape[0], np.int64)
-    _, first, inverse = np.unique(flat, axis=0, return_index=True, return_inverse=True)
-    return first, inverse.ravel()
+    data = np.ascontiguousarray(flat).tobytes()
+    size = len(data) // flat.shape[0]
+    seen: dict[bytes, int] = {}
+    first: list[int] = []
+    group: list[int] = []
+    for k in range(flat.shape[0]):
+        row = data[k * size:(k + 1) * size]
+        gi = seen.get(row)
+        if gi is None:
+            gi = seen[row] = len(first)
+            first.append(k)
+        group.append(gi)
+    return np.array(first, np.int64), np.array(group, np.int64)

@@ -162,9 +162,21 @@ def budget_total(known: Known, unit: int | None, kind: str) -> int:
 
 
 def unit_refusal(known: Known, unit: int, kind: str) -> str | None:
-    """Why this (own, on-map) unit may never take this order kind, or None."""
-    ctx = context(known)
-    w = ctx.world
+    """Why this (own, on-map) unit may never take this order kind, or None. (A property of
+    the unit's type alone: worked out once per world for each unit and kind.)"""
+    w = context(known).world
+    memo = w.derived(_unit_refusals)
+    key = (unit, kind)
+    if key not in memo:
+        memo[key] = _unit_refusal(w, unit, kind)
+    return memo[key]
+
+
+def _unit_refusals(world: World) -> dict[tuple[int, str], str | None]:
+    return {}
+
+
+def _unit_refusal(w: World, unit: int, kind: str) -> str | None:
     uid = w.unit_ids[unit]
     role = ROLES[int(w.u_role[unit])]
     t = w.u_type[unit]
@@ -241,9 +253,10 @@ def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
     def only_own(t: int) -> str:
         return f"illegal target: {hid(t)} holds only your own units"
 
-    not_own_only = Condition(lambda h: ~own_units_only(ctx, h), "own-units", only_own)
+    def not_own_only() -> Condition:
+        return Condition(lambda h: ~own_units_only(ctx, h), "own-units", only_own)
     if kind == "bomb":
-        return [not_own_only]
+        return [not_own_only()]
     if unit is None:
         return [Condition(lambda h: np.zeros(np.shape(h), bool), "unit", lambda t: "names no unit")]
     here = int(ctx.hex[unit])
@@ -267,16 +280,17 @@ def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
         if kind == "interdict":
             out.append(Condition(lambda h: w.road[h], "road", lambda t: f"illegal target: {hid(t)} is not a road hex"))
         if kind in FIRES:
-            out.append(not_own_only)
+            out.append(not_own_only())
     return out
 
 
 def target_refusal(known: Known, unit: int | None, kind: str, target: int,
                    waive: Iterable[str] = ()) -> tuple[str, str] | None:
     """(rule, reason) of the first target rule the hex fails, or None if it may be aimed at."""
+    t = int(target)
     for c in conditions(known, unit, kind):
-        if c.rule not in waive and not c.ok(int(target)):
-            return c.rule, c.reason(int(target))
+        if c.rule not in waive and not c.ok(t):
+            return c.rule, c.reason(t)
     return None
 
 

@@ -79,11 +79,12 @@ def path_cost(world: World, start: int, path: list[int]) -> float:
     return float(world.move_cost[path].sum())
 
 
-def _py_tables(world: World) -> tuple[tuple[float, ...], tuple[bool, ...], tuple[int, ...], tuple[float, ...]]:
-    """Per-hex move cost and passability, per-slot type and type MP, as Python values (once per
-    world): validation reads them one at a time."""
+def _py_tables(world: World) -> tuple[tuple[float, ...], tuple[bool, ...], tuple[int, ...], tuple[float, ...],
+                                       tuple[int, ...]]:
+    """Per-hex move cost and passability, per-slot type, type MP and per-slot side, as Python
+    values (once per world): validation reads them one at a time."""
     return (tuple(world.move_cost.tolist()), tuple(world.passable.tolist()),
-            tuple(world.u_type.tolist()), tuple(world.t_mp.tolist()))
+            tuple(world.u_type.tolist()), tuple(world.t_mp.tolist()), tuple(world.u_side.tolist()))
 
 
 def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
@@ -99,6 +100,9 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
     bad: list[Refusal] = []
     ground_done: dict[int, str] = {}
     used: dict[tuple[int | None, str], int] = {}
+    tables = w.derived(_py_tables)
+    u_side = tables[4]
+    on_map = ctx.on_map.tolist()           # read one order at a time: Python values
 
     known = g.id_index
 
@@ -146,16 +150,16 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
             u = w.unit_index.get(o.unit)
             if u is None:
                 raise _Refuse(f"unknown unit {o.unit!r}")
-            if w.u_side[u] != ctx.side:
+            if u_side[u] != ctx.side:
                 raise _Refuse(f"{o.unit} is not your unit (wrong side)")
-            if not ctx.on_map[u]:
+            if not on_map[u]:
                 raise _Refuse(f"{o.unit} is not on the map")
             if o.kind in GROUND_KINDS:
                 if u in ground_done:
                     raise _Refuse(f"already has an order this turn ({ground_done[u]})")
                 _unit_may(ctx, u, o.kind)
                 if o.kind == "move":
-                    o = _check_move(ctx, o, u, hex_of)
+                    o = _check_move(ctx, o, u, hex_of, tables)
                 elif o.kind in legal.ATTACKS:
                     aim(u, o.kind, hex_of(o.target, "target hex"))
                 ground_done[u] = o.kind
@@ -192,10 +196,10 @@ def _unit_may(ctx: OrderContext, u: int, kind: str) -> None:
         raise _Refuse(r)
 
 
-def _check_move(ctx: OrderContext, o: Order, u: int, hex_of) -> Order:
+def _check_move(ctx: OrderContext, o: Order, u: int, hex_of, tables) -> Order:
     w = ctx.world
     g = w.grid
-    _cost, passable, u_type, t_mp = w.derived(_py_tables)
+    _cost, passable, u_type, t_mp, _side = tables
     mp = t_mp[u_type[u]]
     here = int(ctx.hex[u])
     if not o.path:

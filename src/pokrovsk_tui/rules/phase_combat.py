@@ -27,7 +27,7 @@ R, E, D, X = range(4)
 def groups(world, co):
     """(G,) side and target hex of each combat group, (U,) group of each attacker, kinds, and
     (G,) the plan of each group (orders with a plan axis: (P, U) group of each attacker)."""
-    att = np.isin(co.ground, (G_ASSAULT, G_INFILTRATE, G_RAID))
+    att = (co.ground == G_ASSAULT) | (co.ground == G_INFILTRATE) | (co.ground == G_RAID)
     n = world.grid.n
     plan = 0 if co.rep_plan is None else np.arange(co.plans)[:, None]
     key = (plan * 2 + world.u_side) * n + co.target        # sorts by plan, side, then hex
@@ -205,23 +205,25 @@ def combat(w: Work) -> None:
         # read by the previews (rules/odds.py): each group's result and losses
         w.g_side, w.g_hex, w.g_res, w.g_col, w.g_A, w.g_D = g_side, g_hex, res, col, A, Dp
         # losses spread over each group's units by strength
+        # each unit's group as attacker (ga) and as defender (dg), read as layer[k3, ga]
         ga = np.maximum(group_of, 0) * np.ones((K, 1), np.int64)
-        share_a = np.where(part, w.strength / np.maximum(np.take_along_axis(s_att, ga, 1), 1e-12), 0.0)
-        share_d = np.where(dpart, w.strength / np.maximum(np.take_along_axis(s_def, np.maximum(dgrp, 0), 1), 1e-12), 0.0)
-        loss_a = share_a * np.take_along_axis(la, ga, 1)
-        loss_d = share_d * np.take_along_axis(ld, np.maximum(dgrp, 0), 1)
+        dg = np.maximum(dgrp, 0)
+        share_a = np.where(part, w.strength / np.maximum(s_att[k3, ga], 1e-12), 0.0)
+        share_d = np.where(dpart, w.strength / np.maximum(s_def[k3, dg], 1e-12), 0.0)
+        loss_a = share_a * la[k3, ga]
+        loss_d = share_d * ld[k3, dg]
         # the defender's result
-        dres = np.where(dpart, np.take_along_axis(res, np.maximum(dgrp, 0), 1), R)
+        dres = np.where(dpart, res[k3, dg], R)
         draid = np.where(dpart, g_raid[np.maximum(dgrp, 0)], False)
         extra = np.where(dpart & (dres == X), p.rout_loss * w.strength, 0.0)
         extra = np.where(dpart & draid & (dres == D), p.raid_d_loss * w.strength, extra)
         retreat_n = np.where(dpart & ~draid & (dres == D), 1, np.where(dpart & ~draid & (dres == X), 2, 0))
-        ares = np.take_along_axis(res, ga, 1)
+        ares = res[k3, ga]
         p_go = going(p, world, w.weather, g_hex)
         go = u_go < p_go                                                   # (K, G)
-        adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & np.take_along_axis(go, ga, 1)
-        fought = (part | dpart) & np.where(part, np.take_along_axis(fight, ga, 1), False) | (
-            dpart & np.take_along_axis(fight, np.maximum(dgrp, 0), 1))
+        adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & go[k3, ga]
+        fought = (part | dpart) & np.where(part, fight[k3, ga], False) | (
+            dpart & fight[k3, dg])
         w.hurt(loss_a + loss_d + extra, "ground")
         # retreats, from the positions after movement; the attack's sources (each replication's
         # own start hexes of the group's attackers) repel
@@ -251,7 +253,7 @@ def combat(w: Work) -> None:
         # (attackers stopped before a held line paid it too: they went forward under that fire)
         pf_adv = np.zeros((K, U))
         if p.position_fire > 0 and cover is not None:
-            tried = adv | (part & np.take_along_axis(stopped, ga, 1))
+            tried = adv | (part & stopped[k3, ga])
             level = cover[k3, 1 - own_side, tgt]
             pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0), "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
@@ -329,12 +331,14 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
         total += share * at_hex(lost, w.hex)
         w.fought = w.fought | mine
         if w.events is not None:
-            str0, mean0, u0, lost0 = (a.tolist() for a in (s_side[0, s], mean[0], u[0, s], lost[0]))
-            for h in np.flatnonzero(both[0]).tolist():
+            # replication 0's values at the contested hexes only, as Python numbers
+            hs = np.flatnonzero(both[0])
+            str0, mean0, u0, lost0 = (a[hs].tolist() for a in (s_side[0, s], mean[0], u[0, s], lost[0]))
+            for i, h in enumerate(hs.tolist()):
                 w.emit("combat", "contact", f"Close fighting in contested {w.c.hex_ids[h]}: "
-                       f"{('UA', 'RU')[s]} loses {lost0[h]:.0f}",
-                       hex=h, why={"side": ("ua", "ru")[s], "strength": str0[h], "mean": mean0[h],
-                                   "draw": u0[h], "loss": lost0[h]})
+                       f"{('UA', 'RU')[s]} loses {lost0[i]:.0f}",
+                       hex=h, why={"side": ("ua", "ru")[s], "strength": str0[i], "mean": mean0[i],
+                                   "draw": u0[i], "loss": lost0[i]})
     before = w.strength.copy()
     w.hurt(total, "ground")
     pct = (before - w.strength) / np.maximum(before, 1e-12) * 100.0
@@ -363,6 +367,7 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
         if gd >= 0:
             dfds[gd].append(u)
     kz0, pf0 = kz_adv[0].tolist(), pf_adv[0].tolist()
+    chances = {key: crt_chances(p, *key) for key in zip(col, mod, strict=True)}   # each (column, modifier) once
     for gi in range(len(g_side)):
         att = atts[gi]
         dfd = dfds[gi]
@@ -389,7 +394,7 @@ def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, rati
                "side": ("ua", "ru")[side], "weather": WEATHERS[int(w.weather[0])],
                "terrain": TERRAINS[int(world.terrain[h])], "terrain_defence": float(world.defence[h]),
                "dug_in": max(ent0[u] for u in dfd) if dfd else 0,
-               "chances": crt_chances(p, col[gi], mod[gi])}
+               "chances": dict(chances[(col[gi], mod[gi])])}
         if Dp[gi] > 0:
             why["blind"] = blind[gi]
         if stopped0[gi]:

@@ -25,7 +25,7 @@ def recovery(w: Work) -> None:
     g = co.per_rep(co.ground)
     still = live & ~w.moved & ~w.fought
     supplied = (w.supply >= p.low_supply) & (w.isolated == 0)   # an isolated unit is not supplied
-    gain = np.where(g == G_REST, p.rest_cohesion, np.where(np.isin(g, (G_HOLD, G_DIG, G_JAM)), p.hold_cohesion, 0.0))
+    gain = np.where(g == G_REST, p.rest_cohesion, np.where((g == G_HOLD) | (g == G_DIG) | (g == G_JAM), p.hold_cohesion, 0.0))
     w.cohesion = np.where(still & supplied, np.minimum(w.cohesion + gain, 100.0), w.cohesion)
     # digging in: a level with the day's chance, up to max_entrenchment (rules/digging.py)
     digging = still & (g == G_DIG)
@@ -36,12 +36,12 @@ def recovery(w: Work) -> None:
     d = world.scenario.deliveries
     drone = world.role_is("drone")[None, :] & live & (w.delivered > 0) & (w.isolated == 0)
     for s, total in ((0, d.ua_drones), (1, d.ru_drones)):
-        mine = drone & (world.u_side == s)[None, :]
+        mine = drone & w.c.of_side[s][None, :]
         cnt = mine.sum(axis=1, keepdims=True)
         rank = np.cumsum(mine, axis=1) - 1
         base = np.where(cnt > 0, total // np.maximum(cnt, 1), 0)
         share = base + (rank < (total - base * cnt))
-        w.stock = np.where(mine, np.minimum(w.stock + share, world.t_max_stock[world.u_type][None, :]), w.stock)
+        w.stock = np.where(mine, np.minimum(w.stock + share, w.c.max_stock[None, :]), w.stock)
 
     # removal: cohesion gone or strength below 10% of full
     out = w.on_map & ((w.cohesion <= 0) | (w.strength < p.removal_strength * world.u_full[None, :]))
@@ -85,7 +85,7 @@ def recovery(w: Work) -> None:
                 w.emit("recovery", "no_entry", f"Reinforcement {ref(0)} finds no free hex to enter "
                        "and tries again tomorrow", side=int(s), units=[u])
     w.casualties = w.casualties + np.stack(
-        [w.loss[:, world.u_side == s].sum(axis=1) for s in (0, 1)], axis=1)
+        [w.loss[:, w.c.of_side[s]].sum(axis=1) for s in (0, 1)], axis=1)
 
 
 def control_and_victory(w: Work) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from .events import ref
 from .kernels import occupied
-from .orders import G_MOVE, MAX_PATH
+from .orders import G_MOVE
 
 if TYPE_CHECKING:
     from .work import Work
@@ -117,13 +117,9 @@ def movement(w: Work) -> None:
     occ = occupied(w.hex, live, c.side_n, n)
     # a hex next to (or on) an occupied hex; disk(1) cells off the map read hex 0, masked
     zoc = np.any(occ[:, :, c.nb1] & c.nb1_ok[None, None], axis=3)
-    enemy_occ = occ[:, ::-1]        # enemy_occ[:, s] = hexes held by the enemy of side s
-    enemy_zoc = zoc[:, ::-1]
     need_cover = p.position_fire > 0 or p.line_hold > 0
     cover = cover_levels(world, w.hex, live, w.entrench) if need_cover else np.zeros((K, 2, n))
-    enemy_cover = cover[:, ::-1]
     k_idx = np.arange(K)[:, None]
-    side = world.u_side[None, :]
     # a unit that starts next to a held enemy line cannot step along or through it
     pinned = on_held_line(p, world, cover, w.hex) if p.line_hold > 0 else None
     mult = c.offroad_mult[w.weather]                                  # (K,)
@@ -134,38 +130,51 @@ def movement(w: Work) -> None:
     # why each unit stopped (Stop) and, when blocked, the path step it could not take
     stop = np.zeros((K, U), np.int64) if w.events is not None else None
     blocked_step = np.full((K, U), -1, np.int64)
-    fc_enemy = w.fc_total[:, ::-1]
     kz = np.zeros((K, U))
     pf = np.zeros((K, U))
-    for j in range(MAX_PATH):
-        nxt = co.per_rep(co.path[..., j]) * np.ones((K, 1), np.int64)
-        go = moving & (nxt >= 0)
+    # every step's layers read at once, (K, U, L) over the L steps of the longest path: the
+    # enemy's presence, zones of control, fire control and cover are those of the start of
+    # the phase. Each value is worked out as a step by step reading would (elementwise).
+    paths = co.per_rep(co.path)
+    L = int((paths >= 0).any(axis=tuple(range(paths.ndim - 1))).sum())   # paths are -1 padded
+    if L:
+        nxt = paths[..., :L] * np.ones((K, 1, 1), np.int64)
+        has = nxt >= 0
+        nx = np.maximum(nxt, 0)
+        slow = np.where(world.offroad[nx], mult[:, None, None], 1.0)    # mud and snow: longer exposed
+        cost = world.move_cost[nx] * slow
+        # flat index of (replication, enemy side, hex 0) of each unit in a (K, 2, n) layer
+        at = ((k_idx * 2 + 1 - world.u_side[None, :]) * n)[:, :, None] + nx
+        blocked = occ.reshape(-1)[at]
+        in_zoc_all = zoc.reshape(-1)[at]
+        kz_frac = killzone_fraction(p, w.fc_total.reshape(-1)[at], sig[..., None], slow)
+        level = cover.reshape(-1)[at]
+        line_all = held(p, level)                  # read only where a line holds (pinned)
+        pf_frac = position_fire_fraction(p, level, sig[..., None], slow) if p.position_fire > 0 else None
+    limit = mp + 1e-9
+    for j in range(L):
+        go = moving & has[..., j]
         if not go.any():
             break
-        nx = np.maximum(nxt, 0)
-        slow = np.where(world.offroad[nx], mult[:, None], 1.0)          # mud and snow: longer exposed
-        cost = world.move_cost[nx] * slow
-        too_far = (spent + cost > mp + 1e-9) & (j > 0)
-        blocked = enemy_occ[k_idx, side, nx]
-        step = go & ~too_far & ~blocked
+        cost_j = cost[..., j]
+        too_far = (spent + cost_j > limit) & (j > 0)
+        blocked_j = blocked[..., j]
+        step = go & ~too_far & ~blocked_j
         if pinned is not None:
-            line = step & pinned & held(p, enemy_cover[k_idx, side, nx])
+            line = step & pinned & line_all[..., j]
             step &= ~line
         if stop is not None:
             stop[go & too_far] = Stop.OUT_OF_MP
-            stop[go & ~too_far & blocked] = Stop.BLOCKED
-            blocked_step[go & ~too_far & blocked] = j
+            stop[go & ~too_far & blocked_j] = Stop.BLOCKED
+            blocked_step[go & ~too_far & blocked_j] = j
             if pinned is not None:
                 stop[line] = Stop.HELD
-        w.hex = np.where(step, nx, w.hex)
-        spent = np.where(step, spent + cost, spent)
-        f = fc_enemy[k_idx, side, nx]
-        frac = killzone_fraction(p, f, sig, slow)
-        kz += w.hurt(np.where(step, w.strength * frac, 0.0), "drone")
-        if p.position_fire > 0:
-            frac = position_fire_fraction(p, enemy_cover[k_idx, side, nx], sig, slow)
-            pf += w.hurt(np.where(step, w.strength * frac, 0.0), "ground")
-        in_zoc = step & enemy_zoc[k_idx, side, nx]
+        w.hex = np.where(step, nx[..., j], w.hex)
+        spent = np.where(step, spent + cost_j, spent)
+        kz += w.hurt(np.where(step, w.strength * kz_frac[..., j], 0.0), "drone")
+        if pf_frac is not None:
+            pf += w.hurt(np.where(step, w.strength * pf_frac[..., j], 0.0), "ground")
+        in_zoc = step & in_zoc_all[..., j]
         if stop is not None:
             stop[in_zoc] = Stop.ZOC
         moving = step & ~in_zoc

@@ -15,7 +15,7 @@ import numpy as np
 from .dice import binomial_icdf
 from .events import ref
 from .kernels import occupied, per_hex, scatter, unique_rows
-from .supply_search import bounded, connected, nearest
+from .supply_search import bounded, connected_layers, nearest
 from .world import CONTESTED
 
 if TYPE_CHECKING:
@@ -30,10 +30,11 @@ def provisional_control(w: Work) -> np.ndarray:
 
 
 def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int, trucks: bool = True) -> np.ndarray:
-    """(n,) cost of entering each hex for side's supply, inf where it may not pass: enemy
+    """(..., n) cost of entering each hex for side's supply, inf where it may not pass: enemy
     ground, water, and for trucks hexes under at least ``supply_block_fc`` of enemy fire
     control and hexes within ``truck_standoff`` of ground the enemy holds or contests (trucks
-    are drone targets there; on foot or by robot a unit is still connected)."""
+    are drone targets there; on foot or by robot a unit is still connected). ``control`` and
+    ``fc_enemy`` are (..., n): several layers at once, each worked out as on its own."""
     ok = world.passable & ((control == side) | (control == CONTESTED))
     if trucks:
         ok = ok & (fc_enemy < p.supply_block_fc)
@@ -43,12 +44,12 @@ def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int, tr
 
 
 def near_enemy(world, control: np.ndarray, side: int, reach: int) -> np.ndarray:
-    """(n,) bool: hexes within ``reach`` hexes of ground the enemy holds or contests."""
+    """(..., n) bool: hexes within ``reach`` hexes of ground the enemy holds or contests."""
     nb = world.grid.neighbours
     has = nb >= 0
     near = (control == 1 - side) | (control == CONTESTED)
     for _ in range(int(reach)):
-        near = near | (has & near[np.maximum(nb, 0)]).any(axis=1)
+        near = near | (has & near[..., np.maximum(nb, 0)]).any(axis=-1)
     return near
 
 
@@ -86,26 +87,46 @@ def supply_fields(w: Work, control: np.ndarray):
     reach = np.zeros((K, 2, n), bool)
     w.sp_cache = {}                   # (side, cost layer) -> each origin's bounded search, reused by the HQ relay
     hq = world.role_is("hq")[None, :] & w.live
-    key = np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1)
-    first, group = unique_rows(key)
+    first, group = (unique_rows(np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1))
+                    if K > 1 else (np.zeros(1, np.int64), np.zeros(1, np.int64)))
     w.supply_group, w.truck_cost = group, {}
-    for gi, k in enumerate(first):
+    # replications whose layers differ may still share a side's truck costs, or its passable
+    # ground: each search is made once per distinct input (its answer is a function of it)
+    fields: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
+    linked: dict[tuple[bytes, bytes], int] = {}      # (passable hexes, sources) -> its layer below
+    layers: list[np.ndarray] = []
+    layer_srcs: list[np.ndarray] = []
+    which: list[tuple[np.ndarray, int, int]] = []
+    # each side's truck and ground costs of every group's layers, (groups, n), in one pass
+    trucks = [hex_costs(world, p, control[first], w.fc_total[first, 1 - s], s) for s in (0, 1)]
+    on_foot = [hex_costs(world, p, control[first], w.fc_total[first, 1 - s], s, trucks=False) for s in (0, 1)]
+    for gi, k in enumerate(first.tolist()):
         rows = group == gi
         for s in (0, 1):
-            cost = w.truck_cost[(s, gi)] = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
-            srcs = world.src_hex[(world.src_side == s) & np.isfinite(cost[world.src_hex])]
-            cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
-            hqs = w.hex[k, hq[k] & (world.u_side == s)]
-            # the source hex itself costs nothing to stand on; scenario order breaks ties
-            d, o = shortest(world, cost, first_of_each(srcs), cache, also=hqs[np.isfinite(cost[hqs])])
-            cost_src[rows, s] = d
-            orig_src[rows, s] = o
-            ground = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s, trucks=False)
-            if np.array_equal(np.isfinite(ground), np.isfinite(cost)):
-                reach[rows, s] = connected(world, cost, srcs)
-            else:
-                g_src = world.src_hex[(world.src_side == s) & np.isfinite(ground[world.src_hex])]
-                reach[rows, s] = connected(world, ground, g_src)
+            cost = w.truck_cost[(s, gi)] = trucks[s][gi]
+            fin = np.isfinite(cost)
+            srcs = world.src_hex[(world.src_side == s) & fin[world.src_hex]]
+            layer = (s, cost.tobytes())
+            if layer not in fields:
+                cache = w.sp_cache.setdefault(layer, {})
+                hqs = w.hex[k, hq[k] & (world.u_side == s)]
+                # the source hex itself costs nothing to stand on; scenario order breaks ties
+                fields[layer] = shortest(world, cost, first_of_each(srcs), cache, also=hqs[fin[hqs]])
+            cost_src[rows, s], orig_src[rows, s] = fields[layer]
+            ground = on_foot[s][gi]
+            fin_g = np.isfinite(ground)
+            if not np.array_equal(fin_g, fin):
+                srcs = world.src_hex[(world.src_side == s) & fin_g[world.src_hex]]
+            # whether a hex is joined to a source depends on the passable hexes and sources only
+            joined = (np.packbits(fin_g).tobytes(), srcs.tobytes())
+            if joined not in linked:
+                linked[joined] = len(linked)
+                layers.append(ground)
+                layer_srcs.append(srcs)
+            which.append((rows, s, linked[joined]))
+    joined_to = connected_layers(world, np.stack(layers), layer_srcs)     # every distinct one in one search
+    for rows, s, j in which:
+        reach[rows, s] = joined_to[j]
     return cost_src, orig_src, reach
 
 
@@ -134,7 +155,7 @@ def logistics(w: Work) -> None:
     demand = np.bincount((k_idx * S + np.maximum(src_of, 0)).ravel(),
                          weights=np.where(src_of >= 0, d1, 0.0).ravel(), minlength=K * S).reshape(K, S)
     scale = np.where(demand > cap[None, :], cap[None, :] / np.maximum(demand, 1e-12), 1.0)
-    d1 = d1 * np.where(src_of >= 0, np.take_along_axis(scale, np.maximum(src_of, 0), 1), 1.0)
+    d1 = d1 * np.where(src_of >= 0, scale[k_idx, np.maximum(src_of, 0)], 1.0)
     # supplied HQs relay: a second source layer with their own capacity
     hq = world.role_is("hq")[None, :] & live & (d1 > 0)
     d2 = np.zeros((K, U))
@@ -221,11 +242,19 @@ def flat_logistics(w: Work, delivery: np.ndarray) -> None:
 
 
 def _source_index(world, o_hex: np.ndarray, side: np.ndarray) -> np.ndarray:
-    """Index of the supply source standing on each origin hex (same side), -1 if none."""
-    out = np.full(o_hex.shape, -1, np.int64)
-    for i in range(world.src_hex.size):
-        out = np.where((o_hex == world.src_hex[i]) & (side == world.src_side[i]) & (out < 0), i, out)
-    return out
+    """Index of the supply source standing on each origin hex (same side), -1 if none (the
+    first listed where several stand on one hex)."""
+    table = world.derived(_source_table)
+    return np.where(o_hex >= 0, table[side, np.maximum(o_hex, 0)], -1)
+
+
+def _source_table(world) -> np.ndarray:
+    """(2, n) the index of the first listed supply source of each side on each hex, -1 none."""
+    table = np.full((2, world.grid.n), -1, np.int64)
+    for i in reversed(range(world.src_hex.size)):
+        table[world.src_side[i], world.src_hex[i]] = i
+    table.flags.writeable = False
+    return table
 
 
 def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
@@ -240,17 +269,23 @@ def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
         hq_s = hq & (world.u_side == s)[None, :]
         if not hq_s.any():
             continue
-        key = np.concatenate([control.astype(float), w.fc_total[:, 1 - s], np.where(hq_s, w.hex, -1)], axis=1)
-        first, group = unique_rows(key)
+        first, group = (unique_rows(np.concatenate([control.astype(float), w.fc_total[:, 1 - s],
+                                                    np.where(hq_s, w.hex, -1)], axis=1))
+                        if K > 1 else (np.zeros(1, np.int64), np.zeros(1, np.int64)))
         dist = np.full((K, n), np.inf)
         orig = np.full((K, n), -1, np.int64)
+        fields: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}   # once per layer and HQ hexes
         for gi, k in enumerate(first):
             # the trucks' costs of replication k's supply group (same control and fire control)
             cost = w.truck_cost.get((s, int(w.supply_group[k])))
             if cost is None:
                 cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
-            cache = w.sp_cache.setdefault((s, cost.tobytes()), {})
-            d, o = shortest(world, cost, first_of_each(w.hex[k, hq_s[k]]), cache)   # slot order breaks ties
+            hqs = first_of_each(w.hex[k, hq_s[k]])                      # slot order breaks ties
+            layer = cost.tobytes()
+            if (layer, hqs.tobytes()) not in fields:
+                cache = w.sp_cache.setdefault((s, layer), {})
+                fields[(layer, hqs.tobytes())] = shortest(world, cost, hqs, cache)
+            d, o = fields[(layer, hqs.tobytes())]
             dist[group == gi] = d
             orig[group == gi] = o
         mine = w.live & (world.u_side == s)[None, :]

@@ -45,16 +45,53 @@ def _build_graph(world: World) -> csr_matrix:
 
 def connected(world: World, cost: np.ndarray, sources: np.ndarray) -> np.ndarray:
     """(n,) bool: hexes joined to one of ``sources`` by hexes of finite ``cost``."""
-    sources = np.asarray(sources, np.int64)
-    if sources.size == 0:
-        return np.zeros(world.grid.n, bool)
-    g = world.derived(_build_graph_for_connected)
-    g.data[:] = np.where(np.isfinite(cost[g.indices]), 1.0, np.inf)      # weights set per call
-    return np.isfinite(dijkstra(g, directed=True, indices=sources, min_only=True))
+    return connected_layers(world, cost[None], [sources])[0]
 
 
-def _build_graph_for_connected(world: World) -> csr_matrix:
-    return _build_graph(world)
+def connected_layers(world: World, costs: np.ndarray, sources: list[np.ndarray]) -> np.ndarray:
+    """(B, n) bool: ``connected`` of each of B cost layers ((B, n)) with its own sources, all in
+    one search over B copies of the map side by side (disjoint blocks of one graph)."""
+    B, n = costs.shape
+    out = np.zeros((B, n), bool)
+    srcs = [np.asarray(x, np.int64) for x in sources]
+    if not any(x.size for x in srcs):
+        return out
+    step = max(1, COPY_CELLS // n)                   # copies per search: memory bounded whatever the map
+    for b0 in range(0, B, step):
+        part = range(b0, min(B, b0 + step))
+        if not any(srcs[b].size for b in part):
+            continue
+        g = _copies(world, len(part))
+        # an edge's weight: 1 if the node it enters (copy b's hex h is node b n + h) may be entered
+        g.data[:] = np.where(np.isfinite(costs[b0:b0 + len(part)].reshape(-1)[g.indices]), 1.0, np.inf)
+        at = np.concatenate([srcs[b] + i * n for i, b in enumerate(part)])
+        out[b0:b0 + len(part)] = np.isfinite(dijkstra(g, directed=True, indices=at, min_only=True)).reshape(-1, n)
+    return out
+
+
+COPY_CELLS = 1 << 14  # hexes of all copies in one search (about a MB of graph)
+KEEP_COPIES = 2       # block graphs of B map copies kept per world (for the last few B)
+
+
+def _copies(world: World, B: int) -> csr_matrix:
+    """The map's graph repeated B times as disjoint blocks (weights set per call), kept per
+    world for the last few B."""
+    kept = world.derived(_new_copies)
+    found = kept.get(B)
+    if found is None:
+        base = graph(world)
+        n, nnz = base.shape[0], base.nnz
+        indptr = np.concatenate([(np.arange(B)[:, None] * nnz + base.indptr[None, :-1]).ravel(), [B * nnz]])
+        indices = (np.arange(B)[:, None] * n + base.indices[None, :]).ravel()
+        g = csr_matrix((np.ones(B * nnz), indices, indptr), shape=(B * n, B * n))
+        if len(kept) >= KEEP_COPIES:
+            kept.clear()
+        found = kept[B] = g
+    return found
+
+
+def _new_copies(world: World) -> dict:
+    return {}
 
 
 def _regions(world: World) -> dict[int, Region]:
