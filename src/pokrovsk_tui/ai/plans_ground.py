@@ -36,16 +36,43 @@ class GroundPlanner(PlannerBase):
 
     def _attack_table(self) -> dict[int, list[tuple]]:
         """Every attack open to us today: per target hex, (value before the plan's bias, group,
-        kind, outlook, known defence). The same for every plan of a day (cached)."""
-        sit, w = self.sit, self.sit.world
+        kind, outlook, known defence). The same for every plan of a day with the same focus
+        (cached); what does not depend on the focus is worked out once (``_attack_options``)."""
+        sit = self.sit
         key = ("attack_table", self.k.focus, self.f.hidden_odds)
+        if key in sit.extra:
+            return sit.extra[key]
+        hv = sit.hex_value
+        if self.k.focus >= 0:
+            hv = hv * self._focus_mult()
+        going_x = going(sit.world, sit.weather)
+        table: dict[int, list[tuple]] = {}
+        for t, c_before, known_def, opts_t in self._attack_options():
+            opts = []
+            hv_t = hv[t]
+            for kmax, grp, kind, o, take, kills, cost, ent, expo in opts_t:
+                if kind == "raid":
+                    gain = 0.0
+                else:
+                    gain = hv_t * take * going_x * o["p_go"]
+                    gain = max(gain, 0.0)
+                ev = gain + kills - cost - ent - expo - 0.3 * kmax
+                opts.append((ev, grp, kind, o, known_def))
+            table[t] = opts
+        sit.extra[key] = table
+        return table
+
+    def _attack_options(self) -> list[tuple]:
+        """Every attack open to us today, with the parts of its value that do not depend on
+        the value of the ground: per target hex (hex, control before, known defence, options),
+        each option (size, group, kind, outlook, ground share taken, kills, cost, entrenchment
+        given up, exposure). The same for every plan of a day (cached)."""
+        sit, w = self.sit, self.sit.world
+        key = ("attack_options", self.f.hidden_odds)
         if key in sit.extra:
             return sit.extra[key]
         v = sit.view
         nb = sit.st.neighbours
-        hv = sit.hex_value
-        if self.k.focus >= 0:
-            hv = hv * self._focus_mult()
         units = [int(u) for u in sit.own_combat if self._unit_ready(int(u)) and int(u) not in self.ground]
         ctx = self.ctx()
         cand: dict[int, list[int]] = {}
@@ -58,7 +85,6 @@ class GroundPlanner(PlannerBase):
                     cand.setdefault(t, []).append(u)
         ctrl = sit.control
         wk, wl = self.wt.kill, self.wt.loss
-        going_x = going(w, sit.weather)
         infil_ok = w.t_can_infiltrate
         raid_ok = w.t_can_raid
         p = w.params
@@ -83,30 +109,31 @@ class GroundPlanner(PlannerBase):
             todo.append((t, c_before, known_def, opts_t))
         assault_outlooks(sit, [(grp, t, kind) for t, _c, _k, opts_t in todo for _m, grp, kind in opts_t],
                          hidden=self.f.hidden_odds)
-        table: dict[int, list[tuple]] = {}
+        entrench = [float(x) for x in v.entrench.tolist()]
+        threat = sit.threat.tolist()
+        wt_ent, wt_expo = self.wt.entrench, self.wt.exposure
+        side_expo = 0.25 if sit.side == 1 else 1.0
+        out = []
         for t, c_before, known_def, opts_t in todo:
             opts = []
             for kmax, grp, kind in opts_t:
                 o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
                 pr = o["p"]
                 if kind == "raid":
-                    gain = 0.0
+                    take = 0.0
                     extra = (pr[D] * p.raid_d_loss + pr[X] * p.rout_loss) * o["def_str"]
                 else:
-                    gain = (hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
-                            * o["p_go"])
-                    gain = max(gain, 0.0)
+                    take = pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)
                     extra = pr[X] * p.rout_loss * o["def_str"]
                 kills = (o["def_loss"] + extra) * wk
                 cost = o["att_loss"] * wl
                 adv = 0.0 if kind == "raid" else (pr[E] + pr[D] + pr[X])
-                ent = sum(float(v.entrench[u]) for u in grp) * self.wt.entrench * adv
-                expo = adv * self.wt.exposure * float(sit.threat[t]) * len(grp) * (0.25 if sit.side == 1 else 1.0)
-                ev = gain + kills - cost - ent - expo - 0.3 * kmax
-                opts.append((ev, grp, kind, o, known_def))
-            table[t] = opts
-        sit.extra[key] = table
-        return table
+                ent = sum(entrench[u] for u in grp) * wt_ent * adv
+                expo = adv * wt_expo * threat[t] * len(grp) * side_expo
+                opts.append((kmax, grp, kind, o, take, kills, cost, ent, expo))
+            out.append((t, c_before, known_def, opts))
+        sit.extra[key] = out
+        return out
 
     def _attacks(self) -> None:
         sit = self.sit

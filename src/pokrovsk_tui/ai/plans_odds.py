@@ -10,7 +10,7 @@ from pokrovsk_tui.rules.belief import (
     crt_column_at,
     crt_probs,
     die_modifier,
-    going_chance,
+    going_chances,
     loss_means,
     position_factor,
     unit_attack_power,
@@ -116,6 +116,7 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
     p_go = sit.extra.setdefault("p_go", {})
     own_hex = sit.view.hex
     line_est = sit.line_est
+    go_row = None
     parts = []          # per attack: its fields and its cases (weight, CRT row or None, loss-mean column)
     fights: list[tuple] = []   # (s_att, s_def, a, d, infil, blind) of every case that fights
     for key, units, h, kind in todo:
@@ -150,7 +151,9 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
             done.append((wgt, crt[(col, m)], len(fights)))
             fights.append((s_att, s, a, d, infil, blind))
         if h not in p_go:
-            p_go[h] = going_chance(p, w, sit.weather, h)
+            if go_row is None:
+                go_row = _memo(sit, "going_row", sit.weather, lambda: going_chances(p, w, sit.weather).tolist())
+            p_go[h] = go_row[h]
         parts.append((key, done, d0, s0, ph, a))
     if fights:
         s_att_, s_def_, a_, d_, infil_, blind_ = (np.array(x) for x in zip(*fights, strict=True))

@@ -27,6 +27,7 @@ from .phase_combat import (
     crt_column,
     crt_probs,
     die_modifier,
+    going,
     going_chance,
     loss_means,
     loss_means_one,
@@ -46,9 +47,14 @@ FRONT_SHARE = 0.35
 INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
 
 __all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "expected_entrenchment", "combine_jamming", "own_effort", "recon_effort",
-           "believed_state", "crt_column_at", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance",
+           "believed_state", "crt_column_at", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance", "going_chances",
            "hit_probability", "loss_means", "loss_means_one", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
            "unseen_estimate"]
+
+
+def going_chances(p, world, weather: int) -> np.ndarray:
+    """(n,) ``going_chance`` of every hex for one day's weather (the same values, at once)."""
+    return going(p, world, np.array([weather]), np.arange(world.grid.n))[0]
 
 
 def crt_column_at(p, ratio: float) -> int:
