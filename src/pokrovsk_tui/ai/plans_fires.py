@@ -103,7 +103,10 @@ class FiresPlanner(PlannerBase):
         sit = self.sit
         key = ("effort", self.k.patrol_share)
         if key not in sit.extra:
-            sit.extra[key] = own_effort(sit.view, self.k.patrol_share, float(sit.visibility))
+            vis = float(sit.visibility)
+            # the units' own watch is the same whatever the share on patrol: worked out once
+            static = self.daily(("static_effort",), lambda: own_effort(sit.view, 0.0, vis))
+            sit.extra[key] = own_effort(sit.view, self.k.patrol_share, vis, static=static)
         return sit.extra[key]
 
     def _jam_est(self, h: int) -> float:

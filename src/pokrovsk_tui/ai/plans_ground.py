@@ -10,6 +10,7 @@ import numpy as np
 
 from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.digging import can_dig
+from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.supply import delivery_map
 
 from .paths import goal_field, walk
@@ -47,7 +48,7 @@ class GroundPlanner(PlannerBase):
             hv = hv * self._focus_mult()
         going_x = going(sit.world, sit.weather)
         table: dict[int, list[tuple]] = {}
-        for t, c_before, known_def, opts_t in self._attack_options():
+        for t, _c_before, known_def, opts_t in self._attack_options():
             opts = []
             hv_t = hv[t]
             for kmax, grp, kind, o, take, kills, cost, ent, expo in opts_t:
@@ -265,10 +266,9 @@ class GroundPlanner(PlannerBase):
         else:
             for u in movers:
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
-        for u in support:
-            # the same for every plan of the day (it reads neither the knobs nor the other orders)
-            kind, path = self.daily(("support_ground", u), partial(self._support_ground, u))
-            self.set_ground(u, kind, path=path)
+        # the same for every plan of the day (they read neither the knobs nor the other orders)
+        for u, order in self.daily(("support_orders", tuple(support)), partial(self._support_orders, support)):
+            self.ground[u] = order
         # the key ground held today, for the intent
         held: dict[int, list[int]] = {}
         for u in sit.own_combat:
@@ -342,6 +342,15 @@ class GroundPlanner(PlannerBase):
             top = goals[np.argsort(-attr)[:2]]
             who = ", ".join(names[:3]) + (f" and {moved - 3} more" if moved > 3 else "")
             self.plan.note("ground", f"{who} move up toward {', '.join(sit.label(h) for h in top)}")
+
+    def _support_orders(self, support: list[int]) -> list[tuple[int, Order]]:
+        """The support units' ground orders (the same for every plan of a day)."""
+        out = []
+        for u in support:
+            kind, path = self._support_ground(u)
+            self.set_ground(u, kind, path=path)
+            out.append((u, self.ground[u]))
+        return out
 
     def _support_ground(self, u: int) -> tuple[str, list[int] | None]:
         """A support unit's ground order: (kind, path of a move or None)."""
