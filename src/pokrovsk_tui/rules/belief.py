@@ -47,7 +47,7 @@ FRONT_SHARE = 0.35
 INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
 
 __all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "expected_entrenchment", "combine_jamming", "own_effort", "recon_effort",
-           "believed_state", "crt_column_at", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance", "going_chances",
+           "believed_state", "crt_column_at", "crt_columns", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance", "going_chances",
            "hit_probability", "loss_means", "loss_means_one", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
            "unseen_estimate"]
 
@@ -60,6 +60,11 @@ def going_chances(p, world, weather: int) -> np.ndarray:
 def crt_column_at(p, ratio: float) -> int:
     """The CRT column of one attack-to-defence ratio."""
     return int(crt_column(p, np.float64(ratio)))
+
+
+def crt_columns(p, ratios: np.ndarray) -> list[int]:
+    """``crt_column_at`` of many ratios at once."""
+    return [int(c) for c in crt_column(p, np.asarray(ratios, np.float64)).tolist()]
 
 
 def unseen_attrition(turn: int) -> float:
