@@ -317,20 +317,24 @@ class FiresPlanner(PlannerBase):
         out = []
         guns = [int(u) for u in sit.own if w.u_role[u] == R_ART]
         hits = []
+        vals = None                  # the value of a gun's fire on each target (any gun's the same)
         for u in guns:
             n = legal.budget_total(self.ctx(), u, "fire")
             if n <= 0:
                 continue
             inr = self.legal_targets(u, "fire")
+            if vals is None:
+                vals = []
+                for t in targets:
+                    h = t["hex"]
+                    val = hit_probability(p, 1.0, q.get(h, 0.3), 0.0, 1.0) * self._about(t)[3] * self._target_value(t)
+                    if h in self.assault_hexes:
+                        val *= 1.5
+                    vals.append((h, val))
             best = None
-            for t in targets:
-                h = t["hex"]
+            for h, val in vals:
                 if not inr[h]:
                     continue
-                qq = q.get(h, 0.3)
-                val = hit_probability(p, 1.0, qq, 0.0, 1.0) * self._about(t)[3] * self._target_value(t)
-                if h in self.assault_hexes:
-                    val *= 1.5
                 if best is None or val > best[0]:
                     best = (val, h)
             if best is None:
