@@ -97,6 +97,7 @@ class UnseenEstimate:
     strength: float            # strength of one typical unseen combat unit
     defence_type: float        # its unit type's mean defence factor
     slot: int                  # a representative slot to stand for it in a replication, -1 if none
+    d_own: np.ndarray | None = None   # (n,) hexes from each hex to the side's nearest ground (0 on it)
 
 
 def unseen_estimate(view: SideView) -> UnseenEstimate:
@@ -129,7 +130,7 @@ def unseen_estimate(view: SideView) -> UnseenEstimate:
     s = float(w.u_full[cs].mean()) * att if cs.size else 0.0
     dtype = float(w.t_defence[w.u_type[cs]].mean()) if cs.size else 0.0
     return UnseenEstimate(slots=slots, near=near, deep=deep, attrition=att, p_defender=p_def, strength=s,
-                          defence_type=dtype, slot=int(cs[0]) if cs.size else -1)
+                          defence_type=dtype, slot=int(cs[0]) if cs.size else -1, d_own=d_own)
 
 
 def adequate_supply(p) -> float:
