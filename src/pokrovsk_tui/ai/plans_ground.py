@@ -330,8 +330,7 @@ class GroundPlanner(PlannerBase):
             if stop[h] or not np.isfinite(dist[h]):
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
-            path = walk(sit, u, pred, stop)
-            risk = 1.0 - float(np.prod(1.0 - self.move_loss(u)[path])) if path else 0.0
+            path, risk = self.daily(("walk_up", self.k.focus, u), partial(self._walk_risk, u, pred, stop))
             if not path or risk > self._max_loss():
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
@@ -342,6 +341,13 @@ class GroundPlanner(PlannerBase):
             top = goals[np.argsort(-attr)[:2]]
             who = ", ".join(names[:3]) + (f" and {moved - 3} more" if moved > 3 else "")
             self.plan.note("ground", f"{who} move up toward {', '.join(sit.label(h) for h in top)}")
+
+    def _walk_risk(self, u: int, pred: np.ndarray, stop: np.ndarray) -> tuple[list[int], float]:
+        """The hexes unit u walks today toward the goals and the share of its strength the
+        walk is expected to cost (the same for every plan of a day with the same focus)."""
+        path = walk(self.sit, u, pred, stop)
+        risk = 1.0 - float(np.prod(1.0 - self.move_loss(u)[path])) if path else 0.0
+        return path, risk
 
     def _support_orders(self, support: list[int]) -> list[tuple[int, Order]]:
         """The support units' ground orders (the same for every plan of a day)."""
