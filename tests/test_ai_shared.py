@@ -106,3 +106,70 @@ def test_plans_sharing_a_day_equal_plans_alone(world_states, level):
                 assert plan.notes == alone.notes and plan.assaults == alone.assaults, k.name
                 n_orders += len(plan.orders)
     assert n_orders > 100
+
+
+def test_focus_plans_sharing_a_day_equal_plans_alone(world_states):
+    """The hard level's sector plans share the day's attack options with the other plans (only
+    the value of the ground differs): each equals the same plan built on a fresh situation."""
+    from pokrovsk_tui.ai.commander import sectors
+
+    world, states = world_states
+    lv = LEVELS["hard"]
+    knobs = variants(Knobs(), list(lv.candidates))
+    focus = [Knobs(name=f"focus-{i + 1}", focus=i, focus_weight=2.5) for i in range(lv.sector_variants)]
+    n_attacks = 0
+    for state in states:
+        for side in (0, 1):
+            v = view(world, state, side)
+            if not v.own.any():
+                continue
+            shared = situation(v)
+            shared.extra["sectors"] = sectors(shared, lv.sector_variants)
+            together = [Planner(shared, k, None, lv.features).build() for k in knobs + focus]
+            for k, plan in zip(knobs + focus, together, strict=True):
+                fresh = situation(v)
+                fresh.extra["sectors"] = sectors(fresh, lv.sector_variants)
+                alone = Planner(fresh, k, None, lv.features).build()
+                assert [o.model_dump_json() for o in plan.orders] == [o.model_dump_json() for o in alone.orders], k.name
+                assert plan.assaults == alone.assaults, k.name
+                n_attacks += len(plan.assaults) * (k.focus >= 0)
+    assert n_attacks > 0          # the sector plans attacked somewhere
+
+
+def test_at_once_helpers_equal_one_at_a_time():
+    """``belief.going_chances`` and ``belief.crt_columns`` give, to the bit, what
+    ``going_chance`` and ``crt_column_at`` give one hex or ratio at a time; ``own_effort``
+    given the units' own watch equals ``own_effort`` working it out."""
+    from pokrovsk_tui.rules.belief import crt_column_at, crt_columns, going_chance, going_chances
+    from pokrovsk_tui.rules.estimates import own_effort
+
+    world, states = situations("pokrovsk-winter-2026")
+    p = world.params
+    for weather in range(4):
+        row = going_chances(p, world, weather).tolist()
+        assert row == [going_chance(p, world, weather, h) for h in range(world.grid.n)]
+    ratios = np.concatenate([np.linspace(0.0, 12.0, 241), np.array(p.crt_ratios, float), [1e-9, 1e9]])
+    assert crt_columns(p, ratios) == [crt_column_at(p, float(r)) for r in ratios]
+    for state in states[::6]:
+        for side in (0, 1):
+            v = view(world, state, side)
+            static = own_effort(v, 0.0, 0.8)
+            for share in (0.0, 0.15, 0.45, 0.8):
+                assert own_effort(v, share, 0.8, static=static).tobytes() == own_effort(v, share, 0.8).tobytes()
+
+
+def test_best_near_kept_answers_are_fresh_answers():
+    """``Static.best_near`` keeps its last answers: asked again, it gives what it worked out
+    (a copy: changing one answer changes no later one)."""
+    from pokrovsk_tui.ai.static import static
+
+    world, _states = situations("pokrovsk-winter-2026")
+    st = static(world)
+    rng = np.random.default_rng(2)
+    maps = [np.where(rng.random(world.grid.n) < 0.02, rng.integers(1, 5, world.grid.n) * 1.5, 0.0) for _ in range(20)]
+    first = [st.best_near(v) for v in maps]
+    for v, want in zip(maps + maps[::-1], first + first[::-1], strict=True):
+        got = st.best_near(v)
+        assert got.tobytes() == st._best_near(v).tobytes() == want.tobytes()
+        got[:] = -1.0
+    assert len(st._best_near_memo) <= 16

@@ -136,20 +136,26 @@ class Commander:
         cos = [compile_orders(w, {sit.side: o, sit.enemy: enemy_orders}) for _b, enemy_orders, _d in ctxs
                for o in orders]
         if len(cos) == 1:
-            after = resolve(w, starts[0], cos[0], ctxs[0][2][0], lv.rollout, deliv)
+            before = starts[0]
+            after = resolve(w, before, cos[0], ctxs[0][2][0], lv.rollout, deliv)
         else:
             co, columns = stack_plans(w, cos, k)
             seeds = [dice[0].seed for _b, _e, dice in ctxs for _o in orders]
-            after = resolve(w, join(starts), co, BlockDice(seeds, k, columns), lv.rollout, deliv)
+            before = join(starts)
+            after = resolve(w, before, co, BlockDice(seeds, k, columns), lv.rollout, deliv)
         for day in range(1, len(ctxs[0][2])):
             if after.turn > w.scenario.turns:
                 break
             seeds = [dice[day].seed for _b, _e, dice in ctxs for _o in orders]
             after = resolve(w, after, idle, BlockDice(seeds, k), lv.rollout, deliv)
+        # every block scored at once: each replication's score is worked out on its own row
+        # (row-wise sums), so a block's slice is what scoring the block alone gives
+        sc = score(sit, wt, before, after)
         totals = [0.0] * len(orders)
-        for c, (batch, _e, _d) in enumerate(ctxs):
+        for c in range(len(ctxs)):
             for i in range(len(orders)):
-                totals[i] += float(score(sit, wt, batch, block(after, (c * len(orders) + i) * k, k)).mean())
+                start = (c * len(orders) + i) * k
+                totals[i] += float(sc[start:start + k].mean())
         return [t / len(ctxs) for t in totals]
 
     def refine(self, sit: Situation, plan: Plan, base: float, ctxs: list[tuple]) -> tuple[Plan, float, list[str]]:
@@ -264,12 +270,6 @@ def join(states: list[GameState]) -> GameState:
         return states[0]
     joined: dict[str, Any] = {f: np.concatenate([getattr(s, f) for s in states]) for f in ARRAY_FIELDS}
     return dataclasses.replace(states[0], **joined)
-
-
-def block(state: GameState, start: int, k: int) -> GameState:
-    """Replications ``start .. start + k`` of a batched state."""
-    part: dict[str, Any] = {f: getattr(state, f)[start:start + k] for f in ARRAY_FIELDS}
-    return dataclasses.replace(state, **part)
 
 
 # ---------------------------------------------------------------------- scoring

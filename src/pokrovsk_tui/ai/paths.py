@@ -19,8 +19,24 @@ def goal_field(sit: Situation, goals: np.ndarray, bonus: np.ndarray, avoid_enemy
 
     Entering a hex costs its MP (weather-scaled off road) plus a kill-zone price, so paths keep
     out of the enemy's drone coverage where they can."""
-    w = sit.world
     n = sit.n
+    key = ("walk_graph", avoid_enemy)
+    if key not in sit.extra:
+        sit.extra[key] = _walk_graph(sit, avoid_enemy)
+    back, fwd, wts = sit.extra[key]
+    top = float(bonus.max()) if bonus.size else 0.0
+    rows = np.concatenate([back, np.full(goals.size, n)])
+    cols = np.concatenate([fwd, goals])
+    data = np.concatenate([wts, top - bonus + 1e-3])
+    g = csr_matrix((data, (rows, cols)), shape=(n + 1, n + 1))
+    dist, pred = dijkstra(g, directed=True, indices=n, return_predecessors=True)
+    return dist[:n], pred[:n]
+
+
+def _walk_graph(sit: Situation, avoid_enemy: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The reversed step graph ``goal_field`` searches, the same for every goal of a day:
+    (from, to, cost) of each step that may be taken."""
+    w = sit.world
     p = w.params
     mult = p.weather[WEATHERS[sit.weather]].offroad_mp_mult
     # the kill zone and the enemy's dug-in positions priced in MP: a hex that costs 5% of a
@@ -39,13 +55,7 @@ def goal_field(sit: Situation, goals: np.ndarray, bonus: np.ndarray, avoid_enemy
     # held enemy line to another (rules: phase_move.held)
     wts = np.where(sit.line_est[src] & sit.line_est[dst], np.inf, enter[src])
     keep = np.isfinite(wts)
-    top = float(bonus.max()) if bonus.size else 0.0
-    rows = np.concatenate([dst[keep], np.full(goals.size, n)])
-    cols = np.concatenate([src[keep], goals])
-    data = np.concatenate([wts[keep], top - bonus + 1e-3])
-    g = csr_matrix((data, (rows, cols)), shape=(n + 1, n + 1))
-    dist, pred = dijkstra(g, directed=True, indices=n, return_predecessors=True)
-    return dist[:n], pred[:n]
+    return dst[keep], src[keep], wts[keep]
 
 
 def walk(sit: Situation, u: int, pred: np.ndarray, stop: np.ndarray | None = None) -> list[int]:

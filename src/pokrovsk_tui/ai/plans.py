@@ -40,7 +40,7 @@ class Planner(GroundPlanner, FiresPlanner, LogisticsPlanner):
         fires = self._fires()
         logi = self._ugv()
         orders = list(self.ground.values()) + fires + logi
-        ok, bad = validate(self.sit.view.context(), orders)
+        ok, bad = validate(self.ctx(), orders)
         self.plan.orders = ok
         if bad:
             self.plan.note("refused", f"{len(bad)} orders refused by validation: {bad[0]}")

@@ -103,7 +103,10 @@ class FiresPlanner(PlannerBase):
         sit = self.sit
         key = ("effort", self.k.patrol_share)
         if key not in sit.extra:
-            sit.extra[key] = own_effort(sit.view, self.k.patrol_share, float(sit.visibility))
+            vis = float(sit.visibility)
+            # the units' own watch is the same whatever the share on patrol: worked out once
+            static = self.daily(("static_effort",), lambda: own_effort(sit.view, 0.0, vis))
+            sit.extra[key] = own_effort(sit.view, self.k.patrol_share, vis, static=static)
         return sit.extra[key]
 
     def _jam_est(self, h: int) -> float:
@@ -314,20 +317,24 @@ class FiresPlanner(PlannerBase):
         out = []
         guns = [int(u) for u in sit.own if w.u_role[u] == R_ART]
         hits = []
+        vals = None                  # the value of a gun's fire on each target (any gun's the same)
         for u in guns:
             n = legal.budget_total(self.ctx(), u, "fire")
             if n <= 0:
                 continue
             inr = self.legal_targets(u, "fire")
+            if vals is None:
+                vals = []
+                for t in targets:
+                    h = t["hex"]
+                    val = hit_probability(p, 1.0, q.get(h, 0.3), 0.0, 1.0) * self._about(t)[3] * self._target_value(t)
+                    if h in self.assault_hexes:
+                        val *= 1.5
+                    vals.append((h, val))
             best = None
-            for t in targets:
-                h = t["hex"]
+            for h, val in vals:
                 if not inr[h]:
                     continue
-                qq = q.get(h, 0.3)
-                val = hit_probability(p, 1.0, qq, 0.0, 1.0) * self._about(t)[3] * self._target_value(t)
-                if h in self.assault_hexes:
-                    val *= 1.5
                 if best is None or val > best[0]:
                     best = (val, h)
             if best is None:

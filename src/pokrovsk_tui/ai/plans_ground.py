@@ -10,6 +10,7 @@ import numpy as np
 
 from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.digging import can_dig
+from pokrovsk_tui.rules.orders import Order
 from pokrovsk_tui.rules.supply import delivery_map
 
 from .paths import goal_field, walk
@@ -36,16 +37,43 @@ class GroundPlanner(PlannerBase):
 
     def _attack_table(self) -> dict[int, list[tuple]]:
         """Every attack open to us today: per target hex, (value before the plan's bias, group,
-        kind, outlook, known defence). The same for every plan of a day (cached)."""
-        sit, w = self.sit, self.sit.world
+        kind, outlook, known defence). The same for every plan of a day with the same focus
+        (cached); what does not depend on the focus is worked out once (``_attack_options``)."""
+        sit = self.sit
         key = ("attack_table", self.k.focus, self.f.hidden_odds)
+        if key in sit.extra:
+            return sit.extra[key]
+        hv = sit.hex_value
+        if self.k.focus >= 0:
+            hv = hv * self._focus_mult()
+        going_x = going(sit.world, sit.weather)
+        table: dict[int, list[tuple]] = {}
+        for t, _c_before, known_def, opts_t in self._attack_options():
+            opts = []
+            hv_t = hv[t]
+            for kmax, grp, kind, o, take, kills, cost, ent, expo in opts_t:
+                if kind == "raid":
+                    gain = 0.0
+                else:
+                    gain = hv_t * take * going_x * o["p_go"]
+                    gain = max(gain, 0.0)
+                ev = gain + kills - cost - ent - expo - 0.3 * kmax
+                opts.append((ev, grp, kind, o, known_def))
+            table[t] = opts
+        sit.extra[key] = table
+        return table
+
+    def _attack_options(self) -> list[tuple]:
+        """Every attack open to us today, with the parts of its value that do not depend on
+        the value of the ground: per target hex (hex, control before, known defence, options),
+        each option (size, group, kind, outlook, ground share taken, kills, cost, entrenchment
+        given up, exposure). The same for every plan of a day (cached)."""
+        sit, w = self.sit, self.sit.world
+        key = ("attack_options", self.f.hidden_odds)
         if key in sit.extra:
             return sit.extra[key]
         v = sit.view
         nb = sit.st.neighbours
-        hv = sit.hex_value
-        if self.k.focus >= 0:
-            hv = hv * self._focus_mult()
         units = [int(u) for u in sit.own_combat if self._unit_ready(int(u)) and int(u) not in self.ground]
         ctx = self.ctx()
         cand: dict[int, list[int]] = {}
@@ -58,7 +86,6 @@ class GroundPlanner(PlannerBase):
                     cand.setdefault(t, []).append(u)
         ctrl = sit.control
         wk, wl = self.wt.kill, self.wt.loss
-        going_x = going(w, sit.weather)
         infil_ok = w.t_can_infiltrate
         raid_ok = w.t_can_raid
         p = w.params
@@ -83,30 +110,31 @@ class GroundPlanner(PlannerBase):
             todo.append((t, c_before, known_def, opts_t))
         assault_outlooks(sit, [(grp, t, kind) for t, _c, _k, opts_t in todo for _m, grp, kind in opts_t],
                          hidden=self.f.hidden_odds)
-        table: dict[int, list[tuple]] = {}
+        entrench = [float(x) for x in v.entrench.tolist()]
+        threat = sit.threat.tolist()
+        wt_ent, wt_expo = self.wt.entrench, self.wt.exposure
+        side_expo = 0.25 if sit.side == 1 else 1.0
+        out = []
         for t, c_before, known_def, opts_t in todo:
             opts = []
             for kmax, grp, kind in opts_t:
                 o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
                 pr = o["p"]
                 if kind == "raid":
-                    gain = 0.0
+                    take = 0.0
                     extra = (pr[D] * p.raid_d_loss + pr[X] * p.rout_loss) * o["def_str"]
                 else:
-                    gain = (hv[t] * (pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)) * going_x
-                            * o["p_go"])
-                    gain = max(gain, 0.0)
+                    take = pr[E] * (0.0 - c_before) + (pr[D] + pr[X]) * (1.0 - c_before)
                     extra = pr[X] * p.rout_loss * o["def_str"]
                 kills = (o["def_loss"] + extra) * wk
                 cost = o["att_loss"] * wl
                 adv = 0.0 if kind == "raid" else (pr[E] + pr[D] + pr[X])
-                ent = sum(float(v.entrench[u]) for u in grp) * self.wt.entrench * adv
-                expo = adv * self.wt.exposure * float(sit.threat[t]) * len(grp) * (0.25 if sit.side == 1 else 1.0)
-                ev = gain + kills - cost - ent - expo - 0.3 * kmax
-                opts.append((ev, grp, kind, o, known_def))
-            table[t] = opts
-        sit.extra[key] = table
-        return table
+                ent = sum(entrench[u] for u in grp) * wt_ent * adv
+                expo = adv * wt_expo * threat[t] * len(grp) * side_expo
+                opts.append((kmax, grp, kind, o, take, kills, cost, ent, expo))
+            out.append((t, c_before, known_def, opts))
+        sit.extra[key] = out
+        return out
 
     def _attacks(self) -> None:
         sit = self.sit
@@ -238,10 +266,9 @@ class GroundPlanner(PlannerBase):
         else:
             for u in movers:
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
-        for u in support:
-            # the same for every plan of the day (it reads neither the knobs nor the other orders)
-            kind, path = self.daily(("support_ground", u), partial(self._support_ground, u))
-            self.set_ground(u, kind, path=path)
+        # the same for every plan of the day (they read neither the knobs nor the other orders)
+        for u, order in self.daily(("support_orders", tuple(support)), partial(self._support_orders, support)):
+            self.ground[u] = order
         # the key ground held today, for the intent
         held: dict[int, list[int]] = {}
         for u in sit.own_combat:
@@ -303,8 +330,7 @@ class GroundPlanner(PlannerBase):
             if stop[h] or not np.isfinite(dist[h]):
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
-            path = walk(sit, u, pred, stop)
-            risk = 1.0 - float(np.prod(1.0 - self.move_loss(u)[path])) if path else 0.0
+            path, risk = self.daily(("walk_up", self.k.focus, u), partial(self._walk_risk, u, pred, stop))
             if not path or risk > self._max_loss():
                 self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
                 continue
@@ -315,6 +341,22 @@ class GroundPlanner(PlannerBase):
             top = goals[np.argsort(-attr)[:2]]
             who = ", ".join(names[:3]) + (f" and {moved - 3} more" if moved > 3 else "")
             self.plan.note("ground", f"{who} move up toward {', '.join(sit.label(h) for h in top)}")
+
+    def _walk_risk(self, u: int, pred: np.ndarray, stop: np.ndarray) -> tuple[list[int], float]:
+        """The hexes unit u walks today toward the goals and the share of its strength the
+        walk is expected to cost (the same for every plan of a day with the same focus)."""
+        path = walk(self.sit, u, pred, stop)
+        risk = 1.0 - float(np.prod(1.0 - self.move_loss(u)[path])) if path else 0.0
+        return path, risk
+
+    def _support_orders(self, support: list[int]) -> list[tuple[int, Order]]:
+        """The support units' ground orders (the same for every plan of a day)."""
+        out = []
+        for u in support:
+            kind, path = self._support_ground(u)
+            self.set_ground(u, kind, path=path)
+            out.append((u, self.ground[u]))
+        return out
 
     def _support_ground(self, u: int) -> tuple[str, list[int] | None]:
         """A support unit's ground order: (kind, path of a move or None)."""

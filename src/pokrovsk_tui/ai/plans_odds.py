@@ -7,10 +7,10 @@ import numpy as np
 
 from pokrovsk_tui.rules.belief import (
     assumed_entrenchment,
-    crt_column_at,
+    crt_columns,
     crt_probs,
     die_modifier,
-    going_chance,
+    going_chances,
     loss_means,
     position_factor,
     unit_attack_power,
@@ -36,9 +36,20 @@ def attack_power(sit: Situation, units) -> float:
     ap = sit.extra.get("ap")
     if ap is None:
         v = sit.view
-        ap = np.where(v.own, unit_attack_power(sit.world, v.strength, v.cohesion, v.supply), 0.0)
+        ap = np.where(v.own, unit_attack_power(sit.world, v.strength, v.cohesion, v.supply), 0.0).tolist()
         sit.extra["ap"] = ap
     return float(sum(ap[u] for u in units))
+
+
+def _strength(sit: Situation, units) -> float:
+    """Own strength of a group (summed unit after unit, as numpy sums a few numbers)."""
+    st = sit.extra.get("strength_list")
+    if st is None:
+        st = sit.extra["strength_list"] = sit.view.strength.tolist()
+    total = st[units[0]]
+    for u in units[1:]:
+        total += st[u]
+    return float(total)
 
 
 def _assumed_entrench(sit: Situation, h: int) -> int:
@@ -116,11 +127,12 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
     p_go = sit.extra.setdefault("p_go", {})
     own_hex = sit.view.hex
     line_est = sit.line_est
+    go_row = None
     parts = []          # per attack: its fields and its cases (weight, CRT row or None, loss-mean column)
     fights: list[tuple] = []   # (s_att, s_def, a, d, infil, blind) of every case that fights
     for key, units, h, kind in todo:
         a = attack_power(sit, units)
-        s_att = float(sit.view.strength[units].sum())
+        s_att = _strength(sit, units) if len(units) else 0.0
         d0, s0 = defence_known(sit, h)
         infil = kind == "infiltrate"
         mod = die_modifier(p, sit.weather, infil)
@@ -143,17 +155,18 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
                 line = bool(line_est[h]) and all(bool(line_est[own_hex[u]]) for u in units)
                 done.append((wgt, R if line else D, None))
                 continue
-            col = crt_column_at(p, a / d)
             m = mod + (p.blind_assault_mod if blind else 0)
-            if (col, m) not in crt:
-                crt[(col, m)] = crt_probs(p, col, m)
-            done.append((wgt, crt[(col, m)], len(fights)))
+            done.append((wgt, m, len(fights)))
             fights.append((s_att, s, a, d, infil, blind))
         if h not in p_go:
-            p_go[h] = going_chance(p, w, sit.weather, h)
+            if go_row is None:
+                go_row = _memo(sit, "going_row", sit.weather, lambda: going_chances(p, w, sit.weather).tolist())
+            p_go[h] = go_row[h]
         parts.append((key, done, d0, s0, ph, a))
     if fights:
         s_att_, s_def_, a_, d_, infil_, blind_ = (np.array(x) for x in zip(*fights, strict=True))
+        # the CRT column of every fight at once (each as crt_column_at gives it alone)
+        cols = crt_columns(p, a_ / d_)
         m_att, m_def = loss_means(p, np.array([sit.weather]), s_att_[None, :], s_def_[None, :], a_[None, :],
                                   d_[None, :], infil_, blind_[None, :])
         m_att, m_def = m_att[0].tolist(), m_def[0].tolist()
@@ -165,7 +178,10 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
             if i is None:
                 probs[row] += wgt
                 continue
-            probs += wgt * row
+            cm = (cols[i], row)                      # row: the die modifier of a fight
+            if cm not in crt:
+                crt[cm] = crt_probs(p, *cm)
+            probs += wgt * crt[cm]
             la += wgt * m_att[i]
             ld += wgt * m_def[i]
         ratio = a / d0 if d0 > 0 else float("inf")

@@ -94,12 +94,30 @@ class Static:
         """``near_objective(hexes)``: exp(-d / 2.5) from ``hexes`` to every hex, from the table."""
         return self.world.grid.by_distance(self.near_by_distance)
 
+    @cached_property
+    def _best_near_memo(self) -> dict[bytes, np.ndarray]:
+        return {}
+
     def best_near(self, v: np.ndarray) -> np.ndarray:
         """(n,) the best of ``v[b] * exp(-d(b, x) / 2.5)`` over the hexes b with ``v > 0``, for
         every hex x (0 if there are none). Exact either way it is computed: valued hex by
         valued hex (a block at a time) when there are few of them, else value by value, from
         each value's nearest hex (the product falls with the distance: the nearest is the best),
-        one search a value, so it costs the map's size times the number of distinct values."""
+        one search a value, so it costs the map's size times the number of distinct values.
+        The values of a side's ground change little from day to day: the last few answers are
+        kept (a copy is returned)."""
+        v = np.asarray(v, float)
+        memo = self._best_near_memo
+        key = v.tobytes()
+        got = memo.get(key)
+        if got is None:
+            got = self._best_near(v)
+            if len(memo) >= 16:
+                memo.pop(next(iter(memo)), None)
+            memo[key] = got
+        return got.copy()
+
+    def _best_near(self, v: np.ndarray) -> np.ndarray:
         n = self.world.grid.n
         imp = np.flatnonzero(v > 0)
         best = np.zeros(n)

@@ -27,6 +27,7 @@ from .phase_combat import (
     crt_column,
     crt_probs,
     die_modifier,
+    going,
     going_chance,
     loss_means,
     loss_means_one,
@@ -46,14 +47,24 @@ FRONT_SHARE = 0.35
 INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
 
 __all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "expected_entrenchment", "combine_jamming", "own_effort", "recon_effort",
-           "believed_state", "crt_column_at", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance",
+           "believed_state", "crt_column_at", "crt_columns", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance", "going_chances",
            "hit_probability", "loss_means", "loss_means_one", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
            "unseen_estimate"]
+
+
+def going_chances(p, world, weather: int) -> np.ndarray:
+    """(n,) ``going_chance`` of every hex for one day's weather (the same values, at once)."""
+    return going(p, world, np.array([weather]), np.arange(world.grid.n))[0]
 
 
 def crt_column_at(p, ratio: float) -> int:
     """The CRT column of one attack-to-defence ratio."""
     return int(crt_column(p, np.float64(ratio)))
+
+
+def crt_columns(p, ratios: np.ndarray) -> list[int]:
+    """``crt_column_at`` of many ratios at once."""
+    return [int(c) for c in crt_column(p, np.asarray(ratios, np.float64)).tolist()]
 
 
 def unseen_attrition(turn: int) -> float:
@@ -86,6 +97,7 @@ class UnseenEstimate:
     strength: float            # strength of one typical unseen combat unit
     defence_type: float        # its unit type's mean defence factor
     slot: int                  # a representative slot to stand for it in a replication, -1 if none
+    d_own: np.ndarray | None = None   # (n,) hexes from each hex to the side's nearest ground (0 on it)
 
 
 def unseen_estimate(view: SideView) -> UnseenEstimate:
@@ -118,7 +130,7 @@ def unseen_estimate(view: SideView) -> UnseenEstimate:
     s = float(w.u_full[cs].mean()) * att if cs.size else 0.0
     dtype = float(w.t_defence[w.u_type[cs]].mean()) if cs.size else 0.0
     return UnseenEstimate(slots=slots, near=near, deep=deep, attrition=att, p_defender=p_def, strength=s,
-                          defence_type=dtype, slot=int(cs[0]) if cs.size else -1)
+                          defence_type=dtype, slot=int(cs[0]) if cs.size else -1, d_own=d_own)
 
 
 def adequate_supply(p) -> float:

@@ -50,14 +50,17 @@ def expected_entrenchment(world: World, enemy: int, c) -> int:
     return int(c.dug_in) if c.dug_in is not None else assumed_entrenchment(world, enemy, c.hex)
 
 
-def own_effort(view: SideView, patrol_share: float, visibility: float) -> np.ndarray:
+def own_effort(view: SideView, patrol_share: float, visibility: float,
+               static: np.ndarray | None = None) -> np.ndarray:
     """(n,) the side's detection effort from its own units where they stand, with each drone
     unit flying ``patrol_share`` of its sorties on patrol (no recon ordered yet; the enemy's
-    jamming of that patrol is not known, so none)."""
+    jamming of that patrol is not known, so none). ``static``: ``own_effort(view, 0,
+    visibility)`` (the units' own watch, whatever the patrol share), when the caller has it."""
     w = view.world
     hexes = np.where(view.own, view.hex, -1)
     work = _work(view, hexes, view.own, visibility)
-    static = _static_effort(work, hexes[None, :], view.own[None, :])[0, view.side]
+    if static is None:
+        static = _static_effort(work, hexes[None, :], view.own[None, :])[0, view.side]
     if patrol_share <= 0:
         return static
     sorties = np.where(view.own & w.role_is("drone"), w.t_sorties[w.u_type] * patrol_share, 0.0)[None, :]
