@@ -85,26 +85,36 @@ def test_outlooks_at_once_equal_one_by_one():
     assert n_fights > 20
 
 
-@pytest.mark.parametrize("level", ["normal", "hard"])
-def test_plans_sharing_a_day_equal_plans_alone(world_states, level):
-    """The day's caches (attack table, targets, orders, support moves...) change no plan:
-    every candidate built after the others on one situation is the plan built alone."""
+def _shared_and_alone(world_states, lv, knobs, prepare=lambda sit: None):
+    """For every state and side: each plan of ``knobs`` built one after the other on one
+    situation, beside the same plan built alone on a fresh one (``prepare`` readies a
+    situation); the plans' orders must be the same. Yields (knobs, shared plan, alone plan)."""
     world, states = world_states
-    lv = LEVELS[level]
-    knobs = variants(Knobs(), list(lv.candidates))
-    n_orders = 0
     for state in states:
         for side in (0, 1):
             v = view(world, state, side)
             if not v.own.any():
                 continue
             shared = situation(v)
+            prepare(shared)
             together = [Planner(shared, k, None, lv.features).build() for k in knobs]
             for k, plan in zip(knobs, together, strict=True):
-                alone = Planner(situation(v), k, None, lv.features).build()
+                fresh = situation(v)
+                prepare(fresh)
+                alone = Planner(fresh, k, None, lv.features).build()
                 assert [o.model_dump_json() for o in plan.orders] == [o.model_dump_json() for o in alone.orders], k.name
-                assert plan.notes == alone.notes and plan.assaults == alone.assaults, k.name
-                n_orders += len(plan.orders)
+                yield k, plan, alone
+
+
+@pytest.mark.parametrize("level", ["normal", "hard"])
+def test_plans_sharing_a_day_equal_plans_alone(world_states, level):
+    """The day's caches (attack table, targets, orders, support moves...) change no plan:
+    every candidate built after the others on one situation is the plan built alone."""
+    lv = LEVELS[level]
+    n_orders = 0
+    for k, plan, alone in _shared_and_alone(world_states, lv, variants(Knobs(), list(lv.candidates))):
+        assert plan.notes == alone.notes and plan.assaults == alone.assaults, k.name
+        n_orders += len(plan.orders)
     assert n_orders > 100
 
 
@@ -113,26 +123,17 @@ def test_focus_plans_sharing_a_day_equal_plans_alone(world_states):
     the value of the ground differs): each equals the same plan built on a fresh situation."""
     from pokrovsk_tui.ai.commander import sectors
 
-    world, states = world_states
     lv = LEVELS["hard"]
     knobs = variants(Knobs(), list(lv.candidates))
     focus = [Knobs(name=f"focus-{i + 1}", focus=i, focus_weight=2.5) for i in range(lv.sector_variants)]
+
+    def with_sectors(sit):
+        sit.extra["sectors"] = sectors(sit, lv.sector_variants)
+
     n_attacks = 0
-    for state in states:
-        for side in (0, 1):
-            v = view(world, state, side)
-            if not v.own.any():
-                continue
-            shared = situation(v)
-            shared.extra["sectors"] = sectors(shared, lv.sector_variants)
-            together = [Planner(shared, k, None, lv.features).build() for k in knobs + focus]
-            for k, plan in zip(knobs + focus, together, strict=True):
-                fresh = situation(v)
-                fresh.extra["sectors"] = sectors(fresh, lv.sector_variants)
-                alone = Planner(fresh, k, None, lv.features).build()
-                assert [o.model_dump_json() for o in plan.orders] == [o.model_dump_json() for o in alone.orders], k.name
-                assert plan.assaults == alone.assaults, k.name
-                n_attacks += len(plan.assaults) * (k.focus >= 0)
+    for k, plan, alone in _shared_and_alone(world_states, lv, knobs + focus, with_sectors):
+        assert plan.assaults == alone.assaults, k.name
+        n_attacks += len(plan.assaults) * (k.focus >= 0)
     assert n_attacks > 0          # the sector plans attacked somewhere
 
 
