@@ -63,8 +63,7 @@ def _load_save(path: Path) -> SaveGame:
     if before is not None:
         save._disk[str(target_of(path).resolve())] = before
     if merged:            # an autosave with its journal: the next autosave goes on appending to it
-        save._autosave = {"folder": path.parent, "path": path, "turns": len(save.turns), "full": base_turns,
-                          "legend": dict(save.why_keys)}
+        save._autosave = {"folder": path.parent, "path": path, "turns": len(save.turns), "full": base_turns}
     return save
 
 

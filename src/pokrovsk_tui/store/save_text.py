@@ -82,12 +82,12 @@ def why_legend(save: SaveGame) -> dict[str, dict[str, list[str]]]:
     lack gets its most common list of names. Names once written never change, so the text kept
     on every earlier turn stays good and a full write renders only the turns new since the last
     one (an autosave's cost stays flat across the game)."""
-    return extend_legend(save.why_keys, save.turns)
+    return with_names(save.why_keys, new_names(save.why_keys, save.turns))
 
 
-def extend_legend(have: dict[str, dict[str, list[str]]], turns) -> dict[str, dict[str, list[str]]]:
-    """``have`` with, for each phase and kind of event in ``turns`` it lacks, the most common
-    list of breakdown names there (a new legend; ``have`` is not changed)."""
+def new_names(have: dict[str, dict[str, list[str]]], turns) -> dict[str, dict[str, list[str]]]:
+    """For each phase and kind of event in ``turns`` that ``have`` does not name, the most
+    common list of its breakdown names there."""
     counts: dict[tuple[str, str], Counter] = {}
     for t in turns:
         cached = t._toml                            # (.., .., kinds whose breakdown is a table)
@@ -96,7 +96,16 @@ def extend_legend(have: dict[str, dict[str, list[str]]], turns) -> dict[str, dic
         for e in t.events:
             if isinstance(e.why, dict) and e.why and e.kind not in have.get(e.phase, ()):
                 counts.setdefault((e.phase, e.kind), Counter())[tuple(e.why)] += 1
-    legend: dict[str, dict[str, list[str]]] = {phase: dict(kinds) for phase, kinds in have.items()}
+    added: dict[str, dict[str, list[str]]] = {}
     for (phase, kind), c in counts.items():
-        legend.setdefault(phase, {})[kind] = list(c.most_common(1)[0][0])
+        added.setdefault(phase, {})[kind] = list(c.most_common(1)[0][0])
+    return added
+
+
+def with_names(have: dict[str, dict[str, list[str]]], added: dict[str, dict[str, list[str]]]
+               ) -> dict[str, dict[str, list[str]]]:
+    """A new legend: ``have`` and the names ``added`` (of kinds ``have`` does not name)."""
+    legend = {phase: dict(kinds) for phase, kinds in have.items()}
+    for phase, kinds in added.items():
+        legend.setdefault(phase, {}).update(kinds)
     return legend

@@ -32,7 +32,7 @@ from .save_build import (
     unique_path,
 )
 from .save_load import MAX_SAVE_BYTES, is_save_data, load_save, save_from_data
-from .save_text import dumps_save, extend_legend, pending_doc, turn_text, why_legend
+from .save_text import dumps_save, new_names, pending_doc, turn_text, why_legend, with_names
 from .savefmt import SaveError, SaveGame
 
 __all__ = [
@@ -118,18 +118,16 @@ def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3,
                                 "players": game.players.model_dump(exclude_defaults=True, exclude_none=True)}
         if game.pending is not None:
             head["pending"] = pending_doc(game.pending)
-        # breakdowns in the file's own why_keys, plus names for kinds of event first met in
-        # these turns (the record carries them); names never change, so the turns' text stays
-        # good for the next full write
-        legend = extend_legend(mark["legend"], new)
-        added = {p: {k: v for k, v in kinds.items() if k not in mark["legend"].get(p, {})}
-                 for p, kinds in legend.items()}
-        added = {p: kinds for p, kinds in added.items() if kinds}
+        # breakdowns in the names the file and its journal hold, plus names for kinds of event
+        # first met in these turns (the record carries them); names never change, so the
+        # turns' text stays good for the next full write
+        added = new_names(game.why_keys, new)
         if added:
             head["why_keys"] = added
+        legend = with_names(game.why_keys, added)
         journal.append(mark["path"], head, [turn_text(t, legend) for t in new], last=new[-1].turn)
         mark["turns"] = len(game.turns)
-        mark["legend"] = game.why_keys = legend
+        game.why_keys = legend                   # once the record holds them
         return mark["path"]
     folder.mkdir(parents=True, exist_ok=True)
     stem = safe_name(game.name, max_len=NAME_MAX)
@@ -139,8 +137,7 @@ def autosave(game: SaveGame, save_dir: str | Path | None = None, keep: int = 3,
     journal.remove(path)                         # its turns are in the file now
     if mark is not None and mark["path"] != path:
         journal.remove(mark["path"])             # the older file stays the game of its own day
-    game._autosave = {"folder": folder, "path": path, "turns": len(game.turns), "full": len(game.turns),
-                      "legend": game.why_keys}
+    game._autosave = {"folder": folder, "path": path, "turns": len(game.turns), "full": len(game.turns)}
     pattern = re.compile(rf"^{re.escape(stem)}-turn(\d+)\.toml$")
     others = []
     for p in folder.iterdir():
