@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import re
 import sys
 
@@ -74,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     si.add_argument("--turns", type=_positive, default=None, metavar="T", help="stop after T turns")
     si.add_argument("--json", action="store_true", help="print JSON")
     si.add_argument("--jobs", type=_positive, default=1, metavar="N",
-                    help=JOBS_HELP % (os.cpu_count() or 1))
+                    help=JOBS_HELP)
     si.add_argument("--csv", metavar="FILE", help="write one row per game to FILE")
     si.add_argument("--calibration", action="store_true",
                     help="print the calibration figures of the design rules beside their bands")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 from .options import JOBS_HELP
@@ -47,7 +46,7 @@ def _add_options(wi, policy_names, positive) -> None:
     wi.add_argument("--seed", type=int, default=1, metavar="S", help="seed of the first pair (pair i uses S+i)")
     wi.add_argument("--turns", type=positive, default=None, metavar="T", help="stop each game after T turns")
     wi.add_argument("--jobs", type=positive, default=1, metavar="N",
-                    help=JOBS_HELP % (os.cpu_count() or 1))
+                    help=JOBS_HELP)
     wi.add_argument("--json", action="store_true", help="print JSON")
 
 
