@@ -24,8 +24,9 @@ from pokrovsk_tui.tui.screens.dialogs import (  # noqa: E402
     TooSmallScreen,
 )
 from pokrovsk_tui.tui.screens.game import GameScreen  # noqa: E402
+from pokrovsk_tui.tui.screens.newgame import NewGameScreen  # noqa: E402
 from pokrovsk_tui.tui.screens.results import ResultsScreen  # noqa: E402
-from pokrovsk_tui.tui.screens.title import NewGameScreen, TitleScreen  # noqa: E402
+from pokrovsk_tui.tui.screens.title import TitleScreen  # noqa: E402
 
 TUT = "tutorial-hryshyne"
 

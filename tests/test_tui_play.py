@@ -22,7 +22,7 @@ from pokrovsk_tui.tui import glyphs as G  # noqa: E402
 from pokrovsk_tui.tui.app import PokrovskApp, Start  # noqa: E402
 from pokrovsk_tui.tui.picture import counters_view  # noqa: E402
 from pokrovsk_tui.tui.screens.game import GameScreen  # noqa: E402
-from pokrovsk_tui.tui.screens.title import NewGameScreen  # noqa: E402
+from pokrovsk_tui.tui.screens.newgame import NewGameScreen  # noqa: E402
 from pokrovsk_tui.tui.screens.victory import VictoryScreen  # noqa: E402
 
 TUT = "tutorial-hryshyne"

@@ -1,5 +1,4 @@
-"""The title screen. The new-game form it opens is in newgame.py, imported when first opened
-(``NewGameScreen`` and the form's helpers can still be imported from here)."""
+"""The title screen. The new-game form it opens is in newgame.py, imported when first opened."""
 
 from __future__ import annotations
 
@@ -15,18 +14,6 @@ from pokrovsk_tui import __version__
 from pokrovsk_tui.game.persist import latest_autosave
 
 from ..widgets.footer import KeysFooter
-
-# what newgame.py holds, importable from here as before (PEP 562: loaded on first use)
-_NEW_GAME_NAMES = frozenset({"NewGameScreen", "GameSetup", "Choice", "ScenarioInfo", "scenario_infos",
-                             "LEVEL_HELP"})
-
-
-def __getattr__(name: str):
-    if name in _NEW_GAME_NAMES:
-        from . import newgame
-
-        return getattr(newgame, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 TITLE_ART = """\
  ╔═╗╔═╗╦╔═╦═╗╔═╗╦  ╦╔═╗╦╔═
