@@ -162,14 +162,8 @@ class Situation:
     @cached_property
     def d_own(self) -> np.ndarray:
         """(n,) hexes from a hex not ours to our nearest ground (0 on ours): the unseen
-        estimate's (rules/belief.py), worked out the same way."""
-        if self.unseen.d_own is not None:
-            return self.unseen.d_own
-        e = self.own_edge
-        if e.size == 0:
-            return np.full(self.n, 99, np.int64)
-        d = self.grid.nearest_distance(e)
-        return np.where(self.mine, 0, d)
+        estimate's (rules/belief.py)."""
+        return self.unseen.d_own
 
     # ---- the unseen enemy: the estimate the previews share (rules/belief.py)
     @cached_property

@@ -97,7 +97,7 @@ class UnseenEstimate:
     strength: float            # strength of one typical unseen combat unit
     defence_type: float        # its unit type's mean defence factor
     slot: int                  # a representative slot to stand for it in a replication, -1 if none
-    d_own: np.ndarray | None = None   # (n,) hexes from each hex to the side's nearest ground (0 on it)
+    d_own: np.ndarray          # (n,) hexes from each hex to the side's nearest ground (0 on it)
 
 
 def unseen_estimate(view: SideView) -> UnseenEstimate:

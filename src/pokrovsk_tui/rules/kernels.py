@@ -49,14 +49,18 @@ def spread(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.where(s > 0, total[:, None] * weights / np.where(s > 0, s, 1.0), 0.0)
 
 
-def unique_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of the distinct rows of a (K, ...) array, in order of first appearance, and,
-    for each row, its group (the index of its row among them). Rows are told apart by their
-    bytes, hashed (np.unique(axis=0) sorts rows as records of one field per column: slow for
-    the long rows of map layers)."""
-    flat = a.reshape(a.shape[0], -1)
-    if flat.shape[0] == 1 or (flat == flat[:1]).all():
-        return np.array([0]), np.zeros(a.shape[0], np.int64)
+def unique_rows(*parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the distinct rows of (K, ...) arrays taken together (each row: its values in
+    every part), in order of first appearance, and, for each row, its group (the index of its
+    row among them). Rows are told apart by their bytes, hashed (np.unique(axis=0) sorts rows
+    as records of one field per column: slow for the long rows of map layers). With K = 1
+    nothing is gathered."""
+    K = parts[0].shape[0]
+    if K == 1:
+        return np.array([0]), np.zeros(1, np.int64)
+    flat = parts[0].reshape(K, -1) if len(parts) == 1 else np.concatenate([a.reshape(K, -1) for a in parts], axis=1)
+    if (flat == flat[:1]).all():
+        return np.array([0]), np.zeros(K, np.int64)
     data = np.ascontiguousarray(flat).tobytes()
     size = len(data) // flat.shape[0]
     seen: dict[bytes, int] = {}

@@ -87,8 +87,7 @@ def supply_fields(w: Work, control: np.ndarray):
     reach = np.zeros((K, 2, n), bool)
     w.sp_cache = {}                   # (side, cost layer) -> each origin's bounded search, reused by the HQ relay
     hq = world.role_is("hq")[None, :] & w.live
-    first, group = (unique_rows(np.concatenate([control.astype(float), w.fc_total.reshape(K, -1)], axis=1))
-                    if K > 1 else (np.zeros(1, np.int64), np.zeros(1, np.int64)))
+    first, group = unique_rows(control.astype(float), w.fc_total)
     w.supply_group, w.truck_cost = group, {}
     # replications whose layers differ may still share a side's truck costs, or its passable
     # ground: each search is made once per distinct input (its answer is a function of it)
@@ -269,9 +268,7 @@ def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
         hq_s = hq & (world.u_side == s)[None, :]
         if not hq_s.any():
             continue
-        first, group = (unique_rows(np.concatenate([control.astype(float), w.fc_total[:, 1 - s],
-                                                    np.where(hq_s, w.hex, -1)], axis=1))
-                        if K > 1 else (np.zeros(1, np.int64), np.zeros(1, np.int64)))
+        first, group = unique_rows(control.astype(float), w.fc_total[:, 1 - s], np.where(hq_s, w.hex, -1))
         dist = np.full((K, n), np.inf)
         orig = np.full((K, n), -1, np.int64)
         fields: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}   # once per layer and HQ hexes
@@ -282,10 +279,10 @@ def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
                 cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
             hqs = first_of_each(w.hex[k, hq_s[k]])                      # slot order breaks ties
             layer = cost.tobytes()
-            if (layer, hqs.tobytes()) not in fields:
-                cache = w.sp_cache.setdefault((s, layer), {})
-                fields[(layer, hqs.tobytes())] = shortest(world, cost, hqs, cache)
-            d, o = fields[(layer, hqs.tobytes())]
+            key = (layer, hqs.tobytes())
+            if key not in fields:
+                fields[key] = shortest(world, cost, hqs, w.sp_cache.setdefault((s, layer), {}))
+            d, o = fields[key]
             dist[group == gi] = d
             orig[group == gi] = o
         mine = w.live & (world.u_side == s)[None, :]
