@@ -37,6 +37,16 @@ def game(app) -> GameScreen:
     return g
 
 
+async def paused_watch(pilot, app) -> GameScreen:
+    """A watch game's screen, paused once the day under way (watch mode runs from the start)
+    is resolved."""
+    await settle(pilot)
+    g = game(app)
+    g.paused = True
+    await wait_for(pilot, lambda: not g.busy, tries=1500)
+    return g
+
+
 def hex_of(g: GameScreen, unit_id: str) -> int:
     v = g.current_view()
     return int(v.hex[g.session.world.unit_index[unit_id]])
@@ -378,10 +388,7 @@ async def test_quitting_leaves_one_whole_file_of_journaled_days(tmp_path):
 
     app = make_app(tmp_path, scenario=TUT, mode="watch", seed=4, ai="hold")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        g = game(app)
-        g.paused = True
-        await wait_for(pilot, lambda: not g.busy)
+        g = await paused_watch(pilot, app)
         for day in range(len(g.session.history), 3):
             await pilot.press("n")
             await wait_for(pilot, lambda d=day: len(g.session.history) > d and not g.busy)
@@ -416,12 +423,8 @@ async def test_resize_too_small_and_back(tmp_path):
 async def test_watch_mode_step_and_pause(tmp_path):
     app = make_app(tmp_path, scenario=TUT, mode="watch", seed=4, ai="random")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        g = game(app)
-        g.paused = True
+        g = await paused_watch(pilot, app)
         assert g.truth and g.side is None
-        # watch mode runs from the start: a day may be under way when the pause lands
-        await wait_for(pilot, lambda: not g.busy, tries=1500)
         before = len(g.session.history)
         await pilot.press("n")
         await wait_for(pilot, lambda: len(g.session.history) == before + 1 and not g.busy, tries=1500)
@@ -433,9 +436,7 @@ async def test_watch_mode_step_and_pause(tmp_path):
 async def test_play_to_the_end_victory(tmp_path):
     app = make_app(tmp_path, scenario=TUT, mode="watch", seed=4, ai="hold")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        g = game(app)
-        g.paused = True
+        g = await paused_watch(pilot, app)
         await step_to_the_end(pilot, app, g)
         await settle(pilot)          # drawn, not only pushed
         text = screen_text(app)
