@@ -142,6 +142,10 @@ def test_loading_and_verifying_leave_the_cycle_collector_as_it_was(tmp_path):
     ({"a": {"x": [0.5, "s"]}}, {"a": {"x": [0.5, "s"]}}), ({"a": {"x": [0.5, "t"]}}, {"a": {"x": [0.5, "s"]}}),
     ({"1": 2}, {1: 2}), ({"a": True}, {"a": True}), ({"a": "1"}, {"a": 1}), ({"a": [1]}, {"a": 1}),
     ({"a": math.pi}, {"a": math.pi}), ({"a": 3.1416}, {"a": math.pi}), ({}, {"a": None}),
+    # tables and lists of plain values only, compared in one go
+    ({"a": 1.2346, "b": "x"}, {"a": 1.23456, "b": "x", "c": None}), ({"a": 1.2346}, {"a": 1.23456, "b": 0}),
+    ({"a": [1.2346, "none", "s"]}, {"a": [1.23456, None, "s"]}), ({"a": [1.2346, "s"]}, {"a": [1.23456, None]}),
+    ({"a": 2, "b": False}, {"a": 2, "b": True}),
 ])
 def test_the_quick_comparison_of_breakdowns_is_that_of_their_saved_form(saved, raw):
     import numpy as np

@@ -210,7 +210,8 @@ def _same_events(saved: list[SavedEvent], events: list[Event]) -> bool:
 
 def _is_plain(a: Any, v: Any) -> bool:
     """``a == snapshot.plain(v)`` (a saved breakdown against a replayed one), without building
-    ``plain(v)`` for the plain values it is made of."""
+    ``plain(v)`` for the plain values it is made of. A table or list of plain values only (most
+    breakdowns) is compared in one go, as ``plain`` would make it."""
     t = type(v)
     if t is float:
         return a == round(v, 4)
@@ -219,6 +220,8 @@ def _is_plain(a: Any, v: Any) -> bool:
     if t is dict:
         if type(a) is not dict:
             return False
+        if _FLAT.issuperset(map(type, v.values())) and all(type(k) is str for k in v):
+            return a == {k: round(x, 4) if type(x) is float else x for k, x in v.items() if x is not None}
         n = 0
         for k, x in v.items():
             if x is None:
@@ -229,9 +232,16 @@ def _is_plain(a: Any, v: Any) -> bool:
                 return False
         return n == len(a)
     if t is list or t is tuple:
-        return (type(a) is list and len(a) == len(v)
-                and all(y == "none" if x is None else _is_plain(y, x) for x, y in zip(v, a, strict=True)))
+        if type(a) is not list or len(a) != len(v):
+            return False
+        if _FLAT.issuperset(map(type, v)):
+            return a == [round(x, 4) if type(x) is float else "none" if x is None else x for x in v]
+        return all(y == "none" if x is None else _is_plain(y, x) for x, y in zip(v, a, strict=True))
     return a == plain(v)
+
+
+# the types of a breakdown's plain values (None: left out of a table, "none" in a list)
+_FLAT = frozenset((float, int, str, bool, type(None)))
 
 
 _MISSING = object()
