@@ -105,22 +105,52 @@ def supply_fields(w: Work, control: np.ndarray) -> tuple[list[Layers], np.ndarra
         lay = Layers(group, costs[first])
         mine = world.src_side == s
         hq_hex = np.where(hq & (world.u_side == s), w.hex, -1)
+        wants = []
         for gi, k in enumerate(first.tolist()):
-            cost = lay.cost[gi]
-            fin = np.isfinite(cost)
-            srcs = world.src_hex[mine & fin[world.src_hex]]
+            fin = np.isfinite(lay.cost[gi])
+            # the source hex itself costs nothing to stand on; scenario order breaks ties
+            srcs = first_of_each(world.src_hex[mine & fin[world.src_hex]])
             # the HQs of the layer's replications searched in the same call (for the relay)
             hqs = hq_hex[k] if first.size == K else hq_hex[group == gi].ravel()
             hqs = first_of_each(hqs[hqs >= 0])
-            # the source hex itself costs nothing to stand on; scenario order breaks ties
-            lay.dist[gi], lay.orig[gi] = shortest(world, cost, first_of_each(srcs), lay.cache[gi],
-                                                  also=hqs[fin[hqs]])
+            wants.append((srcs, hqs[fin[hqs]]))
+        if first.size == 1:
+            srcs, hqs = wants[0]
+            lay.dist[0], lay.orig[0] = shortest(world, lay.cost[0], srcs, lay.cache[0], also=hqs)
+        else:
+            _shared_searches(world, lay, wants)
         out.append(lay)
         # whether a hex is joined to a source depends on the passable hexes and sources only
         ground = np.isfinite(hex_costs(world, p, control, w.fc_total[:, 1 - s], s, trucks=False))
         src_hex = world.src_hex[mine]
         reach[:, s] = joined(world, ground, src_hex, ground[:, src_hex])
     return out, reach
+
+
+def _shared_searches(world, lay: Layers, wants: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    """The searches of several cost layers of one side (each layer's sources and HQs), each
+    made once per distinct (origin, costs of the hexes it may reach). A path costs no more in
+    the cheapest layer (each hex's least cost over the layers) than in any other, so a path
+    within ``supply_max_cost`` in any layer stays within the origin's reach in the cheapest:
+    two layers equal there give that origin the same answer, to the last bit."""
+    origins = list(dict.fromkeys(h for srcs, hqs in wants for h in srcs.tolist() + hqs.tolist()))
+    reach = bounded(world, lay.cost.min(axis=0), origins)
+    shared: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
+    for gi, (srcs, hqs) in enumerate(wants):
+        cost, cache = lay.cost[gi], lay.cache[gi]
+        todo = []
+        for h in dict.fromkeys(srcs.tolist() + hqs.tolist()):
+            key = (h, cost[reach[h][0]].tobytes())
+            found = shared.get(key)
+            if found is None:
+                todo.append((h, key))
+            else:
+                cache[h] = found
+        if todo:
+            got = bounded(world, cost, [h for h, _ in todo])
+            for h, key in todo:
+                shared[key] = cache[h] = got[h]
+        lay.dist[gi], lay.orig[gi] = nearest(world, cost, srcs, cache)
 
 
 def deliver(p, cost: np.ndarray) -> np.ndarray:
