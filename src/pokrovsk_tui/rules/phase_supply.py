@@ -122,8 +122,15 @@ def supply_fields(w: Work, control: np.ndarray) -> tuple[list[Layers], np.ndarra
         out.append(lay)
         # whether a hex is joined to a source depends on the passable hexes and sources only
         ground = np.isfinite(hex_costs(world, p, control, w.fc_total[:, 1 - s], s, trucks=False))
-        src_hex = world.src_hex[mine]
-        reach[:, s] = joined(world, ground, src_hex, ground[:, src_hex])
+        if K == 1:
+            reach[0, s] = ground[0]
+        else:
+            src_hex = world.src_hex[mine]
+            reach[:, s] = joined(world, ground, src_hex, ground[:, src_hex])
+    if K == 1:                                          # both sides' layers in one search
+        ground = reach[0]
+        on = ground[:, world.src_hex] & (world.src_side[None, :] == np.arange(2)[:, None])
+        reach[0] = joined(world, ground, world.src_hex, on)
     return out, reach
 
 

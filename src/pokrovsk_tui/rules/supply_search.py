@@ -75,6 +75,11 @@ def joined(world: World, passable: np.ndarray, src_hex: np.ndarray, src_on: np.n
     rows, cols = np.nonzero(src_on)
     passable = passable.copy()
     passable[rows, src_hex[cols]] = True              # a search leaves its origin whatever it costs
+    if B <= 2:                                        # a layer or two: one plain search
+        g = _copies(world, B)
+        # an edge's weight: 1 if the node it enters (copy b's hex h is node b n + h) may be entered
+        g.data[:] = np.where(passable.reshape(-1)[g.indices], 1.0, np.inf)
+        return np.isfinite(dijkstra(g, directed=True, indices=rows * n + src_hex[cols], min_only=True)).reshape(B, n)
     step = max(1, COPY_CELLS // n)                   # layers at a time: memory bounded whatever the map
     for b0 in range(0, B, step):
         part = slice(b0, min(B, b0 + step))
@@ -135,6 +140,28 @@ def _sub(g: csr_matrix, frm: np.ndarray, keep: np.ndarray) -> csr_matrix:
 
 
 COPY_CELLS = 1 << 20  # layers x hexes looked at together (a few MB)
+KEEP_COPIES = 2       # block graphs of B map copies kept per world (for the last few B)
+
+
+def _copies(world: World, B: int) -> csr_matrix:
+    """The map's graph repeated B times as disjoint blocks (weights set per call), kept per
+    world for the last few B."""
+    kept = world.derived(_new_copies)
+    found = kept.get(B)
+    if found is None:
+        base = graph(world)
+        n, nnz = base.shape[0], base.nnz
+        indptr = np.concatenate([(np.arange(B)[:, None] * nnz + base.indptr[None, :-1]).ravel(), [B * nnz]])
+        indices = (np.arange(B)[:, None] * n + base.indices[None, :]).ravel()
+        g = csr_matrix((np.ones(B * nnz), indices, indptr), shape=(B * n, B * n))
+        if len(kept) >= KEEP_COPIES:
+            kept.clear()
+        found = kept[B] = g
+    return found
+
+
+def _new_copies(world: World) -> dict:
+    return {}
 
 
 def _regions(world: World) -> dict[int, Region]:
