@@ -2,8 +2,8 @@
 UGV resupply runs, consumption and isolation.
 
 Supply paths are searched (rules/supply_search.py: bounded by ``supply_max_cost``, compiled)
-once per distinct map configuration of the batch; a batch drawn from one state usually has
-very few.
+once per side's distinct truck cost layer of the batch, and each origin's search only once for
+the layers that agree on the hexes it may reach; a batch drawn from one state has few of each.
 """
 
 from __future__ import annotations
@@ -305,7 +305,8 @@ def _hq_relay(w: Work, lays: list[Layers], hq, d1) -> np.ndarray:
         # once per truck cost layer and HQ hexes (slot order breaks ties)
         first, group = unique_rows(lay.group[:, None], np.where(hq_s, w.hex, -1))
         fields: dict[tuple[int, bytes], int] = {}
-        dist, orig = [], []
+        dist: list[np.ndarray] = []
+        orig: list[np.ndarray] = []
         at = np.empty(first.size, np.int64)
         for i, k in enumerate(first.tolist()):
             gi = int(lay.group[k])

@@ -10,8 +10,8 @@ together in one compiled Dijkstra over the regions laid side by side (disjoint b
 graph), so the work is the total size of the regions: linear in the map when the map grows by
 adding ground, not by stretching it.
 
-Whether a hex is connected to a source at all (isolation) is not bounded: ``connected`` does
-that with one multi-source search over the whole map.
+Whether a hex is connected to a source at all (isolation) is not bounded: ``joined`` answers it
+over the whole map, for many layers at once through the few hexes in which they differ.
 """
 
 from __future__ import annotations
@@ -92,8 +92,8 @@ def _joined(world: World, passable: np.ndarray, src_hex: np.ndarray, src_on: np.
     B, n = passable.shape
     g = graph(world)
     frm, to = _edge_ends(world)
-    always = passable.all(axis=0)
-    vary = passable.any(axis=0) & ~always
+    always = np.logical_and.reduce(passable, axis=0)
+    vary = np.logical_or.reduce(passable, axis=0) & ~always
     # the connected parts of the ground passable in every layer: node = part's label
     inner = always[frm] & always[to]
     parts, label = connected_components(_sub(g, frm, inner), directed=True, connection="strong")
