@@ -84,3 +84,68 @@ def test_connected_layers_answer_each_layer_as_on_its_own(world, monkeypatch):
     assert together.any(axis=1).sum() >= 3 and not together[4].any()
     monkeypatch.setattr(supply_search, "COPY_CELLS", 2 * world.grid.n)   # searched two copies at a time
     assert np.array_equal(connected_layers(world, np.stack(layers), sources), together)
+
+
+def test_connected_layers_with_many_differing_hexes_and_impassable_sources(world):
+    """The small graph of the hexes that differ between layers gives what a search gives, when
+    many hexes differ (here each layer has its own random contested ground) and when a source
+    stands on ground it may not enter (a search still leaves it)."""
+    rng = np.random.default_rng(11)
+    p = world.params
+    layers, sources = [], []
+    for i in range(9):
+        control = np.where(rng.random(world.grid.n) < 0.1, 2, world.initial_control).astype(np.int8)
+        cost = hex_costs(world, p, control, np.zeros(world.grid.n), i % 2, trucks=False)
+        srcs = world.src_hex[world.src_side == i % 2]
+        if i == 5:
+            cost[srcs[0]] = np.inf                                     # a source on closed ground
+        layers.append(cost)
+        sources.append(srcs)
+    together = connected_layers(world, np.stack(layers), sources)
+    for cost, srcs, got in zip(layers, sources, together, strict=True):
+        src, dst = world.grid.edges
+        g = csr_matrix((np.where(np.isfinite(cost[dst]), 1.0, np.inf), (src, dst)), shape=(world.grid.n,) * 2)
+        want = np.isfinite(dijkstra(g, directed=True, indices=srcs, min_only=True))
+        assert np.array_equal(got, want)
+    assert together[5, sources[5][0]]
+
+
+def test_layers_equal_within_an_origins_reach_share_its_search(world, monkeypatch):
+    """A batch's cost layers that differ only where an origin cannot reach share that origin's
+    search, and every layer's field is, bit for bit, what its own search gives."""
+    from pokrovsk_tui.rules import phase_supply
+    rng = np.random.default_rng(5)
+    p = world.params
+    control = world.initial_control.copy()
+    base = rng.exponential(1.0, world.grid.n) * (rng.random(world.grid.n) < 0.4)
+    srcs = world.src_hex[(world.src_side == 0)]
+    far = np.flatnonzero(~np.isin(np.arange(world.grid.n),
+                                  np.concatenate([supply_search.region(world, h)[0] for h in srcs[:1]])))
+    costs = []
+    for i in range(6):
+        fc = base.copy()
+        if i % 2:
+            fc[far] += rng.exponential(1.0, far.size)                   # differs beyond source 0's reach only
+        if i >= 4:
+            fc += rng.exponential(0.5, world.grid.n)                    # differs everywhere
+        costs.append(hex_costs(world, p, control, fc, 0))
+    costs = np.stack(costs)
+    searched = []
+    real = supply_search.bounded
+
+    def counting(world_, cost, origins):
+        searched.extend(int(h) for h in origins)
+        return real(world_, cost, origins)
+
+    monkeypatch.setattr(phase_supply, "bounded", counting)
+    lay = phase_supply.Layers(np.arange(6), costs)
+    wants = []
+    for cost in costs:
+        fin = np.isfinite(cost)
+        wants.append((phase_supply.first_of_each(srcs[fin[srcs]]), np.zeros(0, np.int64)))
+    phase_supply._shared_searches(world, lay, wants)
+    # source 0: once for its reach, once for layers 0-3 (equal within its reach), once each for 4, 5
+    assert searched.count(int(srcs[0])) == 4
+    for gi, cost in enumerate(costs):
+        d, o = shortest(world, cost, wants[gi][0])
+        assert np.array_equal(lay.dist[gi], d) and np.array_equal(lay.orig[gi], o)

@@ -2,8 +2,8 @@
 UGV resupply runs, consumption and isolation.
 
 Supply paths are searched (rules/supply_search.py: bounded by ``supply_max_cost``, compiled)
-once per distinct map configuration of the batch; a batch drawn from one state usually has
-very few.
+once per side's distinct truck cost layer of the batch, and each origin's search only once for
+the layers that agree on the hexes it may reach; a batch drawn from one state has few of each.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 from .dice import binomial_icdf
 from .events import ref
 from .kernels import occupied, per_hex, scatter, unique_rows
-from .supply_search import bounded, connected_layers, nearest
+from .supply_search import bounded, joined, nearest
 from .world import CONTESTED
 
 if TYPE_CHECKING:
@@ -55,8 +55,7 @@ def near_enemy(world, control: np.ndarray, side: int, reach: int) -> np.ndarray:
 
 def first_of_each(hexes: np.ndarray) -> np.ndarray:
     """The distinct hexes in order of first appearance."""
-    _, first = np.unique(hexes, return_index=True)
-    return hexes[np.sort(first)]
+    return np.array(list(dict.fromkeys(hexes.tolist())), np.int64)
 
 
 def shortest(world, cost: np.ndarray, sources: np.ndarray, cache: dict | None = None,
@@ -77,56 +76,88 @@ def shortest(world, cost: np.ndarray, sources: np.ndarray, cache: dict | None = 
     return nearest(world, cost, sources, cache)
 
 
-def supply_fields(w: Work, control: np.ndarray):
-    """Per replication and side: the trucks' cost field from the sources (and which source),
-    and where the side's ground is connected to a source at all (not isolated)."""
+class Layers:
+    """One side's distinct truck cost layers in a batch: ``group`` (K,) each replication's
+    layer, ``cost`` (G, n) the layers, ``dist``/``orig`` (G, n) the cheapest paths from the
+    side's sources on each, and ``cache`` each layer's searches by origin (reused by the HQ
+    relay)."""
+
+    def __init__(self, group: np.ndarray, cost: np.ndarray) -> None:
+        self.group, self.cost = group, cost
+        self.cache: list[dict] = [{} for _ in range(cost.shape[0])]
+        self.dist = np.empty(cost.shape)
+        self.orig = np.empty(cost.shape, np.int64)
+
+
+def supply_fields(w: Work, control: np.ndarray) -> tuple[list[Layers], np.ndarray]:
+    """Per side: the trucks' cost field from the sources (and which source) in each distinct
+    cost layer of the batch (``Layers``), and (K, 2, n) where the side's ground is connected to
+    a source at all (not isolated). Each search is made once per distinct layer (its answer is
+    a function of it): replications that differ elsewhere share their sides' layers."""
     world, p = w.world, w.p
     K, n = w.K, w.n
-    cost_src = np.full((K, 2, n), np.inf)
-    orig_src = np.full((K, 2, n), -1, np.int64)
-    reach = np.zeros((K, 2, n), bool)
-    w.sp_cache = {}                   # (side, cost layer) -> each origin's bounded search, reused by the HQ relay
+    reach = np.empty((K, 2, n), bool)
     hq = world.role_is("hq")[None, :] & w.live
-    first, group = unique_rows(control.astype(float), w.fc_total)
-    w.supply_group, w.truck_cost = group, {}
-    # replications whose layers differ may still share a side's truck costs, or its passable
-    # ground: each search is made once per distinct input (its answer is a function of it)
-    fields: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
-    linked: dict[tuple[bytes, bytes], int] = {}      # (passable hexes, sources) -> its layer below
-    layers: list[np.ndarray] = []
-    layer_srcs: list[np.ndarray] = []
-    which: list[tuple[np.ndarray, int, int]] = []
-    # each side's truck and ground costs of every group's layers, (groups, n), in one pass
-    trucks = [hex_costs(world, p, control[first], w.fc_total[first, 1 - s], s) for s in (0, 1)]
-    on_foot = [hex_costs(world, p, control[first], w.fc_total[first, 1 - s], s, trucks=False) for s in (0, 1)]
-    for gi, k in enumerate(first.tolist()):
-        rows = group == gi
-        for s in (0, 1):
-            cost = w.truck_cost[(s, gi)] = trucks[s][gi]
-            fin = np.isfinite(cost)
-            srcs = world.src_hex[(world.src_side == s) & fin[world.src_hex]]
-            layer = (s, cost.tobytes())
-            if layer not in fields:
-                cache = w.sp_cache.setdefault(layer, {})
-                hqs = w.hex[k, hq[k] & (world.u_side == s)]
-                # the source hex itself costs nothing to stand on; scenario order breaks ties
-                fields[layer] = shortest(world, cost, first_of_each(srcs), cache, also=hqs[fin[hqs]])
-            cost_src[rows, s], orig_src[rows, s] = fields[layer]
-            ground = on_foot[s][gi]
-            fin_g = np.isfinite(ground)
-            if not np.array_equal(fin_g, fin):
-                srcs = world.src_hex[(world.src_side == s) & fin_g[world.src_hex]]
-            # whether a hex is joined to a source depends on the passable hexes and sources only
-            joined = (np.packbits(fin_g).tobytes(), srcs.tobytes())
-            if joined not in linked:
-                linked[joined] = len(linked)
-                layers.append(ground)
-                layer_srcs.append(srcs)
-            which.append((rows, s, linked[joined]))
-    joined_to = connected_layers(world, np.stack(layers), layer_srcs)     # every distinct one in one search
-    for rows, s, j in which:
-        reach[rows, s] = joined_to[j]
-    return cost_src, orig_src, reach
+    out = []
+    for s in (0, 1):
+        costs = hex_costs(world, p, control, w.fc_total[:, 1 - s], s)            # (K, n)
+        first, group = unique_rows(costs)
+        lay = Layers(group, costs[first])
+        mine = world.src_side == s
+        hq_hex = np.where(hq & (world.u_side == s), w.hex, -1)
+        wants = []
+        for gi, k in enumerate(first.tolist()):
+            fin = np.isfinite(lay.cost[gi])
+            # the source hex itself costs nothing to stand on; scenario order breaks ties
+            srcs = first_of_each(world.src_hex[mine & fin[world.src_hex]])
+            # the HQs of the layer's replications searched in the same call (for the relay)
+            hqs = hq_hex[k] if first.size == K else hq_hex[group == gi].ravel()
+            hqs = first_of_each(hqs[hqs >= 0])
+            wants.append((srcs, hqs[fin[hqs]]))
+        if first.size == 1:
+            srcs, hqs = wants[0]
+            lay.dist[0], lay.orig[0] = shortest(world, lay.cost[0], srcs, lay.cache[0], also=hqs)
+        else:
+            _shared_searches(world, lay, wants)
+        out.append(lay)
+        # whether a hex is joined to a source depends on the passable hexes and sources only
+        ground = np.isfinite(hex_costs(world, p, control, w.fc_total[:, 1 - s], s, trucks=False))
+        if K == 1:
+            reach[0, s] = ground[0]
+        else:
+            src_hex = world.src_hex[mine]
+            reach[:, s] = joined(world, ground, src_hex, ground[:, src_hex])
+    if K == 1:                                          # both sides' layers in one search
+        ground = reach[0]
+        on = ground[:, world.src_hex] & (world.src_side[None, :] == np.arange(2)[:, None])
+        reach[0] = joined(world, ground, world.src_hex, on)
+    return out, reach
+
+
+def _shared_searches(world, lay: Layers, wants: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    """The searches of several cost layers of one side (each layer's sources and HQs), each
+    made once per distinct (origin, costs of the hexes it may reach). A path costs no more in
+    the cheapest layer (each hex's least cost over the layers) than in any other, so a path
+    within ``supply_max_cost`` in any layer stays within the origin's reach in the cheapest:
+    two layers equal there give that origin the same answer, to the last bit."""
+    origins = list(dict.fromkeys(h for srcs, hqs in wants for h in srcs.tolist() + hqs.tolist()))
+    reach = bounded(world, lay.cost.min(axis=0), origins)
+    shared: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
+    for gi, (srcs, hqs) in enumerate(wants):
+        cost, cache = lay.cost[gi], lay.cache[gi]
+        todo = []
+        for h in dict.fromkeys(srcs.tolist() + hqs.tolist()):
+            key = (h, cost[reach[h][0]].tobytes())
+            found = shared.get(key)
+            if found is None:
+                todo.append((h, key))
+            else:
+                cache[h] = found
+        if todo:
+            got = bounded(world, cost, [h for h, _ in todo])
+            for h, key in todo:
+                shared[key] = cache[h] = got[h]
+        lay.dist[gi], lay.orig[gi] = nearest(world, cost, srcs, cache)
 
 
 def deliver(p, cost: np.ndarray) -> np.ndarray:
@@ -138,14 +169,15 @@ def logistics(w: Work) -> None:
     K, U, _n = w.K, w.U, w.n
     control = provisional_control(w)
     w.control = control
-    cost_src, orig_src, reach = supply_fields(w, control)
+    lays, reach = supply_fields(w, control)
     side = world.u_side[None, :]
     live = w.live
     k_idx = np.arange(K)[:, None]
-    c_unit = cost_src[k_idx, side, np.maximum(w.hex, 0)]                  # (K, U)
-    o_unit = orig_src[k_idx, side, np.maximum(w.hex, 0)]                  # source hex feeding it
+    hx = np.maximum(w.hex, 0)
+    c_unit = np.where(side == 0, *(lay.dist[lay.group[:, None], hx] for lay in lays))      # (K, U)
+    o_unit = np.where(side == 0, *(lay.orig[lay.group[:, None], hx] for lay in lays))      # source hex feeding it
     d1 = np.where(live, deliver(p, c_unit), 0.0)
-    isolated = live & ~reach[k_idx, side, np.maximum(w.hex, 0)]
+    isolated = live & ~reach[k_idx, side, hx]
     w.reach = reach
     # a source feeds its units up to its capacity
     src_of = _source_index(world, o_unit, side)                           # (K, U) index into sources
@@ -159,7 +191,7 @@ def logistics(w: Work) -> None:
     hq = world.role_is("hq")[None, :] & live & (d1 > 0)
     d2 = np.zeros((K, U))
     if hq.any():
-        d2 = _hq_relay(w, control, hq, d1)
+        d2 = _hq_relay(w, lays, hq, d1)
     got = np.maximum(d1, d2)
     ugv_in = robot_runs(w)
     use = p.consumption + p.fight_consumption * w.fought
@@ -256,39 +288,40 @@ def _source_table(world) -> np.ndarray:
     return table
 
 
-def _hq_relay(w: Work, control, hq, d1) -> np.ndarray:
+def _hq_relay(w: Work, lays: list[Layers], hq, d1) -> np.ndarray:
     """(K, U) supply each unit could draw from its nearest supplied HQ, capacity-limited. An HQ
     relays only what reaches it: its capacity is scaled by its own delivery (d1 / supply_base)."""
     world, p = w.world, w.p
     K, U, n = w.K, w.U, w.n
     out = np.zeros((K, U))
     k_idx = np.arange(K)[:, None]
+    hx = np.maximum(w.hex, 0)
     hq_cap = world.t_hq_capacity[world.u_type][None, :] * np.clip(d1 / max(p.supply_base, 1e-9), 0.0, 1.0)
     for s in (0, 1):
         hq_s = hq & (world.u_side == s)[None, :]
         if not hq_s.any():
             continue
-        first, group = unique_rows(control.astype(float), w.fc_total[:, 1 - s], np.where(hq_s, w.hex, -1))
-        dist = np.full((K, n), np.inf)
-        orig = np.full((K, n), -1, np.int64)
-        fields: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}   # once per layer and HQ hexes
-        for gi, k in enumerate(first):
-            # the trucks' costs of replication k's supply group (same control and fire control)
-            cost = w.truck_cost.get((s, int(w.supply_group[k])))
-            if cost is None:
-                cost = hex_costs(world, p, control[k], w.fc_total[k, 1 - s], s)
-            hqs = first_of_each(w.hex[k, hq_s[k]])                      # slot order breaks ties
-            layer = cost.tobytes()
-            key = (layer, hqs.tobytes())
+        lay = lays[s]
+        # once per truck cost layer and HQ hexes (slot order breaks ties)
+        first, group = unique_rows(lay.group[:, None], np.where(hq_s, w.hex, -1))
+        fields: dict[tuple[int, bytes], int] = {}
+        dist: list[np.ndarray] = []
+        orig: list[np.ndarray] = []
+        at = np.empty(first.size, np.int64)
+        for i, k in enumerate(first.tolist()):
+            gi = int(lay.group[k])
+            hqs = first_of_each(w.hex[k, hq_s[k]])
+            key = (gi, hqs.tobytes())
             if key not in fields:
-                fields[key] = shortest(world, cost, hqs, w.sp_cache.setdefault((s, layer), {}))
-            d, o = fields[key]
-            dist[group == gi] = d
-            orig[group == gi] = o
+                fields[key] = len(dist)
+                d, o = shortest(world, lay.cost[gi], hqs, lay.cache[gi])
+                dist.append(d)
+                orig.append(o)
+            at[i] = fields[key]
+        row = at[group][:, None]
         mine = w.live & (world.u_side == s)[None, :]
-        hx = np.maximum(w.hex, 0)
-        amt = np.where(mine, deliver(p, dist[k_idx, hx]), 0.0)
-        origin = orig[k_idx, hx]
+        amt = np.where(mine, deliver(p, np.stack(dist)[row, hx]), 0.0)
+        origin = np.stack(orig)[row, hx]
         fed = mine & (origin >= 0)
         cap = per_hex(w.hex, hq_s, n, hq_cap)
         demand = per_hex(np.maximum(origin, 0), fed, n, amt)

@@ -10,8 +10,8 @@ together in one compiled Dijkstra over the regions laid side by side (disjoint b
 graph), so the work is the total size of the regions: linear in the map when the map grows by
 adding ground, not by stretching it.
 
-Whether a hex is connected to a source at all (isolation) is not bounded: ``connected`` does
-that with one multi-source search over the whole map.
+Whether a hex is connected to a source at all (isolation) is not bounded: ``joined`` answers it
+over the whole map, for many layers at once through the few hexes in which they differ.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 if TYPE_CHECKING:
     from .world import World
@@ -49,27 +49,97 @@ def connected(world: World, cost: np.ndarray, sources: np.ndarray) -> np.ndarray
 
 
 def connected_layers(world: World, costs: np.ndarray, sources: list[np.ndarray]) -> np.ndarray:
-    """(B, n) bool: ``connected`` of each of B cost layers ((B, n)) with its own sources, all in
-    one search over B copies of the map side by side (disjoint blocks of one graph)."""
-    B, n = costs.shape
-    out = np.zeros((B, n), bool)
+    """(B, n) bool: ``connected`` of each of B cost layers ((B, n)) with its own sources."""
+    B = costs.shape[0]
     srcs = [np.asarray(x, np.int64) for x in sources]
-    if not any(x.size for x in srcs):
+    hexes = np.unique(np.concatenate(srcs)) if any(x.size for x in srcs) else np.zeros(0, np.int64)
+    on = np.zeros((B, hexes.size), bool)
+    for b, x in enumerate(srcs):
+        on[b, np.searchsorted(hexes, x)] = True
+    return joined(world, np.isfinite(costs), hexes, on)
+
+
+def joined(world: World, passable: np.ndarray, src_hex: np.ndarray, src_on: np.ndarray) -> np.ndarray:
+    """(B, n) bool: for each of B layers, the hexes joined to one of its sources by hexes
+    passable in it (``passable`` (B, n) bool; the sources of layer b: ``src_hex[src_on[b]]``,
+    each counted as reached itself, as a search from it would).
+
+    Layers drawn from one state differ in few hexes, so the ground passable in every layer is
+    split into its connected parts once, and each layer's question is asked of a small graph:
+    those parts and the hexes that differ between layers (all layers' small graphs side by
+    side, in one search). The answer is the set of hexes a search from the sources reaches."""
+    B, n = passable.shape
+    out = np.zeros((B, n), bool)
+    if not src_on.any():
         return out
-    step = max(1, COPY_CELLS // n)                   # copies per search: memory bounded whatever the map
-    for b0 in range(0, B, step):
-        part = range(b0, min(B, b0 + step))
-        if not any(srcs[b].size for b in part):
-            continue
-        g = _copies(world, len(part))
+    rows, cols = np.nonzero(src_on)
+    passable = passable.copy()
+    passable[rows, src_hex[cols]] = True              # a search leaves its origin whatever it costs
+    if B <= 2:                                        # a layer or two: one plain search
+        g = _copies(world, B)
         # an edge's weight: 1 if the node it enters (copy b's hex h is node b n + h) may be entered
-        g.data[:] = np.where(np.isfinite(costs[b0:b0 + len(part)].reshape(-1)[g.indices]), 1.0, np.inf)
-        at = np.concatenate([srcs[b] + i * n for i, b in enumerate(part)])
-        out[b0:b0 + len(part)] = np.isfinite(dijkstra(g, directed=True, indices=at, min_only=True)).reshape(-1, n)
+        g.data[:] = np.where(passable.reshape(-1)[g.indices], 1.0, np.inf)
+        return np.isfinite(dijkstra(g, directed=True, indices=rows * n + src_hex[cols], min_only=True)).reshape(B, n)
+    step = max(1, COPY_CELLS // n)                   # layers at a time: memory bounded whatever the map
+    for b0 in range(0, B, step):
+        part = slice(b0, min(B, b0 + step))
+        if src_on[part].any():
+            out[part] = _joined(world, passable[part], src_hex, src_on[part])
     return out
 
 
-COPY_CELLS = 1 << 14  # hexes of all copies in one search (about a MB of graph)
+def _joined(world: World, passable: np.ndarray, src_hex: np.ndarray, src_on: np.ndarray) -> np.ndarray:
+    B, n = passable.shape
+    g = graph(world)
+    frm, to = _edge_ends(world)
+    always = np.logical_and.reduce(passable, axis=0)
+    vary = np.logical_or.reduce(passable, axis=0) & ~always
+    # the connected parts of the ground passable in every layer: node = part's label
+    inner = always[frm] & always[to]
+    parts, label = connected_components(_sub(g, frm, inner), directed=True, connection="strong")
+    node = np.where(always, label, np.where(vary, parts + np.cumsum(vary) - 1, -1))
+    # edges that may open or close between layers: a differing hex and a passable neighbour
+    e = np.flatnonzero((vary[frm] & (always[to] | vary[to])) | (always[frm] & vary[to]))
+    ef, et = frm[e], to[e]
+    nodes = np.unique(np.concatenate([node[ef], node[et], node[src_hex]]))
+    nodes = nodes[nodes >= 0]
+    q = nodes.size
+    a, b = np.searchsorted(nodes, node[ef]), np.searchsorted(nodes, node[et])
+    open_ = passable[:, ef] & passable[:, et]                                     # (B, edges)
+    lay, k = np.nonzero(open_)
+    small = csr_matrix((np.ones(lay.size, np.int8), (lay * q + a[k], lay * q + b[k])), shape=(B * q, B * q))
+    _, lab = connected_components(small, directed=True, connection="strong")
+    hit = np.zeros(B * q + 1, bool)
+    rows, cols = np.nonzero(src_on)
+    ok = node[src_hex[cols]] >= 0
+    hit[lab[rows[ok] * q + np.searchsorted(nodes, node[src_hex[cols[ok]]])]] = True
+    reached = hit[lab].reshape(B, q)
+    pos = np.searchsorted(nodes, node)
+    known = (node >= 0) & (nodes[np.minimum(pos, q - 1)] == node) if q else np.zeros(n, bool)
+    out = np.zeros((B, n), bool)
+    out[:, known] = reached[:, pos[known]]
+    return out
+
+
+def _edge_ends(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """The hex each edge of ``graph`` leaves and the hex it enters, in the graph's order."""
+    return world.derived(_build_edge_ends)
+
+
+def _build_edge_ends(world: World) -> tuple[np.ndarray, np.ndarray]:
+    g = graph(world)
+    frm = np.repeat(np.arange(g.shape[0]), np.diff(g.indptr))
+    return frm, g.indices.astype(np.int64)
+
+
+def _sub(g: csr_matrix, frm: np.ndarray, keep: np.ndarray) -> csr_matrix:
+    """The graph ``g`` with only the edges ``keep`` marks (a bool per stored edge; ``frm``: the
+    row of each)."""
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(frm[keep], minlength=g.shape[0]))])
+    return csr_matrix((np.ones(int(indptr[-1]), np.int8), g.indices[keep], indptr), shape=g.shape)
+
+
+COPY_CELLS = 1 << 20  # layers x hexes looked at together (a few MB)
 KEEP_COPIES = 2       # block graphs of B map copies kept per world (for the last few B)
 
 
