@@ -312,29 +312,40 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     live = w.live
     side = world.u_side[None, :]
     s_side = per_side_hex(w.hex, live, w.c.side_n, n, w.strength)
-    pw = w.strength * w.c.defence[None, :]
-    p_side = per_side_hex(w.hex, live, w.c.side_n, n, pw)
     both = (s_side[:, 0] > 0) & (s_side[:, 1] > 0)
     kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
     both[kk, g_hex[gg]] = False
-    bad = w.c.bad_weather[w.weather]
-    mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None]
     u = w.dice.uniform(w.turn, "combat", "contact", (K, 2, n))
     total = np.zeros((K, U))
+    # the contested hexes only, (replication, hex) in row order: the power on them summed unit
+    # by unit in slot order, as a whole (K, 2, n) layer would (``per_side_hex``)
+    kb, hb = np.nonzero(both)
+    cell = kb * n + hb
+    on = live & both[np.arange(K)[:, None], np.maximum(w.hex, 0)]
+    ku, uu = np.nonzero(on)
+    slot = np.searchsorted(cell, ku * n + w.hex[ku, uu]) * 2 + world.u_side[uu]
+    pw = w.strength * w.c.defence[None, :]
+    p_side = np.bincount(slot, weights=pw[ku, uu], minlength=2 * cell.size).reshape(-1, 2)     # (B, 2)
+    bad = w.c.bad_weather[w.weather]
+    mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[kb]
     for s in (0, 1):
-        ratio = np.where(both, p_side[:, 1 - s] / np.where(both, p_side[:, s], 1.0), 0.0)
-        mean = np.where(both, p.contested_rate_mult * p.defender_loss_rate * s_side[:, s] * np.sqrt(ratio) * mult, 0.0)
+        ratio = p_side[:, 1 - s] / p_side[:, s]
+        s_b = s_side[kb, s, hb]
+        mean = p.contested_rate_mult * p.defender_loss_rate * s_b * np.sqrt(ratio) * mult
+        u_b = u[kb, s, hb]
+        lost_b = poisson_icdf(u_b, mean)
         lost = np.zeros((K, n))
-        lost[both] = poisson_icdf(u[:, s][both], mean[both])      # elsewhere the mean is 0: no loss
-        mine = live & (side == s) & at_hex(both, w.hex)
+        lost[kb, hb] = lost_b
+        mine = live & (side == s) & on
         share = np.where(mine, w.strength / np.maximum(at_hex(s_side[:, s], w.hex), 1e-12), 0.0)
         total += share * at_hex(lost, w.hex)
         w.fought = w.fought | mine
         if w.events is not None:
             # replication 0's values at the contested hexes only, as Python numbers
-            hs = np.flatnonzero(both[0])
-            str0, mean0, u0, lost0 = (a[hs].tolist() for a in (s_side[0, s], mean[0], u[0, s], lost[0]))
-            for i, h in enumerate(hs.tolist()):
+            r0 = kb == 0
+            hs = hb[r0].tolist()
+            str0, mean0, u0, lost0 = (a[r0].tolist() for a in (s_b, mean, u_b, lost_b.astype(float)))
+            for i, h in enumerate(hs):
                 w.emit("combat", "contact", f"Close fighting in contested {w.c.hex_ids[h]}: "
                        f"{('UA', 'RU')[s]} loses {lost0[i]:.0f}",
                        hex=h, why={"side": ("ua", "ru")[s], "strength": str0[i], "mean": mean0[i],

@@ -67,7 +67,12 @@ def fires(w: Work) -> None:
     spotted = np.stack([per_hex(w.hex, w.detected[:, s], n) for s in (0, 1)], axis=1)   # (K, 2, n)
     prob, base, det, jam_m, v_f = mission_probability(w, jam, spotted)
     u = w.dice.uniform(w.turn, "fires", "missions", (K, co.m_kind.size))
-    hits = binomial_icdf(u, co.m_count_rep(), prob)                                 # (K, M)
+    # hits of the missions flown in each row only (a plan's rows fly only its own missions:
+    # elsewhere the count is 0 and so are the hits)
+    count = np.broadcast_to(co.m_count_rep(), u.shape)
+    flies = count > 0
+    hits = np.zeros(u.shape, np.int64)                                              # (K, M)
+    hits[flies] = binomial_icdf(u[flies], count[flies], prob[flies])
     w.m_prob, w.m_hits = prob, hits                  # read by the previews (rules/odds.py)
 
     drone_m = (co.m_kind == M_STRIKE) | (co.m_kind == M_HUNT)

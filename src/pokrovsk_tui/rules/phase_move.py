@@ -92,7 +92,7 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     if not dug.any():
         return np.zeros((K, 2, n))
     # each dug-in unit marks the hexes next to it (neighbours are mutual on a hex grid); the
-    # deepest level on a hex is the count of levels L that some unit next to it reaches
+    # deepest level on a hex is the highest of theirs (levels are small whole numbers)
     k, u = np.nonzero(dug)
     level = entrench[k, u]
     cells = world.grid.neighbours[np.maximum(hexes[k, u], 0)]               # (D, 6), -1 off the map
@@ -100,8 +100,7 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     flat = (((k * 2 + world.u_side[u]) * n)[:, None] + cells)[ok]
     reached = np.broadcast_to(level[:, None], cells.shape)[ok]
     out = np.zeros(K * 2 * n)
-    for lv in range(1, int(level.max()) + 1):
-        out += np.bincount(flat[reached >= lv], minlength=K * 2 * n) > 0
+    np.maximum.at(out, flat, reached.astype(float))
     return out.reshape(K, 2, n)
 
 

@@ -60,23 +60,36 @@ def jamming(w: Work) -> np.ndarray:
     """(K, 2, n) jamming each side's EW units put on each hex: posts that do not move jam
     within their radius; several posts covering one hex combine as 1 - prod(1 - strength)."""
     world = w.world
-    g = world.grid
-    clear = np.ones((w.K, 2, w.n))
     ew = np.flatnonzero(world.role_is("ew"))
     if ew.size == 0:
-        return 1.0 - clear
+        return 1.0 - np.ones((w.K, 2, w.n))
     jams = w.live[:, ew] & (w.co.per_rep(w.co.ground)[:, ew] != G_MOVE)
+    # rows whose posts stand on the same hexes and jam alike jam alike: each distinct layout
+    # is worked out once (rows of a batch often share them)
+    hx = w.hex[:, ew]
+    first, group = unique_rows(hx, jams)
+    if first.size < w.K:
+        return _jam_layers(world, ew, hx[first], jams[first], w.n)[group]
+    return _jam_layers(world, ew, hx, jams, w.n)
+
+
+def _jam_layers(world, ew: np.ndarray, hx: np.ndarray, jams: np.ndarray, n: int) -> np.ndarray:
+    """(K, 2, n) jamming of the EW slots ``ew`` standing on (K, J) hexes ``hx`` where (K, J)
+    ``jams``."""
+    g = world.grid
+    K = hx.shape[0]
+    clear = np.ones((K, 2, n))
     t = world.u_type[ew]
     radius = world.t_ew_radius[t]
     factor = 1.0 - world.t_ew_strength[t]
     side = world.u_side[ew]
     cells, posts = [], []
-    k3 = np.arange(w.K)[:, None, None]
+    k3 = np.arange(K)[:, None, None]
     for r in np.unique(radius).tolist():
         js = np.flatnonzero(radius == r)
-        ring = g.disk(int(r))[np.maximum(w.hex[:, ew[js]], 0)]                   # (K, J, m)
+        ring = g.disk(int(r))[np.maximum(hx[:, js], 0)]                         # (K, J, m)
         ok = (ring >= 0) & jams[:, js, None]
-        cells.append(((k3 * 2 + side[js][None, :, None]) * w.n + ring)[ok])
+        cells.append(((k3 * 2 + side[js][None, :, None]) * n + ring)[ok])
         posts.append(np.broadcast_to(js[None, :, None], ring.shape)[ok])
     cell, post = np.concatenate(cells), np.concatenate(posts)
     if len(cells) > 1:
@@ -118,21 +131,28 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
             # each drone's field over the disk of its range only (zero beyond), summed unit by
             # unit in slot order (np.bincount adds in the order given), so each hex's sum is
             # the same whatever the batch: replication 0 of any batch is bit-identical to the
-            # single resolution. The (rows, hexes of the disks) products are made a few
-            # replications at a time, so their memory grows with neither K nor the map
+            # single resolution. Rows that fly the same sorties in the same visibility have
+            # the same field: each distinct one is worked out once. The (rows, hexes of the
+            # disks) products are made a few rows at a time, so their memory grows with
+            # neither K nor the map
             (at_f, f_f, j_f), (at_r, f_r, j_r) = _falloff_parts(world, s, hx[k0], split)
             all_rows = np.flatnonzero(group == gi) if first.size > 1 else np.arange(w.K)
+            ufirst, ugroup = unique_rows(weight[all_rows])
+            distinct = all_rows[ufirst]
+            field_f = np.empty((distinct.size, w.n))
+            field_r = np.empty((distinct.size, w.n)) if split else field_f
             step = max(1, _CHUNK // max(1, j_f.size + j_r.size))
-            for c0 in range(0, all_rows.size, step):
-                rows = all_rows[c0:c0 + step]
+            for c0 in range(0, distinct.size, step):
+                rows = distinct[c0:c0 + step]
                 wr = weight[rows]
                 base = np.arange(rows.size)[:, None] * w.n
-                field_f = _sum_at(base + at_f, wr[:, j_f] * f_f, rows.size, w.n)
+                field_f[c0:c0 + step] = _sum_at(base + at_f, wr[:, j_f] * f_f, rows.size, w.n)
                 if split:
-                    field_r = _sum_at(base + at_r, wr[:, j_r] * f_r, rows.size, w.n)
-                    out[rows, s] = field_f + field_r * (1.0 - w.jam[rows, 1 - s])
-                else:
-                    out[rows, s] = field_f
+                    field_r[c0:c0 + step] = _sum_at(base + at_r, wr[:, j_r] * f_r, rows.size, w.n)
+            if split:
+                out[all_rows, s] = field_f[ugroup] + field_r[ugroup] * (1.0 - w.jam[all_rows, 1 - s])
+            else:
+                out[all_rows, s] = field_f[ugroup]
     return out
 
 
