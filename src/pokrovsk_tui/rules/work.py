@@ -137,6 +137,7 @@ class Work:
     # scratch: the day's layers
     v: Floats = field(init=False)                # (K,) drone visibility of today's weather (weather)
     jam: Floats = field(init=False)              # (K, 2, n) jamming by side's EW (detection)
+    jam_group: Ints = field(init=False)          # (K,) rows with the same jamming share a number (detection; before it each row its own)
     patrol: Ints = field(init=False)             # (K, U) patrol sorties flown (detection)
     patrol_fc: Floats = field(init=False)        # (K, 2, n) patrol fire-control field (detection)
     fc_total: Floats = field(init=False)         # (K, 2, n) interdiction + patrol field (fires)
@@ -172,6 +173,7 @@ class Work:
         self.K, self.U, self.n = K, U, n
         self.v = np.ones(K)
         self.jam = np.zeros((K, 2, n))
+        self.jam_group = np.arange(K)
         self.patrol = np.zeros((K, U), np.int64)
         self.patrol_fc = np.zeros((K, 2, n))
         self.fc_total = np.zeros((K, 2, n))
@@ -201,6 +203,17 @@ class Work:
         taken = np.minimum(np.maximum(amount, 0.0), self.strength)
         self.strength = self.strength - taken
         self.loss[:, :, CAUSES.index(cause)] += taken
+        return taken
+
+    def hurt_cols(self, cols: Ints, amount: Floats, cause: str) -> Floats:
+        """``hurt`` for (K, C) amounts of the unit slots ``cols`` (distinct) only: the other
+        slots lose nothing. Returns what the slots actually lost, (K, C)."""
+        before = self.strength[:, cols]
+        taken = np.minimum(np.maximum(amount, 0.0), before)
+        strength = self.strength.copy()
+        strength[:, cols] = before - taken
+        self.strength = strength
+        self.loss[:, cols, CAUSES.index(cause)] += taken
         return taken
 
     def emit(self, phase: str, kind: str, text: str, *, side: int | None = None, hex: int | None = None,
