@@ -13,10 +13,16 @@ import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
 from .events import ref
-from .kernels import at_hex, occupied, per_side_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
-from .phase_move import cover_levels, held, killzone_fraction, on_held_line, position_fire_fraction
+from .phase_move import (
+    cover_levels,
+    held,
+    killzone_fraction,
+    occupied_mask,
+    on_held_line,
+    position_fire_fraction,
+)
 
 if TYPE_CHECKING:
     from .work import Work
@@ -141,7 +147,6 @@ def combat(w: Work) -> None:
     group_of = co.per_rep(group_of)                         # (1 or K, U)
     G = g_side.size
     live = w.live
-    occ = occupied(w.hex, live, w.c.side_n, n)
     u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
     u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))
     u_dl = w.dice.uniform(w.turn, "combat", "def_loss", (K, G))
@@ -227,7 +232,7 @@ def combat(w: Work) -> None:
         w.hurt(loss_a + loss_d + extra, "ground")
         # retreats, from the positions after movement; the attack's sources (each replication's
         # own start hexes of the group's attackers) repel
-        blocked = occ[:, ::-1]
+        blocked = occupied_mask(start_hex, live, w.c.side_n, n)[:, ::-1]
         pos = w.hex.copy()
         gone = np.zeros((K, U), bool)
         for step in (1, 2):
@@ -311,40 +316,44 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     K, U, n = w.K, w.U, w.n
     live = w.live
     side = world.u_side[None, :]
-    s_side = per_side_hex(w.hex, live, w.c.side_n, n, w.strength)
-    both = (s_side[:, 0] > 0) & (s_side[:, 1] > 0)
+    occ = occupied_mask(w.hex, live, w.c.side_n, n)
+    both = occ[:, 0] & occ[:, 1]                            # (K, n) live units of both sides
     kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
     both[kk, g_hex[gg]] = False
     u = w.dice.uniform(w.turn, "combat", "contact", (K, 2, n))
     total = np.zeros((K, U))
-    # the contested hexes only, (replication, hex) in row order: the power on them summed unit
-    # by unit in slot order, as a whole (K, 2, n) layer would (``per_side_hex``)
+    # the contested hexes only, (replication, hex) in row order: the strength and power of each
+    # side on them summed unit by unit in slot order, as a whole (K, 2, n) layer would
     kb, hb = np.nonzero(both)
     cell = kb * n + hb
     on = live & both[np.arange(K)[:, None], np.maximum(w.hex, 0)]
     ku, uu = np.nonzero(on)
-    slot = np.searchsorted(cell, ku * n + w.hex[ku, uu]) * 2 + world.u_side[uu]
+    ci = np.searchsorted(cell, ku * n + w.hex[ku, uu])                  # each unit's contested hex
+    slot = ci * 2 + world.u_side[uu]
+    s_side = np.bincount(slot, weights=w.strength[ku, uu], minlength=2 * cell.size).reshape(-1, 2)     # (B, 2)
     pw = w.strength * w.c.defence[None, :]
-    p_side = np.bincount(slot, weights=pw[ku, uu], minlength=2 * cell.size).reshape(-1, 2)     # (B, 2)
+    p_side = np.bincount(slot, weights=pw[ku, uu], minlength=2 * cell.size).reshape(-1, 2)
     bad = w.c.bad_weather[w.weather]
     mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[kb]
     for s in (0, 1):
         ratio = p_side[:, 1 - s] / p_side[:, s]
-        s_b = s_side[kb, s, hb]
+        s_b = s_side[:, s]
         mean = p.contested_rate_mult * p.defender_loss_rate * s_b * np.sqrt(ratio) * mult
         u_b = u[kb, s, hb]
-        lost_b = poisson_icdf(u_b, mean)
-        lost = np.zeros((K, n))
-        lost[kb, hb] = lost_b
-        mine = live & (side == s) & on
-        share = np.where(mine, w.strength / np.maximum(at_hex(s_side[:, s], w.hex), 1e-12), 0.0)
-        total += share * at_hex(lost, w.hex)
+        lost_b = poisson_icdf(u_b, mean).astype(float)
+        mine = on & (side == s)
+        s_at = np.zeros((K, U))
+        s_at[ku, uu] = s_b[ci]
+        lost = np.zeros((K, U))
+        lost[ku, uu] = lost_b[ci]
+        share = np.where(mine, w.strength / np.maximum(s_at, 1e-12), 0.0)
+        total += share * lost
         w.fought = w.fought | mine
         if w.events is not None:
             # replication 0's values at the contested hexes only, as Python numbers
             r0 = kb == 0
             hs = hb[r0].tolist()
-            str0, mean0, u0, lost0 = (a[r0].tolist() for a in (s_b, mean, u_b, lost_b.astype(float)))
+            str0, mean0, u0, lost0 = (a[r0].tolist() for a in (s_b, mean, u_b, lost_b))
             for i, h in enumerate(hs):
                 w.emit("combat", "contact", f"Close fighting in contested {w.c.hex_ids[h]}: "
                        f"{('UA', 'RU')[s]} loses {lost0[i]:.0f}",

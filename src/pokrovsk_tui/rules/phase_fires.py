@@ -134,11 +134,13 @@ def fires(w: Work) -> None:
     w.cohesion = np.where(w.on_map, np.maximum(w.cohesion - p.glide_cohesion * unit_hits, 0.0), w.cohesion)
 
     # interdiction: fire control on road hexes; every sortie uses a drone
+    # (added on the interdicted hexes only; w.fire_control is this phase's own new layer)
     for s in (0, 1):
         sel = (co.m_kind == M_INTERDICT) & (co.m_side == s)
         if sel.any():
-            w.fire_control[:, s] += scatter(co.m_count_rep()[:, sel] * w.v[:, None], co.m_hex[sel], n)
-    w.fire_control = np.maximum(w.fire_control, world.standing_fc[None])   # kept up whatever the orders
+            hexes, at = np.unique(co.m_hex[sel], return_inverse=True)
+            w.fire_control[:, s, hexes] += scatter(co.m_count_rep()[:, sel] * w.v[:, None], at, hexes.size)
+    np.maximum(w.fire_control, world.standing_fc[None], out=w.fire_control)   # kept up whatever the orders
     w.fc_total = w.fire_control + w.patrol_fc
     flown = co.sorties_rep(U)                                                      # (1 or K, U)
     drone_flown = np.where(w.c.drone[None, :], flown, 0).astype(np.int64)
