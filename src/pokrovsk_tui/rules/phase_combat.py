@@ -196,7 +196,7 @@ def combat(w: Work) -> None:
         fight = (A > 0) & (Dp > 0)
         res = np.where(fight, res, np.where(A > 0, D, R))            # unopposed: walk in
         # ... unless a held line covers the hex and every attacker stands next to it already
-        cover = (cover_levels(world, start_hex, live, start_ent)
+        cover = (cover_levels(world, start_hex, live, start_ent, np.int8)
                  if p.position_fire > 0 or p.line_hold > 0 else None)
         stopped = np.zeros((K, G), bool)
         if cover is not None and p.line_hold > 0:
@@ -259,7 +259,7 @@ def combat(w: Work) -> None:
         pf_adv = np.zeros((K, U))
         if p.position_fire > 0 and cover is not None:
             tried = adv | (part & stopped[k3, ga])
-            level = cover[k3, 1 - own_side, tgt]
+            level = cover[k3, 1 - own_side, tgt].astype(float)
             pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0), "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
         w.cohesion = np.where(part | dpart, w.cohesion - p.cohesion_loss_per_pct * pct, w.cohesion)
@@ -316,30 +316,36 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     K, U, n = w.K, w.U, w.n
     live = w.live
     side = world.u_side[None, :]
-    occ = occupied_mask(w.hex, live, w.c.side_n, n)
-    both = occ[:, 0] & occ[:, 1]                            # (K, n) live units of both sides
+    # the contested hexes (live units of both sides, no group attacking), found from the units
+    # on them: (replication, hex) in row order, as np.nonzero of a (K, n) layer gives them
+    occ = occupied_mask(w.hex, live, w.c.side_n, n).reshape(K, 2 * n)
+    k_row = np.arange(K)[:, None]
+    hx = np.maximum(w.hex, 0)
+    attacked = np.zeros((K, n), bool)
     kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
-    both[kk, g_hex[gg]] = False
-    u = w.dice.uniform(w.turn, "combat", "contact", (K, 2, n))
-    total = np.zeros((K, U))
-    # the contested hexes only, (replication, hex) in row order: the strength and power of each
-    # side on them summed unit by unit in slot order, as a whole (K, 2, n) layer would
-    kb, hb = np.nonzero(both)
-    cell = kb * n + hb
-    on = live & both[np.arange(K)[:, None], np.maximum(w.hex, 0)]
+    attacked[kk, g_hex[gg]] = True
+    on = live & occ[k_row, hx] & occ[k_row, n + hx] & ~attacked[k_row, hx]
     ku, uu = np.nonzero(on)
-    ci = np.searchsorted(cell, ku * n + w.hex[ku, uu])                  # each unit's contested hex
+    cell, ci = np.unique(ku * n + w.hex[ku, uu], return_inverse=True)     # each unit's contested hex
+    kb, hb = cell // n, cell % n
+    B = cell.size
+    # each side's dice on them (the stream is drawn for every (K, 2, n) cell)
+    u_b2 = w.dice.uniform_at(w.turn, "combat", "contact", (K, 2, n),
+                             (np.concatenate([kb, kb]), np.repeat(np.arange(2), B), np.concatenate([hb, hb])))
+    total = np.zeros((K, U))
+    # the strength and power of each side on them summed unit by unit in slot order, as a
+    # whole (K, 2, n) layer would
     slot = ci * 2 + world.u_side[uu]
-    s_side = np.bincount(slot, weights=w.strength[ku, uu], minlength=2 * cell.size).reshape(-1, 2)     # (B, 2)
+    s_side = np.bincount(slot, weights=w.strength[ku, uu], minlength=2 * B).reshape(-1, 2)     # (B, 2)
     pw = w.strength * w.c.defence[None, :]
-    p_side = np.bincount(slot, weights=pw[ku, uu], minlength=2 * cell.size).reshape(-1, 2)
+    p_side = np.bincount(slot, weights=pw[ku, uu], minlength=2 * B).reshape(-1, 2)
     bad = w.c.bad_weather[w.weather]
     mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[kb]
     for s in (0, 1):
         ratio = p_side[:, 1 - s] / p_side[:, s]
         s_b = s_side[:, s]
         mean = p.contested_rate_mult * p.defender_loss_rate * s_b * np.sqrt(ratio) * mult
-        u_b = u[kb, s, hb]
+        u_b = u_b2[s * B:(s + 1) * B]
         lost_b = poisson_icdf(u_b, mean).astype(float)
         mine = on & (side == s)
         s_at = np.zeros((K, U))
