@@ -60,7 +60,8 @@ def fires(w: Work) -> None:
     K, U, n = w.K, w.U, w.n
 
     # fire control: yesterday's interdiction decays, today's patrol field adds
-    w.fire_control = w.fire_control * (1.0 - p.fire_control_decay)
+    # (in place: the Work's own copy of the state's layer)
+    w.fire_control *= 1.0 - p.fire_control_decay
     jam = w.jam                                   # computed with detection (the patrol field needs it)
     # the layers below are read on the missions' target cells only: (target side, hex) as
     # ts * n + hex, numbered; each unit's cell's number (-1: no mission fires there)
@@ -134,7 +135,7 @@ def fires(w: Work) -> None:
     w.cohesion = np.where(w.on_map, np.maximum(w.cohesion - p.glide_cohesion * unit_hits, 0.0), w.cohesion)
 
     # interdiction: fire control on road hexes; every sortie uses a drone
-    # (added on the interdicted hexes only; w.fire_control is this phase's own new layer)
+    # (added on the interdicted hexes only)
     for s in (0, 1):
         sel = (co.m_kind == M_INTERDICT) & (co.m_side == s)
         if sel.any():

@@ -252,9 +252,12 @@ def effort_at_units(w: Work, patrol: np.ndarray) -> np.ndarray:
     first, group = unique_rows(key)                              # replications often share positions
     plans = w.co.rep_index(w.K)[first]
     static = _static_effort(w, w.hex[first], w.live[first], plans)                # (D, 2, n)
+    # flat reads: (row * 2 + side) * n + hex
     hx = np.maximum(w.hex, 0)[:, None, :]
     sides = np.arange(2)[None, :, None]
-    return static[group[:, None, None], sides, hx] + patrol[np.arange(w.K)[:, None, None], sides, hx] * w.p.patrol_detection_share
+    at_static = (group[:, None, None] * 2 + sides) * w.n + hx
+    at_patrol = (np.arange(w.K)[:, None, None] * 2 + sides) * w.n + hx
+    return np.take(static, at_static) + np.take(patrol, at_patrol) * w.p.patrol_detection_share
 
 
 def recon_effort(p, count):
