@@ -92,7 +92,7 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     if not dug.any():
         return np.zeros((K, 2, n), dtype)
     # each dug-in unit marks the hexes next to it (neighbours are mutual on a hex grid); the
-    # deepest level on a hex is the highest of theirs (levels are small whole numbers)
+    # deepest level on a hex is the highest of theirs
     k, u = np.nonzero(dug)
     level = entrench[k, u]
     cells = world.grid.neighbours[np.maximum(hexes[k, u], 0)]               # (D, 6), -1 off the map
@@ -100,7 +100,8 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     flat = (((k * 2 + world.u_side[u]) * n)[:, None] + cells)[ok]
     reached = np.broadcast_to(level[:, None], cells.shape)[ok]
     out = np.zeros(K * 2 * n, dtype)
-    np.maximum.at(out, flat, reached.astype(dtype))
+    for lv in range(1, int(level.max()) + 1):          # each level over the ones below it
+        out[flat[reached >= lv]] = lv
     return out.reshape(K, 2, n)
 
 
@@ -139,7 +140,7 @@ def movement(w: Work) -> None:
     # every step's layers read at once, (K, C, L) over the L steps of the longest path: the
     # enemy's presence, zones of control, fire control and cover are those of the start of
     # the phase. Each value is worked out as a step by step reading would (elementwise).
-    paths = co.per_rep(co.path)
+    paths = co.path[..., cols, :]                                     # (C, L) or (P, C, L)
     L = int((paths >= 0).any(axis=tuple(range(paths.ndim - 1))).sum()) if C else 0   # paths are -1 padded
     if L:
         # enemy presence and zones of control (a hex next to or on an occupied hex), from
@@ -148,7 +149,7 @@ def movement(w: Work) -> None:
         need_cover = p.position_fire > 0 or p.line_hold > 0
         cover = cover_levels(world, w.hex, live, w.entrench, np.int8) if need_cover else np.zeros((K, 2, n), np.int8)
         k_idx = np.arange(K)[:, None]
-        nxt = paths[:, cols, :L] * np.ones((K, 1, 1), np.int64)
+        nxt = co.per_rep(paths[..., :L]) * np.ones((K, 1, 1), np.int64)
         has = nxt >= 0
         nx = np.maximum(nxt, 0)
         slow = np.where(world.offroad[nx], mult[:, None, None], 1.0)    # mud and snow: longer exposed
