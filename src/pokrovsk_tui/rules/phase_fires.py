@@ -25,7 +25,7 @@ URBAN = TERRAINS.index("urban")
 CAUSE_OF = {M_STRIKE: "drone", M_HUNT: "drone", M_FIRE: "artillery", M_BOMB: "glide_bomb"}
 
 
-def mission_probability(w: Work, jam: np.ndarray, det: np.ndarray):
+def mission_probability(w: Work, det: np.ndarray):
     """(K, M) hit probability of every mission, with its factors for the events; ``det``:
     (K, M) whether the firing side detects a unit on the target hex today."""
     world = w.world
@@ -41,7 +41,9 @@ def mission_probability(w: Work, jam: np.ndarray, det: np.ndarray):
                                             np.where(kind == M_BOMB, p.glide_base_p, 0.0))))
     enemy = 1 - co.m_side
     radio = is_drone & world.t_radio[ut]
-    jam_m = np.where(radio[None, :], jam[:, enemy, co.m_hex] if co.m_hex.size else 0.0, 0.0)
+    # the enemy's jamming on the target hex (computed with detection: the patrol field needs it)
+    jam_at = w.jam_layers[w.jam_group[:, None], enemy[None, :], co.m_hex[None, :]] if co.m_hex.size else 0.0
+    jam_m = np.where(radio[None, :], jam_at, 0.0)
     v_f = np.where(is_drone[None, :], w.v[:, None], 1.0)
     return hit_probability(p, base[None, :], det.astype(float), jam_m, v_f), base, det, jam_m, v_f
 
@@ -62,7 +64,6 @@ def fires(w: Work) -> None:
     # fire control: yesterday's interdiction decays, today's patrol field adds
     # (in place: the Work's own copy of the state's layer)
     w.fire_control *= 1.0 - p.fire_control_decay
-    jam = w.jam                                   # computed with detection (the patrol field needs it)
     # the layers below are read on the missions' target cells only: (target side, hex) as
     # ts * n + hex, numbered; each unit's cell's number (-1: no mission fires there)
     m_cell = (1 - co.m_side) * n + co.m_hex
@@ -76,7 +77,7 @@ def fires(w: Work) -> None:
     seen = np.zeros((K, T + 1), bool)
     seen[k_row, np.where((w.detected[:, 0] | w.detected[:, 1]) & (u_at >= 0), u_at, T)] = True
     det = seen[:, m_at]                                                               # (K, M)
-    prob, base, det, jam_m, v_f = mission_probability(w, jam, det)
+    prob, base, det, jam_m, v_f = mission_probability(w, det)
     u = w.dice.uniform(w.turn, "fires", "missions", (K, co.m_kind.size))
     # hits of the missions flown in each row only (a plan's rows fly only its own missions:
     # elsewhere the count is 0 and so are the hits)

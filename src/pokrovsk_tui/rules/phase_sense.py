@@ -126,12 +126,13 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     under the same jamming have the same field: each distinct one is worked out once."""
     world = w.world
     us = np.concatenate(_side_drones(world))
-    jam_group = getattr(w, "jam_group", None)
+    jam_group = getattr(w, "jam_group", None)           # a Work's (the estimates' stand-in has none)
     if w.K > 1 and jam_group is not None and us.size:
         weight = sorties[:, us] * w.v[:, None]
         first, group = unique_rows(w.hex[:, us], weight, jam_group[:, None])
         if first.size < w.K:
-            return _patrol_field(world, w.p, w.hex[first], sorties[first], w.v[first], w.jam[first])[group]
+            jam = w.jam_layers[jam_group[first]]
+            return _patrol_field(world, w.p, w.hex[first], sorties[first], w.v[first], jam)[group]
     return _patrol_field(world, w.p, w.hex, sorties, w.v, w.jam)
 
 
@@ -322,7 +323,7 @@ def detection(w: Work) -> None:
     world = w.world
     p = w.p
     layers, group = jamming_rows(w)
-    w.jam = layers if group is None else layers[group]
+    w.jam_layers = layers
     w.jam_group = np.arange(w.K) if group is None else group
     patrol = patrol_sorties(w)
     w.patrol = patrol
