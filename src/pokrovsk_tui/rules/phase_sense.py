@@ -247,18 +247,21 @@ def _disk_falloff(world, centres: np.ndarray, reach: np.ndarray, flat: int, leng
 def effort_at_units(w: Work, patrol: np.ndarray) -> np.ndarray:
     """(K, 2, U) detection effort of each side on each unit's hex (hex -1 reads hex 0: mask
     it), worked out there only."""
-    key = np.where(w.live, w.hex, -1)
-    if w.co.rep_plan is not None:                                # and, with a plan axis, orders
-        key = np.concatenate([w.co.rep_plan[:, None], key], axis=1)
-    first, group = unique_rows(key)                              # replications often share positions
-    plans = w.co.rep_index(w.K)[first]
-    static = _static_effort(w, w.hex[first], w.live[first], plans)                # (D, 2, n)
-    # flat reads: (row * 2 + side) * n + hex
-    hx = np.maximum(w.hex, 0)[:, None, :]
-    sides = np.arange(2)[None, :, None]
-    at_static = (group[:, None, None] * 2 + sides) * w.n + hx
-    at_patrol = (np.arange(w.K)[:, None, None] * 2 + sides) * w.n + hx
-    return np.take(static, at_static) + np.take(patrol, at_patrol) * w.p.patrol_detection_share
+    # a side's effort depends on where its own live units stand (and, with a plan axis, on
+    # the plan's orders): replications often share that, each side's distinct rows once
+    hx = np.maximum(w.hex, 0)
+    parts = []
+    for s in (0, 1):
+        key = np.where(w.live & w.c.of_side[s][None, :], w.hex, -1)
+        if w.co.rep_plan is not None:
+            key = np.concatenate([w.co.rep_plan[:, None], key], axis=1)
+        first, group = unique_rows(key)
+        plans = w.co.rep_index(w.K)[first]
+        static = _static_effort(w, w.hex[first], w.live[first], plans, (s,))[:, s]     # (D, n)
+        # flat reads: row * n + hex
+        parts.append(np.take(static, group[:, None] * w.n + hx))
+    at_patrol = (np.arange(w.K)[:, None, None] * 2 + np.arange(2)[None, :, None]) * w.n + hx[:, None, :]
+    return np.stack(parts, axis=1) + np.take(patrol, at_patrol) * w.p.patrol_detection_share
 
 
 def recon_effort(p, count):
@@ -268,10 +271,13 @@ def recon_effort(p, count):
     return on_target, on_target * p.recon_neighbour_share
 
 
-def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarray | None = None) -> np.ndarray:
+def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarray | None = None,
+                   sides: tuple[int, ...] = (0, 1)) -> np.ndarray:
     """(K, 2, n) passive observation and recon effort for (K, U) positions, all in one pass
     (each row's sums add up in the same order as on its own); ``plans``: (K,) the plan whose
-    recon missions each row flies (orders with a plan axis), else 0."""
+    recon missions each row flies (orders with a plan axis), else 0. Only ``sides`` are
+    worked out (the others' layers are left at zero): a side's effort is its own units' and
+    missions' alone."""
     world = w.world
     p = w.p
     g = world.grid
@@ -280,7 +286,7 @@ def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarr
     on_ind = world.terrain[np.maximum(hexes, 0)] == INDUSTRIAL
     drone = w.c.drone[None, :]
     co = w.co
-    for s in (0, 1):
+    for s in sides:
         own = live & w.c.of_side[s][None, :]
         e = per_hex(hexes, own, n) * (p.own_hex_effort - p.adjacent_effort)  # disks include the own hex
         e += _spray(hexes, own & ~on_ind, g.disk(1), p.adjacent_effort, n)
