@@ -205,8 +205,8 @@ def combat(w: Work) -> None:
             stopped = (A > 0) & ~fight & held(p, cover[k3, enemy, g_hex[None, :]]) & ~free
             res = np.where(stopped, R, res)
         m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil, blind)
-        la = poisson_icdf(u_al, m_att).astype(float)
-        ld = poisson_icdf(u_dl, m_def).astype(float)
+        la = _losses(u_al, m_att)
+        ld = _losses(u_dl, m_def)
         # read by the previews (rules/odds.py): each group's result and losses
         w.g_side, w.g_hex, w.g_res, w.g_col, w.g_A, w.g_D = g_side, g_hex, res, col, A, Dp
         # losses spread over each group's units by strength
@@ -275,6 +275,16 @@ def combat(w: Work) -> None:
                           blind, p_go, u_go, adv, kz_adv, pf_adv, stopped)
     w.fought = fought
     _contact(w, g_hex, g_plan, start_hex)
+
+
+def _losses(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """``poisson_icdf(u, mean)`` as floats, worked out where the mean is positive only (a
+    group of another plan's orders, or one that did not fight, loses nothing: with a mean of
+    0 the CDF is 1 from the start)."""
+    out = np.zeros(u.shape)
+    some = mean > 0
+    out[some] = poisson_icdf(u[some], mean[some])
+    return out
 
 
 def _retreat(w: Work, pos, who, start_hex, group_of, grp, blocked):
