@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pokrovsk_tui.ai.policies import policy_rng, random_orders
-from pokrovsk_tui.rules.dice import BlockDice, Dice
+from pokrovsk_tui.rules.dice import BlockDice, Dice, TiledDice
 from pokrovsk_tui.rules.engine import check_orders, resolve_batch, stack_plans
 from pokrovsk_tui.rules.orders import M_RECON, compile_orders
 from pokrovsk_tui.rules.state import ARRAY_FIELDS
@@ -124,3 +124,47 @@ def test_commander_scores_every_plan_and_sample_as_alone():
             want.append(total / len(ctxs))
         assert got == want
         assert len(set(got)) > 1          # the plans differ
+
+
+@pytest.mark.parametrize("dice", [Dice(7), TiledDice(7, 2), BlockDice(7, 2), BlockDice((4, 8, 4), 2),
+                                  BlockDice((4, 8, 4), 2, {("combat", "contact"): (1, 2, 0)})],
+                         ids=["dice", "tiled", "block", "seed-per-block", "columns"])
+def test_dice_read_at_a_few_places_are_those_of_the_whole_draw(dice):
+    """``uniform_at`` (close fighting reads its stream on the contested hexes only) gives
+    exactly what the whole draw holds there, for every kind of dice."""
+    rng = np.random.default_rng(3)
+    shape = (6, 2, 5) if not getattr(dice, "columns", None) else (6, 3)
+    at = tuple(rng.integers(0, m, 9) for m in shape)
+    whole = dice.uniform(4, "combat", "contact", shape)
+    assert np.array_equal(dice.uniform_at(4, "combat", "contact", shape, at), whole[at])
+    assert dice.uniform_at(4, "combat", "contact", shape, tuple(a[:0] for a in at)).shape == (0,)
+    if isinstance(dice, TiledDice):
+        with pytest.raises(ValueError, match="blocks of 2|for 3 seeds"):
+            dice.uniform_at(4, "combat", "contact", (5, *shape[1:]) if len(shape) == 3 else (5, 3), at)
+
+
+def test_look_ahead_layers_are_the_whole_layers_read_where_needed():
+    """The look-ahead's cheaper layers hold what the plain ones hold: occupancy marked in a
+    boolean layer is the counted one, cover levels as int8 are the float ones and the deepest
+    entrenchment of the live units next to each hex, however the units stand."""
+    from pokrovsk_tui.rules.kernels import occupied
+    from pokrovsk_tui.rules.phase_move import cover_levels, occupied_mask
+    from pokrovsk_tui.rules.work import consts
+    from pokrovsk_tui.rules.world import build_world
+    from pokrovsk_tui.store.scenarios import load_scenario
+
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    n, U = world.grid.n, world.n_units
+    rng = np.random.default_rng(5)
+    hexes = rng.integers(0, 40, (4, U))               # crowded: many units share hexes
+    live = rng.random((4, U)) < 0.8
+    entrench = rng.integers(0, 4, (4, U))
+    side_n = consts(world).side_n
+    assert np.array_equal(occupied_mask(hexes, live, side_n, n), occupied(hexes, live, side_n, n))
+    cover = cover_levels(world, hexes, live, entrench)
+    assert cover.dtype == float
+    assert np.array_equal(cover_levels(world, hexes, live, entrench, np.int8).astype(float), cover)
+    nb = world.grid.neighbours
+    for k, s, h in [(0, 0, 3), (1, 1, 17), (3, 0, 39), (2, 1, 0)]:
+        near = [u for u in range(U) if live[k, u] and world.u_side[u] == s and h in nb[hexes[k, u]]]
+        assert cover[k, s, h] == max([entrench[k, u] for u in near], default=0)

@@ -52,6 +52,13 @@ class Dice:
     def uniform(self, turn: int, phase: str, stream: str, shape: tuple[int, ...]) -> np.ndarray:
         return _drawn(self.seed, turn, phase, stream, shape, 0)
 
+    def uniform_at(self, turn: int, phase: str, stream: str, shape: tuple[int, ...],
+                   at: tuple[np.ndarray, ...]) -> np.ndarray:
+        """``uniform(turn, phase, stream, shape)[at]`` (``at``: one index array per axis), for
+        streams read at a few places of a large shape: the batches made of blocks draw each
+        block's distinct dice once and read them there, without making the whole batch."""
+        return self.uniform(turn, phase, stream, shape)[at]
+
 
 class DiceWindow(Dice):
     """The rows ``start .. start + K`` of a larger batch: replications resolved in chunks
@@ -81,6 +88,12 @@ class TiledDice(Dice):
             raise ValueError(f"a batch of {shape[0]} is not made of blocks of {self.rows}")
         u = _drawn(self.seed, turn, phase, stream, (self.rows, *shape[1:]), 0)
         return np.tile(u, (blocks,) + (1,) * (len(shape) - 1))
+
+    def uniform_at(self, turn, phase, stream, shape, at):
+        if shape[0] % self.rows:
+            raise ValueError(f"a batch of {shape[0]} is not made of blocks of {self.rows}")
+        u = _drawn(self.seed, turn, phase, stream, (self.rows, *shape[1:]), 0)
+        return u[(at[0] % self.rows, *at[1:])]
 
 
 class BlockDice(TiledDice):
@@ -132,6 +145,21 @@ class BlockDice(TiledDice):
                     self._seed(i, len(cols)), turn, phase, stream, (self.rows, c), 0)
             start += c
         return out
+
+    def uniform_at(self, turn, phase, stream, shape, at):
+        if (phase, stream) in self.columns:
+            return Dice.uniform_at(self, turn, phase, stream, shape, at)
+        if len(self.seeds) == 1:
+            return super().uniform_at(turn, phase, stream, shape, at)
+        blocks, rest = divmod(shape[0], self.rows)
+        if rest:
+            raise ValueError(f"a batch of {shape[0]} is not made of blocks of {self.rows}")
+        # each distinct seed's block of dice once, (S, rows, ...), read by each row's block's seed
+        number: dict[int, int] = {}
+        which = np.array([number.setdefault(self._seed(i, blocks), len(number)) for i in range(blocks)], np.int64)
+        drawn = np.stack([_drawn(sd, turn, phase, stream, (self.rows, *shape[1:]), 0) for sd in number])
+        k = at[0]
+        return drawn[(which[k // self.rows], k % self.rows, *at[1:])]
 
 
 # ----- the streams' PCG64 states, as np.random.SeedSequence + PCG64 make them -----------

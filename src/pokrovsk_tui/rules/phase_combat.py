@@ -13,10 +13,16 @@ import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
 from .events import ref
-from .kernels import at_hex, occupied, per_side_hex
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
-from .phase_move import cover_levels, held, killzone_fraction, on_held_line, position_fire_fraction
+from .phase_move import (
+    cover_levels,
+    held,
+    killzone_fraction,
+    occupied_mask,
+    on_held_line,
+    position_fire_fraction,
+)
 
 if TYPE_CHECKING:
     from .work import Work
@@ -141,7 +147,6 @@ def combat(w: Work) -> None:
     group_of = co.per_rep(group_of)                         # (1 or K, U)
     G = g_side.size
     live = w.live
-    occ = occupied(w.hex, live, w.c.side_n, n)
     u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
     u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))
     u_dl = w.dice.uniform(w.turn, "combat", "def_loss", (K, G))
@@ -191,7 +196,7 @@ def combat(w: Work) -> None:
         fight = (A > 0) & (Dp > 0)
         res = np.where(fight, res, np.where(A > 0, D, R))            # unopposed: walk in
         # ... unless a held line covers the hex and every attacker stands next to it already
-        cover = (cover_levels(world, start_hex, live, start_ent)
+        cover = (cover_levels(world, start_hex, live, start_ent, np.int8)
                  if p.position_fire > 0 or p.line_hold > 0 else None)
         stopped = np.zeros((K, G), bool)
         if cover is not None and p.line_hold > 0:
@@ -200,8 +205,8 @@ def combat(w: Work) -> None:
             stopped = (A > 0) & ~fight & held(p, cover[k3, enemy, g_hex[None, :]]) & ~free
             res = np.where(stopped, R, res)
         m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil, blind)
-        la = poisson_icdf(u_al, m_att).astype(float)
-        ld = poisson_icdf(u_dl, m_def).astype(float)
+        la = _losses(u_al, m_att)
+        ld = _losses(u_dl, m_def)
         # read by the previews (rules/odds.py): each group's result and losses
         w.g_side, w.g_hex, w.g_res, w.g_col, w.g_A, w.g_D = g_side, g_hex, res, col, A, Dp
         # losses spread over each group's units by strength
@@ -227,7 +232,7 @@ def combat(w: Work) -> None:
         w.hurt(loss_a + loss_d + extra, "ground")
         # retreats, from the positions after movement; the attack's sources (each replication's
         # own start hexes of the group's attackers) repel
-        blocked = occ[:, ::-1]
+        blocked = occupied_mask(start_hex, live, w.c.side_n, n)[:, ::-1]
         pos = w.hex.copy()
         gone = np.zeros((K, U), bool)
         for step in (1, 2):
@@ -254,7 +259,7 @@ def combat(w: Work) -> None:
         pf_adv = np.zeros((K, U))
         if p.position_fire > 0 and cover is not None:
             tried = adv | (part & stopped[k3, ga])
-            level = cover[k3, 1 - own_side, tgt]
+            level = cover[k3, 1 - own_side, tgt].astype(float)
             pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0), "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
         w.cohesion = np.where(part | dpart, w.cohesion - p.cohesion_loss_per_pct * pct, w.cohesion)
@@ -270,6 +275,16 @@ def combat(w: Work) -> None:
                           blind, p_go, u_go, adv, kz_adv, pf_adv, stopped)
     w.fought = fought
     _contact(w, g_hex, g_plan, start_hex)
+
+
+def _losses(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """``poisson_icdf(u, mean)`` as floats, worked out where the mean is positive only (a
+    group of another plan's orders, or one that did not fight, loses nothing: with a mean of
+    0 the CDF is 1 from the start)."""
+    out = np.zeros(u.shape)
+    some = mean > 0
+    out[some] = poisson_icdf(u[some], mean[some])
+    return out
 
 
 def _retreat(w: Work, pos, who, start_hex, group_of, grp, blocked):
@@ -311,30 +326,51 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     K, U, n = w.K, w.U, w.n
     live = w.live
     side = world.u_side[None, :]
-    s_side = per_side_hex(w.hex, live, w.c.side_n, n, w.strength)
-    pw = w.strength * w.c.defence[None, :]
-    p_side = per_side_hex(w.hex, live, w.c.side_n, n, pw)
-    both = (s_side[:, 0] > 0) & (s_side[:, 1] > 0)
+    # the contested hexes (live units of both sides, no group attacking), found from the units
+    # on them: (replication, hex) in row order, as np.nonzero of a (K, n) layer gives them
+    occ = occupied_mask(w.hex, live, w.c.side_n, n).reshape(K, 2 * n)
+    k_row = np.arange(K)[:, None]
+    hx = np.maximum(w.hex, 0)
+    attacked = np.zeros((K, n), bool)
     kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
-    both[kk, g_hex[gg]] = False
-    bad = w.c.bad_weather[w.weather]
-    mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None]
-    u = w.dice.uniform(w.turn, "combat", "contact", (K, 2, n))
+    attacked[kk, g_hex[gg]] = True
+    on = live & occ[k_row, hx] & occ[k_row, n + hx] & ~attacked[k_row, hx]
+    ku, uu = np.nonzero(on)
+    cell, ci = np.unique(ku * n + w.hex[ku, uu], return_inverse=True)     # each unit's contested hex
+    kb, hb = cell // n, cell % n
+    B = cell.size
+    # each side's dice on them (the stream is drawn for every (K, 2, n) cell)
+    u_b2 = w.dice.uniform_at(w.turn, "combat", "contact", (K, 2, n),
+                             (np.concatenate([kb, kb]), np.repeat(np.arange(2), B), np.concatenate([hb, hb])))
     total = np.zeros((K, U))
+    # the strength and power of each side on them summed unit by unit in slot order, as a
+    # whole (K, 2, n) layer would
+    slot = ci * 2 + world.u_side[uu]
+    s_side = np.bincount(slot, weights=w.strength[ku, uu], minlength=2 * B).reshape(-1, 2)     # (B, 2)
+    pw = w.strength * w.c.defence[None, :]
+    p_side = np.bincount(slot, weights=pw[ku, uu], minlength=2 * B).reshape(-1, 2)
+    bad = w.c.bad_weather[w.weather]
+    mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[kb]
     for s in (0, 1):
-        ratio = np.where(both, p_side[:, 1 - s] / np.where(both, p_side[:, s], 1.0), 0.0)
-        mean = np.where(both, p.contested_rate_mult * p.defender_loss_rate * s_side[:, s] * np.sqrt(ratio) * mult, 0.0)
-        lost = np.zeros((K, n))
-        lost[both] = poisson_icdf(u[:, s][both], mean[both])      # elsewhere the mean is 0: no loss
-        mine = live & (side == s) & at_hex(both, w.hex)
-        share = np.where(mine, w.strength / np.maximum(at_hex(s_side[:, s], w.hex), 1e-12), 0.0)
-        total += share * at_hex(lost, w.hex)
+        ratio = p_side[:, 1 - s] / p_side[:, s]
+        s_b = s_side[:, s]
+        mean = p.contested_rate_mult * p.defender_loss_rate * s_b * np.sqrt(ratio) * mult
+        u_b = u_b2[s * B:(s + 1) * B]
+        lost_b = poisson_icdf(u_b, mean).astype(float)
+        mine = on & (side == s)
+        s_at = np.zeros((K, U))
+        s_at[ku, uu] = s_b[ci]
+        lost = np.zeros((K, U))
+        lost[ku, uu] = lost_b[ci]
+        share = np.where(mine, w.strength / np.maximum(s_at, 1e-12), 0.0)
+        total += share * lost
         w.fought = w.fought | mine
         if w.events is not None:
             # replication 0's values at the contested hexes only, as Python numbers
-            hs = np.flatnonzero(both[0])
-            str0, mean0, u0, lost0 = (a[hs].tolist() for a in (s_side[0, s], mean[0], u[0, s], lost[0]))
-            for i, h in enumerate(hs.tolist()):
+            r0 = kb == 0
+            hs = hb[r0].tolist()
+            str0, mean0, u0, lost0 = (a[r0].tolist() for a in (s_b, mean, u_b, lost_b))
+            for i, h in enumerate(hs):
                 w.emit("combat", "contact", f"Close fighting in contested {w.c.hex_ids[h]}: "
                        f"{('UA', 'RU')[s]} loses {lost0[i]:.0f}",
                        hex=h, why={"side": ("ua", "ru")[s], "strength": str0[i], "mean": mean0[i],

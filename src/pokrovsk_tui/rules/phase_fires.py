@@ -11,7 +11,7 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import lit, ref
-from .kernels import per_hex, scatter
+from .kernels import scatter
 from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
 from .phase_sense import jamming  # noqa: F401  (re-exported: the day's EW lives in phase_sense)
@@ -25,8 +25,9 @@ URBAN = TERRAINS.index("urban")
 CAUSE_OF = {M_STRIKE: "drone", M_HUNT: "drone", M_FIRE: "artillery", M_BOMB: "glide_bomb"}
 
 
-def mission_probability(w: Work, jam: np.ndarray, spotted: np.ndarray):
-    """(K, M) hit probability of every mission, with its factors for the events."""
+def mission_probability(w: Work, det: np.ndarray):
+    """(K, M) hit probability of every mission, with its factors for the events; ``det``:
+    (K, M) whether the firing side detects a unit on the target hex today."""
     world = w.world
     p = w.p
     co = w.co
@@ -39,10 +40,10 @@ def mission_probability(w: Work, jam: np.ndarray, spotted: np.ndarray):
         is_drone, p.bomber_base_p, np.where(kind == M_FIRE, p.artillery_base_p,
                                             np.where(kind == M_BOMB, p.glide_base_p, 0.0))))
     enemy = 1 - co.m_side
-    # the firing side's own detections on the target hex (spotted[:, s] = what side s sees)
-    det = spotted[:, co.m_side, co.m_hex] > 0 if co.m_hex.size else np.zeros((w.K, 0), bool)  # (K, M)
     radio = is_drone & world.t_radio[ut]
-    jam_m = np.where(radio[None, :], jam[:, enemy, co.m_hex] if co.m_hex.size else 0.0, 0.0)
+    # the enemy's jamming on the target hex (computed with detection: the patrol field needs it)
+    jam_at = w.jam_layers[w.jam_group[:, None], enemy[None, :], co.m_hex[None, :]] if co.m_hex.size else 0.0
+    jam_m = np.where(radio[None, :], jam_at, 0.0)
     v_f = np.where(is_drone[None, :], w.v[:, None], 1.0)
     return hit_probability(p, base[None, :], det.astype(float), jam_m, v_f), base, det, jam_m, v_f
 
@@ -61,13 +62,29 @@ def fires(w: Work) -> None:
     K, U, n = w.K, w.U, w.n
 
     # fire control: yesterday's interdiction decays, today's patrol field adds
-    w.fire_control = w.fire_control * (1.0 - p.fire_control_decay)
-    jam = w.jam                                   # computed with detection (the patrol field needs it)
-    # which enemy hexes each side has spotted (detected units there)
-    spotted = np.stack([per_hex(w.hex, w.detected[:, s], n) for s in (0, 1)], axis=1)   # (K, 2, n)
-    prob, base, det, jam_m, v_f = mission_probability(w, jam, spotted)
+    # (in place: the Work's own copy of the state's layer)
+    w.fire_control *= 1.0 - p.fire_control_decay
+    # the layers below are read on the missions' target cells only: (target side, hex) as
+    # ts * n + hex, numbered; each unit's cell's number (-1: no mission fires there)
+    m_cell = (1 - co.m_side) * n + co.m_hex
+    cells, m_at = np.unique(m_cell, return_inverse=True)
+    T = cells.size
+    number = np.full(2 * n, -1, np.int64)
+    number[cells] = np.arange(T)
+    u_at = number[w.c.side_n[None, :] + np.maximum(w.hex, 0)]                        # (K, U)
+    k_row = np.arange(K)[:, None]
+    # the firing side's own detections on the target hex (a detected unit of the target side there)
+    seen = np.zeros((K, T + 1), bool)
+    seen[k_row, np.where((w.detected[:, 0] | w.detected[:, 1]) & (u_at >= 0), u_at, T)] = True
+    det = seen[:, m_at]                                                               # (K, M)
+    prob, base, det, jam_m, v_f = mission_probability(w, det)
     u = w.dice.uniform(w.turn, "fires", "missions", (K, co.m_kind.size))
-    hits = binomial_icdf(u, co.m_count_rep(), prob)                                 # (K, M)
+    # hits of the missions flown in each row only (a plan's rows fly only its own missions:
+    # elsewhere the count is 0 and so are the hits)
+    count = np.broadcast_to(co.m_count_rep(), u.shape)
+    flies = count > 0
+    hits = np.zeros(u.shape, np.int64)                                              # (K, M)
+    hits[flies] = binomial_icdf(u[flies], count[flies], prob[flies])
     w.m_prob, w.m_hits = prob, hits                  # read by the previews (rules/odds.py)
 
     drone_m = (co.m_kind == M_STRIKE) | (co.m_kind == M_HUNT)
@@ -84,8 +101,7 @@ def fires(w: Work) -> None:
     sig_w = w.c.signature[None, :] * w.strength
     huntable = w.c.huntable[None, :]
     reduce = 1.0 - p.entrench_damage_reduction * w.entrench
-    k_row = np.arange(K)[:, None]
-    at_unit = (k_row * 2 * n + (w.c.side_n[None, :] + np.maximum(w.hex, 0))).ravel()   # each unit's cell
+    at_unit = (k_row * (T + 1) + np.where(u_at >= 0, u_at, T)).ravel()   # each unit's cell (T: none)
     # causes in the fixed order of CAUSES (a set's order varies between runs)
     total = {c: np.zeros((K, U)) for c in CAUSES if c in CAUSE_OF.values()}
     shares: dict[bool, np.ndarray] = {}       # each unit's share of its hex's pool: hunts, the rest
@@ -93,13 +109,13 @@ def fires(w: Work) -> None:
         sel = co.m_kind == mk
         if not sel.any():
             continue
-        pool = scatter(damage[:, sel], (1 - co.m_side[sel]) * n + co.m_hex[sel], 2 * n)   # (K, 2n)
+        pool = scatter(damage[:, sel], m_at[sel], T + 1)                                  # (K, T + 1)
         hunt = bool(mk == M_HUNT)
         share = shares.get(hunt)
         if share is None:
             elig = w.live & huntable if hunt else w.live
             wts = np.where(elig, sig_w, 0.0)
-            wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * 2 * n)
+            wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * (T + 1))
             share = shares[hunt] = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, U), 1e-12), 0.0)
         total[cause] += pool.ravel()[at_unit].reshape(K, U) * share * reduce
     before = w.strength.copy()
@@ -111,23 +127,22 @@ def fires(w: Work) -> None:
         w.hurt(a * scale, c)
 
     # glide bombs: 2+ hits on a hex strip one entrenchment level from the units there
-    bomb_hits = np.zeros((K, 2, n))
-    for ts in (0, 1):
-        sel = (co.m_kind == M_BOMB) & (co.m_side == 1 - ts)
-        if sel.any():
-            bomb_hits[:, ts] = scatter(hits[:, sel], co.m_hex[sel], n)
-    unit_hits = bomb_hits[np.arange(K)[:, None], world.u_side[None, :], np.maximum(w.hex, 0)]
+    sel = co.m_kind == M_BOMB
+    bomb_hits = scatter(hits[:, sel], m_at[sel], T + 1)                                   # (K, T + 1)
+    unit_hits = bomb_hits.ravel()[at_unit].reshape(K, U)
     strip = w.on_map & (unit_hits >= p.glide_entrench_hits)
     w.entrench = np.where(strip, np.maximum(w.entrench - 1, 0), w.entrench)
     # and shake the defenders: cohesion lost per hit
     w.cohesion = np.where(w.on_map, np.maximum(w.cohesion - p.glide_cohesion * unit_hits, 0.0), w.cohesion)
 
     # interdiction: fire control on road hexes; every sortie uses a drone
+    # (added on the interdicted hexes only)
     for s in (0, 1):
         sel = (co.m_kind == M_INTERDICT) & (co.m_side == s)
         if sel.any():
-            w.fire_control[:, s] += scatter(co.m_count_rep()[:, sel] * w.v[:, None], co.m_hex[sel], n)
-    w.fire_control = np.maximum(w.fire_control, world.standing_fc[None])   # kept up whatever the orders
+            hexes, at = np.unique(co.m_hex[sel], return_inverse=True)
+            w.fire_control[:, s, hexes] += scatter(co.m_count_rep()[:, sel] * w.v[:, None], at, hexes.size)
+    np.maximum(w.fire_control, world.standing_fc[None], out=w.fire_control)   # kept up whatever the orders
     w.fc_total = w.fire_control + w.patrol_fc
     flown = co.sorties_rep(U)                                                      # (1 or K, U)
     drone_flown = np.where(w.c.drone[None, :], flown, 0).astype(np.int64)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .events import ref
-from .kernels import occupied
 from .orders import G_MOVE
 
 if TYPE_CHECKING:
@@ -83,74 +82,91 @@ def on_held_line(p, world, cover: np.ndarray, hexes: np.ndarray) -> np.ndarray:
     return held(p, cover[np.arange(K)[:, None], 1 - world.u_side[None, :], np.maximum(hexes, 0)])
 
 
-def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarray) -> np.ndarray:
+def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarray, dtype=float) -> np.ndarray:
     """(K, 2, n) for each side, the deepest entrenchment among its live units on the hexes
-    next to each hex (the hex itself not counted): how well its positions cover that hex."""
+    next to each hex (the hex itself not counted): how well its positions cover that hex.
+    ``dtype``: int8 for a layer an eighth the size, read as floats where it is used."""
     K, _U = hexes.shape
     n = world.grid.n
     dug = live & (entrench > 0)
     if not dug.any():
-        return np.zeros((K, 2, n))
+        return np.zeros((K, 2, n), dtype)
     # each dug-in unit marks the hexes next to it (neighbours are mutual on a hex grid); the
-    # deepest level on a hex is the count of levels L that some unit next to it reaches
+    # deepest level on a hex is the highest of theirs
     k, u = np.nonzero(dug)
     level = entrench[k, u]
     cells = world.grid.neighbours[np.maximum(hexes[k, u], 0)]               # (D, 6), -1 off the map
     ok = cells >= 0
     flat = (((k * 2 + world.u_side[u]) * n)[:, None] + cells)[ok]
     reached = np.broadcast_to(level[:, None], cells.shape)[ok]
-    out = np.zeros(K * 2 * n)
-    for lv in range(1, int(level.max()) + 1):
-        out += np.bincount(flat[reached >= lv], minlength=K * 2 * n) > 0
+    out = np.zeros(K * 2 * n, dtype)
+    for lv in range(1, int(level.max()) + 1):          # each level over the ones below it
+        out[flat[reached >= lv]] = lv
+    return out.reshape(K, 2, n)
+
+
+def occupied_mask(hexes: np.ndarray, mask: np.ndarray, side_n: np.ndarray, n: int) -> np.ndarray:
+    """``kernels.occupied`` (K, 2, n): hexes holding a masked (K, U) unit of each side, marked
+    in a boolean layer instead of counted."""
+    K = hexes.shape[0]
+    out = np.zeros(K * 2 * n, bool)
+    out[((np.arange(K)[:, None] * (2 * n) + side_n) + hexes)[mask]] = True
     return out.reshape(K, 2, n)
 
 
 def movement(w: Work) -> None:
     world = w.world
     p = w.p
-    K, U, n = w.K, w.U, w.n
+    K, n = w.K, w.n
     co = w.co
     live = w.live
     start = w.hex.copy()
-    # enemy presence and zones of control, from positions at the start of the phase
     c = w.c
-    occ = occupied(w.hex, live, c.side_n, n)
-    # a hex next to (or on) an occupied hex; disk(1) cells off the map read hex 0, masked
-    zoc = np.any(occ[:, :, c.nb1] & c.nb1_ok[None, None], axis=3)
-    need_cover = p.position_fire > 0 or p.line_hold > 0
-    cover = cover_levels(world, w.hex, live, w.entrench) if need_cover else np.zeros((K, 2, n))
-    k_idx = np.arange(K)[:, None]
-    # a unit that starts next to a held enemy line cannot step along or through it
-    pinned = on_held_line(p, world, cover, w.hex) if p.line_hold > 0 else None
     mult = c.offroad_mult[w.weather]                                  # (K,)
-    mp = c.mp[None, :] * np.ones((K, 1))
-    moving = live & (co.per_rep(co.ground) == G_MOVE)
-    spent = np.zeros((K, U))
-    sig = c.signature[None, :] * p.moving_signature
+    moving_all = live & (co.per_rep(co.ground) == G_MOVE)
+    # only the unit slots that move in some replication are followed (the others stay put):
+    # every (K, C) value below is the one a (K, U) layer would hold in those columns
+    cols = np.flatnonzero(moving_all.any(axis=0))
+    C = cols.size
+    mp = c.mp[cols][None, :] * np.ones((K, 1))
+    moving = moving_all[:, cols]
+    spent = np.zeros((K, C))
+    sig = c.signature[cols][None, :] * p.moving_signature
     # why each unit stopped (Stop) and, when blocked, the path step it could not take
-    stop = np.zeros((K, U), np.int64) if w.events is not None else None
-    blocked_step = np.full((K, U), -1, np.int64)
-    kz = np.zeros((K, U))
-    pf = np.zeros((K, U))
-    # every step's layers read at once, (K, U, L) over the L steps of the longest path: the
+    stop = np.zeros((K, C), np.int64) if w.events is not None else None
+    blocked_step = np.full((K, C), -1, np.int64)
+    kz = np.zeros((K, C))
+    pf = np.zeros((K, C))
+    # every step's layers read at once, (K, C, L) over the L steps of the longest path: the
     # enemy's presence, zones of control, fire control and cover are those of the start of
     # the phase. Each value is worked out as a step by step reading would (elementwise).
-    paths = co.per_rep(co.path)
-    L = int((paths >= 0).any(axis=tuple(range(paths.ndim - 1))).sum())   # paths are -1 padded
+    paths = co.path[..., cols, :]                                     # (C, L) or (P, C, L)
+    L = int((paths >= 0).any(axis=tuple(range(paths.ndim - 1))).sum()) if C else 0   # paths are -1 padded
     if L:
-        nxt = paths[..., :L] * np.ones((K, 1, 1), np.int64)
+        # enemy presence and zones of control (a hex next to or on an occupied hex), from
+        # positions at the start of the phase, read on the paths only
+        occ = occupied_mask(w.hex, live, c.side_n, n).reshape(-1)
+        need_cover = p.position_fire > 0 or p.line_hold > 0
+        cover = cover_levels(world, w.hex, live, w.entrench, np.int8) if need_cover else np.zeros((K, 2, n), np.int8)
+        k_idx = np.arange(K)[:, None]
+        nxt = co.per_rep(paths[..., :L]) * np.ones((K, 1, 1), np.int64)
         has = nxt >= 0
         nx = np.maximum(nxt, 0)
         slow = np.where(world.offroad[nx], mult[:, None, None], 1.0)    # mud and snow: longer exposed
         cost = world.move_cost[nx] * slow
         # flat index of (replication, enemy side, hex 0) of each unit in a (K, 2, n) layer
-        at = ((k_idx * 2 + 1 - world.u_side[None, :]) * n)[:, :, None] + nx
-        blocked = occ.reshape(-1)[at]
-        in_zoc_all = zoc.reshape(-1)[at]
+        at0 = ((k_idx * 2 + 1 - world.u_side[None, cols]) * n)[:, :, None]
+        at = at0 + nx
+        blocked = occ[at]
+        # disk(1) cells off the map read hex 0, masked
+        in_zoc_all = np.any(occ[at0[..., None] + c.nb1[nx]] & c.nb1_ok[nx], axis=3)
         kz_frac = killzone_fraction(p, w.fc_total.reshape(-1)[at], sig[..., None], slow)
-        level = cover.reshape(-1)[at]
+        level = cover.reshape(-1)[at].astype(float)
         line_all = held(p, level)                  # read only where a line holds (pinned)
         pf_frac = position_fire_fraction(p, level, sig[..., None], slow) if p.position_fire > 0 else None
+        # a unit that starts next to a held enemy line cannot step along or through it
+        pinned = on_held_line(p, world, cover, w.hex)[:, cols] if p.line_hold > 0 else None
+        hexes = w.hex[:, cols]
     limit = mp + 1e-9
     for j in range(L):
         go = moving & has[..., j]
@@ -169,23 +185,27 @@ def movement(w: Work) -> None:
             blocked_step[go & ~too_far & blocked_j] = j
             if pinned is not None:
                 stop[line] = Stop.HELD
-        w.hex = np.where(step, nx[..., j], w.hex)
+        hexes = np.where(step, nx[..., j], hexes)
         spent = np.where(step, spent + cost_j, spent)
-        kz += w.hurt(np.where(step, w.strength * kz_frac[..., j], 0.0), "drone")
+        kz += w.hurt_cols(cols, np.where(step, w.strength[:, cols] * kz_frac[..., j], 0.0), "drone")
         if pf_frac is not None:
-            pf += w.hurt(np.where(step, w.strength * pf_frac[..., j], 0.0), "ground")
+            pf += w.hurt_cols(cols, np.where(step, w.strength[:, cols] * pf_frac[..., j], 0.0), "ground")
         in_zoc = step & in_zoc_all[..., j]
         if stop is not None:
             stop[in_zoc] = Stop.ZOC
         moving = step & ~in_zoc
+    if L:
+        w.hex = w.hex.copy()
+        w.hex[:, cols] = hexes
     w.moved = w.hex != start
     w.entrench = np.where(w.moved, 0, w.entrench)
 
     if stop is not None:
         ids = c.hex_ids
         # replication 0's values as Python numbers, read one by one below
-        end0, start0, stop0, bstep0, mp0, spent0, kz0, pf0 = (
-            a[0].tolist() for a in (w.hex, start, stop, blocked_step, mp, spent, kz, pf))
+        end0, start0 = w.hex[0].tolist(), start[0].tolist()
+        stop0, bstep0, mp0, spent0, kz0, pf0 = (dict(zip(cols.tolist(), a[0].tolist(), strict=True))
+                                                for a in (stop, blocked_step, mp, spent, kz, pf))
         mult0 = float(mult[0])
         for u in np.flatnonzero(live[0] & (co.ground == G_MOVE)).tolist():
             planned = [ids[h] for h in co.path[u].tolist() if h >= 0]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .events import ref
-from .kernels import at_hex, per_hex, unique_rows
+from .kernels import per_hex, unique_rows
 from .orders import G_ASSAULT, G_MOVE, G_RAID, M_RECON
 from .params import TERRAINS, WEATHERS
 
@@ -59,24 +59,43 @@ def combine_jamming(strengths) -> float:
 def jamming(w: Work) -> np.ndarray:
     """(K, 2, n) jamming each side's EW units put on each hex: posts that do not move jam
     within their radius; several posts covering one hex combine as 1 - prod(1 - strength)."""
+    layers, group = jamming_rows(w)
+    return layers if group is None else layers[group]
+
+
+def jamming_rows(w: Work) -> tuple[np.ndarray, np.ndarray | None]:
+    """``jamming`` as its distinct (D, 2, n) layers and each row's one, (K,) (None: one layer
+    a row). Rows whose posts stand on the same hexes and jam alike jam alike: each distinct
+    layout is worked out once (rows of a batch often share them)."""
     world = w.world
-    g = world.grid
-    clear = np.ones((w.K, 2, w.n))
     ew = np.flatnonzero(world.role_is("ew"))
     if ew.size == 0:
-        return 1.0 - clear
+        return 1.0 - np.ones((1, 2, w.n)), np.zeros(w.K, np.int64)
     jams = w.live[:, ew] & (w.co.per_rep(w.co.ground)[:, ew] != G_MOVE)
+    hx = w.hex[:, ew]
+    first, group = unique_rows(hx, jams)
+    if first.size < w.K:
+        return _jam_layers(world, ew, hx[first], jams[first], w.n), group
+    return _jam_layers(world, ew, hx, jams, w.n), None
+
+
+def _jam_layers(world, ew: np.ndarray, hx: np.ndarray, jams: np.ndarray, n: int) -> np.ndarray:
+    """(K, 2, n) jamming of the EW slots ``ew`` standing on (K, J) hexes ``hx`` where (K, J)
+    ``jams``."""
+    g = world.grid
+    K = hx.shape[0]
+    clear = np.ones((K, 2, n))
     t = world.u_type[ew]
     radius = world.t_ew_radius[t]
     factor = 1.0 - world.t_ew_strength[t]
     side = world.u_side[ew]
     cells, posts = [], []
-    k3 = np.arange(w.K)[:, None, None]
+    k3 = np.arange(K)[:, None, None]
     for r in np.unique(radius).tolist():
         js = np.flatnonzero(radius == r)
-        ring = g.disk(int(r))[np.maximum(w.hex[:, ew[js]], 0)]                   # (K, J, m)
+        ring = g.disk(int(r))[np.maximum(hx[:, js], 0)]                         # (K, J, m)
         ok = (ring >= 0) & jams[:, js, None]
-        cells.append(((k3 * 2 + side[js][None, :, None]) * w.n + ring)[ok])
+        cells.append(((k3 * 2 + side[js][None, :, None]) * n + ring)[ok])
         posts.append(np.broadcast_to(js[None, :, None], ring.shape)[ok])
     cell, post = np.concatenate(cells), np.concatenate(posts)
     if len(cells) > 1:
@@ -102,37 +121,60 @@ _CHUNK = 1 << 22        # values (32 MB of float64) in one patrol-field product
 
 def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     """(K, 2, n) patrol fire-control field 0.05 * sorties * v * f(d) over each unit's range;
-    the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex."""
+    the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex.
+    Rows whose drones stand on the same hexes, fly the same sorties in the same visibility
+    under the same jamming have the same field: each distinct one is worked out once."""
     world = w.world
-    p = w.p
-    out = np.zeros((w.K, 2, w.n))
+    us = np.concatenate(_side_drones(world))
+    jam_group = getattr(w, "jam_group", None)           # a Work's (the estimates' stand-in has none)
+    if w.K > 1 and jam_group is not None and us.size:
+        weight = sorties[:, us] * w.v[:, None]
+        first, group = unique_rows(w.hex[:, us], weight, jam_group[:, None])
+        if first.size < w.K:
+            jam = w.jam_layers[jam_group[first]]
+            return _patrol_field(world, w.p, w.hex[first], sorties[first], w.v[first], jam)[group]
+    return _patrol_field(world, w.p, w.hex, sorties, w.v, w.jam)
+
+
+def _patrol_field(world, p, hexes: np.ndarray, sorties: np.ndarray, v: np.ndarray, jam: np.ndarray) -> np.ndarray:
+    """``patrol_field`` of (K, U) positions and sorties, (K,) visibility, (K, 2, n) jamming."""
+    K = hexes.shape[0]
+    n = world.grid.n
+    out = np.zeros((K, 2, n))
     for s in (0, 1):
         us = _side_drones(world)[s]
         if us.size == 0:
             continue
-        hx = np.maximum(w.hex[:, us], 0)                              # (K, Ud)
+        hx = np.maximum(hexes[:, us], 0)                              # (K, Ud)
         first, group = unique_rows(hx)
-        weight = sorties[:, us] * w.v[:, None] * p.patrol_coeff        # (K, Ud)
+        weight = sorties[:, us] * v[:, None] * p.patrol_coeff          # (K, Ud)
         split = bool(p.ew_patrol and world.t_radio[world.u_type[us]].any())
         for gi, k0 in enumerate(first):
             # each drone's field over the disk of its range only (zero beyond), summed unit by
             # unit in slot order (np.bincount adds in the order given), so each hex's sum is
             # the same whatever the batch: replication 0 of any batch is bit-identical to the
-            # single resolution. The (rows, hexes of the disks) products are made a few
-            # replications at a time, so their memory grows with neither K nor the map
+            # single resolution. Rows that fly the same sorties in the same visibility have
+            # the same field: each distinct one is worked out once. The (rows, hexes of the
+            # disks) products are made a few rows at a time, so their memory grows with
+            # neither K nor the map
             (at_f, f_f, j_f), (at_r, f_r, j_r) = _falloff_parts(world, s, hx[k0], split)
-            all_rows = np.flatnonzero(group == gi) if first.size > 1 else np.arange(w.K)
+            all_rows = np.flatnonzero(group == gi) if first.size > 1 else np.arange(K)
+            ufirst, ugroup = unique_rows(weight[all_rows])
+            distinct = all_rows[ufirst]
+            field_f = np.empty((distinct.size, n))
+            field_r = np.empty((distinct.size, n)) if split else field_f
             step = max(1, _CHUNK // max(1, j_f.size + j_r.size))
-            for c0 in range(0, all_rows.size, step):
-                rows = all_rows[c0:c0 + step]
+            for c0 in range(0, distinct.size, step):
+                rows = distinct[c0:c0 + step]
                 wr = weight[rows]
-                base = np.arange(rows.size)[:, None] * w.n
-                field_f = _sum_at(base + at_f, wr[:, j_f] * f_f, rows.size, w.n)
+                base = np.arange(rows.size)[:, None] * n
+                field_f[c0:c0 + step] = _sum_at(base + at_f, wr[:, j_f] * f_f, rows.size, n)
                 if split:
-                    field_r = _sum_at(base + at_r, wr[:, j_r] * f_r, rows.size, w.n)
-                    out[rows, s] = field_f + field_r * (1.0 - w.jam[rows, 1 - s])
-                else:
-                    out[rows, s] = field_f
+                    field_r[c0:c0 + step] = _sum_at(base + at_r, wr[:, j_r] * f_r, rows.size, n)
+            if split:
+                out[all_rows, s] = field_f[ugroup] + field_r[ugroup] * (1.0 - jam[all_rows, 1 - s])
+            else:
+                out[all_rows, s] = field_f[ugroup]
     return out
 
 
@@ -202,14 +244,24 @@ def _disk_falloff(world, centres: np.ndarray, reach: np.ndarray, flat: int, leng
     return at, f, j
 
 
-def effort(w: Work, patrol: np.ndarray) -> np.ndarray:
-    """(K, 2, n) detection effort of each side on each hex."""
-    key = np.where(w.live, w.hex, -1)
-    if w.co.rep_plan is not None:                                # and, with a plan axis, orders
-        key = np.concatenate([w.co.rep_plan[:, None], key], axis=1)
-    first, group = unique_rows(key)                              # replications often share positions
-    plans = w.co.rep_index(w.K)[first]
-    return _static_effort(w, w.hex[first], w.live[first], plans)[group] + patrol * w.p.patrol_detection_share
+def effort_at_units(w: Work, patrol: np.ndarray) -> np.ndarray:
+    """(K, 2, U) detection effort of each side on each unit's hex (hex -1 reads hex 0: mask
+    it), worked out there only."""
+    # a side's effort depends on where its own live units stand (and, with a plan axis, on
+    # the plan's orders): replications often share that, each side's distinct rows once
+    hx = np.maximum(w.hex, 0)
+    parts = []
+    for s in (0, 1):
+        key = np.where(w.live & w.c.of_side[s][None, :], w.hex, -1)
+        if w.co.rep_plan is not None:
+            key = np.concatenate([w.co.rep_plan[:, None], key], axis=1)
+        first, group = unique_rows(key)
+        plans = w.co.rep_index(w.K)[first]
+        static = _static_effort(w, w.hex[first], w.live[first], plans, (s,))[:, s]     # (D, n)
+        # flat reads: row * n + hex
+        parts.append(np.take(static, group[:, None] * w.n + hx))
+    at_patrol = (np.arange(w.K)[:, None, None] * 2 + np.arange(2)[None, :, None]) * w.n + hx[:, None, :]
+    return np.stack(parts, axis=1) + np.take(patrol, at_patrol) * w.p.patrol_detection_share
 
 
 def recon_effort(p, count):
@@ -219,10 +271,13 @@ def recon_effort(p, count):
     return on_target, on_target * p.recon_neighbour_share
 
 
-def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarray | None = None) -> np.ndarray:
+def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarray | None = None,
+                   sides: tuple[int, ...] = (0, 1)) -> np.ndarray:
     """(K, 2, n) passive observation and recon effort for (K, U) positions, all in one pass
     (each row's sums add up in the same order as on its own); ``plans``: (K,) the plan whose
-    recon missions each row flies (orders with a plan axis), else 0."""
+    recon missions each row flies (orders with a plan axis), else 0. Only ``sides`` are
+    worked out (the others' layers are left at zero): a side's effort is its own units' and
+    missions' alone."""
     world = w.world
     p = w.p
     g = world.grid
@@ -231,7 +286,7 @@ def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarr
     on_ind = world.terrain[np.maximum(hexes, 0)] == INDUSTRIAL
     drone = w.c.drone[None, :]
     co = w.co
-    for s in (0, 1):
+    for s in sides:
         own = live & w.c.of_side[s][None, :]
         e = per_hex(hexes, own, n) * (p.own_hex_effort - p.adjacent_effort)  # disks include the own hex
         e += _spray(hexes, own & ~on_ind, g.disk(1), p.adjacent_effort, n)
@@ -273,18 +328,20 @@ def detect_probability(p, effort, signature, concealment, visibility):
 def detection(w: Work) -> None:
     world = w.world
     p = w.p
-    w.jam = jamming(w)
+    layers, group = jamming_rows(w)
+    w.jam_layers = layers
+    w.jam_group = np.arange(w.K) if group is None else group
     patrol = patrol_sorties(w)
     w.patrol = patrol
     w.patrol_fc = patrol_field(w, patrol)
-    eff = effort(w, w.patrol_fc)
+    eff = effort_at_units(w, w.patrol_fc)
     sig = signature(w)
     conceal = world.concealment[np.maximum(w.hex, 0)]
     u = w.dice.uniform(w.turn, "detection", "units", (w.K, 2, w.U))
     det = np.zeros((w.K, 2, w.U), bool)
     for s in (0, 1):
         enemy = w.live & w.c.of_side[1 - s][None, :]
-        e = at_hex(eff[:, s], w.hex)
+        e = eff[:, s]
         prob = detect_probability(p, e, sig, conceal, w.v[:, None])
         det[:, s] = enemy & (u[:, s] < prob)
         if w.events is not None:

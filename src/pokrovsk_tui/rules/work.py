@@ -136,7 +136,8 @@ class Work:
     end_reason: Ints = field(init=False)         # (K,) -1 playing, -2 last turn, i sudden death
     # scratch: the day's layers
     v: Floats = field(init=False)                # (K,) drone visibility of today's weather (weather)
-    jam: Floats = field(init=False)              # (K, 2, n) jamming by side's EW (detection)
+    jam_layers: Floats = field(init=False)       # (D, 2, n) the distinct jamming layers (detection), see ``jam``
+    jam_group: Ints = field(init=False)          # (K,) each row's jamming layer (detection)
     patrol: Ints = field(init=False)             # (K, U) patrol sorties flown (detection)
     patrol_fc: Floats = field(init=False)        # (K, 2, n) patrol fire-control field (detection)
     fc_total: Floats = field(init=False)         # (K, 2, n) interdiction + patrol field (fires)
@@ -171,7 +172,8 @@ class Work:
         M, R = self.co.m_kind.size, self.co.r_unit.size
         self.K, self.U, self.n = K, U, n
         self.v = np.ones(K)
-        self.jam = np.zeros((K, 2, n))
+        self.jam_layers = np.zeros((1, 2, n))
+        self.jam_group = np.zeros(K, np.int64)
         self.patrol = np.zeros((K, U), np.int64)
         self.patrol_fc = np.zeros((K, 2, n))
         self.fc_total = np.zeros((K, 2, n))
@@ -192,6 +194,12 @@ class Work:
         self.delivered = np.zeros((K, U))
 
     @property
+    def jam(self) -> Floats:
+        """(K, 2, n) jamming by side's EW on each hex (detection): rows of a batch share few
+        layouts, so the layers are kept once each (``jam_layers``, ``jam_group``)."""
+        return self.jam_layers[self.jam_group]
+
+    @property
     def live(self) -> Bools:
         """(K, U) on the map with strength left."""
         return self.on_map & (self.strength > 0)
@@ -201,6 +209,17 @@ class Work:
         taken = np.minimum(np.maximum(amount, 0.0), self.strength)
         self.strength = self.strength - taken
         self.loss[:, :, CAUSES.index(cause)] += taken
+        return taken
+
+    def hurt_cols(self, cols: Ints, amount: Floats, cause: str) -> Floats:
+        """``hurt`` for (K, C) amounts of the unit slots ``cols`` (distinct) only: the other
+        slots lose nothing. Returns what the slots actually lost, (K, C)."""
+        before = self.strength[:, cols]
+        taken = np.minimum(np.maximum(amount, 0.0), before)
+        strength = self.strength.copy()
+        strength[:, cols] = before - taken
+        self.strength = strength
+        self.loss[:, cols, CAUSES.index(cause)] += taken
         return taken
 
     def emit(self, phase: str, kind: str, text: str, *, side: int | None = None, hex: int | None = None,
