@@ -153,10 +153,6 @@ class Work:
     fought: Bools = field(init=False)            # (K, U) in a fight today (combat)
     loss: Floats = field(init=False)             # (K, U, C) strength lost today by cause (hurt)
     reach: Bools = field(init=False)             # (K, 2, n) hexes with a supply path (logistics)
-    sp_cache: dict[tuple[int, bytes], dict[int, tuple[np.ndarray, Floats]]] = field(init=False)  # origin -> (hexes, costs)
-    # ^ (side, cost layer) -> each source hex's distance row (logistics, reused by the HQ relay)
-    supply_group: Ints = field(init=False)       # (K,) replications sharing control and fire control (logistics)
-    truck_cost: dict[tuple[int, int], Floats] = field(init=False)   # (side, supply group) -> trucks' hex costs
     r_p_loss: Floats = field(init=False)         # (K, R) loss chance of each robot run (logistics)
     r_arrived: Ints = field(init=False)          # (K, R) robot runs arrived (logistics)
     delivered: Floats = field(init=False)        # (K, U) supply received today (logistics)
@@ -186,9 +182,6 @@ class Work:
         self.fought = np.zeros((K, U), bool)
         self.loss = np.zeros((K, U, len(CAUSES)))
         self.reach = np.zeros((K, 2, n), bool)
-        self.sp_cache = {}
-        self.supply_group = np.zeros(K, np.int64)
-        self.truck_cost = {}
         self.r_p_loss = np.zeros((K, R))
         self.r_arrived = np.zeros((K, R), np.int64)
         self.delivered = np.zeros((K, U))
