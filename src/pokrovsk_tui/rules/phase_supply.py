@@ -14,7 +14,7 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import ref
-from .kernels import occupied, per_hex, scatter, unique_rows
+from .kernels import occupied, per_hex, unique_rows
 from .supply_search import bounded, joined, nearest
 from .world import CONTESTED
 
@@ -224,36 +224,50 @@ def logistics(w: Work) -> None:
 
 def robot_runs(w: Work) -> np.ndarray:
     """(K, U) supply the day's UGV resupply runs bring each unit: each run crosses the enemy
-    fire control on the line to its unit and may be lost (its section loses strength)."""
+    fire control on the line to its unit and may be lost (its section loses strength).
+
+    Worked out for each replication's own runs only: with a plan axis, another plan's runs
+    send nothing in a replication (its ``r_p_loss`` and ``r_arrived`` stay 0 there)."""
     p, co = w.p, w.co
     K, U = w.K, w.U
-    ugv_in = np.zeros((K, U))
-    live = w.live
     R = co.r_unit.size
-    if R:
-        u = w.dice.uniform(w.turn, "logistics", "ugv", (K, R))
-        fc_line = _line_fc(w)
-        p_loss = 1.0 - np.exp(-p.ugv_loss_coeff * fc_line)
-        ok_run = live[:, co.r_unit] & live[:, co.r_target]
-        lost = binomial_icdf(u, co.r_count_rep(), p_loss)
-        arrived = np.where(ok_run, co.r_count_rep() - lost, 0)
-        lost = np.where(ok_run, lost, 0)
-        w.r_p_loss, w.r_arrived = p_loss, arrived      # read by the previews (rules/odds.py)
-        ugv_in = scatter(arrived * p.ugv_payload, co.r_target, U)
-        robots = scatter(lost * p.ugv_lost_strength, co.r_unit, U)
-        # robots are equipment, not people: the section is weaker, no casualty is booked
-        w.strength = np.maximum(w.strength - robots, 0.0)
-        if w.events is not None:
-            r_unit, r_target, r_count = co.r_unit.tolist(), co.r_target.tolist(), co.r_count.tolist()
-            arr0, pl0, fc0, u0, lost0 = (x[0].tolist() for x in (arrived, p_loss, fc_line, u, lost))
-            for r in range(R):
-                w.emit("logistics", "ugv", f"{ref(0)} -> {ref(1)}: "
-                       f"{arr0[r]} of {r_count[r]} robot runs arrive "
-                       f"(loss chance {pl0[r]:.0%} each)", side=w.c.side[r_unit[r]],
-                       units=[r_unit[r], r_target[r]],
-                       why={"fire_control_on_route": fc0[r], "p_loss": pl0[r], "draw": u0[r],
-                            "lost": lost0[r], "payload": p.ugv_payload,
-                            "runs": r_count[r], "arrived": arr0[r]})
+    if not R:
+        return np.zeros((K, U))
+    live = w.live
+    if co.rep_plan is None or co.r_plan is None:
+        kk, rr = np.divmod(np.arange(K * R), R)                       # every replication, every run
+    else:
+        kk, rr = np.nonzero(co.r_plan[None, :] == co.rep_plan[:, None])
+    unit, target, count = co.r_unit[rr], co.r_target[rr], co.r_count[rr]
+    u = w.dice.uniform_at(w.turn, "logistics", "ugv", (K, R), (kk, rr))
+    fc_line = _line_fc(w, kk, unit, target)
+    p_loss = 1.0 - np.exp(-p.ugv_loss_coeff * fc_line)
+    ok_run = live[kk, unit] & live[kk, target]
+    lost = binomial_icdf(u, count, p_loss)
+    arrived = np.where(ok_run, count - lost, 0)
+    lost = np.where(ok_run, lost, 0)
+    # read by the previews (rules/odds.py)
+    w.r_p_loss = np.zeros((K, R))
+    w.r_p_loss[kk, rr] = p_loss
+    w.r_arrived = np.zeros((K, R), np.int64)
+    w.r_arrived[kk, rr] = arrived
+    # each unit's sums in replication-then-run order, as scattering every (K, R) entry adds them
+    ugv_in = np.bincount(kk * U + target, weights=arrived * p.ugv_payload, minlength=K * U).reshape(K, U)
+    robots = np.bincount(kk * U + unit, weights=lost * p.ugv_lost_strength, minlength=K * U).reshape(K, U)
+    # robots are equipment, not people: the section is weaker, no casualty is booked
+    w.strength = np.maximum(w.strength - robots, 0.0)
+    if w.events is not None:
+        first = kk == 0
+        r_unit, r_target, r_count = co.r_unit.tolist(), co.r_target.tolist(), co.r_count.tolist()
+        arr0, pl0, fc0, u0, lost0 = (x[first].tolist() for x in (arrived, p_loss, fc_line, u, lost))
+        for r in range(R):
+            w.emit("logistics", "ugv", f"{ref(0)} -> {ref(1)}: "
+                   f"{arr0[r]} of {r_count[r]} robot runs arrive "
+                   f"(loss chance {pl0[r]:.0%} each)", side=w.c.side[r_unit[r]],
+                   units=[r_unit[r], r_target[r]],
+                   why={"fire_control_on_route": fc0[r], "p_loss": pl0[r], "draw": u0[r],
+                        "lost": lost0[r], "payload": p.ugv_payload,
+                        "runs": r_count[r], "arrived": arr0[r]})
     return ugv_in
 
 
@@ -330,29 +344,27 @@ def _hq_relay(w: Work, lays: list[Layers], hq, d1) -> np.ndarray:
     return out
 
 
-def _line_fc(w: Work) -> np.ndarray:
-    """(K, R) the enemy fire control summed over the hexes of the straight line from each robot
-    run's unit to the unit it supplies (both included), in every replication: each distinct
-    line once, and the sums of all lines of one length in one call (each row added up as
-    numpy adds a row of that length)."""
-    world, co = w.world, w.co
-    K, n = w.K, w.n
-    R = co.r_unit.size
-    a = w.hex[:, co.r_unit]
-    b = w.hex[:, co.r_target]
-    pairs, inv = np.unique(((a + 1) * (n + 1) + (b + 1)).ravel(), return_inverse=True)
+def _line_fc(w: Work, rep: np.ndarray, unit: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The enemy fire control summed over the hexes of the straight line from a robot run's
+    unit to the unit it supplies (both included), for each entry (its replication, unit slot and
+    target slot): each distinct line once, and the sums of all lines of one length in one call
+    (each row added up as numpy adds a row of that length)."""
+    world = w.world
+    n = w.n
+    a = w.hex[rep, unit]
+    b = w.hex[rep, target]
+    enemy = 1 - world.u_side[unit]
+    pairs, inv = np.unique((a + 1) * (n + 1) + (b + 1), return_inverse=True)
     inv = inv.ravel()
     g = world.grid
     lines = [g.line(k // (n + 1) - 1, k % (n + 1) - 1) for k in pairs.tolist()]
-    lens = np.array([ln.size for ln in lines])
-    length = lens[inv]                                               # (K R,) each entry's line length
-    rep = np.repeat(np.arange(K), R)
-    enemy = np.tile(1 - world.u_side[co.r_unit], K)
-    out = np.zeros(K * R)
+    lens = np.array([ln.size for ln in lines], np.int64)
+    length = lens[inv]                                               # each entry's line length
+    out = np.zeros(inv.size)
     for L in np.unique(lens).tolist():
         of_len = np.flatnonzero(lens == L)                           # the distinct lines of length L
         table = np.stack([lines[i] for i in of_len.tolist()])       # (lines, L)
         sel = np.flatnonzero(length == L)
         hexes = table[np.searchsorted(of_len, inv[sel])]             # (entries, L)
         out[sel] = w.fc_total[rep[sel][:, None], enemy[sel][:, None], hexes].sum(axis=1)
-    return out.reshape(K, R)
+    return out
