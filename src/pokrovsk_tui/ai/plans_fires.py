@@ -60,8 +60,9 @@ class FiresPlanner(PlannerBase):
         among them, a drone, EW or robot unit among them, support strength, total strength)."""
         def make() -> tuple[bool, bool, float, float]:
             roles = t["roles"]
-            support = np.isin(roles, (R_DRONE, R_EW, R_UGV))
-            return (bool(np.isin(roles, (R_DRONE, R_ART, R_HQ, R_EW)).any()), bool(support.any()),
+            support = (roles == R_DRONE) | (roles == R_EW) | (roles == R_UGV)      # np.isin, for a few
+            key = set(roles.tolist()) & {R_DRONE, R_ART, R_HQ, R_EW}
+            return (bool(key), bool(support.any()),
                     float(np.sum(t["str"][support])), float(np.sum(t["str"])))
         return self.daily(("target_about", t["hex"]), make)
 
@@ -204,7 +205,7 @@ class FiresPlanner(PlannerBase):
                 dealt[h] = dealt.get(h, 0.0) + exp_dmg * n
                 spend[u] -= n
         for (u, h, kind), n in sorted(alloc.items()):
-            out.append(Order(kind=kind, unit=self.uid(u), target=self.hid(h), count=int(n)))
+            out.append(self.made(kind=kind, unit=self.uid(u), target=self.hid(h), count=int(n)))
         if alloc:
             sorties_at: dict[int, int] = {}
             for (_u, h, _k), n in alloc.items():
@@ -248,11 +249,11 @@ class FiresPlanner(PlannerBase):
         n = 2
         while n < most and self._p_detect(t, recon_effort(self.sit.world.params, n)[0], eff[h]) < want:
             n += 1
-        near = self.daily(("drones_by_distance", h), lambda: sorted(drones, key=lambda u: (g.hex_distance(v.hex[u], h), u)))
+        near = self.daily(("drones_by_distance", h), partial(_by_distance, g, v.hex, drones, h))
         for u in near:
             if spend[u] >= 2 and self.target_ok(u, "recon", h):
                 k = min(n, spend[u])
-                out.append(Order(kind="recon", unit=self.uid(u), target=self.hid(h), count=k))
+                out.append(self.made(kind="recon", unit=self.uid(u), target=self.hid(h), count=k))
                 spend[u] -= k
                 recon_on[h] = recon_on.get(h, 0) + k
                 return
@@ -269,11 +270,14 @@ class FiresPlanner(PlannerBase):
                 prev = v.fire_control[hexes] * (1.0 - w.params.fire_control_decay)
                 # the hex on the road nearest our drones, preferring one deep on the enemy's supply line
                 best = None
-                for h in hexes:
-                    reach = [u for u in drones if spend[u] > 0 and self.target_ok(u, "interdict", h)]
+                road = tuple(hexes.tolist())
+                ok = {u: self.targets_ok(u, "interdict", road) for u in drones if spend[u] > 0}
+                for i, h in enumerate(hexes):
+                    reach = [u for u in drones if spend[u] > 0 and ok[u][i]]
                     if not reach:
                         continue
-                    need = max(thr * 1.3 - float(prev[list(hexes).index(h)]), 0.0)
+                    # (a hex listed twice has the same fire control at both places)
+                    need = max(thr * 1.3 - float(prev[i]), 0.0)
                     n_need = int(math.ceil(need / vis))
                     key = (n_need, self.daily(("edge_distance", h), partial(_edge_distance, sit, h))
                            if sit.own_edge.size else 0)
@@ -288,7 +292,7 @@ class FiresPlanner(PlannerBase):
                 for u in sorted(reach, key=lambda u: -spend[u]):
                     n = min(spend[u], n_need - got)
                     if n > 0:
-                        out.append(Order(kind="interdict", unit=self.uid(u), target=self.hid(h), count=int(n)))
+                        out.append(self.made(kind="interdict", unit=self.uid(u), target=self.hid(h), count=int(n)))
                         spend[u] -= n
                         got += n
                     if got >= n_need:
@@ -305,7 +309,7 @@ class FiresPlanner(PlannerBase):
                 for h in pick:
                     for u in sorted(drones, key=lambda u: -spend[u]):
                         if spend[u] >= 2 and self.target_ok(u, "interdict", h):
-                            out.append(Order(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
+                            out.append(self.made(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
                             spend[u] -= 2
                             notes.append(f"interdicting the enemy's road at {sit.label(h)} to tax his supply")
                             break
@@ -343,7 +347,7 @@ class FiresPlanner(PlannerBase):
                 if est.max() <= 0:
                     continue
                 best = (0.0, int(np.argmax(est)))
-            out.append(Order(kind="fire", unit=self.uid(u), target=self.hid(best[1]), count=int(n)))
+            out.append(self.made(kind="fire", unit=self.uid(u), target=self.hid(best[1]), count=int(n)))
             hits.append(best[1])
         if hits:
             self.plan.note("fires", f"artillery on {', '.join(sorted(set(sit.label(h) for h in hits)))}")
@@ -377,22 +381,19 @@ class FiresPlanner(PlannerBase):
             order = np.argsort(-est)[:3]
             scored = [(float(est[i]), int(cand[i]), float(est[i])) for i in order]
         scored.sort(key=lambda x: (-x[0], x[1]))
-        out = []
         left = n
         per_hex = 4 if self.k.bomb_strip else 3
+        merged: dict[str, int] = {}      # bombs per hex, in the order the hexes are first given
         while left > 0 and scored:
             for _val, h, _s in list(scored):
                 k = min(per_hex, left)
                 if k <= 0:
                     break
-                out.append(Order(kind="bomb", target=self.hid(h), count=int(k)))
+                hid = self.hid(h)
+                merged[hid] = merged.get(hid, 0) + int(k)
                 left -= k
             per_hex = max(1, per_hex // 2)
-        merged: dict[str, int] = {}
-        for o in out:
-            assert o.target is not None
-            merged[o.target] = merged.get(o.target, 0) + o.count
-        out = [Order(kind="bomb", target=h, count=c) for h, c in merged.items()]
+        out = [self.made(kind="bomb", target=h, count=c) for h, c in merged.items()]
         top = sorted(merged.items(), key=lambda x: -x[1])[:3]
         self.plan.note("fires", "glide bombs on " + ", ".join(f"{sit.label(sit.grid.index(h))} x{c}" for h, c in top)
                        + (" to strip the defences before the assault" if self.k.bomb_strip and any(
@@ -403,3 +404,11 @@ class FiresPlanner(PlannerBase):
 def _edge_distance(sit, h: int) -> float:
     """Minus the distance from hex h to the side's own map edge (nearer the edge sorts later)."""
     return -float(sit.grid.dist_pairs(h, sit.own_edge).min())
+
+
+def _by_distance(g, at: np.ndarray, units: list[int], h: int) -> list[int]:
+    """``units`` nearest hex ``h`` first (by unit slot at equal distance); ``at``: their hexes."""
+    if len(units) < 16:
+        return sorted(units, key=lambda u: (g.hex_distance(at[u], h), u))
+    u = np.asarray(units, np.int64)
+    return [units[i] for i in np.lexsort((u, g.dist_pairs(at[u], h))).tolist()]

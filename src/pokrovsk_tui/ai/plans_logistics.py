@@ -43,7 +43,7 @@ class LogisticsPlanner(PlannerBase):
                 need[u] += p.fight_consumption
             if w.u_role[u] in (R_INF, R_ASLT):
                 need[u] *= 1.3
-        out = []
+        merged: dict[tuple[str, str], int] = {}   # runs per (robot, unit), in the order first sent
         sent: dict[int, int] = {}
         for r in robots:
             runs = legal.runs_available(w, r, float(v.supply[r]))
@@ -53,14 +53,11 @@ class LogisticsPlanner(PlannerBase):
                 if not cand:
                     break
                 u = max(cand, key=lambda u: (need[u], -u))
-                out.append(Order(kind="resupply", unit=self.uid(r), target_unit=self.uid(u), count=1))
+                pair = (self.uid(r), self.uid(u))
+                merged[pair] = merged.get(pair, 0) + 1
                 need[u] -= p.ugv_payload
                 sent[u] = sent.get(u, 0) + 1
-        merged: dict[tuple[str, str], int] = {}
-        for o in out:
-            assert o.unit is not None and o.target_unit is not None
-            merged[(o.unit, o.target_unit)] = merged.get((o.unit, o.target_unit), 0) + 1
-        out = [Order(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
+        out = [self.made(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
         if sent:
             worst = sorted(sent, key=lambda u: float(v.supply[u]))[:2]
             self.plan.note("logistics", f"{sum(sent.values())} robot runs; first to "
@@ -68,9 +65,6 @@ class LogisticsPlanner(PlannerBase):
         return out
 
     def _may_list(self, r: int, need: Iterable[int]) -> list[int]:
-        """The units in need robot r may resupply today."""
-        return [u for u in need if self._may_resupply(r, u)]
-
-    def _may_resupply(self, robot: int, u: int) -> bool:
-        """``legal.resupply_refusal(view, robot, u) is None``, once a day per robot and unit."""
-        return self.daily(("resupply_ok", robot, u), lambda: legal.resupply_refusal(self.ctx(), robot, u) is None)
+        """The units in need robot r may resupply today (``legal.resupply_refusal`` is None)."""
+        ctx = self.ctx()
+        return [u for u in need if legal.resupply_refusal(ctx, r, u) is None]

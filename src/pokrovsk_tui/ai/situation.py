@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules.belief import (
@@ -271,7 +270,7 @@ class Situation:
         src, dst = self.st.edges
         wts = cost[dst]
         keep = np.isfinite(wts) & np.isfinite(cost[src])
-        graph = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(self.n, self.n))
+        graph = self.st.graph(wts, keep)
         srcs = self.st.src[self.side]
         srcs = srcs[np.isfinite(cost[srcs])]
         if srcs.size == 0:
@@ -301,7 +300,7 @@ class Situation:
         src, dst = self.st.edges
         wts = cost[dst]
         keep = np.isfinite(wts) & np.isfinite(cost[src])
-        graph = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(self.n, self.n))
+        graph = self.st.graph(wts, keep)
         srcs = self.st.src[who]
         out = np.zeros(self.n)
         if srcs.size == 0 or consumers.size == 0:
