@@ -44,9 +44,13 @@ class FiresPlanner(PlannerBase):
         """The enemy hexes seen lately (the same for every plan of a day; not to be changed)."""
         sit, w = self.sit, self.sit.world
         out = []
-        hexes = sorted(set(int(h) for h in sit.c_hex[sit.c_age <= 1]))
-        for h in hexes:
-            sel = (sit.c_hex == h) & (sit.c_age <= 1)
+        recent = np.flatnonzero(sit.c_age <= 1)
+        if recent.size == 0:
+            return out
+        # the recent contacts hex by hex, each hex's in contact order (as a mask of them gives)
+        recent = recent[np.argsort(sit.c_hex[recent], kind="stable")]
+        hexes, first = np.unique(sit.c_hex[recent], return_index=True)
+        for h, sel in zip(hexes.tolist(), np.split(recent, first[1:]), strict=True):
             roles = sit.c_role[sel]
             strength = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.6)
             units = sit.c_unit[sel]
@@ -115,14 +119,25 @@ class FiresPlanner(PlannerBase):
         rules combine posts, else a guess of unseen EW near our lines (once a day per hex)."""
         return self.daily(("jam_est", h), lambda: self._jam_est1(h))
 
-    def _jam_est1(self, h: int) -> float:
-        sit, w = self.sit, self.sit.world
-        ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
-        if ew.any():
+    def _enemy_ew(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The enemy EW seen lately (once a day): hexes, jamming radius, strength; None if none."""
+        def make() -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+            sit, w = self.sit, self.sit.world
+            ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
+            if not ew.any():
+                return None
             t = w.u_type[sit.c_unit[ew]]
-            cover = sit.grid.dist_pairs(h, sit.c_hex[ew]) <= w.t_ew_radius[t]
+            return sit.c_hex[ew], w.t_ew_radius[t], w.t_ew_strength[t]
+        return self.daily(("enemy_ew",), make)
+
+    def _jam_est1(self, h: int) -> float:
+        sit = self.sit
+        ew = self._enemy_ew()
+        if ew is not None:
+            hexes, radius, strength = ew
+            cover = sit.grid.dist_pairs(h, hexes) <= radius
             if cover.any():
-                return combine_jamming(w.t_ew_strength[t][cover])
+                return combine_jamming(strength[cover])
         return 0.1 if sit.d_own[h] <= 3 else 0.0
 
     def _fires(self) -> list[Order]:
@@ -134,7 +149,7 @@ class FiresPlanner(PlannerBase):
         vis = sit.visibility
         drones = [int(u) for u in sit.own if w.u_role[u] == R_DRONE]
         ctx = self.ctx()
-        left = {u: legal.budget_total(ctx, u, "strike") for u in drones}
+        left = {u: self.daily(("budget", u, "strike"), partial(legal.budget_total, ctx, u, "strike")) for u in drones}
         reach = {u: self.legal_targets(u, "strike") for u in drones}     # strike and hunt alike
         keep = {u: int(round(left[u] * self.k.patrol_share)) for u in drones}
         spend = {u: left[u] - keep[u] for u in drones}
@@ -323,7 +338,7 @@ class FiresPlanner(PlannerBase):
         hits = []
         vals = None                  # the value of a gun's fire on each target (any gun's the same)
         for u in guns:
-            n = legal.budget_total(self.ctx(), u, "fire")
+            n = self.daily(("budget", u, "fire"), partial(legal.budget_total, self.ctx(), u, "fire"))
             if n <= 0:
                 continue
             inr = self.legal_targets(u, "fire")

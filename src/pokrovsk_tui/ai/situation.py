@@ -321,7 +321,8 @@ class Situation:
         if steps_h:
             c = np.concatenate(steps_c)
             order = np.argsort(c, kind="stable")       # consumer after consumer, as added one by one
-            np.add.at(out, np.concatenate(steps_h)[order], weights[c[order]])
+            # np.add.at into zeros, as one bincount: each hex's sum taken in the same order
+            out = np.bincount(np.concatenate(steps_h)[order], weights=weights[c[order]], minlength=self.n)
         return out
 
     @cached_property
