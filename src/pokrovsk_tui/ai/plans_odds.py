@@ -170,20 +170,26 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
         m_att, m_def = loss_means(p, np.array([sit.weather]), s_att_[None, :], s_def_[None, :], a_[None, :],
                                   d_[None, :], infil_, blind_[None, :])
         m_att, m_def = m_att[0].tolist(), m_def[0].tolist()
+    crt_l = sit.extra.setdefault("crt_lists", {})   # the CRT rows as Python floats
     for key, done, d0, s0, ph, a in parts:
         h = key[0]
-        probs = np.zeros(4)
+        # (the sums numpy would make of np.zeros(4), element by element, in Python floats)
+        pr = [0.0, 0.0, 0.0, 0.0]
         la = ld = 0.0
         for wgt, row, i in done:
             if i is None:
-                probs[row] += wgt
+                pr[row] += wgt
                 continue
             cm = (cols[i], row)                      # row: the die modifier of a fight
-            if cm not in crt:
-                crt[cm] = crt_probs(p, *cm)
-            probs += wgt * crt[cm]
+            c = crt_l.get(cm)
+            if c is None:
+                if cm not in crt:
+                    crt[cm] = crt_probs(p, *cm)
+                c = crt_l[cm] = crt[cm].tolist()
+            pr = [pr[0] + wgt * c[0], pr[1] + wgt * c[1], pr[2] + wgt * c[2], pr[3] + wgt * c[3]]
             la += wgt * m_att[i]
             ld += wgt * m_def[i]
+        probs = np.array(pr)
         ratio = a / d0 if d0 > 0 else float("inf")
         cache[key] = {"p": probs, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
                       "p_hidden": ph, "attack": a, "p_go": p_go[h]}
