@@ -7,7 +7,6 @@ without supply lines, looks at today's supply only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import partial
 
 from pokrovsk_tui.rules import legal
@@ -36,20 +35,22 @@ class LogisticsPlanner(PlannerBase):
             ahead = v.supply + got - p.consumption
         else:
             ahead = v.supply
-        need = {int(u): max(0.0, 70.0 - float(ahead[u])) for u in sit.own if w.u_role[u] != R_UGV}
+        ahead_l = ahead.tolist()
+        roles = w.u_role.tolist()
+        need = {u: max(0.0, 70.0 - ahead_l[u]) for u in sit.own.tolist() if roles[u] != R_UGV}
         fighting = set(int(u) for a in self.plan.assaults for u in a[1])
         for u in need:
             if u in fighting:
                 need[u] += p.fight_consumption
-            if w.u_role[u] in (R_INF, R_ASLT):
+            if roles[u] in (R_INF, R_ASLT):
                 need[u] *= 1.3
         merged: dict[tuple[str, str], int] = {}   # runs per (robot, unit), in the order first sent
         sent: dict[int, int] = {}
         for r in robots:
             runs = legal.runs_available(w, r, float(v.supply[r]))
-            may = self.daily(("may_resupply", r), partial(self._may_list, r, need)) if runs else []
+            may = partial(self._may_resupply, r)
             for _ in range(runs):
-                cand = [u for u in may if need[u] > 5]
+                cand = [u for u in need if need[u] > 5 and may(u)]
                 if not cand:
                     break
                 u = max(cand, key=lambda u: (need[u], -u))
@@ -64,7 +65,11 @@ class LogisticsPlanner(PlannerBase):
                            + ", ".join(f"{self.uid(u)} (supply {v.supply[u]:.0f})" for u in worst))
         return out
 
-    def _may_list(self, r: int, need: Iterable[int]) -> list[int]:
-        """The units in need robot r may resupply today (``legal.resupply_refusal`` is None)."""
-        ctx = self.ctx()
-        return [u for u in need if legal.resupply_refusal(ctx, r, u) is None]
+    def _may_resupply(self, robot: int, u: int) -> bool:
+        """``legal.resupply_refusal(view, robot, u) is None``, once a day per robot and unit
+        (asked only of the units in need)."""
+        memo = self.daily(("resupply_ok", robot), dict)     # a memo: filled as units are asked about
+        got = memo.get(u)
+        if got is None:
+            got = memo[u] = legal.resupply_refusal(self.ctx(), robot, u) is None
+        return got
