@@ -54,8 +54,13 @@ def _strength(sit: Situation, units) -> float:
 
 def _assumed_entrench(sit: Situation, h: int) -> int:
     """What entrenchment the planner expects enemy defenders to have on a hex (the previews'
-    assumption, rules/belief.py)."""
-    return assumed_entrenchment(sit.world, sit.enemy, h)
+    assumption, rules/belief.py), from a table of every hex made once per world."""
+    return sit.world.derived(_assumed_table)[sit.enemy][h]
+
+
+def _assumed_table(world) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``assumed_entrenchment(world, enemy, h)`` for every hex, by enemy side (UA, RU)."""
+    return tuple(tuple(assumed_entrenchment(world, e, h) for h in range(world.grid.n)) for e in (0, 1))
 
 
 def _memo(sit: Situation, table: str, key, compute):
