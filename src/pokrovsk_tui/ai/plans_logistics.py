@@ -7,8 +7,6 @@ without supply lines, looks at today's supply only."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.orders import Order
 
@@ -48,9 +46,12 @@ class LogisticsPlanner(PlannerBase):
         sent: dict[int, int] = {}
         for r in robots:
             runs = legal.runs_available(w, r, float(v.supply[r]))
-            may = partial(self._may_resupply, r)
+            if runs <= 0:
+                continue
+            # the units in need the robot may resupply, in need's order; a run changes only the
+            # need of the unit it goes to, so only that one may drop out
+            cand = [u for u in need if need[u] > 5 and self._may_resupply(r, u)]
             for _ in range(runs):
-                cand = [u for u in need if need[u] > 5 and may(u)]
                 if not cand:
                     break
                 u = max(cand, key=lambda u: (need[u], -u))
@@ -58,6 +59,8 @@ class LogisticsPlanner(PlannerBase):
                 merged[pair] = merged.get(pair, 0) + 1
                 need[u] -= p.ugv_payload
                 sent[u] = sent.get(u, 0) + 1
+                if not need[u] > 5:
+                    cand.remove(u)
         out = [self.made(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
         if sent:
             worst = sorted(sent, key=lambda u: float(v.supply[u]))[:2]
