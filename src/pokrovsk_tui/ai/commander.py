@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from pokrovsk_tui.rules.belief import nearest_distance
 from pokrovsk_tui.rules.dice import BlockDice, Dice
 from pokrovsk_tui.rules.digging import can_dig
 from pokrovsk_tui.rules.engine import stack_plans
@@ -320,7 +321,7 @@ def aim(sit: Situation, plan: Plan) -> str:
         todo = hexes[sit.control[hexes] != sit.side]
         if todo.size == 0:
             continue
-        d = int(g.nearest_distance(np.flatnonzero(sit.mine))[todo].min()) if sit.mine.any() else 99
+        d = int(nearest_distance(w, np.flatnonzero(sit.mine))[todo].min()) if sit.mine.any() else 99
         if best is None or (d, todo.size) < best[0]:
             best = ((d, todo.size), name, todo)
     if best is not None:

@@ -19,6 +19,7 @@ from pokrovsk_tui.rules.belief import (
     FRONT_SHARE,
     UnseenEstimate,
     forecast_weather,
+    nearest_distance,
     unseen_estimate,
 )
 from pokrovsk_tui.rules.estimates import (
@@ -155,7 +156,7 @@ class Situation:
         b = self.border
         if b.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = self.grid.nearest_distance(b)
+        d = nearest_distance(self.world, b)
         return np.where(self.mine, d, 0)
 
     @cached_property
