@@ -43,7 +43,7 @@ class FiresPlanner(PlannerBase):
     def _seen_targets(self) -> list[dict]:
         """The enemy hexes seen lately (the same for every plan of a day; not to be changed)."""
         sit, w = self.sit, self.sit.world
-        out = []
+        out: list[dict] = []
         recent = np.flatnonzero(sit.c_age <= 1)
         if recent.size == 0:
             return out

@@ -71,7 +71,7 @@ class LogisticsPlanner(PlannerBase):
     def _may_resupply(self, robot: int, u: int) -> bool:
         """``legal.resupply_refusal(view, robot, u) is None``, once a day per robot and unit
         (asked only of the units in need)."""
-        memo = self.daily(("resupply_ok", robot), dict)     # a memo: filled as units are asked about
+        memo: dict[int, bool] = self.daily(("resupply_ok", robot), dict)   # a memo: filled as units are asked
         got = memo.get(u)
         if got is None:
             got = memo[u] = legal.resupply_refusal(self.ctx(), robot, u) is None

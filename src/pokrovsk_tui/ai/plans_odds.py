@@ -60,7 +60,8 @@ def _assumed_entrench(sit: Situation, h: int) -> int:
 
 def _assumed_table(world) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """``assumed_entrenchment(world, enemy, h)`` for every hex, by enemy side (UA, RU)."""
-    return tuple(tuple(assumed_entrenchment(world, e, h) for h in range(world.grid.n)) for e in (0, 1))
+    ua, ru = (tuple(assumed_entrenchment(world, e, h) for h in range(world.grid.n)) for e in (0, 1))
+    return ua, ru
 
 
 def _memo(sit: Situation, table: str, key, compute):

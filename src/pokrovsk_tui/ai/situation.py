@@ -323,7 +323,7 @@ class Situation:
             c = np.concatenate(steps_c)
             order = np.argsort(c, kind="stable")       # consumer after consumer, as added one by one
             # np.add.at into zeros, as one bincount: each hex's sum taken in the same order
-            out = np.bincount(np.concatenate(steps_h)[order], weights=weights[c[order]], minlength=self.n)
+            return np.bincount(np.concatenate(steps_h)[order], weights=weights[c[order]], minlength=self.n)
         return out
 
     @cached_property

@@ -160,29 +160,25 @@ class Static:
         same arrays (sorted columns in each row), built from the edge order kept per world."""
         n = self.world.grid.n
         orders = self._edge_orders
-        ecols = None if extra is None else np.asarray(extra[0], np.int64)
-        if orders is None or (ecols is not None and ecols.size > 1 and (np.diff(np.sort(ecols)) == 0).any()):
+        ecols = np.zeros(0, np.int64) if extra is None else np.asarray(extra[0], np.int64)
+        evals = np.zeros(0) if extra is None else np.asarray(extra[1], float)
+        size = n if extra is None else n + 1
+        if orders is None or (ecols.size > 1 and (np.diff(np.sort(ecols)) == 0).any()):
             src, dst = self.edges
             rows, cols = (dst, src) if reverse else (src, dst)
-            r, c, d = rows[keep], cols[keep], weights[keep]
-            size = n
-            if extra is not None:
-                r = np.concatenate([r, np.full(ecols.size, n)])
-                c = np.concatenate([c, ecols])
-                d = np.concatenate([d, extra[1]])
-                size = n + 1
+            r = np.concatenate([rows[keep], np.full(ecols.size, n)])
+            c = np.concatenate([cols[keep], ecols])
+            d = np.concatenate([weights[keep], evals])
             return csr_matrix((d, (r, c)), shape=(size, size))
         o, rows, cols = orders[1] if reverse else orders[0]
         k = keep[o]
         r, c, d = rows[k], cols[k], np.asarray(weights, float)[o][k]
         counts = np.bincount(r, minlength=n)
-        size = n
-        if ecols is not None:
+        if extra is not None:
             eo = np.argsort(ecols, kind="stable")
             c = np.concatenate([c, ecols[eo].astype(np.int32)])
-            d = np.concatenate([d, np.asarray(extra[1], float)[eo]])
+            d = np.concatenate([d, evals[eo]])
             counts = np.append(counts, ecols.size)
-            size = n + 1
         indptr = np.zeros(size + 1, np.int32)
         np.cumsum(counts, out=indptr[1:])
         return csr_matrix((d, c, indptr), shape=(size, size))
