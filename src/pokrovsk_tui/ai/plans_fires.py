@@ -44,13 +44,7 @@ class FiresPlanner(PlannerBase):
         """The enemy hexes seen lately (the same for every plan of a day; not to be changed)."""
         sit, w = self.sit, self.sit.world
         out: list[dict] = []
-        recent = np.flatnonzero(sit.c_age <= 1)
-        if recent.size == 0:
-            return out
-        # the recent contacts hex by hex, each hex's in contact order (as a mask of them gives)
-        recent = recent[np.argsort(sit.c_hex[recent], kind="stable")]
-        hexes, first = np.unique(sit.c_hex[recent], return_index=True)
-        for h, sel in zip(hexes.tolist(), np.split(recent, first[1:]), strict=True):
+        for h, sel in sit.recent_by_hex.items():          # by hex, each hex's in contact order
             roles = sit.c_role[sel]
             strength = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.6)
             units = sit.c_unit[sel]

@@ -79,8 +79,8 @@ def defence_known(sit: Situation, h: int) -> tuple[float, float]:
 
 def _defence_known(sit: Situation, h: int) -> tuple[float, float]:
     w, p = sit.world, sit.world.params
-    sel = (sit.c_hex == h) & (sit.c_age <= 1)
-    if not sel.any():
+    sel = sit.recent_by_hex.get(int(h))       # the recent contacts on the hex, in contact order
+    if sel is None:
         return 0.0, 0.0
     e = sit.c_dug[sel]
     u = sit.c_unit[sel]

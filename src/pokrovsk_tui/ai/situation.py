@@ -128,6 +128,17 @@ class Situation:
 
 
     @cached_property
+    def recent_by_hex(self) -> dict[int, np.ndarray]:
+        """The contacts seen lately (age <= 1) hex by hex: their indices, in contact order
+        (what a mask ``(c_hex == h) & (c_age <= 1)`` picks), for the hexes that have any."""
+        recent = np.flatnonzero(self.c_age <= 1)
+        if recent.size == 0:
+            return {}
+        recent = recent[np.argsort(self.c_hex[recent], kind="stable")]
+        hexes, first = np.unique(self.c_hex[recent], return_index=True)
+        return dict(zip(hexes.tolist(), np.split(recent, first[1:]), strict=True))
+
+    @cached_property
     def enemy_any_known(self) -> np.ndarray:
         """(n,) strength of every enemy unit seen today, any role."""
         now = self.c_age == 0
