@@ -188,6 +188,7 @@ class FiresPlanner(PlannerBase):
             if not t["seen"]:
                 f *= float(sit.p_hidden_defender[h])
             prep.append((h, kind, pool, f, self._jam_est(h), self._target_value(t) * (1.6 if kind == "hunt" else 1.0)))
+        prep_h = np.array([x[0] for x in prep], np.int64)     # the targets in range of a unit: one gather
         for u in sorted(drones, key=lambda u: (-spend[u], u)):
             ut = w.u_type[u]
             fpv = bool(w.t_fpv[ut])
@@ -196,7 +197,7 @@ class FiresPlanner(PlannerBase):
             radio = bool(w.t_radio[ut])
             ok = reach[u]
             inr = [(h, kind, pool * 0.5, base * dmg * f * (1 - (jam if radio else 0.0)), tv)
-                   for h, kind, pool, f, jam, tv in prep if ok[h]]
+                   for h, kind, pool, f, jam, tv in (prep[i] for i in np.flatnonzero(ok[prep_h]).tolist())]
             while spend[u] > 0 and inr:
                 best = None
                 for h, kind, half, exp_dmg, tv in inr:
@@ -344,10 +345,10 @@ class FiresPlanner(PlannerBase):
                     if h in self.assault_hexes:
                         val *= 1.5
                     vals.append((h, val))
+                vals_h = np.array([h for h, _ in vals], np.int64)
             best = None
-            for h, val in vals:
-                if not inr[h]:
-                    continue
+            for i in np.flatnonzero(inr[vals_h]).tolist():     # the targets in range, in order
+                h, val = vals[i]
                 if best is None or val > best[0]:
                     best = (val, h)
             if best is None:
