@@ -42,6 +42,8 @@ class LogisticsPlanner(PlannerBase):
                 need[u] += p.fight_consumption
             if roles[u] in (R_INF, R_ASLT):
                 need[u] *= 1.3
+        # the units in need (a need only falls as robots are sent): no robot looks at the others
+        needy = [u for u in need if need[u] > 5]
         merged: dict[tuple[str, str], int] = {}   # runs per (robot, unit), in the order first sent
         sent: dict[int, int] = {}
         for r in robots:
@@ -50,7 +52,7 @@ class LogisticsPlanner(PlannerBase):
                 continue
             # the units in need the robot may resupply, in need's order; a run changes only the
             # need of the unit it goes to, so only that one may drop out
-            cand = [u for u in need if need[u] > 5 and self._may_resupply(r, u)]
+            cand = [u for u in needy if need[u] > 5 and self._may_resupply(r, u)]
             for _ in range(runs):
                 if not cand:
                     break
