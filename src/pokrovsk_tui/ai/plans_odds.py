@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from pokrovsk_tui.rules.belief import (
-    assumed_entrenchment,
     crt_columns,
     crt_probs,
     die_modifier,
@@ -15,6 +14,7 @@ from pokrovsk_tui.rules.belief import (
     position_factor,
     unit_attack_power,
 )
+from pokrovsk_tui.rules.estimates import assumed_entrenchments
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 
 from .situation import Situation
@@ -60,8 +60,7 @@ def _assumed_entrench(sit: Situation, h: int) -> int:
 
 def _assumed_table(world) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """``assumed_entrenchment(world, enemy, h)`` for every hex, by enemy side (UA, RU)."""
-    ua, ru = (tuple(assumed_entrenchment(world, e, h) for h in range(world.grid.n)) for e in (0, 1))
-    return ua, ru
+    return tuple(assumed_entrenchments(world, 0).tolist()), tuple(assumed_entrenchments(world, 1).tolist())
 
 
 def _memo(sit: Situation, table: str, key, compute):
