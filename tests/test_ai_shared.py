@@ -174,3 +174,72 @@ def test_best_near_kept_answers_are_fresh_answers():
         assert got.tobytes() == st._best_near(v).tobytes() == want.tobytes()
         got[:] = -1.0
     assert len(st._best_near_memo) <= 16
+
+
+def _same_csr(a, b) -> bool:
+    return (a.shape == b.shape and a.indptr.tolist() == b.indptr.tolist() and a.indices.tolist() == b.indices.tolist()
+            and a.data.tobytes() == b.data.tobytes())
+
+
+def test_planner_graphs_are_the_graphs_scipy_builds():
+    """``Static.graph`` builds, from the edge order kept per world, the very CSR arrays scipy
+    builds from the edge lists (forward, reversed, with a start row before the goals), so the
+    searches on them give the same distances and next hops, ties included."""
+    from scipy.sparse import csr_matrix
+
+    from pokrovsk_tui.ai.static import static
+
+    world, _states = situations("pokrovsk-winter-2026")
+    st = static(world)
+    n = world.grid.n
+    src, dst = st.edges
+    rng = np.random.default_rng(4)
+    for _ in range(6):
+        wts = np.round(rng.random(src.size) * 4, 1)
+        wts[rng.random(src.size) < 0.1] = np.inf
+        keep = np.isfinite(wts) & (rng.random(src.size) < 0.9)
+        want = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(n, n))
+        assert _same_csr(st.graph(wts, keep), want)
+        goals = rng.choice(n, 25, replace=False)
+        bonus = rng.random(25)
+        want = csr_matrix((np.concatenate([wts[keep], bonus]),
+                           (np.concatenate([dst[keep], np.full(25, n)]), np.concatenate([src[keep], goals]))),
+                          shape=(n + 1, n + 1))
+        assert _same_csr(st.graph(wts, keep, reverse=True, extra=(goals, bonus)), want)
+        # a goal listed twice: scipy sums the two entries, and so does the graph (scipy's build)
+        twice = np.concatenate([goals, goals[:1]])
+        want = csr_matrix((np.concatenate([wts[keep], bonus, bonus[:1]]),
+                           (np.concatenate([dst[keep], np.full(26, n)]), np.concatenate([src[keep], twice]))),
+                          shape=(n + 1, n + 1))
+        assert _same_csr(st.graph(wts, keep, reverse=True, extra=(twice, np.concatenate([bonus, bonus[:1]]))), want)
+
+
+def test_kept_distance_fields_and_batched_checks_equal_one_at_a_time(world_states):
+    """``belief.nearest_distance`` gives what the grid works out (read-only: a kept answer
+    cannot be changed); a planner's ``targets_ok`` equals ``target_ok`` hex by hex, and the
+    drones it sorts by distance are those sorted one by one."""
+    from pokrovsk_tui.ai.plans_fires import _by_distance
+    from pokrovsk_tui.rules.belief import nearest_distance
+
+    world, states = world_states
+    g = world.grid
+    rng = np.random.default_rng(6)
+    for _ in range(12):
+        hexes = rng.integers(0, g.n, int(rng.integers(1, 40)))
+        got = nearest_distance(world, hexes)
+        assert got.tolist() == g.nearest_distance(hexes).tolist()
+        assert nearest_distance(world, hexes[::-1]) is got
+        with pytest.raises(ValueError):
+            got[0] = 5
+    for state in states[:3]:
+        for side in (0, 1):
+            v = view(world, state, side)
+            pl = Planner(situation(v), Knobs(), features=LEVELS["normal"].features)
+            hexes = tuple(int(h) for h in rng.integers(0, g.n, 30))
+            for u in (int(u) for u in v.own_units[:40]):
+                for kind in ("strike", "recon", "interdict", "fire", "assault"):
+                    assert pl.targets_ok(u, kind, hexes) == tuple(
+                        legal.target_refusal(v, u, kind, h) is None for h in hexes), (u, kind)
+            units = [int(u) for u in v.own_units]
+            for h in hexes[:5]:
+                assert _by_distance(g, v.hex, units, h) == sorted(units, key=lambda u: (g.hex_distance(v.hex[u], h), u))

@@ -38,3 +38,16 @@ def test_the_kill_zone_estimate_counts_only_seen_drones_and_own_jamming():
     blind = view(world, st, 0)
     object.__setattr__(blind, "contacts", ())
     assert not killzone_estimate(blind, 1.0).any()
+
+
+def test_assumed_entrenchments_of_the_map_are_hex_by_hex():
+    """The whole map's assumed entrenchment (the planner's table) is the hex-by-hex rule:
+    Ukrainian defenders 3 in towns, 2 in villages and industry, 1 elsewhere; Russian ones 1."""
+    from pokrovsk_tui.rules.estimates import assumed_entrenchment, assumed_entrenchments
+
+    for name in ("pokrovsk-winter-2026", "tutorial-hryshyne"):
+        world = build_world(load_scenario(name))
+        for enemy in (0, 1):
+            table = assumed_entrenchments(world, enemy)
+            assert table.tolist() == [assumed_entrenchment(world, enemy, h) for h in range(world.grid.n)]
+    assert set(assumed_entrenchments(build_world(load_scenario("pokrovsk-winter-2026")), 0).tolist()) == {1, 2, 3}

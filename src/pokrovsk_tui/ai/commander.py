@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from pokrovsk_tui.rules.belief import nearest_distance
 from pokrovsk_tui.rules.dice import BlockDice, Dice
 from pokrovsk_tui.rules.digging import can_dig
 from pokrovsk_tui.rules.engine import stack_plans
@@ -26,6 +27,7 @@ from pokrovsk_tui.rules.world import CONTESTED
 from .determinise import enemy_eye, sample_batch, sample_positions
 from .levels import LEVELS, Level
 from .plans import SIMPLE, Knobs, Plan, Planner, Weights, variants
+from .plans_base import made
 from .plans_odds import going
 from .rollout import expected_delivery, resolve
 from .situation import SIDE_NAMES, Situation, situation
@@ -172,7 +174,7 @@ class Commander:
                   ("hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest", "jam")]
 
         def stay(u: int) -> Order:
-            return Order(kind="dig_in" if can_dig(w.params, v.entrench[u]) else "rest", unit=w.unit_ids[u])
+            return made(sit, kind="dig_in" if can_dig(w.params, v.entrench[u]) else "rest", unit=w.unit_ids[u])
 
         changes: list[tuple[str, dict[str, Order]]] = []
         for t, grp, kind, _p, _ev in sorted(plan.assaults, key=lambda a: a[4])[: lv.refine]:
@@ -195,7 +197,7 @@ class Commander:
                 continue
             seen_t.add(t)
             changes.append((f"add {ARTICLE[kind]} {NOUN[kind]} on {g.hex_id(t)} with {', '.join(w.unit_ids[u] for u in grp)}",
-                            {w.unit_ids[u]: Order(kind=kind, unit=w.unit_ids[u], target=g.hex_id(t)) for u in grp}))
+                            {w.unit_ids[u]: made(sit, kind=kind, unit=w.unit_ids[u], target=g.hex_id(t)) for u in grp}))
 
         def orders_with(patch: dict[str, Order]) -> list[Order]:
             gr = dict(own_ground)
@@ -319,7 +321,7 @@ def aim(sit: Situation, plan: Plan) -> str:
         todo = hexes[sit.control[hexes] != sit.side]
         if todo.size == 0:
             continue
-        d = int(g.nearest_distance(np.flatnonzero(sit.mine))[todo].min()) if sit.mine.any() else 99
+        d = int(nearest_distance(w, np.flatnonzero(sit.mine))[todo].min()) if sit.mine.any() else 99
         if best is None or (d, todo.size) < best[0]:
             best = ((d, todo.size), name, todo)
     if best is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules.estimates import move_loss_estimate
@@ -23,19 +22,17 @@ def goal_field(sit: Situation, goals: np.ndarray, bonus: np.ndarray, avoid_enemy
     key = ("walk_graph", avoid_enemy)
     if key not in sit.extra:
         sit.extra[key] = _walk_graph(sit, avoid_enemy)
-    back, fwd, wts = sit.extra[key]
+    wts, keep = sit.extra[key]
     top = float(bonus.max()) if bonus.size else 0.0
-    rows = np.concatenate([back, np.full(goals.size, n)])
-    cols = np.concatenate([fwd, goals])
-    data = np.concatenate([wts, top - bonus + 1e-3])
-    g = csr_matrix((data, (rows, cols)), shape=(n + 1, n + 1))
+    # hex n: a start one step before every goal
+    g = sit.st.graph(wts, keep, reverse=True, extra=(goals, top - bonus + 1e-3))
     dist, pred = dijkstra(g, directed=True, indices=n, return_predecessors=True)
     return dist[:n], pred[:n]
 
 
-def _walk_graph(sit: Situation, avoid_enemy: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The reversed step graph ``goal_field`` searches, the same for every goal of a day:
-    (from, to, cost) of each step that may be taken."""
+def _walk_graph(sit: Situation, avoid_enemy: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The step graph ``goal_field`` searches (reversed), the same for every goal of a day:
+    the cost of each step of the map's edges and whether it may be taken."""
     w = sit.world
     p = w.params
     mult = p.weather[WEATHERS[sit.weather]].offroad_mp_mult
@@ -54,8 +51,7 @@ def _walk_graph(sit: Situation, avoid_enemy: bool) -> tuple[np.ndarray, np.ndarr
     # reversed graph: from b back to a with the cost of entering b; no step from one hex of a
     # held enemy line to another (rules: phase_move.held)
     wts = np.where(sit.line_est[src] & sit.line_est[dst], np.inf, enter[src])
-    keep = np.isfinite(wts)
-    return dst[keep], src[keep], wts[keep]
+    return wts, np.isfinite(wts)
 
 
 def walk(sit: Situation, u: int, pred: np.ndarray, stop: np.ndarray | None = None) -> list[int]:

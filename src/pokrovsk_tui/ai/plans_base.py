@@ -79,6 +79,17 @@ class Weights:
         return replace(self, loss=self.loss * self.doctrine[side], entrench=self.entrench * self.trenches[side])
 
 
+def made(sit: Situation, **fields) -> Order:
+    """``Order(**fields)``, made once a day: orders are frozen and compare by value, so the
+    plans of a day (and the same order given again) may share one."""
+    key = ("made", *sorted(fields.items()))
+    ex = sit.extra
+    got = ex.get(key)
+    if got is None:
+        got = ex[key] = Order(**fields)
+    return got
+
+
 class PlannerBase:
     """The state of one plan being built: what the ground, fires and logistics parts share."""
 
@@ -111,8 +122,23 @@ class PlannerBase:
         return self.daily(("legal_targets", u, kind), lambda: legal.legal_targets(self.ctx(), u, kind))
 
     def target_ok(self, u: int, kind: str, h: int) -> bool:
-        """``legal.target_refusal(view, u, kind, h) is None``, once a day per unit, kind and hex."""
-        return self.daily(("target_ok", u, kind, h), lambda: legal.target_refusal(self.ctx(), u, kind, h) is None)
+        """``legal.target_refusal(view, u, kind, h) is None`` (no target rule of
+        ``legal.conditions`` fails), once a day per unit, kind and hex."""
+        def make() -> bool:
+            t = int(h)
+            return all(c.ok(t) for c in self.daily(("conditions", u, kind), lambda: legal.conditions(self.ctx(), u, kind)))
+        return self.daily(("target_ok", u, kind, h), make)
+
+    def targets_ok(self, u: int, kind: str, hexes: tuple[int, ...]) -> tuple[bool, ...]:
+        """``target_ok(u, kind, h)`` for each of ``hexes``, once a day per unit, kind and hexes:
+        ``legal.targets_among`` (the same target rules, for the hexes at once) when the unit may
+        take the kind at all, else hex by hex."""
+        def make() -> tuple[bool, ...]:
+            ctx = self.ctx()
+            if legal.may_take(ctx, u, kind):
+                return tuple(legal.targets_among(ctx, u, kind, np.asarray(hexes, np.int64)).tolist())
+            return tuple(self.target_ok(u, kind, h) for h in hexes)
+        return self.daily(("targets_ok", u, kind, hexes), make)
 
     def uid(self, u: int) -> str:
         return self.sit.world.unit_ids[int(u)]
@@ -133,6 +159,10 @@ class PlannerBase:
                 return Order(kind=kind, unit=self.uid(u))
             return Order(kind=kind, unit=self.uid(u), target=self.hid(target))
         return self.daily(("order", kind, u, target), make)
+
+    def made(self, **fields) -> Order:
+        """``Order(**fields)``, made once a day (``made``)."""
+        return made(self.sit, **fields)
 
     def set_ground(self, u: int, kind: str, target: int | None = None, path: list[int] | None = None) -> None:
         if kind == "move":

@@ -43,10 +43,8 @@ class FiresPlanner(PlannerBase):
     def _seen_targets(self) -> list[dict]:
         """The enemy hexes seen lately (the same for every plan of a day; not to be changed)."""
         sit, w = self.sit, self.sit.world
-        out = []
-        hexes = sorted(set(int(h) for h in sit.c_hex[sit.c_age <= 1]))
-        for h in hexes:
-            sel = (sit.c_hex == h) & (sit.c_age <= 1)
+        out: list[dict] = []
+        for h, sel in sit.recent_by_hex.items():          # by hex, each hex's in contact order
             roles = sit.c_role[sel]
             strength = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.6)
             units = sit.c_unit[sel]
@@ -60,8 +58,9 @@ class FiresPlanner(PlannerBase):
         among them, a drone, EW or robot unit among them, support strength, total strength)."""
         def make() -> tuple[bool, bool, float, float]:
             roles = t["roles"]
-            support = np.isin(roles, (R_DRONE, R_EW, R_UGV))
-            return (bool(np.isin(roles, (R_DRONE, R_ART, R_HQ, R_EW)).any()), bool(support.any()),
+            support = (roles == R_DRONE) | (roles == R_EW) | (roles == R_UGV)      # np.isin, for a few
+            key = set(roles.tolist()) & {R_DRONE, R_ART, R_HQ, R_EW}
+            return (bool(key), bool(support.any()),
                     float(np.sum(t["str"][support])), float(np.sum(t["str"])))
         return self.daily(("target_about", t["hex"]), make)
 
@@ -114,14 +113,25 @@ class FiresPlanner(PlannerBase):
         rules combine posts, else a guess of unseen EW near our lines (once a day per hex)."""
         return self.daily(("jam_est", h), lambda: self._jam_est1(h))
 
-    def _jam_est1(self, h: int) -> float:
-        sit, w = self.sit, self.sit.world
-        ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
-        if ew.any():
+    def _enemy_ew(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The enemy EW seen lately (once a day): hexes, jamming radius, strength; None if none."""
+        def make() -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+            sit, w = self.sit, self.sit.world
+            ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
+            if not ew.any():
+                return None
             t = w.u_type[sit.c_unit[ew]]
-            cover = sit.grid.dist_pairs(h, sit.c_hex[ew]) <= w.t_ew_radius[t]
+            return sit.c_hex[ew], w.t_ew_radius[t], w.t_ew_strength[t]
+        return self.daily(("enemy_ew",), make)
+
+    def _jam_est1(self, h: int) -> float:
+        sit = self.sit
+        ew = self._enemy_ew()
+        if ew is not None:
+            hexes, radius, strength = ew
+            cover = sit.grid.dist_pairs(h, hexes) <= radius
             if cover.any():
-                return combine_jamming(w.t_ew_strength[t][cover])
+                return combine_jamming(strength[cover])
         return 0.1 if sit.d_own[h] <= 3 else 0.0
 
     def _fires(self) -> list[Order]:
@@ -133,7 +143,7 @@ class FiresPlanner(PlannerBase):
         vis = sit.visibility
         drones = [int(u) for u in sit.own if w.u_role[u] == R_DRONE]
         ctx = self.ctx()
-        left = {u: legal.budget_total(ctx, u, "strike") for u in drones}
+        left = {u: self.daily(("budget", u, "strike"), partial(legal.budget_total, ctx, u, "strike")) for u in drones}
         reach = {u: self.legal_targets(u, "strike") for u in drones}     # strike and hunt alike
         keep = {u: int(round(left[u] * self.k.patrol_share)) for u in drones}
         spend = {u: left[u] - keep[u] for u in drones}
@@ -178,6 +188,7 @@ class FiresPlanner(PlannerBase):
             if not t["seen"]:
                 f *= float(sit.p_hidden_defender[h])
             prep.append((h, kind, pool, f, self._jam_est(h), self._target_value(t) * (1.6 if kind == "hunt" else 1.0)))
+        prep_h = np.array([x[0] for x in prep], np.int64)     # the targets in range of a unit: one gather
         for u in sorted(drones, key=lambda u: (-spend[u], u)):
             ut = w.u_type[u]
             fpv = bool(w.t_fpv[ut])
@@ -186,7 +197,7 @@ class FiresPlanner(PlannerBase):
             radio = bool(w.t_radio[ut])
             ok = reach[u]
             inr = [(h, kind, pool * 0.5, base * dmg * f * (1 - (jam if radio else 0.0)), tv)
-                   for h, kind, pool, f, jam, tv in prep if ok[h]]
+                   for h, kind, pool, f, jam, tv in (prep[i] for i in np.flatnonzero(ok[prep_h]).tolist())]
             while spend[u] > 0 and inr:
                 best = None
                 for h, kind, half, exp_dmg, tv in inr:
@@ -204,7 +215,7 @@ class FiresPlanner(PlannerBase):
                 dealt[h] = dealt.get(h, 0.0) + exp_dmg * n
                 spend[u] -= n
         for (u, h, kind), n in sorted(alloc.items()):
-            out.append(Order(kind=kind, unit=self.uid(u), target=self.hid(h), count=int(n)))
+            out.append(self.made(kind=kind, unit=self.uid(u), target=self.hid(h), count=int(n)))
         if alloc:
             sorties_at: dict[int, int] = {}
             for (_u, h, _k), n in alloc.items():
@@ -248,11 +259,11 @@ class FiresPlanner(PlannerBase):
         n = 2
         while n < most and self._p_detect(t, recon_effort(self.sit.world.params, n)[0], eff[h]) < want:
             n += 1
-        near = self.daily(("drones_by_distance", h), lambda: sorted(drones, key=lambda u: (g.hex_distance(v.hex[u], h), u)))
+        near = self.daily(("drones_by_distance", h), partial(_by_distance, g, v.hex, drones, h))
         for u in near:
             if spend[u] >= 2 and self.target_ok(u, "recon", h):
                 k = min(n, spend[u])
-                out.append(Order(kind="recon", unit=self.uid(u), target=self.hid(h), count=k))
+                out.append(self.made(kind="recon", unit=self.uid(u), target=self.hid(h), count=k))
                 spend[u] -= k
                 recon_on[h] = recon_on.get(h, 0) + k
                 return
@@ -269,11 +280,14 @@ class FiresPlanner(PlannerBase):
                 prev = v.fire_control[hexes] * (1.0 - w.params.fire_control_decay)
                 # the hex on the road nearest our drones, preferring one deep on the enemy's supply line
                 best = None
-                for h in hexes:
-                    reach = [u for u in drones if spend[u] > 0 and self.target_ok(u, "interdict", h)]
+                road = tuple(hexes.tolist())
+                ok = {u: self.targets_ok(u, "interdict", road) for u in drones if spend[u] > 0}
+                for i, h in enumerate(hexes):
+                    reach = [u for u in drones if spend[u] > 0 and ok[u][i]]
                     if not reach:
                         continue
-                    need = max(thr * 1.3 - float(prev[list(hexes).index(h)]), 0.0)
+                    # (a hex listed twice has the same fire control at both places)
+                    need = max(thr * 1.3 - float(prev[i]), 0.0)
                     n_need = int(math.ceil(need / vis))
                     key = (n_need, self.daily(("edge_distance", h), partial(_edge_distance, sit, h))
                            if sit.own_edge.size else 0)
@@ -288,7 +302,7 @@ class FiresPlanner(PlannerBase):
                 for u in sorted(reach, key=lambda u: -spend[u]):
                     n = min(spend[u], n_need - got)
                     if n > 0:
-                        out.append(Order(kind="interdict", unit=self.uid(u), target=self.hid(h), count=int(n)))
+                        out.append(self.made(kind="interdict", unit=self.uid(u), target=self.hid(h), count=int(n)))
                         spend[u] -= n
                         got += n
                     if got >= n_need:
@@ -305,7 +319,7 @@ class FiresPlanner(PlannerBase):
                 for h in pick:
                     for u in sorted(drones, key=lambda u: -spend[u]):
                         if spend[u] >= 2 and self.target_ok(u, "interdict", h):
-                            out.append(Order(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
+                            out.append(self.made(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
                             spend[u] -= 2
                             notes.append(f"interdicting the enemy's road at {sit.label(h)} to tax his supply")
                             break
@@ -319,7 +333,7 @@ class FiresPlanner(PlannerBase):
         hits = []
         vals = None                  # the value of a gun's fire on each target (any gun's the same)
         for u in guns:
-            n = legal.budget_total(self.ctx(), u, "fire")
+            n = self.daily(("budget", u, "fire"), partial(legal.budget_total, self.ctx(), u, "fire"))
             if n <= 0:
                 continue
             inr = self.legal_targets(u, "fire")
@@ -331,10 +345,10 @@ class FiresPlanner(PlannerBase):
                     if h in self.assault_hexes:
                         val *= 1.5
                     vals.append((h, val))
+                vals_h = np.array([h for h, _ in vals], np.int64)
             best = None
-            for h, val in vals:
-                if not inr[h]:
-                    continue
+            for i in np.flatnonzero(inr[vals_h]).tolist():     # the targets in range, in order
+                h, val = vals[i]
                 if best is None or val > best[0]:
                     best = (val, h)
             if best is None:
@@ -343,7 +357,7 @@ class FiresPlanner(PlannerBase):
                 if est.max() <= 0:
                     continue
                 best = (0.0, int(np.argmax(est)))
-            out.append(Order(kind="fire", unit=self.uid(u), target=self.hid(best[1]), count=int(n)))
+            out.append(self.made(kind="fire", unit=self.uid(u), target=self.hid(best[1]), count=int(n)))
             hits.append(best[1])
         if hits:
             self.plan.note("fires", f"artillery on {', '.join(sorted(set(sit.label(h) for h in hits)))}")
@@ -377,22 +391,19 @@ class FiresPlanner(PlannerBase):
             order = np.argsort(-est)[:3]
             scored = [(float(est[i]), int(cand[i]), float(est[i])) for i in order]
         scored.sort(key=lambda x: (-x[0], x[1]))
-        out = []
         left = n
         per_hex = 4 if self.k.bomb_strip else 3
+        merged: dict[str, int] = {}      # bombs per hex, in the order the hexes are first given
         while left > 0 and scored:
             for _val, h, _s in list(scored):
                 k = min(per_hex, left)
                 if k <= 0:
                     break
-                out.append(Order(kind="bomb", target=self.hid(h), count=int(k)))
+                hid = self.hid(h)
+                merged[hid] = merged.get(hid, 0) + int(k)
                 left -= k
             per_hex = max(1, per_hex // 2)
-        merged: dict[str, int] = {}
-        for o in out:
-            assert o.target is not None
-            merged[o.target] = merged.get(o.target, 0) + o.count
-        out = [Order(kind="bomb", target=h, count=c) for h, c in merged.items()]
+        out = [self.made(kind="bomb", target=h, count=c) for h, c in merged.items()]
         top = sorted(merged.items(), key=lambda x: -x[1])[:3]
         self.plan.note("fires", "glide bombs on " + ", ".join(f"{sit.label(sit.grid.index(h))} x{c}" for h, c in top)
                        + (" to strip the defences before the assault" if self.k.bomb_strip and any(
@@ -403,3 +414,11 @@ class FiresPlanner(PlannerBase):
 def _edge_distance(sit, h: int) -> float:
     """Minus the distance from hex h to the side's own map edge (nearer the edge sorts later)."""
     return -float(sit.grid.dist_pairs(h, sit.own_edge).min())
+
+
+def _by_distance(g, at: np.ndarray, units: list[int], h: int) -> list[int]:
+    """``units`` nearest hex ``h`` first (by unit slot at equal distance); ``at``: their hexes."""
+    if len(units) < 16:
+        return sorted(units, key=lambda u: (g.hex_distance(at[u], h), u))
+    u = np.asarray(units, np.int64)
+    return [units[i] for i in np.lexsort((u, g.dist_pairs(at[u], h))).tolist()]

@@ -91,8 +91,10 @@ class GroundPlanner(PlannerBase):
         p = w.params
         # every option first (target, group, kind), then their outlooks at once
         todo: list[tuple[int, float, float, list[tuple[int, list[int], str]]]] = []
+        attack_power(sit, [])
+        ap = sit.extra["ap"]             # each unit's attack power (attack_power(sit, [u]))
         for t, us in sorted(cand.items()):
-            us = sorted(us, key=lambda u: (-attack_power(sit, [u]), u))
+            us = sorted(us, key=lambda u: (-ap[u], u))
             c_before = 1.0 if ctrl[t] == sit.side else 0.0 if ctrl[t] == 2 else -1.0
             known_def, _ = defence_known(sit, t)
             opts_t = []

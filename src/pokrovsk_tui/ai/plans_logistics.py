@@ -7,9 +7,6 @@ without supply lines, looks at today's supply only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import partial
-
 from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.orders import Order
 
@@ -36,41 +33,48 @@ class LogisticsPlanner(PlannerBase):
             ahead = v.supply + got - p.consumption
         else:
             ahead = v.supply
-        need = {int(u): max(0.0, 70.0 - float(ahead[u])) for u in sit.own if w.u_role[u] != R_UGV}
+        ahead_l = ahead.tolist()
+        roles = w.u_role.tolist()
+        need = {u: max(0.0, 70.0 - ahead_l[u]) for u in sit.own.tolist() if roles[u] != R_UGV}
         fighting = set(int(u) for a in self.plan.assaults for u in a[1])
         for u in need:
             if u in fighting:
                 need[u] += p.fight_consumption
-            if w.u_role[u] in (R_INF, R_ASLT):
+            if roles[u] in (R_INF, R_ASLT):
                 need[u] *= 1.3
-        out = []
+        # the units in need (a need only falls as robots are sent): no robot looks at the others
+        needy = [u for u in need if need[u] > 5]
+        merged: dict[tuple[str, str], int] = {}   # runs per (robot, unit), in the order first sent
         sent: dict[int, int] = {}
         for r in robots:
             runs = legal.runs_available(w, r, float(v.supply[r]))
-            may = self.daily(("may_resupply", r), partial(self._may_list, r, need)) if runs else []
+            if runs <= 0:
+                continue
+            # the units in need the robot may resupply, in need's order; a run changes only the
+            # need of the unit it goes to, so only that one may drop out
+            cand = [u for u in needy if need[u] > 5 and self._may_resupply(r, u)]
             for _ in range(runs):
-                cand = [u for u in may if need[u] > 5]
                 if not cand:
                     break
                 u = max(cand, key=lambda u: (need[u], -u))
-                out.append(Order(kind="resupply", unit=self.uid(r), target_unit=self.uid(u), count=1))
+                pair = (self.uid(r), self.uid(u))
+                merged[pair] = merged.get(pair, 0) + 1
                 need[u] -= p.ugv_payload
                 sent[u] = sent.get(u, 0) + 1
-        merged: dict[tuple[str, str], int] = {}
-        for o in out:
-            assert o.unit is not None and o.target_unit is not None
-            merged[(o.unit, o.target_unit)] = merged.get((o.unit, o.target_unit), 0) + 1
-        out = [Order(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
+                if not need[u] > 5:
+                    cand.remove(u)
+        out = [self.made(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
         if sent:
             worst = sorted(sent, key=lambda u: float(v.supply[u]))[:2]
             self.plan.note("logistics", f"{sum(sent.values())} robot runs; first to "
                            + ", ".join(f"{self.uid(u)} (supply {v.supply[u]:.0f})" for u in worst))
         return out
 
-    def _may_list(self, r: int, need: Iterable[int]) -> list[int]:
-        """The units in need robot r may resupply today."""
-        return [u for u in need if self._may_resupply(r, u)]
-
     def _may_resupply(self, robot: int, u: int) -> bool:
-        """``legal.resupply_refusal(view, robot, u) is None``, once a day per robot and unit."""
-        return self.daily(("resupply_ok", robot, u), lambda: legal.resupply_refusal(self.ctx(), robot, u) is None)
+        """``legal.resupply_refusal(view, robot, u) is None``, once a day per robot and unit
+        (asked only of the units in need)."""
+        memo: dict[int, bool] = self.daily(("resupply_ok", robot), dict)   # a memo: filled as units are asked
+        got = memo.get(u)
+        if got is None:
+            got = memo[u] = legal.resupply_refusal(self.ctx(), robot, u) is None
+        return got

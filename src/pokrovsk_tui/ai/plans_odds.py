@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from pokrovsk_tui.rules.belief import (
-    assumed_entrenchment,
     crt_columns,
     crt_probs,
     die_modifier,
@@ -15,6 +14,7 @@ from pokrovsk_tui.rules.belief import (
     position_factor,
     unit_attack_power,
 )
+from pokrovsk_tui.rules.estimates import assumed_entrenchments
 from pokrovsk_tui.rules.params import TERRAINS, WEATHERS
 
 from .situation import Situation
@@ -54,8 +54,13 @@ def _strength(sit: Situation, units) -> float:
 
 def _assumed_entrench(sit: Situation, h: int) -> int:
     """What entrenchment the planner expects enemy defenders to have on a hex (the previews'
-    assumption, rules/belief.py)."""
-    return assumed_entrenchment(sit.world, sit.enemy, h)
+    assumption, rules/belief.py), from a table of every hex made once per world."""
+    return sit.world.derived(_assumed_table)[sit.enemy][h]
+
+
+def _assumed_table(world) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``assumed_entrenchment(world, enemy, h)`` for every hex, by enemy side (UA, RU)."""
+    return tuple(assumed_entrenchments(world, 0).tolist()), tuple(assumed_entrenchments(world, 1).tolist())
 
 
 def _memo(sit: Situation, table: str, key, compute):
@@ -73,8 +78,8 @@ def defence_known(sit: Situation, h: int) -> tuple[float, float]:
 
 def _defence_known(sit: Situation, h: int) -> tuple[float, float]:
     w, p = sit.world, sit.world.params
-    sel = (sit.c_hex == h) & (sit.c_age <= 1)
-    if not sel.any():
+    sel = sit.recent_by_hex.get(int(h))       # the recent contacts on the hex, in contact order
+    if sel is None:
         return 0.0, 0.0
     e = sit.c_dug[sel]
     u = sit.c_unit[sel]
@@ -170,20 +175,26 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
         m_att, m_def = loss_means(p, np.array([sit.weather]), s_att_[None, :], s_def_[None, :], a_[None, :],
                                   d_[None, :], infil_, blind_[None, :])
         m_att, m_def = m_att[0].tolist(), m_def[0].tolist()
+    crt_l = sit.extra.setdefault("crt_lists", {})   # the CRT rows as Python floats
     for key, done, d0, s0, ph, a in parts:
         h = key[0]
-        probs = np.zeros(4)
+        # (the sums numpy would make of np.zeros(4), element by element, in Python floats)
+        pr = [0.0, 0.0, 0.0, 0.0]
         la = ld = 0.0
         for wgt, row, i in done:
             if i is None:
-                probs[row] += wgt
+                pr[row] += wgt
                 continue
             cm = (cols[i], row)                      # row: the die modifier of a fight
-            if cm not in crt:
-                crt[cm] = crt_probs(p, *cm)
-            probs += wgt * crt[cm]
+            c = crt_l.get(cm)
+            if c is None:
+                if cm not in crt:
+                    crt[cm] = crt_probs(p, *cm)
+                c = crt_l[cm] = crt[cm].tolist()
+            pr = [pr[0] + wgt * c[0], pr[1] + wgt * c[1], pr[2] + wgt * c[2], pr[3] + wgt * c[3]]
             la += wgt * m_att[i]
             ld += wgt * m_def[i]
+        probs = np.array(pr)
         ratio = a / d0 if d0 > 0 else float("inf")
         cache[key] = {"p": probs, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
                       "p_hidden": ph, "attack": a, "p_go": p_go[h]}

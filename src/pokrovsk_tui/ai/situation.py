@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules.belief import (
     FRONT_SHARE,
     UnseenEstimate,
     forecast_weather,
+    nearest_distance,
     unseen_estimate,
 )
 from pokrovsk_tui.rules.estimates import (
@@ -128,6 +128,17 @@ class Situation:
 
 
     @cached_property
+    def recent_by_hex(self) -> dict[int, np.ndarray]:
+        """The contacts seen lately (age <= 1) hex by hex: their indices, in contact order
+        (what a mask ``(c_hex == h) & (c_age <= 1)`` picks), for the hexes that have any."""
+        recent = np.flatnonzero(self.c_age <= 1)
+        if recent.size == 0:
+            return {}
+        recent = recent[np.argsort(self.c_hex[recent], kind="stable")]
+        hexes, first = np.unique(self.c_hex[recent], return_index=True)
+        return dict(zip(hexes.tolist(), np.split(recent, first[1:]), strict=True))
+
+    @cached_property
     def enemy_any_known(self) -> np.ndarray:
         """(n,) strength of every enemy unit seen today, any role."""
         now = self.c_age == 0
@@ -156,7 +167,7 @@ class Situation:
         b = self.border
         if b.size == 0:
             return np.full(self.n, 99, np.int64)
-        d = self.grid.nearest_distance(b)
+        d = nearest_distance(self.world, b)
         return np.where(self.mine, d, 0)
 
     @cached_property
@@ -271,7 +282,7 @@ class Situation:
         src, dst = self.st.edges
         wts = cost[dst]
         keep = np.isfinite(wts) & np.isfinite(cost[src])
-        graph = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(self.n, self.n))
+        graph = self.st.graph(wts, keep)
         srcs = self.st.src[self.side]
         srcs = srcs[np.isfinite(cost[srcs])]
         if srcs.size == 0:
@@ -301,7 +312,7 @@ class Situation:
         src, dst = self.st.edges
         wts = cost[dst]
         keep = np.isfinite(wts) & np.isfinite(cost[src])
-        graph = csr_matrix((wts[keep], (src[keep], dst[keep])), shape=(self.n, self.n))
+        graph = self.st.graph(wts, keep)
         srcs = self.st.src[who]
         out = np.zeros(self.n)
         if srcs.size == 0 or consumers.size == 0:
@@ -322,7 +333,8 @@ class Situation:
         if steps_h:
             c = np.concatenate(steps_c)
             order = np.argsort(c, kind="stable")       # consumer after consumer, as added one by one
-            np.add.at(out, np.concatenate(steps_h)[order], weights[c[order]])
+            # np.add.at into zeros, as one bincount: each hex's sum taken in the same order
+            return np.bincount(np.concatenate(steps_h)[order], weights=weights[c[order]], minlength=self.n)
         return out
 
     @cached_property

@@ -10,6 +10,7 @@ from functools import cached_property
 
 import numpy as np
 from scipy import fft as sfft
+from scipy.sparse import csr_matrix
 
 from pokrovsk_tui.rules.world import World
 
@@ -134,6 +135,53 @@ class Static:
         for val in values:
             best = np.maximum(best, val * table[self.world.grid.nearest_distance(imp[v[imp] == val])])
         return best
+
+    @cached_property
+    def _edge_orders(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
+        """The graph's edges in the order of a compressed row (CSR) matrix, forward (by from,
+        then to) and reversed (by to, then from): (order into ``edges``, rows, columns (int32)).
+        None if an edge is listed twice (a CSR matrix would sum them; ``graph`` then lets scipy
+        build it)."""
+        src, dst = self.edges
+        out = []
+        for rows, cols in ((src, dst), (dst, src)):
+            o = np.lexsort((cols, rows))
+            r, c = rows[o], cols[o]
+            if r.size > 1 and ((r[1:] == r[:-1]) & (c[1:] == c[:-1])).any():
+                return None
+            out.append((o, r.astype(np.int64), c.astype(np.int32)))
+        return out[0], out[1]
+
+    def graph(self, weights: np.ndarray, keep: np.ndarray, reverse: bool = False,
+              extra: tuple[np.ndarray, np.ndarray] | None = None) -> csr_matrix:
+        """The CSR matrix scipy builds from ``((weights[keep], (src[keep], dst[keep]))`` over
+        ``edges`` (from and to swapped with ``reverse``), with ``extra``: (columns, weights) of
+        one more row n (shape (n + 1, n + 1) then), without scipy's sort of the entries: the
+        same arrays (sorted columns in each row), built from the edge order kept per world."""
+        n = self.world.grid.n
+        orders = self._edge_orders
+        ecols = np.zeros(0, np.int64) if extra is None else np.asarray(extra[0], np.int64)
+        evals = np.zeros(0) if extra is None else np.asarray(extra[1], float)
+        size = n if extra is None else n + 1
+        if orders is None or (ecols.size > 1 and (np.diff(np.sort(ecols)) == 0).any()):
+            src, dst = self.edges
+            rows, cols = (dst, src) if reverse else (src, dst)
+            r = np.concatenate([rows[keep], np.full(ecols.size, n)])
+            c = np.concatenate([cols[keep], ecols])
+            d = np.concatenate([weights[keep], evals])
+            return csr_matrix((d, (r, c)), shape=(size, size))
+        o, rows, cols = orders[1] if reverse else orders[0]
+        k = keep[o]
+        r, c, d = rows[k], cols[k], np.asarray(weights, float)[o][k]
+        counts = np.bincount(r, minlength=n)
+        if extra is not None:
+            eo = np.argsort(ecols, kind="stable")
+            c = np.concatenate([c, ecols[eo].astype(np.int32)])
+            d = np.concatenate([d, evals[eo]])
+            counts = np.append(counts, ecols.size)
+        indptr = np.zeros(size + 1, np.int32)
+        np.cumsum(counts, out=indptr[1:])
+        return csr_matrix((d, c, indptr), shape=(size, size))
 
     def label(self, h: int) -> str:
         hid = self.world.grid.hex_id(int(h))

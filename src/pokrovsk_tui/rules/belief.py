@@ -48,7 +48,7 @@ INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
 
 __all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "expected_entrenchment", "combine_jamming", "own_effort", "recon_effort",
            "believed_state", "crt_column_at", "crt_columns", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance", "going_chances",
-           "hit_probability", "loss_means", "loss_means_one", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
+           "hit_probability", "loss_means", "loss_means_one", "nearest_distance", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
            "unseen_estimate"]
 
 
@@ -87,6 +87,29 @@ def _objective_hexes(world: World) -> np.ndarray:
     return obj
 
 
+_NEAREST_KEPT = 8          # hex sets whose distance fields are kept per world
+
+
+def nearest_distance(world: World, hexes: np.ndarray) -> np.ndarray:
+    """``world.grid.nearest_distance(hexes)``, the last few answers kept per world (read-only):
+    a side's front edge is the other side's border, so the estimates of both sides, and of a
+    side's modelled enemy, ask for the same few fields on a day."""
+    memo = world.derived(_nearest_memo)
+    key = np.unique(np.asarray(hexes, np.int64)).tobytes()
+    got = memo.get(key)
+    if got is None:
+        got = world.grid.nearest_distance(hexes)
+        got.flags.writeable = False
+        if len(memo) >= _NEAREST_KEPT:
+            memo.pop(next(iter(memo)))
+        memo[key] = got
+    return got
+
+
+def _nearest_memo(world: World) -> dict[bytes, np.ndarray]:
+    return {}
+
+
 @dataclass(frozen=True, eq=False)
 class UnseenEstimate:
     slots: np.ndarray          # enemy unit slots arrived and not seen lately
@@ -111,7 +134,7 @@ def unseen_estimate(view: SideView) -> UnseenEstimate:
     nb = g.neighbours
     ok = nb >= 0
     edge = np.flatnonzero(mine & (not_mine[np.maximum(nb, 0)] & ok).any(axis=1))
-    d_own = np.where(mine, 0, g.nearest_distance(edge)) if edge.size else np.full(g.n, 99, np.int64)
+    d_own = np.where(mine, 0, nearest_distance(w, edge)) if edge.size else np.full(g.n, 99, np.int64)
     seen = np.zeros(w.n_units, bool)
     seen[[w.unit_index[c.unit] for c in view.contacts]] = True
     slots = np.flatnonzero((w.u_side == enemy) & (w.u_arrival <= turn - 1) & ~seen)

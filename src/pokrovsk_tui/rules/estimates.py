@@ -44,6 +44,14 @@ def assumed_entrenchment(world: World, enemy: int, h: int) -> int:
     return 1
 
 
+def assumed_entrenchments(world: World, enemy: int) -> np.ndarray:
+    """(n,) ``assumed_entrenchment(world, enemy, h)`` of every hex at once."""
+    t = world.terrain
+    if enemy == 0:
+        return np.where(t == URBAN, 3, np.where(np.isin(t, BUILT_UP), 2, 1)).astype(np.int64)
+    return np.ones(world.grid.n, np.int64)
+
+
 def expected_entrenchment(world: World, enemy: int, c) -> int:
     """How dug in a side takes an enemy contact ``c`` to be: as seen, for a unit detected in
     the latest turn (trench lines show from the air); otherwise ``assumed_entrenchment``."""
