@@ -161,6 +161,18 @@ def test_chunked_replication_equals_one_batch(world):
     assert whole.equal(parts) == []
 
 
+def test_monte_carlo_resolves_more_replications_together_on_a_smaller_map(world):
+    from pokrovsk_tui.rules.montecarlo import CHUNK, CHUNK_HEXES, chunk_size
+
+    main = build_world(load_scenario("pokrovsk-winter-2026"))
+    assert chunk_size(main) == CHUNK_HEXES // main.grid.n > CHUNK
+    assert chunk_size(world) >= chunk_size(main)           # the test map is the smaller
+    state = initial_state(main)
+    orders = {s: random_orders(view(main, state, s), policy_rng(3, 1, s)) for s in (0, 1)}
+    k = chunk_size(main) + 20                               # one full chunk and a part
+    assert replicate(main, state, orders, Dice(3), k).equal(replicate(main, state, orders, Dice(3), k, chunk=100)) == []
+
+
 def test_replication_zero_is_bit_identical_on_the_main_map():
     from pokrovsk_tui.store.snapshot import state_digest as digest
 

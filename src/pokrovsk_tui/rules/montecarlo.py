@@ -17,16 +17,25 @@ from .orders import Order, compile_orders
 from .state import ARRAY_FIELDS, GameState
 from .world import World
 
-CHUNK = 100   # replications resolved together: bounds memory, keeps arrays cache-friendly
+CHUNK = 100             # replications resolved together, at the least
+CHUNK_HEXES = 400_000   # ... and up to this many replication-hexes (more replications on a small map)
+
+
+def chunk_size(world: World) -> int:
+    """How many replications are resolved together: a batch's layers are (K, n) and (K, 2, n),
+    so the memory is bounded by replications times hexes; on a small map more of them go
+    together, where they share more of their supply searches (the main map: 263)."""
+    return max(CHUNK, CHUNK_HEXES // world.grid.n)
 
 
 def replicate(world: World, state: GameState, orders_by_side: dict[int, list[Order]], dice: Dice, k: int,
-              chunk: int = CHUNK, waive: Iterable[str] = ()) -> GameState:
+              chunk: int | None = None, waive: Iterable[str] = ()) -> GameState:
     """The state's next turn resolved k times; replication 0 is the real resolution.
 
-    Replications are resolved ``chunk`` at a time, each chunk drawing its own rows of the
-    batch's random streams, so the result is the same whatever the chunk size. ``waive``: as
-    for ``engine.resolve_turn``."""
+    Replications are resolved ``chunk`` at a time (default ``chunk_size``), each chunk drawing
+    its own rows of the batch's random streams, so the result is the same whatever the chunk
+    size. ``waive``: as for ``engine.resolve_turn``."""
+    chunk = chunk_size(world) if chunk is None else chunk
     accepted, _ = check_orders(world, state, orders_by_side, waive)
     co = compile_orders(world, accepted)
     parts = []

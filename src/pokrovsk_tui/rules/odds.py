@@ -20,6 +20,7 @@ from . import engine
 from .belief import believed_batch, believed_state
 from .dice import Dice, DiceWindow
 from .engine import PHASES, check_orders
+from .montecarlo import chunk_size
 from .orders import (
     GROUND_KINDS,
     M_BOMB,
@@ -105,13 +106,10 @@ class RunOdds(Preview):
     payload: float = 0.0
 
 
-CHUNK = 100      # replications resolved together, as in rules.montecarlo: bounds the memory
-
-
 def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int, through: str, extract):
     """Resolve today's phases up to ``through`` on the believed batch with the side's orders
-    (refused ones dropped, the enemy holding), by the engine's own phase functions, ``CHUNK``
-    replications at a time. ``extract(work, co, chunk)`` reads each chunk's engine working
+    (refused ones dropped, the enemy holding), by the engine's own phase functions, as many
+    replications at a time as Monte Carlo resolves together (``montecarlo.chunk_size``). ``extract(work, co, chunk)`` reads each chunk's engine working
     copy (its scratch layers hold each phase's draws and results) into (k, ...) arrays, which
     come back joined, with the compiled orders and today's drawn weather."""
     w = view.world
@@ -120,9 +118,10 @@ def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int,
     # the previews' dice are their own: never the game's seed stream
     pseed = int(np.random.SeedSequence([int(seed), 0x0DD5]).generate_state(1)[0])
     K = batch.hex.shape[0]
+    size = chunk_size(w)
     parts = []
-    for start in range(0, K, CHUNK):
-        chunk = dataclasses.replace(batch, **{f: getattr(batch, f)[start:start + CHUNK] for f in ARRAY_FIELDS})
+    for start in range(0, K, size):
+        chunk = dataclasses.replace(batch, **{f: getattr(batch, f)[start:start + size] for f in ARRAY_FIELDS})
         work = Work(w, chunk, co, DiceWindow(pseed, start) if start else Dice(pseed), None)
         engine.run_phases(work, PHASES, through)
         parts.append(extract(work, co, chunk) | {"weather": work.weather})
