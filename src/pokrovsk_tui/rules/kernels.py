@@ -17,8 +17,9 @@ def occupied(hexes: np.ndarray, mask: np.ndarray, side_n: np.ndarray, n: int) ->
     """(K, 2, n) bool: hexes holding at least one masked (K, U) unit of each side, in one
     count; ``side_n`` is (U,) each slot's side times n (``Consts.side_n``)."""
     K = hexes.shape[0]
-    flat = ((np.arange(K)[:, None] * (2 * n) + side_n) + hexes)[mask]
-    return np.bincount(flat, minlength=K * 2 * n).reshape(K, 2, n) > 0
+    out = np.zeros(K * 2 * n, bool)
+    out[((np.arange(K)[:, None] * (2 * n) + side_n) + hexes)[mask]] = True
+    return out.reshape(K, 2, n)
 
 
 def per_side_hex(hexes: np.ndarray, mask: np.ndarray, side_n: np.ndarray, n: int, weights: np.ndarray) -> np.ndarray:

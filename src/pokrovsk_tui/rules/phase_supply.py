@@ -26,7 +26,11 @@ def provisional_control(w: Work) -> np.ndarray:
     """(K, n) control from the units now on the map (unchanged where no unit stands)."""
     occ = occupied(w.hex, w.live, w.c.side_n, w.n)
     ua, ru = occ[:, 0], occ[:, 1]
-    return np.where(ua & ru, CONTESTED, np.where(ua, 0, np.where(ru, 1, w.control))).astype(np.int8)
+    out = w.control.astype(np.int8)          # a copy
+    out[ua] = 0
+    out[ru] = 1
+    out[ua & ru] = CONTESTED
+    return out
 
 
 def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int, trucks: bool = True) -> np.ndarray:
