@@ -117,3 +117,27 @@ def test_a_robot_section_runs_what_its_supply_allows(supply, runs):
     ok, bad = validate(context(w, st, 0), ask + [Order(kind="resupply", unit="ua-ugv", target_unit="ua-art", count=1)])
     assert len(ok) == len(ask) and len(bad) == 1
     assert bad[0].reason == f"over budget: 0 runs left today (supply {supply}), asked 1"
+
+
+def test_each_sides_compiled_orders_joined_are_both_compiled_at_once():
+    import dataclasses
+
+    import numpy as np
+
+    from pokrovsk_tui.ai.policies import policy_rng, random_orders
+    from pokrovsk_tui.rules.orders import compile_orders, join_sides
+    from pokrovsk_tui.rules.state import initial_state
+    from pokrovsk_tui.rules.world import build_world
+    from pokrovsk_tui.store.scenarios import load_scenario
+
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    state = initial_state(world)
+    for seed in (1, 2, 3):
+        given = {s: random_orders(view(world, state, s), policy_rng(seed, 1, s)) for s in (0, 1)}
+        accepted, _ = check_orders(world, state, given)
+        both = compile_orders(world, accepted)
+        joined = join_sides(world, compile_orders(world, {0: accepted[0]}), compile_orders(world, {1: accepted[1]}))
+        assert both.m_kind.size and both.r_unit.size and (both.ground != 0).any()     # something to join
+        for f in dataclasses.fields(both):
+            a, b = getattr(both, f.name), getattr(joined, f.name)
+            assert (a is None and b is None) or (a.dtype == b.dtype and np.array_equal(a, b)), f.name

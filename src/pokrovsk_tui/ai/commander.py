@@ -19,7 +19,7 @@ from pokrovsk_tui.rules.belief import nearest_distance
 from pokrovsk_tui.rules.dice import BlockDice, Dice
 from pokrovsk_tui.rules.digging import can_dig
 from pokrovsk_tui.rules.engine import stack_plans
-from pokrovsk_tui.rules.orders import Order, compile_orders
+from pokrovsk_tui.rules.orders import Order, compile_orders, join_sides
 from pokrovsk_tui.rules.state import ARRAY_FIELDS, GameState
 from pokrovsk_tui.rules.view import SideView, view
 from pokrovsk_tui.rules.world import CONTESTED
@@ -135,8 +135,14 @@ class Commander:
         assert all(b.hex.shape[0] == k for b, _e, _d in ctxs), "samples of one size"
         # block (c, i): sample c with set i
         starts = [batch for batch, _e, _d in ctxs for _o in orders]
-        cos = [compile_orders(w, {sit.side: o, sit.enemy: enemy_orders}) for _b, enemy_orders, _d in ctxs
-               for o in orders]
+        # each set of orders and each sample's modelled enemy compiled once, joined per block
+        own = [compile_orders(w, {sit.side: o}) for o in orders]
+        foes = sit.extra.setdefault("enemy_compiled", {})      # the samples' enemies, for refine too
+        for _b, enemy_orders, _d in ctxs:
+            if id(enemy_orders) not in foes:
+                foes[id(enemy_orders)] = (enemy_orders, compile_orders(w, {sit.enemy: enemy_orders}))
+        cos = [join_sides(w, *((mine, foes[id(e)][1]) if sit.side == 0 else (foes[id(e)][1], mine)))
+               for _b, e, _d in ctxs for mine in own]
         if len(cos) == 1:
             before = starts[0]
             after = resolve(w, before, cos[0], ctxs[0][2][0], lv.rollout, deliv)

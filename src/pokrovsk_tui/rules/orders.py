@@ -348,3 +348,21 @@ def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> Comp
     r = np.array(runs, dtype=np.int64).reshape(-1, 3)
     return CompiledOrders(ground, target, path, m[:, 0], m[:, 1], m[:, 2], m[:, 3], m[:, 4],
                           r[:, 0], r[:, 1], r[:, 2])
+
+
+def join_sides(world: World, ua: CompiledOrders, ru: CompiledOrders) -> CompiledOrders:
+    """``compile_orders(world, {0: a, 1: b})`` from ``compile_orders(world, {0: a})`` and
+    ``compile_orders(world, {1: b})``: each side's slots take their own side's ground orders,
+    and Ukraine's missions and runs come first, as compiling both at once lists them. (The
+    computer compiles each candidate plan once and the modelled enemy's orders once, not every
+    pair.)"""
+    ru_slot = world.u_side == 1
+
+    def cat(f: str) -> np.ndarray:
+        return np.concatenate([getattr(ua, f), getattr(ru, f)])
+
+    return CompiledOrders(
+        np.where(ru_slot, ru.ground, ua.ground), np.where(ru_slot, ru.target, ua.target),
+        np.where(ru_slot[:, None], ru.path, ua.path),
+        cat("m_side"), cat("m_unit"), cat("m_kind"), cat("m_hex"), cat("m_count"),
+        cat("r_unit"), cat("r_target"), cat("r_count"))
