@@ -15,7 +15,7 @@ levels differ only in how much thinking they do with what they know:
 | Monte Carlo samples per plan | none | 6 (1 draw of enemy positions x 6 dice) | 24 (3 draws x 8 dice) |
 | look-ahead | - | 1 day | 2 days (the second day both sides hold and patrol) |
 | local search on the chosen plan | - | up to 2 attacks off / 2 on | up to 6 attacks off / 6 on |
-| decision CPU time, main scenario (2-core machine, median of benchmarks/bench_ai.py; moves by 20% and more with the load) | ~25 ms | ~0.12 s | ~0.9 s |
+| decision CPU time, main scenario (2-core machine, median of benchmarks/bench_ai.py; moves by 20% and more with the load) | ~20 ms | ~0.1 s | ~0.3 s |
 
 A *draw* places the unseen enemy units on ground the enemy holds, thickest near the front
 (combat units) or a few hexes back (support units); seen units stay where they were seen,
