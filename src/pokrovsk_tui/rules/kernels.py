@@ -22,19 +22,6 @@ def occupied(hexes: np.ndarray, mask: np.ndarray, side_n: np.ndarray, n: int) ->
     return out.reshape(K, 2, n)
 
 
-def per_side_hex(hexes: np.ndarray, mask: np.ndarray, side_n: np.ndarray, n: int, weights: np.ndarray) -> np.ndarray:
-    """(K, 2, n) sums of the masked (K, U) weights on each hex, by the unit's side, in one
-    count: each sum adds the same values in the same (slot) order as ``per_hex`` of one side."""
-    K = hexes.shape[0]
-    flat = ((np.arange(K)[:, None] * (2 * n) + side_n) + hexes)[mask]
-    return np.bincount(flat, weights=weights[mask], minlength=K * 2 * n).reshape(K, 2, n)
-
-
-def at_hex(layer: np.ndarray, hexes: np.ndarray) -> np.ndarray:
-    """(K, U) values of a (K, n) layer at each unit's hex (hex -1 reads hex 0: mask it)."""
-    return layer[np.arange(layer.shape[0])[:, None], np.maximum(hexes, 0)]    # np.take_along_axis, without its overhead
-
-
 def scatter(values: np.ndarray, cells: np.ndarray, n: int) -> np.ndarray:
     """(K, n) sums of (K, M) values landing on cells (M,): np.add.at without its slowness."""
     K, M = values.shape

@@ -267,10 +267,6 @@ class CompiledOrders:
         """(1 or K, M) each mission's count in each replication: 0 where it is another plan's."""
         return _counts_rep(self.m_count, self.m_plan, self.rep_plan)
 
-    def r_count_rep(self) -> np.ndarray:
-        """(1 or K, R) each robot run's count in each replication: 0 where it is another plan's."""
-        return _counts_rep(self.r_count, self.r_plan, self.rep_plan)
-
     def sorties_rep(self, U: int) -> np.ndarray:
         """(1 or K, U) sorties, rounds or bombs each unit slot has ordered in each replication."""
         own = self.m_unit >= 0
