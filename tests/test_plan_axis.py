@@ -145,10 +145,10 @@ def test_dice_read_at_a_few_places_are_those_of_the_whole_draw(dice):
 
 def test_look_ahead_layers_are_the_whole_layers_read_where_needed():
     """The look-ahead's cheaper layers hold what the plain ones hold: occupancy marked in a
-    boolean layer is the counted one, cover levels as int8 are the float ones and the deepest
+    boolean layer is the units' own hexes, cover levels as int8 are the float ones and the deepest
     entrenchment of the live units next to each hex, however the units stand."""
     from pokrovsk_tui.rules.kernels import occupied
-    from pokrovsk_tui.rules.phase_move import cover_levels, occupied_mask
+    from pokrovsk_tui.rules.phase_move import cover_levels
     from pokrovsk_tui.rules.work import consts
     from pokrovsk_tui.rules.world import build_world
     from pokrovsk_tui.store.scenarios import load_scenario
@@ -160,7 +160,11 @@ def test_look_ahead_layers_are_the_whole_layers_read_where_needed():
     live = rng.random((4, U)) < 0.8
     entrench = rng.integers(0, 4, (4, U))
     side_n = consts(world).side_n
-    assert np.array_equal(occupied_mask(hexes, live, side_n, n), occupied(hexes, live, side_n, n))
+    plain = np.zeros((4, 2, n), bool)                 # unit by unit
+    for k in range(4):
+        for u in np.flatnonzero(live[k]):
+            plain[k, world.u_side[u], hexes[k, u]] = True
+    assert np.array_equal(occupied(hexes, live, side_n, n), plain)
     cover = cover_levels(world, hexes, live, entrench)
     assert cover.dtype == float
     assert np.array_equal(cover_levels(world, hexes, live, entrench, np.int8).astype(float), cover)

@@ -109,9 +109,10 @@ class RunOdds(Preview):
 def run_phases(view: SideView, orders: list[Order], batch: GameState, seed: int, through: str, extract):
     """Resolve today's phases up to ``through`` on the believed batch with the side's orders
     (refused ones dropped, the enemy holding), by the engine's own phase functions, as many
-    replications at a time as Monte Carlo resolves together (``montecarlo.chunk_size``). ``extract(work, co, chunk)`` reads each chunk's engine working
-    copy (its scratch layers hold each phase's draws and results) into (k, ...) arrays, which
-    come back joined, with the compiled orders and today's drawn weather."""
+    replications at a time as Monte Carlo resolves together (``montecarlo.chunk_size``).
+    ``extract(work, co, chunk)`` reads each chunk's engine working copy (its scratch layers hold
+    each phase's draws and results) into (k, ...) arrays, which come back joined, with the
+    compiled orders and today's drawn weather."""
     w = view.world
     accepted, _ = check_orders(w, batch.replica(0), {view.side: orders})
     co = compile_orders(w, accepted)

@@ -13,13 +13,13 @@ import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
 from .events import ref
+from .kernels import occupied
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
 from .phase_move import (
     cover_levels,
     held,
     killzone_fraction,
-    occupied_mask,
     on_held_line,
     position_fire_fraction,
 )
@@ -232,7 +232,7 @@ def combat(w: Work) -> None:
         w.hurt(loss_a + loss_d + extra, "ground")
         # retreats, from the positions after movement; the attack's sources (each replication's
         # own start hexes of the group's attackers) repel
-        blocked = occupied_mask(start_hex, live, w.c.side_n, n)[:, ::-1]
+        blocked = occupied(start_hex, live, w.c.side_n, n)[:, ::-1]
         pos = w.hex.copy()
         gone = np.zeros((K, U), bool)
         for step in (1, 2):
@@ -328,7 +328,7 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     side = world.u_side[None, :]
     # the contested hexes (live units of both sides, no group attacking), found from the units
     # on them: (replication, hex) in row order, as np.nonzero of a (K, n) layer gives them
-    occ = occupied_mask(w.hex, live, w.c.side_n, n).reshape(K, 2 * n)
+    occ = occupied(w.hex, live, w.c.side_n, n).reshape(K, 2 * n)
     k_row = np.arange(K)[:, None]
     hx = np.maximum(w.hex, 0)
     attacked = np.zeros((K, n), bool)

@@ -14,7 +14,6 @@ from .events import lit, ref
 from .kernels import scatter
 from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
-from .phase_sense import jamming  # noqa: F401  (re-exported: the day's EW lives in phase_sense)
 from .world import CAUSES
 
 if TYPE_CHECKING:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .events import ref
+from .kernels import occupied
 from .orders import G_MOVE
 
 if TYPE_CHECKING:
@@ -105,15 +106,6 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     return out.reshape(K, 2, n)
 
 
-def occupied_mask(hexes: np.ndarray, mask: np.ndarray, side_n: np.ndarray, n: int) -> np.ndarray:
-    """``kernels.occupied`` (K, 2, n): hexes holding a masked (K, U) unit of each side, marked
-    in a boolean layer instead of counted."""
-    K = hexes.shape[0]
-    out = np.zeros(K * 2 * n, bool)
-    out[((np.arange(K)[:, None] * (2 * n) + side_n) + hexes)[mask]] = True
-    return out.reshape(K, 2, n)
-
-
 def movement(w: Work) -> None:
     world = w.world
     p = w.p
@@ -145,7 +137,7 @@ def movement(w: Work) -> None:
     if L:
         # enemy presence and zones of control (a hex next to or on an occupied hex), from
         # positions at the start of the phase, read on the paths only
-        occ = occupied_mask(w.hex, live, c.side_n, n).reshape(-1)
+        occ = occupied(w.hex, live, c.side_n, n).reshape(-1)
         need_cover = p.position_fire > 0 or p.line_hold > 0
         cover = cover_levels(world, w.hex, live, w.entrench, np.int8) if need_cover else np.zeros((K, 2, n), np.int8)
         k_idx = np.arange(K)[:, None]

@@ -126,8 +126,8 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     under the same jamming have the same field: each distinct one is worked out once."""
     world = w.world
     us = np.concatenate(_side_drones(world))
-    jam_group = getattr(w, "jam_group", None)           # a Work's (the estimates' stand-in has none)
-    if w.K > 1 and jam_group is not None and us.size:
+    if w.K > 1 and us.size:                   # (the estimates' one-row stand-in has no jam_group)
+        jam_group = w.jam_group
         weight = sorties[:, us] * w.v[:, None]
         first, group = unique_rows(w.hex[:, us], weight, jam_group[:, None])
         if first.size < w.K:

@@ -199,14 +199,12 @@ class Work:
 
     def hurt(self, amount: Floats, cause: str) -> Floats:
         """Take (K, U) strength away for a cause; returns what was actually lost."""
-        taken = np.minimum(np.maximum(amount, 0.0), self.strength)
-        self.strength = self.strength - taken
-        self.loss[:, :, CAUSES.index(cause)] += taken
-        return taken
+        return self.hurt_cols(slice(None), amount, cause)
 
-    def hurt_cols(self, cols: Ints, amount: Floats, cause: str) -> Floats:
+    def hurt_cols(self, cols: Ints | slice, amount: Floats, cause: str) -> Floats:
         """``hurt`` for (K, C) amounts of the unit slots ``cols`` (distinct) only: the other
-        slots lose nothing. Returns what the slots actually lost, (K, C)."""
+        slots lose nothing. Returns what the slots actually lost, (K, C). (The strength layer
+        is replaced, not changed in place: a copy taken before stays as it was.)"""
         before = self.strength[:, cols]
         taken = np.minimum(np.maximum(amount, 0.0), before)
         strength = self.strength.copy()
