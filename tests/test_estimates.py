@@ -51,3 +51,10 @@ def test_assumed_entrenchments_of_the_map_are_hex_by_hex():
             table = assumed_entrenchments(world, enemy)
             assert table.tolist() == [assumed_entrenchment(world, enemy, h) for h in range(world.grid.n)]
     assert set(assumed_entrenchments(build_world(load_scenario("pokrovsk-winter-2026")), 0).tolist()) == {1, 2, 3}
+    from pokrovsk_tui.rules.params import TERRAINS
+
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    for h in range(world.grid.n):                      # the rule, hex by hex from the terrain
+        t = TERRAINS[world.terrain[h]]
+        want = 3 if t == "urban" else 2 if t in ("village", "industrial") else 1
+        assert assumed_entrenchment(world, 0, h) == want and assumed_entrenchment(world, 1, h) == 1

@@ -11,7 +11,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules import supply_search
 from pokrovsk_tui.rules.phase_supply import hex_costs, shortest
-from pokrovsk_tui.rules.supply_search import connected, connected_layers
+from pokrovsk_tui.rules.supply_search import joined
 from pokrovsk_tui.rules.world import build_world
 from pokrovsk_tui.store.scenarios import load_scenario
 
@@ -19,6 +19,21 @@ from pokrovsk_tui.store.scenarios import load_scenario
 @pytest.fixture(scope="module")
 def world():
     return build_world(load_scenario("pokrovsk-winter-2026"))
+
+
+def connected_layers(world, costs, sources):
+    """(B, n): the hexes joined to each layer's sources by hexes of finite cost, asked of
+    ``joined`` as the logistics phase asks it (the sources of all layers, each layer's own)."""
+    srcs = [np.asarray(x, np.int64) for x in sources]
+    hexes = np.unique(np.concatenate(srcs)) if any(x.size for x in srcs) else np.zeros(0, np.int64)
+    on = np.zeros((costs.shape[0], hexes.size), bool)
+    for b, x in enumerate(srcs):
+        on[b, np.searchsorted(hexes, x)] = True
+    return joined(world, np.isfinite(costs), hexes, on)
+
+
+def connected(world, cost, sources):
+    return connected_layers(world, cost[None], [sources])[0]
 
 
 def full_search(world, cost, sources):

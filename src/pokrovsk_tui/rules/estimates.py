@@ -36,20 +36,23 @@ BUILT_UP = (TERRAINS.index("village"), TERRAINS.index("industrial"))
 
 
 def assumed_entrenchment(world: World, enemy: int, h: int) -> int:
-    """The entrenchment a side expects of enemy defenders on hex h: Ukrainian defenders dig in
-    where there are buildings (3 in towns, 2 in villages and industry), Russian ones at 1."""
-    t = world.terrain[h]
-    if enemy == 0:
-        return 3 if t == URBAN else 2 if t in BUILT_UP else 1
-    return 1
+    """The entrenchment a side expects of enemy defenders on hex h (``assumed_entrenchments``)."""
+    return int(assumed_entrenchments(world, enemy)[h])
 
 
 def assumed_entrenchments(world: World, enemy: int) -> np.ndarray:
-    """(n,) ``assumed_entrenchment(world, enemy, h)`` of every hex at once."""
+    """(n,) the entrenchment a side expects of enemy defenders on every hex, read-only:
+    Ukrainian defenders dig in where there are buildings (3 in towns, 2 in villages and
+    industry), Russian ones at 1. Worked out once per world."""
+    return world.derived(_assumed_entrenchments)[enemy]
+
+
+def _assumed_entrenchments(world: World) -> np.ndarray:
     t = world.terrain
-    if enemy == 0:
-        return np.where(t == URBAN, 3, np.where(np.isin(t, BUILT_UP), 2, 1)).astype(np.int64)
-    return np.ones(world.grid.n, np.int64)
+    table = np.stack([np.where(t == URBAN, 3, np.where(np.isin(t, BUILT_UP), 2, 1)),
+                      np.ones(world.grid.n)]).astype(np.int64)          # enemy UA, enemy RU
+    table.flags.writeable = False
+    return table
 
 
 def expected_entrenchment(world: World, enemy: int, c) -> int:

@@ -39,12 +39,18 @@ def hex_costs(world, p, control: np.ndarray, fc_enemy: np.ndarray, side: int, tr
     control and hexes within ``truck_standoff`` of ground the enemy holds or contests (trucks
     are drone targets there; on foot or by robot a unit is still connected). ``control`` and
     ``fc_enemy`` are (..., n): several layers at once, each worked out as on its own."""
-    ok = world.passable & ((control == side) | (control == CONTESTED))
+    ok = supply_ground(world, control, side)
     if trucks:
         ok = ok & (fc_enemy < p.supply_block_fc)
         if p.truck_standoff[side] > 0:
             ok = ok & ~near_enemy(world, control, side, p.truck_standoff[side])
     return np.where(ok, world.move_cost * (1.0 + p.fire_control_cost * fc_enemy), np.inf)
+
+
+def supply_ground(world, control: np.ndarray, side: int) -> np.ndarray:
+    """(..., n) bool: the hexes side's supply may cross at all, on foot or by robot (where a
+    unit is connected, not isolated): passable ground the side holds or contests."""
+    return world.passable & ((control == side) | (control == CONTESTED))
 
 
 def near_enemy(world, control: np.ndarray, side: int, reach: int) -> np.ndarray:
@@ -125,7 +131,7 @@ def supply_fields(w: Work, control: np.ndarray) -> tuple[list[Layers], np.ndarra
             _shared_searches(world, lay, wants)
         out.append(lay)
         # whether a hex is joined to a source depends on the passable hexes and sources only
-        ground = np.isfinite(hex_costs(world, p, control, w.fc_total[:, 1 - s], s, trucks=False))
+        ground = supply_ground(world, control, s)
         if K == 1:
             reach[0, s] = ground[0]
         else:

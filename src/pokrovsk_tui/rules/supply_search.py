@@ -43,22 +43,6 @@ def _build_graph(world: World) -> csr_matrix:
     return csr_matrix((np.ones(dst.size), dst, indptr), shape=(n, n))
 
 
-def connected(world: World, cost: np.ndarray, sources: np.ndarray) -> np.ndarray:
-    """(n,) bool: hexes joined to one of ``sources`` by hexes of finite ``cost``."""
-    return connected_layers(world, cost[None], [sources])[0]
-
-
-def connected_layers(world: World, costs: np.ndarray, sources: list[np.ndarray]) -> np.ndarray:
-    """(B, n) bool: ``connected`` of each of B cost layers ((B, n)) with its own sources."""
-    B = costs.shape[0]
-    srcs = [np.asarray(x, np.int64) for x in sources]
-    hexes = np.unique(np.concatenate(srcs)) if any(x.size for x in srcs) else np.zeros(0, np.int64)
-    on = np.zeros((B, hexes.size), bool)
-    for b, x in enumerate(srcs):
-        on[b, np.searchsorted(hexes, x)] = True
-    return joined(world, np.isfinite(costs), hexes, on)
-
-
 def joined(world: World, passable: np.ndarray, src_hex: np.ndarray, src_on: np.ndarray) -> np.ndarray:
     """(B, n) bool: for each of B layers, the hexes joined to one of its sources by hexes
     passable in it (``passable`` (B, n) bool; the sources of layer b: ``src_hex[src_on[b]]``,
