@@ -325,60 +325,70 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     world, p = w.world, w.p
     K, U, n = w.K, w.U, w.n
     live = w.live
-    side = world.u_side[None, :]
     # the contested hexes (live units of both sides, no group attacking), found from the units
-    # on them: (replication, hex) in row order, as np.nonzero of a (K, n) layer gives them
-    occ = occupied(w.hex, live, w.c.side_n, n).reshape(K, 2 * n)
-    k_row = np.arange(K)[:, None]
+    # on them: (replication, hex) in row order, as np.nonzero of a (K, n) layer gives them. A
+    # live unit is on its own side's layer: the other side's is read at its hex
+    occ = occupied(w.hex, live, w.c.side_n, n).reshape(-1)
     hx = np.maximum(w.hex, 0)
-    attacked = np.zeros((K, n), bool)
-    kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
-    attacked[kk, g_hex[gg]] = True
-    on = live & occ[k_row, hx] & occ[k_row, n + hx] & ~attacked[k_row, hx]
-    ku, uu = np.nonzero(on)
-    cell, ci = np.unique(ku * n + w.hex[ku, uu], return_inverse=True)     # each unit's contested hex
+    enemy_there = occ[np.arange(K)[:, None] * (2 * n) + (n - w.c.side_n)[None, :] + hx]
+    ku, uu = np.nonzero(live & enemy_there)
+    if ku.size:
+        attacked = np.zeros(K * n, bool)
+        kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
+        attacked[kk * n + g_hex[gg]] = True
+        at = ku * n + w.hex[ku, uu]
+        free = ~attacked[at]
+        ku, uu, at = ku[free], uu[free], at[free]
+    if ku.size == 0:                # no contact: nothing changes (cohesion is kept at 0 or more)
+        w.cohesion = np.maximum(w.cohesion, 0.0)
+        return
+    cell, ci = np.unique(at, return_inverse=True)     # each unit's contested hex
     kb, hb = cell // n, cell % n
     B = cell.size
     # each side's dice on them (the stream is drawn for every (K, 2, n) cell)
     u_b2 = w.dice.uniform_at(w.turn, "combat", "contact", (K, 2, n),
                              (np.concatenate([kb, kb]), np.repeat(np.arange(2), B), np.concatenate([hb, hb])))
-    total = np.zeros((K, U))
     # the strength and power of each side on them summed unit by unit in slot order, as a
     # whole (K, 2, n) layer would
-    slot = ci * 2 + world.u_side[uu]
-    s_side = np.bincount(slot, weights=w.strength[ku, uu], minlength=2 * B).reshape(-1, 2)     # (B, 2)
-    pw = w.strength * w.c.defence[None, :]
-    p_side = np.bincount(slot, weights=pw[ku, uu], minlength=2 * B).reshape(-1, 2)
+    u_side = world.u_side[uu]
+    slot = ci * 2 + u_side
+    str_u = w.strength[ku, uu]
+    s_side = np.bincount(slot, weights=str_u, minlength=2 * B).reshape(-1, 2)     # (B, 2)
+    p_side = np.bincount(slot, weights=str_u * w.c.defence[uu], minlength=2 * B).reshape(-1, 2)
     bad = w.c.bad_weather[w.weather]
     mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[kb]
+    lost_b = np.zeros((B, 2))
     for s in (0, 1):
         ratio = p_side[:, 1 - s] / p_side[:, s]
         s_b = s_side[:, s]
         mean = p.contested_rate_mult * p.defender_loss_rate * s_b * np.sqrt(ratio) * mult
         u_b = u_b2[s * B:(s + 1) * B]
-        lost_b = poisson_icdf(u_b, mean).astype(float)
-        mine = on & (side == s)
-        s_at = np.zeros((K, U))
-        s_at[ku, uu] = s_b[ci]
-        lost = np.zeros((K, U))
-        lost[ku, uu] = lost_b[ci]
-        share = np.where(mine, w.strength / np.maximum(s_at, 1e-12), 0.0)
-        total += share * lost
-        w.fought = w.fought | mine
+        lost_b[:, s] = poisson_icdf(u_b, mean).astype(float)
         if w.events is not None:
             # replication 0's values at the contested hexes only, as Python numbers
             r0 = kb == 0
             hs = hb[r0].tolist()
-            str0, mean0, u0, lost0 = (a[r0].tolist() for a in (s_b, mean, u_b, lost_b))
+            str0, mean0, u0, lost0 = (a[r0].tolist() for a in (s_b, mean, u_b, lost_b[:, s]))
             for i, h in enumerate(hs):
                 w.emit("combat", "contact", f"Close fighting in contested {w.c.hex_ids[h]}: "
                        f"{('UA', 'RU')[s]} loses {lost0[i]:.0f}",
                        hex=h, why={"side": ("ua", "ru")[s], "strength": str0[i], "mean": mean0[i],
                                    "draw": u0[i], "loss": lost0[i]})
-    before = w.strength.copy()
-    w.hurt(total, "ground")
-    pct = (before - w.strength) / np.maximum(before, 1e-12) * 100.0
-    w.cohesion = np.maximum(w.cohesion - p.cohesion_loss_per_pct * pct, 0.0)
+    # each unit's share of its side's loss there, by strength
+    share = str_u / np.maximum(s_side[ci, u_side], 1e-12)
+    fought = w.fought.copy()
+    fought[ku, uu] = True
+    w.fought = fought
+    # hurt on the slots in contact somewhere only (the others lose nothing)
+    cols, col_of = np.unique(uu, return_inverse=True)
+    amount = np.zeros((K, cols.size))
+    amount[ku, col_of] = share * lost_b[ci, u_side]
+    before = w.strength[:, cols]
+    w.hurt_cols(cols, amount, "ground")
+    pct = (before - w.strength[:, cols]) / np.maximum(before, 1e-12) * 100.0
+    cohesion = np.maximum(w.cohesion, 0.0)
+    cohesion[:, cols] = np.maximum(w.cohesion[:, cols] - p.cohesion_loss_per_pct * pct, 0.0)
+    w.cohesion = cohesion
 
 
 def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
