@@ -16,6 +16,7 @@ from .events import ref
 from .kernels import occupied
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
+from .phase_fires import layer, own_pairs
 from .phase_move import (
     cover_levels,
     held,
@@ -112,13 +113,22 @@ def loss_means_one(p, weather: int, s_att: float, s_def: float, a: float, d: flo
 def loss_means(p, weather, s_att, s_def, a, d, infil, blind=None):
     """Lanchester-style Poisson means for attacker and defender losses. In snow or mud the
     defender's losses are multiplied by ``bad_weather_loss_mult`` and the attacker's by
-    ``bad_weather_attacker_loss_mult``; a blind attack costs the attacker ``blind_loss_mult``."""
+    ``bad_weather_attacker_loss_mult``; a blind attack costs the attacker ``blind_loss_mult``.
+    ``weather`` (K,), ``infil`` (G,), the others (K, G)."""
+    return _loss_means(p, _bad_weather(p)[weather][:, None], s_att, s_def, a, d, infil[None, :], blind)
+
+
+def _bad_weather(p) -> np.ndarray:
+    return np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])
+
+
+def _loss_means(p, bad, s_att, s_def, a, d, infil, blind):
+    """``loss_means`` elementwise: ``bad`` (snow or mud) and ``infil`` broadcast against the rest."""
     ok = (a > 0) & (d > 0)
     ra = np.where(ok, d / np.where(ok, a, 1.0), 0.0)
-    bad = np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])[weather]
-    infil_x = np.where(infil, p.infiltration_loss_mult, 1.0)[None, :]
-    mult_d = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None] * infil_x
-    mult_a = np.where(bad, p.bad_weather_attacker_loss_mult, 1.0)[:, None] * infil_x
+    infil_x = np.where(infil, p.infiltration_loss_mult, 1.0)
+    mult_d = np.where(bad, p.bad_weather_loss_mult, 1.0) * infil_x
+    mult_a = np.where(bad, p.bad_weather_attacker_loss_mult, 1.0) * infil_x
     if blind is not None:
         mult_a = mult_a * np.where(blind, p.blind_loss_mult, 1.0)
     m_att = np.where(ok, p.attacker_loss_rate * s_att * np.sqrt(ra), 0.0) * mult_a
@@ -134,10 +144,15 @@ def going_chance(p, world, weather: int, h: int) -> float:
 def going(p, world, weather, hexes):
     """(K, G) chance that attackers winning ground can take it: in snow or mud an off-road hex
     is taken only with chance 1 / (the weather's off-road cost multiplier)."""
-    mult = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[weather]        # (K,)
-    bad = np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])[weather]
-    off = world.offroad[hexes][None, :]
-    return np.where(bad[:, None] & off, np.minimum(1.0, 1.0 / mult[:, None]), 1.0)
+    return _going(p, world, weather[:, None], hexes[None, :])
+
+
+def _going(p, world, weather, hexes):
+    """``going`` elementwise, ``weather`` and ``hexes`` broadcast against each other."""
+    mult = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[weather]
+    bad = _bad_weather(p)[weather]
+    off = world.offroad[hexes]
+    return np.where(bad & off, np.minimum(1.0, 1.0 / mult), 1.0)
 
 
 def combat(w: Work) -> None:
@@ -147,10 +162,12 @@ def combat(w: Work) -> None:
     group_of = co.per_rep(group_of)                         # (1 or K, U)
     G = g_side.size
     live = w.live
-    u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
-    u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))
-    u_dl = w.dice.uniform(w.turn, "combat", "def_loss", (K, G))
-    u_go = w.dice.uniform(w.turn, "combat", "going", (K, G))
+    # the (row, group) pairs each replication resolves: its own plan's groups, row after row
+    kk, gg = own_pairs(g_plan, co.rep_plan, co.plans, K, G)
+    PG = kk.size
+    # each group's dice, drawn for the whole (K, G) and read on the pairs
+    u_die, u_al, u_dl, u_go = (w.dice.uniform_at(w.turn, "combat", s, (K, G), (kk, gg))
+                               for s in ("die", "att_loss", "def_loss", "going"))
     start_hex = w.hex.copy()
     start_str = w.strength.copy()
     start_ent = w.entrench
@@ -159,19 +176,24 @@ def combat(w: Work) -> None:
     retreat_n = np.zeros((K, U), np.int64)
     adv = np.zeros((K, U), bool)
     fought = np.zeros((K, U), bool)
-    if G:
+    if PG:
         gid = np.full((co.plans, 2, n), -1, np.int64)
         gid[g_plan, g_side, g_hex] = np.arange(G)
+        rep = co.rep_index(K)
         part = live & (group_of >= 0)
-        dgrp = np.where(live, gid[co.rep_index(K)[:, None], 1 - world.u_side[None, :], np.maximum(w.hex, 0)], -1)
+        dgrp = np.where(live, gid[rep[:, None], 1 - world.u_side[None, :], np.maximum(w.hex, 0)], -1)
         dpart = dgrp >= 0
+        # each unit's pair as attacker (pa) and as defender (pd): its row's first pair + the
+        # group's place among its plan's groups (groups are numbered plan by plan); PG: none
+        base = (np.searchsorted(kk, np.arange(K)) - np.searchsorted(g_plan, rep))[:, None]
+        pa = np.where(part, base + group_of, PG)
+        pd = np.where(dpart, base + dgrp, PG)
         ap = attack_power(w)
         dp = defence_power(w, w.hex)
-        flat_a = (np.arange(K)[:, None] * G + np.maximum(group_of, 0)).ravel()
-        flat_d = (np.arange(K)[:, None] * G + np.maximum(dgrp, 0)).ravel()
+        flat_a, flat_d = pa.ravel(), pd.ravel()
 
         def gsum(flat, mask, vals):
-            return np.bincount(flat, weights=np.where(mask, vals, 0.0).ravel(), minlength=K * G).reshape(K, G)
+            return np.bincount(flat, weights=np.where(mask, vals, 0.0).ravel(), minlength=PG + 1)[:PG]
 
         A = gsum(flat_a, part, ap)
         Dp = gsum(flat_d, dpart, dp)
@@ -188,8 +210,8 @@ def combat(w: Work) -> None:
         ratio = np.where(Dp > 0, A / np.where(Dp > 0, Dp, 1.0), np.inf)
         col = crt_column(p, ratio)
         die = die_from_uniform(u_die)
-        mod = np.where(g_infil[None, :], w.c.infiltration_mod[w.weather][:, None],
-                       w.c.attack_mod[w.weather][:, None])
+        weather = w.weather[kk]
+        mod = np.where(g_infil[gg], w.c.infiltration_mod[weather], w.c.attack_mod[weather])
         mod = mod + np.where(blind, p.blind_assault_mod, 0)
         idx = np.minimum(np.maximum(die + mod, 0), 7)
         res = w.c.crt[col, idx]
@@ -198,37 +220,38 @@ def combat(w: Work) -> None:
         # ... unless a held line covers the hex and every attacker stands next to it already
         cover = (cover_levels(world, start_hex, live, start_ent, np.int8)
                  if p.position_fire > 0 or p.line_hold > 0 else None)
-        stopped = np.zeros((K, G), bool)
+        stopped = np.zeros(PG, bool)
         if cover is not None and p.line_hold > 0:
-            enemy = 1 - g_side[None, :]
             free = gsum(flat_a, part & ~on_held_line(p, world, cover, start_hex), ones) > 0
-            stopped = (A > 0) & ~fight & held(p, cover[k3, enemy, g_hex[None, :]]) & ~free
+            stopped = (A > 0) & ~fight & held(p, cover[kk, 1 - g_side[gg], g_hex[gg]]) & ~free
             res = np.where(stopped, R, res)
-        m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil, blind)
+        m_att, m_def = _loss_means(p, _bad_weather(p)[weather], s_att, s_def, A, Dp, g_infil[gg], blind)
         la = _losses(u_al, m_att)
         ld = _losses(u_dl, m_def)
-        # read by the previews (rules/odds.py): each group's result and losses
-        w.g_side, w.g_hex, w.g_res, w.g_col, w.g_A, w.g_D = g_side, g_hex, res, col, A, Dp
+        # read by the previews (rules/odds.py): each group's result and losses, (K, G) with
+        # the values of the rows' own groups (0 elsewhere)
+        w.g_side, w.g_hex = g_side, g_hex
+        w.g_res, w.g_col, w.g_A, w.g_D = (layer(a, kk, gg, K, G) for a in (res, col, A, Dp))
         # losses spread over each group's units by strength
-        # each unit's group as attacker (ga) and as defender (dg), read as layer[k3, ga]
-        ga = np.maximum(group_of, 0) * np.ones((K, 1), np.int64)
-        dg = np.maximum(dgrp, 0)
-        share_a = np.where(part, w.strength / np.maximum(s_att[k3, ga], 1e-12), 0.0)
-        share_d = np.where(dpart, w.strength / np.maximum(s_def[k3, dg], 1e-12), 0.0)
-        loss_a = share_a * la[k3, ga]
-        loss_d = share_d * ld[k3, dg]
+        # each unit's pair as attacker and as defender, read as pair_values[pa] (pa: 0 if none)
+        pa = np.where(part, pa, 0)
+        pd = np.where(dpart, pd, 0)
+        share_a = np.where(part, w.strength / np.maximum(s_att[pa], 1e-12), 0.0)
+        share_d = np.where(dpart, w.strength / np.maximum(s_def[pd], 1e-12), 0.0)
+        loss_a = share_a * la[pa]
+        loss_d = share_d * ld[pd]
         # the defender's result
-        dres = np.where(dpart, res[k3, dg], R)
+        dres = np.where(dpart, res[pd], R)
         draid = np.where(dpart, g_raid[np.maximum(dgrp, 0)], False)
         extra = np.where(dpart & (dres == X), p.rout_loss * w.strength, 0.0)
         extra = np.where(dpart & draid & (dres == D), p.raid_d_loss * w.strength, extra)
         retreat_n = np.where(dpart & ~draid & (dres == D), 1, np.where(dpart & ~draid & (dres == X), 2, 0))
-        ares = res[k3, ga]
-        p_go = going(p, world, w.weather, g_hex)
-        go = u_go < p_go                                                   # (K, G)
-        adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & go[k3, ga]
-        fought = (part | dpart) & np.where(part, fight[k3, ga], False) | (
-            dpart & fight[k3, dg])
+        ares = res[pa]
+        p_go = _going(p, world, weather, g_hex[gg])
+        go = u_go < p_go                                                   # per pair
+        adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & go[pa]
+        fought = (part | dpart) & np.where(part, fight[pa], False) | (
+            dpart & fight[pd])
         w.hurt(loss_a + loss_d + extra, "ground")
         # retreats, from the positions after movement; the attack's sources (each replication's
         # own start hexes of the group's attackers) repel
@@ -258,7 +281,7 @@ def combat(w: Work) -> None:
         # (attackers stopped before a held line paid it too: they went forward under that fire)
         pf_adv = np.zeros((K, U))
         if p.position_fire > 0 and cover is not None:
-            tried = adv | (part & stopped[k3, ga])
+            tried = adv | (part & stopped[pa])
             level = cover[k3, 1 - own_side, tgt].astype(float)
             pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0), "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
@@ -270,6 +293,9 @@ def combat(w: Work) -> None:
         w.entrench = np.where(adv | (retreat_n > 0), 0, w.entrench)
         w.moved = w.moved | adv | (retreat_n > 0)
         if w.events is not None:
+            (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la, ld, u_die, u_al, u_dl, blind, p_go, u_go,
+             stopped) = (layer(a, kk, gg, K, G) for a in (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la,
+                                                        ld, u_die, u_al, u_dl, blind, p_go, u_go, stopped))
             _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
                           m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
                           blind, p_go, u_go, adv, kz_adv, pf_adv, stopped)
@@ -323,7 +349,7 @@ def _retreat(w: Work, pos, who, start_hex, group_of, grp, blocked):
 def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     """Units of both sides on one hex that no group attacked fight at half rates."""
     world, p = w.world, w.p
-    K, U, n = w.K, w.U, w.n
+    K, n = w.K, w.n
     live = w.live
     # the contested hexes (live units of both sides, no group attacking), found from the units
     # on them: (replication, hex) in row order, as np.nonzero of a (K, n) layer gives them. A

@@ -51,19 +51,26 @@ def own_missions(co, K: int) -> tuple[np.ndarray, np.ndarray]:
     """The (row, mission) pairs each replication resolves: its own plan's missions (every
     mission without a plan axis; another plan's missions fly 0 sorties there), row after row,
     each row's missions in order (as np.nonzero of a (K, M) mask gives them)."""
-    M = co.m_kind.size
-    if co.rep_plan is None or co.m_plan is None:
+    return own_pairs(co.m_plan, co.rep_plan, co.plans, K, co.m_kind.size)
+
+
+def own_pairs(plan_of: np.ndarray | None, rep_plan: np.ndarray | None, plans: int, K: int,
+              M: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, item) pairs of the M items (missions, combat groups) of the plan of each of K
+    rows, ``plan_of`` (M,) giving each item's plan (None, or ``rep_plan`` None: every item in
+    every row), row after row, each row's items in order."""
+    if rep_plan is None or plan_of is None:
         return np.repeat(np.arange(K), M), np.tile(np.arange(M), K)
-    order = np.argsort(co.m_plan, kind="stable")            # the missions plan by plan, in order
-    per = np.bincount(co.m_plan, minlength=co.plans)
+    order = np.argsort(plan_of, kind="stable")               # the items plan by plan, in order
+    per = np.bincount(plan_of, minlength=plans)
     first = np.cumsum(per) - per
-    n_row = per[co.rep_plan]                                 # (K,) missions of each row
+    n_row = per[rep_plan]                                    # (K,) items of each row
     kk = np.repeat(np.arange(K), n_row)
-    pos = np.arange(kk.size) + np.repeat(first[co.rep_plan] - (np.cumsum(n_row) - n_row), n_row)
+    pos = np.arange(kk.size) + np.repeat(first[rep_plan] - (np.cumsum(n_row) - n_row), n_row)
     return kk, order[pos]
 
 
-def _layer(values: np.ndarray, kk: np.ndarray, mm: np.ndarray, K: int, M: int) -> np.ndarray:
+def layer(values: np.ndarray, kk: np.ndarray, mm: np.ndarray, K: int, M: int) -> np.ndarray:
     """(K, M) layer of per-pair values (0 where a row does not resolve a mission)."""
     if values.size == K * M:                     # every pair, row after row
         return values.reshape(K, M)
@@ -112,7 +119,7 @@ def fires(w: Work) -> None:
     hits = np.zeros(kk.size, np.int64)
     hits[flies] = binomial_icdf(u[flies], count[flies], prob[flies])
     # read by the previews (rules/odds.py): (K, M), 0 in the rows of another plan
-    w.m_prob, w.m_hits = _layer(prob, kk, mm, K, M), _layer(hits, kk, mm, K, M)
+    w.m_prob, w.m_hits = layer(prob, kk, mm, K, M), layer(hits, kk, mm, K, M)
 
     drone_m = (co.m_kind == M_STRIKE) | (co.m_kind == M_HUNT)
     dmg_per_hit = np.where(drone_m & world.t_fpv[world.u_type[np.maximum(co.m_unit, 0)]], p.fpv_damage, np.where(
@@ -183,7 +190,7 @@ def fires(w: Work) -> None:
     w.stock = np.maximum(w.stock - drone_flown - w.patrol, 0)
 
     if w.events is not None:
-        _events(w, *(_layer(a, kk, mm, K, M) for a in (prob, det, jam_m, v_f, u, hits, damage)),
+        _events(w, *(layer(a, kk, mm, K, M) for a in (prob, det, jam_m, v_f, u, hits, damage)),
                 base, urban_bomb, before)
 
 
