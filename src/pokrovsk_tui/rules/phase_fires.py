@@ -92,9 +92,6 @@ def fires(w: Work) -> None:
     co = w.co
     K, U, n = w.K, w.U, w.n
 
-    # fire control: yesterday's interdiction decays, today's patrol field adds
-    # (in place: the Work's own copy of the state's layer)
-    w.fire_control *= 1.0 - p.fire_control_decay
     # the layers below are read on the missions' target cells only: (target side, hex) as
     # ts * n + hex, numbered; each unit's cell's number (-1: no mission fires there)
     m_cell = (1 - co.m_side) * n + co.m_hex
@@ -171,8 +168,14 @@ def fires(w: Work) -> None:
     # and shake the defenders: cohesion lost per hit
     w.cohesion = np.where(w.on_map, np.maximum(w.cohesion - p.glide_cohesion * unit_hits, 0.0), w.cohesion)
 
-    # interdiction: fire control on road hexes; every sortie uses a drone
-    # (added on the interdicted hexes of every plan's missions)
+    # fire control: yesterday's interdiction decays, today's interdiction adds, the standing
+    # fire control is kept up whatever the orders. Interdiction: fire control on road hexes;
+    # every sortie uses a drone (added on the interdicted hexes of every plan's missions). The
+    # layer, (K, 2 n) by side and hex, is worked on its columns that hold fire control in some
+    # row, standing or laid today only (elsewhere it is 0 and stays so)
+    fc = w.fire_control.reshape(K, 2 * n)
+    standing = world.standing_fc.reshape(-1)
+    laid = []
     for s in (0, 1):
         sel_m = (co.m_kind == M_INTERDICT) & (co.m_side == s)
         if sel_m.any():
@@ -180,10 +183,17 @@ def fires(w: Work) -> None:
             at_m = np.zeros(M, np.int64)
             at_m[sel_m] = at
             sel = sel_m[mm]
-            laid = np.bincount(kk[sel] * hexes.size + at_m[mm[sel]], weights=count[sel] * w.v[kk[sel]],
-                               minlength=K * hexes.size).reshape(K, hexes.size)
-            w.fire_control[:, s, hexes] += laid
-    np.maximum(w.fire_control, world.standing_fc[None], out=w.fire_control)   # kept up whatever the orders
+            laid.append((s * n + hexes, np.bincount(kk[sel] * hexes.size + at_m[mm[sel]],
+                                                    weights=count[sel] * w.v[kk[sel]],
+                                                    minlength=K * hexes.size).reshape(K, hexes.size)))
+    cols = np.unique(np.concatenate([np.flatnonzero(fc) % (2 * n), np.flatnonzero(standing)]
+                                    + [c for c, _ in laid]))
+    if cols.size:
+        sub = fc[:, cols] * (1.0 - p.fire_control_decay)
+        for c, f in laid:
+            sub[:, np.searchsorted(cols, c)] += f
+        fc[:, cols] = np.maximum(sub, standing[cols][None, :])
+        w.fire_control = fc.reshape(K, 2, n)
     w.fc_total = w.fire_control + w.patrol_fc
     flown = co.sorties_rep(U)                                                      # (1 or K, U)
     drone_flown = np.where(w.c.drone[None, :], flown, 0).astype(np.int64)
