@@ -100,10 +100,13 @@ def fires(w: Work) -> None:
     number = np.full(2 * n, -1, np.int64)
     number[cells] = np.arange(T)
     u_at = number[w.c.side_n[None, :] + np.maximum(w.hex, 0)]                        # (K, U)
+    # the unit slots on a target cell in some row: fires touch these only, read as (K, C)
+    cols = np.flatnonzero((u_at >= 0).any(axis=0))
+    u_at = u_at[:, cols]
     k_row = np.arange(K)[:, None]
     # the firing side's own detections on the target hex (a detected unit of the target side there)
     seen = np.zeros((K, T + 1), bool)
-    seen[k_row, np.where((w.detected[:, 0] | w.detected[:, 1]) & (u_at >= 0), u_at, T)] = True
+    seen[k_row, np.where((w.detected[:, 0, cols] | w.detected[:, 1, cols]) & (u_at >= 0), u_at, T)] = True
     # the missions each row resolves, as (row, mission) pairs: a plan's rows fly only its own
     # missions (another plan's fly no sorties there: no hits, no damage, no fire control)
     M = co.m_kind.size
@@ -129,40 +132,45 @@ def fires(w: Work) -> None:
     # damage pools per kind of mission, (target side, hex) and cause; each lands on the target
     # side's units there by signature x strength; hunts only touch drone/EW/UGV units. Pools
     # are (K, T + 1) over the target cells (T: none), summed pair by pair in row order
-    sig_w = w.c.signature[None, :] * w.strength
-    huntable = w.c.huntable[None, :]
-    reduce = 1.0 - p.entrench_damage_reduction * w.entrench
+    strength = w.strength[:, cols]
+    sig_w = w.c.signature[cols][None, :] * strength
+    huntable = w.c.huntable[cols][None, :]
+    live = w.live[:, cols]
+    reduce = 1.0 - p.entrench_damage_reduction * w.entrench[:, cols]
     at_unit = (k_row * (T + 1) + np.where(u_at >= 0, u_at, T)).ravel()   # each unit's cell (T: none)
     at_pair = kk * (T + 1) + m_at[mm]                                     # each pair's cell
     kind_p = co.m_kind[mm]
+    C = cols.size
     # causes in the fixed order of CAUSES (a set's order varies between runs)
-    total = {c: np.zeros((K, U)) for c in CAUSES if c in CAUSE_OF.values()}
+    total = {c: np.zeros((K, C)) for c in CAUSES if c in CAUSE_OF.values()}
     shares: dict[bool, np.ndarray] = {}       # each unit's share of its hex's pool: hunts, the rest
     for mk, cause in CAUSE_OF.items():
         sel = kind_p == mk
-        if not sel.any():
+        if not C or not sel.any():
             continue
         pool = np.bincount(at_pair[sel], weights=damage[sel], minlength=K * (T + 1))      # (K (T + 1),)
         hunt = bool(mk == M_HUNT)
         share = shares.get(hunt)
         if share is None:
-            elig = w.live & huntable if hunt else w.live
+            elig = live & huntable if hunt else live
             wts = np.where(elig, sig_w, 0.0)
             wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * (T + 1))
-            share = shares[hunt] = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, U), 1e-12), 0.0)
-        total[cause] += pool[at_unit].reshape(K, U) * share * reduce
-    before = w.strength.copy()
-    taken = {c: np.minimum(np.maximum(a, 0.0), before) for c, a in total.items()}
-    # several causes on one unit: scale down together so the sum never exceeds strength
-    summed = sum(taken.values())
-    scale = np.where(summed > before, before / np.maximum(summed, 1e-12), 1.0)
-    for c, a in taken.items():
-        w.hurt(a * scale, c)
+            share = shares[hunt] = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, C), 1e-12), 0.0)
+        total[cause] += pool[at_unit].reshape(K, C) * share * reduce
+    before = w.strength              # (hurt replaces the layer: this one stays as it was)
+    if C:
+        taken = {c: np.minimum(np.maximum(a, 0.0), strength) for c, a in total.items()}
+        # several causes on one unit: scale down together so the sum never exceeds strength
+        summed = sum(taken.values())
+        scale = np.where(summed > strength, strength / np.maximum(summed, 1e-12), 1.0)
+        for c, a in taken.items():
+            w.hurt_cols(cols, a * scale, c)
 
     # glide bombs: 2+ hits on a hex strip one entrenchment level from the units there
     sel = kind_p == M_BOMB
     bomb_hits = np.bincount(at_pair[sel], weights=hits[sel].astype(float), minlength=K * (T + 1))
-    unit_hits = bomb_hits[at_unit].reshape(K, U)
+    unit_hits = np.zeros((K, U))
+    unit_hits[:, cols] = bomb_hits[at_unit].reshape(K, C)
     strip = w.on_map & (unit_hits >= p.glide_entrench_hits)
     w.entrench = np.where(strip, np.maximum(w.entrench - 1, 0), w.entrench)
     # and shake the defenders: cohesion lost per hit
