@@ -177,13 +177,10 @@ def fires(w: Work) -> None:
     w.cohesion = np.where(w.on_map, np.maximum(w.cohesion - p.glide_cohesion * unit_hits, 0.0), w.cohesion)
 
     # fire control: yesterday's interdiction decays, today's interdiction adds, the standing
-    # fire control is kept up whatever the orders. Interdiction: fire control on road hexes;
-    # every sortie uses a drone (added on the interdicted hexes of every plan's missions). The
-    # layer, (K, 2 n) by side and hex, is worked on its columns that hold fire control in some
-    # row, standing or laid today only (elsewhere it is 0 and stays so)
-    fc = w.fire_control.reshape(K, 2 * n)
-    standing = world.standing_fc.reshape(-1)
-    laid = []
+    # fire control is kept up whatever the orders (in place: the Work's own copy of the state's
+    # layer). Interdiction: fire control on road hexes; every sortie uses a drone (added on the
+    # interdicted hexes of every plan's missions)
+    w.fire_control *= 1.0 - p.fire_control_decay
     for s in (0, 1):
         sel_m = (co.m_kind == M_INTERDICT) & (co.m_side == s)
         if sel_m.any():
@@ -191,17 +188,10 @@ def fires(w: Work) -> None:
             at_m = np.zeros(M, np.int64)
             at_m[sel_m] = at
             sel = sel_m[mm]
-            laid.append((s * n + hexes, np.bincount(kk[sel] * hexes.size + at_m[mm[sel]],
-                                                    weights=count[sel] * w.v[kk[sel]],
-                                                    minlength=K * hexes.size).reshape(K, hexes.size)))
-    cols = np.unique(np.concatenate([np.flatnonzero(fc) % (2 * n), np.flatnonzero(standing)]
-                                    + [c for c, _ in laid]))
-    if cols.size:
-        sub = fc[:, cols] * (1.0 - p.fire_control_decay)
-        for c, f in laid:
-            sub[:, np.searchsorted(cols, c)] += f
-        fc[:, cols] = np.maximum(sub, standing[cols][None, :])
-        w.fire_control = fc.reshape(K, 2, n)
+            w.fire_control[:, s, hexes] += np.bincount(kk[sel] * hexes.size + at_m[mm[sel]],
+                                                       weights=count[sel] * w.v[kk[sel]],
+                                                       minlength=K * hexes.size).reshape(K, hexes.size)
+    np.maximum(w.fire_control, world.standing_fc[None], out=w.fire_control)
     w.fc_total = w.fire_control + w.patrol_fc
     flown = co.sorties_rep(U)                                                      # (1 or K, U)
     drone_flown = np.where(w.c.drone[None, :], flown, 0).astype(np.int64)
