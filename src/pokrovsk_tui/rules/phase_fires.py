@@ -60,7 +60,8 @@ def own_pairs(plan_of: np.ndarray | None, rep_plan: np.ndarray | None, plans: in
     rows, ``plan_of`` (M,) giving each item's plan (None, or ``rep_plan`` None: every item in
     every row), row after row, each row's items in order."""
     if rep_plan is None or plan_of is None:
-        return np.repeat(np.arange(K), M), np.tile(np.arange(M), K)
+        every = np.arange(K * M)
+        return (every // M, every % M) if M else (every, every)
     order = np.argsort(plan_of, kind="stable")               # the items plan by plan, in order
     per = np.bincount(plan_of, minlength=plans)
     first = np.cumsum(per) - per
@@ -68,6 +69,13 @@ def own_pairs(plan_of: np.ndarray | None, rep_plan: np.ndarray | None, plans: in
     kk = np.repeat(np.arange(K), n_row)
     pos = np.arange(kk.size) + np.repeat(first[rep_plan] - (np.cumsum(n_row) - n_row), n_row)
     return kk, order[pos]
+
+
+def draw_at(w: Work, phase: str, stream: str, kk: np.ndarray, mm: np.ndarray, M: int) -> np.ndarray:
+    """The (K, M) stream's dice at the pairs (``uniform_at``; every pair: the whole draw)."""
+    if kk.size == w.K * M:                       # every pair, row after row
+        return w.dice.uniform(w.turn, phase, stream, (w.K, M)).reshape(-1)
+    return w.dice.uniform_at(w.turn, phase, stream, (w.K, M), (kk, mm))
 
 
 def layer(values: np.ndarray, kk: np.ndarray, mm: np.ndarray, K: int, M: int) -> np.ndarray:
@@ -113,7 +121,7 @@ def fires(w: Work) -> None:
     kk, mm = own_missions(co, K)
     det = seen[kk, m_at[mm]]
     prob, base, det, jam_m, v_f = mission_probability(w, kk, mm, det)
-    u = w.dice.uniform_at(w.turn, "fires", "missions", (K, M), (kk, mm))
+    u = draw_at(w, "fires", "missions", kk, mm, M)
     count = co.m_count[mm]
     flies = count > 0
     hits = np.zeros(kk.size, np.int64)
