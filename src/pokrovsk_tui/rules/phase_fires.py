@@ -206,8 +206,9 @@ def fires(w: Work) -> None:
     w.stock = np.maximum(w.stock - drone_flown - w.patrol, 0)
 
     if w.events is not None:
-        _events(w, *(layer(a, kk, mm, K, M) for a in (prob, det, jam_m, v_f, u, hits, damage)),
-                base, urban_bomb, before)
+        prob, det, jam_m, v_f, u, hits, damage = (layer(a, kk, mm, K, M)
+                                                   for a in (prob, det, jam_m, v_f, u, hits, damage))
+        _events(w, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, before)
 
 
 def _events(w: Work, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, before) -> None:
