@@ -16,6 +16,7 @@ from .events import ref
 from .kernels import occupied
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
+from .phase_fires import draw_at, layer, own_pairs
 from .phase_move import (
     cover_levels,
     held,
@@ -112,13 +113,22 @@ def loss_means_one(p, weather: int, s_att: float, s_def: float, a: float, d: flo
 def loss_means(p, weather, s_att, s_def, a, d, infil, blind=None):
     """Lanchester-style Poisson means for attacker and defender losses. In snow or mud the
     defender's losses are multiplied by ``bad_weather_loss_mult`` and the attacker's by
-    ``bad_weather_attacker_loss_mult``; a blind attack costs the attacker ``blind_loss_mult``."""
+    ``bad_weather_attacker_loss_mult``; a blind attack costs the attacker ``blind_loss_mult``.
+    ``weather`` (K,), ``infil`` (G,), the others (K, G)."""
+    return _loss_means(p, _bad_weather(p)[weather][:, None], s_att, s_def, a, d, infil[None, :], blind)
+
+
+def _bad_weather(p) -> np.ndarray:
+    return np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])
+
+
+def _loss_means(p, bad, s_att, s_def, a, d, infil, blind):
+    """``loss_means`` elementwise: ``bad`` (snow or mud) and ``infil`` broadcast against the rest."""
     ok = (a > 0) & (d > 0)
     ra = np.where(ok, d / np.where(ok, a, 1.0), 0.0)
-    bad = np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])[weather]
-    infil_x = np.where(infil, p.infiltration_loss_mult, 1.0)[None, :]
-    mult_d = np.where(bad, p.bad_weather_loss_mult, 1.0)[:, None] * infil_x
-    mult_a = np.where(bad, p.bad_weather_attacker_loss_mult, 1.0)[:, None] * infil_x
+    infil_x = np.where(infil, p.infiltration_loss_mult, 1.0)
+    mult_d = np.where(bad, p.bad_weather_loss_mult, 1.0) * infil_x
+    mult_a = np.where(bad, p.bad_weather_attacker_loss_mult, 1.0) * infil_x
     if blind is not None:
         mult_a = mult_a * np.where(blind, p.blind_loss_mult, 1.0)
     m_att = np.where(ok, p.attacker_loss_rate * s_att * np.sqrt(ra), 0.0) * mult_a
@@ -134,10 +144,15 @@ def going_chance(p, world, weather: int, h: int) -> float:
 def going(p, world, weather, hexes):
     """(K, G) chance that attackers winning ground can take it: in snow or mud an off-road hex
     is taken only with chance 1 / (the weather's off-road cost multiplier)."""
-    mult = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[weather]        # (K,)
-    bad = np.array([p.weather[WEATHERS[i]].bad_weather for i in range(4)])[weather]
-    off = world.offroad[hexes][None, :]
-    return np.where(bad[:, None] & off, np.minimum(1.0, 1.0 / mult[:, None]), 1.0)
+    return _going(p, world, weather[:, None], hexes[None, :])
+
+
+def _going(p, world, weather, hexes):
+    """``going`` elementwise, ``weather`` and ``hexes`` broadcast against each other."""
+    mult = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[weather]
+    bad = _bad_weather(p)[weather]
+    off = world.offroad[hexes]
+    return np.where(bad & off, np.minimum(1.0, 1.0 / mult), 1.0)
 
 
 def combat(w: Work) -> None:
@@ -147,10 +162,11 @@ def combat(w: Work) -> None:
     group_of = co.per_rep(group_of)                         # (1 or K, U)
     G = g_side.size
     live = w.live
-    u_die = w.dice.uniform(w.turn, "combat", "die", (K, G))
-    u_al = w.dice.uniform(w.turn, "combat", "att_loss", (K, G))
-    u_dl = w.dice.uniform(w.turn, "combat", "def_loss", (K, G))
-    u_go = w.dice.uniform(w.turn, "combat", "going", (K, G))
+    # the (row, group) pairs each replication resolves: its own plan's groups, row after row
+    kk, gg = own_pairs(g_plan, co.rep_plan, co.plans, K, G)
+    PG = kk.size
+    # each group's dice, drawn for the whole (K, G) and read on the pairs
+    u_die, u_al, u_dl, u_go = (draw_at(w, "combat", s, kk, gg, G) for s in ("die", "att_loss", "def_loss", "going"))
     start_hex = w.hex.copy()
     start_str = w.strength.copy()
     start_ent = w.entrench
@@ -159,19 +175,24 @@ def combat(w: Work) -> None:
     retreat_n = np.zeros((K, U), np.int64)
     adv = np.zeros((K, U), bool)
     fought = np.zeros((K, U), bool)
-    if G:
+    if PG:
         gid = np.full((co.plans, 2, n), -1, np.int64)
         gid[g_plan, g_side, g_hex] = np.arange(G)
+        rep = co.rep_index(K)
         part = live & (group_of >= 0)
-        dgrp = np.where(live, gid[co.rep_index(K)[:, None], 1 - world.u_side[None, :], np.maximum(w.hex, 0)], -1)
+        dgrp = np.where(live, gid[rep[:, None], 1 - world.u_side[None, :], np.maximum(w.hex, 0)], -1)
         dpart = dgrp >= 0
+        # each unit's pair as attacker (pa) and as defender (pd): its row's first pair + the
+        # group's place among its plan's groups (groups are numbered plan by plan); PG: none
+        base = (np.searchsorted(kk, np.arange(K)) - np.searchsorted(g_plan, rep))[:, None]
+        pa = np.where(part, base + group_of, PG)
+        pd = np.where(dpart, base + dgrp, PG)
         ap = attack_power(w)
         dp = defence_power(w, w.hex)
-        flat_a = (np.arange(K)[:, None] * G + np.maximum(group_of, 0)).ravel()
-        flat_d = (np.arange(K)[:, None] * G + np.maximum(dgrp, 0)).ravel()
+        flat_a, flat_d = pa.ravel(), pd.ravel()
 
         def gsum(flat, mask, vals):
-            return np.bincount(flat, weights=np.where(mask, vals, 0.0).ravel(), minlength=K * G).reshape(K, G)
+            return np.bincount(flat, weights=np.where(mask, vals, 0.0).ravel(), minlength=PG + 1)[:PG]
 
         A = gsum(flat_a, part, ap)
         Dp = gsum(flat_d, dpart, dp)
@@ -188,8 +209,8 @@ def combat(w: Work) -> None:
         ratio = np.where(Dp > 0, A / np.where(Dp > 0, Dp, 1.0), np.inf)
         col = crt_column(p, ratio)
         die = die_from_uniform(u_die)
-        mod = np.where(g_infil[None, :], w.c.infiltration_mod[w.weather][:, None],
-                       w.c.attack_mod[w.weather][:, None])
+        weather = w.weather[kk]
+        mod = np.where(g_infil[gg], w.c.infiltration_mod[weather], w.c.attack_mod[weather])
         mod = mod + np.where(blind, p.blind_assault_mod, 0)
         idx = np.minimum(np.maximum(die + mod, 0), 7)
         res = w.c.crt[col, idx]
@@ -198,37 +219,38 @@ def combat(w: Work) -> None:
         # ... unless a held line covers the hex and every attacker stands next to it already
         cover = (cover_levels(world, start_hex, live, start_ent, np.int8)
                  if p.position_fire > 0 or p.line_hold > 0 else None)
-        stopped = np.zeros((K, G), bool)
+        stopped = np.zeros(PG, bool)
         if cover is not None and p.line_hold > 0:
-            enemy = 1 - g_side[None, :]
             free = gsum(flat_a, part & ~on_held_line(p, world, cover, start_hex), ones) > 0
-            stopped = (A > 0) & ~fight & held(p, cover[k3, enemy, g_hex[None, :]]) & ~free
+            stopped = (A > 0) & ~fight & held(p, cover[kk, 1 - g_side[gg], g_hex[gg]]) & ~free
             res = np.where(stopped, R, res)
-        m_att, m_def = loss_means(p, w.weather, s_att, s_def, A, Dp, g_infil, blind)
+        m_att, m_def = _loss_means(p, _bad_weather(p)[weather], s_att, s_def, A, Dp, g_infil[gg], blind)
         la = _losses(u_al, m_att)
         ld = _losses(u_dl, m_def)
-        # read by the previews (rules/odds.py): each group's result and losses
-        w.g_side, w.g_hex, w.g_res, w.g_col, w.g_A, w.g_D = g_side, g_hex, res, col, A, Dp
+        # read by the previews (rules/odds.py): each group's result and losses, (K, G) with
+        # the values of the rows' own groups (0 elsewhere)
+        w.g_side, w.g_hex = g_side, g_hex
+        w.g_res, w.g_col, w.g_A, w.g_D = (layer(a, kk, gg, K, G) for a in (res, col, A, Dp))
         # losses spread over each group's units by strength
-        # each unit's group as attacker (ga) and as defender (dg), read as layer[k3, ga]
-        ga = np.maximum(group_of, 0) * np.ones((K, 1), np.int64)
-        dg = np.maximum(dgrp, 0)
-        share_a = np.where(part, w.strength / np.maximum(s_att[k3, ga], 1e-12), 0.0)
-        share_d = np.where(dpart, w.strength / np.maximum(s_def[k3, dg], 1e-12), 0.0)
-        loss_a = share_a * la[k3, ga]
-        loss_d = share_d * ld[k3, dg]
+        # each unit's pair as attacker and as defender, read as pair_values[pa] (pa: 0 if none)
+        pa = np.where(part, pa, 0)
+        pd = np.where(dpart, pd, 0)
+        share_a = np.where(part, w.strength / np.maximum(s_att[pa], 1e-12), 0.0)
+        share_d = np.where(dpart, w.strength / np.maximum(s_def[pd], 1e-12), 0.0)
+        loss_a = share_a * la[pa]
+        loss_d = share_d * ld[pd]
         # the defender's result
-        dres = np.where(dpart, res[k3, dg], R)
+        dres = np.where(dpart, res[pd], R)
         draid = np.where(dpart, g_raid[np.maximum(dgrp, 0)], False)
         extra = np.where(dpart & (dres == X), p.rout_loss * w.strength, 0.0)
         extra = np.where(dpart & draid & (dres == D), p.raid_d_loss * w.strength, extra)
         retreat_n = np.where(dpart & ~draid & (dres == D), 1, np.where(dpart & ~draid & (dres == X), 2, 0))
-        ares = res[k3, ga]
-        p_go = going(p, world, w.weather, g_hex)
-        go = u_go < p_go                                                   # (K, G)
-        adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & go[k3, ga]
-        fought = (part | dpart) & np.where(part, fight[k3, ga], False) | (
-            dpart & fight[k3, dg])
+        ares = res[pa]
+        p_go = _going(p, world, weather, g_hex[gg])
+        go = u_go < p_go                                                   # per pair
+        adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & go[pa]
+        fought = (part | dpart) & np.where(part, fight[pa], False) | (
+            dpart & fight[pd])
         w.hurt(loss_a + loss_d + extra, "ground")
         # retreats, from the positions after movement; the attack's sources (each replication's
         # own start hexes of the group's attackers) repel
@@ -258,7 +280,7 @@ def combat(w: Work) -> None:
         # (attackers stopped before a held line paid it too: they went forward under that fire)
         pf_adv = np.zeros((K, U))
         if p.position_fire > 0 and cover is not None:
-            tried = adv | (part & stopped[k3, ga])
+            tried = adv | (part & stopped[pa])
             level = cover[k3, 1 - own_side, tgt].astype(float)
             pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0), "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
@@ -270,6 +292,9 @@ def combat(w: Work) -> None:
         w.entrench = np.where(adv | (retreat_n > 0), 0, w.entrench)
         w.moved = w.moved | adv | (retreat_n > 0)
         if w.events is not None:
+            (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la, ld, u_die, u_al, u_dl, blind, p_go, u_go,
+             stopped) = (layer(a, kk, gg, K, G) for a in (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la,
+                                                        ld, u_die, u_al, u_dl, blind, p_go, u_go, stopped))
             _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
                           m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
                           blind, p_go, u_go, adv, kz_adv, pf_adv, stopped)
@@ -323,62 +348,72 @@ def _retreat(w: Work, pos, who, start_hex, group_of, grp, blocked):
 def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     """Units of both sides on one hex that no group attacked fight at half rates."""
     world, p = w.world, w.p
-    K, U, n = w.K, w.U, w.n
+    K, n = w.K, w.n
     live = w.live
-    side = world.u_side[None, :]
     # the contested hexes (live units of both sides, no group attacking), found from the units
-    # on them: (replication, hex) in row order, as np.nonzero of a (K, n) layer gives them
-    occ = occupied(w.hex, live, w.c.side_n, n).reshape(K, 2 * n)
-    k_row = np.arange(K)[:, None]
+    # on them: (replication, hex) in row order, as np.nonzero of a (K, n) layer gives them. A
+    # live unit is on its own side's layer: the other side's is read at its hex
+    occ = occupied(w.hex, live, w.c.side_n, n).reshape(-1)
     hx = np.maximum(w.hex, 0)
-    attacked = np.zeros((K, n), bool)
-    kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
-    attacked[kk, g_hex[gg]] = True
-    on = live & occ[k_row, hx] & occ[k_row, n + hx] & ~attacked[k_row, hx]
-    ku, uu = np.nonzero(on)
-    cell, ci = np.unique(ku * n + w.hex[ku, uu], return_inverse=True)     # each unit's contested hex
+    enemy_there = occ[np.arange(K)[:, None] * (2 * n) + (n - w.c.side_n)[None, :] + hx]
+    ku, uu = np.nonzero(live & enemy_there)
+    if ku.size:
+        attacked = np.zeros(K * n, bool)
+        kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
+        attacked[kk * n + g_hex[gg]] = True
+        at = ku * n + w.hex[ku, uu]
+        free = ~attacked[at]
+        ku, uu, at = ku[free], uu[free], at[free]
+    if ku.size == 0:                # no contact: nothing changes (cohesion is kept at 0 or more)
+        w.cohesion = np.maximum(w.cohesion, 0.0)
+        return
+    cell, ci = np.unique(at, return_inverse=True)     # each unit's contested hex
     kb, hb = cell // n, cell % n
     B = cell.size
     # each side's dice on them (the stream is drawn for every (K, 2, n) cell)
     u_b2 = w.dice.uniform_at(w.turn, "combat", "contact", (K, 2, n),
                              (np.concatenate([kb, kb]), np.repeat(np.arange(2), B), np.concatenate([hb, hb])))
-    total = np.zeros((K, U))
     # the strength and power of each side on them summed unit by unit in slot order, as a
     # whole (K, 2, n) layer would
-    slot = ci * 2 + world.u_side[uu]
-    s_side = np.bincount(slot, weights=w.strength[ku, uu], minlength=2 * B).reshape(-1, 2)     # (B, 2)
-    pw = w.strength * w.c.defence[None, :]
-    p_side = np.bincount(slot, weights=pw[ku, uu], minlength=2 * B).reshape(-1, 2)
+    u_side = world.u_side[uu]
+    slot = ci * 2 + u_side
+    str_u = w.strength[ku, uu]
+    s_side = np.bincount(slot, weights=str_u, minlength=2 * B).reshape(-1, 2)     # (B, 2)
+    p_side = np.bincount(slot, weights=str_u * w.c.defence[uu], minlength=2 * B).reshape(-1, 2)
     bad = w.c.bad_weather[w.weather]
     mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[kb]
+    lost_b = np.zeros((B, 2))
     for s in (0, 1):
         ratio = p_side[:, 1 - s] / p_side[:, s]
         s_b = s_side[:, s]
         mean = p.contested_rate_mult * p.defender_loss_rate * s_b * np.sqrt(ratio) * mult
         u_b = u_b2[s * B:(s + 1) * B]
-        lost_b = poisson_icdf(u_b, mean).astype(float)
-        mine = on & (side == s)
-        s_at = np.zeros((K, U))
-        s_at[ku, uu] = s_b[ci]
-        lost = np.zeros((K, U))
-        lost[ku, uu] = lost_b[ci]
-        share = np.where(mine, w.strength / np.maximum(s_at, 1e-12), 0.0)
-        total += share * lost
-        w.fought = w.fought | mine
+        lost_b[:, s] = poisson_icdf(u_b, mean).astype(float)
         if w.events is not None:
             # replication 0's values at the contested hexes only, as Python numbers
             r0 = kb == 0
             hs = hb[r0].tolist()
-            str0, mean0, u0, lost0 = (a[r0].tolist() for a in (s_b, mean, u_b, lost_b))
+            str0, mean0, u0, lost0 = (a[r0].tolist() for a in (s_b, mean, u_b, lost_b[:, s]))
             for i, h in enumerate(hs):
                 w.emit("combat", "contact", f"Close fighting in contested {w.c.hex_ids[h]}: "
                        f"{('UA', 'RU')[s]} loses {lost0[i]:.0f}",
                        hex=h, why={"side": ("ua", "ru")[s], "strength": str0[i], "mean": mean0[i],
                                    "draw": u0[i], "loss": lost0[i]})
-    before = w.strength.copy()
-    w.hurt(total, "ground")
-    pct = (before - w.strength) / np.maximum(before, 1e-12) * 100.0
-    w.cohesion = np.maximum(w.cohesion - p.cohesion_loss_per_pct * pct, 0.0)
+    # each unit's share of its side's loss there, by strength
+    share = str_u / np.maximum(s_side[ci, u_side], 1e-12)
+    fought = w.fought.copy()
+    fought[ku, uu] = True
+    w.fought = fought
+    # hurt on the slots in contact somewhere only (the others lose nothing)
+    cols, col_of = np.unique(uu, return_inverse=True)
+    amount = np.zeros((K, cols.size))
+    amount[ku, col_of] = share * lost_b[ci, u_side]
+    before = w.strength[:, cols]
+    w.hurt_cols(cols, amount, "ground")
+    pct = (before - w.strength[:, cols]) / np.maximum(before, 1e-12) * 100.0
+    cohesion = np.maximum(w.cohesion, 0.0)
+    cohesion[:, cols] = np.maximum(w.cohesion[:, cols] - p.cohesion_loss_per_pct * pct, 0.0)
+    w.cohesion = cohesion
 
 
 def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,

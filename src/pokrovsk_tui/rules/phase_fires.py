@@ -11,7 +11,6 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import lit, ref
-from .kernels import scatter
 from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
 from .world import CAUSES
@@ -24,9 +23,10 @@ URBAN = TERRAINS.index("urban")
 CAUSE_OF = {M_STRIKE: "drone", M_HUNT: "drone", M_FIRE: "artillery", M_BOMB: "glide_bomb"}
 
 
-def mission_probability(w: Work, det: np.ndarray):
-    """(K, M) hit probability of every mission, with its factors for the events; ``det``:
-    (K, M) whether the firing side detects a unit on the target hex today."""
+def mission_probability(w: Work, kk: np.ndarray, mm: np.ndarray, det: np.ndarray):
+    """Hit probability of the missions ``mm`` in the rows ``kk`` (pairs, from ``own_missions``),
+    with its factors for the events: the missions' (M,) base chance, then per pair ``det`` (the
+    firing side detects a unit on the target hex today), jamming and visibility."""
     world = w.world
     p = w.p
     co = w.co
@@ -41,10 +41,50 @@ def mission_probability(w: Work, det: np.ndarray):
     enemy = 1 - co.m_side
     radio = is_drone & world.t_radio[ut]
     # the enemy's jamming on the target hex (computed with detection: the patrol field needs it)
-    jam_at = w.jam_layers[w.jam_group[:, None], enemy[None, :], co.m_hex[None, :]] if co.m_hex.size else 0.0
-    jam_m = np.where(radio[None, :], jam_at, 0.0)
-    v_f = np.where(is_drone[None, :], w.v[:, None], 1.0)
-    return hit_probability(p, base[None, :], det.astype(float), jam_m, v_f), base, det, jam_m, v_f
+    jam_at = w.jam_layers[w.jam_group[kk], enemy[mm], co.m_hex[mm]]
+    jam_m = np.where(radio[mm], jam_at, 0.0)
+    v_f = np.where(is_drone[mm], w.v[kk], 1.0)
+    return hit_probability(p, base[mm], det.astype(float), jam_m, v_f), base, det, jam_m, v_f
+
+
+def own_missions(co, K: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, mission) pairs each replication resolves: its own plan's missions (every
+    mission without a plan axis; another plan's missions fly 0 sorties there), row after row,
+    each row's missions in order (as np.nonzero of a (K, M) mask gives them)."""
+    return own_pairs(co.m_plan, co.rep_plan, co.plans, K, co.m_kind.size)
+
+
+def own_pairs(plan_of: np.ndarray | None, rep_plan: np.ndarray | None, plans: int, K: int,
+              M: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, item) pairs of the M items (missions, combat groups) of the plan of each of K
+    rows, ``plan_of`` (M,) giving each item's plan (None, or ``rep_plan`` None: every item in
+    every row), row after row, each row's items in order."""
+    if rep_plan is None or plan_of is None:
+        every = np.arange(K * M)
+        return (every // M, every % M) if M else (every, every)
+    order = np.argsort(plan_of, kind="stable")               # the items plan by plan, in order
+    per = np.bincount(plan_of, minlength=plans)
+    first = np.cumsum(per) - per
+    n_row = per[rep_plan]                                    # (K,) items of each row
+    kk = np.repeat(np.arange(K), n_row)
+    pos = np.arange(kk.size) + np.repeat(first[rep_plan] - (np.cumsum(n_row) - n_row), n_row)
+    return kk, order[pos]
+
+
+def draw_at(w: Work, phase: str, stream: str, kk: np.ndarray, mm: np.ndarray, M: int) -> np.ndarray:
+    """The (K, M) stream's dice at the pairs (``uniform_at``; every pair: the whole draw)."""
+    if kk.size == w.K * M:                       # every pair, row after row
+        return w.dice.uniform(w.turn, phase, stream, (w.K, M)).reshape(-1)
+    return w.dice.uniform_at(w.turn, phase, stream, (w.K, M), (kk, mm))
+
+
+def layer(values: np.ndarray, kk: np.ndarray, mm: np.ndarray, K: int, M: int) -> np.ndarray:
+    """(K, M) layer of per-pair values (0 where a row does not resolve a mission)."""
+    if values.size == K * M:                     # every pair, row after row
+        return values.reshape(K, M)
+    out = np.zeros((K, M), values.dtype)
+    out[kk, mm] = values
+    return out
 
 
 def hit_probability(p, base, p_seen, jam, visibility):
@@ -60,9 +100,6 @@ def fires(w: Work) -> None:
     co = w.co
     K, U, n = w.K, w.U, w.n
 
-    # fire control: yesterday's interdiction decays, today's patrol field adds
-    # (in place: the Work's own copy of the state's layer)
-    w.fire_control *= 1.0 - p.fire_control_decay
     # the layers below are read on the missions' target cells only: (target side, hex) as
     # ts * n + hex, numbered; each unit's cell's number (-1: no mission fires there)
     m_cell = (1 - co.m_side) * n + co.m_hex
@@ -71,20 +108,26 @@ def fires(w: Work) -> None:
     number = np.full(2 * n, -1, np.int64)
     number[cells] = np.arange(T)
     u_at = number[w.c.side_n[None, :] + np.maximum(w.hex, 0)]                        # (K, U)
+    # the unit slots on a target cell in some row: fires touch these only, read as (K, C)
+    cols = np.flatnonzero((u_at >= 0).any(axis=0))
+    u_at = u_at[:, cols]
     k_row = np.arange(K)[:, None]
     # the firing side's own detections on the target hex (a detected unit of the target side there)
     seen = np.zeros((K, T + 1), bool)
-    seen[k_row, np.where((w.detected[:, 0] | w.detected[:, 1]) & (u_at >= 0), u_at, T)] = True
-    det = seen[:, m_at]                                                               # (K, M)
-    prob, base, det, jam_m, v_f = mission_probability(w, det)
-    u = w.dice.uniform(w.turn, "fires", "missions", (K, co.m_kind.size))
-    # hits of the missions flown in each row only (a plan's rows fly only its own missions:
-    # elsewhere the count is 0 and so are the hits)
-    count = np.broadcast_to(co.m_count_rep(), u.shape)
+    seen[k_row, np.where((w.detected[:, 0, cols] | w.detected[:, 1, cols]) & (u_at >= 0), u_at, T)] = True
+    # the missions each row resolves, as (row, mission) pairs: a plan's rows fly only its own
+    # missions (another plan's fly no sorties there: no hits, no damage, no fire control)
+    M = co.m_kind.size
+    kk, mm = own_missions(co, K)
+    det = seen[kk, m_at[mm]]
+    prob, base, det, jam_m, v_f = mission_probability(w, kk, mm, det)
+    u = draw_at(w, "fires", "missions", kk, mm, M)
+    count = co.m_count[mm]
     flies = count > 0
-    hits = np.zeros(u.shape, np.int64)                                              # (K, M)
+    hits = np.zeros(kk.size, np.int64)
     hits[flies] = binomial_icdf(u[flies], count[flies], prob[flies])
-    w.m_prob, w.m_hits = prob, hits                  # read by the previews (rules/odds.py)
+    # read by the previews (rules/odds.py): (K, M), 0 in the rows of another plan
+    w.m_prob, w.m_hits = layer(prob, kk, mm, K, M), layer(hits, kk, mm, K, M)
 
     drone_m = (co.m_kind == M_STRIKE) | (co.m_kind == M_HUNT)
     dmg_per_hit = np.where(drone_m & world.t_fpv[world.u_type[np.maximum(co.m_unit, 0)]], p.fpv_damage, np.where(
@@ -92,66 +135,83 @@ def fires(w: Work) -> None:
                                            np.where(co.m_kind == M_BOMB, p.glide_damage, 0.0))))
     urban_bomb = (co.m_kind == M_BOMB) & (world.terrain[co.m_hex] == URBAN) if co.m_hex.size else np.zeros(0, bool)
     dmg_per_hit = np.where(urban_bomb, dmg_per_hit * p.glide_urban_mult, dmg_per_hit)
-    damage = hits * dmg_per_hit[None, :]                                                  # (K, M)
+    damage = hits * dmg_per_hit[mm]                                                   # per pair
 
     # damage pools per kind of mission, (target side, hex) and cause; each lands on the target
-    # side's units there by signature x strength; hunts only touch drone/EW/UGV units. Layers are
-    # (K, 2 n): side ts's hexes at ts * n + hex
-    sig_w = w.c.signature[None, :] * w.strength
-    huntable = w.c.huntable[None, :]
-    reduce = 1.0 - p.entrench_damage_reduction * w.entrench
+    # side's units there by signature x strength; hunts only touch drone/EW/UGV units. Pools
+    # are (K, T + 1) over the target cells (T: none), summed pair by pair in row order
+    strength = w.strength[:, cols]
+    sig_w = w.c.signature[cols][None, :] * strength
+    huntable = w.c.huntable[cols][None, :]
+    live = w.live[:, cols]
+    reduce = 1.0 - p.entrench_damage_reduction * w.entrench[:, cols]
     at_unit = (k_row * (T + 1) + np.where(u_at >= 0, u_at, T)).ravel()   # each unit's cell (T: none)
+    at_pair = kk * (T + 1) + m_at[mm]                                     # each pair's cell
+    kind_p = co.m_kind[mm]
+    C = cols.size
     # causes in the fixed order of CAUSES (a set's order varies between runs)
-    total = {c: np.zeros((K, U)) for c in CAUSES if c in CAUSE_OF.values()}
+    total = {c: np.zeros((K, C)) for c in CAUSES if c in CAUSE_OF.values()}
     shares: dict[bool, np.ndarray] = {}       # each unit's share of its hex's pool: hunts, the rest
     for mk, cause in CAUSE_OF.items():
-        sel = co.m_kind == mk
-        if not sel.any():
+        sel = kind_p == mk
+        if not C or not sel.any():
             continue
-        pool = scatter(damage[:, sel], m_at[sel], T + 1)                                  # (K, T + 1)
+        pool = np.bincount(at_pair[sel], weights=damage[sel], minlength=K * (T + 1))      # (K (T + 1),)
         hunt = bool(mk == M_HUNT)
         share = shares.get(hunt)
         if share is None:
-            elig = w.live & huntable if hunt else w.live
+            elig = live & huntable if hunt else live
             wts = np.where(elig, sig_w, 0.0)
             wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * (T + 1))
-            share = shares[hunt] = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, U), 1e-12), 0.0)
-        total[cause] += pool.ravel()[at_unit].reshape(K, U) * share * reduce
-    before = w.strength.copy()
-    taken = {c: np.minimum(np.maximum(a, 0.0), before) for c, a in total.items()}
-    # several causes on one unit: scale down together so the sum never exceeds strength
-    summed = sum(taken.values())
-    scale = np.where(summed > before, before / np.maximum(summed, 1e-12), 1.0)
-    for c, a in taken.items():
-        w.hurt(a * scale, c)
+            share = shares[hunt] = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, C), 1e-12), 0.0)
+        total[cause] += pool[at_unit].reshape(K, C) * share * reduce
+    before = w.strength              # (hurt replaces the layer: this one stays as it was)
+    if C:
+        taken = {c: np.minimum(np.maximum(a, 0.0), strength) for c, a in total.items()}
+        # several causes on one unit: scale down together so the sum never exceeds strength
+        summed = sum(taken.values())
+        scale = np.where(summed > strength, strength / np.maximum(summed, 1e-12), 1.0)
+        for c, a in taken.items():
+            w.hurt_cols(cols, a * scale, c)
 
     # glide bombs: 2+ hits on a hex strip one entrenchment level from the units there
-    sel = co.m_kind == M_BOMB
-    bomb_hits = scatter(hits[:, sel], m_at[sel], T + 1)                                   # (K, T + 1)
-    unit_hits = bomb_hits.ravel()[at_unit].reshape(K, U)
+    sel = kind_p == M_BOMB
+    bomb_hits = np.bincount(at_pair[sel], weights=hits[sel].astype(float), minlength=K * (T + 1))
+    unit_hits = np.zeros((K, U))
+    unit_hits[:, cols] = bomb_hits[at_unit].reshape(K, C)
     strip = w.on_map & (unit_hits >= p.glide_entrench_hits)
     w.entrench = np.where(strip, np.maximum(w.entrench - 1, 0), w.entrench)
     # and shake the defenders: cohesion lost per hit
     w.cohesion = np.where(w.on_map, np.maximum(w.cohesion - p.glide_cohesion * unit_hits, 0.0), w.cohesion)
 
-    # interdiction: fire control on road hexes; every sortie uses a drone
-    # (added on the interdicted hexes only)
+    # fire control: yesterday's interdiction decays, today's interdiction adds, the standing
+    # fire control is kept up whatever the orders (in place: the Work's own copy of the state's
+    # layer). Interdiction: fire control on road hexes; every sortie uses a drone (added on the
+    # interdicted hexes of every plan's missions)
+    w.fire_control *= 1.0 - p.fire_control_decay
     for s in (0, 1):
-        sel = (co.m_kind == M_INTERDICT) & (co.m_side == s)
-        if sel.any():
-            hexes, at = np.unique(co.m_hex[sel], return_inverse=True)
-            w.fire_control[:, s, hexes] += scatter(co.m_count_rep()[:, sel] * w.v[:, None], at, hexes.size)
-    np.maximum(w.fire_control, world.standing_fc[None], out=w.fire_control)   # kept up whatever the orders
+        sel_m = (co.m_kind == M_INTERDICT) & (co.m_side == s)
+        if sel_m.any():
+            hexes, at = np.unique(co.m_hex[sel_m], return_inverse=True)
+            at_m = np.zeros(M, np.int64)
+            at_m[sel_m] = at
+            sel = sel_m[mm]
+            w.fire_control[:, s, hexes] += np.bincount(kk[sel] * hexes.size + at_m[mm[sel]],
+                                                       weights=count[sel] * w.v[kk[sel]],
+                                                       minlength=K * hexes.size).reshape(K, hexes.size)
+    np.maximum(w.fire_control, world.standing_fc[None], out=w.fire_control)
     w.fc_total = w.fire_control + w.patrol_fc
     flown = co.sorties_rep(U)                                                      # (1 or K, U)
     drone_flown = np.where(w.c.drone[None, :], flown, 0).astype(np.int64)
     w.stock = np.maximum(w.stock - drone_flown - w.patrol, 0)
 
     if w.events is not None:
-        _events(w, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before)
+        prob, det, jam_m, v_f, u, hits, damage = (layer(a, kk, mm, K, M)
+                                                   for a in (prob, det, jam_m, v_f, u, hits, damage))
+        _events(w, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, before)
 
 
-def _events(w: Work, prob, base, det, jam_m, v_f, u, hits, damage, urban_bomb, before) -> None:
+def _events(w: Work, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, before) -> None:
     world = w.world
     co = w.co
     ids = w.c.hex_ids
