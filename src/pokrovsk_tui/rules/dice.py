@@ -262,15 +262,32 @@ _local = threading.local()
 def _drawn(seed: int, turn: int, phase: str, stream: str, shape: tuple[int, ...], skip: int) -> np.ndarray:
     """Uniforms of ``shape`` from the stream, after skipping ``skip`` draws (one reusable
     generator per thread: its state is set for each draw)."""
+    key = (seed, turn, phase, stream, tuple(shape), skip)
     g = getattr(_local, "gen", None)
     if g is None:
         g = _local.gen = np.random.Generator(np.random.PCG64(_NO_SEED))
-    bits = g.bit_generator
-    bits.state = _pcg_state(seed, turn, phase, stream)
-    if skip:
-        assert isinstance(bits, np.random.PCG64)
-        bits.advance(skip)
-    return g.random(shape)
+        _local.kept = {}
+    kept: dict = _local.kept
+    u = kept.get(key)
+    if u is None:
+        bits = g.bit_generator
+        bits.state = _pcg_state(seed, turn, phase, stream)
+        if skip:
+            assert isinstance(bits, np.random.PCG64)
+            bits.advance(skip)
+        u = g.random(shape)
+        if u.size > _KEEP_SIZE:
+            return u
+        if len(kept) >= _KEEP:
+            del kept[next(iter(kept))]              # the oldest
+        kept[key] = u
+    return u.copy()
+
+
+# the latest draws are kept (per thread), each handed out as a copy: the look-ahead's batches
+# of one decision draw the same streams of the same dice again and again
+_KEEP = 512             # draws kept
+_KEEP_SIZE = 1 << 14    # uniforms in a draw kept at most
 
 
 # ----- inverse CDFs: numpy (engine) ----------------------------------------------------

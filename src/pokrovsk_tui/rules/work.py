@@ -24,6 +24,9 @@ from .world import CAUSES, World
 
 Phase: TypeAlias = Callable[["Work"], None]
 
+_ALL = slice(None)
+_CAUSE = {c: i for i, c in enumerate(CAUSES)}        # a cause's index in the loss layer
+
 
 @dataclass(frozen=True, eq=False)
 class Consts:
@@ -207,10 +210,13 @@ class Work:
         is replaced, not changed in place: a copy taken before stays as it was.)"""
         before = self.strength[:, cols]
         taken = np.minimum(np.maximum(amount, 0.0), before)
-        strength = self.strength.copy()
-        strength[:, cols] = before - taken
-        self.strength = strength
-        self.loss[:, cols, CAUSES.index(cause)] += taken
+        if isinstance(cols, slice) and cols == _ALL:
+            self.strength = before - taken
+        else:
+            strength = self.strength.copy()
+            strength[:, cols] = before - taken
+            self.strength = strength
+        self.loss[:, cols, _CAUSE[cause]] += taken
         return taken
 
     def emit(self, phase: str, kind: str, text: str, *, side: int | None = None, hex: int | None = None,
