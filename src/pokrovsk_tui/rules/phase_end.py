@@ -8,7 +8,7 @@ import numpy as np
 
 from .digging import dug
 from .events import lit, ref
-from .kernels import occupied
+from .kernels import occupied, unique_rows
 from .orders import G_DIG, G_HOLD, G_JAM, G_REST
 from .phase_supply import provisional_control
 from .scoring import day_factor, objective_gains
@@ -80,9 +80,11 @@ def recovery(w: Work) -> None:
             want = world.u_start_hex[u]
             bad = occ[:, 1 - s] | ~world.passable[None, :] | ((w.control != s) & (w.control != CONTESTED))
             bad[:, want] &= occ[:, 1 - s][:, want]            # its own hex is fine unless enemy-held
-            score = np.where(bad, np.inf, _entry_order(world, int(want))[None, :])
-            dest = np.argmin(score, axis=1)
-            come = pending[:, u] & np.isfinite(score.min(axis=1))
+            # rows that bar the same hexes send it to the same one: each distinct row once
+            first, group = unique_rows(bad)
+            score = np.where(bad[first], np.inf, _entry_order(world, int(want))[None, :])
+            dest = np.argmin(score, axis=1)[group]
+            come = pending[:, u] & np.isfinite(score.min(axis=1))[group]
             w.hex[:, u] = np.where(come, dest, w.hex[:, u])
             w.on_map[:, u] = w.on_map[:, u] | come
             if come[0]:

@@ -177,10 +177,14 @@ def movement(w: Work) -> None:
         in_zoc_all = np.any(occ[at0[..., None] + c.nb1[nx]] & c.nb1_ok[nx], axis=3)
         kz_frac = killzone_fraction(p, w.fc_total.reshape(-1)[at], sig[..., None], slow)
         level = cover.reshape(-1)[at].astype(float)
-        line_all = held(p, level)                  # read only where a line holds (pinned)
+        line_all = held(p, level)                  # what a held line stops (read where pinned)
         pf_frac = position_fire_fraction(p, level, sig[..., None], slow) if p.position_fire > 0 else None
-        # a unit that starts next to a held enemy line cannot step along or through it
-        pinned = on_held_line(p, world, cover, w.hex)[:, cols] if p.line_hold > 0 else None
+        # a unit that starts next to a held enemy line cannot step along or through it: the
+        # steps it is stopped at, (K, C, L)
+        # (``on_held_line`` of the followed slots: the enemy's cover on their own hexes)
+        pinned = None
+        if p.line_hold > 0:
+            pinned = held(p, cover.reshape(-1)[at0[..., 0] + np.maximum(w.hex[:, cols], 0)])[..., None] & line_all
         hexes = w.hex[:, cols]
     limit = mp + 1e-9
     if L:
@@ -194,11 +198,11 @@ def movement(w: Work) -> None:
         if not go.any():
             break
         cost_j = cost[..., j]
-        too_far = (spent + cost_j > limit) & (j > 0)
+        too_far = (spent + cost_j > limit) if j > 0 else np.zeros_like(go)
         blocked_j = blocked[..., j]
         step = go & ~too_far & ~blocked_j
         if pinned is not None:
-            line = step & pinned & line_all[..., j]
+            line = step & pinned[..., j]
             step &= ~line
         if stop is not None:
             stop[go & too_far] = Stop.OUT_OF_MP

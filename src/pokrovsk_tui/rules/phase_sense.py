@@ -270,26 +270,32 @@ def effort_at_units(w: Work, patrol: np.ndarray, patrol_group: np.ndarray | None
     it), worked out there only. ``patrol``: the (K, 2, n) patrol field, or its distinct
     layers (D, 2, n) read by row through ``patrol_group`` (K,)."""
     # a side's passive effort depends on where its own live units stand: replications often
-    # share that, each side's distinct rows once; the recon missions' effort depends on the
-    # row's plan alone, one row of it per plan. Each is read at the units' hexes only and
-    # added there in the same order as on the whole map (elementwise, the same sums)
+    # share that, each side's distinct rows once (both sides' in one pass); the recon
+    # missions' effort depends on the row's plan alone, one row of it per plan. Each is read
+    # at the units' hexes only and added there in the same order as on the whole map
+    # (elementwise, the same sums)
     K, n = w.K, w.n
     hx = np.maximum(w.hex, 0)
+    of_side = w.c.of_side
+    live = w.live
+    firsts, groups = zip(*(unique_rows(np.where(live & of_side[s][None, :], w.hex, -1)) for s in (0, 1)), strict=True)
+    rows = np.concatenate(firsts)
+    own = live[rows] & np.repeat(of_side, [firsts[0].size, firsts[1].size], axis=0)
+    static = _positional_effort(w, w.hex[rows], own)                                    # (D0 + D1, n)
+    recon = _recon_effort(w)
     plans = w.co.rep_index(K)[:, None]
-    parts = []
+    prow = np.arange(K) if patrol_group is None else patrol_group
+    share = w.p.patrol_detection_share
+    out = np.empty((K, 2, w.U))
     for s in (0, 1):
-        first, group = unique_rows(np.where(w.live & w.c.of_side[s][None, :], w.hex, -1))
-        static = _positional_effort(w, w.hex[first], w.live[first], s)                  # (D, n)
-        e = np.take(static, group[:, None] * n + hx)                                      # flat reads: row * n + hex
-        recon = _recon_effort(w, s)
-        if recon is not None:
-            at = plans * n + hx
+        row = groups[s] + (firsts[0].size if s else 0)
+        e = np.take(static, row[:, None] * n + hx)                                      # flat reads: row * n + hex
+        if recon is not None and recon[2][s]:
+            at = (s * recon[0].shape[1] + plans) * n + hx
             e += np.take(recon[0], at)
             e += np.take(recon[1], at)
-        parts.append(e)
-    rows = np.arange(K) if patrol_group is None else patrol_group
-    at_patrol = (rows[:, None, None] * 2 + np.arange(2)[None, :, None]) * n + hx[:, None, :]
-    return np.stack(parts, axis=1) + np.take(patrol, at_patrol) * w.p.patrol_detection_share
+        out[:, s] = e + np.take(patrol, (prow[:, None] * 2 + s) * n + hx) * share
+    return out
 
 
 def recon_effort(p, count):
@@ -308,24 +314,24 @@ def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarr
     missions' alone."""
     out = np.zeros((hexes.shape[0], 2, w.n))
     row = np.zeros(hexes.shape[0], np.int64) if plans is None else plans
+    recon = _recon_effort(w)
     for s in sides:
-        e = _positional_effort(w, hexes, live, s)
-        recon = _recon_effort(w, s)
-        if recon is not None:
-            e += recon[0][row]
-            e += recon[1][row]
+        e = _positional_effort(w, hexes, live & w.c.of_side[s][None, :])
+        if recon is not None and recon[2][s]:
+            e += recon[0][s][row]
+            e += recon[1][s][row]
         out[:, s] = e
     return out
 
 
-def _positional_effort(w: Work, hexes: np.ndarray, live: np.ndarray, s: int) -> np.ndarray:
-    """(K, n) side s's passive observation effort for (K, U) positions: its live units' own
-    hexes, the hexes next to them (further from industrial ground), its drone units' watch."""
+def _positional_effort(w: Work, hexes: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """(K, n) passive observation effort of the (K, U) ``own`` units (one side's in each row):
+    their own hexes, the hexes next to them (further from industrial ground), the drone
+    units' watch."""
     world = w.world
     p = w.p
     g = world.grid
     n = w.n
-    own = live & w.c.of_side[s][None, :]
     on_ind = world.terrain[np.maximum(hexes, 0)] == INDUSTRIAL
     e = per_hex(hexes, own, n) * (p.own_hex_effort - p.adjacent_effort)  # disks include the own hex
     e += _spray(hexes, own & ~on_ind, g.disk(1), p.adjacent_effort, n)
@@ -334,27 +340,29 @@ def _positional_effort(w: Work, hexes: np.ndarray, live: np.ndarray, s: int) -> 
     return e
 
 
-def _recon_effort(w: Work, s: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Side s's recon missions' effort, (P, n) a plan: the parts added on the target hexes and
-    on the disks around them (in that order); None without recon missions."""
+def _recon_effort(w: Work) -> tuple[np.ndarray, np.ndarray, tuple[bool, bool]] | None:
+    """The recon missions' effort, (2, P, n) a side and plan: the parts added on the target
+    hexes and on the disks around them (in that order), and whether each side flies any;
+    None without recon missions."""
     co = w.co
-    rec = (co.m_side == s) & (co.m_kind == M_RECON)
+    rec = co.m_kind == M_RECON
     if not rec.any():
         return None
     p = w.p
     n = w.n
     g = w.world.grid
     tgt = co.m_hex[rec]
+    side = co.m_side[rec]
     on_t, on_nb = recon_effort(p, co.m_count[rec].astype(float))
     P = co.plans
-    mp = np.zeros(tgt.size, np.int64) if co.m_plan is None else co.m_plan[rec]
-    on_target = np.bincount(mp * n + tgt, weights=on_t - on_nb, minlength=P * n).reshape(P, n)
+    mp = side * P + (0 if co.m_plan is None else co.m_plan[rec])                # (side, plan) block
+    on_target = np.bincount(mp * n + tgt, weights=on_t - on_nb, minlength=2 * P * n).reshape(2, P, n)
     nb = g.disk(1)[tgt]                                                    # the disk adds on_nb back
     ok = nb >= 0
     cells = np.count_nonzero(ok, axis=1)                                   # each mission's disk, in order
     at = np.repeat(mp, cells) * n + nb[ok]
-    around = np.bincount(at, weights=np.repeat(on_nb, cells), minlength=P * n).reshape(P, n)
-    return on_target, around
+    around = np.bincount(at, weights=np.repeat(on_nb, cells), minlength=2 * P * n).reshape(2, P, n)
+    return on_target, around, (bool((side == 0).any()), bool((side == 1).any()))
 
 
 def signature(w: Work) -> np.ndarray:

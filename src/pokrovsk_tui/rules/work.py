@@ -174,8 +174,8 @@ class Work:
         self.jam_layers = np.zeros((1, 2, n))
         self.jam_group = np.zeros(K, np.int64)
         self.patrol = np.zeros((K, U), np.int64)
-        self.patrol_fc = np.zeros((K, 2, n))
-        self.fc_total = np.zeros((K, 2, n))
+        # the map-sized layers that detection and fires replace whole: read-only zeros until then
+        self.patrol_fc = self.fc_total = np.broadcast_to(np.float64(0.0), (K, 2, n))
         self.m_prob = np.zeros((K, M))
         self.m_hits = np.zeros((K, M), np.int64)
         self.moved = np.zeros((K, U), bool)
