@@ -248,21 +248,32 @@ def _sum_at(cell: np.ndarray, val: np.ndarray, rows: int, n: int) -> np.ndarray:
 def _disk_falloff(world, centres: np.ndarray, reach: np.ndarray, flat: int, length: float):
     """For drones standing on ``centres`` with ``reach``: the hexes within each one's reach
     (``at``), f(d) = 1 within ``flat`` hexes and exp(-(d - flat) / length) beyond (``f``), and
-    which drone (``j``, index into centres), drone after drone in order."""
-    g = world.grid
-    parts = []
-    for r in np.unique(reach):
-        which = np.flatnonzero(reach == r)
-        hexes, dist = g.around(centres[which], int(r))              # (k, m)
-        ok = hexes >= 0
-        parts.append((np.broadcast_to(which[:, None], hexes.shape)[ok], hexes[ok], dist[ok]))
-    j = np.concatenate([pt[0] for pt in parts])
-    order = np.argsort(j, kind="stable")
-    j = j[order]
-    at = np.concatenate([pt[1] for pt in parts])[order]
-    d = np.concatenate([pt[2] for pt in parts])[order].astype(float)
-    f = np.where(d <= flat, 1.0, np.exp(-(d - flat) / length))
-    return at, f, j
+    which drone (``j``, index into centres), drone after drone in order. Each drone's disk is
+    kept per world and hex (drones come back to the same hexes)."""
+    kept = world.derived(_new_drone_disks)
+    ats, fs = [], []
+    for h, r in zip(centres.tolist(), reach.tolist(), strict=True):
+        key = (h, r, flat, length)
+        part = kept.get(key)
+        if part is None:
+            hexes, dist = world.grid.around(np.array([h]), r)                   # (1, m)
+            ok = hexes >= 0
+            d = dist[ok].astype(float)
+            part = (hexes[ok], np.where(d <= flat, 1.0, np.exp(-(d - flat) / length)))
+            if len(kept) >= _DISKS_KEPT:
+                kept.clear()
+            kept[key] = part
+        ats.append(part[0])
+        fs.append(part[1])
+    j = np.repeat(np.arange(len(ats)), [a.size for a in ats])
+    return np.concatenate(ats), np.concatenate(fs), j
+
+
+_DISKS_KEPT = 4096      # drone disks kept per world (a few kB each)
+
+
+def _new_drone_disks(world) -> dict:
+    return {}
 
 
 def effort_at_units(w: Work, patrol: np.ndarray, patrol_group: np.ndarray | None = None) -> np.ndarray:
