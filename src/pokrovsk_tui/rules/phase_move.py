@@ -114,10 +114,9 @@ def _cover(world, hexes: np.ndarray, dug: np.ndarray, entrench: np.ndarray, dtyp
     cells = world.grid.neighbours[np.maximum(hexes[k, u], 0)]               # (D, 6), -1 off the map
     ok = cells >= 0
     flat = (((k * 2 + world.u_side[u]) * n)[:, None] + cells)[ok]
-    reached = np.repeat(level, np.count_nonzero(ok, axis=1))
+    reached = np.repeat(level, np.count_nonzero(ok, axis=1)).astype(dtype)
     out = np.zeros(K * 2 * n, dtype)
-    for lv in range(1, int(level.max()) + 1):          # each level over the ones below it
-        out[flat[reached >= lv]] = lv
+    np.maximum.at(out, flat, reached)
     return out.reshape(K, 2, n)
 
 

@@ -400,7 +400,12 @@ def detection(w: Work) -> None:
     patrol = patrol_sorties(w)
     w.patrol = patrol
     fields, fgroup = patrol_field_rows(w, patrol)
-    w.patrol_fc = fields if fgroup is None else np.take(fields, fgroup, axis=0)
+    if fgroup is None:
+        w.patrol_fc = fields
+    elif fields.shape[0] == 1:                # one field for all rows: read, never written
+        w.patrol_fc = np.broadcast_to(fields, (w.K, *fields.shape[1:]))
+    else:
+        w.patrol_fc = np.take(fields, fgroup, axis=0)
     eff = effort_at_units(w, fields, fgroup)
     sig = signature(w)
     conceal = world.concealment[np.maximum(w.hex, 0)]
