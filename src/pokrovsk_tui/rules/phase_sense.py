@@ -379,11 +379,15 @@ def _recon_effort(w: Work) -> tuple[np.ndarray, np.ndarray, tuple[bool, bool]] |
 def signature(w: Work) -> np.ndarray:
     """(K, U) signature for detection this turn: moving x1.5, dug in x0.6 per level above 1."""
     p = w.p
-    sig = w.c.signature[None, :] * np.ones((w.K, 1))
-    g = w.co.per_rep(w.co.ground)
+    # worked out per plan (the orders' shape), then read by each row's plan
+    g = w.co.ground
     moving = (g == G_MOVE) | (g == G_ASSAULT) | (g == G_RAID)
-    sig = np.where(moving, sig * p.moving_signature, sig)
-    return sig * p.dug_in_signature ** np.maximum(w.entrench - 1, 0)
+    base = w.c.signature
+    sig = w.co.per_rep(np.where(moving, base * p.moving_signature, base))
+    # the dug-in factor of each level, x ** level (the same power as elementwise)
+    level = np.maximum(w.entrench - 1, 0)
+    factor = p.dug_in_signature ** np.arange(int(level.max()) + 1)
+    return sig * factor[level]
 
 
 def detect_probability(p, effort, signature, concealment, visibility):
@@ -411,8 +415,9 @@ def detection(w: Work) -> None:
     conceal = world.concealment[np.maximum(w.hex, 0)]
     u = w.dice.uniform(w.turn, "detection", "units", (w.K, 2, w.U))
     det = np.zeros((w.K, 2, w.U), bool)
+    live = w.live
     for s in (0, 1):
-        enemy = w.live & w.c.of_side[1 - s][None, :]
+        enemy = live & w.c.of_side[1 - s][None, :]
         e = eff[:, s]
         prob = detect_probability(p, e, sig, conceal, w.v[:, None])
         det[:, s] = enemy & (u[:, s] < prob)
