@@ -93,11 +93,8 @@ def recovery(w: Work) -> None:
             elif pending[0, u]:
                 w.emit("recovery", "no_entry", f"Reinforcement {ref(0)} finds no free hex to enter "
                        "and tries again tomorrow", side=int(s), units=[u])
-    # each side's losses summed unit after unit in slot order (as a sum over the unit axis
-    # adds them), over (units, K, causes) slabs: whole (K, C) layers added at a time
     w.casualties = w.casualties + np.stack(
-        [np.ascontiguousarray(w.loss[:, slots].transpose(1, 0, 2)).sum(axis=0)
-         for slots in world.derived(_side_slots)], axis=1)
+        [w.loss[:, slots].sum(axis=1) for slots in world.derived(_side_slots)], axis=1)
 
 
 def _side_slots(world) -> tuple[np.ndarray, np.ndarray]:
