@@ -51,17 +51,17 @@ def recovery(w: Work) -> None:
     if out.any():
         # what is left of a removed unit is lost to the cause that cost it most today
         # (attrition if nothing did); only the removed units' entries change
-        k, u = np.nonzero(out)
-        today = w.loss[k, u]                                             # (N, C)
+        rk, ru = np.nonzero(out)
+        today = w.loss[rk, ru]                                           # (N, C)
         cause = np.where(today.max(axis=1) > 0, np.argmax(today, axis=1), _ATTRITION)
-        rest = w.strength[k, u]
-        w.loss[k, u, cause] += rest
+        rest = w.strength[rk, ru]
+        w.loss[rk, ru, cause] += rest
         w.strength = np.where(out, 0.0, w.strength)
         w.on_map = w.on_map & ~out
         w.lost = w.lost | out
         if w.events is not None:
-            for i in np.flatnonzero(k == 0).tolist():
-                ui = int(u[i])
+            for i in np.flatnonzero(rk == 0).tolist():
+                ui = int(ru[i])
                 # only its own side is told: the enemy learns of it only by what it sees
                 w.emit("recovery", "lost", f"{ref(0)} is destroyed or broken and leaves play",
                        side=int(world.u_side[ui]), hex=int(w.hex[0, ui]), units=[ui],
