@@ -104,3 +104,17 @@ def test_kept_draws_are_the_streams_own_and_handed_out_as_copies(dice):
     again = dice.uniform(3, "combat", "die", (4, 5))
     assert np.array_equal(again[:2], fresh)
     assert again is not first and again.flags.writeable
+
+
+def test_kept_draws_stay_within_their_memory_budget():
+    from pokrovsk_tui.rules import dice as dice_module
+
+    d = Dice(12)
+    for turn in range(1, 120):                            # far more than the budget holds
+        u = d.uniform(turn, "combat", "die", (100, 120))
+        key = (turn, PHASES.index("combat"), STREAMS[("combat", "die")])
+        fresh = np.random.Generator(np.random.PCG64(np.random.SeedSequence(12, spawn_key=key))).random((100, 120))
+        assert np.array_equal(u, fresh)
+    kept = dice_module._local.kept
+    assert sum(a.size for a in kept.values()) == dice_module._local.kept_size <= dice_module._KEEP_TOTAL
+    assert len(kept) <= dice_module._KEEP

@@ -267,6 +267,7 @@ def _drawn(seed: int, turn: int, phase: str, stream: str, shape: tuple[int, ...]
     if g is None:
         g = _local.gen = np.random.Generator(np.random.PCG64(_NO_SEED))
         _local.kept = {}
+        _local.kept_size = 0
     kept: dict = _local.kept
     u = kept.get(key)
     if u is None:
@@ -278,16 +279,19 @@ def _drawn(seed: int, turn: int, phase: str, stream: str, shape: tuple[int, ...]
         u = g.random(shape)
         if u.size > _KEEP_SIZE:
             return u
-        if len(kept) >= _KEEP:
-            del kept[next(iter(kept))]              # the oldest
+        size = _local.kept_size + u.size
+        while kept and (len(kept) >= _KEEP or size > _KEEP_TOTAL):
+            size -= kept.pop(next(iter(kept))).size          # the oldest
         kept[key] = u
+        _local.kept_size = size
     return u.copy()
 
 
 # the latest draws are kept (per thread), each handed out as a copy: the look-ahead's batches
 # of one decision draw the same streams of the same dice again and again
-_KEEP = 512             # draws kept
+_KEEP = 512             # draws kept at most
 _KEEP_SIZE = 1 << 14    # uniforms in a draw kept at most
+_KEEP_TOTAL = 1 << 19   # uniforms kept in all (4 MB)
 
 
 # ----- inverse CDFs: numpy (engine) ----------------------------------------------------
