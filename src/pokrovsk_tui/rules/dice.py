@@ -262,15 +262,36 @@ _local = threading.local()
 def _drawn(seed: int, turn: int, phase: str, stream: str, shape: tuple[int, ...], skip: int) -> np.ndarray:
     """Uniforms of ``shape`` from the stream, after skipping ``skip`` draws (one reusable
     generator per thread: its state is set for each draw)."""
+    key = (seed, turn, phase, stream, tuple(shape), skip)
     g = getattr(_local, "gen", None)
     if g is None:
         g = _local.gen = np.random.Generator(np.random.PCG64(_NO_SEED))
-    bits = g.bit_generator
-    bits.state = _pcg_state(seed, turn, phase, stream)
-    if skip:
-        assert isinstance(bits, np.random.PCG64)
-        bits.advance(skip)
-    return g.random(shape)
+        _local.kept = {}
+        _local.kept_size = 0
+    kept: dict = _local.kept
+    u = kept.get(key)
+    if u is None:
+        bits = g.bit_generator
+        bits.state = _pcg_state(seed, turn, phase, stream)
+        if skip:
+            assert isinstance(bits, np.random.PCG64)
+            bits.advance(skip)
+        u = g.random(shape)
+        if u.size > _KEEP_SIZE:
+            return u
+        size = _local.kept_size + u.size
+        while kept and (len(kept) >= _KEEP or size > _KEEP_TOTAL):
+            size -= kept.pop(next(iter(kept))).size          # the oldest
+        kept[key] = u
+        _local.kept_size = size
+    return u.copy()
+
+
+# the latest draws are kept (per thread), each handed out as a copy: the look-ahead's batches
+# of one decision draw the same streams of the same dice again and again
+_KEEP = 512             # draws kept at most
+_KEEP_SIZE = 1 << 14    # uniforms in a draw kept at most
+_KEEP_TOTAL = 1 << 19   # uniforms kept in all (4 MB)
 
 
 # ----- inverse CDFs: numpy (engine) ----------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 
 from .digging import dug
 from .events import lit, ref
-from .kernels import occupied
+from .kernels import occupied, unique_rows
 from .orders import G_DIG, G_HOLD, G_JAM, G_REST
 from .phase_supply import provisional_control
 from .scoring import day_factor, objective_gains
@@ -16,6 +16,9 @@ from .world import CAUSES, CONTESTED
 
 if TYPE_CHECKING:
     from .work import Work
+
+
+_ATTRITION = CAUSES.index("attrition")
 
 
 def recovery(w: Work) -> None:
@@ -34,8 +37,8 @@ def recovery(w: Work) -> None:
 
     # drones delivered to supplied drone units, shared equally (remainder by slot order)
     d = world.scenario.deliveries
-    drone = world.role_is("drone")[None, :] & live & (w.delivered > 0) & (w.isolated == 0)
-    for s, total in ((0, d.ua_drones), (1, d.ru_drones)):
+    drone = w.c.drone[None, :] & live & (w.delivered > 0) & (w.isolated == 0)
+    for s, total in ((0, d.ua_drones), (1, d.ru_drones)) if drone.any() else ():
         mine = drone & w.c.of_side[s][None, :]
         cnt = mine.sum(axis=1, keepdims=True)
         rank = np.cumsum(mine, axis=1) - 1
@@ -46,36 +49,42 @@ def recovery(w: Work) -> None:
     # removal: cohesion gone or strength below 10% of full
     out = w.on_map & ((w.cohesion <= 0) | (w.strength < p.removal_strength * world.u_full[None, :]))
     if out.any():
-        worst = np.argmax(w.loss, axis=2)
-        cause = np.where(w.loss.max(axis=2) > 0, worst, CAUSES.index("attrition"))
-        rest = np.where(out, w.strength, 0.0)
-        for c in range(len(CAUSES)):
-            w.loss[:, :, c] += np.where(cause == c, rest, 0.0)
+        # what is left of a removed unit is lost to the cause that cost it most today
+        # (attrition if nothing did); only the removed units' entries change
+        rk, ru = np.nonzero(out)
+        today = w.loss[rk, ru]                                           # (N, C)
+        cause = np.where(today.max(axis=1) > 0, np.argmax(today, axis=1), _ATTRITION)
+        rest = w.strength[rk, ru]
+        w.loss[rk, ru, cause] += rest
         w.strength = np.where(out, 0.0, w.strength)
         w.on_map = w.on_map & ~out
         w.lost = w.lost | out
         if w.events is not None:
-            for u in np.flatnonzero(out[0]):
+            for i in np.flatnonzero(rk == 0).tolist():
+                ui = int(ru[i])
                 # only its own side is told: the enemy learns of it only by what it sees
                 w.emit("recovery", "lost", f"{ref(0)} is destroyed or broken and leaves play",
-                       side=int(world.u_side[u]), hex=int(w.hex[0, u]), units=[u], why={"cohesion": w.cohesion[0, u], "cause": CAUSES[cause[0, u]],
-                                             "strength": rest[0, u], "removal_below": p.removal_strength * world.u_full[u]})
+                       side=int(world.u_side[ui]), hex=int(w.hex[0, ui]), units=[ui],
+                       why={"cohesion": w.cohesion[0, ui], "cause": CAUSES[cause[i]],
+                            "strength": rest[i], "removal_below": p.removal_strength * world.u_full[ui]})
 
     # reinforcements arrive at their hex, or the nearest free friendly hex
     # a reinforcement that found no free hex on its day tries again each day after
-    pending = (world.u_arrival > 0)[None, :] & (world.u_arrival <= w.turn)[None, :] & ~w.on_map & ~w.lost
-    arriving = np.flatnonzero(pending.any(axis=0))
-    if arriving.size:
+    due = (world.u_arrival > 0) & (world.u_arrival <= w.turn)
+    pending = due[None, :] & ~w.on_map & ~w.lost if due.any() else None
+    arriving = np.flatnonzero(pending.any(axis=0)) if pending is not None else ()
+    if pending is not None and len(arriving):
         occ = occupied(w.hex, w.live, w.c.side_n, n)
         for u in arriving:
             s = world.u_side[u]
             want = world.u_start_hex[u]
-            dist = world.grid.dist_from(want).astype(float)
             bad = occ[:, 1 - s] | ~world.passable[None, :] | ((w.control != s) & (w.control != CONTESTED))
             bad[:, want] &= occ[:, 1 - s][:, want]            # its own hex is fine unless enemy-held
-            score = np.where(bad, np.inf, dist[None, :] + np.arange(n)[None, :] * 1e-6)
-            dest = np.argmin(score, axis=1)
-            come = pending[:, u] & np.isfinite(score.min(axis=1))
+            # rows that bar the same hexes send it to the same one: each distinct row once
+            first, group = unique_rows(bad)
+            score = np.where(bad[first], np.inf, _entry_order(world, int(want))[None, :])
+            dest = np.argmin(score, axis=1)[group]
+            come = pending[:, u] & np.isfinite(score.min(axis=1))[group]
             w.hex[:, u] = np.where(come, dest, w.hex[:, u])
             w.on_map[:, u] = w.on_map[:, u] | come
             if come[0]:
@@ -85,7 +94,28 @@ def recovery(w: Work) -> None:
                 w.emit("recovery", "no_entry", f"Reinforcement {ref(0)} finds no free hex to enter "
                        "and tries again tomorrow", side=int(s), units=[u])
     w.casualties = w.casualties + np.stack(
-        [w.loss[:, w.c.of_side[s]].sum(axis=1) for s in (0, 1)], axis=1)
+        [w.loss[:, slots].sum(axis=1) for slots in world.derived(_side_slots)], axis=1)
+
+
+def _side_slots(world) -> tuple[np.ndarray, np.ndarray]:
+    """Each side's unit slots (once per world)."""
+    return np.flatnonzero(world.u_side == 0), np.flatnonzero(world.u_side == 1)
+
+
+def _entry_order(world, want: int) -> np.ndarray:
+    """(n,) the order in which a reinforcement due at hex ``want`` takes the hexes: nearest
+    first, ties by hex index (kept per world and hex)."""
+    kept = world.derived(_new_entry_orders)
+    order = kept.get(want)
+    if order is None:
+        order = world.grid.dist_from(want).astype(float) + np.arange(world.grid.n) * 1e-6
+        order.flags.writeable = False
+        kept[want] = order
+    return order
+
+
+def _new_entry_orders(world) -> dict:
+    return {}
 
 
 def control_and_victory(w: Work) -> None:

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .events import ref
-from .kernels import occupied
+from .kernels import occupied, unique_rows
 from .orders import G_MOVE
+from .world import CAUSES
 
 if TYPE_CHECKING:
     from .work import Work
@@ -92,6 +93,20 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     dug = live & (entrench > 0)
     if not dug.any():
         return np.zeros((K, 2, n), dtype)
+    # rows whose dug-in units stand on the same hexes at the same levels are covered alike:
+    # each distinct one is worked out once (rows of a batch often share them)
+    if K > 1:
+        top = int(entrench[dug].max()) + 1
+        first, group = unique_rows(np.where(dug, hexes * top + entrench, -1).astype(np.int32))
+        if first.size < K:
+            return np.take(_cover(world, hexes[first], dug[first], entrench[first], dtype), group, axis=0)
+    return _cover(world, hexes, dug, entrench, dtype)
+
+
+def _cover(world, hexes: np.ndarray, dug: np.ndarray, entrench: np.ndarray, dtype) -> np.ndarray:
+    """``cover_levels`` of the (K, U) ``dug`` units (some in every row or none)."""
+    K = hexes.shape[0]
+    n = world.grid.n
     # each dug-in unit marks the hexes next to it (neighbours are mutual on a hex grid); the
     # deepest level on a hex is the highest of theirs
     k, u = np.nonzero(dug)
@@ -99,11 +114,18 @@ def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarra
     cells = world.grid.neighbours[np.maximum(hexes[k, u], 0)]               # (D, 6), -1 off the map
     ok = cells >= 0
     flat = (((k * 2 + world.u_side[u]) * n)[:, None] + cells)[ok]
-    reached = np.broadcast_to(level[:, None], cells.shape)[ok]
+    reached = np.repeat(level, np.count_nonzero(ok, axis=1)).astype(dtype)
     out = np.zeros(K * 2 * n, dtype)
-    for lv in range(1, int(level.max()) + 1):          # each level over the ones below it
-        out[flat[reached >= lv]] = lv
+    np.maximum.at(out, flat, reached)
     return out.reshape(K, 2, n)
+
+
+_DRONE, _GROUND = CAUSES.index("drone"), CAUSES.index("ground")
+
+
+def _hurt(amount: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """What (K, C) ``strength`` actually loses to ``amount`` (as Work.hurt_cols takes it)."""
+    return np.minimum(np.maximum(amount, 0.0), strength)
 
 
 def movement(w: Work) -> None:
@@ -133,7 +155,7 @@ def movement(w: Work) -> None:
     # enemy's presence, zones of control, fire control and cover are those of the start of
     # the phase. Each value is worked out as a step by step reading would (elementwise).
     paths = co.path[..., cols, :]                                     # (C, L) or (P, C, L)
-    L = int((paths >= 0).any(axis=tuple(range(paths.ndim - 1))).sum()) if C else 0   # paths are -1 padded
+    L = int(np.count_nonzero((paths.reshape(-1, paths.shape[-1]) >= 0).any(axis=0))) if C else 0   # paths are -1 padded
     if L:
         # enemy presence and zones of control (a hex next to or on an occupied hex), from
         # positions at the start of the phase, read on the paths only
@@ -154,22 +176,32 @@ def movement(w: Work) -> None:
         in_zoc_all = np.any(occ[at0[..., None] + c.nb1[nx]] & c.nb1_ok[nx], axis=3)
         kz_frac = killzone_fraction(p, w.fc_total.reshape(-1)[at], sig[..., None], slow)
         level = cover.reshape(-1)[at].astype(float)
-        line_all = held(p, level)                  # read only where a line holds (pinned)
+        line_all = held(p, level)                  # what a held line stops (read where pinned)
         pf_frac = position_fire_fraction(p, level, sig[..., None], slow) if p.position_fire > 0 else None
-        # a unit that starts next to a held enemy line cannot step along or through it
-        pinned = on_held_line(p, world, cover, w.hex)[:, cols] if p.line_hold > 0 else None
+        # a unit that starts next to a held enemy line cannot step along or through it: the
+        # steps it is stopped at, (K, C, L)
+        # (``on_held_line`` of the followed slots: the enemy's cover on their own hexes)
+        pinned = None
+        if p.line_hold > 0:
+            pinned = held(p, cover.reshape(-1)[at0[..., 0] + np.maximum(w.hex[:, cols], 0)])[..., None] & line_all
         hexes = w.hex[:, cols]
     limit = mp + 1e-9
+    if L:
+        # the moving slots' strength and losses (Work.hurt_cols's sums, step after step), kept
+        # here over the steps and written back once
+        strength = w.strength[:, cols]
+        lost_kz = w.loss[:, cols, _DRONE]
+        lost_pf = w.loss[:, cols, _GROUND]
     for j in range(L):
         go = moving & has[..., j]
         if not go.any():
             break
         cost_j = cost[..., j]
-        too_far = (spent + cost_j > limit) & (j > 0)
+        too_far = (spent + cost_j > limit) if j > 0 else np.zeros_like(go)
         blocked_j = blocked[..., j]
         step = go & ~too_far & ~blocked_j
         if pinned is not None:
-            line = step & pinned & line_all[..., j]
+            line = step & pinned[..., j]
             step &= ~line
         if stop is not None:
             stop[go & too_far] = Stop.OUT_OF_MP
@@ -179,9 +211,15 @@ def movement(w: Work) -> None:
                 stop[line] = Stop.HELD
         hexes = np.where(step, nx[..., j], hexes)
         spent = np.where(step, spent + cost_j, spent)
-        kz += w.hurt_cols(cols, np.where(step, w.strength[:, cols] * kz_frac[..., j], 0.0), "drone")
+        taken = _hurt(np.where(step, strength * kz_frac[..., j], 0.0), strength)
+        strength = strength - taken
+        lost_kz += taken
+        kz += taken
         if pf_frac is not None:
-            pf += w.hurt_cols(cols, np.where(step, w.strength[:, cols] * pf_frac[..., j], 0.0), "ground")
+            taken = _hurt(np.where(step, strength * pf_frac[..., j], 0.0), strength)
+            strength = strength - taken
+            lost_pf += taken
+            pf += taken
         in_zoc = step & in_zoc_all[..., j]
         if stop is not None:
             stop[in_zoc] = Stop.ZOC
@@ -189,6 +227,10 @@ def movement(w: Work) -> None:
     if L:
         w.hex = w.hex.copy()
         w.hex[:, cols] = hexes
+        w.strength = w.strength.copy()            # (replaced, not changed in place: see hurt_cols)
+        w.strength[:, cols] = strength
+        w.loss[:, cols, _DRONE] = lost_kz
+        w.loss[:, cols, _GROUND] = lost_pf
     w.moved = w.hex != start
     w.entrench = np.where(w.moved, 0, w.entrench)
 

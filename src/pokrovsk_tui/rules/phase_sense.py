@@ -46,9 +46,12 @@ def _spray(hexes: np.ndarray, mask: np.ndarray, ring: np.ndarray, weight: np.nda
     k, u = np.nonzero(mask)
     cells = ring[np.maximum(hexes[k, u], 0)]                 # (N, m)
     ok = cells >= 0
-    wt = np.asarray(weight, float)[k, u] if np.ndim(weight) else np.full(k.size, float(weight))
     flat = (k[:, None] * n + cells)[ok]
-    return np.bincount(flat, weights=np.broadcast_to(wt[:, None], cells.shape)[ok], minlength=K * n).reshape(K, n)
+    if np.ndim(weight):                                       # each unit's weight on each of its cells
+        wt = np.repeat(np.asarray(weight, float)[k, u], np.count_nonzero(ok, axis=1))
+    else:
+        wt = np.full(flat.size, float(weight))
+    return np.bincount(flat, weights=wt, minlength=K * n).reshape(K, n)
 
 
 def combine_jamming(strengths) -> float:
@@ -68,7 +71,7 @@ def jamming_rows(w: Work) -> tuple[np.ndarray, np.ndarray | None]:
     a row). Rows whose posts stand on the same hexes and jam alike jam alike: each distinct
     layout is worked out once (rows of a batch often share them)."""
     world = w.world
-    ew = np.flatnonzero(world.role_is("ew"))
+    ew = _ew_posts(world)[0]
     if ew.size == 0:
         return 1.0 - np.ones((1, 2, w.n)), np.zeros(w.K, np.int64)
     jams = w.live[:, ew] & (w.co.per_rep(w.co.ground)[:, ew] != G_MOVE)
@@ -85,26 +88,38 @@ def _jam_layers(world, ew: np.ndarray, hx: np.ndarray, jams: np.ndarray, n: int)
     g = world.grid
     K = hx.shape[0]
     clear = np.ones((K, 2, n))
-    t = world.u_type[ew]
-    radius = world.t_ew_radius[t]
-    factor = 1.0 - world.t_ew_strength[t]
-    side = world.u_side[ew]
+    _ew, factor, side, radii = _ew_posts(world)
     cells, posts = [], []
     k3 = np.arange(K)[:, None, None]
-    for r in np.unique(radius).tolist():
-        js = np.flatnonzero(radius == r)
-        ring = g.disk(int(r))[np.maximum(hx[:, js], 0)]                         # (K, J, m)
+    for r, js in radii:
+        ring = g.disk(r)[np.maximum(hx[:, js], 0)]                              # (K, J, m)
         ok = (ring >= 0) & jams[:, js, None]
         cells.append(((k3 * 2 + side[js][None, :, None]) * n + ring)[ok])
         posts.append(np.broadcast_to(js[None, :, None], ring.shape)[ok])
-    cell, post = np.concatenate(cells), np.concatenate(posts)
     if len(cells) > 1:
+        cell, post = np.concatenate(cells), np.concatenate(posts)
         order = np.argsort(post, kind="stable")
         cell, post = cell[order], post[order]
+    else:
+        cell, post = cells[0], posts[0]
     # each hex's (1 - strength) factors multiplied in post order, one after the other, as
     # post by post would (a post counts once on a hex: rings hold distinct hexes)
     np.multiply.at(clear.reshape(-1), cell, factor[post])
     return 1.0 - clear
+
+
+def _ew_posts(world) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[tuple[int, np.ndarray], ...]]:
+    """The EW unit slots, their (1 - strength) factors and sides, and for each jamming radius
+    the posts (indices into the slots) that jam that far (once per world)."""
+    return world.derived(_build_ew_posts)
+
+
+def _build_ew_posts(world):
+    ew = np.flatnonzero(world.role_is("ew"))
+    t = world.u_type[ew]
+    radius = world.t_ew_radius[t]
+    radii = tuple((int(r), np.flatnonzero(radius == r)) for r in np.unique(radius).tolist())
+    return ew, 1.0 - world.t_ew_strength[t], world.u_side[ew], radii
 
 
 def patrol_sorties(w: Work) -> np.ndarray:
@@ -121,9 +136,15 @@ _CHUNK = 1 << 22        # values (32 MB of float64) in one patrol-field product
 
 def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
     """(K, 2, n) patrol fire-control field 0.05 * sorties * v * f(d) over each unit's range;
-    the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex.
-    Rows whose drones stand on the same hexes, fly the same sorties in the same visibility
-    under the same jamming have the same field: each distinct one is worked out once."""
+    the radio-linked drones' part is thinned by the enemy's jamming, (1 - jam) on each hex."""
+    layers, group = patrol_field_rows(w, sorties)
+    return layers if group is None else np.take(layers, group, axis=0)
+
+
+def patrol_field_rows(w: Work, sorties: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``patrol_field`` as its distinct (D, 2, n) layers and each row's one, (K,) (None: one
+    layer a row). Rows whose drones stand on the same hexes, fly the same sorties in the same
+    visibility under the same jamming have the same field: each distinct one is worked out once."""
     world = w.world
     us = np.concatenate(_side_drones(world))
     if w.K > 1 and us.size:                   # (the estimates' one-row stand-in has no jam_group)
@@ -132,8 +153,8 @@ def patrol_field(w: Work, sorties: np.ndarray) -> np.ndarray:
         first, group = unique_rows(w.hex[:, us], weight, jam_group[:, None])
         if first.size < w.K:
             jam = w.jam_layers[jam_group[first]]
-            return _patrol_field(world, w.p, w.hex[first], sorties[first], w.v[first], jam)[group]
-    return _patrol_field(world, w.p, w.hex, sorties, w.v, w.jam)
+            return _patrol_field(world, w.p, w.hex[first], sorties[first], w.v[first], jam), group
+    return _patrol_field(world, w.p, w.hex, sorties, w.v, w.jam), None
 
 
 def _patrol_field(world, p, hexes: np.ndarray, sorties: np.ndarray, v: np.ndarray, jam: np.ndarray) -> np.ndarray:
@@ -227,41 +248,65 @@ def _sum_at(cell: np.ndarray, val: np.ndarray, rows: int, n: int) -> np.ndarray:
 def _disk_falloff(world, centres: np.ndarray, reach: np.ndarray, flat: int, length: float):
     """For drones standing on ``centres`` with ``reach``: the hexes within each one's reach
     (``at``), f(d) = 1 within ``flat`` hexes and exp(-(d - flat) / length) beyond (``f``), and
-    which drone (``j``, index into centres), drone after drone in order."""
-    g = world.grid
-    parts = []
-    for r in np.unique(reach):
-        which = np.flatnonzero(reach == r)
-        hexes, dist = g.around(centres[which], int(r))              # (k, m)
-        ok = hexes >= 0
-        parts.append((np.broadcast_to(which[:, None], hexes.shape)[ok], hexes[ok], dist[ok]))
-    j = np.concatenate([pt[0] for pt in parts])
-    order = np.argsort(j, kind="stable")
-    j = j[order]
-    at = np.concatenate([pt[1] for pt in parts])[order]
-    d = np.concatenate([pt[2] for pt in parts])[order].astype(float)
-    f = np.where(d <= flat, 1.0, np.exp(-(d - flat) / length))
-    return at, f, j
+    which drone (``j``, index into centres), drone after drone in order. Each drone's disk is
+    kept per world and hex (drones come back to the same hexes)."""
+    kept = world.derived(_new_drone_disks)
+    ats, fs = [], []
+    for h, r in zip(centres.tolist(), reach.tolist(), strict=True):
+        key = (h, r, flat, length)
+        part = kept.get(key)
+        if part is None:
+            hexes, dist = world.grid.around(np.array([h]), r)                   # (1, m)
+            ok = hexes >= 0
+            d = dist[ok].astype(float)
+            part = (hexes[ok], np.where(d <= flat, 1.0, np.exp(-(d - flat) / length)))
+            if len(kept) >= _DISKS_KEPT:
+                kept.clear()
+            kept[key] = part
+        ats.append(part[0])
+        fs.append(part[1])
+    j = np.repeat(np.arange(len(ats)), [a.size for a in ats])
+    return np.concatenate(ats), np.concatenate(fs), j
 
 
-def effort_at_units(w: Work, patrol: np.ndarray) -> np.ndarray:
+_DISKS_KEPT = 4096      # drone disks kept per world (a few kB each)
+
+
+def _new_drone_disks(world) -> dict:
+    return {}
+
+
+def effort_at_units(w: Work, patrol: np.ndarray, patrol_group: np.ndarray | None = None) -> np.ndarray:
     """(K, 2, U) detection effort of each side on each unit's hex (hex -1 reads hex 0: mask
-    it), worked out there only."""
-    # a side's effort depends on where its own live units stand (and, with a plan axis, on
-    # the plan's orders): replications often share that, each side's distinct rows once
+    it), worked out there only. ``patrol``: the (K, 2, n) patrol field, or its distinct
+    layers (D, 2, n) read by row through ``patrol_group`` (K,)."""
+    # a side's passive effort depends on where its own live units stand: replications often
+    # share that, each side's distinct rows once (both sides' in one pass); the recon
+    # missions' effort depends on the row's plan alone, one row of it per plan. Each is read
+    # at the units' hexes only and added there in the same order as on the whole map
+    # (elementwise, the same sums)
+    K, n = w.K, w.n
     hx = np.maximum(w.hex, 0)
-    parts = []
+    of_side = w.c.of_side
+    live = w.live
+    firsts, groups = zip(*(unique_rows(np.where(live & of_side[s][None, :], w.hex, -1)) for s in (0, 1)), strict=True)
+    rows = np.concatenate(firsts)
+    own = live[rows] & np.repeat(of_side, [firsts[0].size, firsts[1].size], axis=0)
+    static = _positional_effort(w, w.hex[rows], own)                                    # (D0 + D1, n)
+    recon = _recon_effort(w)
+    plans = w.co.rep_index(K)[:, None]
+    prow = np.arange(K) if patrol_group is None else patrol_group
+    share = w.p.patrol_detection_share
+    out = np.empty((K, 2, w.U))
     for s in (0, 1):
-        key = np.where(w.live & w.c.of_side[s][None, :], w.hex, -1)
-        if w.co.rep_plan is not None:
-            key = np.concatenate([w.co.rep_plan[:, None], key], axis=1)
-        first, group = unique_rows(key)
-        plans = w.co.rep_index(w.K)[first]
-        static = _static_effort(w, w.hex[first], w.live[first], plans, (s,))[:, s]     # (D, n)
-        # flat reads: row * n + hex
-        parts.append(np.take(static, group[:, None] * w.n + hx))
-    at_patrol = (np.arange(w.K)[:, None, None] * 2 + np.arange(2)[None, :, None]) * w.n + hx[:, None, :]
-    return np.stack(parts, axis=1) + np.take(patrol, at_patrol) * w.p.patrol_detection_share
+        row = groups[s] + (firsts[0].size if s else 0)
+        e = np.take(static, row[:, None] * n + hx)                                      # flat reads: row * n + hex
+        if recon is not None and recon[2][s]:
+            at = (s * recon[0].shape[1] + plans) * n + hx
+            e += np.take(recon[0], at)
+            e += np.take(recon[1], at)
+        out[:, s] = e + np.take(patrol, (prow[:, None] * 2 + s) * n + hx) * share
+    return out
 
 
 def recon_effort(p, count):
@@ -278,46 +323,71 @@ def _static_effort(w: Work, hexes: np.ndarray, live: np.ndarray, plans: np.ndarr
     recon missions each row flies (orders with a plan axis), else 0. Only ``sides`` are
     worked out (the others' layers are left at zero): a side's effort is its own units' and
     missions' alone."""
+    out = np.zeros((hexes.shape[0], 2, w.n))
+    row = np.zeros(hexes.shape[0], np.int64) if plans is None else plans
+    recon = _recon_effort(w)
+    for s in sides:
+        e = _positional_effort(w, hexes, live & w.c.of_side[s][None, :])
+        if recon is not None and recon[2][s]:
+            e += recon[0][s][row]
+            e += recon[1][s][row]
+        out[:, s] = e
+    return out
+
+
+def _positional_effort(w: Work, hexes: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """(K, n) passive observation effort of the (K, U) ``own`` units (one side's in each row):
+    their own hexes, the hexes next to them (further from industrial ground), the drone
+    units' watch."""
     world = w.world
     p = w.p
     g = world.grid
     n = w.n
-    out = np.zeros((hexes.shape[0], 2, n))
     on_ind = world.terrain[np.maximum(hexes, 0)] == INDUSTRIAL
-    drone = w.c.drone[None, :]
+    e = per_hex(hexes, own, n) * (p.own_hex_effort - p.adjacent_effort)  # disks include the own hex
+    e += _spray(hexes, own & ~on_ind, g.disk(1), p.adjacent_effort, n)
+    e += _spray(hexes, own & on_ind, g.disk(1 + p.industrial_observation_bonus), p.adjacent_effort, n)
+    e += _spray(hexes, own & w.c.drone[None, :], g.disk(p.drone_watch_radius), p.drone_watch_effort, n)
+    return e
+
+
+def _recon_effort(w: Work) -> tuple[np.ndarray, np.ndarray, tuple[bool, bool]] | None:
+    """The recon missions' effort, (2, P, n) a side and plan: the parts added on the target
+    hexes and on the disks around them (in that order), and whether each side flies any;
+    None without recon missions."""
     co = w.co
-    for s in sides:
-        own = live & w.c.of_side[s][None, :]
-        e = per_hex(hexes, own, n) * (p.own_hex_effort - p.adjacent_effort)  # disks include the own hex
-        e += _spray(hexes, own & ~on_ind, g.disk(1), p.adjacent_effort, n)
-        e += _spray(hexes, own & on_ind, g.disk(1 + p.industrial_observation_bonus), p.adjacent_effort, n)
-        e += _spray(hexes, own & drone, g.disk(p.drone_watch_radius), p.drone_watch_effort, n)
-        rec = (co.m_side == s) & (co.m_kind == M_RECON)
-        if rec.any():
-            tgt = co.m_hex[rec]
-            on_t, on_nb = recon_effort(p, co.m_count[rec].astype(float))
-            # one row of effort per plan, (P, n), read by each row's plan
-            P = co.plans
-            mp = np.zeros(tgt.size, np.int64) if co.m_plan is None else co.m_plan[rec]
-            row = np.zeros(hexes.shape[0], np.int64) if plans is None else plans
-            e += np.bincount(mp * n + tgt, weights=on_t - on_nb, minlength=P * n).reshape(P, n)[row]
-            nb = g.disk(1)[tgt]                                                    # the disk adds on_nb back
-            ok = nb >= 0
-            at = np.broadcast_to(mp[:, None], nb.shape)[ok] * n + nb[ok]
-            e += np.bincount(at, weights=np.broadcast_to(on_nb[:, None], nb.shape)[ok],
-                             minlength=P * n).reshape(P, n)[row]
-        out[:, s] = e
-    return out
+    rec = co.m_kind == M_RECON
+    if not rec.any():
+        return None
+    p = w.p
+    n = w.n
+    g = w.world.grid
+    tgt = co.m_hex[rec]
+    side = co.m_side[rec]
+    on_t, on_nb = recon_effort(p, co.m_count[rec].astype(float))
+    P = co.plans
+    mp = side * P + (0 if co.m_plan is None else co.m_plan[rec])                # (side, plan) block
+    on_target = np.bincount(mp * n + tgt, weights=on_t - on_nb, minlength=2 * P * n).reshape(2, P, n)
+    nb = g.disk(1)[tgt]                                                    # the disk adds on_nb back
+    ok = nb >= 0
+    cells = np.count_nonzero(ok, axis=1)                                   # each mission's disk, in order
+    at = np.repeat(mp, cells) * n + nb[ok]
+    around = np.bincount(at, weights=np.repeat(on_nb, cells), minlength=2 * P * n).reshape(2, P, n)
+    return on_target, around, (bool((side == 0).any()), bool((side == 1).any()))
 
 
 def signature(w: Work) -> np.ndarray:
     """(K, U) signature for detection this turn: moving x1.5, dug in x0.6 per level above 1."""
     p = w.p
-    sig = w.c.signature[None, :] * np.ones((w.K, 1))
-    g = w.co.per_rep(w.co.ground)
+    # worked out per plan (the orders' shape), then read by each row's plan
+    g = w.co.ground
     moving = (g == G_MOVE) | (g == G_ASSAULT) | (g == G_RAID)
-    sig = np.where(moving, sig * p.moving_signature, sig)
-    return sig * p.dug_in_signature ** np.maximum(w.entrench - 1, 0)
+    base = w.c.signature
+    sig = w.co.per_rep(np.where(moving, base * p.moving_signature, base))
+    # the dug-in factor of each level, x ** level (the same power as elementwise)
+    level = np.maximum(w.entrench - 1, 0)
+    factor = p.dug_in_signature ** np.arange(int(level.max()) + 1)
+    return sig * factor[level]
 
 
 def detect_probability(p, effort, signature, concealment, visibility):
@@ -333,14 +403,21 @@ def detection(w: Work) -> None:
     w.jam_group = np.arange(w.K) if group is None else group
     patrol = patrol_sorties(w)
     w.patrol = patrol
-    w.patrol_fc = patrol_field(w, patrol)
-    eff = effort_at_units(w, w.patrol_fc)
+    fields, fgroup = patrol_field_rows(w, patrol)
+    if fgroup is None:
+        w.patrol_fc = fields
+    elif fields.shape[0] == 1:                # one field for all rows: read, never written
+        w.patrol_fc = np.broadcast_to(fields, (w.K, *fields.shape[1:]))
+    else:
+        w.patrol_fc = np.take(fields, fgroup, axis=0)
+    eff = effort_at_units(w, fields, fgroup)
     sig = signature(w)
     conceal = world.concealment[np.maximum(w.hex, 0)]
     u = w.dice.uniform(w.turn, "detection", "units", (w.K, 2, w.U))
     det = np.zeros((w.K, 2, w.U), bool)
+    live = w.live
     for s in (0, 1):
-        enemy = w.live & w.c.of_side[1 - s][None, :]
+        enemy = live & w.c.of_side[1 - s][None, :]
         e = eff[:, s]
         prob = detect_probability(p, e, sig, conceal, w.v[:, None])
         det[:, s] = enemy & (u[:, s] < prob)

@@ -24,6 +24,9 @@ from .world import CAUSES, World
 
 Phase: TypeAlias = Callable[["Work"], None]
 
+_ALL = slice(None)
+_CAUSE = {c: i for i, c in enumerate(CAUSES)}        # a cause's index in the loss layer
+
 
 @dataclass(frozen=True, eq=False)
 class Consts:
@@ -171,8 +174,8 @@ class Work:
         self.jam_layers = np.zeros((1, 2, n))
         self.jam_group = np.zeros(K, np.int64)
         self.patrol = np.zeros((K, U), np.int64)
-        self.patrol_fc = np.zeros((K, 2, n))
-        self.fc_total = np.zeros((K, 2, n))
+        # the map-sized layers that detection and fires replace whole: read-only zeros until then
+        self.patrol_fc = self.fc_total = np.broadcast_to(np.float64(0.0), (K, 2, n))
         self.m_prob = np.zeros((K, M))
         self.m_hits = np.zeros((K, M), np.int64)
         self.moved = np.zeros((K, U), bool)
@@ -207,10 +210,13 @@ class Work:
         is replaced, not changed in place: a copy taken before stays as it was.)"""
         before = self.strength[:, cols]
         taken = np.minimum(np.maximum(amount, 0.0), before)
-        strength = self.strength.copy()
-        strength[:, cols] = before - taken
-        self.strength = strength
-        self.loss[:, cols, CAUSES.index(cause)] += taken
+        if isinstance(cols, slice) and cols == _ALL:
+            self.strength = before - taken
+        else:
+            strength = self.strength.copy()
+            strength[:, cols] = before - taken
+            self.strength = strength
+        self.loss[:, cols, _CAUSE[cause]] += taken
         return taken
 
     def emit(self, phase: str, kind: str, text: str, *, side: int | None = None, hex: int | None = None,
