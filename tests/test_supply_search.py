@@ -164,3 +164,26 @@ def test_layers_equal_within_an_origins_reach_share_its_search(world, monkeypatc
     for gi, cost in enumerate(costs):
         d, o = shortest(world, cost, wants[gi][0])
         assert np.array_equal(lay.dist[gi], d) and np.array_equal(lay.orig[gi], o)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_whole_map_and_region_searches_agree_to_the_bit(world, seed, monkeypatch):
+    """A few origins are searched over the whole map, many on their regions laid side by side
+    (``_blocks``): both give each origin the same costs, bit for bit, inf beyond the limit."""
+    rng = np.random.default_rng(40 + seed)
+    p = world.params
+    fc = rng.exponential(1.0, world.grid.n) * (rng.random(world.grid.n) < 0.4)
+    cost = hex_costs(world, p, world.initial_control, fc, seed % 2)
+    origins = rng.choice(np.flatnonzero(np.isfinite(cost)), size=6, replace=False).tolist()
+    assert len(origins) * world.grid.n <= supply_search.FULL_CELLS          # the whole-map search
+    whole = supply_search.bounded(world, cost, origins)
+    monkeypatch.setattr(supply_search, "FULL_CELLS", 0)                    # the regions' search
+    regions = supply_search.bounded(world, cost, origins)
+    assert list(whole) == list(regions) == origins
+    want_d, _ = full_search(world, cost, np.array(origins[:1]))
+    for h in origins:
+        assert np.array_equal(whole[h][0], regions[h][0]) and whole[h][1].tobytes() == regions[h][1].tobytes()
+        assert whole[h][0].size > 20 and (whole[h][1] <= p.supply_max_cost).all()
+    hexes, d = whole[origins[0]]
+    near = np.flatnonzero(want_d <= p.supply_max_cost)
+    assert np.array_equal(hexes, near) and d.tobytes() == want_d[near].tobytes()

@@ -193,19 +193,41 @@ def regions(world: World, hexes) -> list[Region]:
 def bounded(world: World, cost: np.ndarray, origins) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """For each of ``origins`` (distinct hexes of finite cost): the hexes its supply reaches at
     a path cost of at most ``supply_max_cost``, paying each hex's ``cost`` on entry (0 on the
-    origin), and those costs: ``{origin: (hexes, costs)}``."""
+    origin), and those costs: ``{origin: (hexes, costs)}``.
+
+    A few origins on a small map are searched over the whole map, one search each in one call
+    (at most FULL_CELLS origins x hexes); more, on their regions laid side by side (``_blocks``).
+    Both find the same costs to the last bit: a path within the limit never leaves its origin's
+    region, and each hex's cost is the least over the same paths of the same sums."""
     origins = tuple(int(h) for h in origins)
     if not origins:
         return {}
+    limit = float(world.params.supply_max_cost)
+    if len(origins) * world.grid.n <= FULL_CELLS:
+        g = world.derived(_new_search_graph)
+        g.data[:] = cost[g.indices]                  # the weight of an edge: the cost of the hex entered
+        d = dijkstra(g, directed=True, indices=origins, limit=limit).reshape(len(origins), -1)
+        keep = np.isfinite(d)
+        reached, d = np.nonzero(keep)[1], d[keep]    # row by row, each row's hexes ascending
+        start = np.concatenate([[0], np.cumsum(keep.sum(axis=1))]).tolist()
+        return {h: (reached[start[i]:start[i + 1]], d[start[i]:start[i + 1]]) for i, h in enumerate(origins)}
     g, hexes, entered, start, at = _blocks(world, origins)
-    g.data[:] = cost[entered]                        # the weight of an edge: the cost of the hex entered
-    d = dijkstra(g, directed=True, indices=at, min_only=True, limit=float(world.params.supply_max_cost))
+    g.data[:] = cost[entered]
+    d = dijkstra(g, directed=True, indices=at, min_only=True, limit=limit)
     out = {}
     for i, h in enumerate(origins):
         di = d[start[i]:start[i + 1]]
         keep = np.isfinite(di)
         out[h] = (hexes[start[i]:start[i + 1]][keep], di[keep])
     return out
+
+
+FULL_CELLS = 1 << 16   # origins x hexes searched over the whole map in one call (a few hundred kB)
+
+
+def _new_search_graph(world: World) -> csr_matrix:
+    """A copy of the map's graph whose weights ``bounded`` sets per call (kept per world)."""
+    return graph(world).copy()
 
 
 def _blocks(world: World, origins: tuple[int, ...]):
