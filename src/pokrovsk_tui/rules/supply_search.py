@@ -5,10 +5,11 @@ each source (or relaying HQ) is bounded: it runs on that origin's *region*, the 
 ``supply_max_cost`` of it at the lowest cost the map allows (each hex's move cost; fire
 control and control only raise costs or close hexes). A path of cost at most the limit never
 leaves its region, so the search on the region finds exactly the costs a search over the whole
-map finds, to the last bit (the same sums in the same order). All origins of a call are searched
-together in one compiled Dijkstra over the regions laid side by side (disjoint blocks of one
-graph), so the work is the total size of the regions: linear in the map when the map grows by
-adding ground, not by stretching it.
+map finds, to the last bit (the same sums in the same order). A few origins on a small map are
+searched over the whole map (one compiled Dijkstra each, in one call: each search stops at the
+limit, and nothing per set of origins is built); more, together in one compiled Dijkstra over
+their regions laid side by side (disjoint blocks of one graph), so the work is the total size of
+the regions: linear in the map when the map grows by adding ground, not by stretching it.
 
 Whether a hex is connected to a source at all (isolation) is not bounded: ``joined`` answers it
 over the whole map, for many layers at once through the few hexes in which they differ.
