@@ -164,3 +164,46 @@ def test_layers_equal_within_an_origins_reach_share_its_search(world, monkeypatc
     for gi, cost in enumerate(costs):
         d, o = shortest(world, cost, wants[gi][0])
         assert np.array_equal(lay.dist[gi], d) and np.array_equal(lay.orig[gi], o)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_whole_map_and_region_searches_agree_to_the_bit(world, seed, monkeypatch):
+    """A few origins are searched over the whole map (a row each, inf beyond the limit), many
+    on their regions laid side by side (``_blocks``, kept compact): both give each origin the
+    same costs, bit for bit, where its supply reaches."""
+    rng = np.random.default_rng(40 + seed)
+    p = world.params
+    fc = rng.exponential(1.0, world.grid.n) * (rng.random(world.grid.n) < 0.4)
+    cost = hex_costs(world, p, world.initial_control, fc, seed % 2)
+    origins = rng.choice(np.flatnonzero(np.isfinite(cost)), size=6, replace=False).tolist()
+    assert len(origins) * world.grid.n <= supply_search.FULL_CELLS          # the whole-map search
+    whole = supply_search.bounded(world, cost, origins)
+    monkeypatch.setattr(supply_search, "FULL_CELLS", 0)                    # the regions' search
+    regions = supply_search.bounded(world, cost, origins)
+    assert list(whole) == list(regions) == origins
+    want_d, _ = full_search(world, cost, np.array(origins[:1]))
+    for h in origins:
+        reached = np.isfinite(whole[h])
+        assert reached.sum() > 20 and (whole[h][reached] <= p.supply_max_cost).all()
+        hexes, d = regions[h]
+        assert np.array_equal(hexes, np.flatnonzero(reached)) and d.tobytes() == whole[h][reached].tobytes()
+        assert all(np.array_equal(x, y) for x, y in zip(supply_search.compact(whole[h]), regions[h], strict=True))
+    near = want_d <= p.supply_max_cost
+    assert whole[origins[0]][near].tobytes() == want_d[near].tobytes() and np.isinf(whole[origins[0]][~near]).all()
+
+
+def test_compact_and_full_searches_give_the_same_field(world):
+    """A layer's searches kept compact (as a batch keeps them) or as rows (one game) give the
+    same cheapest field and the same source at equal cost, and may be mixed in one cache."""
+    cost = np.where(world.passable, 1.0, np.inf)                       # integer costs: many exact ties
+    srcs = world.src_hex[world.src_side == 0]
+    rows = supply_search.bounded(world, cost, srcs)
+    mixed = {h: (supply_search.compact(d) if i % 2 else d) for i, (h, d) in enumerate(rows.items())}
+    small = {h: supply_search.compact(d) for h, d in rows.items()}
+    want = shortest(world, cost, srcs)
+    for found in (dict(rows), mixed, small):
+        d, o = supply_search.nearest(world, cost, srcs, found)
+        assert d.tobytes() == want[0].tobytes() and np.array_equal(o, want[1])
+    want_d, want_o = full_search(world, cost, srcs)
+    near = want_d <= world.params.supply_max_cost
+    assert np.array_equal(want[1][near], want_o[near]) and len(set(want_o[near].tolist())) == srcs.size

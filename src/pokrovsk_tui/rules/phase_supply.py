@@ -15,7 +15,7 @@ import numpy as np
 from .dice import binomial_icdf
 from .events import ref
 from .kernels import occupied, per_hex, unique_rows
-from .supply_search import bounded, joined, nearest
+from .supply_search import bounded, compact, joined, nearest
 from .world import CONTESTED
 
 if TYPE_CHECKING:
@@ -151,13 +151,13 @@ def _shared_searches(world, lay: Layers, wants: list[tuple[np.ndarray, np.ndarra
     within ``supply_max_cost`` in any layer stays within the origin's reach in the cheapest:
     two layers equal there give that origin the same answer, to the last bit."""
     origins = list(dict.fromkeys(h for srcs, hqs in wants for h in srcs.tolist() + hqs.tolist()))
-    reach = bounded(world, lay.cost.min(axis=0), origins)
+    reach = {h: compact(d)[0] for h, d in bounded(world, lay.cost.min(axis=0), origins).items()}
     shared: dict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = {}
     for gi, (srcs, hqs) in enumerate(wants):
         cost, cache = lay.cost[gi], lay.cache[gi]
         todo = []
         for h in dict.fromkeys(srcs.tolist() + hqs.tolist()):
-            key = (h, cost[reach[h][0]].tobytes())
+            key = (h, cost[reach[h]].tobytes())
             found = shared.get(key)
             if found is None:
                 todo.append((h, key))
@@ -166,7 +166,7 @@ def _shared_searches(world, lay: Layers, wants: list[tuple[np.ndarray, np.ndarra
         if todo:
             got = bounded(world, cost, [h for h, _ in todo])
             for h, key in todo:
-                shared[key] = cache[h] = got[h]
+                shared[key] = cache[h] = compact(got[h])     # kept small: a batch has many
         lay.dist[gi], lay.orig[gi] = nearest(world, cost, srcs, cache)
 
 
@@ -358,19 +358,33 @@ def _line_fc(w: Work, rep: np.ndarray, unit: np.ndarray, target: np.ndarray) -> 
     """The enemy fire control summed over the hexes of the straight line from a robot run's
     unit to the unit it supplies (both included), for each entry (its replication, unit slot and
     target slot): each distinct line once, and the sums of all lines of one length in one call
-    (each row added up as numpy adds a row of that length)."""
+    (each row added up as numpy adds a row of that length). A few entries (one game's runs)
+    are sorted by length in Python; many, by their distinct lines in numpy: the same rows, in
+    entry order, summed in the same calls."""
     world = w.world
     n = w.n
     a = w.hex[rep, unit]
     b = w.hex[rep, target]
     enemy = 1 - world.u_side[unit]
+    g = world.grid
+    out = np.zeros(a.size)
+    if a.size <= FEW_RUNS:
+        groups: dict[int, tuple[list[int], list[np.ndarray]]] = {}
+        for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+            line = g.line(x, y)
+            sel_i, rows = groups.setdefault(line.size, ([], []))
+            sel_i.append(i)
+            rows.append(line)
+        for L in sorted(groups):
+            sel_i, rows = groups[L]
+            sel = np.array(sel_i, np.int64)
+            out[sel] = w.fc_total[rep[sel][:, None], enemy[sel][:, None], np.stack(rows)].sum(axis=1)
+        return out
     pairs, inv = np.unique((a + 1) * (n + 1) + (b + 1), return_inverse=True)
     inv = inv.ravel()
-    g = world.grid
     lines = [g.line(k // (n + 1) - 1, k % (n + 1) - 1) for k in pairs.tolist()]
     lens = np.array([ln.size for ln in lines], np.int64)
     length = lens[inv]                                               # each entry's line length
-    out = np.zeros(inv.size)
     for L in np.unique(lens).tolist():
         of_len = np.flatnonzero(lens == L)                           # the distinct lines of length L
         table = np.stack([lines[i] for i in of_len.tolist()])       # (lines, L)
@@ -378,3 +392,6 @@ def _line_fc(w: Work, rep: np.ndarray, unit: np.ndarray, target: np.ndarray) -> 
         hexes = table[np.searchsorted(of_len, inv[sel])]             # (entries, L)
         out[sel] = w.fc_total[rep[sel][:, None], enemy[sel][:, None], hexes].sum(axis=1)
     return out
+
+
+FEW_RUNS = 32   # robot run entries (replications x runs) whose lines are grouped in Python

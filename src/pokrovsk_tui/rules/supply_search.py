@@ -5,10 +5,11 @@ each source (or relaying HQ) is bounded: it runs on that origin's *region*, the 
 ``supply_max_cost`` of it at the lowest cost the map allows (each hex's move cost; fire
 control and control only raise costs or close hexes). A path of cost at most the limit never
 leaves its region, so the search on the region finds exactly the costs a search over the whole
-map finds, to the last bit (the same sums in the same order). All origins of a call are searched
-together in one compiled Dijkstra over the regions laid side by side (disjoint blocks of one
-graph), so the work is the total size of the regions: linear in the map when the map grows by
-adding ground, not by stretching it.
+map finds, to the last bit (the same sums in the same order). A few origins on a small map are
+searched over the whole map (one compiled Dijkstra each, in one call: each search stops at the
+limit, and nothing per set of origins is built); more, together in one compiled Dijkstra over
+their regions laid side by side (disjoint blocks of one graph), so the work is the total size of
+the regions: linear in the map when the map grows by adding ground, not by stretching it.
 
 Whether a hex is connected to a source at all (isolation) is not bounded: ``joined`` answers it
 over the whole map, for many layers at once through the few hexes in which they differ.
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .world import World
 
 Region = tuple[np.ndarray, np.ndarray, np.ndarray]     # hexes, CSR row pointers, entered (positions)
+Search = np.ndarray | tuple[np.ndarray, np.ndarray]   # one origin's search: a row, or compact
 KEEP = 512            # regions kept per world (sources and the hexes HQs stood on): ~0.2 MB each
 KEEP_BLOCKS = 8       # block graphs kept per world (sets of origins): a few MB each on a big map
 
@@ -190,22 +192,52 @@ def regions(world: World, hexes) -> list[Region]:
     return [kept[int(h)] for h in hexes]
 
 
-def bounded(world: World, cost: np.ndarray, origins) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """For each of ``origins`` (distinct hexes of finite cost): the hexes its supply reaches at
-    a path cost of at most ``supply_max_cost``, paying each hex's ``cost`` on entry (0 on the
-    origin), and those costs: ``{origin: (hexes, costs)}``."""
+def bounded(world: World, cost: np.ndarray, origins) -> dict[int, Search]:
+    """For each of ``origins`` (distinct hexes of finite cost): the cost of the cheapest path to
+    each hex its supply reaches at a cost of at most ``supply_max_cost``, paying each hex's
+    ``cost`` on entry (0 on the origin): ``{origin: search}``, each search an (n,) read-only row
+    (inf beyond the limit) or, on a big map, ``compact``: (the hexes reached, their costs).
+
+    A few origins on a small map are searched over the whole map, one search each in one call
+    (at most FULL_CELLS origins x hexes); more, on their regions laid side by side (``_blocks``).
+    Both find the same costs to the last bit: a path within the limit never leaves its origin's
+    region, and each hex's cost is the least over the same paths of the same sums."""
     origins = tuple(int(h) for h in origins)
     if not origins:
         return {}
+    limit = float(world.params.supply_max_cost)
+    if len(origins) * world.grid.n <= FULL_CELLS:
+        g = world.derived(_new_search_graph)
+        g.data[:] = cost[g.indices]                  # the weight of an edge: the cost of the hex entered
+        d = dijkstra(g, directed=True, indices=origins, limit=limit).reshape(len(origins), -1)
+        d.flags.writeable = False
+        return dict(zip(origins, d, strict=True))
     g, hexes, entered, start, at = _blocks(world, origins)
-    g.data[:] = cost[entered]                        # the weight of an edge: the cost of the hex entered
-    d = dijkstra(g, directed=True, indices=at, min_only=True, limit=float(world.params.supply_max_cost))
-    out = {}
+    g.data[:] = cost[entered]
+    d = dijkstra(g, directed=True, indices=at, min_only=True, limit=limit)
+    out: dict[int, Search] = {}
     for i, h in enumerate(origins):
         di = d[start[i]:start[i + 1]]
         keep = np.isfinite(di)
         out[h] = (hexes[start[i]:start[i + 1]][keep], di[keep])
     return out
+
+
+def compact(found: Search) -> tuple[np.ndarray, np.ndarray]:
+    """An origin's search as the hexes it reaches and their costs: what a batch's many
+    searches keep (rows would fill the memory)."""
+    if isinstance(found, tuple):
+        return found
+    hexes = np.flatnonzero(np.isfinite(found))
+    return hexes, found[hexes]
+
+
+FULL_CELLS = 1 << 16   # origins x hexes searched over the whole map in one call (a few hundred kB)
+
+
+def _new_search_graph(world: World) -> csr_matrix:
+    """A copy of the map's graph whose weights ``bounded`` sets per call (kept per world)."""
+    return graph(world).copy()
 
 
 def _blocks(world: World, origins: tuple[int, ...]):
@@ -239,17 +271,25 @@ def _new_blocks(world: World) -> dict:
 def nearest(world: World, cost: np.ndarray, sources: np.ndarray, found: dict) -> tuple[np.ndarray, np.ndarray]:
     """(n,) cost from the cheapest of ``sources`` (inf where none reaches within
     ``supply_max_cost``) and (n,) which source hex (-1 there); at equal cost the source listed
-    first wins. ``found`` holds ``bounded``'s answers for this cost layer (searched here if
-    missing, and kept for the next call on the same layer)."""
+    first wins. ``found`` holds this cost layer's searches by origin (``bounded``'s, rows or
+    compact): those missing are searched here and kept for the next call."""
     n = world.grid.n
-    dist = np.full(n, np.inf)
-    orig = np.full(n, -1, np.int64)
-    want = [int(h) for h in sources if int(h) not in found]
+    sources = np.asarray(sources, np.int64).tolist()
+    want = [h for h in dict.fromkeys(sources) if h not in found]
     if want:
         found.update(bounded(world, cost, want))
+    dist = np.full(n, np.inf)
+    orig = np.full(n, -1, np.int64)
     for h in sources:
-        hexes, d = found[int(h)]
-        better = d < dist[hexes]                      # strictly: a source listed earlier keeps a tie
-        dist[hexes[better]] = d[better]
-        orig[hexes[better]] = int(h)
+        d = found[h]
+        if isinstance(d, tuple):                      # compact: (hexes, costs)
+            hexes, d = d
+            better = d < dist[hexes]                  # strictly: a source listed earlier keeps a tie
+            won = hexes[better]
+            dist[won] = d[better]
+        else:
+            better = d < dist
+            np.copyto(dist, d, where=better)
+            won = better
+        orig[won] = h
     return dist, orig
