@@ -10,12 +10,12 @@ import numpy as np
 
 from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.belief import (
-    combine_jamming,
     detect_probability,
     hit_probability,
     own_effort,
     recon_effort,
 )
+from pokrovsk_tui.rules.estimates import posts_jamming
 from pokrovsk_tui.rules.orders import Order
 
 from .plans_base import PlannerBase
@@ -109,30 +109,20 @@ class FiresPlanner(PlannerBase):
         return sit.extra[key]
 
     def _jam_est(self, h: int) -> float:
-        """Jamming expected over a hex: the enemy EW seen lately that covers it, combined as the
-        rules combine posts, else a guess of unseen EW near our lines (once a day per hex)."""
-        return self.daily(("jam_est", h), lambda: self._jam_est1(h))
+        """Jamming expected over a hex: that of the enemy EW seen lately (rules/estimates.
+        posts_jamming, where it was seen), else a guess of unseen EW near our lines."""
+        jam = float(self._enemy_jam()[h])
+        if jam > 0.0:                # (an EW type's strength is above 0: covered hexes read > 0)
+            return jam
+        return 0.1 if self.sit.d_own[h] <= 3 else 0.0
 
-    def _enemy_ew(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """The enemy EW seen lately (once a day): hexes, jamming radius, strength; None if none."""
-        def make() -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-            sit, w = self.sit, self.sit.world
+    def _enemy_jam(self) -> np.ndarray:
+        """(n,) the jamming of the enemy EW seen in the last two days, where it was seen (once a day)."""
+        def make() -> np.ndarray:
+            sit = self.sit
             ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
-            if not ew.any():
-                return None
-            t = w.u_type[sit.c_unit[ew]]
-            return sit.c_hex[ew], w.t_ew_radius[t], w.t_ew_strength[t]
-        return self.daily(("enemy_ew",), make)
-
-    def _jam_est1(self, h: int) -> float:
-        sit = self.sit
-        ew = self._enemy_ew()
-        if ew is not None:
-            hexes, radius, strength = ew
-            cover = sit.grid.dist_pairs(h, hexes) <= radius
-            if cover.any():
-                return combine_jamming(strength[cover])
-        return 0.1 if sit.d_own[h] <= 3 else 0.0
+            return posts_jamming(sit.view, sit.c_unit[ew], sit.c_hex[ew])[sit.enemy]
+        return self.daily(("enemy_jam",), make)
 
     def _fires(self) -> list[Order]:
         sit, w = self.sit, self.sit.world
