@@ -4,7 +4,12 @@ import numpy as np
 
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
-from pokrovsk_tui.rules.estimates import jamming_estimate, killzone_estimate, own_effort, posts_jamming
+from pokrovsk_tui.rules.estimates import (
+    jamming_estimate,
+    killzone_estimate,
+    own_effort,
+    posts_jamming,
+)
 from pokrovsk_tui.rules.orders import compile_orders
 from pokrovsk_tui.rules.phase_sense import _static_effort, combine_jamming, jamming
 from pokrovsk_tui.rules.state import initial_state
