@@ -3,7 +3,6 @@ glide bombs, given the ground plan already made (see plans.py)."""
 
 from __future__ import annotations
 
-import math
 from functools import partial
 
 import numpy as np
@@ -278,24 +277,28 @@ class FiresPlanner(PlannerBase):
                 if (sit.control[hexes] == 1).any():
                     continue
                 prev = v.fire_control[hexes] * (1.0 - w.params.fire_control_decay)
-                # the hex on the road nearest our drones, preferring one deep on the enemy's supply line
-                best = None
+                # the hex of the road that needs the fewest sorties among those our drones
+                # reach, then the one deepest on the enemy's supply line (nearest our map edge),
+                # then the first on the road
                 road = tuple(hexes.tolist())
-                ok = {u: self.targets_ok(u, "interdict", road) for u in drones if spend[u] > 0}
-                for i, h in enumerate(hexes):
-                    reach = [u for u in drones if spend[u] > 0 and ok[u][i]]
-                    if not reach:
-                        continue
-                    # (a hex listed twice has the same fire control at both places)
-                    need = max(thr * 1.3 - float(prev[i]), 0.0)
-                    n_need = int(math.ceil(need / vis))
-                    key = (n_need, self.daily(("edge_distance", h), partial(_edge_distance, sit, h))
-                           if sit.own_edge.size else 0)
-                    if best is None or key < best[0]:
-                        best = (key, h, reach, n_need)
-                if best is None:
+                live = [u for u in drones if spend[u] > 0]
+                if not live:
                     continue
-                _, h, reach, n_need = best
+                ok = np.array([self.targets_ok(u, "interdict", road) for u in live], bool)    # (drones, road)
+                cand = np.flatnonzero(ok.any(axis=0))
+                if cand.size == 0:
+                    continue
+                # (a hex listed twice has the same fire control at both places)
+                need = np.ceil(np.maximum(thr * 1.3 - prev[cand], 0.0) / vis).astype(np.int64)
+                cand = cand[need == need.min()]
+                i = int(cand[0])
+                if sit.own_edge.size and cand.size > 1:
+                    edge = [self.daily(("edge_distance", int(hexes[j])), partial(_edge_distance, sit, int(hexes[j])))
+                            for j in cand.tolist()]
+                    i = int(cand[edge.index(min(edge))])
+                h = int(hexes[i])
+                reach = [u for j, u in enumerate(live) if ok[j, i]]
+                n_need = int(need.min())
                 if n_need == 0 or n_need > 14:
                     continue
                 got = 0
