@@ -121,6 +121,14 @@ class PlannerBase:
         """``legal.legal_targets`` of the side's view, once a day per unit and kind."""
         return self.daily(("legal_targets", u, kind), lambda: legal.legal_targets(self.ctx(), u, kind))
 
+    def targets_at(self, u: int, kind: str, hexes: np.ndarray) -> np.ndarray:
+        """``legal_targets(u, kind)[hexes]`` worked out for those hexes only
+        (``legal.targets_among``; a big map's other hexes are never looked at), once a day per
+        unit, kind and set of hexes."""
+        hexes = np.asarray(hexes, np.int64)
+        return self.daily(("targets_at", u, kind, hexes.tobytes()),
+                          lambda: legal.targets_among(self.ctx(), u, kind, hexes))
+
     def target_ok(self, u: int, kind: str, h: int) -> bool:
         """``legal.target_refusal(view, u, kind, h) is None`` (no target rule of
         ``legal.conditions`` fails), once a day per unit, kind and hex."""

@@ -143,7 +143,6 @@ class FiresPlanner(PlannerBase):
         drones = [int(u) for u in sit.own if w.u_role[u] == R_DRONE]
         ctx = self.ctx()
         left = {u: self.daily(("budget", u, "strike"), partial(legal.budget_total, ctx, u, "strike")) for u in drones}
-        reach = {u: self.legal_targets(u, "strike") for u in drones}     # strike and hunt alike
         keep = {u: int(round(left[u] * self.k.patrol_share)) for u in drones}
         spend = {u: left[u] - keep[u] for u in drones}
         recon_on: dict[int, int] = {}
@@ -194,9 +193,9 @@ class FiresPlanner(PlannerBase):
             base = p.fpv_base_p if fpv else p.bomber_base_p
             dmg = p.fpv_damage if fpv else p.bomber_damage
             radio = bool(w.t_radio[ut])
-            ok = reach[u]
+            ok = self.targets_at(u, "strike", prep_h)       # the targets in range (strike and hunt alike)
             inr = [(h, kind, pool * 0.5, base * dmg * f * (1 - (jam if radio else 0.0)), tv)
-                   for h, kind, pool, f, jam, tv in (prep[i] for i in np.flatnonzero(ok[prep_h]).tolist())]
+                   for h, kind, pool, f, jam, tv in (prep[i] for i in np.flatnonzero(ok).tolist())]
             while spend[u] > 0 and inr:
                 best = None
                 for h, kind, half, exp_dmg, tv in inr:
@@ -339,7 +338,6 @@ class FiresPlanner(PlannerBase):
             n = self.daily(("budget", u, "fire"), partial(legal.budget_total, self.ctx(), u, "fire"))
             if n <= 0:
                 continue
-            inr = self.legal_targets(u, "fire")
             if vals is None:
                 vals = []
                 for t in targets:
@@ -350,13 +348,13 @@ class FiresPlanner(PlannerBase):
                     vals.append((h, val))
                 vals_h = np.array([h for h, _ in vals], np.int64)
             best = None
-            for i in np.flatnonzero(inr[vals_h]).tolist():     # the targets in range, in order
+            for i in np.flatnonzero(self.targets_at(u, "fire", vals_h)).tolist():     # the targets in range, in order
                 h, val = vals[i]
                 if best is None or val > best[0]:
                     best = (val, h)
             if best is None:
                 # nobody seen in range: the likeliest enemy hex
-                est = np.where(inr & sit.not_mine, sit.enemy_est, 0.0)
+                est = np.where(self.legal_targets(u, "fire") & sit.not_mine, sit.enemy_est, 0.0)
                 if est.max() <= 0:
                     continue
                 best = (0.0, int(np.argmax(est)))
