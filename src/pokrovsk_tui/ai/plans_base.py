@@ -122,12 +122,17 @@ class PlannerBase:
         return self.daily(("legal_targets", u, kind), lambda: legal.legal_targets(self.ctx(), u, kind))
 
     def targets_at(self, u: int, kind: str, hexes: np.ndarray) -> np.ndarray:
-        """``legal_targets(u, kind)[hexes]`` worked out for those hexes only
-        (``legal.targets_among``; a big map's other hexes are never looked at), once a day per
-        unit, kind and set of hexes."""
+        """``legal_targets(u, kind)[hexes]`` (hexes on the map) worked out for the hexes asked
+        about only (``legal.targets_among``; a big map's other hexes are never looked at), each
+        hex once a day per unit and kind."""
+        n = self.sit.n
+        known, ok = self.daily(("targets_at", u, kind), lambda: (np.zeros(n, bool), np.zeros(n, bool)))
         hexes = np.asarray(hexes, np.int64)
-        return self.daily(("targets_at", u, kind, hexes.tobytes()),
-                          lambda: legal.targets_among(self.ctx(), u, kind, hexes))
+        new = hexes[~known[hexes]]
+        if new.size:
+            ok[new] = legal.targets_among(self.ctx(), u, kind, new)
+            known[new] = True
+        return ok[hexes]
 
     def target_ok(self, u: int, kind: str, h: int) -> bool:
         """``legal.target_refusal(view, u, kind, h) is None`` (no target rule of
