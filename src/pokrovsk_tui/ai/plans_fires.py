@@ -87,6 +87,16 @@ class FiresPlanner(PlannerBase):
         return self.wt.kill * mult
 
     def _p_detect(self, t: dict, recon: float, base_effort: float) -> float:
+        """The chance of seeing at least one of a target's units with ``recon`` effort added to
+        ``base_effort`` (once a day per hex, signatures and efforts: plans share them)."""
+        memo: dict[tuple, float] = self.daily(("p_detect",), dict)      # a memo: filled as asked
+        key = (t["hex"], np.asarray(t["sig"]).tobytes(), recon, base_effort)
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = self._p_detect1(t, recon, base_effort)
+        return got
+
+    def _p_detect1(self, t: dict, recon: float, base_effort: float) -> float:
         sit, w = self.sit, self.sit.world
         p = w.params
         h = t["hex"]
