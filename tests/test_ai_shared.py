@@ -243,3 +243,30 @@ def test_kept_distance_fields_and_batched_checks_equal_one_at_a_time(world_state
             units = [int(u) for u in v.own_units]
             for h in hexes[:5]:
                 assert _by_distance(g, v.hex, units, h) == sorted(units, key=lambda u: (g.hex_distance(v.hex[u], h), u))
+
+
+def test_ground_held_before_once_per_sample_is_the_scores_own(world_states):
+    """The look-ahead's score takes the value of the ground held before once per sample and
+    repeats it for every plan: each row's value is the hexes the side holds at their value,
+    less the enemy's (contested ones count nothing), and passing it changes no score."""
+    from pokrovsk_tui.ai.commander import score, territory
+    from pokrovsk_tui.ai.plans import Weights
+    from test_batches import stack
+
+    world, states = world_states
+    for side in (0, 1):
+        sit = situation(view(world, states[-1], side))
+        before = stack(states[:3], states[-1].turn)
+        after = stack(states[1:4], states[-1].turn)
+        terr = territory(sit, before.control)
+        # to the bit, the plain arithmetic: (own - enemy) * value hex by hex, summed along each row
+        c = before.control
+        plain_terr = (((c == side).astype(float) - (c == 1 - side).astype(float)) * sit.hex_value[None, :]).sum(axis=1)
+        assert terr.tobytes() == (plain_terr + 0.0).tobytes()
+        for row, c in zip(terr.tolist(), before.control, strict=True):
+            want = float(sit.hex_value[c == side].sum() - sit.hex_value[c == 1 - side].sum())
+            assert row == pytest.approx(want)
+        wt = Weights().for_side(side)
+        plain = score(sit, wt, before, after)
+        assert (score(sit, wt, before, after, terr).tobytes() == plain.tobytes())
+        assert np.unique(before.control).size > 1 and not np.array_equal(terr, territory(sit, after.control))

@@ -4,9 +4,14 @@ import numpy as np
 
 from pokrovsk_tui.rules.dice import Dice
 from pokrovsk_tui.rules.engine import resolve_turn
-from pokrovsk_tui.rules.estimates import jamming_estimate, killzone_estimate, own_effort
+from pokrovsk_tui.rules.estimates import (
+    jamming_estimate,
+    killzone_estimate,
+    own_effort,
+    posts_jamming,
+)
 from pokrovsk_tui.rules.orders import compile_orders
-from pokrovsk_tui.rules.phase_sense import _static_effort, jamming
+from pokrovsk_tui.rules.phase_sense import _static_effort, combine_jamming, jamming
 from pokrovsk_tui.rules.state import initial_state
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.work import Work
@@ -58,3 +63,22 @@ def test_assumed_entrenchments_of_the_map_are_hex_by_hex():
         t = TERRAINS[world.terrain[h]]
         want = 3 if t == "urban" else 2 if t in ("village", "industrial") else 1
         assert assumed_entrenchment(world, 0, h) == want and assumed_entrenchment(world, 1, h) == 1
+
+
+def test_posts_jamming_covers_each_posts_radius_and_combines_the_posts_on_a_hex():
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    v = view(world, initial_state(world), 0)
+    g = world.grid
+    ew = np.flatnonzero(world.role_is("ew") & (world.u_side == 1))[:2]
+    assert ew.size == 2 and not world.role_is("ew")[0]
+    t = world.u_type[ew]
+    centre = g.n // 2
+    at = np.array([centre, int(g.disk(1)[centre][1])], np.int64)      # two posts side by side
+    jam = posts_jamming(v, np.concatenate([ew, [0]]), np.concatenate([at, [centre]]))  # slot 0: not EW
+    assert not jam[0].any()                                     # the posts are all side 1's
+    for h in range(g.n):
+        cover = g.dist_pairs(h, at) <= world.t_ew_radius[t]
+        want = combine_jamming(world.t_ew_strength[t][cover]) if cover.any() else 0.0
+        assert jam[1, h] == want
+    assert jam[1, centre] > world.t_ew_strength[t].max()        # both posts cover the centre
+    assert not posts_jamming(v, np.zeros(0, np.int64), np.zeros(0, np.int64)).any()

@@ -22,7 +22,6 @@ from pokrovsk_tui.rules.engine import stack_plans
 from pokrovsk_tui.rules.orders import Order, compile_orders, join_sides
 from pokrovsk_tui.rules.state import ARRAY_FIELDS, GameState
 from pokrovsk_tui.rules.view import SideView, view
-from pokrovsk_tui.rules.world import CONTESTED
 
 from .determinise import enemy_eye, sample_batch, sample_positions
 from .levels import LEVELS, Level
@@ -158,7 +157,9 @@ class Commander:
             after = resolve(w, after, idle, BlockDice(seeds, k), lv.rollout, deliv)
         # every block scored at once: each replication's score is worked out on its own row
         # (row-wise sums), so a block's slice is what scoring the block alone gives
-        sc = score(sit, wt, before, after)
+        # the ground held before: each sample's rows once, repeated for every set of orders
+        tb = [territory(sit, batch.control) for batch, _e, _d in ctxs]
+        sc = score(sit, wt, before, after, np.concatenate([tb[c] for c in range(len(ctxs)) for _o in orders]))
         totals = [0.0] * len(orders)
         for c in range(len(ctxs)):
             for i in range(len(orders)):
@@ -282,20 +283,28 @@ def join(states: list[GameState]) -> GameState:
 
 # ---------------------------------------------------------------------- scoring
 
-def score(sit: Situation, wt: Weights, before: GameState, after: GameState) -> np.ndarray:
-    """(K,) value of each replication's outcome for the side, in VP-like units."""
+def territory(sit: Situation, control: np.ndarray) -> np.ndarray:
+    """(K,) the value of the ground each replication's (K, n) ``control`` gives the side: the
+    hexes it holds at ``sit.hex_value``, less those the enemy holds (contested ones count 0);
+    each row's sum is its own (a row's value does not depend on the others)."""
+    hv = sit.hex_value
+    # (1 - 0) * hv, (0 - 1) * hv and (0 - 0) * hv hex by hex, summed along each row
+    signed = np.where(control == sit.side, hv, np.where(control == sit.enemy, -hv, 0.0 * hv))
+    return signed.sum(axis=1) + 0.0
+
+
+def score(sit: Situation, wt: Weights, before: GameState, after: GameState,
+          terr_before: np.ndarray | None = None) -> np.ndarray:
+    """(K,) value of each replication's outcome for the side, in VP-like units.
+    ``terr_before``: ``territory(sit, before.control)``, when the caller has it."""
     w = sit.world
     s, e = sit.side, sit.enemy
-    hv = sit.hex_value
-
-    def terr(c):
-        own = (c == s).astype(float)
-        foe = (c == e).astype(float)
-        return ((own - foe) * hv[None, :]).sum(axis=1) + 0.0 * (c == CONTESTED).sum(axis=1)
 
     dvp = (after.vp[:, s] - before.vp[:, s]) - (after.vp[:, e] - before.vp[:, e])
     # ground changing hands in snow or mud is discounted as the planner does (see plans.going)
-    dterr = (terr(after.control) - terr(before.control)) * going(w, sit.weather)
+    if terr_before is None:
+        terr_before = territory(sit, before.control)
+    dterr = (territory(sit, after.control) - terr_before) * going(w, sit.weather)
     side = w.u_side[None, :]
     lost = before.strength - after.strength
     own_lost = np.where(side == s, lost, 0.0).sum(axis=1)

@@ -121,6 +121,19 @@ class PlannerBase:
         """``legal.legal_targets`` of the side's view, once a day per unit and kind."""
         return self.daily(("legal_targets", u, kind), lambda: legal.legal_targets(self.ctx(), u, kind))
 
+    def targets_at(self, u: int, kind: str, hexes: np.ndarray) -> np.ndarray:
+        """``legal_targets(u, kind)[hexes]`` (hexes on the map) worked out for the hexes asked
+        about only (``legal.targets_among``; a big map's other hexes are never looked at), each
+        hex once a day per unit and kind."""
+        n = self.sit.n
+        known, ok = self.daily(("targets_at", u, kind), lambda: (np.zeros(n, bool), np.zeros(n, bool)))
+        hexes = np.asarray(hexes, np.int64)
+        new = hexes[~known[hexes]]
+        if new.size:
+            ok[new] = legal.targets_among(self.ctx(), u, kind, new)
+            known[new] = True
+        return ok[hexes]
+
     def target_ok(self, u: int, kind: str, h: int) -> bool:
         """``legal.target_refusal(view, u, kind, h) is None`` (no target rule of
         ``legal.conditions`` fails), once a day per unit, kind and hex."""

@@ -3,19 +3,18 @@ glide bombs, given the ground plan already made (see plans.py)."""
 
 from __future__ import annotations
 
-import math
 from functools import partial
 
 import numpy as np
 
 from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.belief import (
-    combine_jamming,
     detect_probability,
     hit_probability,
     own_effort,
     recon_effort,
 )
+from pokrovsk_tui.rules.estimates import posts_jamming
 from pokrovsk_tui.rules.orders import Order
 
 from .plans_base import PlannerBase
@@ -88,6 +87,16 @@ class FiresPlanner(PlannerBase):
         return self.wt.kill * mult
 
     def _p_detect(self, t: dict, recon: float, base_effort: float) -> float:
+        """The chance of seeing at least one of a target's units with ``recon`` effort added to
+        ``base_effort`` (once a day per hex, signatures and efforts: plans share them)."""
+        memo: dict[tuple, float] = self.daily(("p_detect",), dict)      # a memo: filled as asked
+        key = (t["hex"], np.asarray(t["sig"]).tobytes(), recon, base_effort)
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = self._p_detect1(t, recon, base_effort)
+        return got
+
+    def _p_detect1(self, t: dict, recon: float, base_effort: float) -> float:
         sit, w = self.sit, self.sit.world
         p = w.params
         h = t["hex"]
@@ -109,30 +118,20 @@ class FiresPlanner(PlannerBase):
         return sit.extra[key]
 
     def _jam_est(self, h: int) -> float:
-        """Jamming expected over a hex: the enemy EW seen lately that covers it, combined as the
-        rules combine posts, else a guess of unseen EW near our lines (once a day per hex)."""
-        return self.daily(("jam_est", h), lambda: self._jam_est1(h))
+        """Jamming expected over a hex: that of the enemy EW seen lately (rules/estimates.
+        posts_jamming, where it was seen), else a guess of unseen EW near our lines."""
+        jam = float(self._enemy_jam()[h])
+        if jam > 0.0:                # (an EW type's strength is above 0: covered hexes read > 0)
+            return jam
+        return 0.1 if self.sit.d_own[h] <= 3 else 0.0
 
-    def _enemy_ew(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """The enemy EW seen lately (once a day): hexes, jamming radius, strength; None if none."""
-        def make() -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-            sit, w = self.sit, self.sit.world
+    def _enemy_jam(self) -> np.ndarray:
+        """(n,) the jamming of the enemy EW seen in the last two days, where it was seen (once a day)."""
+        def make() -> np.ndarray:
+            sit = self.sit
             ew = (sit.c_role == R_EW) & (sit.c_age <= 2)
-            if not ew.any():
-                return None
-            t = w.u_type[sit.c_unit[ew]]
-            return sit.c_hex[ew], w.t_ew_radius[t], w.t_ew_strength[t]
-        return self.daily(("enemy_ew",), make)
-
-    def _jam_est1(self, h: int) -> float:
-        sit = self.sit
-        ew = self._enemy_ew()
-        if ew is not None:
-            hexes, radius, strength = ew
-            cover = sit.grid.dist_pairs(h, hexes) <= radius
-            if cover.any():
-                return combine_jamming(strength[cover])
-        return 0.1 if sit.d_own[h] <= 3 else 0.0
+            return posts_jamming(sit.view, sit.c_unit[ew], sit.c_hex[ew])[sit.enemy]
+        return self.daily(("enemy_jam",), make)
 
     def _fires(self) -> list[Order]:
         sit, w = self.sit, self.sit.world
@@ -144,7 +143,6 @@ class FiresPlanner(PlannerBase):
         drones = [int(u) for u in sit.own if w.u_role[u] == R_DRONE]
         ctx = self.ctx()
         left = {u: self.daily(("budget", u, "strike"), partial(legal.budget_total, ctx, u, "strike")) for u in drones}
-        reach = {u: self.legal_targets(u, "strike") for u in drones}     # strike and hunt alike
         keep = {u: int(round(left[u] * self.k.patrol_share)) for u in drones}
         spend = {u: left[u] - keep[u] for u in drones}
         recon_on: dict[int, int] = {}
@@ -195,9 +193,9 @@ class FiresPlanner(PlannerBase):
             base = p.fpv_base_p if fpv else p.bomber_base_p
             dmg = p.fpv_damage if fpv else p.bomber_damage
             radio = bool(w.t_radio[ut])
-            ok = reach[u]
+            ok = self.targets_at(u, "strike", prep_h)       # the targets in range (strike and hunt alike)
             inr = [(h, kind, pool * 0.5, base * dmg * f * (1 - (jam if radio else 0.0)), tv)
-                   for h, kind, pool, f, jam, tv in (prep[i] for i in np.flatnonzero(ok[prep_h]).tolist())]
+                   for h, kind, pool, f, jam, tv in (prep[i] for i in np.flatnonzero(ok).tolist())]
             while spend[u] > 0 and inr:
                 best = None
                 for h, kind, half, exp_dmg, tv in inr:
@@ -278,24 +276,28 @@ class FiresPlanner(PlannerBase):
                 if (sit.control[hexes] == 1).any():
                     continue
                 prev = v.fire_control[hexes] * (1.0 - w.params.fire_control_decay)
-                # the hex on the road nearest our drones, preferring one deep on the enemy's supply line
-                best = None
+                # the hex of the road that needs the fewest sorties among those our drones
+                # reach, then the one deepest on the enemy's supply line (nearest our map edge),
+                # then the first on the road
                 road = tuple(hexes.tolist())
-                ok = {u: self.targets_ok(u, "interdict", road) for u in drones if spend[u] > 0}
-                for i, h in enumerate(hexes):
-                    reach = [u for u in drones if spend[u] > 0 and ok[u][i]]
-                    if not reach:
-                        continue
-                    # (a hex listed twice has the same fire control at both places)
-                    need = max(thr * 1.3 - float(prev[i]), 0.0)
-                    n_need = int(math.ceil(need / vis))
-                    key = (n_need, self.daily(("edge_distance", h), partial(_edge_distance, sit, h))
-                           if sit.own_edge.size else 0)
-                    if best is None or key < best[0]:
-                        best = (key, h, reach, n_need)
-                if best is None:
+                live = [u for u in drones if spend[u] > 0]
+                if not live:
                     continue
-                _, h, reach, n_need = best
+                ok = np.array([self.targets_ok(u, "interdict", road) for u in live], bool)    # (drones, road)
+                cand = np.flatnonzero(ok.any(axis=0))
+                if cand.size == 0:
+                    continue
+                # (a hex listed twice has the same fire control at both places)
+                need = np.ceil(np.maximum(thr * 1.3 - prev[cand], 0.0) / vis).astype(np.int64)
+                cand = cand[need == need.min()]
+                i = int(cand[0])
+                if sit.own_edge.size and cand.size > 1:
+                    edge = [self.daily(("edge_distance", int(hexes[j])), partial(_edge_distance, sit, int(hexes[j])))
+                            for j in cand.tolist()]
+                    i = int(cand[edge.index(min(edge))])
+                h = int(hexes[i])
+                reach = [u for j, u in enumerate(live) if ok[j, i]]
+                n_need = int(need.min())
                 if n_need == 0 or n_need > 14:
                     continue
                 got = 0
@@ -336,7 +338,6 @@ class FiresPlanner(PlannerBase):
             n = self.daily(("budget", u, "fire"), partial(legal.budget_total, self.ctx(), u, "fire"))
             if n <= 0:
                 continue
-            inr = self.legal_targets(u, "fire")
             if vals is None:
                 vals = []
                 for t in targets:
@@ -347,13 +348,13 @@ class FiresPlanner(PlannerBase):
                     vals.append((h, val))
                 vals_h = np.array([h for h, _ in vals], np.int64)
             best = None
-            for i in np.flatnonzero(inr[vals_h]).tolist():     # the targets in range, in order
+            for i in np.flatnonzero(self.targets_at(u, "fire", vals_h)).tolist():     # the targets in range, in order
                 h, val = vals[i]
                 if best is None or val > best[0]:
                     best = (val, h)
             if best is None:
                 # nobody seen in range: the likeliest enemy hex
-                est = np.where(inr & sit.not_mine, sit.enemy_est, 0.0)
+                est = np.where(self.legal_targets(u, "fire") & sit.not_mine, sit.enemy_est, 0.0)
                 if est.max() <= 0:
                     continue
                 best = (0.0, int(np.argmax(est)))

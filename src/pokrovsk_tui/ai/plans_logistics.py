@@ -7,6 +7,8 @@ without supply lines, looks at today's supply only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pokrovsk_tui.rules import legal
 from pokrovsk_tui.rules.orders import Order
 
@@ -52,7 +54,8 @@ class LogisticsPlanner(PlannerBase):
                 continue
             # the units in need the robot may resupply, in need's order; a run changes only the
             # need of the unit it goes to, so only that one may drop out
-            cand = [u for u in needy if need[u] > 5 and self._may_resupply(r, u)]
+            may = self._may_resupply_memo(r)
+            cand = [u for u in needy if need[u] > 5 and may(u)]
             for _ in range(runs):
                 if not cand:
                     break
@@ -70,11 +73,15 @@ class LogisticsPlanner(PlannerBase):
                            + ", ".join(f"{self.uid(u)} (supply {v.supply[u]:.0f})" for u in worst))
         return out
 
-    def _may_resupply(self, robot: int, u: int) -> bool:
-        """``legal.resupply_refusal(view, robot, u) is None``, once a day per robot and unit
-        (asked only of the units in need)."""
+    def _may_resupply_memo(self, robot: int) -> Callable[[int], bool]:
+        """``may(u)``: ``legal.resupply_refusal(view, robot, u) is None``, once a day per robot
+        and unit (asked only of the units in need)."""
         memo: dict[int, bool] = self.daily(("resupply_ok", robot), dict)   # a memo: filled as units are asked
-        got = memo.get(u)
-        if got is None:
-            got = memo[u] = legal.resupply_refusal(self.ctx(), robot, u) is None
-        return got
+        ctx = self.ctx()
+
+        def may(u: int) -> bool:
+            got = memo.get(u)
+            if got is None:
+                got = memo[u] = legal.resupply_refusal(ctx, robot, u) is None
+            return got
+        return may

@@ -55,7 +55,10 @@ def _strength(sit: Situation, units) -> float:
 def _assumed_entrench(sit: Situation, h: int) -> int:
     """What entrenchment the planner expects enemy defenders to have on a hex (the previews'
     assumption, rules/belief.py), from a table of every hex made once per world."""
-    return sit.world.derived(_assumed_table)[sit.enemy][h]
+    row = sit.extra.get("assumed_row")
+    if row is None:
+        row = sit.extra["assumed_row"] = sit.world.derived(_assumed_table)[sit.enemy]
+    return row[h]
 
 
 def _assumed_table(world) -> tuple[tuple[int, ...], tuple[int, ...]]:

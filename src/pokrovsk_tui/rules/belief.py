@@ -36,7 +36,7 @@ from .phase_combat import (
 )
 from .phase_fires import hit_probability
 from .phase_sense import combine_jamming, detect_probability, recon_effort
-from .state import GameState, initial_state
+from .state import ARRAY_FIELDS, GameState, initial_state
 from .view import SideView
 from .world import World
 
@@ -169,7 +169,7 @@ def believed_state(view: SideView) -> tuple[GameState, list[str]]:
     started the scenario with; every other enemy unit is off the map."""
     w = view.world
     side = view.side
-    start = initial_state(w)
+    start = w.derived(_start_state)
     own = view.own.copy()
     on_map = own.copy()
     hexes = np.where(own, view.hex, -1)
@@ -209,10 +209,19 @@ def believed_state(view: SideView) -> tuple[GameState, list[str]]:
         isolated=np.where(own, view.isolated, 0).astype(np.int64), stock=stock.astype(np.int64),
         detected=np.zeros((2, w.n_units), bool), seen_hex=seen_hex,
         seen_turn=seen_turn, seen_strength=np.zeros((2, w.n_units)),
-        control=view.control.copy(), fire_control=fc, vp=view.vp.copy(), sd_days=start.sd_days,
+        control=view.control.copy(), fire_control=fc, vp=view.vp.copy(), sd_days=start.sd_days.copy(),
         casualties=np.zeros_like(start.casualties), winner=np.array(-1, np.int64),
         end_reason=np.array(-1, np.int64))
     return state, notes
+
+
+def _start_state(world: World) -> GameState:
+    """``initial_state(world)``, made once per world and read-only (its arrays are not to be
+    handed out: ``believed_state`` copies what it keeps)."""
+    start = initial_state(world)
+    for f in ARRAY_FIELDS:
+        getattr(start, f).flags.writeable = False
+    return start
 
 
 def believed_batch(view: SideView, k: int, rng: np.random.Generator, target: int | None = None

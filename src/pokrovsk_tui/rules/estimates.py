@@ -14,7 +14,7 @@ from .orders import compile_orders
 from .params import TERRAINS
 from .phase_fires import URBAN
 from .phase_move import cover_levels, held, killzone_fraction, position_fire_fraction
-from .phase_sense import _static_effort, jamming, patrol_field
+from .phase_sense import _jam_layers, _static_effort, patrol_field
 from .view import SideView
 from .work import consts
 from .world import ROLES, World
@@ -127,7 +127,25 @@ def jamming_estimate(view: SideView) -> np.ndarray:
     e_hex, e_mask = _seen(view, "ew")
     own_ew = view.own & w.role_is("ew")
     hexes = np.where(own_ew, view.hex, e_hex)
-    return jamming(_work(view, hexes, own_ew | e_mask, 1.0))[0]
+    return posts_jamming(view, np.flatnonzero(own_ew | e_mask), hexes[own_ew | e_mask])
+
+
+def posts_jamming(view: SideView, units: np.ndarray, hexes: np.ndarray) -> np.ndarray:
+    """(2, n) jamming on each hex (a row per side) from the EW posts ``units`` (unit slots;
+    units of other roles jam nothing) standing on ``hexes``, as if they all jam today: the
+    engine's rule (``phase_sense.jamming``), each post within its radius, several posts on one
+    hex combined as 1 - prod(1 - strength) in unit slot order. A hex no post covers reads 0."""
+    w = view.world
+    units = np.asarray(units, np.int64)
+    at = np.full(w.n_units, -1, np.int64)
+    at[units] = hexes
+    live = np.zeros(w.n_units, bool)
+    live[units] = True
+    ew = np.flatnonzero(w.role_is("ew"))
+    if ew.size == 0:
+        return np.zeros((2, w.grid.n))
+    # (phase_sense.jamming of one replication whose posts all hold, without building a Work)
+    return _jam_layers(w, ew, at[None, ew], live[None, ew], w.grid.n)[0]
 
 
 def killzone_estimate(view: SideView, visibility: float) -> np.ndarray:
