@@ -14,7 +14,7 @@ from .orders import compile_orders
 from .params import TERRAINS
 from .phase_fires import URBAN
 from .phase_move import cover_levels, held, killzone_fraction, position_fire_fraction
-from .phase_sense import _jam_layers, _static_effort, patrol_field
+from .phase_sense import _static_effort, jam_layers, patrol_field
 from .view import SideView
 from .work import consts
 from .world import ROLES, World
@@ -145,7 +145,7 @@ def posts_jamming(view: SideView, units: np.ndarray, hexes: np.ndarray) -> np.nd
     if ew.size == 0:
         return np.zeros((2, w.grid.n))
     # (phase_sense.jamming of one replication whose posts all hold, without building a Work)
-    return _jam_layers(w, ew, at[None, ew], live[None, ew], w.grid.n)[0]
+    return jam_layers(w, ew, at[None, ew], live[None, ew], w.grid.n)[0]
 
 
 def killzone_estimate(view: SideView, visibility: float) -> np.ndarray:

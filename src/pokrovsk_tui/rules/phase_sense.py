@@ -78,13 +78,15 @@ def jamming_rows(w: Work) -> tuple[np.ndarray, np.ndarray | None]:
     hx = w.hex[:, ew]
     first, group = unique_rows(hx, jams)
     if first.size < w.K:
-        return _jam_layers(world, ew, hx[first], jams[first], w.n), group
-    return _jam_layers(world, ew, hx, jams, w.n), None
+        return jam_layers(world, ew, hx[first], jams[first], w.n), group
+    return jam_layers(world, ew, hx, jams, w.n), None
 
 
-def _jam_layers(world, ew: np.ndarray, hx: np.ndarray, jams: np.ndarray, n: int) -> np.ndarray:
+def jam_layers(world, ew: np.ndarray, hx: np.ndarray, jams: np.ndarray, n: int) -> np.ndarray:
     """(K, 2, n) jamming of the EW slots ``ew`` standing on (K, J) hexes ``hx`` where (K, J)
-    ``jams``."""
+    ``jams``: the EW coverage rule's one home (each post covers the hexes within its radius;
+    posts on one hex combine as 1 - prod(1 - strength)), read by the engine and by the
+    estimates (rules/estimates.posts_jamming)."""
     g = world.grid
     K = hx.shape[0]
     clear = np.ones((K, 2, n))
