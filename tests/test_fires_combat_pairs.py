@@ -11,7 +11,7 @@ import numpy as np
 from pokrovsk_tui.rules.dice import BlockDice, Dice
 from pokrovsk_tui.rules.engine import stack_plans
 from pokrovsk_tui.rules.orders import M_INTERDICT, M_STRIKE
-from pokrovsk_tui.rules.phase_fires import fires, layer, own_pairs
+from pokrovsk_tui.rules.phase_fires import fc_total, fires, layer, own_pairs
 from pokrovsk_tui.rules.phase_sense import detection, weather
 from pokrovsk_tui.rules.work import Work
 from test_batches import situations
@@ -62,6 +62,7 @@ def test_fire_control_laid_on_few_columns_is_the_whole_layer_rule():
         w = _work_before_fires(world, batch, co, BlockDice(9, 2, columns))
         before = w.fire_control.copy()
         fires(w)
+        assert np.array_equal(batch.fire_control, before)     # the state's layer is not changed
         # the rule on the whole layer: each row lays its own plan's sorties x visibility
         want = before * (1.0 - p.fire_control_decay)
         counts = co.m_count_rep()
@@ -72,6 +73,26 @@ def test_fire_control_laid_on_few_columns_is_the_whole_layer_rule():
         assert np.allclose(w.fire_control, want, rtol=0, atol=1e-12)
         assert np.array_equal(w.fc_total, w.fire_control + w.patrol_fc)
     assert checked > 0                          # the random orders interdicted some roads
+
+
+def test_fc_total_adds_each_rows_patrol_layer_however_the_layers_are_kept():
+    """The patrol field kept as one layer a row, one layer for all rows or a few distinct
+    layers with each row's index: the total is the interdiction layer plus that row's field."""
+    world, states = situations("pokrovsk-winter-2026")
+    n, K = world.grid.n, 6
+    rng = np.random.default_rng(5)
+    w = Work(world, states[3].batched(K), stack_plans(world, plans_for(world, states[3], (1,)), K)[0],
+             Dice(1), None)
+    w.fire_control = rng.random((K, 2, n)) * (rng.random((K, 2, n)) < 0.3)
+    layers = rng.random((3, 2, n))
+    group = np.array([2, 0, 0, 1, 2, 2])
+    one = np.zeros(K, np.int64)
+    for lay, grp, rows in [(layers[group], None, group), (layers[:1], one, one), (layers, group, group)]:
+        w.patrol_layers, w.patrol_group = lay, grp
+        assert np.array_equal(w.patrol_fc, layers[rows])
+        got = fc_total(w)
+        assert got.shape == (K, 2, n) and np.array_equal(got, w.fire_control + layers[rows])
+    assert not np.shares_memory(fc_total(w), layers)        # the layers are not written
 
 
 def test_missions_hit_in_their_own_plans_rows_only():

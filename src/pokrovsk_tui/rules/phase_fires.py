@@ -185,10 +185,10 @@ def fires(w: Work) -> None:
     w.cohesion = np.where(w.on_map, np.maximum(w.cohesion - p.glide_cohesion * unit_hits, 0.0), w.cohesion)
 
     # fire control: yesterday's interdiction decays, today's interdiction adds, the standing
-    # fire control is kept up whatever the orders (in place: the Work's own copy of the state's
-    # layer). Interdiction: fire control on road hexes; every sortie uses a drone (added on the
-    # interdicted hexes of every plan's missions)
-    w.fire_control *= 1.0 - p.fire_control_decay
+    # fire control is kept up whatever the orders (a new layer: the state's is shared, then
+    # changed in place). Interdiction: fire control on road hexes; every sortie uses a drone
+    # (added on the interdicted hexes of every plan's missions)
+    w.fire_control = w.fire_control * (1.0 - p.fire_control_decay)
     for s in (0, 1):
         sel_m = (co.m_kind == M_INTERDICT) & (co.m_side == s)
         if sel_m.any():
@@ -200,7 +200,7 @@ def fires(w: Work) -> None:
                                                        weights=count[sel] * w.v[kk[sel]],
                                                        minlength=K * hexes.size).reshape(K, hexes.size)
     np.maximum(w.fire_control, world.standing_fc[None], out=w.fire_control)
-    w.fc_total = w.fire_control + w.patrol_fc
+    w.fc_total = fc_total(w)
     flown = co.sorties_rep(U)                                                      # (1 or K, U)
     drone_flown = np.where(w.c.drone[None, :], flown, 0).astype(np.int64)
     w.stock = np.maximum(w.stock - drone_flown - w.patrol, 0)
@@ -209,6 +209,17 @@ def fires(w: Work) -> None:
         prob, det, jam_m, v_f, u, hits, damage = (layer(a, kk, mm, K, M)
                                                    for a in (prob, det, jam_m, v_f, u, hits, damage))
         _events(w, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, before)
+
+
+def fc_total(w: Work) -> np.ndarray:
+    """(K, 2, n) interdiction plus patrol fire control: the patrol field's distinct layers are
+    expanded to rows into the result, which the interdiction layer is added to (x + y == y + x)."""
+    layers, group = w.patrol_layers, w.patrol_group
+    if group is None or layers.shape[0] == 1:
+        return w.fire_control + (layers if group is None else layers[0])
+    out = np.take(layers, group, axis=0)
+    out += w.fire_control
+    return out
 
 
 def _events(w: Work, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, before) -> None:

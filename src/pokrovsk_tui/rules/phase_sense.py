@@ -406,12 +406,7 @@ def detection(w: Work) -> None:
     patrol = patrol_sorties(w)
     w.patrol = patrol
     fields, fgroup = patrol_field_rows(w, patrol)
-    if fgroup is None:
-        w.patrol_fc = fields
-    elif fields.shape[0] == 1:                # one field for all rows: read, never written
-        w.patrol_fc = np.broadcast_to(fields, (w.K, *fields.shape[1:]))
-    else:
-        w.patrol_fc = np.take(fields, fgroup, axis=0)
+    w.patrol_layers, w.patrol_group = fields, fgroup     # expanded to rows by fires only
     eff = effort_at_units(w, fields, fgroup)
     sig = signature(w)
     conceal = world.concealment[np.maximum(w.hex, 0)]

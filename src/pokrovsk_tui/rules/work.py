@@ -142,7 +142,8 @@ class Work:
     jam_layers: Floats = field(init=False)       # (D, 2, n) the distinct jamming layers (detection), see ``jam``
     jam_group: Ints = field(init=False)          # (K,) each row's jamming layer (detection)
     patrol: Ints = field(init=False)             # (K, U) patrol sorties flown (detection)
-    patrol_fc: Floats = field(init=False)        # (K, 2, n) patrol fire-control field (detection)
+    patrol_layers: Floats = field(init=False)    # (D, 2, n) the distinct patrol fire-control fields (detection)
+    patrol_group: Ints | None = field(init=False)  # (K,) each row's patrol field, None: one a row (detection)
     fc_total: Floats = field(init=False)         # (K, 2, n) interdiction + patrol field (fires)
     m_prob: Floats = field(init=False)           # (K, M) hit chance of each mission (fires)
     m_hits: Ints = field(init=False)             # (K, M) hits of each mission (fires)
@@ -164,8 +165,9 @@ class Work:
         self.p = self.world.params
         self.c = consts(self.world)
         self.turn = state.turn
+        # the state's fire control is not copied: fires only reads it and makes the day's own
         for f in ARRAY_FIELDS:
-            setattr(self, f, getattr(state, f).copy())
+            setattr(self, f, getattr(state, f) if f == "fire_control" else getattr(state, f).copy())
         K, U = self.hex.shape
         n = self.world.grid.n
         M, R = self.co.m_kind.size, self.co.r_unit.size
@@ -175,7 +177,8 @@ class Work:
         self.jam_group = np.zeros(K, np.int64)
         self.patrol = np.zeros((K, U), np.int64)
         # the map-sized layers that detection and fires replace whole: read-only zeros until then
-        self.patrol_fc = self.fc_total = np.broadcast_to(np.float64(0.0), (K, 2, n))
+        self.patrol_layers = self.fc_total = np.broadcast_to(np.float64(0.0), (K, 2, n))
+        self.patrol_group = None
         self.m_prob = np.zeros((K, M))
         self.m_hits = np.zeros((K, M), np.int64)
         self.moved = np.zeros((K, U), bool)
@@ -194,6 +197,14 @@ class Work:
         """(K, 2, n) jamming by side's EW on each hex (detection): rows of a batch share few
         layouts, so the layers are kept once each (``jam_layers``, ``jam_group``)."""
         return self.jam_layers[self.jam_group]
+
+    @property
+    def patrol_fc(self) -> Floats:
+        """(K, 2, n) patrol fire-control field by side (detection): kept as its distinct layers
+        (``patrol_layers``) and each row's one (``patrol_group``, None: one layer a row)."""
+        if self.patrol_group is None:
+            return self.patrol_layers
+        return np.take(self.patrol_layers, self.patrol_group, axis=0)
 
     @property
     def live(self) -> Bools:
