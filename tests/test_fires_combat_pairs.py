@@ -10,8 +10,9 @@ import numpy as np
 
 from pokrovsk_tui.rules.dice import BlockDice, Dice
 from pokrovsk_tui.rules.engine import stack_plans
+from pokrovsk_tui.rules.kernels import layer, own_pairs
 from pokrovsk_tui.rules.orders import M_INTERDICT, M_STRIKE
-from pokrovsk_tui.rules.phase_fires import fc_total, fires, layer, own_pairs
+from pokrovsk_tui.rules.phase_fires import fc_total, fires
 from pokrovsk_tui.rules.phase_sense import detection, weather
 from pokrovsk_tui.rules.work import Work
 from test_batches import situations

@@ -62,3 +62,35 @@ def unique_rows(*parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             first.append(k)
         group.append(gi)
     return np.array(first, np.int64), np.array(group, np.int64)
+
+
+def own_pairs(plan_of: np.ndarray | None, rep_plan: np.ndarray | None, plans: int, K: int,
+              M: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, item) pairs of the M items (missions, combat groups) of the plan of each of K
+    rows, ``plan_of`` (M,) giving each item's plan (None, or ``rep_plan`` None: every item in
+    every row), row after row, each row's items in order."""
+    if rep_plan is None or plan_of is None:
+        every = np.arange(K * M)
+        return (every // M, every % M) if M else (every, every)
+    order = np.argsort(plan_of, kind="stable")               # the items plan by plan, in order
+    per = np.bincount(plan_of, minlength=plans)
+    first = np.cumsum(per) - per
+    n_row = per[rep_plan]                                    # (K,) items of each row
+    kk = np.repeat(np.arange(K), n_row)
+    pos = np.arange(kk.size) + np.repeat(first[rep_plan] - (np.cumsum(n_row) - n_row), n_row)
+    return kk, order[pos]
+
+
+def layer(values: np.ndarray, kk: np.ndarray, mm: np.ndarray, K: int, M: int) -> np.ndarray:
+    """(K, M) layer of per-pair values (0 where a row does not resolve an item)."""
+    if values.size == K * M:                     # every pair, row after row
+        return values.reshape(K, M)
+    out = np.zeros((K, M), values.dtype)
+    out[kk, mm] = values
+    return out
+
+
+def strength_lost(amount: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """What ``strength`` actually loses to a loss of ``amount``: none below 0, at most all of
+    it (``Work.hurt``'s rule, for phases that keep a few slots' strength over several steps)."""
+    return np.minimum(np.maximum(amount, 0.0), strength)

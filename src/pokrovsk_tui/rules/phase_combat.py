@@ -13,10 +13,9 @@ import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
 from .events import ref
-from .kernels import occupied
+from .kernels import layer, occupied, own_pairs
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
 from .params import RESULTS, TERRAINS, WEATHERS
-from .phase_fires import draw_at, layer, own_pairs
 from .phase_move import (
     cover_levels,
     held,
@@ -166,7 +165,7 @@ def combat(w: Work) -> None:
     kk, gg = own_pairs(g_plan, co.rep_plan, co.plans, K, G)
     PG = kk.size
     # each group's dice, drawn for the whole (K, G) and read on the pairs
-    u_die, u_al, u_dl, u_go = (draw_at(w, "combat", s, kk, gg, G) for s in ("die", "att_loss", "def_loss", "going"))
+    u_die, u_al, u_dl, u_go = (w.draw_at("combat", s, kk, gg, G) for s in ("die", "att_loss", "def_loss", "going"))
     start_hex = w.hex.copy()
     start_str = w.strength.copy()
     start_ent = w.entrench

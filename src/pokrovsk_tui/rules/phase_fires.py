@@ -11,6 +11,7 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import lit, ref
+from .kernels import layer, own_pairs
 from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
 from .params import TERRAINS
 from .world import CAUSES
@@ -54,39 +55,6 @@ def own_missions(co, K: int) -> tuple[np.ndarray, np.ndarray]:
     return own_pairs(co.m_plan, co.rep_plan, co.plans, K, co.m_kind.size)
 
 
-def own_pairs(plan_of: np.ndarray | None, rep_plan: np.ndarray | None, plans: int, K: int,
-              M: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, item) pairs of the M items (missions, combat groups) of the plan of each of K
-    rows, ``plan_of`` (M,) giving each item's plan (None, or ``rep_plan`` None: every item in
-    every row), row after row, each row's items in order."""
-    if rep_plan is None or plan_of is None:
-        every = np.arange(K * M)
-        return (every // M, every % M) if M else (every, every)
-    order = np.argsort(plan_of, kind="stable")               # the items plan by plan, in order
-    per = np.bincount(plan_of, minlength=plans)
-    first = np.cumsum(per) - per
-    n_row = per[rep_plan]                                    # (K,) items of each row
-    kk = np.repeat(np.arange(K), n_row)
-    pos = np.arange(kk.size) + np.repeat(first[rep_plan] - (np.cumsum(n_row) - n_row), n_row)
-    return kk, order[pos]
-
-
-def draw_at(w: Work, phase: str, stream: str, kk: np.ndarray, mm: np.ndarray, M: int) -> np.ndarray:
-    """The (K, M) stream's dice at the pairs (``uniform_at``; every pair: the whole draw)."""
-    if kk.size == w.K * M:                       # every pair, row after row
-        return w.dice.uniform(w.turn, phase, stream, (w.K, M)).reshape(-1)
-    return w.dice.uniform_at(w.turn, phase, stream, (w.K, M), (kk, mm))
-
-
-def layer(values: np.ndarray, kk: np.ndarray, mm: np.ndarray, K: int, M: int) -> np.ndarray:
-    """(K, M) layer of per-pair values (0 where a row does not resolve a mission)."""
-    if values.size == K * M:                     # every pair, row after row
-        return values.reshape(K, M)
-    out = np.zeros((K, M), values.dtype)
-    out[kk, mm] = values
-    return out
-
-
 def hit_probability(p, base, p_seen, jam, visibility):
     """Chance one sortie, round or bomb hits: its base chance, x1 on a target the firing side
     detects today (else the undetected factor; p_seen is the chance it does), x(1 - jamming)
@@ -121,7 +89,7 @@ def fires(w: Work) -> None:
     kk, mm = own_missions(co, K)
     det = seen[kk, m_at[mm]]
     prob, base, det, jam_m, v_f = mission_probability(w, kk, mm, det)
-    u = draw_at(w, "fires", "missions", kk, mm, M)
+    u = w.draw_at("fires", "missions", kk, mm, M)
     count = co.m_count[mm]
     flies = count > 0
     hits = np.zeros(kk.size, np.int64)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .events import ref
-from .kernels import occupied, unique_rows
+from .kernels import occupied, strength_lost, unique_rows
 from .orders import G_MOVE
 from .world import CAUSES
 
@@ -77,11 +77,13 @@ def held(p, cover):
     return (cover >= p.line_hold) & (p.line_hold > 0)
 
 
-def on_held_line(p, world, cover: np.ndarray, hexes: np.ndarray) -> np.ndarray:
+def on_held_line(p, world, cover: np.ndarray, hexes: np.ndarray, slots: np.ndarray | None = None) -> np.ndarray:
     """(K, U) whether each unit stands on a line the enemy holds against it (``held`` of the
-    enemy's ``cover``, (K, 2, n) from ``cover_levels``, at the unit's hex ``hexes``)."""
+    enemy's ``cover``, (K, 2, n) from ``cover_levels``, at the unit's hex ``hexes``);
+    ``slots``: the unit slots of ``hexes``' columns when they are not all of them."""
     K = hexes.shape[0]
-    return held(p, cover[np.arange(K)[:, None], 1 - world.u_side[None, :], np.maximum(hexes, 0)])
+    side = world.u_side if slots is None else world.u_side[slots]
+    return held(p, cover[np.arange(K)[:, None], 1 - side[None, :], np.maximum(hexes, 0)])
 
 
 def cover_levels(world, hexes: np.ndarray, live: np.ndarray, entrench: np.ndarray, dtype=float) -> np.ndarray:
@@ -121,11 +123,6 @@ def _cover(world, hexes: np.ndarray, dug: np.ndarray, entrench: np.ndarray, dtyp
 
 
 _DRONE, _GROUND = CAUSES.index("drone"), CAUSES.index("ground")
-
-
-def _hurt(amount: np.ndarray, strength: np.ndarray) -> np.ndarray:
-    """What (K, C) ``strength`` actually loses to ``amount`` (as Work.hurt_cols takes it)."""
-    return np.minimum(np.maximum(amount, 0.0), strength)
 
 
 def movement(w: Work) -> None:
@@ -180,10 +177,9 @@ def movement(w: Work) -> None:
         pf_frac = position_fire_fraction(p, level, sig[..., None], slow) if p.position_fire > 0 else None
         # a unit that starts next to a held enemy line cannot step along or through it: the
         # steps it is stopped at, (K, C, L)
-        # (``on_held_line`` of the followed slots: the enemy's cover on their own hexes)
         pinned = None
         if p.line_hold > 0:
-            pinned = held(p, cover.reshape(-1)[at0[..., 0] + np.maximum(w.hex[:, cols], 0)])[..., None] & line_all
+            pinned = on_held_line(p, world, cover, w.hex[:, cols], cols)[..., None] & line_all
         hexes = w.hex[:, cols]
     limit = mp + 1e-9
     if L:
@@ -211,12 +207,12 @@ def movement(w: Work) -> None:
                 stop[line] = Stop.HELD
         hexes = np.where(step, nx[..., j], hexes)
         spent = np.where(step, spent + cost_j, spent)
-        taken = _hurt(np.where(step, strength * kz_frac[..., j], 0.0), strength)
+        taken = strength_lost(np.where(step, strength * kz_frac[..., j], 0.0), strength)
         strength = strength - taken
         lost_kz += taken
         kz += taken
         if pf_frac is not None:
-            taken = _hurt(np.where(step, strength * pf_frac[..., j], 0.0), strength)
+            taken = strength_lost(np.where(step, strength * pf_frac[..., j], 0.0), strength)
             strength = strength - taken
             lost_pf += taken
             pf += taken

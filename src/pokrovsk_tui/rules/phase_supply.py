@@ -14,7 +14,7 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import ref
-from .kernels import occupied, per_hex, unique_rows
+from .kernels import layer, occupied, own_pairs, per_hex, unique_rows
 from .supply_search import bounded, compact, joined, nearest
 from .world import CONTESTED
 
@@ -244,12 +244,9 @@ def robot_runs(w: Work) -> np.ndarray:
     if not R:
         return np.zeros((K, U))
     live = w.live
-    if co.rep_plan is None or co.r_plan is None:
-        kk, rr = np.divmod(np.arange(K * R), R)                       # every replication, every run
-    else:
-        kk, rr = np.nonzero(co.r_plan[None, :] == co.rep_plan[:, None])
+    kk, rr = own_pairs(co.r_plan, co.rep_plan, co.plans, K, R)     # each replication's own runs
     unit, target, count = co.r_unit[rr], co.r_target[rr], co.r_count[rr]
-    u = w.dice.uniform_at(w.turn, "logistics", "ugv", (K, R), (kk, rr))
+    u = w.draw_at("logistics", "ugv", kk, rr, R)
     fc_line = _line_fc(w, kk, unit, target)
     p_loss = 1.0 - np.exp(-p.ugv_loss_coeff * fc_line)
     ok_run = live[kk, unit] & live[kk, target]
@@ -257,10 +254,7 @@ def robot_runs(w: Work) -> np.ndarray:
     arrived = np.where(ok_run, count - lost, 0)
     lost = np.where(ok_run, lost, 0)
     # read by the previews (rules/odds.py)
-    w.r_p_loss = np.zeros((K, R))
-    w.r_p_loss[kk, rr] = p_loss
-    w.r_arrived = np.zeros((K, R), np.int64)
-    w.r_arrived[kk, rr] = arrived
+    w.r_p_loss, w.r_arrived = layer(p_loss, kk, rr, K, R), layer(arrived, kk, rr, K, R)
     # each unit's sums in replication-then-run order, as scattering every (K, R) entry adds them
     ugv_in = np.bincount(kk * U + target, weights=arrived * p.ugv_payload, minlength=K * U).reshape(K, U)
     robots = np.bincount(kk * U + unit, weights=lost * p.ugv_lost_strength, minlength=K * U).reshape(K, U)

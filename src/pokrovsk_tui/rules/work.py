@@ -16,6 +16,7 @@ import numpy as np
 from .arrays import Array, Bools, Floats, Ints
 from .dice import Dice
 from .events import Event
+from .kernels import strength_lost
 from .orders import CompiledOrders
 from .params import RESULTS, WEATHERS, RulesParams
 from .scenario import SIDES
@@ -25,6 +26,7 @@ from .world import CAUSES, World
 Phase: TypeAlias = Callable[["Work"], None]
 
 _ALL = slice(None)
+
 _CAUSE = {c: i for i, c in enumerate(CAUSES)}        # a cause's index in the loss layer
 
 
@@ -206,6 +208,13 @@ class Work:
             return self.patrol_layers
         return np.take(self.patrol_layers, self.patrol_group, axis=0)
 
+    def draw_at(self, phase: str, stream: str, kk: Ints, mm: Ints, M: int) -> Floats:
+        """The day's (K, M) stream's dice at the (row, item) pairs ``kk``, ``mm``
+        (``kernels.own_pairs``): ``uniform_at``, or the whole draw when every pair is read."""
+        if kk.size == self.K * M:                  # every pair, row after row
+            return self.dice.uniform(self.turn, phase, stream, (self.K, M)).reshape(-1)
+        return self.dice.uniform_at(self.turn, phase, stream, (self.K, M), (kk, mm))
+
     @property
     def live(self) -> Bools:
         """(K, U) on the map with strength left."""
@@ -220,7 +229,7 @@ class Work:
         slots lose nothing. Returns what the slots actually lost, (K, C). (The strength layer
         is replaced, not changed in place: a copy taken before stays as it was.)"""
         before = self.strength[:, cols]
-        taken = np.minimum(np.maximum(amount, 0.0), before)
+        taken = strength_lost(amount, before)
         if isinstance(cols, slice) and cols == _ALL:
             self.strength = before - taken
         else:
