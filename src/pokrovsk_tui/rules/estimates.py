@@ -133,7 +133,7 @@ def jamming_estimate(view: SideView) -> np.ndarray:
 def posts_jamming(view: SideView, units: np.ndarray, hexes: np.ndarray) -> np.ndarray:
     """(2, n) jamming on each hex (a row per side) from the EW posts ``units`` (unit slots;
     units of other roles jam nothing) standing on ``hexes``, as if they all jam today: the
-    engine's rule (``phase_sense.jamming``), each post within its radius, several posts on one
+    engine's rule (``phase_sense.jam_layers``), each post within its radius, several posts on one
     hex combined as 1 - prod(1 - strength) in unit slot order. A hex no post covers reads 0."""
     w = view.world
     units = np.asarray(units, np.int64)
