@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import NamedTuple, Protocol, TypeAlias, cast
 
 import numpy as np
@@ -164,16 +164,25 @@ def budget_total(known: Known, unit: int | None, kind: str) -> int:
 def unit_refusal(known: Known, unit: int, kind: str) -> str | None:
     """Why this (own, on-map) unit may never take this order kind, or None. (A property of
     the unit's type alone: worked out once per world for each unit and kind.)"""
-    w = context(known).world
-    memo = w.derived(_unit_refusals)
-    key = (unit, kind)
-    if key not in memo:
-        memo[key] = _unit_refusal(w, unit, kind)
-    return memo[key]
+    return unit_refusals(context(known).world)[(unit, kind)]
 
 
-def _unit_refusals(world: World) -> dict[tuple[int, str], str | None]:
-    return {}
+class UnitRefusals(dict[tuple[int, str], str | None]):
+    """``unit_refusal`` of each (unit, kind) asked about, worked out on first asking: indexed
+    ``[(unit, kind)]``, for callers asking for many units (validation)."""
+
+    def __init__(self, world: World):
+        super().__init__()
+        self.world = world
+
+    def __missing__(self, key: tuple[int, str]) -> str | None:
+        r = self[key] = _unit_refusal(self.world, *key)
+        return r
+
+
+def unit_refusals(world: World) -> UnitRefusals:
+    """The world's ``unit_refusal`` table (one per world)."""
+    return world.derived(UnitRefusals)
 
 
 def _unit_refusal(w: World, unit: int, kind: str) -> str | None:
@@ -227,8 +236,8 @@ def _own(ctx: OrderContext, unit: int) -> bool:
 
 class Condition(NamedTuple):
     """One target rule: which hexes pass it (vectorised: a hex index or an array of them),
-    its name, and the refusal for a hex that fails it. (A named tuple: validation makes a few
-    for every targeted order.)"""
+    its name, and the refusal for a hex that fails it: a rule of the table below bound to
+    one unit and kind."""
 
     ok: Callable[[np.ndarray | int], np.ndarray | np.bool_ | bool]
     rule: str
@@ -243,54 +252,107 @@ def own_units_only(known: Known, hexes: np.ndarray | int | None = None) -> np.nd
     return held.copy() if hexes is None else held[hexes]
 
 
+# The target rules, each written once for one hex (an int) or an array of them: ``ok`` and
+# ``reason`` take (context, unit, kind, hexes). ``conditions`` hands them out bound to one
+# unit and kind; ``target_refusal`` and ``targets_among`` run them straight from the table.
+
+def _dist(ctx: OrderContext, unit: int, h):
+    """Distances from the unit to the hexes asked about only, not the map."""
+    g = ctx.world.grid
+    here = int(ctx.hex[unit])
+    return g.hex_distance(here, h) if type(h) is int else g.dist_pairs(here, h)
+
+
+def _range(ctx: OrderContext, unit: int) -> int:
+    w = ctx.world
+    return int(w.t_range[w.u_type[unit]])
+
+
+def _hid(ctx: OrderContext, h: int) -> str:
+    return ctx.world.grid.hex_id(h)
+
+
+class _Rule(NamedTuple):
+    """One target rule: its name, ``ok(ctx, unit, kind, hexes)`` (which pass) and
+    ``reason(ctx, unit, kind, hex)`` (the refusal of a hex that fails)."""
+
+    rule: str
+    ok: Callable[..., np.ndarray | np.bool_ | bool]
+    reason: Callable[..., str]
+
+
+_OWN_UNITS = _Rule("own-units", lambda c, u, k, h: ~own_units_only(c, h),
+                   lambda c, u, k, t: f"illegal target: {_hid(c, t)} holds only your own units")
+_NO_UNIT = _Rule("unit", lambda c, u, k, h: np.zeros(np.shape(h), bool), lambda c, u, k, t: "names no unit")
+_ADJACENT = _Rule("adjacent", lambda c, u, k, h: _dist(c, u, h) == 1,
+                  lambda c, u, k, t: f"illegal target: {_hid(c, t)} is not adjacent to {_hid(c, int(c.hex[u]))}")
+_WATER = _Rule("water", lambda c, u, k, h: c.world.passable[h],
+               lambda c, u, k, t: f"illegal target: {_hid(c, t)} is water")
+
+
+def _not_own_ground(c: OrderContext, u: int, k: str, h):
+    return c.control[h] != c.side
+
+
+def _own_ground(c: OrderContext, u: int, k: str, t: int) -> str:
+    return f"illegal target: {_hid(c, t)} is your own ground; {k} enemy or contested hexes"
+
+
+_RANGE = _Rule("range", lambda c, u, k, h: _dist(c, u, h) <= _range(c, u),
+               lambda c, u, k, t: f"out of range: {_hid(c, t)} is {_dist(c, u, t)} hexes away, range {_range(c, u)}")
+_ROAD = _Rule("road", lambda c, u, k, h: c.world.road[h],
+              lambda c, u, k, t: f"illegal target: {_hid(c, t)} is not a road hex")
+
+
+
+def _rule_table() -> dict[str, tuple[_Rule, ...]]:
+    """The target rules of each hex-target order kind given by a unit, in the order they are
+    checked (the glide bombs' own-units rule too)."""
+    out: dict[str, tuple[_Rule, ...]] = {}
+    for kind in ATTACKS:
+        rule = "assault-own-ground" if kind == "assault" else "own-ground"
+        out[kind] = (_ADJACENT, _WATER, _Rule(rule, _not_own_ground, _own_ground))
+    for kind in (*DRONE_MISSIONS, "fire"):
+        out[kind] = (_RANGE, *((_ROAD,) if kind == "interdict" else ()), *((_OWN_UNITS,) if kind in FIRES else ()))
+    out["bomb"] = (_OWN_UNITS,)
+    return out
+
+
+_RULES = _rule_table()
+_UNITLESS = (_NO_UNIT,)
+
+
+def _rules(unit: int | None, kind: str) -> tuple[_Rule, ...]:
+    if kind == "bomb":
+        return _RULES["bomb"]
+    if unit is None:
+        return _UNITLESS
+    return _RULES.get(kind, ())
+
+
 def conditions(known: Known, unit: int | None, kind: str) -> list[Condition]:
     """The target rules of a hex-target order kind (not move), in the order they are checked."""
     ctx = context(known)
-    w = ctx.world
-    g = w.grid
-    hid = g.hex_id
+    return [Condition(partial(r.ok, ctx, unit, kind), r.rule, partial(r.reason, ctx, unit, kind))
+            for r in _rules(unit, kind)]
 
-    def only_own(t: int) -> str:
-        return f"illegal target: {hid(t)} holds only your own units"
 
-    def not_own_only() -> Condition:
-        return Condition(lambda h: ~own_units_only(ctx, h), "own-units", only_own)
-    if kind == "bomb":
-        return [not_own_only()]
-    if unit is None:
-        return [Condition(lambda h: np.zeros(np.shape(h), bool), "unit", lambda t: "names no unit")]
-    here = int(ctx.hex[unit])
-
-    def dist(h):               # distances from the unit to the hexes asked about only, not the map
-        return g.hex_distance(here, h) if type(h) is int else g.dist_pairs(here, h)
-    out: list[Condition] = []
-    if kind in ATTACKS:
-        rule = "assault-own-ground" if kind == "assault" else "own-ground"
-        out += [
-            Condition(lambda h: dist(h) == 1, "adjacent",
-                      lambda t: f"illegal target: {hid(t)} is not adjacent to {hid(here)}"),
-            Condition(lambda h: w.passable[h], "water", lambda t: f"illegal target: {hid(t)} is water"),
-            Condition(lambda h: ctx.control[h] != ctx.side, rule,
-                      lambda t: f"illegal target: {hid(t)} is your own ground; {kind} enemy or contested hexes"),
-        ]
-    elif kind in DRONE_MISSIONS or kind == "fire":
-        rng = int(w.t_range[w.u_type[unit]])
-        out.append(Condition(lambda h: dist(h) <= rng, "range",
-                             lambda t: f"out of range: {hid(t)} is {dist(t)} hexes away, range {rng}"))
-        if kind == "interdict":
-            out.append(Condition(lambda h: w.road[h], "road", lambda t: f"illegal target: {hid(t)} is not a road hex"))
-        if kind in FIRES:
-            out.append(not_own_only())
-    return out
+def _passes(ctx: OrderContext, unit: int | None, kind: str, rules: tuple[_Rule, ...], h: int) -> bool:
+    """Whether one hex passes all these target rules."""
+    for r in rules:
+        if not r.ok(ctx, unit, kind, h):
+            return False
+    return True
 
 
 def target_refusal(known: Known, unit: int | None, kind: str, target: int,
                    waive: Iterable[str] = ()) -> tuple[str, str] | None:
     """(rule, reason) of the first target rule the hex fails, or None if it may be aimed at."""
+    ctx = context(known)
     t = int(target)
-    for c in conditions(known, unit, kind):
-        if c.rule not in waive and not c.ok(t):
-            return c.rule, c.reason(t)
+    for r in _rules(unit, kind):
+        if r.rule not in waive and not r.ok(ctx, unit, kind, t):
+            return r.rule, r.reason(ctx, unit, kind, t)
     return None
 
 
@@ -397,8 +459,8 @@ def legal_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
         return none
     out = np.ones(n, bool)
     every = np.arange(n)
-    for c in conditions(ctx, unit, kind):
-        out &= c.ok(every)
+    for r in _rules(unit, kind):
+        out &= r.ok(ctx, unit, kind, every)
     return out
 
 
@@ -468,12 +530,21 @@ def suggested_targets(known: Known, unit: int | None, kind: str) -> np.ndarray:
 
 # ----- batched forms for planners ------------------------------------------------------------
 
+FEW_HEXES = 8     # targets_among checks this many hexes or fewer one at a time
+
 def targets_among(known: Known, unit: int | None, kind: str, hexes: np.ndarray) -> np.ndarray:
     """``legal_targets(known, unit, kind)[hexes]`` worked out for the hexes asked about only
     (a unit's neighbours, say), not the whole map: the same target rules (``conditions``),
-    applied to those hexes. Entries < 0 (off the map) are False."""
+    applied to those hexes. Entries < 0 (off the map) are False. Up to ``FEW_HEXES`` hexes
+    are checked one at a time in Python (fewer numpy calls), more as arrays."""
     ctx = context(known)
     hexes = np.asarray(hexes, np.int64)
+    if hexes.size <= FEW_HEXES and kind != "move" and TARGET_OF.get(kind) == "hex":
+        if not may_take(ctx, unit, kind):
+            return np.zeros(hexes.shape, bool)
+        rules = _rules(unit, kind)
+        return np.array([h >= 0 and _passes(ctx, unit, kind, rules, h) for h in hexes.ravel().tolist()],
+                        bool).reshape(hexes.shape)
     on = hexes >= 0
     out = np.zeros(hexes.shape, bool)
     if not on.any() or not may_take(ctx, unit, kind):
@@ -482,7 +553,7 @@ def targets_among(known: Known, unit: int | None, kind: str, hexes: np.ndarray) 
         return legal_targets(ctx, unit, kind)[np.maximum(hexes, 0)] & on
     sel = hexes[on]
     ok = np.ones(sel.shape, bool)
-    for c in conditions(ctx, unit, kind):
-        ok &= c.ok(sel)
+    for r in _rules(unit, kind):
+        ok &= r.ok(ctx, unit, kind, sel)
     out[on] = ok
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +24,7 @@ GROUND_KINDS = ("hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest
 OrderKind = Literal["hold", "move", "assault", "infiltrate", "raid", "dig_in", "rest", "jam",
                     "recon", "strike", "interdict", "hunt", "resupply", "fire", "bomb"]
 
+_GROUND = frozenset(GROUND_KINDS)
 G_HOLD, G_MOVE, G_ASSAULT, G_INFILTRATE, G_RAID, G_DIG, G_REST, G_JAM = range(8)
 M_RECON, M_STRIKE, M_INTERDICT, M_HUNT, M_PATROL, M_FIRE, M_BOMB = range(7)
 
@@ -99,7 +100,9 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
     ok: list[Order] = []
     bad: list[Refusal] = []
     ground_done: dict[int, str] = {}
-    used: dict[tuple[int | None, str], int] = {}
+    used: dict[tuple[int | None, str], tuple[int, int]] = {}   # budget -> (used so far, the day's total)
+    budget_of = legal.BUDGET_OF
+    refusal_of = legal.unit_refusals(w)
     tables = w.derived(_py_tables)
     u_side = tables[4]
     on_map = ctx.on_map.tolist()           # read one order at a time: Python values
@@ -117,15 +120,20 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
         except HexIdError as e:
             raise _Refuse(str(e)) from None
 
+    def unit_may(u: int, kind: str) -> None:
+        r = refusal_of[(u, kind)]
+        if r is not None:
+            raise _Refuse(r)
+
     def aim(u: int | None, kind: str, t: int) -> None:
         r = legal.target_refusal(ctx, u, kind, t, waive)
         if r is not None:
             raise _Refuse(r[1], r[0])
 
     def spend(u: int | None, o: Order) -> None:
-        what = legal.BUDGET_OF[o.kind]
-        avail = legal.budget_total(ctx, u, o.kind)
-        have = used.get((u, what), 0)
+        what = budget_of[o.kind]
+        key = (u, what)
+        have, avail = used.get(key) or (0, legal.budget_total(ctx, u, o.kind))
         if have + o.count > avail:
             left = avail - have
             if what == "bombs":
@@ -134,12 +142,15 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
                 raise _Refuse(f"over budget: {left} {what} left today (supply {ctx.supply[u]:.0f}), "
                               f"asked {o.count}")
             raise _Refuse(f"over budget: {left} {what} left today, asked {o.count}")
-        used[(u, what)] = have + o.count
+        used[key] = (have + o.count, avail)
 
+    side = ctx.side
+    unit_index = w.unit_index
     for o in orders:
+        kind = o.kind
         try:
-            if o.kind == "bomb":
-                if legal.bombs_available(w, ctx.side) == 0:
+            if kind == "bomb":
+                if legal.bombs_available(w, side) == 0:
                     raise _Refuse("your side has no glide bombs")
                 aim(None, "bomb", hex_of(o.target, "target hex"))
                 spend(None, o)
@@ -147,27 +158,27 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
                 continue
             if o.unit is None:
                 raise _Refuse("names no unit")
-            u = w.unit_index.get(o.unit)
+            u = unit_index.get(o.unit)
             if u is None:
                 raise _Refuse(f"unknown unit {o.unit!r}")
-            if u_side[u] != ctx.side:
+            if u_side[u] != side:
                 raise _Refuse(f"{o.unit} is not your unit (wrong side)")
             if not on_map[u]:
                 raise _Refuse(f"{o.unit} is not on the map")
-            if o.kind in GROUND_KINDS:
+            if kind in _GROUND:
                 if u in ground_done:
                     raise _Refuse(f"already has an order this turn ({ground_done[u]})")
-                _unit_may(ctx, u, o.kind)
-                if o.kind == "move":
+                unit_may(u, kind)
+                if kind == "move":
                     o = _check_move(ctx, o, u, hex_of, tables)
-                elif o.kind in legal.ATTACKS:
-                    aim(u, o.kind, hex_of(o.target, "target hex"))
-                ground_done[u] = o.kind
-            elif o.kind == "resupply":
-                _unit_may(ctx, u, o.kind)
+                elif kind in legal.ATTACKS:
+                    aim(u, kind, hex_of(o.target, "target hex"))
+                ground_done[u] = kind
+            elif kind == "resupply":
+                unit_may(u, kind)
                 if o.target_unit is None:
                     raise _Refuse("needs a target_unit")
-                v = w.unit_index.get(o.target_unit)
+                v = unit_index.get(o.target_unit)
                 if v is None:
                     raise _Refuse(f"unknown unit {o.target_unit!r}")
                 r = legal.resupply_refusal(ctx, u, v)
@@ -175,8 +186,8 @@ def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
                     raise _Refuse(r)
                 spend(u, o)
             else:
-                _unit_may(ctx, u, o.kind)
-                aim(u, o.kind, hex_of(o.target, "target hex"))
+                unit_may(u, kind)
+                aim(u, kind, hex_of(o.target, "target hex"))
                 spend(u, o)
             ok.append(o)
         except _Refuse as r:
@@ -190,12 +201,6 @@ class _Refuse(Exception):
         self.rule = rule
 
 
-def _unit_may(ctx: OrderContext, u: int, kind: str) -> None:
-    r = legal.unit_refusal(ctx, u, kind)
-    if r is not None:
-        raise _Refuse(r)
-
-
 def _check_move(ctx: OrderContext, o: Order, u: int, hex_of, tables) -> Order:
     w = ctx.world
     g = w.grid
@@ -204,9 +209,14 @@ def _check_move(ctx: OrderContext, o: Order, u: int, hex_of, tables) -> Order:
     here = int(ctx.hex[u])
     if not o.path:
         raise _Refuse("a move needs a path")
-    path = [hex_of(h, "path hex") for h in o.path]
+    get = g.id_index.get
+    found = [get(h) if type(h) is str else None for h in o.path]
+    canonical = None not in found    # every hex written as the map writes it: ids are o.path's
+    path = cast(list[int], found) if canonical else [hex_of(h, "path hex") for h in o.path]
+    given = o.path
     if path[0] == here:
         path = path[1:]
+        given = given[1:]
     if not path:
         raise _Refuse("the path does not leave the unit's hex")
     if len(path) > MAX_PATH:
@@ -221,7 +231,7 @@ def _check_move(ctx: OrderContext, o: Order, u: int, hex_of, tables) -> Order:
     cost = path_cost(w, here, path)
     if cost > mp + 1e-9:
         raise _Refuse(f"unreachable: the path costs {cost:g} MP, {o.unit} has {mp:g}")
-    ids = tuple(g.hex_id(h) for h in path)
+    ids = given if canonical else tuple(g.hex_id(h) for h in path)
     if ids == o.path and o.target == ids[-1]:
         return o                     # already in the normal form: the same order
     return o.model_copy(update={"path": ids, "target": ids[-1]})
@@ -303,6 +313,10 @@ def stack_orders(plans: list[CompiledOrders], rows: int) -> CompiledOrders:
         rep_plan=np.repeat(np.arange(P, dtype=np.int64), rows))
 
 
+_GROUND_CODE = {k: i for i, k in enumerate(GROUND_KINDS)}
+_MISSION_CODE = {"recon": M_RECON, "strike": M_STRIKE, "interdict": M_INTERDICT, "hunt": M_HUNT, "fire": M_FIRE}
+
+
 def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> CompiledOrders:
     """Turn accepted orders into arrays (orders must already be validated)."""
     U = world.n_units
@@ -312,34 +326,47 @@ def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> Comp
     path = np.full((U, MAX_PATH), -1, np.int64)
     missions: list[tuple[int, int, int, int, int]] = []
     runs: list[tuple[int, int, int]] = []
-    mk = {"recon": M_RECON, "strike": M_STRIKE, "interdict": M_INTERDICT, "hunt": M_HUNT, "fire": M_FIRE}
+    # the ground orders' entries by slot (a later order's entry replaces an earlier one's, as
+    # writing them one by one would), written into the arrays at once at the end
+    g_code: dict[int, int] = {}
+    t_hex: dict[int, int] = {}
+    p_hex: dict[int, int] = {}      # by cell of ``path`` flattened
     known = g.id_index
+    unit_index = world.unit_index
 
     def index(h: str) -> int:
         found = known.get(h)
         return g.index(h) if found is None else found
     for side in (0, 1):
         for o in orders_by_side.get(side, []):
-            if o.kind == "bomb":
+            kind = o.kind
+            if kind == "bomb":
                 assert o.target is not None               # validated: a bomb aims at a hex
                 missions.append((side, -1, M_BOMB, index(o.target), o.count))
                 continue
             assert o.unit is not None                     # validated: every other order has a unit
-            u = world.unit_index[o.unit]
-            if o.kind in GROUND_KINDS:
-                ground[u] = GROUND_KINDS.index(o.kind)
-                if o.kind == "move":
+            u = unit_index[o.unit]
+            code = _GROUND_CODE.get(kind)
+            if code is not None:
+                g_code[u] = code
+                if kind == "move":
                     p = [index(h) for h in o.path]
-                    path[u, : len(p)] = p
-                    target[u] = p[-1]
+                    p_hex.update(zip(range(u * MAX_PATH, u * MAX_PATH + len(p)), p, strict=True))
+                    t_hex[u] = p[-1]
                 elif o.target is not None:
-                    target[u] = index(o.target)
-            elif o.kind in mk:
+                    t_hex[u] = index(o.target)
+            elif kind in _MISSION_CODE:
                 assert o.target is not None
-                missions.append((side, u, mk[o.kind], index(o.target), o.count))
-            elif o.kind == "resupply":
+                missions.append((side, u, _MISSION_CODE[kind], index(o.target), o.count))
+            elif kind == "resupply":
                 assert o.target_unit is not None
-                runs.append((u, world.unit_index[o.target_unit], o.count))
+                runs.append((u, unit_index[o.target_unit], o.count))
+    if g_code:
+        ground[list(g_code)] = list(g_code.values())
+    if t_hex:
+        target[list(t_hex)] = list(t_hex.values())
+    if p_hex:
+        path.reshape(-1)[list(p_hex)] = list(p_hex.values())
     m = np.array(missions, dtype=np.int64).reshape(-1, 5)
     r = np.array(runs, dtype=np.int64).reshape(-1, 3)
     return CompiledOrders(ground, target, path, m[:, 0], m[:, 1], m[:, 2], m[:, 3], m[:, 4],
