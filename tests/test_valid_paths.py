@@ -78,3 +78,13 @@ def test_a_later_order_of_a_slot_is_written_over_an_earlier_one():
     assert co.path[u].tolist() == want
     co = compile_orders(w, {0: [Order(kind="assault", unit="ua-inf", target="0503"), Order(kind="hold", unit="ua-inf")]})
     assert co.ground[u] == 0 and co.target[u] == g.index("0503")     # a hold keeps the target written
+
+
+def test_hex_ids_written_otherwise_compile_to_the_same_hexes():
+    w, _ = world_and_state(UNITS)
+    plain = compile_orders(w, {0: [Order(kind="strike", unit="ua-fpv", target="0503"),
+                                   Order(kind="assault", unit="ua-inf", target="0503")]})
+    other = compile_orders(w, {0: [Order(kind="strike", unit="ua-fpv", target=" 0503"),
+                                   Order(kind="assault", unit="ua-inf", target="0503 ")]})
+    assert plain.m_hex.tolist() == other.m_hex.tolist() == [w.grid.index("0503")]
+    assert plain.target.tolist() == other.target.tolist()

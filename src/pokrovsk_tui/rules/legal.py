@@ -48,6 +48,18 @@ class OrderContext:
         return held
 
 
+    @cached_property
+    def own(self) -> list[bool]:
+        """Whether each unit slot is one of the side's own units on the map, as Python values
+        (once per context)."""
+        return (self.on_map & (self.world.u_side == self.side)).tolist()
+
+    @cached_property
+    def hexes(self) -> list[int]:
+        """``hex`` as Python ints (once per context), for reading one unit at a time."""
+        return self.hex.tolist()
+
+
 class SideKnowledge(Protocol):
     """What a side knows and can order from (rules/view.py's ``SideView``)."""
 
@@ -229,7 +241,7 @@ def actions_for(known: Known, unit: int | None) -> list[str]:
 
 
 def _own(ctx: OrderContext, unit: int) -> bool:
-    return bool(ctx.on_map[unit]) and int(ctx.world.u_side[unit]) == ctx.side
+    return ctx.own[unit]
 
 
 # ----- which hexes an order may aim at -----------------------------------------------------
@@ -259,13 +271,17 @@ def own_units_only(known: Known, hexes: np.ndarray | int | None = None) -> np.nd
 def _dist(ctx: OrderContext, unit: int, h):
     """Distances from the unit to the hexes asked about only, not the map."""
     g = ctx.world.grid
-    here = int(ctx.hex[unit])
+    here = ctx.hexes[unit]
     return g.hex_distance(here, h) if type(h) is int else g.dist_pairs(here, h)
 
 
 def _range(ctx: OrderContext, unit: int) -> int:
-    w = ctx.world
-    return int(w.t_range[w.u_type[unit]])
+    return ctx.world.derived(_slot_ranges)[unit]
+
+
+def _slot_ranges(w: World) -> tuple[int, ...]:
+    """Each unit slot's range (its type's), as Python ints (once per world)."""
+    return tuple(w.t_range[w.u_type].tolist())
 
 
 def _hid(ctx: OrderContext, h: int) -> str:
@@ -413,8 +429,8 @@ def resupply_refusal(known: Known, unit: int, target_unit: int) -> str | None:
     tid = w.unit_ids[target_unit]
     if not _own(ctx, target_unit):
         return f"illegal target: {tid} is not a friendly unit on the map"
-    rng = int(w.t_range[w.u_type[unit]])
-    dist = w.grid.hex_distance(int(ctx.hex[unit]), int(ctx.hex[target_unit]))
+    rng = _range(ctx, unit)
+    dist = w.grid.hex_distance(ctx.hexes[unit], ctx.hexes[target_unit])
     if dist > rng:
         return f"out of range: {tid} is {dist} hexes away, range {rng}"
     return None

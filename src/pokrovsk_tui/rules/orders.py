@@ -81,11 +81,13 @@ def path_cost(world: World, start: int, path: list[int]) -> float:
 
 
 def _py_tables(world: World) -> tuple[tuple[float, ...], tuple[bool, ...], tuple[int, ...], tuple[float, ...],
-                                       tuple[int, ...]]:
-    """Per-hex move cost and passability, per-slot type, type MP and per-slot side, as Python
-    values (once per world): validation reads them one at a time."""
+                                       tuple[int, ...], tuple[frozenset[int], ...]]:
+    """Per-hex move cost and passability, per-slot type, type MP, per-slot side and per-hex
+    neighbours (the grid's), as Python values (once per world): validation reads them one at
+    a time."""
     return (tuple(world.move_cost.tolist()), tuple(world.passable.tolist()),
-            tuple(world.u_type.tolist()), tuple(world.t_mp.tolist()), tuple(world.u_side.tolist()))
+            tuple(world.u_type.tolist()), tuple(world.t_mp.tolist()), tuple(world.u_side.tolist()),
+            tuple(frozenset(h for h in row if h >= 0) for row in world.grid.neighbours.tolist()))
 
 
 def validate(ctx: OrderContext, orders: list[Order], waive: Iterable[str] = ()
@@ -204,9 +206,9 @@ class _Refuse(Exception):
 def _check_move(ctx: OrderContext, o: Order, u: int, hex_of, tables) -> Order:
     w = ctx.world
     g = w.grid
-    _cost, passable, u_type, t_mp, _side = tables
+    _cost, passable, u_type, t_mp, _side, next_to = tables
     mp = t_mp[u_type[u]]
-    here = int(ctx.hex[u])
+    here = ctx.hexes[u]
     if not o.path:
         raise _Refuse("a move needs a path")
     get = g.id_index.get
@@ -223,7 +225,7 @@ def _check_move(ctx: OrderContext, o: Order, u: int, hex_of, tables) -> Order:
         raise _Refuse(f"unreachable: a path of {len(path)} hexes is longer than {MAX_PATH}")
     prev = here
     for h in path:
-        if g.hex_distance(prev, h) != 1:
+        if h not in next_to[prev]:
             raise _Refuse(f"unreachable: {g.hex_id(h)} is not next to {g.hex_id(prev)}")
         if not passable[h]:
             raise _Refuse(f"unreachable: {g.hex_id(h)} is water")
@@ -313,6 +315,18 @@ def stack_orders(plans: list[CompiledOrders], rows: int) -> CompiledOrders:
         rep_plan=np.repeat(np.arange(P, dtype=np.int64), rows))
 
 
+class _HexNumbers(dict[str, int]):
+    """Hex number of each hex id: looked up as the map writes it, read by ``HexGrid.index``
+    otherwise. One per world, for compiling validated orders."""
+
+    def __init__(self, world: World):
+        super().__init__(world.grid.id_index)
+        self.grid = world.grid
+
+    def __missing__(self, h: str) -> int:
+        return self.grid.index(h)
+
+
 _GROUND_CODE = {k: i for i, k in enumerate(GROUND_KINDS)}
 _MISSION_CODE = {"recon": M_RECON, "strike": M_STRIKE, "interdict": M_INTERDICT, "hunt": M_HUNT, "fire": M_FIRE}
 
@@ -320,7 +334,6 @@ _MISSION_CODE = {"recon": M_RECON, "strike": M_STRIKE, "interdict": M_INTERDICT,
 def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> CompiledOrders:
     """Turn accepted orders into arrays (orders must already be validated)."""
     U = world.n_units
-    g = world.grid
     ground = np.zeros(U, np.int64)
     target = np.full(U, -1, np.int64)
     path = np.full((U, MAX_PATH), -1, np.int64)
@@ -331,18 +344,14 @@ def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> Comp
     g_code: dict[int, int] = {}
     t_hex: dict[int, int] = {}
     p_hex: dict[int, int] = {}      # by cell of ``path`` flattened
-    known = g.id_index
+    index = world.derived(_HexNumbers)
     unit_index = world.unit_index
-
-    def index(h: str) -> int:
-        found = known.get(h)
-        return g.index(h) if found is None else found
     for side in (0, 1):
         for o in orders_by_side.get(side, []):
             kind = o.kind
             if kind == "bomb":
                 assert o.target is not None               # validated: a bomb aims at a hex
-                missions.append((side, -1, M_BOMB, index(o.target), o.count))
+                missions.append((side, -1, M_BOMB, index[o.target], o.count))
                 continue
             assert o.unit is not None                     # validated: every other order has a unit
             u = unit_index[o.unit]
@@ -350,14 +359,14 @@ def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> Comp
             if code is not None:
                 g_code[u] = code
                 if kind == "move":
-                    p = [index(h) for h in o.path]
+                    p = [index[h] for h in o.path]
                     p_hex.update(zip(range(u * MAX_PATH, u * MAX_PATH + len(p)), p, strict=True))
                     t_hex[u] = p[-1]
                 elif o.target is not None:
-                    t_hex[u] = index(o.target)
+                    t_hex[u] = index[o.target]
             elif kind in _MISSION_CODE:
                 assert o.target is not None
-                missions.append((side, u, _MISSION_CODE[kind], index(o.target), o.count))
+                missions.append((side, u, _MISSION_CODE[kind], index[o.target], o.count))
             elif kind == "resupply":
                 assert o.target_unit is not None
                 runs.append((u, unit_index[o.target_unit], o.count))
