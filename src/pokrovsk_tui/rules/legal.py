@@ -47,7 +47,6 @@ class OrderContext:
         held.flags.writeable = False
         return held
 
-
     @cached_property
     def own(self) -> list[bool]:
         """Whether each unit slot is one of the side's own units on the map, as Python values

@@ -376,10 +376,9 @@ def compile_orders(world: World, orders_by_side: dict[int, list[Order]]) -> Comp
         target[list(t_hex)] = list(t_hex.values())
     if p_hex:
         path.reshape(-1)[list(p_hex)] = list(p_hex.values())
-    m = np.array(missions, dtype=np.int64).reshape(-1, 5)
-    r = np.array(runs, dtype=np.int64).reshape(-1, 3)
-    return CompiledOrders(ground, target, path, m[:, 0], m[:, 1], m[:, 2], m[:, 3], m[:, 4],
-                          r[:, 0], r[:, 1], r[:, 2])
+    m_side, m_unit, m_kind, m_hex, m_count = np.array(missions, dtype=np.int64).reshape(-1, 5).T
+    r_unit, r_target, r_count = np.array(runs, dtype=np.int64).reshape(-1, 3).T
+    return CompiledOrders(ground, target, path, m_side, m_unit, m_kind, m_hex, m_count, r_unit, r_target, r_count)
 
 
 def join_sides(world: World, ua: CompiledOrders, ru: CompiledOrders) -> CompiledOrders:
