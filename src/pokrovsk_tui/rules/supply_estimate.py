@@ -19,7 +19,14 @@ import numpy as np
 from .belief import believed_state
 from .dice import Dice
 from .orders import CompiledOrders, compile_orders
-from .phase_supply import hex_costs, logistics, no_trucks, provisional_control, road_deliveries, truck_layers
+from .phase_supply import (
+    hex_costs,
+    logistics,
+    no_trucks,
+    provisional_control,
+    road_deliveries,
+    truck_layers,
+)
 from .state import GameState
 from .view import SideView
 from .work import Work
