@@ -152,3 +152,33 @@ def test_the_robots_go_first_where_the_trucks_do_not():
     assert robot_runs_planned(LEVELS["normal"].features, standoff=0).get("ua-back", 0) >= 2
     # the easy level plans without supply lines: today's supply only
     assert robot_runs_planned(LEVELS["easy"].features) == {"ua-back": 2, "ua-front": 1}
+
+
+@pytest.mark.parametrize("turns", [0, 2, 4])
+def test_a_sides_deliveries_are_the_whole_phases_for_its_units(turns):
+    """``side_deliveries`` works out only its side's trucks and relays (the phase's own
+    functions): its units get, bit for bit, what the whole logistics phase run on the same
+    believed state gives them, in a played main-scenario game."""
+    from pokrovsk_tui.ai.policies import policy_rng, random_orders
+    from pokrovsk_tui.rules.belief import believed_state
+    from pokrovsk_tui.rules.state import initial_state
+    from pokrovsk_tui.rules.supply_estimate import side_deliveries
+    from pokrovsk_tui.rules.world import build_world
+    from pokrovsk_tui.store.scenarios import load_scenario
+    world = build_world(load_scenario("pokrovsk-winter-2026"))
+    state, dice = initial_state(world), Dice(4)
+    for _ in range(turns):
+        state, _ = resolve_turn(world, state, {s: random_orders(view(world, state, s), policy_rng(4, state.turn, s))
+                                               for s in (0, 1)}, dice)
+    rng = np.random.default_rng(turns)
+    for side in (0, 1):
+        v = view(world, state, side)
+        fc_est = rng.exponential(1.0, world.grid.n) * (rng.random(world.grid.n) < 0.2)
+        got = side_deliveries(v, fc_est)
+        fc = np.zeros((2, world.grid.n))
+        fc[side] = np.maximum(v.fire_control, world.standing_fc[side])
+        fc[1 - side] = fc_est + world.standing_fc[1 - side]
+        whole = deliveries(world, believed_state(v)[0], fc)
+        own = world.u_side == side
+        assert got.tobytes() == np.where(own, whole, 0.0).tobytes()
+        assert (got[own] > 0).sum() > 5 and not got[~own].any()

@@ -207,3 +207,42 @@ def test_compact_and_full_searches_give_the_same_field(world):
     want_d, want_o = full_search(world, cost, srcs)
     near = want_d <= world.params.supply_max_cost
     assert np.array_equal(want[1][near], want_o[near]) and len(set(want_o[near].tolist())) == srcs.size
+
+
+def test_the_axial_layout_joins_each_hex_to_its_six_neighbours_only(world):
+    """``joined``'s labelling of a game's layers lays the map on its axial grid: the cells at
+    the structure's offsets from a hex are exactly its neighbours on the map."""
+    shape, pos = supply_search._layout(world)
+    at = np.full(shape[0] * shape[1], -1)
+    at[pos] = np.arange(world.grid.n)
+    assert (np.bincount(pos, minlength=at.size) <= 1).all()                 # one hex a cell
+    offsets = np.argwhere(supply_search._HEX_LAYERS[1]) - 1
+    r, q = np.divmod(pos, shape[1])
+    for h in range(world.grid.n):
+        rr, qq = r[h] + offsets[:, 0], q[h] + offsets[:, 1]
+        ok = (rr >= 0) & (rr < shape[0]) & (qq >= 0) & (qq < shape[1])
+        cells = at[rr[ok] * shape[1] + qq[ok]]
+        got = set(cells[(cells >= 0) & (cells != h)].tolist())
+        nb = world.grid.neighbours[h]
+        assert got == set(nb[nb >= 0].tolist())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_games_two_layers_labelled_are_the_small_graphs_answer(world, seed):
+    """Two layers (a game's two sides, ``joined``'s labelling) give what the batch path (the
+    small graph of the hexes that differ) gives each, sources on closed ground included."""
+    rng = np.random.default_rng(70 + seed)
+    control = np.where(rng.random(world.grid.n) < 0.2, 2, world.initial_control).astype(np.int8)
+    ground = np.stack([np.isfinite(hex_costs(world, world.params, control, np.zeros(world.grid.n), s, trucks=False))
+                       for s in (0, 1)])
+    ground[0, world.src_hex[0]] = False                                     # a source on closed ground
+    on = (world.src_side[None, :] == np.arange(2)[:, None]) & (rng.random((2, world.src_hex.size)) < 0.8)
+    on[0, 0] = True
+    got = joined(world, ground, world.src_hex, on)
+    passable = ground.copy()
+    rows, cols = np.nonzero(on)
+    passable[rows, world.src_hex[cols]] = True
+    want = supply_search._joined(world, passable, world.src_hex, on)
+    assert np.array_equal(got, want) and got[0, world.src_hex[0]]
+    for b in (0, 1):
+        assert np.array_equal(joined(world, ground[b:b + 1], world.src_hex, on[b:b + 1])[0], want[b])

@@ -101,47 +101,64 @@ class Layers:
 
 def supply_fields(w: Work, control: np.ndarray) -> tuple[list[Layers], np.ndarray]:
     """Per side: the trucks' cost field from the sources (and which source) in each distinct
-    cost layer of the batch (``Layers``), and (K, 2, n) where the side's ground is connected to
-    a source at all (not isolated). Each search is made once per distinct layer (its answer is
-    a function of it): replications that differ elsewhere share their sides' layers."""
-    world, p = w.world, w.p
+    cost layer of the batch (``truck_layers``), and (K, 2, n) where the side's ground is
+    connected to a source at all (not isolated)."""
+    world = w.world
     K, n = w.K, w.n
     reach = np.empty((K, 2, n), bool)
-    hq = world.role_is("hq")[None, :] & w.live
     out = []
     for s in (0, 1):
-        costs = hex_costs(world, p, control, w.fc_total[:, 1 - s], s)            # (K, n)
-        first, group = unique_rows(costs)
-        lay = Layers(group, costs[first])
-        mine = world.src_side == s
-        hq_hex = np.where(hq & (world.u_side == s), w.hex, -1)
-        wants = []
-        for gi, k in enumerate(first.tolist()):
-            fin = np.isfinite(lay.cost[gi])
-            # the source hex itself costs nothing to stand on; scenario order breaks ties
-            srcs = first_of_each(world.src_hex[mine & fin[world.src_hex]])
-            # the HQs of the layer's replications searched in the same call (for the relay)
-            hqs = hq_hex[k] if first.size == K else hq_hex[group == gi].ravel()
-            hqs = first_of_each(hqs[hqs >= 0])
-            wants.append((srcs, hqs[fin[hqs]]))
-        if first.size == 1:
-            srcs, hqs = wants[0]
-            lay.dist[0], lay.orig[0] = shortest(world, lay.cost[0], srcs, lay.cache[0], also=hqs)
-        else:
-            _shared_searches(world, lay, wants)
-        out.append(lay)
+        out.append(truck_layers(w, control, s))
         # whether a hex is joined to a source depends on the passable hexes and sources only
         ground = supply_ground(world, control, s)
         if K == 1:
             reach[0, s] = ground[0]
         else:
-            src_hex = world.src_hex[mine]
+            src_hex = world.src_hex[world.src_side == s]
             reach[:, s] = joined(world, ground, src_hex, ground[:, src_hex])
     if K == 1:                                          # both sides' layers in one search
         ground = reach[0]
         on = ground[:, world.src_hex] & (world.src_side[None, :] == np.arange(2)[:, None])
         reach[0] = joined(world, ground, world.src_hex, on)
     return out, reach
+
+
+def truck_layers(w: Work, control: np.ndarray, s: int) -> Layers:
+    """Side ``s``'s trucks' cost field from its sources (and which source) in each distinct
+    cost layer of the batch. Each search is made once per distinct layer (its answer is a
+    function of it): replications that differ elsewhere share their sides' layers."""
+    world, p = w.world, w.p
+    K = w.K
+    hq = world.role_is("hq")[None, :] & w.live
+    costs = hex_costs(world, p, control, w.fc_total[:, 1 - s], s)            # (K, n)
+    first, group = unique_rows(costs)
+    lay = Layers(group, costs[first])
+    mine = world.src_side == s
+    hq_hex = np.where(hq & (world.u_side == s), w.hex, -1)
+    wants = []
+    for gi, k in enumerate(first.tolist()):
+        fin = np.isfinite(lay.cost[gi])
+        # the source hex itself costs nothing to stand on; scenario order breaks ties
+        srcs = first_of_each(world.src_hex[mine & fin[world.src_hex]])
+        # the HQs of the layer's replications searched in the same call (for the relay)
+        hqs = hq_hex[k] if first.size == K else hq_hex[group == gi].ravel()
+        hqs = first_of_each(hqs[hqs >= 0])
+        wants.append((srcs, hqs[fin[hqs]]))
+    if first.size == 1:
+        srcs, hqs = wants[0]
+        lay.dist[0], lay.orig[0] = shortest(world, lay.cost[0], srcs, lay.cache[0], also=hqs)
+    else:
+        _shared_searches(world, lay, wants)
+    return lay
+
+
+def no_trucks(w: Work) -> Layers:
+    """A side's truck layers when its supply is not worked out: every hex out of reach (its
+    units receive nothing by truck or HQ relay in ``road_deliveries``)."""
+    lay = Layers(np.zeros(w.K, np.int64), np.full((1, w.n), np.inf))
+    lay.dist[:] = np.inf
+    lay.orig[:] = -1
+    return lay
 
 
 def _shared_searches(world, lay: Layers, wants: list[tuple[np.ndarray, np.ndarray]]) -> None:
@@ -176,33 +193,16 @@ def deliver(p, cost: np.ndarray) -> np.ndarray:
 
 def logistics(w: Work) -> None:
     world, p = w.world, w.p
-    K, U, _n = w.K, w.U, w.n
+    K = w.K
     control = provisional_control(w)
     w.control = control
     lays, reach = supply_fields(w, control)
     side = world.u_side[None, :]
     live = w.live
-    k_idx = np.arange(K)[:, None]
     hx = np.maximum(w.hex, 0)
-    c_unit = np.where(side == 0, *(lay.dist[lay.group[:, None], hx] for lay in lays))      # (K, U)
-    o_unit = np.where(side == 0, *(lay.orig[lay.group[:, None], hx] for lay in lays))      # source hex feeding it
-    d1 = np.where(live, deliver(p, c_unit), 0.0)
-    isolated = live & ~reach[k_idx, side, hx]
+    isolated = live & ~reach[np.arange(K)[:, None], side, hx]
     w.reach = reach
-    # a source feeds its units up to its capacity
-    src_of = _source_index(world, o_unit, side)                           # (K, U) index into sources
-    cap = world.src_capacity
-    S = cap.size
-    demand = np.bincount((k_idx * S + np.maximum(src_of, 0)).ravel(),
-                         weights=np.where(src_of >= 0, d1, 0.0).ravel(), minlength=K * S).reshape(K, S)
-    scale = np.where(demand > cap[None, :], cap[None, :] / np.maximum(demand, 1e-12), 1.0)
-    d1 = d1 * np.where(src_of >= 0, scale[k_idx, np.maximum(src_of, 0)], 1.0)
-    # supplied HQs relay: a second source layer with their own capacity
-    hq = world.role_is("hq")[None, :] & live & (d1 > 0)
-    d2 = np.zeros((K, U))
-    if hq.any():
-        d2 = _hq_relay(w, lays, hq, d1)
-    got = np.maximum(d1, d2)
+    got = road_deliveries(w, lays)
     ugv_in = robot_runs(w)
     use = p.consumption + p.fight_consumption * w.fought
     w.delivered = got + ugv_in
@@ -230,6 +230,36 @@ def logistics(w: Work) -> None:
                         "delivered": road, "by_robots": robots,
                         "by_unit": {world.unit_ids[u]: [got0[u], ugv0[u]]
                                     for u in np.flatnonzero(mine & (got[0] + ugv_in[0] > 0)).tolist()}})
+
+
+def road_deliveries(w: Work, lays: list[Layers]) -> np.ndarray:
+    """(K, U) supply each live unit receives today by truck from its nearest source (each
+    source feeds its units up to its capacity) or by relay from its nearest supplied HQ,
+    whichever is more, over each side's truck layers ``lays`` (``truck_layers``; a side's
+    ``no_trucks``: its units receive nothing)."""
+    world, p = w.world, w.p
+    K, U = w.K, w.U
+    side = world.u_side[None, :]
+    live = w.live
+    k_idx = np.arange(K)[:, None]
+    hx = np.maximum(w.hex, 0)
+    c_unit = np.where(side == 0, *(lay.dist[lay.group[:, None], hx] for lay in lays))      # (K, U)
+    o_unit = np.where(side == 0, *(lay.orig[lay.group[:, None], hx] for lay in lays))      # source hex feeding it
+    d1 = np.where(live, deliver(p, c_unit), 0.0)
+    # a source feeds its units up to its capacity
+    src_of = _source_index(world, o_unit, side)                           # (K, U) index into sources
+    cap = world.src_capacity
+    S = cap.size
+    demand = np.bincount((k_idx * S + np.maximum(src_of, 0)).ravel(),
+                         weights=np.where(src_of >= 0, d1, 0.0).ravel(), minlength=K * S).reshape(K, S)
+    scale = np.where(demand > cap[None, :], cap[None, :] / np.maximum(demand, 1e-12), 1.0)
+    d1 = d1 * np.where(src_of >= 0, scale[k_idx, np.maximum(src_of, 0)], 1.0)
+    # supplied HQs relay: a second source layer with their own capacity
+    hq = world.role_is("hq")[None, :] & live & (d1 > 0)
+    d2 = np.zeros((K, U))
+    if hq.any():
+        d2 = _hq_relay(w, lays, hq, d1)
+    return np.maximum(d1, d2)
 
 
 def robot_runs(w: Work) -> np.ndarray:

@@ -7,6 +7,9 @@ working copy of a state, and reads what each unit received. ``side_deliveries`` 
 side's believed state (rules/belief.py), which is how the computer commander expects its own
 units to be supplied. Robots run only on orders: with no orders given here, none run, and what
 is returned is the trucks' and HQs' share; the robot runs of a plan are the plan's to add.
+``side_deliveries`` works out that share for the side's own units only (the phase's own
+functions, ``truck_layers`` and ``road_deliveries``, for its side): the enemy's supply paths,
+isolation and the day's consumption are not looked at.
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ import numpy as np
 from .belief import believed_state
 from .dice import Dice
 from .orders import CompiledOrders, compile_orders
-from .phase_supply import hex_costs, logistics
+from .phase_supply import (
+    hex_costs,
+    logistics,
+    no_trucks,
+    provisional_control,
+    road_deliveries,
+    truck_layers,
+)
 from .state import GameState
 from .view import SideView
 from .work import Work
@@ -34,11 +44,18 @@ def deliveries(world: World, state: GameState, fire_control: np.ndarray,
     fc = np.asarray(fire_control, float)
     if fc.shape != (2, world.grid.n):
         raise ValueError(f"fire_control must be (2, {world.grid.n}) by side, not {fc.shape}")
+    w = _one_game(world, state, fc, co)
+    logistics(w)
+    return w.delivered[0].copy()
+
+
+def _one_game(world: World, state: GameState, fc: np.ndarray, co: CompiledOrders | None = None) -> Work:
+    """A one-replication working copy of ``state`` as the logistics phase finds it, with the
+    day's fire control ``fc`` ((2, n)) and the robot runs of ``co`` (none if not given)."""
     co = compile_orders(world, {0: [], 1: []}) if co is None else co
     w = Work(world, state.batched(1), co, Dice(0), None)
     w.fc_total = fc[None].copy()
-    logistics(w)
-    return w.delivered[0].copy()
+    return w
 
 
 def side_deliveries(view: SideView, enemy_fire_control: np.ndarray) -> np.ndarray:
@@ -52,8 +69,10 @@ def side_deliveries(view: SideView, enemy_fire_control: np.ndarray) -> np.ndarra
     fc = np.zeros((2, w.grid.n))
     fc[view.side] = np.maximum(view.fire_control, w.standing_fc[view.side])
     fc[1 - view.side] = np.asarray(enemy_fire_control, float) + w.standing_fc[1 - view.side]
-    got = deliveries(w, state, fc)
-    return np.where(w.u_side == view.side, got, 0.0)
+    work = _one_game(w, state, fc)
+    control = provisional_control(work)
+    lays = [truck_layers(work, control, s) if s == view.side else no_trucks(work) for s in (0, 1)]
+    return np.where(w.u_side == view.side, road_deliveries(work, lays)[0], 0.0)
 
 
 def supply_hex_costs(world: World, control: np.ndarray, fc_enemy: np.ndarray, side: int,

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import ndimage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
@@ -50,28 +51,58 @@ def joined(world: World, passable: np.ndarray, src_hex: np.ndarray, src_on: np.n
     passable in it (``passable`` (B, n) bool; the sources of layer b: ``src_hex[src_on[b]]``,
     each counted as reached itself, as a search from it would).
 
-    Layers drawn from one state differ in few hexes, so the ground passable in every layer is
-    split into its connected parts once, and each layer's question is asked of a small graph:
-    those parts and the hexes that differ between layers (all layers' small graphs side by
-    side, in one search). The answer is the set of hexes a search from the sources reaches."""
+    A layer or two (one game) are labelled on the map laid out on its axial grid, where a
+    hex's six neighbours are six fixed offsets (``_layout``): the hexes joined to a source are
+    those of its connected part of the passable ground (the neighbour graph is symmetric), and
+    one compiled labelling of both layers finds them. Many layers drawn from one state differ
+    in few hexes, so the ground passable in every layer is split into its connected parts once,
+    and each layer's question is asked of a small graph: those parts and the hexes that differ
+    between layers (all layers' small graphs side by side, in one search). Both give the set of
+    hexes a search from the sources reaches."""
     B, n = passable.shape
     out = np.zeros((B, n), bool)
     if not src_on.any():
         return out
     rows, cols = np.nonzero(src_on)
+    if B <= 2:                                        # a layer or two: one labelling
+        shape, pos = _layout(world)
+        at = pos[src_hex[cols]]
+        ground = np.zeros((B, shape[0] * shape[1]), bool)
+        ground[:, pos] = passable
+        ground[rows, at] = True                       # a search leaves its origin whatever it costs
+        lab, count = ndimage.label(ground.reshape(B, *shape), structure=_HEX_LAYERS)
+        lab = lab.reshape(B, -1)
+        hit = np.zeros(count + 1, bool)               # label 0 (closed ground) is never hit
+        hit[lab[rows, at]] = True
+        return hit[lab[:, pos]]
     passable = passable.copy()
     passable[rows, src_hex[cols]] = True              # a search leaves its origin whatever it costs
-    if B <= 2:                                        # a layer or two: one plain search
-        g = _copies(world, B)
-        # an edge's weight: 1 if the node it enters (copy b's hex h is node b n + h) may be entered
-        g.data[:] = np.where(passable.reshape(-1)[g.indices], 1.0, np.inf)
-        return np.isfinite(dijkstra(g, directed=True, indices=rows * n + src_hex[cols], min_only=True)).reshape(B, n)
     step = max(1, COPY_CELLS // n)                   # layers at a time: memory bounded whatever the map
     for b0 in range(0, B, step):
         part = slice(b0, min(B, b0 + step))
         if src_on[part].any():
             out[part] = _joined(world, passable[part], src_hex, src_on[part])
     return out
+
+
+# a hex's neighbours on the axial grid (rows r, columns q): offsets (dr, dq) (0, +-1), (-1, 0),
+# (-1, +1), (+1, -1), (+1, 0); layers (the first axis) are not joined to one another
+_HEX_LAYERS = np.array([np.zeros((3, 3), bool), [[0, 1, 1], [1, 1, 1], [1, 1, 0]], np.zeros((3, 3), bool)], bool)
+
+
+def _layout(world: World) -> tuple[tuple[int, int], np.ndarray]:
+    """The map laid out on its axial grid: the grid's shape (rows r, columns q from the least)
+    and each hex's flat position in it (cells no hex has are left closed)."""
+    return world.derived(_build_layout)
+
+
+def _build_layout(world: World) -> tuple[tuple[int, int], np.ndarray]:
+    g = world.grid
+    q = g.q - g.q.min()
+    shape = (int(g.r.max()) + 1, int(q.max()) + 1)
+    pos = g.r * shape[1] + q
+    pos.flags.writeable = False
+    return shape, pos
 
 
 def _joined(world: World, passable: np.ndarray, src_hex: np.ndarray, src_on: np.ndarray) -> np.ndarray:
@@ -126,28 +157,6 @@ def _sub(g: csr_matrix, frm: np.ndarray, keep: np.ndarray) -> csr_matrix:
 
 
 COPY_CELLS = 1 << 20  # layers x hexes looked at together (a few MB)
-KEEP_COPIES = 2       # block graphs of B map copies kept per world (for the last few B)
-
-
-def _copies(world: World, B: int) -> csr_matrix:
-    """The map's graph repeated B times as disjoint blocks (weights set per call), kept per
-    world for the last few B."""
-    kept = world.derived(_new_copies)
-    found = kept.get(B)
-    if found is None:
-        base = graph(world)
-        n, nnz = base.shape[0], base.nnz
-        indptr = np.concatenate([(np.arange(B)[:, None] * nnz + base.indptr[None, :-1]).ravel(), [B * nnz]])
-        indices = (np.arange(B)[:, None] * n + base.indices[None, :]).ravel()
-        g = csr_matrix((np.ones(B * nnz), indices, indptr), shape=(B * n, B * n))
-        if len(kept) >= KEEP_COPIES:
-            kept.clear()
-        found = kept[B] = g
-    return found
-
-
-def _new_copies(world: World) -> dict:
-    return {}
 
 
 def _regions(world: World) -> dict[int, Region]:
