@@ -383,7 +383,7 @@ def _contact(w: Work, g_hex, kk, gg) -> None:
     B = cell.size
     # each side's dice on them (the stream is drawn for every (K, 2, n) cell), (B, 2)
     u_b = w.dice.uniform_at(w.turn, "combat", "contact", (K, 2, n),
-                            (np.tile(kb, 2), np.repeat(np.arange(2), B), np.tile(hb, 2))).reshape(2, B).T
+                            (np.concatenate([kb, kb]), np.repeat(np.arange(2), B), np.concatenate([hb, hb]))).reshape(2, B).T
     # the strength and power of each side on them summed unit by unit in slot order, as a
     # whole (K, 2, n) layer would
     u_side = world.u_side[uu]

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from .world import World
 
 
+SIDE_NAMES = ("UA", "RU")
+
+
 def crt_chances(p, col: int, mod: int) -> dict[str, float]:
     """The chance of each result at a CRT column (index) for a d6 plus ``mod``."""
     cells = list(p.crt.values())[col]
@@ -43,7 +46,7 @@ def group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio
                   m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, gone, start_ent,
                   blind, p_go, u_go, adv, kz_adv, pf_adv, stopped) -> None:
     world, p = w.world, w.p
-    ids = w.c.hex_ids
+    ids, uid = w.c.hex_ids, world.unit_ids
     cols = list(p.crt)
     terrain, defence, table = world.derived(_hex_terrain), world.derived(_hex_defence), world.derived(_chance_table)
     weather = WEATHERS[int(w.weather[0])]
@@ -54,10 +57,12 @@ def group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio
     g_side, g_hex, g_infil, g_raid = g_side.tolist(), g_hex.tolist(), g_infil.tolist(), g_raid.tolist()
     gone0, adv0, ent0, stopped0 = gone[0].tolist(), adv[0].tolist(), start_ent[0].tolist(), stopped[0].tolist()
     names = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
-    # each group's attackers and defenders in slot order, in one pass over the slots
+    # each group's attackers and defenders in slot order, in one pass over the slots in a fight
     atts: list[list[int]] = [[] for _ in g_side]
     dfds: list[list[int]] = [[] for _ in g_side]
-    for u, (ga, gd) in enumerate(zip(group_of[0].tolist(), dgrp[0].tolist(), strict=True)):
+    ga0, gd0 = group_of[0], dgrp[0]
+    fighting = np.flatnonzero((ga0 >= 0) | (gd0 >= 0))
+    for u, ga, gd in zip(fighting.tolist(), ga0[fighting].tolist(), gd0[fighting].tolist(), strict=True):
         if ga >= 0:
             atts[ga].append(u)
         if gd >= 0:
@@ -71,23 +76,24 @@ def group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio
         dfd = dfds[gi]
         kind = "infiltration" if g_infil[gi] else "raid" if g_raid[gi] else "assault"
         side = g_side[gi]
+        who, them = SIDE_NAMES[side], SIDE_NAMES[1 - side]
         h = g_hex[gi]
         r = RESULTS[res[gi]]
         if Dp[gi] <= 0 and stopped0[gi]:
-            text = (f"{('UA', 'RU')[side]} {kind} on {ids[h]}: no defenders, but the line holds: "
+            text = (f"{who} {kind} on {ids[h]}: no defenders, but the line holds: "
                     "the fire of dug-in positions next to it stops the attackers")
         elif Dp[gi] <= 0:
-            text = f"{('UA', 'RU')[side]} {kind} on {ids[h]}: no defenders, walks in"
+            text = f"{who} {kind} on {ids[h]}: no defenders, walks in"
         else:
-            text = (f"{('UA', 'RU')[side]} {kind} on {ids[h]}: {A[gi]:.0f} vs {Dp[gi]:.0f} "
+            text = (f"{who} {kind} on {ids[h]}: {A[gi]:.0f} vs {Dp[gi]:.0f} "
                     f"({cols[col[gi]]}), die {die[gi]}{mod[gi]:+d} -> {r} {names[r]}; "
-                    f"losses {('UA', 'RU')[side]} {la[gi]:.0f}, {('UA', 'RU')[1 - side]} {ld[gi]:.0f}")
+                    f"losses {who} {la[gi]:.0f}, {them} {ld[gi]:.0f}")
         why = {"kind": kind, "attack": A[gi], "defence": Dp[gi], "ratio": float(min(ratio[gi], 999.0)),
                "column": cols[col[gi]], "die": die[gi], "modifier": mod[gi], "row": idx[gi],
                "result": r, "attacker_loss_mean": m_att[gi], "defender_loss_mean": m_def[gi],
                "attacker_loss": la[gi], "defender_loss": ld[gi], "die_draw": u_die[gi],
                "attacker_loss_draw": u_al[gi], "defender_loss_draw": u_dl[gi],
-               "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd],
+               "attackers": [uid[u] for u in att], "defenders": [uid[u] for u in dfd],
                # for the sentence of "why?": who attacked, the defence's modifiers, the column's odds
                "side": ("ua", "ru")[side], "weather": weather,
                "terrain": terrain[h], "terrain_defence": defence[h],
@@ -109,7 +115,7 @@ def group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio
         if pf > 0:
             why["position_fire_loss"] = pf
             text += f"; fire from dug-in positions next to it -{pf:.1f}"
-        surrendered = [world.unit_ids[u] for u in dfd if gone0[u]]
+        surrendered = [uid[u] for u in dfd if gone0[u]]
         if surrendered:
             why["surrendered"] = surrendered
             text += "; cut off, surrender: " + ", ".join(ref(len(att) + k) for k, u in enumerate(dfd) if gone0[u])

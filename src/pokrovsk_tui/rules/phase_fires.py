@@ -27,6 +27,11 @@ _N_KINDS = 1 + max(M_RECON, M_STRIKE, M_INTERDICT, M_HUNT, M_PATROL, M_FIRE, M_B
 # each mission kind's place among CAUSE_OF's (the kinds that do damage), len(CAUSE_OF) for the others
 _DAMAGE_SLOT = np.array([list(CAUSE_OF).index(k) if k in CAUSE_OF else len(CAUSE_OF)
                          for k in range(_N_KINDS)])
+# the events' words for each kind of mission: its name, the event's kind, what its count counts
+# (interdiction is reported apart)
+_EVENT_NAMES = {mk: (name, name.replace(" ", "_"), "sorties" if mk in (M_STRIKE, M_HUNT) else "rounds")
+                for mk, name in ((M_STRIKE, "strike"), (M_HUNT, "hunt"), (M_FIRE, "artillery fire"),
+                                 (M_BOMB, "glide bombs"), (M_INTERDICT, "interdiction"))}
 _DRONE_KINDS = np.isin(np.arange(_N_KINDS), (M_STRIKE, M_HUNT))     # strikes and hunts fly drones
 
 
@@ -218,8 +223,8 @@ def _events(w: Work, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, b
     co = w.co
     ids = w.c.hex_ids
     side_of = w.c.side
-    names = {M_STRIKE: "strike", M_HUNT: "hunt", M_FIRE: "artillery fire", M_BOMB: "glide bombs",
-             M_INTERDICT: "interdiction"}
+    names = _EVENT_NAMES
+    unit_ref = ref(0)                           # the mission's own unit, the event's first
     # replication 0's values as Python numbers, read one by one below
     lost_now = before[0] - w.strength[0]
     lost = lost_now.tolist()
@@ -238,7 +243,7 @@ def _events(w: Work, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, b
         if mk not in names:
             continue
         side, h, unit = m_side[m], m_hex[m], m_unit[m]
-        who = ref(0) if unit >= 0 else "glide bombs"
+        who = unit_ref if unit >= 0 else "glide bombs"
         if mk == M_INTERDICT:
             f_after = float(fc0[side, h])
             w.emit("fires", "interdict",
@@ -248,15 +253,16 @@ def _events(w: Work, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, b
                    why={"sorties": m_count[m], "visibility": v0, "f_after": f_after})
             continue
         victims = [v for v in struck.get(h, ()) if side_of[v] != side]
-        why = {"sorties" if mk in (M_STRIKE, M_HUNT) else "rounds": m_count[m], "base_p": base[m],
+        name, kind, fired = names[mk]
+        why = {fired: m_count[m], "base_p": base[m],
                "target_detected": det0[m], "jamming": jam0[m], "visibility_factor": vf0[m],
                "p": p0[m], "draw": u0[m], "hits": hits0[m], "damage": dmg0[m]}
         if mk == M_BOMB:
             why["urban_x1_5"] = urban[m]
         by = f" by {who}" if unit >= 0 else ""          # glide bombs belong to no unit
-        text = (f"{names[mk]}{by} on {ids[h]}: {hits0[m]} hits of {m_count[m]} "
+        text = (f"{name}{by} on {ids[h]}: {hits0[m]} hits of {m_count[m]} "
                 f"(p={p0[m]:.2f}), {dmg0[m]:.1f} damage")
-        w.emit("fires", names[mk].replace(" ", "_"), text, side=side, hex=h,
+        w.emit("fires", kind, text, side=side, hex=h,
                units=([unit] if unit >= 0 else []), why=why)
         if victims:
             hit_hexes.setdefault((side, h), victims)
