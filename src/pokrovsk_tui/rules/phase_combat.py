@@ -227,6 +227,7 @@ def combat(w: Work) -> None:
             res = np.where(stopped, R, res)
         bad = w.c.bad_weather[weather]
         m_att, m_def = _loss_means(p, bad, s_att, s_def, A, Dp, infil, blind)
+        # both sides' losses in one inverse CDF (the same numbers, one call)
         la, ld = _losses(np.concatenate([u_al, u_dl]), np.concatenate([m_att, m_def])).reshape(2, PG)
         # read by the previews (rules/odds.py): each group's result and losses, (K, G) with
         # the values of the rows' own groups (0 elsewhere)
@@ -268,6 +269,7 @@ def combat(w: Work) -> None:
             if step == 1:
                 gone = none
         retreated = retreat_n > 0
+        any_retreat = gone is not None
         new_hex = np.where(adv, co.per_rep(co.target), w.hex)
         if gone is not None:
             new_hex = np.where(retreated, pos, new_hex)              # a unit made to retreat goes back
@@ -287,13 +289,13 @@ def combat(w: Work) -> None:
             sig = w.c.signature[None, :] * p.moving_signature
             fc_in = w.fc_total[k3, enemy, tgt]
             kz_adv = w.hurt(np.where(adv, w.strength * killzone_fraction(p, fc_in, sig, slow), 0.0), "drone")
-            if tried is not None:
+            if tried is not None and cover is not None:
                 level = cover[k3, enemy, tgt].astype(float)
                 pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0),
                                 "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
         w.cohesion = np.where(part | dpart, w.cohesion - p.cohesion_loss_per_pct * pct, w.cohesion)
-        if gone is not None:
+        if any_retreat:
             w.cohesion = np.where(retreat_n == 1, w.cohesion - p.retreat_cohesion, w.cohesion)
             w.cohesion = np.where(retreat_n == 2, w.cohesion - p.rout_cohesion, w.cohesion)
         w.cohesion = np.maximum(w.cohesion, 0.0)
