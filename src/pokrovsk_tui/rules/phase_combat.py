@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
-from .events import ref
 from .kernels import layer, occupied, own_pairs
-from .orders import G_ASSAULT, G_INFILTRATE, G_RAID
-from .params import RESULTS, TERRAINS, WEATHERS
+from .orders import G_ASSAULT, G_INFILTRATE, G_RAID, GROUND_KINDS
+from .params import RESULTS, WEATHERS
+from .phase_combat_events import group_events
 from .phase_move import (
     cover_levels,
     held,
@@ -23,41 +23,51 @@ from .phase_move import (
     on_held_line,
     position_fire_fraction,
 )
+from .unique_keys import unique_inverse
 
 if TYPE_CHECKING:
     from .work import Work
 
 R, E, D, X = range(4)
+# the ground orders that attack a hex (a table read at each order's kind)
+_ATTACKS = np.isin(np.arange(len(GROUND_KINDS)), (G_ASSAULT, G_INFILTRATE, G_RAID))
 
 
 def groups(world, co):
     """(G,) side and target hex of each combat group, (U,) group of each attacker, kinds, and
     (G,) the plan of each group (orders with a plan axis: (P, U) group of each attacker)."""
-    att = (co.ground == G_ASSAULT) | (co.ground == G_INFILTRATE) | (co.ground == G_RAID)
+    att = _ATTACKS[co.ground]
     n = world.grid.n
-    plan = 0 if co.rep_plan is None else np.arange(co.plans)[:, None]
-    key = (plan * 2 + world.u_side) * n + co.target        # sorts by plan, side, then hex
-    keys, inverse = np.unique(key[att], return_inverse=True)
+    key = world.u_side * n + co.target                     # sorts by plan, side, then hex
+    if co.rep_plan is not None:
+        key = key + np.arange(co.plans)[:, None] * (2 * n)
+    keys, inverse = unique_inverse(key[att])
     g_side, g_hex = (keys // n) % 2, keys % n
     group_of = np.full(co.ground.shape, -1, np.int64)
     group_of[att] = inverse
     G = keys.size
+    kind = co.ground[att]
     members = np.bincount(inverse, minlength=G)
-    g_infil = np.bincount(inverse, weights=co.ground[att] == G_INFILTRATE, minlength=G) == members
-    g_raid = np.bincount(inverse, weights=co.ground[att] == G_RAID, minlength=G) == members
-    return g_side.astype(np.int64), g_hex.astype(np.int64), group_of, g_infil, g_raid, keys // (2 * n)
+    g_infil = np.bincount(inverse, weights=kind == G_INFILTRATE, minlength=G) == members
+    g_raid = np.bincount(inverse, weights=kind == G_RAID, minlength=G) == members
+    return g_side, g_hex, group_of, g_infil, g_raid, keys // (2 * n)
 
 
 def unit_attack_power(world, strength, cohesion, supply) -> np.ndarray:
     """(..., U) attack power of every unit slot: strength x type attack x cohesion x supply."""
-    p = world.params
-    coh = 0.5 + 0.5 * cohesion / 100.0
-    sup = np.where(supply < p.low_supply, p.low_supply_factor, 1.0)
+    coh, sup = _readiness(world.params, cohesion, supply)
+    return _attack(world, strength, coh, sup)
+
+
+def _readiness(p, cohesion, supply):
+    """The cohesion and supply factors of a unit's power: shaken (glide bombs, losses) or
+    unsupplied troops attack and hold worse."""
+    return 0.5 + 0.5 * cohesion / 100.0, np.where(supply < p.low_supply, p.low_supply_factor, 1.0)
+
+
+def _attack(world, strength, coh, sup):
+    """``unit_attack_power`` given its cohesion and supply factors (``_readiness``)."""
     return strength * world.t_attack[world.u_type] * coh * sup
-
-
-def attack_power(w: Work) -> np.ndarray:
-    return unit_attack_power(w.world, w.strength, w.cohesion, w.supply)
 
 
 def position_factor(p, world, hexes, entrench):
@@ -65,26 +75,21 @@ def position_factor(p, world, hexes, entrench):
     return world.defence[np.maximum(hexes, 0)] * (1.0 + p.entrench_defence * entrench) * np.asarray(p.posture)[entrench]
 
 
-def defence_power(w: Work, hexes: np.ndarray) -> np.ndarray:
-    world, p = w.world, w.p
-    coh = 0.5 + 0.5 * w.cohesion / 100.0          # shaken defenders (glide bombs) hold worse
-    sup = np.where(w.supply < p.low_supply, p.low_supply_factor, 1.0)
-    return (w.strength * world.t_defence[world.u_type][None, :] * position_factor(p, world, hexes, w.entrench)
-            * coh * sup)
+def _defence(w: Work, coh, sup) -> np.ndarray:
+    """(K, U) defence power of every unit slot where it stands: strength x type defence x
+    position x cohesion x supply (the factors of ``_readiness``)."""
+    return w.strength * w.c.defence[None, :] * position_factor(w.p, w.world, w.hex, w.entrench) * coh * sup
+
+
+def _enemy_view(world) -> np.ndarray:
+    """(U,) where the enemy's view of each unit slot is in a (2 U) row of a (K, 2, U) layer."""
+    U = world.u_side.size
+    return (1 - world.u_side) * U + np.arange(U)
 
 
 def crt_column(p, ratio: np.ndarray | np.float64) -> np.ndarray:
     return np.minimum(np.maximum(np.searchsorted(np.asarray(p.crt_ratios), ratio, side="right") - 1, 0),
                       len(p.crt_ratios) - 1)
-
-
-def crt_chances(p, col: int, mod: int) -> dict[str, float]:
-    """The chance of each result at a CRT column (index) for a d6 plus ``mod``."""
-    cells = list(p.crt.values())[col]
-    count = dict.fromkeys(RESULTS, 0)
-    for d in range(1, 7):
-        count[cells[min(max(d + mod, 0), 7)]] += 1
-    return {r: count[r] / 6 for r in RESULTS}
 
 
 def crt_probs(p, col: int, mod: int) -> np.ndarray:
@@ -149,8 +154,12 @@ def going(p, world, weather, hexes):
 def _going(p, world, weather, hexes):
     """``going`` elementwise, ``weather`` and ``hexes`` broadcast against each other."""
     mult = np.array([p.weather[WEATHERS[i]].offroad_mp_mult for i in range(4)])[weather]
-    bad = _bad_weather(p)[weather]
-    off = world.offroad[hexes]
+    return _going_at(_bad_weather(p)[weather], mult, world.offroad[hexes])
+
+
+def _going_at(bad, mult, off):
+    """``going`` from the day's snow or mud (``bad``), off-road cost multiplier and whether
+    the hex is off-road."""
     return np.where(bad & off, np.minimum(1.0, 1.0 / mult), 1.0)
 
 
@@ -166,50 +175,43 @@ def combat(w: Work) -> None:
     PG = kk.size
     # each group's dice, drawn for the whole (K, G) and read on the pairs
     u_die, u_al, u_dl, u_go = (w.draw_at("combat", s, kk, gg, G) for s in ("die", "att_loss", "def_loss", "going"))
-    start_hex = w.hex.copy()
-    start_str = w.strength.copy()
-    start_ent = w.entrench
-    new_hex = w.hex.copy()
-    extra = np.zeros((K, U))
-    retreat_n = np.zeros((K, U), np.int64)
-    adv = np.zeros((K, U), bool)
-    fought = np.zeros((K, U), bool)
+    # the layers at the start of the fighting (hurt and the end of the phase replace them)
+    start_hex, start_str, start_ent = w.hex, w.strength, w.entrench
     if PG:
+        enemy = 1 - world.u_side
         gid = np.full((co.plans, 2, n), -1, np.int64)
         gid[g_plan, g_side, g_hex] = np.arange(G)
         rep = co.rep_index(K)
         part = live & (group_of >= 0)
-        dgrp = np.where(live, gid[rep[:, None], 1 - world.u_side[None, :], np.maximum(w.hex, 0)], -1)
+        dgrp = np.where(live, gid[rep[:, None], enemy, np.maximum(w.hex, 0)], -1)
         dpart = dgrp >= 0
         # each unit's pair as attacker (pa) and as defender (pd): its row's first pair + the
         # group's place among its plan's groups (groups are numbered plan by plan); PG: none
         base = (np.searchsorted(kk, np.arange(K)) - np.searchsorted(g_plan, rep))[:, None]
         pa = np.where(part, base + group_of, PG)
         pd = np.where(dpart, base + dgrp, PG)
-        ap = attack_power(w)
-        dp = defence_power(w, w.hex)
+        coh, sup = _readiness(p, w.cohesion, w.supply)
         flat_a, flat_d = pa.ravel(), pd.ravel()
 
-        def gsum(flat, mask, vals):
-            return np.bincount(flat, weights=np.where(mask, vals, 0.0).ravel(), minlength=PG + 1)[:PG]
+        def gsum(flat, vals):
+            # per pair sums, unit by unit in slot order (the units of no pair add into bin PG)
+            return np.bincount(flat, weights=vals.ravel(), minlength=PG + 1)[:PG]
 
-        A = gsum(flat_a, part, ap)
-        Dp = gsum(flat_d, dpart, dp)
-        s_att = gsum(flat_a, part, w.strength)
-        s_def = gsum(flat_d, dpart, w.strength)
+        A = gsum(flat_a, _attack(world, w.strength, coh, sup))
+        Dp = gsum(flat_d, _defence(w, coh, sup))
+        s_att = gsum(flat_a, w.strength)
+        s_def = gsum(flat_d, w.strength)
         # a blind attack: the attacking side has not seen any of the defenders today or yesterday
-        own_side = world.u_side[None, :]
-        k3 = np.arange(K)[:, None]
-        u_idx = np.arange(U)[None, :]
-        recent = ((w.seen_turn[k3, 1 - own_side, u_idx] >= w.turn - 1)
-                  & (w.seen_hex[k3, 1 - own_side, u_idx] == w.hex))
-        ones = np.ones((K, U))
-        blind = (gsum(flat_d, dpart, ones) > 0) & ~(gsum(flat_d, dpart & recent, ones) > 0)
+        view = world.derived(_enemy_view)
+        recent = ((w.seen_turn.reshape(K, 2 * U)[:, view] >= w.turn - 1)
+                  & (w.seen_hex.reshape(K, 2 * U)[:, view] == w.hex))
+        blind = (np.bincount(flat_d, minlength=PG + 1)[:PG] > 0) & ~(gsum(flat_d, recent) > 0)
         ratio = np.where(Dp > 0, A / np.where(Dp > 0, Dp, 1.0), np.inf)
         col = crt_column(p, ratio)
         die = die_from_uniform(u_die)
         weather = w.weather[kk]
-        mod = np.where(g_infil[gg], w.c.infiltration_mod[weather], w.c.attack_mod[weather])
+        infil = g_infil[gg]
+        mod = np.where(infil, w.c.infiltration_mod[weather], w.c.attack_mod[weather])
         mod = mod + np.where(blind, p.blind_assault_mod, 0)
         idx = np.minimum(np.maximum(die + mod, 0), 7)
         res = w.c.crt[col, idx]
@@ -220,12 +222,13 @@ def combat(w: Work) -> None:
                  if p.position_fire > 0 or p.line_hold > 0 else None)
         stopped = np.zeros(PG, bool)
         if cover is not None and p.line_hold > 0:
-            free = gsum(flat_a, part & ~on_held_line(p, world, cover, start_hex), ones) > 0
+            free = gsum(flat_a, ~on_held_line(p, world, cover, start_hex)) > 0
             stopped = (A > 0) & ~fight & held(p, cover[kk, 1 - g_side[gg], g_hex[gg]]) & ~free
             res = np.where(stopped, R, res)
-        m_att, m_def = _loss_means(p, _bad_weather(p)[weather], s_att, s_def, A, Dp, g_infil[gg], blind)
-        la = _losses(u_al, m_att)
-        ld = _losses(u_dl, m_def)
+        bad = w.c.bad_weather[weather]
+        m_att, m_def = _loss_means(p, bad, s_att, s_def, A, Dp, infil, blind)
+        # both sides' losses in one inverse CDF (the same numbers, one call)
+        la, ld = _losses(np.concatenate([u_al, u_dl]), np.concatenate([m_att, m_def])).reshape(2, PG)
         # read by the previews (rules/odds.py): each group's result and losses, (K, G) with
         # the values of the rows' own groups (0 elsewhere)
         w.g_side, w.g_hex = g_side, g_hex
@@ -238,67 +241,78 @@ def combat(w: Work) -> None:
         share_d = np.where(dpart, w.strength / np.maximum(s_def[pd], 1e-12), 0.0)
         loss_a = share_a * la[pa]
         loss_d = share_d * ld[pd]
-        # the defender's result
+        # the defender's result: routed (X) or pushed back (D) one or two hexes, or, before a
+        # raid, losses instead of ground
         dres = np.where(dpart, res[pd], R)
         draid = np.where(dpart, g_raid[np.maximum(dgrp, 0)], False)
-        extra = np.where(dpart & (dres == X), p.rout_loss * w.strength, 0.0)
-        extra = np.where(dpart & draid & (dres == D), p.raid_d_loss * w.strength, extra)
-        retreat_n = np.where(dpart & ~draid & (dres == D), 1, np.where(dpart & ~draid & (dres == X), 2, 0))
+        rout, back = dres == X, dres == D
+        extra = np.where(rout, p.rout_loss * w.strength, 0.0)
+        extra = np.where(draid & back, p.raid_d_loss * w.strength, extra)
+        retreat_n = np.where(draid, 0, back + 2 * rout)
         ares = res[pa]
-        p_go = _going(p, world, weather, g_hex[gg])
+        p_go = _going_at(bad, w.c.offroad_mult[weather], world.offroad[g_hex[gg]])
         go = u_go < p_go                                                   # per pair
         adv = part & (ares >= E) & (co.per_rep(co.ground) != G_RAID) & go[pa]
-        fought = (part | dpart) & np.where(part, fight[pa], False) | (
-            dpart & fight[pd])
+        fought = (part & fight[pa]) | (dpart & fight[pd])
         w.hurt(loss_a + loss_d + extra, "ground")
         # retreats, from the positions after movement; the attack's sources (each replication's
         # own start hexes of the group's attackers) repel
-        blocked = occupied(start_hex, live, w.c.side_n, n)[:, ::-1]
-        pos = w.hex.copy()
-        gone = np.zeros((K, U), bool)
+        pos = w.hex
+        gone = None
         for step in (1, 2):
             who = retreat_n >= step
             if not who.any():
                 break
-            moved_pos, none = _retreat(w, pos, who, start_hex, group_of, np.maximum(dgrp, 0), blocked)
             if step == 1:
-                gone |= none
-            pos = moved_pos
-        new_hex = np.where(retreat_n > 0, pos, w.hex)
-        new_hex = np.where(adv, co.per_rep(co.target), new_hex)
-        new_hex = np.where(retreat_n > 0, pos, new_hex)           # a unit made to retreat goes back
-        w.hurt(np.where(gone, w.strength, 0.0), "ground")          # cut off: surrenders
-        # advancing into the hex crosses the enemy's kill zone there
-        tgt = np.maximum(co.per_rep(co.target), 0) * np.ones((K, 1), np.int64)
-        fc_in = w.fc_total[k3, 1 - own_side, tgt]
-        mult_w = w.c.offroad_mult[w.weather][:, None]
-        slow = np.where(world.offroad[tgt], mult_w, 1.0)
-        sig = w.c.signature[None, :] * p.moving_signature
-        kz_adv = w.hurt(np.where(adv, w.strength * killzone_fraction(p, fc_in, sig, slow), 0.0), "drone")
-        # ... and the fire of the enemy's dug-in positions next to it
-        # (attackers stopped before a held line paid it too: they went forward under that fire)
-        pf_adv = np.zeros((K, U))
-        if p.position_fire > 0 and cover is not None:
-            tried = adv | (part & stopped[pa])
-            level = cover[k3, 1 - own_side, tgt].astype(float)
-            pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0), "ground")
+                blocked = occupied(start_hex, live, w.c.side_n, n)[:, ::-1]
+            pos, none = _retreat(w, pos, who, start_hex, group_of, np.maximum(dgrp, 0), blocked)
+            if step == 1:
+                gone = none
+        retreated = retreat_n > 0
+        any_retreat = gone is not None
+        new_hex = np.where(adv, co.per_rep(co.target), w.hex)
+        if gone is not None:
+            new_hex = np.where(retreated, pos, new_hex)              # a unit made to retreat goes back
+            if gone.any():
+                w.hurt(np.where(gone, w.strength, 0.0), "ground")    # cut off: surrenders
+        else:
+            gone = np.zeros((K, U), bool)
+        # advancing into the hex crosses the enemy's kill zone there, and the fire of the
+        # enemy's dug-in positions next to it (attackers stopped before a held line paid that
+        # too: they went forward under that fire); only where someone went forward
+        kz_adv = pf_adv = np.zeros((K, U))
+        tried = (adv | (part & stopped[pa])) if p.position_fire > 0 and cover is not None else None
+        if adv.any() or (tried is not None and tried.any()):
+            tgt = np.maximum(co.per_rep(co.target), 0)                     # (1 or K, U)
+            k3 = np.arange(K)[:, None]
+            slow = np.where(world.offroad[tgt], w.c.offroad_mult[w.weather][:, None], 1.0)
+            sig = w.c.signature[None, :] * p.moving_signature
+            fc_in = w.fc_total[k3, enemy, tgt]
+            kz_adv = w.hurt(np.where(adv, w.strength * killzone_fraction(p, fc_in, sig, slow), 0.0), "drone")
+            if tried is not None and cover is not None:
+                level = cover[k3, enemy, tgt].astype(float)
+                pf_adv = w.hurt(np.where(tried, w.strength * position_fire_fraction(p, level, sig, slow), 0.0),
+                                "ground")
         pct = (start_str - w.strength) / np.maximum(start_str, 1e-12) * 100.0
         w.cohesion = np.where(part | dpart, w.cohesion - p.cohesion_loss_per_pct * pct, w.cohesion)
-        w.cohesion = np.where(retreat_n == 1, w.cohesion - p.retreat_cohesion, w.cohesion)
-        w.cohesion = np.where(retreat_n == 2, w.cohesion - p.rout_cohesion, w.cohesion)
+        if any_retreat:
+            w.cohesion = np.where(retreat_n == 1, w.cohesion - p.retreat_cohesion, w.cohesion)
+            w.cohesion = np.where(retreat_n == 2, w.cohesion - p.rout_cohesion, w.cohesion)
         w.cohesion = np.maximum(w.cohesion, 0.0)
         w.hex = new_hex
-        w.entrench = np.where(adv | (retreat_n > 0), 0, w.entrench)
-        w.moved = w.moved | adv | (retreat_n > 0)
+        w.entrench = np.where(adv | retreated, 0, w.entrench)
+        w.moved = w.moved | adv | retreated
         if w.events is not None:
             (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la, ld, u_die, u_al, u_dl, blind, p_go, u_go,
              stopped) = (layer(a, kk, gg, K, G) for a in (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la,
                                                         ld, u_die, u_al, u_dl, blind, p_go, u_go, stopped))
-            _group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
-                          m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
-                          blind, p_go, u_go, adv, kz_adv, pf_adv, stopped)
+            group_events(w, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
+                         m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, gone, start_ent,
+                         blind, p_go, u_go, adv, kz_adv, pf_adv, stopped)
+    else:
+        fought = np.zeros((K, U), bool)
     w.fought = fought
-    _contact(w, g_hex, g_plan, start_hex)
+    _contact(w, g_hex, kk, gg)
 
 
 def _losses(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -344,8 +358,9 @@ def _retreat(w: Work, pos, who, start_hex, group_of, grp, blocked):
     return out, none
 
 
-def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
-    """Units of both sides on one hex that no group attacked fight at half rates."""
+def _contact(w: Work, g_hex, kk, gg) -> None:
+    """Units of both sides on one hex that no group attacked fight at half rates (``kk``,
+    ``gg``: the (row, group) pairs of the day's attacks, ``g_hex`` each group's target)."""
     world, p = w.world, w.p
     K, n = w.K, w.n
     live = w.live
@@ -358,7 +373,6 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     ku, uu = np.nonzero(live & enemy_there)
     if ku.size:
         attacked = np.zeros(K * n, bool)
-        kk, gg = np.nonzero(w.co.rep_index(K)[:, None] == g_plan[None, :])     # each replication's groups
         attacked[kk * n + g_hex[gg]] = True
         at = ku * n + w.hex[ku, uu]
         free = ~attacked[at]
@@ -366,12 +380,12 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     if ku.size == 0:                # no contact: nothing changes (cohesion is kept at 0 or more)
         w.cohesion = np.maximum(w.cohesion, 0.0)
         return
-    cell, ci = np.unique(at, return_inverse=True)     # each unit's contested hex
+    cell, ci = unique_inverse(at)     # each unit's contested hex
     kb, hb = cell // n, cell % n
     B = cell.size
-    # each side's dice on them (the stream is drawn for every (K, 2, n) cell)
-    u_b2 = w.dice.uniform_at(w.turn, "combat", "contact", (K, 2, n),
-                             (np.concatenate([kb, kb]), np.repeat(np.arange(2), B), np.concatenate([hb, hb])))
+    # each side's dice on them (the stream is drawn for every (K, 2, n) cell), (B, 2)
+    u_b = w.dice.uniform_at(w.turn, "combat", "contact", (K, 2, n),
+                            (np.concatenate([kb, kb]), np.repeat(np.arange(2), B), np.concatenate([hb, hb]))).reshape(2, B).T
     # the strength and power of each side on them summed unit by unit in slot order, as a
     # whole (K, 2, n) layer would
     u_side = world.u_side[uu]
@@ -381,18 +395,16 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     p_side = np.bincount(slot, weights=str_u * w.c.defence[uu], minlength=2 * B).reshape(-1, 2)
     bad = w.c.bad_weather[w.weather]
     mult = np.where(bad, p.bad_weather_loss_mult, 1.0)[kb]
-    lost_b = np.zeros((B, 2))
-    for s in (0, 1):
-        ratio = p_side[:, 1 - s] / p_side[:, s]
-        s_b = s_side[:, s]
-        mean = p.contested_rate_mult * p.defender_loss_rate * s_b * np.sqrt(ratio) * mult
-        u_b = u_b2[s * B:(s + 1) * B]
-        lost_b[:, s] = poisson_icdf(u_b, mean).astype(float)
-        if w.events is not None:
-            # replication 0's values at the contested hexes only, as Python numbers
-            r0 = kb == 0
-            hs = hb[r0].tolist()
-            str0, mean0, u0, lost0 = (a[r0].tolist() for a in (s_b, mean, u_b, lost_b[:, s]))
+    # each side's loss (B, 2): the other side's power over its own
+    ratio = p_side[:, ::-1] / p_side
+    mean = p.contested_rate_mult * p.defender_loss_rate * s_side * np.sqrt(ratio) * mult[:, None]
+    lost_b = poisson_icdf(u_b, mean).astype(float)
+    if w.events is not None:
+        # replication 0's values at the contested hexes only, as Python numbers
+        r0 = kb == 0
+        hs = hb[r0].tolist()
+        for s in (0, 1):
+            str0, mean0, u0, lost0 = (a[r0, s].tolist() for a in (s_side, mean, u_b, lost_b))
             for i, h in enumerate(hs):
                 w.emit("combat", "contact", f"Close fighting in contested {w.c.hex_ids[h]}: "
                        f"{('UA', 'RU')[s]} loses {lost0[i]:.0f}",
@@ -400,11 +412,9 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
                                    "draw": u0[i], "loss": lost0[i]})
     # each unit's share of its side's loss there, by strength
     share = str_u / np.maximum(s_side[ci, u_side], 1e-12)
-    fought = w.fought.copy()
-    fought[ku, uu] = True
-    w.fought = fought
+    w.fought[ku, uu] = True                  # combat made today's layer: changed in place
     # hurt on the slots in contact somewhere only (the others lose nothing)
-    cols, col_of = np.unique(uu, return_inverse=True)
+    cols, col_of = unique_inverse(uu)
     amount = np.zeros((K, cols.size))
     amount[ku, col_of] = share * lost_b[ci, u_side]
     before = w.strength[:, cols]
@@ -413,87 +423,3 @@ def _contact(w: Work, g_hex, g_plan, start_hex) -> None:
     cohesion = np.maximum(w.cohesion, 0.0)
     cohesion[:, cols] = np.maximum(w.cohesion[:, cols] - p.cohesion_loss_per_pct * pct, 0.0)
     w.cohesion = cohesion
-
-
-def _group_events(w: Work, g_side, g_hex, group_of, g_infil, g_raid, A, Dp, ratio, col, die, mod, idx, res,
-                  m_att, m_def, la, ld, u_die, u_al, u_dl, dgrp, start_hex, gone, retreat_n, start_ent,
-                  blind, p_go, u_go, adv, kz_adv, pf_adv, stopped) -> None:
-    world, p = w.world, w.p
-    ids = w.c.hex_ids
-    cols = list(p.crt)
-    # replication 0's values as Python numbers, read one by one below
-    (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la, ld, u_die, u_al, u_dl, blind, p_go, u_go) = (
-        a[0].tolist() for a in (A, Dp, ratio, col, die, mod, idx, res, m_att, m_def, la, ld, u_die, u_al, u_dl,
-                                blind, p_go, u_go))
-    g_side, g_hex, g_infil, g_raid = g_side.tolist(), g_hex.tolist(), g_infil.tolist(), g_raid.tolist()
-    gone0, adv0, ent0, stopped0 = gone[0].tolist(), adv[0].tolist(), start_ent[0].tolist(), stopped[0].tolist()
-    names = {"R": "repulsed", "E": "engaged (hex contested)", "D": "defender retreats", "X": "defender routed"}
-    # each group's attackers and defenders in slot order, in one pass over the slots
-    atts: list[list[int]] = [[] for _ in g_side]
-    dfds: list[list[int]] = [[] for _ in g_side]
-    for u, (ga, gd) in enumerate(zip(group_of[0].tolist(), dgrp[0].tolist(), strict=True)):
-        if ga >= 0:
-            atts[ga].append(u)
-        if gd >= 0:
-            dfds[gd].append(u)
-    kz0, pf0 = kz_adv[0].tolist(), pf_adv[0].tolist()
-    chances = {key: crt_chances(p, *key) for key in zip(col, mod, strict=True)}   # each (column, modifier) once
-    for gi in range(len(g_side)):
-        att = atts[gi]
-        dfd = dfds[gi]
-        kind = "infiltration" if g_infil[gi] else "raid" if g_raid[gi] else "assault"
-        side = g_side[gi]
-        h = g_hex[gi]
-        r = RESULTS[res[gi]]
-        if Dp[gi] <= 0 and stopped0[gi]:
-            text = (f"{('UA', 'RU')[side]} {kind} on {ids[h]}: no defenders, but the line holds: "
-                    "the fire of dug-in positions next to it stops the attackers")
-        elif Dp[gi] <= 0:
-            text = f"{('UA', 'RU')[side]} {kind} on {ids[h]}: no defenders, walks in"
-        else:
-            text = (f"{('UA', 'RU')[side]} {kind} on {ids[h]}: {A[gi]:.0f} vs {Dp[gi]:.0f} "
-                    f"({cols[col[gi]]}), die {die[gi]}{mod[gi]:+d} -> {r} {names[r]}; "
-                    f"losses {('UA', 'RU')[side]} {la[gi]:.0f}, {('UA', 'RU')[1 - side]} {ld[gi]:.0f}")
-        why = {"kind": kind, "attack": A[gi], "defence": Dp[gi], "ratio": float(min(ratio[gi], 999.0)),
-               "column": cols[col[gi]], "die": die[gi], "modifier": mod[gi], "row": idx[gi],
-               "result": r, "attacker_loss_mean": m_att[gi], "defender_loss_mean": m_def[gi],
-               "attacker_loss": la[gi], "defender_loss": ld[gi], "die_draw": u_die[gi],
-               "attacker_loss_draw": u_al[gi], "defender_loss_draw": u_dl[gi],
-               "attackers": [world.unit_ids[u] for u in att], "defenders": [world.unit_ids[u] for u in dfd],
-               # for the sentence of "why?": who attacked, the defence's modifiers, the column's odds
-               "side": ("ua", "ru")[side], "weather": WEATHERS[int(w.weather[0])],
-               "terrain": TERRAINS[int(world.terrain[h])], "terrain_defence": float(world.defence[h]),
-               "dug_in": max(ent0[u] for u in dfd) if dfd else 0,
-               "chances": dict(chances[(col[gi], mod[gi])])}
-        if Dp[gi] > 0:
-            why["blind"] = blind[gi]
-        if stopped0[gi]:
-            why["line_held"] = True
-        if p_go[gi] < 1.0:
-            why["going"] = p_go[gi]
-            why["going_draw"] = u_go[gi]
-            if r != "R" and not any(adv0[u] for u in att) and kind != "raid":
-                text += "; the attackers bog down in the mud and snow and cannot take the hex"
-        kz = _sum_of(kz0, att)
-        if kz > 0:
-            why["killzone_loss"] = kz
-        pf = _sum_of(pf0, att)
-        if pf > 0:
-            why["position_fire_loss"] = pf
-            text += f"; fire from dug-in positions next to it -{pf:.1f}"
-        surrendered = [world.unit_ids[u] for u in dfd if gone0[u]]
-        if surrendered:
-            why["surrendered"] = surrendered
-            text += "; cut off, surrender: " + ", ".join(ref(len(att) + k) for k, u in enumerate(dfd) if gone0[u])
-        w.emit("combat", kind, text, hex=h, units=att + dfd, why=why)
-
-
-def _sum_of(values: list[float], idx: list[int]) -> float:
-    """``np.array(values)[idx].sum()``: below 8 values numpy adds them one after the other, so
-    that is done here without numpy calls, to the same bits."""
-    if len(idx) >= 8:
-        return float(np.array([values[i] for i in idx]).sum())
-    total = 0.0
-    for i in idx:
-        total += values[i]
-    return total

@@ -12,8 +12,9 @@ import numpy as np
 from .dice import binomial_icdf
 from .events import lit, ref
 from .kernels import layer, own_pairs
-from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_STRIKE
+from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_PATROL, M_RECON, M_STRIKE
 from .params import TERRAINS
+from .unique_keys import unique_inverse
 from .world import CAUSES
 
 if TYPE_CHECKING:
@@ -22,30 +23,56 @@ if TYPE_CHECKING:
 URBAN = TERRAINS.index("urban")
 # damage layers: which cause a mission's hits count under
 CAUSE_OF = {M_STRIKE: "drone", M_HUNT: "drone", M_FIRE: "artillery", M_BOMB: "glide_bomb"}
+_N_KINDS = 1 + max(M_RECON, M_STRIKE, M_INTERDICT, M_HUNT, M_PATROL, M_FIRE, M_BOMB)     # mission kind codes
+# each mission kind's place among CAUSE_OF's (the kinds that do damage), len(CAUSE_OF) for the others
+_DAMAGE_SLOT = np.array([list(CAUSE_OF).index(k) if k in CAUSE_OF else len(CAUSE_OF)
+                         for k in range(_N_KINDS)])
+# the events' words for each kind of mission: its name, the event's kind, what its count counts
+# (interdiction is reported apart)
+_EVENT_NAMES = {mk: (name, name.replace(" ", "_"), "sorties" if mk in (M_STRIKE, M_HUNT) else "rounds")
+                for mk, name in ((M_STRIKE, "strike"), (M_HUNT, "hunt"), (M_FIRE, "artillery fire"),
+                                 (M_BOMB, "glide bombs"), (M_INTERDICT, "interdiction"))}
+_DRONE_KINDS = np.isin(np.arange(_N_KINDS), (M_STRIKE, M_HUNT))     # strikes and hunts fly drones
 
 
-def mission_probability(w: Work, kk: np.ndarray, mm: np.ndarray, det: np.ndarray):
+def mission_probability(w: Work, kk: np.ndarray, mm: np.ndarray, det: np.ndarray, kinds=None):
     """Hit probability of the missions ``mm`` in the rows ``kk`` (pairs, from ``own_missions``),
     with its factors for the events: the missions' (M,) base chance, then per pair ``det`` (the
-    firing side detects a unit on the target hex today), jamming and visibility."""
-    world = w.world
-    p = w.p
+    firing side detects a unit on the target hex today), jamming and visibility. ``kinds``:
+    ``_mission_kinds(w)`` if worked out already."""
     co = w.co
-    kind = co.m_kind
-    unit = np.maximum(co.m_unit, 0)
-    ut = world.u_type[unit]
-    is_drone = (kind == M_STRIKE) | (kind == M_HUNT)
-    # np.select's choice (the first condition that holds), as nested wheres: fewer calls
-    base = np.where(is_drone & world.t_fpv[ut], p.fpv_base_p, np.where(
-        is_drone, p.bomber_base_p, np.where(kind == M_FIRE, p.artillery_base_p,
-                                            np.where(kind == M_BOMB, p.glide_base_p, 0.0))))
+    is_drone, fpv, radio = _mission_kinds(w) if kinds is None else kinds
+    base = np.where(fpv, w.p.fpv_base_p, w.world.derived(_kind_tables)[0][co.m_kind])
     enemy = 1 - co.m_side
-    radio = is_drone & world.t_radio[ut]
     # the enemy's jamming on the target hex (computed with detection: the patrol field needs it)
     jam_at = w.jam_layers[w.jam_group[kk], enemy[mm], co.m_hex[mm]]
     jam_m = np.where(radio[mm], jam_at, 0.0)
     v_f = np.where(is_drone[mm], w.v[kk], 1.0)
-    return hit_probability(p, base[mm], det.astype(float), jam_m, v_f), base, det, jam_m, v_f
+    return hit_probability(w.p, base[mm], det.astype(float), jam_m, v_f), base, det, jam_m, v_f
+
+
+def _mission_kinds(w: Work) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(M,) masks of the missions: drone missions (strikes and hunts), those of FPV drones,
+    those of radio-linked drones (which jamming hinders)."""
+    world, co = w.world, w.co
+    ut = world.u_type[np.maximum(co.m_unit, 0)]
+    is_drone = _DRONE_KINDS[co.m_kind]
+    return is_drone, is_drone & world.t_fpv[ut], is_drone & world.t_radio[ut]
+
+
+def _kind_tables(world) -> tuple[np.ndarray, np.ndarray]:
+    """By mission kind (``M_*``): the base hit chance and the damage per hit of its missions
+    (bomber drones' for strikes and hunts: FPV drones have their own), 0 for the kinds that
+    strike nothing."""
+    p = world.params
+    base = np.zeros(_N_KINDS)
+    dmg = np.zeros(_N_KINDS)
+    for kinds, b, d in (((M_STRIKE, M_HUNT), p.bomber_base_p, p.bomber_damage),
+                        ((M_FIRE,), p.artillery_base_p, p.artillery_damage),
+                        ((M_BOMB,), p.glide_base_p, p.glide_damage)):
+        base[list(kinds)] = b
+        dmg[list(kinds)] = d
+    return base, dmg
 
 
 def own_missions(co, K: int) -> tuple[np.ndarray, np.ndarray]:
@@ -71,68 +98,70 @@ def fires(w: Work) -> None:
     # the layers below are read on the missions' target cells only: (target side, hex) as
     # ts * n + hex, numbered; each unit's cell's number (-1: no mission fires there)
     m_cell = (1 - co.m_side) * n + co.m_hex
-    cells, m_at = np.unique(m_cell, return_inverse=True)
+    cells, m_at = unique_inverse(m_cell)
     T = cells.size
     number = np.full(2 * n, -1, np.int64)
     number[cells] = np.arange(T)
     u_at = number[w.c.side_n[None, :] + np.maximum(w.hex, 0)]                        # (K, U)
     # the unit slots on a target cell in some row: fires touch these only, read as (K, C)
-    cols = np.flatnonzero((u_at >= 0).any(axis=0))
-    u_at = u_at[:, cols]
+    on_cell = u_at >= 0
+    cols = np.flatnonzero(on_cell.any(axis=0))
+    on_cell = on_cell[:, cols]
+    u_at = np.where(on_cell, u_at[:, cols], T)                          # T: on none
     k_row = np.arange(K)[:, None]
     # the firing side's own detections on the target hex (a detected unit of the target side there)
     seen = np.zeros((K, T + 1), bool)
-    seen[k_row, np.where((w.detected[:, 0, cols] | w.detected[:, 1, cols]) & (u_at >= 0), u_at, T)] = True
+    seen[k_row, np.where(w.detected[:, 0, cols] | w.detected[:, 1, cols], u_at, T)] = True
     # the missions each row resolves, as (row, mission) pairs: a plan's rows fly only its own
     # missions (another plan's fly no sorties there: no hits, no damage, no fire control)
     M = co.m_kind.size
     kk, mm = own_missions(co, K)
     det = seen[kk, m_at[mm]]
-    prob, base, det, jam_m, v_f = mission_probability(w, kk, mm, det)
+    kinds = _mission_kinds(w)
+    prob, base, det, jam_m, v_f = mission_probability(w, kk, mm, det, kinds)
     u = w.draw_at("fires", "missions", kk, mm, M)
     count = co.m_count[mm]
-    flies = count > 0
-    hits = np.zeros(kk.size, np.int64)
-    hits[flies] = binomial_icdf(u[flies], count[flies], prob[flies])
+    hits = binomial_icdf(u, count, prob)              # none from a mission of no sorties
     # read by the previews (rules/odds.py): (K, M), 0 in the rows of another plan
     w.m_prob, w.m_hits = layer(prob, kk, mm, K, M), layer(hits, kk, mm, K, M)
 
-    drone_m = (co.m_kind == M_STRIKE) | (co.m_kind == M_HUNT)
-    dmg_per_hit = np.where(drone_m & world.t_fpv[world.u_type[np.maximum(co.m_unit, 0)]], p.fpv_damage, np.where(
-        drone_m, p.bomber_damage, np.where(co.m_kind == M_FIRE, p.artillery_damage,
-                                           np.where(co.m_kind == M_BOMB, p.glide_damage, 0.0))))
+    dmg_per_hit = np.where(kinds[1], p.fpv_damage, world.derived(_kind_tables)[1][co.m_kind])
     urban_bomb = (co.m_kind == M_BOMB) & (world.terrain[co.m_hex] == URBAN) if co.m_hex.size else np.zeros(0, bool)
     dmg_per_hit = np.where(urban_bomb, dmg_per_hit * p.glide_urban_mult, dmg_per_hit)
     damage = hits * dmg_per_hit[mm]                                                   # per pair
 
     # damage pools per kind of mission, (target side, hex) and cause; each lands on the target
     # side's units there by signature x strength; hunts only touch drone/EW/UGV units. Pools
-    # are (K, T + 1) over the target cells (T: none), summed pair by pair in row order
+    # are (K, T + 1) over the target cells (T: none), summed pair by pair in row order, each
+    # kind's (CAUSE_OF's order) in one count
     strength = w.strength[:, cols]
     sig_w = w.c.signature[cols][None, :] * strength
     huntable = w.c.huntable[cols][None, :]
     live = w.live[:, cols]
     reduce = 1.0 - p.entrench_damage_reduction * w.entrench[:, cols]
-    at_unit = (k_row * (T + 1) + np.where(u_at >= 0, u_at, T)).ravel()   # each unit's cell (T: none)
+    at_unit = (k_row * (T + 1) + u_at).ravel()                          # each unit's cell (T: none)
     at_pair = kk * (T + 1) + m_at[mm]                                     # each pair's cell
     kind_p = co.m_kind[mm]
     C = cols.size
     # causes in the fixed order of CAUSES (a set's order varies between runs)
     total = {c: np.zeros((K, C)) for c in CAUSES if c in CAUSE_OF.values()}
     shares: dict[bool, np.ndarray] = {}       # each unit's share of its hex's pool: hunts, the rest
-    for mk, cause in CAUSE_OF.items():
-        sel = kind_p == mk
-        if not C or not sel.any():
-            continue
-        pool = np.bincount(at_pair[sel], weights=damage[sel], minlength=K * (T + 1))      # (K (T + 1),)
-        hunt = bool(mk == M_HUNT)
-        share = shares.get(hunt)
-        if share is None:
-            elig = live & huntable if hunt else live
-            wts = np.where(elig, sig_w, 0.0)
-            wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * (T + 1))
-            share = shares[hunt] = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, C), 1e-12), 0.0)
-        total[cause] += pool[at_unit].reshape(K, C) * share * reduce
+    if C:
+        D = len(CAUSE_OF) + 1
+        slot = _DAMAGE_SLOT[kind_p]
+        pools = np.bincount(at_pair * D + slot, weights=damage, minlength=K * (T + 1) * D).reshape(-1, D)
+        flown_kinds = np.bincount(slot, minlength=D).tolist()
+        for i, (mk, cause) in enumerate(CAUSE_OF.items()):
+            if not flown_kinds[i]:
+                continue
+            hunt = bool(mk == M_HUNT)
+            share = shares.get(hunt)
+            if share is None:
+                elig = live & huntable if hunt else live
+                wts = np.where(elig, sig_w, 0.0)
+                wsum = np.bincount(at_unit, weights=wts.ravel(), minlength=K * (T + 1))
+                share = shares[hunt] = np.where(elig, wts / np.maximum(wsum[at_unit].reshape(K, C), 1e-12), 0.0)
+            total[cause] += pools[:, i][at_unit].reshape(K, C) * share * reduce
     before = w.strength              # (hurt replaces the layer: this one stays as it was)
     if C:
         taken = {c: np.minimum(np.maximum(a, 0.0), strength) for c, a in total.items()}
@@ -142,9 +171,9 @@ def fires(w: Work) -> None:
         for c, a in taken.items():
             w.hurt_cols(cols, a * scale, c)
 
-    # glide bombs: 2+ hits on a hex strip one entrenchment level from the units there
-    sel = kind_p == M_BOMB
-    bomb_hits = np.bincount(at_pair[sel], weights=hits[sel].astype(float), minlength=K * (T + 1))
+    # glide bombs: 2+ hits on a hex strip one entrenchment level from the units there (the
+    # other missions' pairs add 0 hits)
+    bomb_hits = np.bincount(at_pair, weights=np.where(kind_p == M_BOMB, hits, 0), minlength=K * (T + 1))
     unit_hits = np.zeros((K, U))
     unit_hits[:, cols] = bomb_hits[at_unit].reshape(K, C)
     strip = w.on_map & (unit_hits >= p.glide_entrench_hits)
@@ -155,18 +184,17 @@ def fires(w: Work) -> None:
     # fire control: yesterday's interdiction decays, today's interdiction adds, the standing
     # fire control is kept up whatever the orders (a new layer: the state's is shared, then
     # changed in place). Interdiction: fire control on road hexes; every sortie uses a drone
-    # (added on the interdicted hexes of every plan's missions)
+    # (added on the interdicted (side, hex) cells of every plan's missions)
     w.fire_control = w.fire_control * (1.0 - p.fire_control_decay)
-    for s in (0, 1):
-        sel_m = (co.m_kind == M_INTERDICT) & (co.m_side == s)
-        if sel_m.any():
-            hexes, at = np.unique(co.m_hex[sel_m], return_inverse=True)
-            at_m = np.zeros(M, np.int64)
-            at_m[sel_m] = at
-            sel = sel_m[mm]
-            w.fire_control[:, s, hexes] += np.bincount(kk[sel] * hexes.size + at_m[mm[sel]],
-                                                       weights=count[sel] * w.v[kk[sel]],
-                                                       minlength=K * hexes.size).reshape(K, hexes.size)
+    sel_m = co.m_kind == M_INTERDICT
+    if sel_m.any():
+        keys, at = unique_inverse(co.m_side[sel_m] * n + co.m_hex[sel_m])
+        at_m = np.zeros(M, np.int64)
+        at_m[sel_m] = at
+        sel = sel_m[mm]
+        w.fire_control[:, keys // n, keys % n] += np.bincount(kk[sel] * keys.size + at_m[mm[sel]],
+                                                             weights=count[sel] * w.v[kk[sel]],
+                                                             minlength=K * keys.size).reshape(K, keys.size)
     np.maximum(w.fire_control, world.standing_fc[None], out=w.fire_control)
     w.fc_total = fc_total(w)
     flown = co.sorties_rep(U)                                                      # (1 or K, U)
@@ -195,8 +223,8 @@ def _events(w: Work, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, b
     co = w.co
     ids = w.c.hex_ids
     side_of = w.c.side
-    names = {M_STRIKE: "strike", M_HUNT: "hunt", M_FIRE: "artillery fire", M_BOMB: "glide bombs",
-             M_INTERDICT: "interdiction"}
+    names = _EVENT_NAMES
+    unit_ref = ref(0)                           # the mission's own unit, the event's first
     # replication 0's values as Python numbers, read one by one below
     lost_now = before[0] - w.strength[0]
     lost = lost_now.tolist()
@@ -215,7 +243,7 @@ def _events(w: Work, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, b
         if mk not in names:
             continue
         side, h, unit = m_side[m], m_hex[m], m_unit[m]
-        who = ref(0) if unit >= 0 else "glide bombs"
+        who = unit_ref if unit >= 0 else "glide bombs"
         if mk == M_INTERDICT:
             f_after = float(fc0[side, h])
             w.emit("fires", "interdict",
@@ -225,15 +253,16 @@ def _events(w: Work, prob, det, jam_m, v_f, u, hits, damage, base, urban_bomb, b
                    why={"sorties": m_count[m], "visibility": v0, "f_after": f_after})
             continue
         victims = [v for v in struck.get(h, ()) if side_of[v] != side]
-        why = {"sorties" if mk in (M_STRIKE, M_HUNT) else "rounds": m_count[m], "base_p": base[m],
+        name, kind, fired = names[mk]
+        why = {fired: m_count[m], "base_p": base[m],
                "target_detected": det0[m], "jamming": jam0[m], "visibility_factor": vf0[m],
                "p": p0[m], "draw": u0[m], "hits": hits0[m], "damage": dmg0[m]}
         if mk == M_BOMB:
             why["urban_x1_5"] = urban[m]
         by = f" by {who}" if unit >= 0 else ""          # glide bombs belong to no unit
-        text = (f"{names[mk]}{by} on {ids[h]}: {hits0[m]} hits of {m_count[m]} "
+        text = (f"{name}{by} on {ids[h]}: {hits0[m]} hits of {m_count[m]} "
                 f"(p={p0[m]:.2f}), {dmg0[m]:.1f} damage")
-        w.emit("fires", names[mk].replace(" ", "_"), text, side=side, hex=h,
+        w.emit("fires", kind, text, side=side, hex=h,
                units=([unit] if unit >= 0 else []), why=why)
         if victims:
             hit_hexes.setdefault((side, h), victims)
