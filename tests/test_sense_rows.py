@@ -10,7 +10,13 @@ from pokrovsk_tui.rules.dice import PHASES, STREAMS, Dice, TiledDice
 from pokrovsk_tui.rules.engine import check_orders, resolve_turn
 from pokrovsk_tui.rules.orders import M_RECON, compile_orders, stack_orders
 from pokrovsk_tui.rules.phase_move import cover_levels
-from pokrovsk_tui.rules.phase_sense import _static_effort, effort_at_units
+from pokrovsk_tui.rules.phase_sense import (
+    _static_effort,
+    effort_at_units,
+    jamming_rows,
+    patrol_field,
+    patrol_sorties,
+)
 from pokrovsk_tui.rules.state import ARRAY_FIELDS, initial_state
 from pokrovsk_tui.rules.view import view
 from pokrovsk_tui.rules.work import Work
@@ -74,6 +80,33 @@ def test_effort_at_units_is_the_whole_effort_layer_read_at_each_unit(game):
     # the same values to the last bit, whether the patrol field comes whole or as its layers
     assert np.array_equal(effort_at_units(w, layers, group), want)
     assert np.array_equal(effort_at_units(w, layers[group]), want)
+
+
+def test_one_row_alone_detects_as_in_a_batch(game):
+    # effort_at_units and the patrol field take a shortcut for a single row (no grouping):
+    # each row resolved alone gives its batch row's values to the last bit
+    world, st = game
+    plan = _plans(world, st, 1)[0]
+    rows = [0, 1, 2, 1]
+    batch = _batch(world, st, rows)
+
+    def prepared(state):
+        w = Work(world, state, plan, Dice(1), None)
+        w.v = np.full(w.K, 0.7)
+        layers, group = jamming_rows(w)
+        w.jam_layers = layers
+        w.jam_group = np.arange(w.K) if group is None else group
+        return w
+
+    w = prepared(batch)
+    field = patrol_field(w, patrol_sorties(w))
+    assert field.any()
+    effort = effort_at_units(w, field)
+    for k in range(len(rows)):
+        one = prepared(batch.copy_with(**{f: getattr(batch, f)[k:k + 1] for f in ARRAY_FIELDS}))
+        alone = patrol_field(one, patrol_sorties(one))
+        assert np.array_equal(alone, field[k:k + 1])
+        assert np.array_equal(effort_at_units(one, alone), effort[k:k + 1])
 
 
 def test_cover_levels_of_repeated_rows_are_each_rows_own(game):

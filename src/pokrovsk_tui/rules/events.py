@@ -51,8 +51,15 @@ class Event:
         dataclass's frozen __init__ (the engine makes many events a turn); the text is filled
         in when first read, as for any event made from a template."""
         e = cls.__new__(cls)
-        e.__dict__.update(turn=turn, phase=phase, kind=kind, visible_to=visible_to, hex=hex, units=units,
-                          why=why, template=template)
+        d = e.__dict__                  # (set item by item: cheaper than update's keywords)
+        d["turn"] = turn
+        d["phase"] = phase
+        d["kind"] = kind
+        d["visible_to"] = visible_to
+        d["hex"] = hex
+        d["units"] = units
+        d["why"] = why
+        d["template"] = template
         return e
 
     def to_dict(self) -> dict[str, Any]:

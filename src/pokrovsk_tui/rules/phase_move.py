@@ -123,6 +123,7 @@ def _cover(world, hexes: np.ndarray, dug: np.ndarray, entrench: np.ndarray, dtyp
 
 
 _DRONE, _GROUND = CAUSES.index("drone"), CAUSES.index("ground")
+_REASON = {int(c): str(Stopped(c)) for c in Stop}       # each stop's words (BLOCKED's name a hex)
 
 
 def movement(w: Work) -> None:
@@ -188,23 +189,24 @@ def movement(w: Work) -> None:
         strength = w.strength[:, cols]
         lost_kz = w.loss[:, cols, _DRONE]
         lost_pf = w.loss[:, cols, _GROUND]
+        # the steps a unit may take when its MP allow (neither blocked nor stopped by a held
+        # line), and those that leave it free to go on (not into a zone of control)
+        enter = ~blocked if pinned is None else ~(blocked | pinned)
+        go_on = ~in_zoc_all
     for j in range(L):
         go = moving & has[..., j]
         if not go.any():
             break
         cost_j = cost[..., j]
-        too_far = (spent + cost_j > limit) if j > 0 else np.zeros_like(go)
-        blocked_j = blocked[..., j]
-        step = go & ~too_far & ~blocked_j
-        if pinned is not None:
-            line = step & pinned[..., j]
-            step &= ~line
+        fits = go & ~(spent + cost_j > limit) if j > 0 else go      # the first hex is always allowed
+        step = fits & enter[..., j]
         if stop is not None:
-            stop[go & too_far] = Stop.OUT_OF_MP
-            stop[go & ~too_far & blocked_j] = Stop.BLOCKED
-            blocked_step[go & ~too_far & blocked_j] = j
+            stop[go & ~fits] = Stop.OUT_OF_MP
+            bl = fits & blocked[..., j]
+            stop[bl] = Stop.BLOCKED
+            blocked_step[bl] = j
             if pinned is not None:
-                stop[line] = Stop.HELD
+                stop[fits & ~blocked[..., j] & pinned[..., j]] = Stop.HELD
         hexes = np.where(step, nx[..., j], hexes)
         spent = np.where(step, spent + cost_j, spent)
         taken = strength_lost(np.where(step, strength * kz_frac[..., j], 0.0), strength)
@@ -216,10 +218,9 @@ def movement(w: Work) -> None:
             strength = strength - taken
             lost_pf += taken
             pf += taken
-        in_zoc = step & in_zoc_all[..., j]
         if stop is not None:
-            stop[in_zoc] = Stop.ZOC
-        moving = step & ~in_zoc
+            stop[step & in_zoc_all[..., j]] = Stop.ZOC
+        moving = step & go_on[..., j]
     if L:
         w.hex = w.hex.copy()
         w.hex[:, cols] = hexes
@@ -244,9 +245,8 @@ def movement(w: Work) -> None:
                    "weather_offroad_x": mult0, "killzone_loss": kz0[u], "from": ids[here]}
             if pf0[u] > 0:
                 why["position_fire_loss"] = pf0[u]
-            code = Stop(stop0[u])
-            at = planned[bstep0[u]] if code == Stop.BLOCKED else None
-            reason = str(Stopped(code, at))
+            code = stop0[u]
+            reason = str(Stopped(Stop.BLOCKED, planned[bstep0[u]])) if code == Stop.BLOCKED else _REASON[code]
             if reason:
                 why["stopped"] = reason
             text = f"{ref(0)} moves {ids[here]} -> {ids[end]}" if end != here else f"{ref(0)} could not move"

@@ -169,36 +169,64 @@ def _patrol_field(world, p, hexes: np.ndarray, sorties: np.ndarray, v: np.ndarra
         if us.size == 0:
             continue
         hx = np.maximum(hexes[:, us], 0)                              # (K, Ud)
-        first, group = unique_rows(hx)
         weight = sorties[:, us] * v[:, None] * p.patrol_coeff          # (K, Ud)
-        split = bool(p.ew_patrol and world.t_radio[world.u_type[us]].any())
+        split = _radio_split(world, s)
+        # each drone's field over the disk of its range only (zero beyond), summed unit by
+        # unit in slot order (np.bincount adds in the order given), so each hex's sum is
+        # the same whatever the batch: replication 0 of any batch is bit-identical to the
+        # single resolution
+        if K == 1:                               # one row: nothing to group
+            field_f, field_r = _fields(_falloff_parts(world, s, hx[0], split), weight, split, n)
+            out[0, s] = field_f[0] + field_r[0] * (1.0 - jam[0, 1 - s]) if split else field_f[0]
+            continue
+        first, group = unique_rows(hx)
         for gi, k0 in enumerate(first):
-            # each drone's field over the disk of its range only (zero beyond), summed unit by
-            # unit in slot order (np.bincount adds in the order given), so each hex's sum is
-            # the same whatever the batch: replication 0 of any batch is bit-identical to the
-            # single resolution. Rows that fly the same sorties in the same visibility have
-            # the same field: each distinct one is worked out once. The (rows, hexes of the
-            # disks) products are made a few rows at a time, so their memory grows with
-            # neither K nor the map
-            (at_f, f_f, j_f), (at_r, f_r, j_r) = _falloff_parts(world, s, hx[k0], split)
+            # rows whose drones stand on the same hexes and fly the same sorties in the same
+            # visibility have the same field: each distinct one is worked out once
             all_rows = np.flatnonzero(group == gi) if first.size > 1 else np.arange(K)
             ufirst, ugroup = unique_rows(weight[all_rows])
-            distinct = all_rows[ufirst]
-            field_f = np.empty((distinct.size, n))
-            field_r = np.empty((distinct.size, n)) if split else field_f
-            step = max(1, _CHUNK // max(1, j_f.size + j_r.size))
-            for c0 in range(0, distinct.size, step):
-                rows = distinct[c0:c0 + step]
-                wr = weight[rows]
-                base = np.arange(rows.size)[:, None] * n
-                field_f[c0:c0 + step] = _sum_at(base + at_f, wr[:, j_f] * f_f, rows.size, n)
-                if split:
-                    field_r[c0:c0 + step] = _sum_at(base + at_r, wr[:, j_r] * f_r, rows.size, n)
+            field_f, field_r = _fields(_falloff_parts(world, s, hx[k0], split), weight[all_rows[ufirst]], split, n)
             if split:
                 out[all_rows, s] = field_f[ugroup] + field_r[ugroup] * (1.0 - jam[all_rows, 1 - s])
             else:
                 out[all_rows, s] = field_f[ugroup]
     return out
+
+
+def _fields(parts, weight: np.ndarray, split: bool, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(D, n) fields of one drone layout (``_falloff_parts``) flown with (D, Ud) ``weight``:
+    the drones that are not radio-linked and those that are (the first again unless
+    ``split``). The (rows, hexes of the disks) products are made a few rows at a time, so
+    their memory grows with neither the batch nor the map."""
+    (at_f, f_f, j_f), (at_r, f_r, j_r) = parts
+    D = weight.shape[0]
+    if D == 1:                                   # one row: the cells are row 0's already
+        wr = weight[0]
+        field_f = _sum_at(at_f, wr[j_f] * f_f, 1, n)
+        return field_f, _sum_at(at_r, wr[j_r] * f_r, 1, n) if split else field_f
+    field_f = np.empty((D, n))
+    field_r = np.empty((D, n)) if split else field_f
+    step = max(1, _CHUNK // max(1, j_f.size + j_r.size))
+    for c0 in range(0, D, step):
+        wr = weight[c0:c0 + step]
+        rows = wr.shape[0]
+        base = np.arange(rows)[:, None] * n
+        field_f[c0:c0 + step] = _sum_at(base + at_f, wr[:, j_f] * f_f, rows, n)
+        if split:
+            field_r[c0:c0 + step] = _sum_at(base + at_r, wr[:, j_r] * f_r, rows, n)
+    return field_f, field_r
+
+
+def _radio_split(world, s: int) -> bool:
+    """Whether side s's patrol field has a radio-linked part that the enemy's jamming thins
+    (once per world)."""
+    return world.derived(_build_radio_split)[s]
+
+
+def _build_radio_split(world) -> tuple[bool, bool]:
+    p = world.params
+    return tuple(bool(p.ew_patrol and world.t_radio[world.u_type[us]].any())  # type: ignore[return-value]
+                 for us in _side_drones(world))
 
 
 def _side_drones(world) -> tuple[np.ndarray, np.ndarray]:
@@ -278,6 +306,10 @@ def _new_drone_disks(world) -> dict:
     return {}
 
 
+_BOTH_ROWS = np.zeros(2, np.int64)                      # row 0 twice, once for each side
+_SIDE_ROWS = (np.zeros(1, np.int64), np.ones(1, np.int64))   # each side's row of the two
+
+
 def effort_at_units(w: Work, patrol: np.ndarray, patrol_group: np.ndarray | None = None) -> np.ndarray:
     """(K, 2, U) detection effort of each side on each unit's hex (hex -1 reads hex 0: mask
     it), worked out there only. ``patrol``: the (K, 2, n) patrol field, or its distinct
@@ -291,18 +323,23 @@ def effort_at_units(w: Work, patrol: np.ndarray, patrol_group: np.ndarray | None
     hx = np.maximum(w.hex, 0)
     of_side = w.c.of_side
     live = w.live
-    firsts, groups = zip(*(unique_rows(np.where(live & of_side[s][None, :], w.hex, -1)) for s in (0, 1)), strict=True)
-    rows = np.concatenate(firsts)
-    own = live[rows] & np.repeat(of_side, [firsts[0].size, firsts[1].size], axis=0)
-    static = _positional_effort(w, w.hex[rows], own)                                    # (D0 + D1, n)
+    if K == 1:                                   # one row: each side's own once, nothing to group
+        static = _positional_effort(w, w.hex[_BOTH_ROWS], live & of_side)                # (2, n)
+        side_rows = _SIDE_ROWS
+    else:
+        firsts, groups = zip(*(unique_rows(np.where(live & of_side[s][None, :], w.hex, -1)) for s in (0, 1)),
+                             strict=True)
+        rows = np.concatenate(firsts)
+        own = live[rows] & np.repeat(of_side, [firsts[0].size, firsts[1].size], axis=0)
+        static = _positional_effort(w, w.hex[rows], own)                                # (D0 + D1, n)
+        side_rows = (groups[0], groups[1] + firsts[0].size)
     recon = _recon_effort(w)
     plans = w.co.rep_index(K)[:, None]
     prow = np.arange(K) if patrol_group is None else patrol_group
     share = w.p.patrol_detection_share
     out = np.empty((K, 2, w.U))
     for s in (0, 1):
-        row = groups[s] + (firsts[0].size if s else 0)
-        e = np.take(static, row[:, None] * n + hx)                                      # flat reads: row * n + hex
+        e = np.take(static, side_rows[s][:, None] * n + hx)                                      # flat reads: row * n + hex
         if recon is not None and recon[2][s]:
             at = (s * recon[0].shape[1] + plans) * n + hx
             e += np.take(recon[0], at)

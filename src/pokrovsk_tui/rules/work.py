@@ -28,6 +28,8 @@ Phase: TypeAlias = Callable[["Work"], None]
 _ALL = slice(None)
 
 _CAUSE = {c: i for i, c in enumerate(CAUSES)}        # a cause's index in the loss layer
+_BOTH = tuple(SIDES)                                 # an event's readers: both sides
+_ONE_SIDE = tuple((s,) for s in SIDES)               # or one side alone
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,7 +247,7 @@ class Work:
             return
         c = self.c
         self.events.append(Event.from_template(
-            self.turn, phase, kind, text, (SIDES[side],) if side is not None else ("ua", "ru"),
+            self.turn, phase, kind, text, _BOTH if side is None else _ONE_SIDE[side],
             c.hex_ids[hex] if hex is not None and hex >= 0 else None,
             tuple([c.unit_ids[u] for u in units]), why or {}))
 
