@@ -20,6 +20,7 @@ from .plans_odds import (
     assault_outlooks,
     attack_power,
     defence_known,
+    defences_known,
     going,
 )
 from .situation import R_ART, R_ASLT, R_DRONE, R_EW, R_HQ, R_INF, R_UGV
@@ -93,6 +94,7 @@ class GroundPlanner(PlannerBase):
         todo: list[tuple[int, float, float, list[tuple[int, list[int], str]]]] = []
         attack_power(sit, [])
         ap = sit.extra["ap"]             # each unit's attack power (attack_power(sit, [u]))
+        defences_known(sit, sorted(cand))
         for t, us in sorted(cand.items()):
             us = sorted(us, key=lambda u: (-ap[u], u))
             c_before = 1.0 if ctrl[t] == sit.side else 0.0 if ctrl[t] == 2 else -1.0

@@ -91,6 +91,50 @@ def _defence_known(sit: Situation, h: int) -> tuple[float, float]:
     return float(dp.sum()), float(s.sum())
 
 
+def defences_known(sit: Situation, hexes: list[int]) -> None:
+    """``defence_known`` of many hexes at once, into its memo: the recent contacts of every
+    hex asked about go through the same element-wise arithmetic as one array, and each hex's
+    two sums are taken over its own contacts in contact order (``_few_sum``)."""
+    memo = sit.extra.setdefault("def_known", {})
+    by_hex = sit.recent_by_hex
+    hs: list[int] = []
+    sels: list[np.ndarray] = []
+    for h in hexes:
+        if h in memo:
+            continue
+        sel = by_hex.get(h)
+        if sel is None:
+            memo[h] = (0.0, 0.0)
+        else:
+            hs.append(h)
+            sels.append(sel)
+    if not hs:
+        return
+    w, p = sit.world, sit.world.params
+    sizes = [sel.size for sel in sels]
+    sel = np.concatenate(sels)
+    e = sit.c_dug[sel]
+    u = sit.c_unit[sel]
+    s = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.8)
+    dp = s * w.t_defence[w.u_type[u]] * position_factor(p, w, np.repeat(np.array(hs, np.int64), sizes), e)
+    dp_l, s_l = dp.tolist(), s.tolist()
+    i = 0
+    for h, k in zip(hs, sizes, strict=True):
+        memo.setdefault(h, (_few_sum(dp_l, i, k), _few_sum(s_l, i, k)))
+        i += k
+
+
+def _few_sum(x: list[float], i: int, k: int) -> float:
+    """``float(np.array(x[i:i + k]).sum())``: below 8 numbers numpy adds them one after the
+    other from the first, as done here; from 8 on its own (pairwise) sum is asked."""
+    if k >= 8:
+        return float(np.array(x[i:i + k]).sum())
+    total = x[i]
+    for j in range(i + 1, i + k):
+        total += x[j]
+    return total
+
+
 def _hidden_defence(sit: Situation, h: int) -> tuple[float, float]:
     """(defence, strength) of one typical unseen enemy combat unit on the hex."""
     return _memo(sit, "hidden_def", h, lambda: _hidden_defence1(sit, h))
