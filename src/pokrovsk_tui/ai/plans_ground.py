@@ -75,20 +75,23 @@ class GroundPlanner(PlannerBase):
             return sit.extra[key]
         v = sit.view
         nb = sit.st.neighbours
-        units = [int(u) for u in sit.own_combat if self._unit_ready(int(u)) and int(u) not in self.ground]
+        units = [u for u in sit.own_combat.tolist() if u not in self.ground and self._unit_ready(u)]
         ctx = self.ctx()
+        guard = self.guard_raid
+        # whether each unit's type may infiltrate, raid
+        infil = dict(zip(units, w.t_can_infiltrate[w.u_type[units]].tolist(), strict=True))
+        raid = dict(zip(units, w.t_can_raid[w.u_type[units]].tolist(), strict=True))
         cand: dict[int, list[int]] = {}
         for u in units:
             nbs = nb[v.hex[u]]
             for t, ok in zip(nbs.tolist(), legal.targets_among(ctx, u, "assault", nbs).tolist(), strict=True):
                 if ok:
-                    if u in self.guard_raid and t not in self.guard_raid[u] and not w.t_can_raid[w.u_type[u]]:
+                    if u in guard and t not in guard[u] and not raid[u]:
                         continue
                     cand.setdefault(t, []).append(u)
         ctrl = sit.control
+        side = sit.side
         wk, wl = self.wt.kill, self.wt.loss
-        infil_ok = w.t_can_infiltrate
-        raid_ok = w.t_can_raid
         p = w.params
         # every option first (target, group, kind), then their outlooks at once
         todo: list[tuple[int, float, float, list[tuple[int, list[int], str]]]] = []
@@ -97,17 +100,18 @@ class GroundPlanner(PlannerBase):
         defences_known(sit, sorted(cand))
         for t, us in sorted(cand.items()):
             us = sorted(us, key=lambda u: (-ap[u], u))
-            c_before = 1.0 if ctrl[t] == sit.side else 0.0 if ctrl[t] == 2 else -1.0
+            ct = int(ctrl[t])
+            c_before = 1.0 if ct == side else 0.0 if ct == 2 else -1.0
             known_def, _ = defence_known(sit, t)
             opts_t = []
             for kmax in range(1, min(len(us), 4) + 1):
                 grp = us[:kmax]
                 kinds = ["assault"]
-                if ctrl[t] != sit.side and all(infil_ok[w.u_type[u]] for u in grp):
+                if ct != side and all(infil[u] for u in grp):
                     kinds = ["infiltrate"]
-                if ctrl[t] != sit.side and known_def > 0 and all(raid_ok[w.u_type[u]] for u in grp):
+                if ct != side and known_def > 0 and all(raid[u] for u in grp):
                     kinds.append("raid")
-                if any(u in self.guard_raid and t not in self.guard_raid[u] for u in grp):
+                if guard and any(u in guard and t not in guard[u] for u in grp):
                     kinds = [k for k in kinds if k == "raid"]
                 for kind in kinds:
                     opts_t.append((kmax, grp, kind))
@@ -118,12 +122,14 @@ class GroundPlanner(PlannerBase):
         threat = sit.threat.tolist()
         wt_ent, wt_expo = self.wt.entrench, self.wt.exposure
         side_expo = 0.25 if sit.side == 1 else 1.0
+        hidden = self.f.hidden_odds
+        outlooks = sit.extra["outlook"]          # assault_outlook's memo, filled just above
         out = []
         for t, c_before, known_def, opts_t in todo:
             opts = []
             for kmax, grp, kind in opts_t:
-                o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
-                pr = o["p"]
+                o = outlooks[(t, tuple(grp), kind, hidden)]
+                pr = o["p_list"]
                 if kind == "raid":
                     take = 0.0
                     extra = (pr[D] * p.raid_d_loss + pr[X] * p.rout_loss) * o["def_str"]
@@ -144,14 +150,15 @@ class GroundPlanner(PlannerBase):
         sit = self.sit
         used: set[int] = set()
         picks = []
+        min_ratio, probe, ev_bias = self.k.min_ratio, self.k.probe, self.k.ev_bias
         for t, opts in self._attack_table().items():
             best = None
             for ev, grp, kind, o, known_def in opts:
-                if known_def > 0 and o["ratio"] < self.k.min_ratio:
+                if known_def > 0 and o["ratio"] < min_ratio:
                     continue
-                if known_def == 0 and o["p_hidden"] > self.k.probe:
+                if known_def == 0 and o["p_hidden"] > probe:
                     continue
-                ev = ev - self.k.ev_bias
+                ev = ev - ev_bias
                 if best is None or ev > best[0]:
                     best = (ev, grp, kind, o)
             if best is not None and best[0] > 0:

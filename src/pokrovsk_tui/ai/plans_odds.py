@@ -151,7 +151,8 @@ def _hidden_defence1(sit: Situation, h: int) -> tuple[float, float]:
 
 
 def assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden: bool = True) -> dict:
-    """Expected outcome of an attack from the side's knowledge: P(R, E, D, X), losses."""
+    """Expected outcome of an attack from the side's knowledge: P(R, E, D, X) ("p", and
+    "p_list" the same as Python floats), losses."""
     key = (h, tuple(units), kind, hidden)
     cache = sit.extra.setdefault("outlook", {})
     if key not in cache:
@@ -182,12 +183,16 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
     go_row = None
     parts = []          # per attack: its fields and its cases (weight, CRT row or None, loss-mean column)
     fights: list[tuple] = []   # (s_att, s_def, a, d, infil, blind) of every case that fights
+    known = sit.extra.setdefault("def_known", {})        # defence_known's memo
+    mods: dict[bool, int] = {}                           # die_modifier by infiltration
     for key, units, h, kind in todo:
         a = attack_power(sit, units)
         s_att = _strength(sit, units) if len(units) else 0.0
-        d0, s0 = defence_known(sit, h)
+        d0, s0 = known[h] if h in known else defence_known(sit, h)
         infil = kind == "infiltrate"
-        mod = die_modifier(p, sit.weather, infil)
+        mod = mods.get(infil)
+        if mod is None:
+            mod = mods[infil] = die_modifier(p, sit.weather, infil)
         cases = []
         ph = float(sit.p_hidden_defender[h]) if (hidden and d0 == 0) else 0.0
         if d0 > 0:
@@ -243,5 +248,5 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
             ld += wgt * m_def[i]
         probs = np.array(pr)
         ratio = a / d0 if d0 > 0 else float("inf")
-        cache[key] = {"p": probs, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
+        cache[key] = {"p": probs, "p_list": pr, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
                       "p_hidden": ph, "attack": a, "p_go": p_go[h]}
