@@ -98,11 +98,12 @@ class GroundPlanner(PlannerBase):
         attack_power(sit, [])
         ap = sit.extra["ap"]             # each unit's attack power (attack_power(sit, [u]))
         defences_known(sit, sorted(cand))
+        known = sit.extra["def_known"]    # defence_known's memo, filled just above
         for t, us in sorted(cand.items()):
             us = sorted(us, key=lambda u: (-ap[u], u))
             ct = int(ctrl[t])
             c_before = 1.0 if ct == side else 0.0 if ct == 2 else -1.0
-            known_def, _ = defence_known(sit, t)
+            known_def = known[t][0]
             opts_t = []
             for kmax in range(1, min(len(us), 4) + 1):
                 grp = us[:kmax]
