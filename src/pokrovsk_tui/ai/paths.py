@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from pokrovsk_tui.rules.estimates import move_loss_estimate
@@ -22,17 +23,35 @@ def goal_field(sit: Situation, goals: np.ndarray, bonus: np.ndarray, avoid_enemy
     key = ("walk_graph", avoid_enemy)
     if key not in sit.extra:
         sit.extra[key] = _walk_graph(sit, avoid_enemy)
-    wts, keep = sit.extra[key]
+    wts, keep, base = sit.extra[key]
     top = float(bonus.max()) if bonus.size else 0.0
     # hex n: a start one step before every goal
-    g = sit.st.graph(wts, keep, reverse=True, extra=(goals, top - bonus + 1e-3))
+    g = with_start(sit, wts, keep, base, goals, top - bonus + 1e-3)
     dist, pred = dijkstra(g, directed=True, indices=n, return_predecessors=True)
     return dist[:n], pred[:n]
 
 
-def _walk_graph(sit: Situation, avoid_enemy: bool) -> tuple[np.ndarray, np.ndarray]:
+def with_start(sit: Situation, wts: np.ndarray, keep: np.ndarray, base: csr_matrix, goals: np.ndarray,
+               cost: np.ndarray) -> csr_matrix:
+    """``sit.st.graph(wts, keep, reverse=True, extra=(goals, cost))``, made from ``base``
+    (the same graph without the extra row, made once a day): the extra row n appended, its
+    columns sorted (stable), as ``graph`` lays it out. Goals listed twice (``graph`` would sum
+    them) go through ``graph`` itself."""
+    ecols = np.asarray(goals, np.int64)
+    if ecols.size > 1 and (np.diff(np.sort(ecols)) == 0).any():
+        return sit.st.graph(wts, keep, reverse=True, extra=(ecols, cost))
+    n = sit.n
+    eo = np.argsort(ecols, kind="stable")
+    indptr = np.concatenate([base.indptr, np.array([base.indptr[-1] + ecols.size], base.indptr.dtype)])
+    return csr_matrix((np.concatenate([base.data, np.asarray(cost, float)[eo]]),
+                       np.concatenate([base.indices, ecols[eo].astype(base.indices.dtype)]), indptr),
+                      shape=(n + 1, n + 1))
+
+
+def _walk_graph(sit: Situation, avoid_enemy: bool) -> tuple[np.ndarray, np.ndarray, csr_matrix]:
     """The step graph ``goal_field`` searches (reversed), the same for every goal of a day:
-    the cost of each step of the map's edges and whether it may be taken."""
+    the cost of each step of the map's edges, whether it may be taken, and the reversed
+    graph they make (``sit.st.graph``, no extra row)."""
     w = sit.world
     p = w.params
     mult = p.weather[WEATHERS[sit.weather]].offroad_mp_mult
@@ -51,7 +70,8 @@ def _walk_graph(sit: Situation, avoid_enemy: bool) -> tuple[np.ndarray, np.ndarr
     # reversed graph: from b back to a with the cost of entering b; no step from one hex of a
     # held enemy line to another (rules: phase_move.held)
     wts = np.where(sit.line_est[src] & sit.line_est[dst], np.inf, enter[src])
-    return wts, np.isfinite(wts)
+    keep = np.isfinite(wts)
+    return wts, keep, sit.st.graph(wts, keep, reverse=True)
 
 
 def walk(sit: Situation, u: int, pred: np.ndarray, stop: np.ndarray | None = None) -> list[int]:

@@ -109,9 +109,11 @@ class PlannerBase:
         """``make()`` worked out once a day: what depends only on the side's view, the same
         for every candidate plan, is kept in the situation. Callers must not change it."""
         ex = self.sit.extra
-        if key not in ex:
-            ex[key] = make()
-        return ex[key]
+        try:
+            return ex[key]
+        except KeyError:
+            got = ex[key] = make()
+            return got
 
     def ctx(self) -> legal.OrderContext:
         """The side view's order context (what the legality checks read), made once a day."""
@@ -167,11 +169,13 @@ class PlannerBase:
     def order(self, kind: str, u: int, target: int | None = None) -> Order:
         """The order ``kind`` for unit ``u`` (at hex ``target``), made once a day: orders are
         frozen, so every plan of the day may share it."""
-        def make() -> Order:
-            if target is None:
-                return Order(kind=kind, unit=self.uid(u))
-            return Order(kind=kind, unit=self.uid(u), target=self.hid(target))
-        return self.daily(("order", kind, u, target), make)
+        ex = self.sit.extra
+        key = ("order", kind, u, target)
+        got = ex.get(key)
+        if got is None:
+            got = ex[key] = (Order(kind=kind, unit=self.uid(u)) if target is None
+                             else Order(kind=kind, unit=self.uid(u), target=self.hid(target)))
+        return got
 
     def made(self, **fields) -> Order:
         """``Order(**fields)``, made once a day (``made``)."""

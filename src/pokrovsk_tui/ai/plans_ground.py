@@ -20,6 +20,7 @@ from .plans_odds import (
     assault_outlooks,
     attack_power,
     defence_known,
+    defences_known,
     going,
 )
 from .situation import R_ART, R_ASLT, R_DRONE, R_EW, R_HQ, R_INF, R_UGV
@@ -74,38 +75,44 @@ class GroundPlanner(PlannerBase):
             return sit.extra[key]
         v = sit.view
         nb = sit.st.neighbours
-        units = [int(u) for u in sit.own_combat if self._unit_ready(int(u)) and int(u) not in self.ground]
+        units = [u for u in sit.own_combat.tolist() if u not in self.ground and self._unit_ready(u)]
         ctx = self.ctx()
+        guard = self.guard_raid
+        # whether each unit's type may infiltrate, raid
+        infil = dict(zip(units, w.t_can_infiltrate[w.u_type[units]].tolist(), strict=True))
+        raid = dict(zip(units, w.t_can_raid[w.u_type[units]].tolist(), strict=True))
         cand: dict[int, list[int]] = {}
         for u in units:
             nbs = nb[v.hex[u]]
             for t, ok in zip(nbs.tolist(), legal.targets_among(ctx, u, "assault", nbs).tolist(), strict=True):
                 if ok:
-                    if u in self.guard_raid and t not in self.guard_raid[u] and not w.t_can_raid[w.u_type[u]]:
+                    if u in guard and t not in guard[u] and not raid[u]:
                         continue
                     cand.setdefault(t, []).append(u)
         ctrl = sit.control
+        side = sit.side
         wk, wl = self.wt.kill, self.wt.loss
-        infil_ok = w.t_can_infiltrate
-        raid_ok = w.t_can_raid
         p = w.params
         # every option first (target, group, kind), then their outlooks at once
         todo: list[tuple[int, float, float, list[tuple[int, list[int], str]]]] = []
         attack_power(sit, [])
         ap = sit.extra["ap"]             # each unit's attack power (attack_power(sit, [u]))
+        defences_known(sit, sorted(cand))
+        known = sit.extra["def_known"]    # defence_known's memo, filled just above
         for t, us in sorted(cand.items()):
             us = sorted(us, key=lambda u: (-ap[u], u))
-            c_before = 1.0 if ctrl[t] == sit.side else 0.0 if ctrl[t] == 2 else -1.0
-            known_def, _ = defence_known(sit, t)
+            ct = int(ctrl[t])
+            c_before = 1.0 if ct == side else 0.0 if ct == 2 else -1.0
+            known_def = known[t][0]
             opts_t = []
             for kmax in range(1, min(len(us), 4) + 1):
                 grp = us[:kmax]
                 kinds = ["assault"]
-                if ctrl[t] != sit.side and all(infil_ok[w.u_type[u]] for u in grp):
+                if ct != side and all(infil[u] for u in grp):
                     kinds = ["infiltrate"]
-                if ctrl[t] != sit.side and known_def > 0 and all(raid_ok[w.u_type[u]] for u in grp):
+                if ct != side and known_def > 0 and all(raid[u] for u in grp):
                     kinds.append("raid")
-                if any(u in self.guard_raid and t not in self.guard_raid[u] for u in grp):
+                if guard and any(u in guard and t not in guard[u] for u in grp):
                     kinds = [k for k in kinds if k == "raid"]
                 for kind in kinds:
                     opts_t.append((kmax, grp, kind))
@@ -116,12 +123,14 @@ class GroundPlanner(PlannerBase):
         threat = sit.threat.tolist()
         wt_ent, wt_expo = self.wt.entrench, self.wt.exposure
         side_expo = 0.25 if sit.side == 1 else 1.0
+        hidden = self.f.hidden_odds
+        outlooks = sit.extra["outlook"]          # assault_outlook's memo, filled just above
         out = []
         for t, c_before, known_def, opts_t in todo:
             opts = []
             for kmax, grp, kind in opts_t:
-                o = assault_outlook(sit, grp, t, kind, hidden=self.f.hidden_odds)
-                pr = o["p"]
+                o = outlooks[(t, tuple(grp), kind, hidden)]
+                pr = o["p_list"]
                 if kind == "raid":
                     take = 0.0
                     extra = (pr[D] * p.raid_d_loss + pr[X] * p.rout_loss) * o["def_str"]
@@ -142,14 +151,15 @@ class GroundPlanner(PlannerBase):
         sit = self.sit
         used: set[int] = set()
         picks = []
+        min_ratio, probe, ev_bias = self.k.min_ratio, self.k.probe, self.k.ev_bias
         for t, opts in self._attack_table().items():
             best = None
             for ev, grp, kind, o, known_def in opts:
-                if known_def > 0 and o["ratio"] < self.k.min_ratio:
+                if known_def > 0 and o["ratio"] < min_ratio:
                     continue
-                if known_def == 0 and o["p_hidden"] > self.k.probe:
+                if known_def == 0 and o["p_hidden"] > probe:
                     continue
-                ev = ev - self.k.ev_bias
+                ev = ev - ev_bias
                 if best is None or ev > best[0]:
                     best = (ev, grp, kind, o)
             if best is not None and best[0] > 0:
@@ -238,45 +248,67 @@ class GroundPlanner(PlannerBase):
                                          f"({', '.join(self.hid(h) for h in hexes)})")
 
     # ---- everyone else on the ground: move up, man the line, dig, rest
-    def _ground_rest(self) -> None:
+    def _rest_units(self) -> tuple[list[tuple[int, tuple[bool, Order, float, bool] | None]], list[tuple[int, int]]]:
+        """What ``_ground_rest`` reads of the own units, the same for every plan of a day: per
+        own unit (in ``sit.own`` order) None for a support unit, else (in contact: next to the
+        front or under threat, the order it stays with: dig in if it can dig deeper else rest,
+        cohesion, below 30% of full strength); and (unit, hex) of every own combat unit."""
         sit, w = self.sit, self.sit.world
         v = sit.view
-        free = [int(u) for u in sit.own if int(u) not in self.ground]
+        p = w.params
         roles = w.u_role
-        combat = [u for u in free if roles[u] in (R_INF, R_ASLT)]
-        support = [u for u in free if roles[u] not in (R_INF, R_ASLT)]
-        near_enemy = sit.d_front <= 1
-        movers: list[int] = []
-        for u in combat:
+        out: list[tuple[int, tuple[bool, Order, float, bool] | None]] = []
+        for u in sit.own.tolist():
+            if roles[u] not in (R_INF, R_ASLT):
+                out.append((u, None))
+                continue
             h = int(v.hex[u])
-            tired = v.cohesion[u] < self.k.rest_cohesion or v.strength[u] < 0.3 * w.u_full[u]
-            if near_enemy[h] or sit.threat[h] > 1.0:
-                if can_dig(w.params, v.entrench[u]):
-                    self.set_ground(u, "dig_in")
-                else:
-                    self.set_ground(u, "rest")
+            front = bool(sit.d_front[h] <= 1) or bool(sit.threat[h] > 1.0)
+            stay = self.order("dig_in" if can_dig(p, v.entrench[u]) else "rest", u)
+            out.append((u, (front, stay, float(v.cohesion[u]), bool(v.strength[u] < 0.3 * w.u_full[u]))))
+        return out, [(u, int(v.hex[u])) for u in sit.own_combat.tolist()]
+
+    def _stay(self, u: int) -> Order:
+        """The order a combat unit stays with: dig in if it can dig deeper, else rest."""
+        info = self.daily(("rest_units",), self._rest_units)[0]
+        return self.daily(("stays",), lambda: {u: x[1] for u, x in info if x is not None})[u]
+
+    def _ground_rest(self) -> None:
+        sit = self.sit
+        k = self.k
+        ground = self.ground
+        units, combat_hexes = self.daily(("rest_units",), self._rest_units)
+        support: list[int] = []
+        movers: list[int] = []
+        reserve = sit.side == 1 and k.reserves_move   # the attacker's tired reserves still move
+        for u, info in units:
+            if u in ground:
                 continue
-            if u in self.guard_raid:
-                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
+            if info is None:
+                support.append(u)
                 continue
-            if tired and not (sit.side == 1 and self.k.reserves_move and v.cohesion[u] > 30):
-                self.set_ground(u, "rest")
+            front, stay, coh, weak = info
+            if front or u in self.guard_raid:
+                ground[u] = stay
+                continue
+            if (coh < k.rest_cohesion or weak) and not (reserve and coh > 30):
+                ground[u] = self.order("rest", u)
                 continue
             movers.append(u)
-        if movers and self.k.reserves_move:
+        if movers and k.reserves_move:
             self._move_up(movers)
         else:
             for u in movers:
-                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
+                ground[u] = self._stay(u)
         # the same for every plan of the day (they read neither the knobs nor the other orders)
         for u, order in self.daily(("support_orders", tuple(support)), partial(self._support_orders, support)):
-            self.ground[u] = order
+            ground[u] = order
         # the key ground held today, for the intent
         held: dict[int, list[int]] = {}
-        for u in sit.own_combat:
-            o = self.ground.get(int(u))
+        for u, h in combat_hexes:
+            o = ground.get(u)
             if o is not None and o.kind in ("dig_in", "rest", "hold"):
-                held.setdefault(int(v.hex[u]), []).append(int(u))
+                held.setdefault(h, []).append(u)
         top = sorted(held, key=lambda h: (-float(sit.hex_value[h]), h))[:2]
         if top:
             self.plan.note("ground", "holding " + ", ".join(
@@ -304,37 +336,43 @@ class GroundPlanner(PlannerBase):
         need = hv[cand] * (0.3 + np.minimum(thr / 60.0, 2.0)) / (1.0 + have / 50.0)
         return cand, need
 
-    def _move_up(self, movers: list[int]) -> None:
-        sit = self.sit
-        v = sit.view
-        key = ("needs", self.k.focus)
-        if key not in sit.extra:
-            sit.extra[key] = self._needs()
-        goals, attr = sit.extra[key]
+    def _move_field(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """The goals worth moving up to (``_needs``, those above 5% of the top one), their
+        attraction, the cost field to them and its next hops (``goal_field``) and the goal
+        hexes as a map mask; None when no goal is worth it (the same for every plan of a day
+        with the same focus)."""
+        goals, attr = self._needs()
         if goals.size:
             keep = attr > 0.05 * max(float(attr.max()), 1e-9)
             goals, attr = goals[keep], attr[keep]
         if goals.size == 0:            # nothing worth going to (none left, or none valued)
-            for u in movers:
-                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
-            return
+            return None
         scale = 3.0 / max(float(attr.max()), 1e-9)          # a top goal is worth ~3 MP of detour
-        key = ("move_field", self.k.focus)
-        if key not in sit.extra:
-            sit.extra[key] = goal_field(sit, goals, attr * scale)
-        dist, pred = sit.extra[key]
-        stop = np.zeros(sit.n, bool)
+        dist, pred = goal_field(self.sit, goals, attr * scale)
+        stop = np.zeros(self.sit.n, bool)
         stop[goals] = True
+        return goals, attr, dist, pred, stop
+
+    def _move_up(self, movers: list[int]) -> None:
+        sit = self.sit
+        v = sit.view
+        field = self.daily(("move_field", self.k.focus), self._move_field)
+        if field is None:
+            for u in movers:
+                self.ground[u] = self._stay(u)
+            return
+        goals, attr, dist, pred, stop = field
         moved = 0
         names: list[str] = []
+        max_loss = self._max_loss()
         for u in sorted(movers):
             h = int(v.hex[u])
             if stop[h] or not np.isfinite(dist[h]):
-                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
+                self.ground[u] = self._stay(u)
                 continue
             path, risk = self.daily(("walk_up", self.k.focus, u), partial(self._walk_risk, u, pred, stop))
-            if not path or risk > self._max_loss():
-                self.set_ground(u, "dig_in" if can_dig(sit.world.params, v.entrench[u]) else "rest")
+            if not path or risk > max_loss:
+                self.ground[u] = self._stay(u)
                 continue
             self.set_ground(u, "move", path=path)
             moved += 1

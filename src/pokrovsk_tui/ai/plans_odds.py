@@ -91,6 +91,50 @@ def _defence_known(sit: Situation, h: int) -> tuple[float, float]:
     return float(dp.sum()), float(s.sum())
 
 
+def defences_known(sit: Situation, hexes: list[int]) -> None:
+    """``defence_known`` of many hexes at once, into its memo: the recent contacts of every
+    hex asked about go through the same element-wise arithmetic as one array, and each hex's
+    two sums are taken over its own contacts in contact order (``_few_sum``)."""
+    memo = sit.extra.setdefault("def_known", {})
+    by_hex = sit.recent_by_hex
+    hs: list[int] = []
+    sels: list[np.ndarray] = []
+    for h in hexes:
+        if h in memo:
+            continue
+        sel = by_hex.get(h)
+        if sel is None:
+            memo[h] = (0.0, 0.0)
+        else:
+            hs.append(h)
+            sels.append(sel)
+    if not hs:
+        return
+    w, p = sit.world, sit.world.params
+    sizes = [sel.size for sel in sels]
+    sel = np.concatenate(sels)
+    e = sit.c_dug[sel]
+    u = sit.c_unit[sel]
+    s = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.8)
+    dp = s * w.t_defence[w.u_type[u]] * position_factor(p, w, np.repeat(np.array(hs, np.int64), sizes), e)
+    dp_l, s_l = dp.tolist(), s.tolist()
+    i = 0
+    for h, k in zip(hs, sizes, strict=True):
+        memo.setdefault(h, (_few_sum(dp_l, i, k), _few_sum(s_l, i, k)))
+        i += k
+
+
+def _few_sum(x: list[float], i: int, k: int) -> float:
+    """``float(np.array(x[i:i + k]).sum())``: below 8 numbers numpy adds them one after the
+    other from the first, as done here; from 8 on its own (pairwise) sum is asked."""
+    if k >= 8:
+        return float(np.array(x[i:i + k]).sum())
+    total = x[i]
+    for j in range(i + 1, i + k):
+        total += x[j]
+    return total
+
+
 def _hidden_defence(sit: Situation, h: int) -> tuple[float, float]:
     """(defence, strength) of one typical unseen enemy combat unit on the hex."""
     return _memo(sit, "hidden_def", h, lambda: _hidden_defence1(sit, h))
@@ -107,7 +151,8 @@ def _hidden_defence1(sit: Situation, h: int) -> tuple[float, float]:
 
 
 def assault_outlook(sit: Situation, units: list[int], h: int, kind: str, hidden: bool = True) -> dict:
-    """Expected outcome of an attack from the side's knowledge: P(R, E, D, X), losses."""
+    """Expected outcome of an attack from the side's knowledge: P(R, E, D, X) ("p", and
+    "p_list" the same as Python floats), losses."""
     key = (h, tuple(units), kind, hidden)
     cache = sit.extra.setdefault("outlook", {})
     if key not in cache:
@@ -138,12 +183,16 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
     go_row = None
     parts = []          # per attack: its fields and its cases (weight, CRT row or None, loss-mean column)
     fights: list[tuple] = []   # (s_att, s_def, a, d, infil, blind) of every case that fights
+    known = sit.extra.setdefault("def_known", {})        # defence_known's memo
+    mods: dict[bool, int] = {}                           # die_modifier by infiltration
     for key, units, h, kind in todo:
         a = attack_power(sit, units)
         s_att = _strength(sit, units) if len(units) else 0.0
-        d0, s0 = defence_known(sit, h)
+        d0, s0 = known[h] if h in known else defence_known(sit, h)
         infil = kind == "infiltrate"
-        mod = die_modifier(p, sit.weather, infil)
+        mod = mods.get(infil)
+        if mod is None:
+            mod = mods[infil] = die_modifier(p, sit.weather, infil)
         cases = []
         ph = float(sit.p_hidden_defender[h]) if (hidden and d0 == 0) else 0.0
         if d0 > 0:
@@ -199,5 +248,5 @@ def assault_outlooks(sit: Situation, attacks: list[tuple[list[int], int, str]], 
             ld += wgt * m_def[i]
         probs = np.array(pr)
         ratio = a / d0 if d0 > 0 else float("inf")
-        cache[key] = {"p": probs, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
+        cache[key] = {"p": probs, "p_list": pr, "att_loss": la, "def_loss": ld, "ratio": ratio, "def_str": s0,
                       "p_hidden": ph, "attack": a, "p_go": p_go[h]}
