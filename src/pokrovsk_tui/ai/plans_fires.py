@@ -88,22 +88,40 @@ class FiresPlanner(PlannerBase):
 
     def _p_detect(self, t: dict, recon: float, base_effort: float) -> float:
         """The chance of seeing at least one of a target's units with ``recon`` effort added to
-        ``base_effort`` (once a day per hex, signatures and efforts: plans share them)."""
-        memo: dict[tuple, float] = self.daily(("p_detect",), dict)      # a memo: filled as asked
-        key = (t["hex"], np.asarray(t["sig"]).tobytes(), recon, base_effort)
-        got = memo.get(key)
-        if got is None:
-            got = memo[key] = self._p_detect1(t, recon, base_effort)
-        return got
+        ``base_effort`` (``_p_detects`` of one)."""
+        return self._p_detects([(t, recon, base_effort)])[0]
 
-    def _p_detect1(self, t: dict, recon: float, base_effort: float) -> float:
-        sit, w = self.sit, self.sit.world
-        p = w.params
-        h = t["hex"]
-        e = _assumed_entrench(sit, h)
-        sig = np.asarray(t["sig"]) * p.dug_in_signature ** max(e - 1, 0)
-        q = detect_probability(p, base_effort + recon, sig, w.concealment[h], sit.visibility)
-        return float(1.0 - np.prod(1.0 - q)) if sig.size else 0.0
+    def _p_detects(self, asks: list[tuple[dict, float, float]]) -> list[float]:
+        """``_p_detect`` of each (target, recon, base effort) asked, once a day per hex,
+        signatures and efforts (plans share them). Those not known yet are worked out together:
+        the rules' ``detect_probability`` over all their units at once (each unit's chance is
+        its own), then each target's chance of none seen multiplied up unit by unit, in order
+        (as ``np.prod`` does)."""
+        memo: dict[tuple, float] = self.daily(("p_detect",), dict)      # a memo: filled as asked
+        keys = [(t["hex"], np.asarray(t["sig"]).tobytes(), recon, base) for t, recon, base in asks]
+        new = [i for i, key in enumerate(keys) if key not in memo]
+        if new:
+            sit, w = self.sit, self.sit.world
+            p = w.params
+            sigs = [np.asarray(asks[i][0]["sig"]) for i in new]
+            sizes = [s.size for s in sigs]
+            hexes = [asks[i][0]["hex"] for i in new]
+            # per target: its signatures dug in as deep as its hex's assumed entrenchment, the
+            # effort on it (base + recon), its hex's concealment; repeated for each of its units
+            dug = [p.dug_in_signature ** max(_assumed_entrench(sit, h) - 1, 0) for h in hexes]
+            effort = [asks[i][2] + asks[i][1] for i in new]
+            sig = np.concatenate(sigs) * np.repeat(dug, sizes)
+            q = detect_probability(p, np.repeat(effort, sizes), sig, w.concealment[np.repeat(hexes, sizes)],
+                                   sit.visibility)
+            missed = (1.0 - q).tolist()
+            at = 0
+            for i, size in zip(new, sizes, strict=True):
+                none = 1.0
+                for m in missed[at:at + size]:
+                    none *= m
+                memo[keys[i]] = 1.0 - none if size else 0.0
+                at += size
+        return [memo[key] for key in keys]
 
     def _effort(self) -> np.ndarray:
         """(n,) our own observation effort (units where they stand, part of the drones on
@@ -157,20 +175,23 @@ class FiresPlanner(PlannerBase):
             # blind (rules: a worse die, the attackers' losses multiplied); look at each hex we
             # attack today, the most valuable first
             by_hex = {t["hex"]: t for t in targets}
-            for h, *_rest in sorted(self.plan.assaults, key=lambda a: -a[4]):
-                t = by_hex.get(h)
-                if t is not None and t["seen"]:
-                    continue
-                # a hex we believe empty or have lost sight of may hide defenders: look first
-                self._recon(t if t is not None else self._unknown_target(h), eff, drones, spend, recon_on, out,
-                            want=0.7, most=4)
+            # a hex we believe empty or have lost sight of may hide defenders: look first
+            blind = [t if t is not None else self._unknown_target(h)
+                     for t, h in ((by_hex.get(h), h) for h, *_rest in sorted(self.plan.assaults, key=lambda a: -a[4]))
+                     if t is None or not t["seen"]]
             # recon before strike: the hexes we mean to hit
-            for t in sorted(targets, key=lambda t: -self._target_value(t) * self._about(t)[3])[:6]:
+            aims = sorted(targets, key=lambda t: -self._target_value(t) * self._about(t)[3])[:6]
+            # every chance of seeing the recon below may ask for, worked out together
+            self._p_detects([ask for t in blind for ask in self._recon_asks(t, eff, 4)]
+                            + [ask for t in aims for ask in self._recon_asks(t, eff, 2)])
+            for t in blind:
+                self._recon(t, eff, drones, spend, recon_on, out, want=0.7, most=4)
+            for t in aims:
                 if t["hex"] not in recon_on:
                     self._recon(t, eff, drones, spend, recon_on, out, want=0.75, most=2)
         # strike / hunt: greedy by marginal value per sortie
-        q = {t["hex"]: self._p_detect(t, recon_effort(p, recon_on.get(t["hex"], 0))[0], eff[t["hex"]])
-             for t in targets}
+        seen_q = self._p_detects([(t, recon_effort(p, recon_on.get(t["hex"], 0))[0], eff[t["hex"]]) for t in targets])
+        q = {t["hex"]: x for t, x in zip(targets, seen_q, strict=True)}
         dealt: dict[int, float] = {}
         alloc: dict[tuple[int, int, str], int] = {}
         # per target: what a sortie can do there (before the unit's own kind, link and range)
@@ -252,10 +273,11 @@ class FiresPlanner(PlannerBase):
         own units' watch already gives that."""
         v, g = self.sit.view, self.sit.grid
         h = t["hex"]
-        if self._p_detect(t, 0.0, eff[h]) >= want:
+        seen = self._p_detects(self._recon_asks(t, eff, most))     # with 0, 2, 3, .. most - 1 sorties
+        if seen[0] >= want:
             return
         n = 2
-        while n < most and self._p_detect(t, recon_effort(self.sit.world.params, n)[0], eff[h]) < want:
+        while n < most and seen[n - 1] < want:
             n += 1
         near = self.daily(("drones_by_distance", h), partial(_by_distance, g, v.hex, drones, h))
         for u in near:
@@ -265,6 +287,13 @@ class FiresPlanner(PlannerBase):
                 spend[u] -= k
                 recon_on[h] = recon_on.get(h, 0) + k
                 return
+
+    def _recon_asks(self, t: dict, eff: np.ndarray, most: int) -> list[tuple[dict, float, float]]:
+        """The (target, recon effort, base effort) ``_recon`` asks ``_p_detects`` about for
+        target ``t``: no recon sorties, then 2 up to ``most`` - 1."""
+        p = self.sit.world.params
+        base = eff[t["hex"]]
+        return [(t, recon_effort(p, n)[0], base) for n in (0, *range(2, most))]
 
     def _interdict(self, drones: list[int], spend: dict[int, int], out: list[Order]) -> list[str]:
         sit, w = self.sit, self.sit.world
