@@ -54,3 +54,98 @@ def test_chances_of_seeing_targets_at_once_equal_one_by_one(world_states):
             assert np.array(got).tobytes() == np.array(want).tobytes()
             assert pl._p_detects(asks[::-1]) == want[::-1]
             assert [pl._p_detect(t, r, b) for t, r, b in asks[:7]] == want[:7]
+
+
+def test_supply_corridors_equal_path_by_path(world_states):
+    """``Situation.corridor`` (all paths walked a step at a time, one bincount) equals adding
+    each reachable consumer's weight on every hex of its path, consumer after consumer."""
+    import pokrovsk_tui.ai.situation as situation_module
+
+    world, states = world_states
+    rng = np.random.default_rng(16)
+    kept: list = []
+    real = situation_module.dijkstra
+
+    def spy(*args, **kwargs):
+        got = real(*args, **kwargs)
+        kept.append(got)
+        return got
+
+    for state in states:
+        for side in (0, 1):
+            sit = situation(view(world, state, side))
+            for who in (side, 1 - side):
+                consumers = rng.integers(0, sit.n, int(rng.integers(0, 40)))
+                weights = rng.choice([1.0, 0.5, 6.0 / 7.0, 0.1], consumers.size)
+                kept.clear()
+                situation_module.dijkstra = spy
+                try:
+                    got = sit.corridor(who, consumers, weights)
+                finally:
+                    situation_module.dijkstra = real
+                want = np.zeros(sit.n)
+                if kept:
+                    dist, pred, _ = kept[0]
+                    for h, wgt in zip(consumers.tolist(), weights.tolist(), strict=True):
+                        if not np.isfinite(dist[h]):
+                            continue
+                        while h >= 0:
+                            want[h] += wgt
+                            h = int(pred[h])
+                else:
+                    assert sit.st.src[who].size == 0 or consumers.size == 0
+                assert got.tobytes() == want.tobytes()
+
+
+def test_sampled_entrenchment_and_held_ground_equal_plain(world_states):
+    """A sample's enemy units are dug in as the planner assumes on their hexes (combat units)
+    or at 1; the ground held before, kept per decision, is ``territory`` of the batch; the
+    units' own watch worked out for the side alone is its row of both sides' effort."""
+    from pokrovsk_tui.ai.commander import held_before, territory
+    from pokrovsk_tui.ai.determinise import sample_batch, sample_positions
+    from pokrovsk_tui.ai.situation import R_ASLT, R_INF
+    from pokrovsk_tui.rules.estimates import _work, own_effort
+    from pokrovsk_tui.rules.phase_sense import _static_effort
+
+    world, states = world_states
+    for state in states:
+        for side in (0, 1):
+            v = view(world, state, side)
+            sit = situation(v)
+            rng = np.random.default_rng(17)
+            slots, hexes, mid = sample_positions(sit, rng)
+            batch = sample_batch(sit, rng, 3, (slots, hexes, mid))
+            for u, h in zip(slots.tolist(), hexes.tolist(), strict=True):
+                want = _assumed_entrench(sit, h) if world.u_role[u] in (R_INF, R_ASLT) else 1
+                assert (batch.entrench[:, u] == want).all()
+            assert held_before(sit, batch).tobytes() == territory(sit, batch.control).tobytes()
+            assert held_before(sit, batch) is held_before(sit, batch)
+            hx = np.where(v.own, v.hex, -1)
+            both = _static_effort(_work(v, hx, v.own, 0.7), hx[None, :], v.own[None, :])[0, side]
+            assert own_effort(v, 0.0, 0.7).tobytes() == both.tobytes()
+
+
+def test_robot_runs_neediest_first_equal_the_plain_search():
+    """``neediest_first`` (a heap) sends each run where a search of the units still in need
+    for the greatest need (the lowest slot at equal need) sends it, ties and all."""
+    from pokrovsk_tui.ai.plans_logistics import neediest_first
+
+    rng = np.random.default_rng(18)
+    for _ in range(300):
+        units = rng.permutation(40)[: int(rng.integers(0, 25))].tolist()
+        need = {u: float(rng.choice([0.0, 4.0, 6.0, 20.0, 35.5, 70.0 * 1.3])) + float(rng.integers(0, 3)) * 12.0
+                for u in units}
+        cand = [u for u in units if need[u] > 5]
+        runs = int(rng.integers(0, 12))
+        payload = float(rng.choice([12.0, 15.0, 7.5]))
+        plain_need, left, plain = dict(need), list(cand), []
+        for _r in range(runs):
+            if not left:
+                break
+            u = max(left, key=lambda u: (plain_need[u], -u))
+            plain.append(u)
+            plain_need[u] -= payload
+            if not plain_need[u] > 5:
+                left.remove(u)
+        assert neediest_first(need, cand, runs, payload) == plain
+        assert need == plain_need

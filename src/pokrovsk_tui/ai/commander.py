@@ -129,7 +129,6 @@ class Commander:
         if not ctxs:
             return [0.0] * len(orders)
         wt = self.weights.for_side(sit.side)
-        idle = compile_orders(w, {0: [], 1: []})
         k = ctxs[0][0].hex.shape[0]
         assert all(b.hex.shape[0] == k for b, _e, _d in ctxs), "samples of one size"
         # block (c, i): sample c with set i
@@ -154,11 +153,12 @@ class Commander:
             if after.turn > w.scenario.turns:
                 break
             seeds = [dice[day].seed for _b, _e, dice in ctxs for _o in orders]
+            idle = compile_orders(w, {0: [], 1: []})        # the days after the first: no orders
             after = resolve(w, after, idle, BlockDice(seeds, k), lv.rollout, deliv)
         # every block scored at once: each replication's score is worked out on its own row
         # (row-wise sums), so a block's slice is what scoring the block alone gives
         # the ground held before: each sample's rows once, repeated for every set of orders
-        tb = [territory(sit, batch.control) for batch, _e, _d in ctxs]
+        tb = [held_before(sit, batch) for batch, _e, _d in ctxs]
         sc = score(sit, wt, before, after, np.concatenate([tb[c] for c in range(len(ctxs)) for _o in orders]))
         totals = [0.0] * len(orders)
         for c in range(len(ctxs)):
@@ -291,6 +291,16 @@ def territory(sit: Situation, control: np.ndarray) -> np.ndarray:
     # (1 - 0) * hv, (0 - 1) * hv and (0 - 0) * hv hex by hex, summed along each row
     signed = np.where(control == sit.side, hv, np.where(control == sit.enemy, -hv, 0.0 * hv))
     return signed.sum(axis=1) + 0.0
+
+
+def held_before(sit: Situation, batch: GameState) -> np.ndarray:
+    """``territory(sit, batch.control)`` of a sample's batch, once per decision (the scoring
+    of the plans and of the refinements starts from the same samples)."""
+    kept = sit.extra.setdefault("held_before", {})
+    got = kept.get(id(batch))
+    if got is None or got[0] is not batch:
+        got = kept[id(batch)] = (batch, territory(sit, batch.control))
+    return got[1]
 
 
 def score(sit: Situation, wt: Weights, before: GameState, after: GameState,

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from pokrovsk_tui.rules.estimates import assumed_entrenchments
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.world import CAUSES
 
-from .plans_odds import _assumed_entrench
 from .situation import FRONT_SHARE, R_ASLT, R_INF, Situation
 
 
@@ -96,8 +96,8 @@ def sample_batch(sit: Situation, rng: np.random.Generator, k: int,
         jitter = rng.uniform(-8.0, 8.0, (k, slots.size))
         strength[:, slots] = np.clip(s_mid[None, :] + jitter, 0.15 * full[slots], full[slots])
     ent = np.where(own, v.entrench, 0)
-    for u, h in zip(slots, hexes, strict=True):
-        ent[u] = _assumed_entrench(sit, int(h)) if w.u_role[u] in (R_INF, R_ASLT) else 1
+    # the enemy's combat units dug in as the planner assumes on their hexes, the others at 1
+    ent[slots] = np.where(np.isin(w.u_role[slots], (R_INF, R_ASLT)), assumed_entrenchments(w, sit.enemy)[hexes], 1)
     stock = np.where(own, v.stock, 0)
     stock[slots] = w.t_max_stock[w.u_type[slots]] // 2
     n = sit.n
