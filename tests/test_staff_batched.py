@@ -149,3 +149,55 @@ def test_robot_runs_neediest_first_equal_the_plain_search():
                 left.remove(u)
         assert neediest_first(need, cand, runs, payload) == plain
         assert need == plain_need
+
+
+def test_touches_is_any_neighbour_in_the_mask(world_states):
+    """``belief.touches``: a hex touches a mask when one of its neighbours on the map is in it."""
+    from pokrovsk_tui.rules.belief import touches
+
+    world, _states = world_states
+    nb = world.grid.neighbours
+    rng = np.random.default_rng(19)
+    for share in (0.0, 0.02, 0.3, 1.0):
+        mask = rng.random(world.grid.n) < share
+        plain = np.array([any(mask[j] for j in row if j >= 0) for row in nb.tolist()], bool)
+        assert touches(world, mask).tolist() == plain.tolist()
+
+
+def test_drone_sorties_equal_the_plain_scan():
+    """``plans_fires._sorties`` (values kept, the changed hex's worked out again) sends each
+    pair where a scan of every target for the best value (the first of the best) sends it,
+    with ties, targets without room and hexes listed twice."""
+    from pokrovsk_tui.ai.plans_fires import _sorties
+
+    def plain(targets, dealt, left):
+        out = []
+        while left > 0 and targets:
+            best = None
+            for h, kind, half, exp_dmg, tv in targets:
+                room = half - dealt.get(h, 0.0)
+                if room <= 0:
+                    continue
+                val = min(exp_dmg, room) * tv
+                if best is None or val > best[0]:
+                    best = (val, h, kind, exp_dmg)
+            if best is None or best[0] < 0.02:
+                break
+            _, h, kind, exp_dmg = best
+            n = min(2, left)
+            out.append((h, kind, n))
+            dealt[h] = dealt.get(h, 0.0) + exp_dmg * n
+            left -= n
+        return out
+
+    rng = np.random.default_rng(20)
+    for _ in range(400):
+        m = int(rng.integers(0, 12))
+        targets = [(int(rng.integers(0, 8)), str(rng.choice(["strike", "hunt"])), float(rng.choice([0.0, 0.5, 3.0, 7.25])),
+                    float(rng.choice([0.0, 0.01, 0.4, 1.1])), float(rng.choice([0.22, 0.35, 0.5]))) for _ in range(m)]
+        dealt = {int(h): float(rng.choice([0.0, 1.0, 9.0])) for h in rng.integers(0, 8, 3)}
+        left = int(rng.integers(0, 15))
+        want_dealt = dict(dealt)
+        want = plain(targets, want_dealt, left)
+        assert _sorties(targets, dealt, left) == want
+        assert dealt == want_dealt

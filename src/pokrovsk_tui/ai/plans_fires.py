@@ -3,6 +3,7 @@ glide bombs, given the ground plan already made (see plans.py)."""
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import numpy as np
@@ -217,21 +218,8 @@ class FiresPlanner(PlannerBase):
             ok = self.targets_at(u, "strike", prep_h)       # the targets in range (strike and hunt alike)
             inr = [(h, kind, pool * 0.5, base * dmg * f * (1 - (jam if radio else 0.0)), tv)
                    for h, kind, pool, f, jam, tv in (prep[i] for i in np.flatnonzero(ok).tolist())]
-            while spend[u] > 0 and inr:
-                best = None
-                for h, kind, half, exp_dmg, tv in inr:
-                    room = half - dealt.get(h, 0.0)
-                    if room <= 0:
-                        continue
-                    val = min(exp_dmg, room) * tv
-                    if best is None or val > best[0]:
-                        best = (val, h, kind, exp_dmg)
-                if best is None or best[0] < 0.02:
-                    break
-                _, h, kind, exp_dmg = best
-                n = min(2, spend[u])
+            for h, kind, n in _sorties(inr, dealt, spend[u]):
                 alloc[(u, h, kind)] = alloc.get((u, h, kind), 0) + n
-                dealt[h] = dealt.get(h, 0.0) + exp_dmg * n
                 spend[u] -= n
         for (u, h, kind), n in sorted(alloc.items()):
             out.append(self.made(kind=kind, unit=self.uid(u), target=self.hid(h), count=int(n)))
@@ -343,17 +331,17 @@ class FiresPlanner(PlannerBase):
                                  f"control (F >= {thr:g} scores {vp:g} VP a day)")
         else:
             # Ukraine: a few sorties on the enemy's road hexes nearest the front, to tax his supply
-            roads = np.flatnonzero(w.road & (sit.control == 1) & (sit.d_own >= 1) & (sit.d_own <= 4))
-            if roads.size:
+            def busiest() -> list[int]:
+                roads = np.flatnonzero(w.road & (sit.control == 1) & (sit.d_own >= 1) & (sit.d_own <= 4))
                 flow = sit.enemy_est[roads] + 1e-3
-                pick = roads[np.argsort(-flow)[:1]]
-                for h in pick:
-                    for u in sorted(drones, key=lambda u: -spend[u]):
-                        if spend[u] >= 2 and self.target_ok(u, "interdict", h):
-                            out.append(self.made(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
-                            spend[u] -= 2
-                            notes.append(f"interdicting the enemy's road at {sit.label(h)} to tax his supply")
-                            break
+                return roads[np.argsort(-flow)[:1]].tolist()
+            for h in self.daily(("busiest_road",), busiest):         # the same for every plan of a day
+                for u in sorted(drones, key=lambda u: -spend[u]):
+                    if spend[u] >= 2 and self.target_ok(u, "interdict", h):
+                        out.append(self.made(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
+                        spend[u] -= 2
+                        notes.append(f"interdicting the enemy's road at {sit.label(h)} to tax his supply")
+                        break
         return notes
 
     def _artillery(self, targets: list[dict], q: dict[int, float]) -> list[Order]:
@@ -382,16 +370,23 @@ class FiresPlanner(PlannerBase):
                 if best is None or val > best[0]:
                     best = (val, h)
             if best is None:
-                # nobody seen in range: the likeliest enemy hex
-                est = np.where(self.legal_targets(u, "fire") & sit.not_mine, sit.enemy_est, 0.0)
-                if est.max() <= 0:
+                # nobody seen in range: the likeliest enemy hex (the same for every plan of a day)
+                likeliest = self.daily(("likeliest_in_range", u), partial(self._likeliest, u))
+                if likeliest < 0:
                     continue
-                best = (0.0, int(np.argmax(est)))
+                best = (0.0, likeliest)
             out.append(self.made(kind="fire", unit=self.uid(u), target=self.hid(best[1]), count=int(n)))
             hits.append(best[1])
         if hits:
             self.plan.note("fires", f"artillery on {', '.join(sorted(set(sit.label(h) for h in hits)))}")
         return out
+
+    def _likeliest(self, u: int) -> int:
+        """The hex not ours that gun ``u`` may fire at where the most enemy strength is
+        expected (the first of the best), -1 if none is expected anywhere it may fire."""
+        sit = self.sit
+        est = np.where(self.legal_targets(u, "fire") & sit.not_mine, sit.enemy_est, 0.0)
+        return -1 if est.max() <= 0 else int(np.argmax(est))
 
     def _bombs(self, targets: list[dict], q: dict[int, float]) -> list[Order]:
         sit, w = self.sit, self.sit.world
@@ -409,10 +404,11 @@ class FiresPlanner(PlannerBase):
             per = p.glide_damage * (p.glide_urban_mult if w.terrain[h] == URBAN else 1.0)
             e = _assumed_entrench(sit, h)
             exp = hit_probability(p, p.glide_base_p, qq, 0.0, 1.0) * per * (1 - p.entrench_damage_reduction * e)
-            val = exp * self._target_value(t) * min(float(np.sum(t["str"])) / 30.0, 1.5)
+            total = self._about(t)[3]
+            val = exp * self._target_value(t) * min(total / 30.0, 1.5)
             if self.k.bomb_strip and h in self.assault_hexes and e > 0:
                 val *= 2.0
-            scored.append((val, h, float(np.sum(t["str"]))))
+            scored.append((val, h, total))
         if not scored:
             cand = np.flatnonzero(sit.not_mine & (sit.d_own <= 2))
             if cand.size == 0:
@@ -439,6 +435,44 @@ class FiresPlanner(PlannerBase):
                        + (" to strip the defences before the assault" if self.k.bomb_strip and any(
                            sit.grid.index(h) in self.assault_hexes for h, _ in top) else ""))
         return out
+
+
+def _sorties(targets: list[tuple[int, str, float, float, float]], dealt: dict[int, float],
+             left: int) -> list[tuple[int, str, int]]:
+    """A drone unit's ``left`` sorties on ``targets`` (hex, kind, room at first, expected
+    damage, value of a point), two at a time (the last one alone) to the target where one more
+    sortie is worth most (the first of the best), while that is worth 0.02 or more; what each
+    pair deals is added to ``dealt`` (by hex, shared with the other units). (hex, kind, count)
+    in the order sent. A pair changes what is dealt on one hex only, so only that hex's
+    values are worked out again."""
+    out: list[tuple[int, str, int]] = []
+    if not targets:
+        return out
+    vals = [_sortie_value(dealt, x) for x in targets]
+    same_hex: dict[int, list[int]] = {}
+    for i, x in enumerate(targets):
+        same_hex.setdefault(x[0], []).append(i)
+    while left > 0:
+        best = max(vals)
+        if best < 0.02:                # (no room anywhere reads -inf)
+            break
+        h, kind, _half, exp_dmg, _tv = targets[vals.index(best)]
+        n = min(2, left)
+        out.append((h, kind, n))
+        dealt[h] = dealt.get(h, 0.0) + exp_dmg * n
+        left -= n
+        for i in same_hex[h]:
+            vals[i] = _sortie_value(dealt, targets[i])
+    return out
+
+
+def _sortie_value(dealt: dict[int, float], target: tuple[int, str, float, float, float]) -> float:
+    """The value of one more sortie on a target (hex, kind, room at first, expected damage,
+    value of a point): its damage, at most the room left after what is ``dealt`` there,
+    times the value; -inf when no room is left."""
+    h, _kind, half, exp_dmg, tv = target
+    room = half - dealt.get(h, 0.0)
+    return min(exp_dmg, room) * tv if room > 0 else -math.inf
 
 
 def _edge_distance(sit, h: int) -> float:

@@ -20,6 +20,7 @@ from pokrovsk_tui.rules.belief import (
     UnseenEstimate,
     forecast_weather,
     nearest_distance,
+    touches,
     unseen_estimate,
 )
 from pokrovsk_tui.rules.estimates import (
@@ -148,18 +149,12 @@ class Situation:
     @cached_property
     def border(self) -> np.ndarray:
         """Hexes not ours that touch our ground: where the enemy (or the grey zone) begins."""
-        nb = self.st.neighbours
-        ok = nb >= 0
-        touch = (self.mine[np.maximum(nb, 0)] & ok).any(axis=1)
-        return np.flatnonzero(self.not_mine & touch)
+        return np.flatnonzero(self.not_mine & touches(self.world, self.mine))
 
     @cached_property
     def own_edge(self) -> np.ndarray:
         """Our hexes that touch ground not ours."""
-        nb = self.st.neighbours
-        ok = nb >= 0
-        touch = (self.not_mine[np.maximum(nb, 0)] & ok).any(axis=1)
-        return np.flatnonzero(self.mine & touch)
+        return np.flatnonzero(self.mine & touches(self.world, self.not_mine))
 
     @cached_property
     def d_front(self) -> np.ndarray:
