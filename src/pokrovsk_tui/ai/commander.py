@@ -335,7 +335,6 @@ def score(sit: Situation, wt: Weights, before: GameState, after: GameState,
 def aim(sit: Situation, plan: Plan) -> str:
     """One sentence of operational aim from the scenario's objectives and the day's plan."""
     w = sit.world
-    g = sit.grid
     parts = []
     mine_sd = [c for c in sit.st.sd if c[0] == sit.side]
     foe_sd = [c for c in sit.st.sd if c[0] == sit.enemy]
@@ -361,14 +360,14 @@ def aim(sit: Situation, plan: Plan) -> str:
         parts.append(f"deny '{name.lower()}'")
     lost: list[str] = []
     pressed: list[str] = []
-    for ob in w.scenario.objectives:
+    for ob, hexes in zip(w.scenario.objectives, w.objective_hexes, strict=True):
         if ob.kind != "hold":
             continue
-        hexes = np.array([g.index(h) for h in ob.hexes])
-        mine = float((sit.control[hexes] == sit.side).mean())
-        theirs = float((sit.control[hexes] == sit.enemy).mean())
-        if 0 < theirs and sit.d_own[hexes].min() <= 1 and mine < 1:
-            ours_at_start = float((w.initial_control[hexes] == sit.side).mean()) > 0.5
+        # (counts of hexes: some of it the enemy's, not all of it ours, most of it ours at the start)
+        control = sit.control[hexes]
+        theirs = np.count_nonzero(control == sit.enemy)
+        if theirs > 0 and sit.d_own[hexes].min() <= 1 and np.count_nonzero(control == sit.side) < hexes.size:
+            ours_at_start = 2 * np.count_nonzero(w.initial_control[hexes] == sit.side) > hexes.size
             (lost if ours_at_start else pressed).append(ob.name)
     if lost:
         parts.append(f"retake ground in {', '.join(lost[:3])}")
