@@ -201,3 +201,50 @@ def test_drone_sorties_equal_the_plain_scan():
         want = plain(targets, want_dealt, left)
         assert _sorties(targets, dealt, left) == want
         assert dealt == want_dealt
+
+
+def test_sampled_positions_equal_the_plain_draws(world_states):
+    """``sample_positions`` (Python numbers, a search of each prior's cumulative list) draws
+    what drawing with numpy scalars and ``cdf.searchsorted`` draws, number for number."""
+    from pokrovsk_tui.ai.determinise import _cdf, sample_positions
+    from pokrovsk_tui.ai.situation import FRONT_SHARE, R_ASLT, R_INF
+
+    def plain(sit, rng):
+        w, nb = sit.world, sit.st.neighbours
+        slots, hexes, strength = [], [], []
+        for u, h, s, age in zip(sit.c_unit, sit.c_hex, sit.c_str, sit.c_age, strict=True):
+            u, h = int(u), int(h)
+            if age > 0 and rng.random() < 0.4:
+                opts = nb[h][(nb[h] >= 0)]
+                opts = opts[w.passable[opts] & (sit.control[opts] != sit.side)]
+                if opts.size:
+                    h = int(opts[rng.integers(opts.size)])
+            slots.append(u)
+            hexes.append(h)
+            strength.append(float(s) * (1.0 if age == 0 else 0.9))
+        taken = np.zeros(sit.n, np.int64)
+        np.add.at(taken, np.asarray(hexes, np.int64), 1)
+        cdfs = {key: _cdf(sit.hidden[key]) for key in ("near", "deep")}
+        for u in sit.hidden["slots"]:
+            u = int(u)
+            front = w.u_role[u] in (R_INF, R_ASLT) and rng.random() < FRONT_SHARE
+            cdf = cdfs["near" if front else "deep"]
+            if cdf is None:
+                continue
+            h = int(cdf.searchsorted(rng.random(), side="right"))
+            if taken[h] >= 2:
+                h = int(cdf.searchsorted(rng.random(), side="right"))
+            taken[h] += 1
+            slots.append(u)
+            hexes.append(h)
+            strength.append(float(w.u_full[u]) * sit.attrition)
+        return np.asarray(slots, np.int64), np.asarray(hexes, np.int64), np.asarray(strength)
+
+    world, states = world_states
+    for state in states:
+        for side in (0, 1):
+            sit = situation(view(world, state, side))
+            for seed in (1, 2):
+                got = sample_positions(sit, np.random.default_rng(seed))
+                want = plain(sit, np.random.default_rng(seed))
+                assert all(a.tobytes() == b.tobytes() and a.dtype == b.dtype for a, b in zip(got, want, strict=True))
