@@ -53,7 +53,7 @@ def test_chances_of_seeing_targets_at_once_equal_one_by_one(world_states):
             got = pl._p_detects(asks)
             assert np.array(got).tobytes() == np.array(want).tobytes()
             assert pl._p_detects(asks[::-1]) == want[::-1]
-            assert [pl._p_detect(t, r, b) for t, r, b in asks[:7]] == want[:7]
+            assert [pl._p_detects([ask])[0] for ask in asks[:7]] == want[:7]
 
 
 def test_supply_corridors_equal_path_by_path(world_states):

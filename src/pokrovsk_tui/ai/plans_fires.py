@@ -87,13 +87,9 @@ class FiresPlanner(PlannerBase):
             mult *= 1.0 + min(float(sit.hex_value[h]) / 20.0, 0.8)
         return self.wt.kill * mult
 
-    def _p_detect(self, t: dict, recon: float, base_effort: float) -> float:
-        """The chance of seeing at least one of a target's units with ``recon`` effort added to
-        ``base_effort`` (``_p_detects`` of one)."""
-        return self._p_detects([(t, recon, base_effort)])[0]
-
     def _p_detects(self, asks: list[tuple[dict, float, float]]) -> list[float]:
-        """``_p_detect`` of each (target, recon, base effort) asked, once a day per hex,
+        """For each (target, recon, base effort) asked, the chance of seeing at least one of
+        the target's units with ``recon`` effort added to the base effort, once a day per hex,
         signatures and efforts (plans share them). Those not known yet are worked out together:
         the rules' ``detect_probability`` over all their units at once (each unit's chance is
         its own), then each target's chance of none seen multiplied up unit by unit, in order
