@@ -44,12 +44,15 @@ class FiresPlanner(PlannerBase):
         """The enemy hexes seen lately (the same for every plan of a day; not to be changed)."""
         sit, w = self.sit, self.sit.world
         out: list[dict] = []
+        if not sit.recent_by_hex:
+            return out
+        # every contact's strength as counted (seen lately: 0.6) and signature, then hex by hex
+        now = sit.c_age == 0
+        strength = sit.c_str * np.where(now, 1.0, 0.6)
+        sig = w.t_signature[w.u_type[sit.c_unit]]
         for h, sel in sit.recent_by_hex.items():          # by hex, each hex's in contact order
-            roles = sit.c_role[sel]
-            strength = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.6)
-            units = sit.c_unit[sel]
-            out.append({"hex": h, "units": units, "roles": roles, "str": strength, "seen": bool((sit.c_age[sel] == 0).any()),
-                        "sig": w.t_signature[w.u_type[units]]})
+            out.append({"hex": h, "units": sit.c_unit[sel], "roles": sit.c_role[sel], "str": strength[sel],
+                        "seen": bool(now[sel].any()), "sig": sig[sel]})
         return out
 
     def _about(self, t: dict) -> tuple[bool, bool, float, float]:
@@ -57,11 +60,12 @@ class FiresPlanner(PlannerBase):
         on a hex is the same for every plan of the day): (a drone, artillery, HQ or EW unit
         among them, a drone, EW or robot unit among them, support strength, total strength)."""
         def make() -> tuple[bool, bool, float, float]:
-            roles = t["roles"]
-            support = (roles == R_DRONE) | (roles == R_EW) | (roles == R_UGV)      # np.isin, for a few
-            key = set(roles.tolist()) & {R_DRONE, R_ART, R_HQ, R_EW}
-            return (bool(key), bool(support.any()),
-                    float(np.sum(t["str"][support])), float(np.sum(t["str"])))
+            roles = t["roles"].tolist()
+            support = [r in (R_DRONE, R_EW, R_UGV) for r in roles]
+            # (the support strength summed as numpy sums it; none: 0.0, what it sums to)
+            s_support = float(np.sum(t["str"][np.array(support, bool)])) if any(support) else 0.0
+            return (any(r in (R_DRONE, R_ART, R_HQ, R_EW) for r in roles), any(support),
+                    s_support, float(np.sum(t["str"])))
         return self.daily(("target_about", t["hex"]), make)
 
     def _target_value(self, t: dict) -> float:
