@@ -129,7 +129,6 @@ class Commander:
         if not ctxs:
             return [0.0] * len(orders)
         wt = self.weights.for_side(sit.side)
-        idle = compile_orders(w, {0: [], 1: []})
         k = ctxs[0][0].hex.shape[0]
         assert all(b.hex.shape[0] == k for b, _e, _d in ctxs), "samples of one size"
         # block (c, i): sample c with set i
@@ -154,11 +153,12 @@ class Commander:
             if after.turn > w.scenario.turns:
                 break
             seeds = [dice[day].seed for _b, _e, dice in ctxs for _o in orders]
+            idle = compile_orders(w, {0: [], 1: []})        # the days after the first: no orders
             after = resolve(w, after, idle, BlockDice(seeds, k), lv.rollout, deliv)
         # every block scored at once: each replication's score is worked out on its own row
         # (row-wise sums), so a block's slice is what scoring the block alone gives
         # the ground held before: each sample's rows once, repeated for every set of orders
-        tb = [territory(sit, batch.control) for batch, _e, _d in ctxs]
+        tb = [held_before(sit, batch) for batch, _e, _d in ctxs]
         sc = score(sit, wt, before, after, np.concatenate([tb[c] for c in range(len(ctxs)) for _o in orders]))
         totals = [0.0] * len(orders)
         for c in range(len(ctxs)):
@@ -293,6 +293,16 @@ def territory(sit: Situation, control: np.ndarray) -> np.ndarray:
     return signed.sum(axis=1) + 0.0
 
 
+def held_before(sit: Situation, batch: GameState) -> np.ndarray:
+    """``territory(sit, batch.control)`` of a sample's batch, once per decision (the scoring
+    of the plans and of the refinements starts from the same samples)."""
+    kept = sit.extra.setdefault("held_before", {})
+    got = kept.get(id(batch))
+    if got is None or got[0] is not batch:
+        got = kept[id(batch)] = (batch, territory(sit, batch.control))
+    return got[1]
+
+
 def score(sit: Situation, wt: Weights, before: GameState, after: GameState,
           terr_before: np.ndarray | None = None) -> np.ndarray:
     """(K,) value of each replication's outcome for the side, in VP-like units.
@@ -325,7 +335,6 @@ def score(sit: Situation, wt: Weights, before: GameState, after: GameState,
 def aim(sit: Situation, plan: Plan) -> str:
     """One sentence of operational aim from the scenario's objectives and the day's plan."""
     w = sit.world
-    g = sit.grid
     parts = []
     mine_sd = [c for c in sit.st.sd if c[0] == sit.side]
     foe_sd = [c for c in sit.st.sd if c[0] == sit.enemy]
@@ -351,14 +360,14 @@ def aim(sit: Situation, plan: Plan) -> str:
         parts.append(f"deny '{name.lower()}'")
     lost: list[str] = []
     pressed: list[str] = []
-    for ob in w.scenario.objectives:
+    for ob, hexes in zip(w.scenario.objectives, w.objective_hexes, strict=True):
         if ob.kind != "hold":
             continue
-        hexes = np.array([g.index(h) for h in ob.hexes])
-        mine = float((sit.control[hexes] == sit.side).mean())
-        theirs = float((sit.control[hexes] == sit.enemy).mean())
-        if 0 < theirs and sit.d_own[hexes].min() <= 1 and mine < 1:
-            ours_at_start = float((w.initial_control[hexes] == sit.side).mean()) > 0.5
+        # (counts of hexes: some of it the enemy's, not all of it ours, most of it ours at the start)
+        control = sit.control[hexes]
+        theirs = np.count_nonzero(control == sit.enemy)
+        if theirs > 0 and sit.d_own[hexes].min() <= 1 and np.count_nonzero(control == sit.side) < hexes.size:
+            ours_at_start = 2 * np.count_nonzero(w.initial_control[hexes] == sit.side) > hexes.size
             (lost if ours_at_start else pressed).append(ob.name)
     if lost:
         parts.append(f"retake ground in {', '.join(lost[:3])}")

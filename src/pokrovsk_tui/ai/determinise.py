@@ -14,12 +14,14 @@ work is done once) and differ in the enemy strengths and in the dice.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
+from pokrovsk_tui.rules.estimates import assumed_entrenchments
 from pokrovsk_tui.rules.state import GameState
 from pokrovsk_tui.rules.world import CAUSES
 
-from .plans_odds import _assumed_entrench
 from .situation import FRONT_SHARE, R_ASLT, R_INF, Situation
 
 
@@ -31,8 +33,7 @@ def sample_positions(sit: Situation, rng: np.random.Generator) -> tuple[np.ndarr
     slots: list[int] = []
     hexes: list[int] = []
     strength: list[float] = []
-    for u, h, s, age in zip(sit.c_unit, sit.c_hex, sit.c_str, sit.c_age, strict=True):
-        u, h = int(u), int(h)
+    for u, h, s, age in zip(sit.c_unit.tolist(), sit.c_hex.tolist(), sit.c_str.tolist(), sit.c_age.tolist(), strict=True):
         if age > 0 and rng.random() < 0.4:
             opts = nb[h][(nb[h] >= 0)]
             opts = opts[w.passable[opts] & (sit.control[opts] != sit.side)]
@@ -42,25 +43,29 @@ def sample_positions(sit: Situation, rng: np.random.Generator) -> tuple[np.ndarr
         hexes.append(h)
         strength.append(float(s) * (1.0 if age == 0 else 0.9))
     hid = sit.hidden
-    taken = np.zeros(g.n, np.int64)
-    np.add.at(taken, np.asarray(hexes, np.int64), 1)
+    taken = [0] * g.n
+    for h in hexes:
+        taken[h] += 1
     # each prior's cumulative weights, once: a draw is then a search, not a pass over the map
-    # (the draws of rng.choice(n, p=prior): the same uniform numbers, the same hexes)
+    # (the draws of rng.choice(n, p=prior): the same uniform numbers, the same hexes; a
+    # search of the list, bisect_right, finds what cdf.searchsorted(x, side="right") finds)
     cdfs = {key: _cdf(hid[key]) for key in ("near", "deep")}
-    for u in hid["slots"]:
-        u = int(u)
-        r = w.u_role[u]
+    cdf_lists = {key: None if cdf is None else cdf.tolist() for key, cdf in cdfs.items()}
+    roles = w.u_role.tolist()
+    full = w.u_full.tolist()
+    for u in hid["slots"].tolist():
+        r = roles[u]
         front = r in (R_INF, R_ASLT) and rng.random() < FRONT_SHARE
-        cdf = cdfs["near" if front else "deep"]
+        cdf = cdf_lists["near" if front else "deep"]
         if cdf is None:
             continue
-        h = int(cdf.searchsorted(rng.random(), side="right"))
+        h = bisect.bisect_right(cdf, rng.random())
         if taken[h] >= 2:     # crowded: one more try
-            h = int(cdf.searchsorted(rng.random(), side="right"))
+            h = bisect.bisect_right(cdf, rng.random())
         taken[h] += 1
         slots.append(u)
         hexes.append(h)
-        strength.append(float(w.u_full[u]) * sit.attrition)
+        strength.append(float(full[u]) * sit.attrition)
     return np.asarray(slots, np.int64), np.asarray(hexes, np.int64), np.asarray(strength)
 
 
@@ -96,8 +101,8 @@ def sample_batch(sit: Situation, rng: np.random.Generator, k: int,
         jitter = rng.uniform(-8.0, 8.0, (k, slots.size))
         strength[:, slots] = np.clip(s_mid[None, :] + jitter, 0.15 * full[slots], full[slots])
     ent = np.where(own, v.entrench, 0)
-    for u, h in zip(slots, hexes, strict=True):
-        ent[u] = _assumed_entrench(sit, int(h)) if w.u_role[u] in (R_INF, R_ASLT) else 1
+    # the enemy's combat units dug in as the planner assumes on their hexes, the others at 1
+    ent[slots] = np.where(np.isin(w.u_role[slots], (R_INF, R_ASLT)), assumed_entrenchments(w, sit.enemy)[hexes], 1)
     stock = np.where(own, v.stock, 0)
     stock[slots] = w.t_max_stock[w.u_type[slots]] // 2
     n = sit.n

@@ -3,6 +3,7 @@ glide bombs, given the ground plan already made (see plans.py)."""
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import numpy as np
@@ -43,12 +44,15 @@ class FiresPlanner(PlannerBase):
         """The enemy hexes seen lately (the same for every plan of a day; not to be changed)."""
         sit, w = self.sit, self.sit.world
         out: list[dict] = []
+        if not sit.recent_by_hex:
+            return out
+        # every contact's strength as counted (seen lately: 0.6) and signature, then hex by hex
+        now = sit.c_age == 0
+        strength = sit.c_str * np.where(now, 1.0, 0.6)
+        sig = w.t_signature[w.u_type[sit.c_unit]]
         for h, sel in sit.recent_by_hex.items():          # by hex, each hex's in contact order
-            roles = sit.c_role[sel]
-            strength = sit.c_str[sel] * np.where(sit.c_age[sel] == 0, 1.0, 0.6)
-            units = sit.c_unit[sel]
-            out.append({"hex": h, "units": units, "roles": roles, "str": strength, "seen": bool((sit.c_age[sel] == 0).any()),
-                        "sig": w.t_signature[w.u_type[units]]})
+            out.append({"hex": h, "units": sit.c_unit[sel], "roles": sit.c_role[sel], "str": strength[sel],
+                        "seen": bool(now[sel].any()), "sig": sig[sel]})
         return out
 
     def _about(self, t: dict) -> tuple[bool, bool, float, float]:
@@ -56,11 +60,12 @@ class FiresPlanner(PlannerBase):
         on a hex is the same for every plan of the day): (a drone, artillery, HQ or EW unit
         among them, a drone, EW or robot unit among them, support strength, total strength)."""
         def make() -> tuple[bool, bool, float, float]:
-            roles = t["roles"]
-            support = (roles == R_DRONE) | (roles == R_EW) | (roles == R_UGV)      # np.isin, for a few
-            key = set(roles.tolist()) & {R_DRONE, R_ART, R_HQ, R_EW}
-            return (bool(key), bool(support.any()),
-                    float(np.sum(t["str"][support])), float(np.sum(t["str"])))
+            roles = t["roles"].tolist()
+            support = [r in (R_DRONE, R_EW, R_UGV) for r in roles]
+            # (the support strength summed as numpy sums it; none: 0.0, what it sums to)
+            s_support = float(np.sum(t["str"][np.array(support, bool)])) if any(support) else 0.0
+            return (any(r in (R_DRONE, R_ART, R_HQ, R_EW) for r in roles), any(support),
+                    s_support, float(np.sum(t["str"])))
         return self.daily(("target_about", t["hex"]), make)
 
     def _target_value(self, t: dict) -> float:
@@ -86,24 +91,38 @@ class FiresPlanner(PlannerBase):
             mult *= 1.0 + min(float(sit.hex_value[h]) / 20.0, 0.8)
         return self.wt.kill * mult
 
-    def _p_detect(self, t: dict, recon: float, base_effort: float) -> float:
-        """The chance of seeing at least one of a target's units with ``recon`` effort added to
-        ``base_effort`` (once a day per hex, signatures and efforts: plans share them)."""
+    def _p_detects(self, asks: list[tuple[dict, float, float]]) -> list[float]:
+        """For each (target, recon, base effort) asked, the chance of seeing at least one of
+        the target's units with ``recon`` effort added to the base effort, once a day per hex,
+        signatures and efforts (plans share them). Those not known yet are worked out together:
+        the rules' ``detect_probability`` over all their units at once (each unit's chance is
+        its own), then each target's chance of none seen multiplied up unit by unit, in order
+        (as ``np.prod`` does)."""
         memo: dict[tuple, float] = self.daily(("p_detect",), dict)      # a memo: filled as asked
-        key = (t["hex"], np.asarray(t["sig"]).tobytes(), recon, base_effort)
-        got = memo.get(key)
-        if got is None:
-            got = memo[key] = self._p_detect1(t, recon, base_effort)
-        return got
-
-    def _p_detect1(self, t: dict, recon: float, base_effort: float) -> float:
-        sit, w = self.sit, self.sit.world
-        p = w.params
-        h = t["hex"]
-        e = _assumed_entrench(sit, h)
-        sig = np.asarray(t["sig"]) * p.dug_in_signature ** max(e - 1, 0)
-        q = detect_probability(p, base_effort + recon, sig, w.concealment[h], sit.visibility)
-        return float(1.0 - np.prod(1.0 - q)) if sig.size else 0.0
+        keys = [(t["hex"], np.asarray(t["sig"]).tobytes(), recon, base) for t, recon, base in asks]
+        new = [i for i, key in enumerate(keys) if key not in memo]
+        if new:
+            sit, w = self.sit, self.sit.world
+            p = w.params
+            sigs = [np.asarray(asks[i][0]["sig"]) for i in new]
+            sizes = [s.size for s in sigs]
+            hexes = [asks[i][0]["hex"] for i in new]
+            # per target: its signatures dug in as deep as its hex's assumed entrenchment, the
+            # effort on it (base + recon), its hex's concealment; repeated for each of its units
+            dug = [p.dug_in_signature ** max(_assumed_entrench(sit, h) - 1, 0) for h in hexes]
+            effort = [asks[i][2] + asks[i][1] for i in new]
+            sig = np.concatenate(sigs) * np.repeat(dug, sizes)
+            q = detect_probability(p, np.repeat(effort, sizes), sig, w.concealment[np.repeat(hexes, sizes)],
+                                   sit.visibility)
+            missed = (1.0 - q).tolist()
+            at = 0
+            for i, size in zip(new, sizes, strict=True):
+                none = 1.0
+                for m in missed[at:at + size]:
+                    none *= m
+                memo[keys[i]] = 1.0 - none if size else 0.0
+                at += size
+        return [memo[key] for key in keys]
 
     def _effort(self) -> np.ndarray:
         """(n,) our own observation effort (units where they stand, part of the drones on
@@ -157,20 +176,23 @@ class FiresPlanner(PlannerBase):
             # blind (rules: a worse die, the attackers' losses multiplied); look at each hex we
             # attack today, the most valuable first
             by_hex = {t["hex"]: t for t in targets}
-            for h, *_rest in sorted(self.plan.assaults, key=lambda a: -a[4]):
-                t = by_hex.get(h)
-                if t is not None and t["seen"]:
-                    continue
-                # a hex we believe empty or have lost sight of may hide defenders: look first
-                self._recon(t if t is not None else self._unknown_target(h), eff, drones, spend, recon_on, out,
-                            want=0.7, most=4)
+            # a hex we believe empty or have lost sight of may hide defenders: look first
+            blind = [t if t is not None else self._unknown_target(h)
+                     for t, h in ((by_hex.get(h), h) for h, *_rest in sorted(self.plan.assaults, key=lambda a: -a[4]))
+                     if t is None or not t["seen"]]
             # recon before strike: the hexes we mean to hit
-            for t in sorted(targets, key=lambda t: -self._target_value(t) * self._about(t)[3])[:6]:
+            aims = sorted(targets, key=lambda t: -self._target_value(t) * self._about(t)[3])[:6]
+            # every chance of seeing the recon below may ask for, worked out together
+            self._p_detects([ask for t in blind for ask in self._recon_asks(t, eff, 4)]
+                            + [ask for t in aims for ask in self._recon_asks(t, eff, 2)])
+            for t in blind:
+                self._recon(t, eff, drones, spend, recon_on, out, want=0.7, most=4)
+            for t in aims:
                 if t["hex"] not in recon_on:
                     self._recon(t, eff, drones, spend, recon_on, out, want=0.75, most=2)
         # strike / hunt: greedy by marginal value per sortie
-        q = {t["hex"]: self._p_detect(t, recon_effort(p, recon_on.get(t["hex"], 0))[0], eff[t["hex"]])
-             for t in targets}
+        seen_q = self._p_detects([(t, recon_effort(p, recon_on.get(t["hex"], 0))[0], eff[t["hex"]]) for t in targets])
+        q = {t["hex"]: x for t, x in zip(targets, seen_q, strict=True)}
         dealt: dict[int, float] = {}
         alloc: dict[tuple[int, int, str], int] = {}
         # per target: what a sortie can do there (before the unit's own kind, link and range)
@@ -196,21 +218,8 @@ class FiresPlanner(PlannerBase):
             ok = self.targets_at(u, "strike", prep_h)       # the targets in range (strike and hunt alike)
             inr = [(h, kind, pool * 0.5, base * dmg * f * (1 - (jam if radio else 0.0)), tv)
                    for h, kind, pool, f, jam, tv in (prep[i] for i in np.flatnonzero(ok).tolist())]
-            while spend[u] > 0 and inr:
-                best = None
-                for h, kind, half, exp_dmg, tv in inr:
-                    room = half - dealt.get(h, 0.0)
-                    if room <= 0:
-                        continue
-                    val = min(exp_dmg, room) * tv
-                    if best is None or val > best[0]:
-                        best = (val, h, kind, exp_dmg)
-                if best is None or best[0] < 0.02:
-                    break
-                _, h, kind, exp_dmg = best
-                n = min(2, spend[u])
+            for h, kind, n in _sorties(inr, dealt, spend[u]):
                 alloc[(u, h, kind)] = alloc.get((u, h, kind), 0) + n
-                dealt[h] = dealt.get(h, 0.0) + exp_dmg * n
                 spend[u] -= n
         for (u, h, kind), n in sorted(alloc.items()):
             out.append(self.made(kind=kind, unit=self.uid(u), target=self.hid(h), count=int(n)))
@@ -252,10 +261,11 @@ class FiresPlanner(PlannerBase):
         own units' watch already gives that."""
         v, g = self.sit.view, self.sit.grid
         h = t["hex"]
-        if self._p_detect(t, 0.0, eff[h]) >= want:
+        seen = self._p_detects(self._recon_asks(t, eff, most))     # with 0, 2, 3, .. most - 1 sorties
+        if seen[0] >= want:
             return
         n = 2
-        while n < most and self._p_detect(t, recon_effort(self.sit.world.params, n)[0], eff[h]) < want:
+        while n < most and seen[n - 1] < want:
             n += 1
         near = self.daily(("drones_by_distance", h), partial(_by_distance, g, v.hex, drones, h))
         for u in near:
@@ -265,6 +275,13 @@ class FiresPlanner(PlannerBase):
                 spend[u] -= k
                 recon_on[h] = recon_on.get(h, 0) + k
                 return
+
+    def _recon_asks(self, t: dict, eff: np.ndarray, most: int) -> list[tuple[dict, float, float]]:
+        """The (target, recon effort, base effort) ``_recon`` asks ``_p_detects`` about for
+        target ``t``: no recon sorties, then 2 up to ``most`` - 1."""
+        p = self.sit.world.params
+        base = eff[t["hex"]]
+        return [(t, recon_effort(p, n)[0], base) for n in (0, *range(2, most))]
 
     def _interdict(self, drones: list[int], spend: dict[int, int], out: list[Order]) -> list[str]:
         sit, w = self.sit, self.sit.world
@@ -314,17 +331,17 @@ class FiresPlanner(PlannerBase):
                                  f"control (F >= {thr:g} scores {vp:g} VP a day)")
         else:
             # Ukraine: a few sorties on the enemy's road hexes nearest the front, to tax his supply
-            roads = np.flatnonzero(w.road & (sit.control == 1) & (sit.d_own >= 1) & (sit.d_own <= 4))
-            if roads.size:
+            def busiest() -> list[int]:
+                roads = np.flatnonzero(w.road & (sit.control == 1) & (sit.d_own >= 1) & (sit.d_own <= 4))
                 flow = sit.enemy_est[roads] + 1e-3
-                pick = roads[np.argsort(-flow)[:1]]
-                for h in pick:
-                    for u in sorted(drones, key=lambda u: -spend[u]):
-                        if spend[u] >= 2 and self.target_ok(u, "interdict", h):
-                            out.append(self.made(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
-                            spend[u] -= 2
-                            notes.append(f"interdicting the enemy's road at {sit.label(h)} to tax his supply")
-                            break
+                return roads[np.argsort(-flow)[:1]].tolist()
+            for h in self.daily(("busiest_road",), busiest):         # the same for every plan of a day
+                for u in sorted(drones, key=lambda u: -spend[u]):
+                    if spend[u] >= 2 and self.target_ok(u, "interdict", h):
+                        out.append(self.made(kind="interdict", unit=self.uid(u), target=self.hid(h), count=2))
+                        spend[u] -= 2
+                        notes.append(f"interdicting the enemy's road at {sit.label(h)} to tax his supply")
+                        break
         return notes
 
     def _artillery(self, targets: list[dict], q: dict[int, float]) -> list[Order]:
@@ -353,16 +370,23 @@ class FiresPlanner(PlannerBase):
                 if best is None or val > best[0]:
                     best = (val, h)
             if best is None:
-                # nobody seen in range: the likeliest enemy hex
-                est = np.where(self.legal_targets(u, "fire") & sit.not_mine, sit.enemy_est, 0.0)
-                if est.max() <= 0:
+                # nobody seen in range: the likeliest enemy hex (the same for every plan of a day)
+                likeliest = self.daily(("likeliest_in_range", u), partial(self._likeliest, u))
+                if likeliest < 0:
                     continue
-                best = (0.0, int(np.argmax(est)))
+                best = (0.0, likeliest)
             out.append(self.made(kind="fire", unit=self.uid(u), target=self.hid(best[1]), count=int(n)))
             hits.append(best[1])
         if hits:
             self.plan.note("fires", f"artillery on {', '.join(sorted(set(sit.label(h) for h in hits)))}")
         return out
+
+    def _likeliest(self, u: int) -> int:
+        """The hex not ours that gun ``u`` may fire at where the most enemy strength is
+        expected (the first of the best), -1 if none is expected anywhere it may fire."""
+        sit = self.sit
+        est = np.where(self.legal_targets(u, "fire") & sit.not_mine, sit.enemy_est, 0.0)
+        return -1 if est.max() <= 0 else int(np.argmax(est))
 
     def _bombs(self, targets: list[dict], q: dict[int, float]) -> list[Order]:
         sit, w = self.sit, self.sit.world
@@ -380,10 +404,11 @@ class FiresPlanner(PlannerBase):
             per = p.glide_damage * (p.glide_urban_mult if w.terrain[h] == URBAN else 1.0)
             e = _assumed_entrench(sit, h)
             exp = hit_probability(p, p.glide_base_p, qq, 0.0, 1.0) * per * (1 - p.entrench_damage_reduction * e)
-            val = exp * self._target_value(t) * min(float(np.sum(t["str"])) / 30.0, 1.5)
+            total = self._about(t)[3]
+            val = exp * self._target_value(t) * min(total / 30.0, 1.5)
             if self.k.bomb_strip and h in self.assault_hexes and e > 0:
                 val *= 2.0
-            scored.append((val, h, float(np.sum(t["str"]))))
+            scored.append((val, h, total))
         if not scored:
             cand = np.flatnonzero(sit.not_mine & (sit.d_own <= 2))
             if cand.size == 0:
@@ -410,6 +435,44 @@ class FiresPlanner(PlannerBase):
                        + (" to strip the defences before the assault" if self.k.bomb_strip and any(
                            sit.grid.index(h) in self.assault_hexes for h, _ in top) else ""))
         return out
+
+
+def _sorties(targets: list[tuple[int, str, float, float, float]], dealt: dict[int, float],
+             left: int) -> list[tuple[int, str, int]]:
+    """A drone unit's ``left`` sorties on ``targets`` (hex, kind, room at first, expected
+    damage, value of a point), two at a time (the last one alone) to the target where one more
+    sortie is worth most (the first of the best), while that is worth 0.02 or more; what each
+    pair deals is added to ``dealt`` (by hex, shared with the other units). (hex, kind, count)
+    in the order sent. A pair changes what is dealt on one hex only, so only that hex's
+    values are worked out again."""
+    out: list[tuple[int, str, int]] = []
+    if not targets:
+        return out
+    vals = [_sortie_value(dealt, x) for x in targets]
+    same_hex: dict[int, list[int]] = {}
+    for i, x in enumerate(targets):
+        same_hex.setdefault(x[0], []).append(i)
+    while left > 0:
+        best = max(vals)
+        if best < 0.02:                # (no room anywhere reads -inf)
+            break
+        h, kind, _half, exp_dmg, _tv = targets[vals.index(best)]
+        n = min(2, left)
+        out.append((h, kind, n))
+        dealt[h] = dealt.get(h, 0.0) + exp_dmg * n
+        left -= n
+        for i in same_hex[h]:
+            vals[i] = _sortie_value(dealt, targets[i])
+    return out
+
+
+def _sortie_value(dealt: dict[int, float], target: tuple[int, str, float, float, float]) -> float:
+    """The value of one more sortie on a target (hex, kind, room at first, expected damage,
+    value of a point): its damage, at most the room left after what is ``dealt`` there,
+    times the value; -inf when no room is left."""
+    h, _kind, half, exp_dmg, tv = target
+    room = half - dealt.get(h, 0.0)
+    return min(exp_dmg, room) * tv if room > 0 else -math.inf
 
 
 def _edge_distance(sit, h: int) -> float:

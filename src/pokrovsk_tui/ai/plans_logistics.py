@@ -7,6 +7,7 @@ without supply lines, looks at today's supply only."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 
 from pokrovsk_tui.rules import legal
@@ -52,20 +53,13 @@ class LogisticsPlanner(PlannerBase):
             runs = legal.runs_available(w, r, float(v.supply[r]))
             if runs <= 0:
                 continue
-            # the units in need the robot may resupply, in need's order; a run changes only the
-            # need of the unit it goes to, so only that one may drop out
+            # the units in need the robot may resupply (in need's order)
             may = self._may_resupply_memo(r)
-            cand = [u for u in needy if need[u] > 5 and may(u)]
-            for _ in range(runs):
-                if not cand:
-                    break
-                u = max(cand, key=lambda u: (need[u], -u))
-                pair = (self.uid(r), self.uid(u))
+            robot = self.uid(r)
+            for u in neediest_first(need, [u for u in needy if need[u] > 5 and may(u)], runs, p.ugv_payload):
+                pair = (robot, self.uid(u))
                 merged[pair] = merged.get(pair, 0) + 1
-                need[u] -= p.ugv_payload
                 sent[u] = sent.get(u, 0) + 1
-                if not need[u] > 5:
-                    cand.remove(u)
         out = [self.made(kind="resupply", unit=a, target_unit=b, count=c) for (a, b), c in merged.items()]
         if sent:
             worst = sorted(sent, key=lambda u: float(v.supply[u]))[:2]
@@ -85,3 +79,22 @@ class LogisticsPlanner(PlannerBase):
                 got = memo[u] = legal.resupply_refusal(ctx, robot, u) is None
             return got
         return may
+
+
+def neediest_first(need: dict[int, float], cand: list[int], runs: int, payload: float) -> list[int]:
+    """The units ``runs`` robot runs go to, run by run: the unit of ``cand`` in most need (the
+    lowest slot at equal need), each run taking ``payload`` off its need (``need`` is changed);
+    a unit whose need falls to 5 or below gets no more. A heap of (-need, unit): a run changes
+    only the need of the unit it goes to, which goes back on the heap while still in need."""
+    heap = [(-need[u], u) for u in cand]
+    heapq.heapify(heap)
+    out: list[int] = []
+    for _ in range(runs):
+        if not heap:
+            break
+        u = heapq.heappop(heap)[1]
+        out.append(u)
+        need[u] -= payload
+        if need[u] > 5:
+            heapq.heappush(heap, (-need[u], u))
+    return out

@@ -20,6 +20,7 @@ from pokrovsk_tui.rules.belief import (
     UnseenEstimate,
     forecast_weather,
     nearest_distance,
+    touches,
     unseen_estimate,
 )
 from pokrovsk_tui.rules.estimates import (
@@ -148,18 +149,12 @@ class Situation:
     @cached_property
     def border(self) -> np.ndarray:
         """Hexes not ours that touch our ground: where the enemy (or the grey zone) begins."""
-        nb = self.st.neighbours
-        ok = nb >= 0
-        touch = (self.mine[np.maximum(nb, 0)] & ok).any(axis=1)
-        return np.flatnonzero(self.not_mine & touch)
+        return np.flatnonzero(self.not_mine & touches(self.world, self.mine))
 
     @cached_property
     def own_edge(self) -> np.ndarray:
         """Our hexes that touch ground not ours."""
-        nb = self.st.neighbours
-        ok = nb >= 0
-        touch = (self.not_mine[np.maximum(nb, 0)] & ok).any(axis=1)
-        return np.flatnonzero(self.mine & touch)
+        return np.flatnonzero(self.mine & touches(self.world, self.not_mine))
 
     @cached_property
     def d_front(self) -> np.ndarray:
@@ -231,16 +226,17 @@ class Situation:
         if es.size == 0:
             return np.zeros(self.n)
         st = self.st
-        seen = {int(u): int(h) for u, h, a in zip(self.c_unit, self.c_hex, self.c_age, strict=True) if a <= 2}
+        seen = {u: h for u, h, a in zip(self.c_unit.tolist(), self.c_hex.tolist(), self.c_age.tolist(), strict=True)
+                if a <= 2}
         per = p.patrol_coeff * self.visibility * 0.5
         field = np.zeros(self.n)
         unseen = 0.0
-        for u in es:
-            rng = int(w.t_range[w.u_type[u]])
-            wgt = per * float(w.t_sorties[w.u_type[u]])
-            if int(u) in seen:
+        types = w.u_type[es]
+        for u, rng, sorties in zip(es.tolist(), w.t_range[types].tolist(), w.t_sorties[types].tolist(), strict=True):
+            wgt = per * float(sorties)
+            if u in seen:
                 # its field covers the disk of its range (0 beyond: nothing to add there)
-                hexes, shape = st.patrol_disk(seen[int(u)], rng)
+                hexes, shape = st.patrol_disk(seen[u], int(rng))
                 field[hexes] += wgt * shape
             else:
                 unseen += wgt
@@ -321,21 +317,25 @@ class Situation:
         consumers = np.asarray(consumers, np.int64)
         weights = np.asarray(weights, float)
         reach = np.isfinite(dist[consumers])
-        # every reachable consumer's path back to its source, all paths a step at a time
-        at, owner = consumers[reach], np.flatnonzero(reach)
-        steps_h, steps_c = [], []
-        while at.size:
-            steps_h.append(at)
-            steps_c.append(owner)
-            nxt = pred[at]
-            on = nxt >= 0
-            at, owner = nxt[on], owner[on]
-        if steps_h:
-            c = np.concatenate(steps_c)
-            order = np.argsort(c, kind="stable")       # consumer after consumer, as added one by one
-            # np.add.at into zeros, as one bincount: each hex's sum taken in the same order
-            return np.bincount(np.concatenate(steps_h)[order], weights=weights[c[order]], minlength=self.n)
-        return out
+        at = consumers[reach]
+        if at.size == 0:
+            return out
+        # every reachable consumer's path back to its source, all paths a step at a time; a
+        # path that has ended stays on the extra hex n (where a source's predecessor leads)
+        n = self.n
+        up = np.append(np.where(pred >= 0, pred, n), n)
+        steps = [at]
+        while True:
+            at = up[at]
+            if at.min() == n:
+                break
+            steps.append(at)
+        # consumer after consumer, each its path (as added one by one): np.add.at into zeros,
+        # as one bincount, each hex's sum taken in the same order
+        path = np.stack(steps, axis=1).ravel()
+        wts = np.repeat(weights[reach], len(steps))
+        on = path < n
+        return np.bincount(path[on], weights=wts[on], minlength=n)
 
     @cached_property
     def corridors(self) -> tuple[np.ndarray, np.ndarray]:

@@ -48,7 +48,7 @@ INF, ASLT = 0, 1     # role numbers of infantry and assault (world.ROLES order)
 
 __all__ = ["ASLT", "COVER", "FRONT_SHARE", "INF", "UnseenEstimate", "assumed_entrenchment", "believed_batch", "expected_entrenchment", "combine_jamming", "own_effort", "recon_effort",
            "believed_state", "crt_column_at", "crt_columns", "crt_probs", "detect_probability", "die_modifier", "forecast_weather", "going_chance", "going_chances",
-           "hit_probability", "loss_means", "loss_means_one", "nearest_distance", "objective_hexes", "position_factor", "unit_attack_power", "unseen_attrition",
+           "hit_probability", "loss_means", "loss_means_one", "nearest_distance", "objective_hexes", "touches", "position_factor", "unit_attack_power", "unseen_attrition",
            "unseen_estimate"]
 
 
@@ -110,6 +110,20 @@ def _nearest_memo(world: World) -> dict[bytes, np.ndarray]:
     return {}
 
 
+def touches(world: World, mask: np.ndarray) -> np.ndarray:
+    """(n,) bool: the hexes with a neighbour in ``mask`` ((n,) bool)."""
+    ring = world.derived(_neighbour_rows)
+    return np.append(mask, False)[ring].any(axis=0)
+
+
+def _neighbour_rows(world: World) -> np.ndarray:
+    """(6, n) each hex's neighbours, one direction a row, n for none (off the map)."""
+    nb = world.grid.neighbours
+    rows = np.ascontiguousarray(np.where(nb >= 0, nb, world.grid.n).T)
+    rows.flags.writeable = False
+    return rows
+
+
 @dataclass(frozen=True, eq=False)
 class UnseenEstimate:
     slots: np.ndarray          # enemy unit slots arrived and not seen lately
@@ -131,9 +145,7 @@ def unseen_estimate(view: SideView) -> UnseenEstimate:
     g = w.grid
     mine = view.control == side
     not_mine = (view.control != side) & w.passable
-    nb = g.neighbours
-    ok = nb >= 0
-    edge = np.flatnonzero(mine & (not_mine[np.maximum(nb, 0)] & ok).any(axis=1))
+    edge = np.flatnonzero(mine & touches(w, not_mine))
     d_own = np.where(mine, 0, nearest_distance(w, edge)) if edge.size else np.full(g.n, 99, np.int64)
     seen = np.zeros(w.n_units, bool)
     seen[[w.unit_index[c.unit] for c in view.contacts]] = True

@@ -28,8 +28,13 @@ def _work(view: SideView, hexes: np.ndarray, live: np.ndarray, visibility: float
     patrol-field helpers read (a single replication)."""
     w = view.world
     return cast("Work", SimpleNamespace(world=w, p=w.params, c=consts(w), K=1, U=w.n_units, n=w.grid.n, hex=hexes[None, :],
-                           live=live[None, :], co=compile_orders(w, {}), v=np.array([visibility]),
+                           live=live[None, :], co=w.derived(_no_orders), v=np.array([visibility]),
                            jam=np.zeros((1, 2, w.grid.n)) if jam is None else jam[None]))
+
+
+def _no_orders(world: World):
+    """The world's orders of nobody, compiled once per world (the stand-in Work's: only read)."""
+    return compile_orders(world, {})
 
 
 BUILT_UP = (TERRAINS.index("village"), TERRAINS.index("industrial"))
@@ -71,7 +76,7 @@ def own_effort(view: SideView, patrol_share: float, visibility: float,
     hexes = np.where(view.own, view.hex, -1)
     work = _work(view, hexes, view.own, visibility)
     if static is None:
-        static = _static_effort(work, hexes[None, :], view.own[None, :])[0, view.side]
+        static = _static_effort(work, hexes[None, :], view.own[None, :], sides=(view.side,))[0, view.side]
     if patrol_share <= 0:
         return static
     sorties = np.where(view.own & w.role_is("drone"), w.t_sorties[w.u_type] * patrol_share, 0.0)[None, :]

@@ -103,15 +103,17 @@ def view(world: World, state: GameState, side: int) -> SideView:
 
     contacts = []
     last = state.turn - 1   # the latest resolved turn
-    for u in np.flatnonzero((world.u_side != side) & (state.seen_hex[side] >= 0)):
-        seen_turn = int(state.seen_turn[side, u])
-        current = bool(state.detected[side, u]) and seen_turn == last and bool(state.on_map[u])
+    seen = np.flatnonzero((world.u_side != side) & (state.seen_hex[side] >= 0))
+    # the seen units' fields as Python numbers, gathered once (not read unit by unit)
+    for u, seen_turn, detected, on_map, h, s, dug, t in zip(
+            seen.tolist(), state.seen_turn[side, seen].tolist(), state.detected[side, seen].tolist(),
+            state.on_map[seen].tolist(), state.seen_hex[side, seen].tolist(), state.seen_strength[side, seen].tolist(),
+            state.entrench[seen].tolist(), world.u_type[seen].tolist(), strict=True):
+        current = detected and seen_turn == last and on_map
         if not current and last - seen_turn >= LAST_SEEN_TURNS:
             continue
-        contacts.append(Contact(unit=world.unit_ids[u], type=world.type_names[world.u_type[u]],
-                                hex=int(state.seen_hex[side, u]), band=band(float(state.seen_strength[side, u])),
-                                seen_turn=seen_turn, current=current,
-                                dug_in=int(state.entrench[u]) if current else None))
+        contacts.append(Contact(unit=world.unit_ids[u], type=world.type_names[t], hex=h, band=band(s),
+                                seen_turn=seen_turn, current=current, dug_in=dug if current else None))
     return SideView(
         world=world, side=side, turn=state.turn, weather=int(state.weather), control=state.control.copy(),
         vp=state.vp.copy(), winner=int(state.winner), own=mine,
