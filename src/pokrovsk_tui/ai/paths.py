@@ -40,12 +40,7 @@ def with_start(sit: Situation, wts: np.ndarray, keep: np.ndarray, base: csr_matr
     ecols = np.asarray(goals, np.int64)
     if ecols.size > 1 and (np.diff(np.sort(ecols)) == 0).any():
         return sit.st.graph(wts, keep, reverse=True, extra=(ecols, cost))
-    n = sit.n
-    eo = np.argsort(ecols, kind="stable")
-    indptr = np.concatenate([base.indptr, np.array([base.indptr[-1] + ecols.size], base.indptr.dtype)])
-    return csr_matrix((np.concatenate([base.data, np.asarray(cost, float)[eo]]),
-                       np.concatenate([base.indices, ecols[eo].astype(base.indices.dtype)]), indptr),
-                      shape=(n + 1, n + 1))
+    return sit.st.with_row(base, ecols, cost)
 
 
 def _walk_graph(sit: Situation, avoid_enemy: bool) -> tuple[np.ndarray, np.ndarray, csr_matrix]:

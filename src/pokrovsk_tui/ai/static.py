@@ -173,15 +173,23 @@ class Static:
         o, rows, cols = orders[1] if reverse else orders[0]
         k = keep[o]
         r, c, d = rows[k], cols[k], np.asarray(weights, float)[o][k]
-        counts = np.bincount(r, minlength=n)
-        if extra is not None:
-            eo = np.argsort(ecols, kind="stable")
-            c = np.concatenate([c, ecols[eo].astype(np.int32)])
-            d = np.concatenate([d, evals[eo]])
-            counts = np.append(counts, ecols.size)
-        indptr = np.zeros(size + 1, np.int32)
-        np.cumsum(counts, out=indptr[1:])
-        return csr_matrix((d, c, indptr), shape=(size, size))
+        indptr = np.zeros(n + 1, np.int32)
+        np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
+        base = csr_matrix((d, c, indptr), shape=(n, n))
+        return base if extra is None else self.with_row(base, ecols, evals)
+
+    @staticmethod
+    def with_row(base: csr_matrix, cols: np.ndarray, vals: np.ndarray) -> csr_matrix:
+        """``base`` (n x n, laid out as ``graph`` lays it out) with one more row n: ``vals`` at
+        the columns ``cols`` (distinct), sorted (stable), as ``graph(..., extra=(cols, vals))``
+        lays it out. A day's graph is made once and each search's start row added to it."""
+        n = base.shape[0]
+        ecols = np.asarray(cols, np.int64)
+        eo = np.argsort(ecols, kind="stable")
+        indptr = np.concatenate([base.indptr, np.array([base.indptr[-1] + ecols.size], base.indptr.dtype)])
+        return csr_matrix((np.concatenate([base.data, np.asarray(vals, float)[eo]]),
+                           np.concatenate([base.indices, ecols[eo].astype(base.indices.dtype)]), indptr),
+                          shape=(n + 1, n + 1))
 
     def label(self, h: int) -> str:
         hid = self.world.grid.hex_id(int(h))
