@@ -1,4 +1,4 @@
-"""The small helpers of fires and ground combat (rules/unique_keys.py, the combat events'
+"""The small helpers of fires and ground combat (kernels.unique_inverse, the combat events'
 CRT chances) give what the plain numpy and rule functions give."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from pokrovsk_tui.rules.dice import binomial_icdf
+from pokrovsk_tui.rules.kernels import unique_inverse
 from pokrovsk_tui.rules.params import RESULTS
 from pokrovsk_tui.rules.phase_combat import crt_probs
 from pokrovsk_tui.rules.phase_combat_events import crt_chances
-from pokrovsk_tui.rules.unique_keys import unique_inverse
 
 
 def test_unique_inverse_is_numpys_unique_with_inverse():

@@ -19,7 +19,7 @@ from pokrovsk_tui.rules.belief import nearest_distance
 from pokrovsk_tui.rules.dice import BlockDice, Dice
 from pokrovsk_tui.rules.digging import can_dig
 from pokrovsk_tui.rules.engine import stack_plans
-from pokrovsk_tui.rules.orders import Order, compile_orders, join_sides
+from pokrovsk_tui.rules.orders import Order, compile_orders, join_sides, no_orders
 from pokrovsk_tui.rules.state import ARRAY_FIELDS, GameState
 from pokrovsk_tui.rules.view import SideView, view
 
@@ -153,7 +153,7 @@ class Commander:
             if after.turn > w.scenario.turns:
                 break
             seeds = [dice[day].seed for _b, _e, dice in ctxs for _o in orders]
-            idle = compile_orders(w, {0: [], 1: []})        # the days after the first: no orders
+            idle = no_orders(w)                               # the days after the first: no orders
             after = resolve(w, after, idle, BlockDice(seeds, k), lv.rollout, deliv)
         # every block scored at once: each replication's score is worked out on its own row
         # (row-wise sums), so a block's slice is what scoring the block alone gives

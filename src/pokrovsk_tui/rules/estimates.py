@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from .orders import compile_orders
+from .orders import no_orders
 from .params import TERRAINS
 from .phase_fires import URBAN
 from .phase_move import cover_levels, held, killzone_fraction, position_fire_fraction
-from .phase_sense import _static_effort, jam_layers, patrol_field
+from .phase_sense import _static_effort, ew_slots, jam_layers, patrol_field
 from .view import SideView
 from .work import consts
 from .world import ROLES, World
@@ -28,13 +28,8 @@ def _work(view: SideView, hexes: np.ndarray, live: np.ndarray, visibility: float
     patrol-field helpers read (a single replication)."""
     w = view.world
     return cast("Work", SimpleNamespace(world=w, p=w.params, c=consts(w), K=1, U=w.n_units, n=w.grid.n, hex=hexes[None, :],
-                           live=live[None, :], co=w.derived(_no_orders), v=np.array([visibility]),
+                           live=live[None, :], co=no_orders(w), v=np.array([visibility]),
                            jam=np.zeros((1, 2, w.grid.n)) if jam is None else jam[None]))
-
-
-def _no_orders(world: World):
-    """The world's orders of nobody, compiled once per world (the stand-in Work's: only read)."""
-    return compile_orders(world, {})
 
 
 BUILT_UP = (TERRAINS.index("village"), TERRAINS.index("industrial"))
@@ -146,11 +141,11 @@ def posts_jamming(view: SideView, units: np.ndarray, hexes: np.ndarray) -> np.nd
     at[units] = hexes
     live = np.zeros(w.n_units, bool)
     live[units] = True
-    ew = np.flatnonzero(w.role_is("ew"))
+    ew = ew_slots(w)
     if ew.size == 0:
         return np.zeros((2, w.grid.n))
     # (phase_sense.jamming of one replication whose posts all hold, without building a Work)
-    return jam_layers(w, ew, at[None, ew], live[None, ew], w.grid.n)[0]
+    return jam_layers(w, at[None, ew], live[None, ew], w.grid.n)[0]
 
 
 def killzone_estimate(view: SideView, visibility: float) -> np.ndarray:

@@ -94,3 +94,18 @@ def strength_lost(amount: np.ndarray, strength: np.ndarray) -> np.ndarray:
     """What ``strength`` actually loses to a loss of ``amount``: none below 0, at most all of
     it (``Work.hurt``'s rule, for phases that keep a few slots' strength over several steps)."""
     return np.minimum(np.maximum(amount, 0.0), strength)
+
+
+def unique_inverse(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` for a 1-d integer array: the sorted distinct
+    keys and each entry's index among them (fires' target cells, combat's groups and
+    contested hexes). The same sort and steps as numpy's, without its
+    generic wrapper (most of its cost on the few keys of a day's orders)."""
+    perm = keys.argsort()
+    aux = keys[perm]
+    first = np.empty(aux.size, bool)        # each run of equal sorted keys' first entry
+    first[:1] = True
+    np.not_equal(aux[1:], aux[:-1], out=first[1:])
+    inverse = np.empty(keys.size, np.intp)
+    inverse[perm] = np.cumsum(first) - 1
+    return aux[first], inverse

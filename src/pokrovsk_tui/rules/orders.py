@@ -397,3 +397,13 @@ def join_sides(world: World, ua: CompiledOrders, ru: CompiledOrders) -> Compiled
         np.where(ru_slot[:, None], ru.path, ua.path),
         cat("m_side"), cat("m_unit"), cat("m_kind"), cat("m_hex"), cat("m_count"),
         cat("r_unit"), cat("r_target"), cat("r_count"))
+
+
+def no_orders(world: World) -> CompiledOrders:
+    """The orders of nobody (both sides hold), compiled once per world: read only, by the
+    estimates' stand-in Work, the computer's expected supply and its look-ahead's idle days."""
+    return world.derived(_no_orders)
+
+
+def _no_orders(world: World) -> CompiledOrders:
+    return compile_orders(world, {})

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .dice import die_from_uniform, poisson_icdf
-from .kernels import layer, occupied, own_pairs
+from .kernels import layer, occupied, own_pairs, unique_inverse
 from .orders import G_ASSAULT, G_INFILTRATE, G_RAID, GROUND_KINDS
 from .params import RESULTS, WEATHERS
 from .phase_combat_events import group_events
@@ -23,7 +23,6 @@ from .phase_move import (
     on_held_line,
     position_fire_fraction,
 )
-from .unique_keys import unique_inverse
 
 if TYPE_CHECKING:
     from .work import Work

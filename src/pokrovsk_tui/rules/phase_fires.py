@@ -11,10 +11,9 @@ import numpy as np
 
 from .dice import binomial_icdf
 from .events import lit, ref
-from .kernels import layer, own_pairs
+from .kernels import layer, own_pairs, strength_lost, unique_inverse
 from .orders import M_BOMB, M_FIRE, M_HUNT, M_INTERDICT, M_PATROL, M_RECON, M_STRIKE
 from .params import TERRAINS
-from .unique_keys import unique_inverse
 from .world import CAUSES
 
 if TYPE_CHECKING:
@@ -35,13 +34,13 @@ _EVENT_NAMES = {mk: (name, name.replace(" ", "_"), "sorties" if mk in (M_STRIKE,
 _DRONE_KINDS = np.isin(np.arange(_N_KINDS), (M_STRIKE, M_HUNT))     # strikes and hunts fly drones
 
 
-def mission_probability(w: Work, kk: np.ndarray, mm: np.ndarray, det: np.ndarray, kinds=None):
+def mission_probability(w: Work, kk: np.ndarray, mm: np.ndarray, det: np.ndarray, kinds):
     """Hit probability of the missions ``mm`` in the rows ``kk`` (pairs, from ``own_missions``),
     with its factors for the events: the missions' (M,) base chance, then per pair ``det`` (the
     firing side detects a unit on the target hex today), jamming and visibility. ``kinds``:
-    ``_mission_kinds(w)`` if worked out already."""
+    ``_mission_kinds(w)``."""
     co = w.co
-    is_drone, fpv, radio = _mission_kinds(w) if kinds is None else kinds
+    is_drone, fpv, radio = kinds
     base = np.where(fpv, w.p.fpv_base_p, w.world.derived(_kind_tables)[0][co.m_kind])
     enemy = 1 - co.m_side
     # the enemy's jamming on the target hex (computed with detection: the patrol field needs it)
@@ -164,7 +163,7 @@ def fires(w: Work) -> None:
             total[cause] += pools[:, i][at_unit].reshape(K, C) * share * reduce
     before = w.strength              # (hurt replaces the layer: this one stays as it was)
     if C:
-        taken = {c: np.minimum(np.maximum(a, 0.0), strength) for c, a in total.items()}
+        taken = {c: strength_lost(a, strength) for c, a in total.items()}
         # several causes on one unit: scale down together so the sum never exceeds strength
         summed = sum(taken.values())
         scale = np.where(summed > strength, strength / np.maximum(summed, 1e-12), 1.0)

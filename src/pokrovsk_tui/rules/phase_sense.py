@@ -71,26 +71,26 @@ def jamming_rows(w: Work) -> tuple[np.ndarray, np.ndarray | None]:
     a row). Rows whose posts stand on the same hexes and jam alike jam alike: each distinct
     layout is worked out once (rows of a batch often share them)."""
     world = w.world
-    ew = _ew_posts(world)[0]
+    ew = ew_slots(world)
     if ew.size == 0:
         return 1.0 - np.ones((1, 2, w.n)), np.zeros(w.K, np.int64)
     jams = w.live[:, ew] & (w.co.per_rep(w.co.ground)[:, ew] != G_MOVE)
     hx = w.hex[:, ew]
     first, group = unique_rows(hx, jams)
     if first.size < w.K:
-        return jam_layers(world, ew, hx[first], jams[first], w.n), group
-    return jam_layers(world, ew, hx, jams, w.n), None
+        return jam_layers(world, hx[first], jams[first], w.n), group
+    return jam_layers(world, hx, jams, w.n), None
 
 
-def jam_layers(world, ew: np.ndarray, hx: np.ndarray, jams: np.ndarray, n: int) -> np.ndarray:
-    """(K, 2, n) jamming of the EW slots ``ew`` standing on (K, J) hexes ``hx`` where (K, J)
-    ``jams``: the EW coverage rule's one home (each post covers the hexes within its radius;
+def jam_layers(world, hx: np.ndarray, jams: np.ndarray, n: int) -> np.ndarray:
+    """(K, 2, n) jamming of the world's EW slots (``ew_slots``) standing on (K, J) hexes ``hx``
+    where (K, J) ``jams``: the EW coverage rule's one home (each post covers the hexes within its radius;
     posts on one hex combine as 1 - prod(1 - strength)), read by the engine and by the
     estimates (rules/estimates.posts_jamming)."""
     g = world.grid
     K = hx.shape[0]
     clear = np.ones((K, 2, n))
-    _ew, factor, side, radii = _ew_posts(world)
+    _slots, factor, side, radii = _ew_posts(world)
     cells, posts = [], []
     k3 = np.arange(K)[:, None, None]
     for r, js in radii:
@@ -108,6 +108,11 @@ def jam_layers(world, ew: np.ndarray, hx: np.ndarray, jams: np.ndarray, n: int) 
     # post by post would (a post counts once on a hex: rings hold distinct hexes)
     np.multiply.at(clear.reshape(-1), cell, factor[post])
     return 1.0 - clear
+
+
+def ew_slots(world) -> np.ndarray:
+    """The world's EW unit slots, in slot order: the columns ``jam_layers`` reads."""
+    return _ew_posts(world)[0]
 
 
 def _ew_posts(world) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[tuple[int, np.ndarray], ...]]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from .belief import believed_state
 from .dice import Dice
-from .orders import CompiledOrders, compile_orders
+from .orders import CompiledOrders, no_orders
 from .phase_supply import (
     hex_costs,
     logistics,
@@ -52,7 +52,7 @@ def deliveries(world: World, state: GameState, fire_control: np.ndarray,
 def _one_game(world: World, state: GameState, fc: np.ndarray, co: CompiledOrders | None = None) -> Work:
     """A one-replication working copy of ``state`` as the logistics phase finds it, with the
     day's fire control ``fc`` ((2, n)) and the robot runs of ``co`` (none if not given)."""
-    co = compile_orders(world, {0: [], 1: []}) if co is None else co
+    co = no_orders(world) if co is None else co
     w = Work(world, state.batched(1), co, Dice(0), None)
     w.fc_total = fc[None].copy()
     return w
