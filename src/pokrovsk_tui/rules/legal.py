@@ -466,7 +466,7 @@ FEW_HEXES = 8     # targets_among checks this many hexes or fewer one at a time
 
 def targets_among(known: Known, unit: int | None, kind: str, hexes: np.ndarray) -> np.ndarray:
     """``legal_targets(known, unit, kind)[hexes]`` worked out for the hexes asked about only
-    (a unit's neighbours, say), not the whole map: the same target rules (``conditions``),
+    (a unit's neighbours, say), not the whole map: the same target rules (the table ``conditions`` reads),
     applied to those hexes. Entries < 0 (off the map) are False. Up to ``FEW_HEXES`` hexes
     are checked one at a time in Python (fewer numpy calls), more as arrays."""
     ctx = context(known)
